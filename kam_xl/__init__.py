@@ -1,0 +1,7 @@
+"""kam-xl: key-account management accounting in your own workbooks."""
+__version__ = "0.1.0"
+
+from .reader import Inputs, read_workbook  # noqa: E402
+from .safe_io import InputError  # noqa: E402
+
+__all__ = ["Inputs", "InputError", "read_workbook", "__version__"]

@@ -1,0 +1,210 @@
+"""Parameters (DESIGN.md section 1): defaults, parsing and validation."""
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .parsing import parse_date, parse_number
+from .quality import ERROR, INFO, DataQuality
+from .schema import normalize_name
+
+DEFAULT_POTENTIAL_WEIGHTS = {"CLV": 0.4, "Growth": 0.2, "Industry": 0.15, "Wallet": 0.15, "Alive": 0.1}
+DEFAULT_CADENCE = {"A": 30, "B": 60, "C": 90}
+ABC_BASES = ("NetRevenue", "GrossProfit", "NetProfit")
+LANGUAGES = ("en", "zh-CN")
+
+# Chinese aliases of parameter names (matching as for column names).
+PARAMETER_ZH = {
+    "AsOfDate": "截止日期", "PeriodStart": "期间开始", "PeriodEnd": "期间结束",
+    "ReportingCurrency": "报告币种", "ABCBasis": "ABC依据", "ABCShareA": "A类累计占比",
+    "ABCShareB": "B类累计占比", "AgingBuckets": "账龄区间", "CostOfCapital": "资金成本率",
+    "ForecastMonths": "预测月数", "DiscountRate": "折现率", "PotentialWeights": "潜力权重",
+    "ContactCadenceDays": "联系频率天数", "Language": "语言",
+}
+
+
+@dataclass(frozen=True)
+class Params:
+    """Resolved parameters. Dates are pandas Timestamps; rates are fractions per year."""
+
+    as_of_date: pd.Timestamp | None = None
+    period_start: pd.Timestamp | None = None
+    period_end: pd.Timestamp | None = None
+    reporting_currency: str = "CNY"
+    abc_basis: str = "NetRevenue"
+    abc_share_a: float = 0.80
+    abc_share_b: float = 0.95
+    aging_buckets: tuple[int, ...] = (30, 60, 90)
+    cost_of_capital: float = 0.06
+    forecast_months: int = 12
+    discount_rate: float = 0.10
+    potential_weights: dict = field(default_factory=lambda: dict(DEFAULT_POTENTIAL_WEIGHTS))
+    contact_cadence_days: dict = field(default_factory=lambda: dict(DEFAULT_CADENCE))
+    language: str = "en"
+
+    @property
+    def period_days(self) -> int:
+        """Days in [PeriodStart, PeriodEnd], both included."""
+        return int((self.period_end - self.period_start).days) + 1
+
+    def prior(self) -> "Params":
+        """The same-length period just before, with balances as of its end."""
+        end = self.period_start - pd.Timedelta(days=1)
+        start = end - pd.Timedelta(days=self.period_days - 1)
+        return dataclasses.replace(self, as_of_date=end, period_start=start, period_end=end)
+
+    def resolved(self, latest_date: pd.Timestamp | None) -> "Params":
+        """Fill the date defaults: AsOfDate = latest date in the data,
+        PeriodEnd = AsOfDate, PeriodStart = PeriodEnd - 12 months + 1 day."""
+        as_of = self.as_of_date if self.as_of_date is not None else latest_date
+        if as_of is None:
+            as_of = pd.Timestamp.today().normalize()
+        end = self.period_end if self.period_end is not None else as_of
+        start = self.period_start if self.period_start is not None else (
+            end - pd.DateOffset(months=12) + pd.Timedelta(days=1))
+        return dataclasses.replace(self, as_of_date=as_of, period_start=start, period_end=end)
+
+    def as_rows(self) -> list[tuple[str, str]]:
+        """(Parameter, Value) pairs as a user would type them, for About."""
+        def text(value: object) -> str:
+            if isinstance(value, pd.Timestamp):
+                return value.date().isoformat()
+            if isinstance(value, tuple):
+                return ",".join(str(v) for v in value)
+            if isinstance(value, dict):
+                return ", ".join(f"{k} {v}" for k, v in value.items())
+            return str(value)
+        return [(_CANONICAL[f.name], text(getattr(self, f.name))) for f in dataclasses.fields(self)]
+
+
+_CANONICAL = {
+    "as_of_date": "AsOfDate", "period_start": "PeriodStart", "period_end": "PeriodEnd",
+    "reporting_currency": "ReportingCurrency", "abc_basis": "ABCBasis", "abc_share_a": "ABCShareA",
+    "abc_share_b": "ABCShareB", "aging_buckets": "AgingBuckets", "cost_of_capital": "CostOfCapital",
+    "forecast_months": "ForecastMonths", "discount_rate": "DiscountRate",
+    "potential_weights": "PotentialWeights", "contact_cadence_days": "ContactCadenceDays",
+    "language": "Language",
+}
+_FIELD_BY_KEY = {normalize_name(v): k for k, v in _CANONICAL.items()}
+_FIELD_BY_KEY.update({normalize_name(PARAMETER_ZH[v]): k for k, v in _CANONICAL.items()})
+
+_PAIR = re.compile(r"([A-Za-z\u4e00-\u9fff]+)\s*[:=]?\s*(-?[\d.]+)")
+
+
+def _weights(text: str, allowed: dict) -> dict:
+    pairs = {k: float(v) for k, v in _PAIR.findall(text)}
+    keys = {normalize_name(k): k for k in allowed}
+    result = {keys[normalize_name(k)]: v for k, v in pairs.items() if normalize_name(k) in keys}
+    if not pairs or len(result) != len(pairs) or any(v < 0 for v in result.values()):
+        raise ValueError(f"expected pairs such as '{', '.join(f'{k} {v}' for k, v in allowed.items())}'")
+    return {k: result.get(k, 0.0) for k in allowed}
+
+
+def _one(value: object, parser) -> object:
+    parsed, bad = parser(pd.Series([value], dtype="object"))
+    if bad.iloc[0] or pd.isna(parsed.iloc[0]):
+        raise ValueError("not understood")
+    return parsed.iloc[0]
+
+
+def _convert(field_name: str, value: object) -> object:
+    """Parse one parameter value; raise ValueError with a reason when invalid."""
+    text = str(value).strip()
+    if field_name in ("as_of_date", "period_start", "period_end"):
+        return _one(value, parse_date)
+    if field_name in ("abc_share_a", "abc_share_b", "cost_of_capital", "discount_rate"):
+        number = float(_one(value, parse_number))
+        if not 0 <= number <= 1:
+            raise ValueError("must be a fraction between 0 and 1, e.g. 0.8 or 80%")
+        return number
+    if field_name == "forecast_months":
+        number = float(_one(value, parse_number))
+        if not (number.is_integer() and 1 <= number <= 120):
+            raise ValueError("must be a whole number of months from 1 to 120")
+        return int(number)
+    if field_name == "aging_buckets":
+        parts = [p for p in re.split(r"[,，;；\s]+", text) if p]
+        days = tuple(int(float(p)) for p in parts)
+        if not days or any(d <= 0 for d in days) or list(days) != sorted(set(days)):
+            raise ValueError("must be increasing whole days, e.g. 30,60,90")
+        return days
+    if field_name == "abc_basis":
+        match = {normalize_name(b): b for b in ABC_BASES}.get(normalize_name(text))
+        if match is None:
+            raise ValueError(f"must be one of {', '.join(ABC_BASES)}")
+        return match
+    if field_name == "language":
+        match = {normalize_name(x): x for x in LANGUAGES + ("zh", "中文", "cn")}.get(normalize_name(text))
+        if match is None:
+            raise ValueError("must be en or zh-CN")
+        return "zh-CN" if match != "en" else "en"
+    if field_name == "reporting_currency":
+        if not re.fullmatch(r"[A-Za-z]{3}", text):
+            raise ValueError("must be a three-letter currency code such as CNY")
+        return text.upper()
+    if field_name == "potential_weights":
+        return _weights(text, DEFAULT_POTENTIAL_WEIGHTS)
+    if field_name == "contact_cadence_days":
+        return {k: int(v) for k, v in _weights(text, DEFAULT_CADENCE).items()}
+    raise ValueError("unknown parameter")
+
+
+def parameters_from_table(table: pd.DataFrame | None, dq: DataQuality) -> Params:
+    """Read the Parameters table (Parameter, Value, _row). A bad value is a
+    DataQuality error and its default is used."""
+    values: dict = {}
+    if table is None:
+        return Params()
+    for name, value, row in zip(table["Parameter"], table["Value"], table["_row"]):
+        if name is None or value is None or str(value).strip() == "":
+            continue
+        field_name = _FIELD_BY_KEY.get(normalize_name(name))
+        if field_name is None:
+            dq.add(INFO, "Parameters", f"Unknown parameter '{name}' ignored; known: "
+                   f"{', '.join(_CANONICAL.values())}", row, "Parameter", name)
+            continue
+        try:
+            values[field_name] = _convert(field_name, value)
+        except (ValueError, TypeError) as exc:
+            dq.add(ERROR, "Parameters", f"{_CANONICAL[field_name]}: {exc}; default used", row, "Value", value)
+    return validated(Params(**values), dq)
+
+
+def validated(params: Params, dq: DataQuality) -> Params:
+    """Cross-field checks; an inconsistent value falls back to its default."""
+    if params.abc_share_a >= params.abc_share_b:
+        dq.add(ERROR, "Parameters", "ABCShareA must be below ABCShareB; defaults 0.80 / 0.95 used",
+               None, "Value", f"{params.abc_share_a} / {params.abc_share_b}")
+        params = dataclasses.replace(params, abc_share_a=0.80, abc_share_b=0.95)
+    if params.period_start is not None and params.period_end is not None and params.period_start > params.period_end:
+        dq.add(ERROR, "Parameters", "PeriodStart is after PeriodEnd; default period used", None, "Value",
+               f"{params.period_start.date()} > {params.period_end.date()}")
+        params = dataclasses.replace(params, period_start=None, period_end=None)
+    if sum(params.potential_weights.values()) <= 0:
+        dq.add(ERROR, "Parameters", "PotentialWeights sum to zero; defaults used", None, "Value", None)
+        params = dataclasses.replace(params, potential_weights=dict(DEFAULT_POTENTIAL_WEIGHTS))
+    return params
+
+
+def with_overrides(params: Params, overrides: dict | None, dq: DataQuality) -> Params:
+    """Apply overrides given in Python (canonical names or field names)."""
+    if not overrides:
+        return params
+    changes = {}
+    for key, value in overrides.items():
+        field_name = key if key in _CANONICAL else _FIELD_BY_KEY.get(normalize_name(key))
+        if field_name is None:
+            raise KeyError(f"unknown parameter {key!r}")
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            value = _convert(field_name, value)
+        elif field_name.endswith("date") or field_name.startswith("period"):
+            value = pd.Timestamp(value)
+        changes[field_name] = value
+    return validated(dataclasses.replace(params, **changes), dq)
+
+
+def canonical_name(field_name: str) -> str:
+    return _CANONICAL[field_name]

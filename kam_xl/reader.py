@@ -1,0 +1,331 @@
+"""Read an input workbook into :class:`Inputs` (DESIGN.md section 1).
+
+python-calamine does the reading (fast, bounded memory, reads Excel Tables).
+It reports error cells as blanks, so error cells are found separately with a
+scan of the sheet XML for ``t="e"`` cells. Every problem becomes a DataQuality
+record pointing at the worksheet row the user sees.
+"""
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+import numpy as np
+import pandas as pd
+import python_calamine
+from defusedxml import ElementTree
+
+from .params import Params, parameters_from_table
+from .parsing import ERROR_VALUES, is_blank, is_error_text, parse_date, parse_id, parse_number, parse_text
+from .quality import ERROR, INFO, WARNING, DataQuality
+from .safe_io import InputError, check_workbook_file, sha256
+from .schema import DATE, ID, NUMBER, TABLES, TableSpec, accepted_names, column_aliases, normalize_name, table_aliases
+
+ROW = "_row"  # worksheet row number the user sees, carried on every input row
+TOTALS_WORDS = {normalize_name(w) for w in ("合计", "总计", "小计", "总额", "Total", "Totals", "Grand Total", "Subtotal", "Sum")}
+
+
+@dataclass
+class Inputs:
+    """Typed input tables (canonical column names, plus ``_row`` and any extra
+    columns the user added), the parameters, and the data-quality log."""
+
+    tables: dict[str, pd.DataFrame]
+    params: Params = field(default_factory=Params)
+    dq: DataQuality = field(default_factory=DataQuality)
+    source: Path | None = None
+    source_sha256: str | None = None
+    extra_columns: dict[str, list[str]] = field(default_factory=dict)
+    fatal: list[str] = field(default_factory=list)
+
+    def get(self, name: str) -> pd.DataFrame | None:
+        return self.tables.get(name)
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self.tables[name]
+
+
+@dataclass
+class _Grid:
+    """A table's raw cells: header texts, data rows, and where they sit."""
+
+    header: list
+    rows: list[list]
+    first_row: int      # worksheet row number of rows[0]
+    first_col: int      # 0-based column of header[0]
+    sheet: str
+    source: str         # 'table' or 'sheet', for messages
+
+
+def read_workbook(path: str | Path, password: str | None = None) -> Inputs:
+    """Read and validate an input workbook (.xlsx/.xlsm); never writes to it."""
+    path = Path(path)
+    if password is not None:
+        from .crypto import decrypted_copy
+        with decrypted_copy(path, password) as plain:
+            inputs = read_workbook(plain)
+        inputs.source, inputs.source_sha256 = path, sha256(path)
+        return inputs
+    check_workbook_file(path)
+    try:
+        book = python_calamine.CalamineWorkbook.from_path(str(path), load_tables=True)
+    except python_calamine.PasswordError:
+        raise InputError(f"{path}: is encrypted; give --password") from None
+    except Exception as exc:  # calamine raises several types for broken files
+        raise InputError(f"{path}: cannot be read as a workbook ({type(exc).__name__}: {exc})") from None
+    try:
+        inputs = read_calamine(book, path)
+    finally:
+        book.close()
+    inputs.source_sha256 = sha256(path)
+    return inputs
+
+
+def read_calamine(book, path: Path) -> Inputs:
+    dq = DataQuality()
+    error_cells = _ErrorCells(path)
+    tables: dict[str, pd.DataFrame] = {}
+    extras: dict[str, list[str]] = {}
+    fatal: list[str] = []
+    for spec in TABLES.values():
+        grid = _find_grid(book, spec)
+        if grid is None:
+            if spec.required:
+                message = f"Required table {accepted_names(spec)} not found (as an Excel Table or a sheet)"
+                fatal.append(message)
+                dq.add(ERROR, spec.name, message)
+            elif spec.name != "Parameters":
+                dq.add(INFO, spec.name, f"No {accepted_names(spec)} table; analyses that need it are skipped")
+            continue
+        frame, extra, missing = _typed_frame(spec, grid, error_cells.for_sheet(grid.sheet), dq)
+        if missing:
+            if spec.required:
+                fatal.append(missing)
+            continue
+        tables[spec.name] = frame
+        extras[spec.name] = extra
+    params = parameters_from_table(tables.pop("Parameters", None), dq)
+    extras.pop("Parameters", None)
+    if not fatal:
+        _check_keys(tables, dq)
+    return Inputs(tables=tables, params=params, dq=dq, source=path, extra_columns=extras, fatal=fatal)
+
+
+def _find_grid(book, spec: TableSpec) -> _Grid | None:
+    aliases = table_aliases(spec)
+    for name in book.table_names:
+        if normalize_name(name) in aliases:
+            table = book.get_table_by_name(name)
+            (row0, col0), _ = table.start, table.end
+            return _Grid(list(table.columns), table.to_python(), row0 + 2, col0, table.sheet, "table")
+    for name in book.sheet_names:
+        if normalize_name(name) in aliases:
+            cells = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            for index, row in enumerate(cells):
+                if any(v not in ("", None) for v in row):
+                    return _Grid(list(row), cells[index + 1:], index + 2, 0, name, "sheet")
+            return _Grid([], [], 1, 0, name, "sheet")
+    return None
+
+
+def _typed_frame(spec: TableSpec, grid: _Grid, errors: dict, dq: DataQuality):
+    """Map headers, parse every column by kind, log problems; returns
+    (frame, extra column names, message if required columns are missing)."""
+    header = [str(h).strip() if h not in (None, "") else "" for h in grid.header]
+    width = len(header)
+    rows = [list(r) + [""] * (width - len(r)) if len(r) < width else list(r[:width]) for r in grid.rows]
+    raw = pd.DataFrame(rows, columns=range(width), dtype="object") if rows else pd.DataFrame(columns=range(width), dtype="object")
+    raw.index = pd.RangeIndex(grid.first_row, grid.first_row + len(raw))
+
+    by_alias = {alias: c for c in spec.columns for alias in column_aliases(c)}
+    mapped: dict[str, int] = {}
+    extra: dict[str, int] = {}
+    for position, text in enumerate(header):
+        column = by_alias.get(normalize_name(text))
+        if column is not None and column.name not in mapped:
+            mapped[column.name] = position
+        elif text:
+            extra[text if text not in extra else f"{text}_{position + 1}"] = position
+    missing = [c for c in spec.columns if c.required and c.name not in mapped]
+    if missing:
+        names = "; ".join(accepted_names(spec, c) for c in missing)
+        message = (f"{spec.name} (sheet '{grid.sheet}') lacks required column(s) {names}; "
+                   f"found headers: {', '.join(h for h in header if h) or 'none'}; table not used")
+        dq.add(ERROR, spec.name, message, grid.first_row - 1)
+        return None, [], message
+
+    # Error cells: from the XML scan (true errors) and error text typed in cells.
+    for (row, col), value in errors.items():
+        position = col - grid.first_col
+        if row in raw.index and 0 <= position < width:
+            raw.at[row, position] = value
+    blank_rows = raw.apply(is_blank).all(axis=1) if width else pd.Series(True, index=raw.index)
+    raw = raw[~blank_rows]
+
+    parsed = {c.name: _parse_column(c, raw[mapped[c.name]]) for c in spec.columns if c.name in mapped}
+    key = spec.key if spec.key in mapped else None
+    key_blank = is_blank(raw[mapped[key]]) if key else pd.Series(False, index=raw.index)
+    numbers_present = pd.Series(False, index=raw.index)
+    for column in spec.columns:
+        if column.kind == NUMBER and column.name in parsed:
+            numbers_present |= parsed[column.name][0].notna()
+    totals = pd.Series(False, index=raw.index)
+    if key:
+        totals_key = raw[mapped[key]].map(_is_totals_word).astype(bool)
+        keyless = raw[key_blank]
+        totals_elsewhere = keyless.apply(lambda col: col.map(_is_totals_word)).any(axis=1) if len(keyless) else totals[key_blank]
+        totals = totals_key | (key_blank & numbers_present) | totals_elsewhere.reindex(raw.index, fill_value=False).astype(bool)
+    skip = totals | key_blank
+
+    frame = pd.DataFrame(index=raw.index)
+    rejected = totals.copy()
+    for column in spec.columns:
+        if column.name not in mapped:
+            frame[column.name] = _empty(column.kind, raw.index)
+            continue
+        cells = raw[mapped[column.name]]
+        values, bad, error_text = parsed[column.name]
+        frame[column.name] = values
+        problem = (bad | error_text) & ~skip
+        if problem.any():
+            rows = problem[problem].index
+            reasons = np.where(error_text[rows], "error value", f"not a valid {column.kind}")
+            if column.required:
+                for row, reason in zip(rows, reasons):
+                    dq.add(ERROR, spec.name, f"{column.name}: {reason}; row not used", int(row), column.name, cells[row])
+                rejected |= problem
+            elif spec.name == "Invoices" and column.name == "DueDate":
+                dq.add_rows(WARNING, spec.name, pd.Series(rows), column.name, cells[rows],
+                            "DueDate not understood; InvoiceDate + customer's PaymentTermsDays used")
+            else:
+                dq.add_rows(ERROR, spec.name, pd.Series(rows), column.name, cells[rows],
+                            f"{column.name} not understood; cell not used")
+        if column.required and column.name != key:
+            blank = values.isna() & ~problem & ~skip
+            if blank.any():
+                dq.add_rows(ERROR, spec.name, pd.Series(blank[blank].index), column.name, None,
+                            f"{column.name} is blank; row not used")
+                rejected |= blank
+
+    if key:
+        if totals.any():
+            dq.add_rows(ERROR, spec.name, pd.Series(totals[totals].index), key, raw.loc[totals, mapped[key]],
+                        "Looks like a totals row (no key, or a word such as 合计/Total, with figures); not used")
+        orphan = key_blank & ~totals
+        if orphan.any():
+            dq.add_rows(ERROR, spec.name, pd.Series(orphan[orphan].index), key, None, f"{key} is blank; row not used")
+        rejected |= orphan
+    for name, position in extra.items():
+        frame[name] = parse_text(raw[position]) if name not in frame else raw[position]
+    frame = frame[~rejected]
+    frame.insert(0, ROW, frame.index.astype("int64"))
+    return frame.reset_index(drop=True), list(extra), None
+
+
+def _is_totals_word(value: object) -> bool:
+    return isinstance(value, str) and normalize_name(value) in TOTALS_WORDS
+
+
+def _parse_column(column, cells: pd.Series):
+    """(values, bad, error_text) for one input column."""
+    error_text = is_error_text(cells)
+    clean = cells.where(~error_text, "")
+    if column.kind == NUMBER:
+        values, bad = parse_number(clean)
+    elif column.kind == DATE:
+        values, bad = parse_date(clean)
+    else:
+        values, bad = (parse_id if column.kind == ID else parse_text)(clean), pd.Series(False, index=cells.index)
+    return values, bad, error_text
+
+
+def _empty(kind: str, index: pd.Index) -> pd.Series:
+    if kind == NUMBER:
+        return pd.Series(np.nan, index=index, dtype="float64")
+    if kind == DATE:
+        return pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
+    return pd.Series(None, index=index, dtype="object")
+
+
+def _check_keys(tables: dict[str, pd.DataFrame], dq: DataQuality) -> None:
+    """Duplicate customers (first kept), rows for unknown customers, and
+    IDs that differ only by zero-padding (matched with a warning)."""
+    customers = tables["Customers"]
+    duplicated = customers["CustomerID"].duplicated()
+    if duplicated.any():
+        first_row = customers.drop_duplicates("CustomerID").set_index("CustomerID")[ROW]
+        for row, cid in zip(customers.loc[duplicated, ROW], customers.loc[duplicated, "CustomerID"]):
+            dq.add(ERROR, "Customers", f"Duplicate CustomerID; first one (row {first_row[cid]}) kept, this row not used",
+                   int(row), "CustomerID", cid)
+        tables["Customers"] = customers[~duplicated].reset_index(drop=True)
+    known = set(tables["Customers"]["CustomerID"])
+    unpadded: dict[str, str | None] = {}
+    for cid in known:
+        short = cid.lstrip("0") or "0"
+        unpadded[short] = None if short in unpadded else cid
+    for name, frame in tables.items():
+        if name == "Customers" or "CustomerID" not in frame:
+            continue
+        ids = frame["CustomerID"]
+        unknown = ~ids.isin(known)
+        if not unknown.any():
+            continue
+        rescued = ids[unknown].map(lambda v: unpadded.get(str(v).lstrip("0") or "0"))
+        fixable = rescued.notna()
+        if fixable.any():
+            for row, raw_id, cid in zip(frame.loc[fixable[fixable].index, ROW], ids[fixable[fixable].index], rescued[fixable]):
+                dq.add(WARNING, name, f"CustomerID matched to '{cid}' ignoring leading zeros", int(row), "CustomerID", raw_id)
+            frame.loc[fixable[fixable].index, "CustomerID"] = rescued[fixable]
+        still = unknown & ~unknown.index.isin(fixable[fixable].index)
+        if still.any():
+            dq.add_rows(ERROR, name, frame.loc[still, ROW], "CustomerID", frame.loc[still, "CustomerID"],
+                        "CustomerID is not in Customers; row not used")
+            frame = frame[~still].reset_index(drop=True)
+        tables[name] = frame
+
+
+class _ErrorCells:
+    """Error cells (t="e") per sheet, found by scanning the sheet XML bytes."""
+
+    _CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})(\d+)"[^>]*?\bt="e"[^>]*>(?:<f\b[^>]*/>|<f\b[^>]*>.*?</f>)?<v>([^<]*)</v>', re.S)
+    _CELL_T_FIRST = re.compile(rb'<c\b[^>]*?\bt="e"[^>]*?\br="([A-Z]{1,3})(\d+)"[^>]*>(?:<f\b[^>]*/>|<f\b[^>]*>.*?</f>)?<v>([^<]*)</v>', re.S)
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._parts: dict[str, str] | None = None
+
+    def _sheet_parts(self) -> dict[str, str]:
+        if self._parts is None:
+            ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+                  "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+                  "p": "http://schemas.openxmlformats.org/package/2006/relationships"}
+            with zipfile.ZipFile(self.path) as archive:
+                workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+                rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+            targets = {r.get("Id"): r.get("Target") for r in rels.findall("p:Relationship", ns)}
+            self._parts = {}
+            for sheet in workbook.findall("m:sheets/m:sheet", ns):
+                target = targets.get(sheet.get(f"{{{ns['r']}}}id"), "")
+                part = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+                self._parts[sheet.get("name")] = part
+        return self._parts
+
+    def for_sheet(self, sheet: str) -> dict[tuple[int, int], str]:
+        part = self._sheet_parts().get(sheet)
+        if part is None:
+            return {}
+        with zipfile.ZipFile(self.path) as archive:
+            data = archive.read(part)
+        if b't="e"' not in data:
+            return {}
+        found = {}
+        for pattern in (self._CELL, self._CELL_T_FIRST):
+            for letters, row, value in pattern.findall(data):
+                col = 0
+                for ch in letters.decode():
+                    col = col * 26 + ord(ch) - 64
+                text = value.decode("utf-8", "replace")
+                found[(int(row), col - 1)] = text if text.upper() in ERROR_VALUES else "#VALUE!"
+        return found

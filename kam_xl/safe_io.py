@@ -1,0 +1,80 @@
+"""File safety at the edges: hostile-input checks and atomic writes."""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+
+# A workbook whose XML unpacks to more than this is refused before parsing.
+MAX_UNCOMPRESSED_BYTES = 4 * 1024**3
+MAX_COMPRESSION_RATIO = 200
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+class InputError(Exception):
+    """A file cannot be used at all (exit code 2); the message is for the user."""
+
+
+def check_workbook_file(path: Path) -> None:
+    """Refuse what is not a sane .xlsx/.xlsm before any parser sees it."""
+    if not path.exists():
+        raise InputError(f"{path}: file not found")
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder, not a workbook")
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(8)
+    except PermissionError:
+        raise InputError(f"{path}: no permission to read this file") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
+    if head.startswith(_OLE_MAGIC):
+        raise InputError(f"{path}: is an encrypted workbook or an old .xls file; "
+                         "give --password for an encrypted one, or save it as .xlsx")
+    if not head.startswith(b"PK"):
+        kind = "a CSV/text file" if head[:1].isascii() and head[:1].isprintable() else "not a workbook"
+        raise InputError(f"{path}: is {kind}, not an .xlsx/.xlsm workbook")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+            total = sum(m.file_size for m in members)
+            packed = sum(m.compress_size for m in members) or 1
+            names = {m.filename for m in members}
+    except (zipfile.BadZipFile, EOFError, OSError):
+        raise InputError(f"{path}: is damaged or truncated (not a readable zip archive)") from None
+    if "xl/workbook.xml" not in names:
+        raise InputError(f"{path}: is a zip file but not an Excel workbook (no xl/workbook.xml)")
+    if total > MAX_UNCOMPRESSED_BYTES or (total > 100 * 1024**2 and total / packed > MAX_COMPRESSION_RATIO):
+        raise InputError(f"{path}: unpacks to {total / 1024**2:,.0f} MB from {packed / 1024**2:,.1f} MB; "
+                         "refused as a possible zip bomb")
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@contextlib.contextmanager
+def atomic_output(target: Path):
+    """Yield a temporary path in the target's folder; on success it replaces
+    ``target`` in one rename, on failure it is removed and ``target`` is untouched."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix + ".tmp", dir=target.parent)
+    os.close(handle)
+    temp_path = Path(temp)
+    try:
+        yield temp_path
+        with temp_path.open("rb+") as written:
+            os.fsync(written.fileno())
+        os.replace(temp_path, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            temp_path.unlink()
+        raise

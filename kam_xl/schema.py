@@ -1,0 +1,122 @@
+"""The input contract (DESIGN.md section 1): tables, columns, aliases and kinds.
+
+Only names live here; parsing lives in :mod:`kam_xl.parsing` and reading in
+:mod:`kam_xl.reader`.
+"""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+ID, TEXT, NUMBER, DATE = "id", "text", "number", "date"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    zh: str
+    kind: str
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str
+    zh: str
+    columns: tuple[Column, ...]
+    required: bool = False
+    key: str | None = "CustomerID"
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+_CID = Column("CustomerID", "客户编号", ID, True)
+
+TABLES: dict[str, TableSpec] = {t.name: t for t in (
+    TableSpec("Customers", "客户", (
+        _CID,
+        Column("CustomerName", "客户名称", TEXT),
+        Column("Industry", "行业", TEXT),
+        Column("Size", "规模", TEXT),
+        Column("Region", "地区", TEXT),
+        Column("AccountManager", "客户经理", TEXT),
+        Column("CreditLimit", "信用额度", NUMBER),
+        Column("PaymentTermsDays", "账期天数", NUMBER),
+        Column("EstimatedWallet", "预计年采购额", NUMBER),
+    ), required=True),
+    TableSpec("Sales", "销售", (
+        Column("Date", "日期", DATE, True),
+        _CID,
+        Column("DocumentNo", "单据号", ID),
+        Column("Product", "产品", TEXT),
+        Column("Quantity", "数量", NUMBER),
+        Column("NetRevenue", "销售收入", NUMBER, True),
+        Column("COGS", "销售成本", NUMBER),
+    ), required=True),
+    TableSpec("Invoices", "发票", (
+        Column("InvoiceNo", "发票号", ID, True),
+        _CID,
+        Column("InvoiceDate", "开票日期", DATE, True),
+        Column("DueDate", "到期日", DATE),
+        Column("Amount", "金额", NUMBER, True),
+    )),
+    TableSpec("Payments", "收款", (
+        Column("InvoiceNo", "发票号", ID),
+        _CID,
+        Column("PaymentDate", "收款日期", DATE, True),
+        Column("Amount", "金额", NUMBER, True),
+    )),
+    TableSpec("Activities", "服务作业", (
+        Column("Date", "日期", DATE, True),
+        _CID,
+        Column("Activity", "作业", TEXT, True),
+        Column("DriverQuantity", "作业量", NUMBER),
+        Column("DirectCost", "直接费用", NUMBER),
+    )),
+    TableSpec("ActivityRates", "作业费率", (
+        Column("Activity", "作业", TEXT, True),
+        Column("Rate", "单位成本", NUMBER, True),
+    ), key="Activity"),
+    TableSpec("Contacts", "联系记录", (
+        Column("Date", "日期", DATE, True),
+        _CID,
+        Column("Channel", "方式", TEXT),
+        Column("Owner", "负责人", TEXT),
+        Column("Satisfaction", "满意度", NUMBER),
+        Column("Feedback", "反馈", TEXT),
+        Column("NextFollowUp", "下次跟进日期", DATE),
+    )),
+    TableSpec("IndustryOutlook", "行业前景", (
+        Column("Industry", "行业", TEXT, True),
+        Column("GrowthOutlook", "行业增速", NUMBER, True),
+    ), key="Industry"),
+    TableSpec("Parameters", "参数", (
+        Column("Parameter", "参数", TEXT, True),
+        Column("Value", "值", TEXT, True),
+    ), key="Parameter"),
+)}
+
+INPUT_TABLES = tuple(TABLES)
+
+
+def normalize_name(name: object) -> str:
+    """Matching key for table and column names: NFKC (full-width to ASCII),
+    case-folded, without spaces or underscores."""
+    text = unicodedata.normalize("NFKC", str(name or ""))
+    return "".join(ch for ch in text.casefold() if not ch.isspace() and ch != "_")
+
+
+def table_aliases(spec: TableSpec) -> set[str]:
+    return {normalize_name(spec.name), normalize_name(spec.zh)}
+
+
+def column_aliases(column: Column) -> set[str]:
+    return {normalize_name(column.name), normalize_name(column.zh)}
+
+
+def accepted_names(spec: TableSpec, column: Column | None = None) -> str:
+    """Human text listing accepted names, for error messages."""
+    if column is None:
+        return f"'{spec.name}' or '{spec.zh}'"
+    return f"'{column.name}' or '{column.zh}'"
