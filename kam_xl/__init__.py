@@ -3,5 +3,6 @@ __version__ = "0.1.0"
 
 from .reader import Inputs, read_workbook  # noqa: E402
 from .safe_io import InputError  # noqa: E402
+from .analysis import Results, analyze  # noqa: E402
 
-__all__ = ["Inputs", "InputError", "read_workbook", "__version__"]
+__all__ = ["Inputs", "InputError", "Results", "analyze", "read_workbook", "__version__"]

@@ -84,13 +84,48 @@ def read_workbook(path: str | Path, password: str | None = None) -> Inputs:
 
 
 def read_calamine(book, path: Path) -> Inputs:
-    dq = DataQuality()
     error_cells = _ErrorCells(path)
+
+    def grid(spec: TableSpec):
+        found = _find_grid(book, spec)
+        return found, (error_cells.for_sheet(found.sheet) if found else {})
+    return _read(grid, path)
+
+
+def inputs_from_frames(frames: dict[str, pd.DataFrame]) -> Inputs:
+    """Validate tables given as DataFrames (headers as in a workbook, English
+    or Chinese) exactly as if they had been read from sheets of those names.
+    Row numbers are those of a sheet with the header in row 1."""
+    by_alias = {normalize_name(name): frame for name, frame in frames.items()}
+
+    def grid(spec: TableSpec):
+        frame = next((by_alias[a] for a in table_aliases(spec) if a in by_alias), None)
+        if frame is None:
+            return None, {}
+        cells = frame.astype("object").where(frame.notna(), None)
+        rows = [[_plain(v) for v in row] for row in cells.itertuples(index=False, name=None)]
+        return _Grid(list(frame.columns), rows, 2, 0, spec.name, "frame"), {}
+    return _read(grid, None)
+
+
+def _plain(value: object) -> object:
+    """A DataFrame cell as calamine would hand it over."""
+    if value is None:
+        return ""
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _read(grid_for, path: Path | None) -> Inputs:
+    dq = DataQuality()
     tables: dict[str, pd.DataFrame] = {}
     extras: dict[str, list[str]] = {}
     fatal: list[str] = []
     for spec in TABLES.values():
-        grid = _find_grid(book, spec)
+        grid, errors = grid_for(spec)
         if grid is None:
             if spec.required:
                 message = f"Required table {accepted_names(spec)} not found (as an Excel Table or a sheet)"
@@ -99,7 +134,7 @@ def read_calamine(book, path: Path) -> Inputs:
             elif spec.name != "Parameters":
                 dq.add(INFO, spec.name, f"No {accepted_names(spec)} table; analyses that need it are skipped")
             continue
-        frame, extra, missing = _typed_frame(spec, grid, error_cells.for_sheet(grid.sheet), dq)
+        frame, extra, missing = _typed_frame(spec, grid, errors, dq)
         if missing:
             if spec.required:
                 fatal.append(missing)

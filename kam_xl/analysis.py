@@ -1,0 +1,174 @@
+"""``analyze(inputs) -> Results``: every output table of the contract.
+
+This module only wires the domain modules together; each figure is defined
+where it is computed.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from . import __version__
+from .classification import abc_tiers, portfolio_quadrant, rfm, segments
+from .i18n import text
+from .params import Params, with_overrides
+from .potential import potential
+from .profitability import cost_to_serve, financing_cost, gross_profit, profitability, whale_curve
+from .quality import INFO, DataQuality
+from .reader import Inputs
+from .receivables import bucket_names, receivables
+from .relationship import relationship
+from .risk import risk_summary, top_share
+from .safe_io import InputError
+from .strategy import churn_risk, strategy
+from .summary import commentary, kpi_table, period_kpis
+
+CLASSIFICATION_COLUMNS = ["CustomerID", "CustomerName", "Industry", "Size", "Region", "AccountManager",
+                          "ABCBasisValue", "ABCShare", "ABCCumulativeShare", "ABCTier", "Recency", "Frequency",
+                          "Monetary", "RScore", "FScore", "MScore", "RFMSegment", "PortfolioQuadrant"]
+PROFITABILITY_COLUMNS = ["CustomerID", "NetRevenue", "COGS", "GrossProfit", "GrossMarginPct", "CostToServe",
+                         "FinancingCost", "NetProfit", "NetMarginPct", "ProfitRank"]
+RELATIONSHIP_COLUMNS = ["CustomerID", "LastContact", "DaysSinceContact", "Contacts", "AvgSatisfaction",
+                        "LatestFeedback", "NextFollowUp", "FollowUpOverdue", "CadenceDays", "CadenceBreached"]
+POTENTIAL_COLUMNS = ["CustomerID", "Frequency", "RecencyDays", "AgeDays", "PAlive", "ExpectedPurchases",
+                     "ExpectedOrderValue", "CLV", "GrowthRate", "IndustryGrowth", "WalletHeadroom",
+                     "PotentialScore", "PotentialRank"]
+STRATEGY_COLUMNS = ["CustomerID", "PortfolioQuadrant", "RecommendedStrategy", "Actions", "CurrentEffortShare",
+                    "SuggestedEffortShare"]
+
+
+def receivables_columns(buckets: tuple[int, ...]) -> list[str]:
+    return ["CustomerID", "OpenBalance", *bucket_names(buckets), "OverdueShare", "CreditSales", "AverageAR",
+            "ARTurnover", "DSO", "AvgDaysToPay", "AvgDaysLate", "CreditUtilization", "CreditRisk"]
+
+
+@dataclass
+class Results:
+    """Named output tables (canonical column names), the parameters used, the
+    commentary sentences and the data-quality log."""
+
+    tables: dict[str, pd.DataFrame]
+    params: Params
+    commentary: list[str] = field(default_factory=list)
+    dq: DataQuality = field(default_factory=DataQuality)
+    about: dict = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self.tables[name]
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.tables
+
+    @property
+    def exit_code(self) -> int:
+        return self.dq.exit_code()
+
+
+def latest_date(inputs: Inputs) -> pd.Timestamp | None:
+    """The latest transaction date in the data (default AsOfDate)."""
+    candidates = []
+    for table, column in (("Sales", "Date"), ("Invoices", "InvoiceDate"), ("Payments", "PaymentDate"),
+                          ("Activities", "Date"), ("Contacts", "Date")):
+        frame = inputs.get(table)
+        if frame is not None and len(frame):
+            candidates.append(frame[column].max())
+    candidates = [c for c in candidates if pd.notna(c)]
+    return max(candidates) if candidates else None
+
+
+def _period(inputs: Inputs, params: Params, customers: pd.DataFrame, dq: DataQuality | None):
+    """Profitability, receivables and ABC tiers for one period."""
+    ids = pd.Index(customers["CustomerID"], name="CustomerID")
+    start, end, as_of = params.period_start, params.period_end, params.as_of_date
+    gross = gross_profit(inputs["Sales"], ids, start, end)
+    cts = cost_to_serve(inputs.get("Activities"), inputs.get("ActivityRates"), ids, start, end, dq)
+    invoices = inputs.get("Invoices")
+    ar = None
+    if invoices is not None:
+        ar = receivables(invoices, inputs.get("Payments"), customers, as_of, start, end, params.aging_buckets, dq)
+        ar.attrs["period_days"] = params.period_days
+        finance = financing_cost(ar["AverageAR"], params.cost_of_capital, params.period_days)
+    else:
+        finance = pd.Series(float("nan"), index=ids)
+    profit = profitability(gross, cts, finance)
+    basis = profit[params.abc_basis]
+    abc = abc_tiers(basis, params.abc_share_a, params.abc_share_b)
+    return profit, ar, abc
+
+
+def analyze(inputs: Inputs, params: dict | Params | None = None) -> Results:
+    """Every output table of DESIGN.md section 2 from validated inputs.
+
+    ``params`` overrides the workbook's Parameters (a dict of canonical names,
+    e.g. ``{"AsOfDate": "2026-06-30"}``, or a full :class:`Params`)."""
+    if inputs.fatal:
+        raise InputError("; ".join(inputs.fatal))
+    dq = DataQuality(list(inputs.dq.records))
+    base = params if isinstance(params, Params) else with_overrides(inputs.params, params, dq)
+    p = base.resolved(latest_date(inputs))
+    customers = inputs["Customers"]
+    if customers.empty:
+        raise InputError("The Customers table has no usable rows")
+    ids = pd.Index(customers["CustomerID"], name="CustomerID")
+    language = p.language
+
+    profit, ar, abc = _period(inputs, p, customers, dq)
+    prior_profit, prior_ar, prior_abc = _period(inputs, p.prior(), customers, None)
+    order = abc.index
+    tiers = abc["ABCTier"]
+
+    info = customers.set_index("CustomerID")
+    classification = info[["CustomerName", "Industry", "Size", "Region", "AccountManager"]].reindex(order).join(abc)
+    classification = classification.join(rfm(inputs["Sales"], ids, p.as_of_date, p.period_start, p.period_end))
+
+    pot, models = potential(inputs["Sales"], customers, profit["GrossMarginPct"], profit["NetRevenue"],
+                            prior_profit["NetRevenue"], inputs.get("IndustryOutlook"), p, dq)
+    classification["PortfolioQuadrant"] = portfolio_quadrant(profit["NetProfit"], pot["PotentialScore"]).reindex(order)
+
+    tables: dict[str, pd.DataFrame] = {}
+    tables["Classification"] = _out(classification, order, CLASSIFICATION_COLUMNS)
+    tables["Segments"] = segments(customers, profit, text("blank", language))
+    tables["Profitability"] = _out(profit, order, PROFITABILITY_COLUMNS)
+    tables["WhaleCurve"] = whale_curve(profit)
+    joined = profit.join(classification[["ABCTier", "PortfolioQuadrant"]]).join(pot)
+    if ar is not None:
+        tables["Receivables"] = _out(ar, order, receivables_columns(p.aging_buckets))
+        joined = joined.join(ar.drop(columns=[c for c in ar.columns if c in joined]))
+    contacts = inputs.get("Contacts")
+    if contacts is not None:
+        rel = relationship(contacts, tiers, p.contact_cadence_days, p.as_of_date, p.period_start, p.period_end)
+        tables["Relationship"] = _out(rel, order, RELATIONSHIP_COLUMNS)
+        joined = joined.join(rel)
+    tables["Potential"] = _out(pot, order, POTENTIAL_COLUMNS)
+    tables["ModelParameters"] = models
+    oldest = bucket_names(p.aging_buckets)[-1] if ar is not None else None
+    tables["Strategy"] = _out(strategy(joined, oldest, p.aging_buckets[-1], language), order, STRATEGY_COLUMNS)
+    churn = churn_risk(tiers.reindex(profit.index), pot["PAlive"])
+    tables["RiskSummary"] = risk_summary(profit["NetRevenue"], profit["NetProfit"],
+                                         ar[oldest] if ar is not None else None,
+                                         ar["CreditUtilization"] if ar is not None else None, churn)
+    this_kpis = period_kpis(profit, ar, tiers, top_share(profit["NetRevenue"], 5))
+    prior_kpis = period_kpis(prior_profit, prior_ar, prior_abc["ABCTier"], top_share(prior_profit["NetRevenue"], 5))
+    tables["KPIs"] = kpi_table(this_kpis, prior_kpis)
+    sentences = commentary(tables["KPIs"], tables["RiskSummary"], profit, info["CustomerName"], p.reporting_currency, language)
+    tables["Commentary"] = pd.DataFrame({"Commentary": sentences})
+    for name in ("Invoices", "Contacts"):
+        if inputs.get(name) is None:
+            dq.add(INFO, name, f"No {name} table: {'Receivables' if name == 'Invoices' else 'Relationship'} "
+                   "analysis skipped")
+    tables["DataQuality"] = dq.frame()
+    about = {"Tool": "kam-xl", "Version": __version__, "RunTime": dt.datetime.now().isoformat(timespec="seconds"),
+             "InputFile": str(inputs.source.name) if inputs.source else "",
+             "InputSHA256": inputs.source_sha256 or "",
+             "PeriodDays": p.period_days,
+             "PriorPeriod": f"{p.prior().period_start.date()} – {p.prior().period_end.date()}"}
+    tables["About"] = pd.DataFrame(list(about.items()) + p.as_rows(), columns=["Item", "Value"])
+    return Results(tables=tables, params=p, commentary=sentences, dq=dq, about=about)
+
+
+def _out(frame: pd.DataFrame, order: pd.Index, columns: list[str]) -> pd.DataFrame:
+    """Rows in ABC order, CustomerID as the first column, contract columns only."""
+    result = frame.reindex(order).rename_axis("CustomerID").reset_index()
+    return result[columns]

@@ -1,0 +1,41 @@
+"""Small shared helpers for the analysis modules (pure, vectorised)."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+
+def ratio(numerator, denominator) -> pd.Series:
+    """numerator / denominator, empty (NaN) where the denominator is <= 0 or missing."""
+    numerator = pd.Series(numerator, dtype="float64") if not isinstance(numerator, pd.Series) else numerator.astype("float64")
+    denominator = denominator.astype("float64") if isinstance(denominator, pd.Series) else pd.Series(denominator, index=numerator.index, dtype="float64")
+    return (numerator / denominator.where(denominator > 0)).astype("float64")
+
+
+def in_window(frame: pd.DataFrame, column: str, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
+    """Rows whose ``column`` date lies in [start, end], both included."""
+    dates = frame[column]
+    return frame[(dates >= start) & (dates <= end)]
+
+
+def per_customer(values: pd.Series, customer_ids: pd.Index, fill: float | None = 0.0) -> pd.Series:
+    """Align a CustomerID-indexed series to every customer (missing -> ``fill``)."""
+    aligned = values.reindex(customer_ids)
+    return aligned.fillna(fill) if fill is not None else aligned
+
+
+def sum_by_customer(frame: pd.DataFrame, column: str, customer_ids: pd.Index) -> pd.Series:
+    return per_customer(frame.groupby("CustomerID", sort=False)[column].sum(), customer_ids)
+
+
+def percentile_rank(values: pd.Series) -> pd.Series:
+    """Percentile rank 0-100 among the non-missing values: 100 x rank / n, ties
+    share their average rank. Missing stays missing."""
+    return values.rank(method="average", pct=True) * 100.0
+
+
+def rank_descending(values: pd.Series) -> pd.Series:
+    """1 = largest; ties broken by CustomerID (the index) ascending; NaN last."""
+    order = pd.DataFrame({"v": values, "id": values.index}).sort_values(["v", "id"], ascending=[False, True], na_position="last")
+    ranks = pd.Series(np.arange(1, len(order) + 1), index=order.index)
+    return ranks.reindex(values.index).astype("int64")

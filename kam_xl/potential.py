@@ -1,0 +1,153 @@
+"""Future potential: BG/NBD + Gamma-Gamma customer lifetime value, growth,
+industry outlook and wallet headroom, combined into a PotentialScore.
+
+Time in days, money in the reporting currency. When a model cannot be fitted
+the run-rate fallback below is used and DataQuality says so.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .frames import percentile_rank, rank_descending, ratio
+from .models import fit_bgnbd, fit_gamma_gamma
+from .quality import INFO, WARNING, DataQuality
+
+DAYS_PER_MONTH = 365.25 / 12
+# Fewer repeat buyers than this and the models are not fitted (run-rate instead).
+MIN_REPEAT_BUYERS = 20
+MIN_CUSTOMERS = 30
+
+
+def purchase_history(sales: pd.DataFrame, customer_ids: pd.Index, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Per customer, from distinct Sales dates with positive NetRevenue up to
+    AsOfDate: Frequency = repeat purchase days, RecencyDays = last - first
+    purchase, AgeDays = AsOfDate - first purchase, RepeatMeanValue = mean
+    NetRevenue of the repeat purchase days, MeanValue = mean over all days."""
+    days = sales[sales["Date"] <= as_of].groupby(["CustomerID", "Date"], sort=True)["NetRevenue"].sum()
+    days = days[days > 0].reset_index()
+    grouped = days.groupby("CustomerID")
+    first, last = grouped["Date"].min(), grouped["Date"].max()
+    count, total = grouped.size(), grouped["NetRevenue"].sum()
+    first_value = grouped["NetRevenue"].first()
+    out = pd.DataFrame(index=customer_ids)
+    out["Frequency"] = (count - 1).reindex(customer_ids).astype("float64")
+    out["RecencyDays"] = (last - first).dt.days.reindex(customer_ids).astype("float64")
+    out["AgeDays"] = (as_of - first).dt.days.reindex(customer_ids).astype("float64")
+    out["RepeatMeanValue"] = ratio((total - first_value).reindex(customer_ids), out["Frequency"])
+    out["MeanValue"] = (total / count).reindex(customer_ids)
+    return out
+
+
+def monthly_discount_factors(months: int, annual_rate: float) -> np.ndarray:
+    """1 / (1 + annual_rate)^(m / 12) for m = 1..months (end of each month)."""
+    return 1.0 / np.power(1.0 + annual_rate, np.arange(1, months + 1) / 12.0)
+
+
+def lifetime_value(history: pd.DataFrame, gross_margin: pd.Series, months: int, discount_rate: float,
+                   dq: DataQuality) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """PAlive, ExpectedPurchases over the horizon, ExpectedOrderValue and CLV
+    = sum over months of expected purchases in the month x ExpectedOrderValue
+    x GrossMarginPct, discounted monthly at DiscountRate.
+
+    Fallback (run-rate), when BG/NBD cannot be fitted: expected purchases per
+    day = (Frequency + 1) / max(AgeDays, 1), spread evenly; PAlive empty.
+    When Gamma-Gamma cannot be fitted: ExpectedOrderValue = the customer's
+    mean purchase-day value. Returns (table, ModelParameters)."""
+    buyers = history.dropna(subset=["Frequency"])
+    horizon_ends = np.arange(1, months + 1) * DAYS_PER_MONTH
+    x, t_x, T = (buyers[c].to_numpy() for c in ("Frequency", "RecencyDays", "AgeDays"))
+    out = pd.DataFrame(index=history.index, columns=["PAlive", "ExpectedPurchases", "ExpectedOrderValue", "CLV"], dtype="float64")
+    parameters: list[tuple] = []
+    repeaters = int((x > 0).sum())
+    bg = None
+    if len(buyers) >= MIN_CUSTOMERS and repeaters >= MIN_REPEAT_BUYERS:
+        bg = fit_bgnbd(x, t_x, np.maximum(T, t_x))
+        if not bg.converged or not np.isfinite([bg.r, bg.alpha, bg.a, bg.b]).all() or abs(bg.a - 1.0) < 1e-6:
+            dq.add(WARNING, "Potential", "BG/NBD fit did not converge; run-rate estimate used instead")
+            bg = None
+    else:
+        dq.add(WARNING, "Potential", f"BG/NBD not fitted: {len(buyers)} buying customers, {repeaters} repeat buyers "
+               f"(needs {MIN_CUSTOMERS} and {MIN_REPEAT_BUYERS}); run-rate estimate used, PAlive left empty")
+    if bg is not None:
+        cumulative = np.column_stack([bg.expected_purchases(t, x, t_x, T) for t in horizon_ends])
+        out.loc[buyers.index, "PAlive"] = bg.p_alive(x, t_x, T)
+        parameters += [("BG/NBD", "r", bg.r, "shape"), ("BG/NBD", "alpha", bg.alpha, "days"),
+                       ("BG/NBD", "a", bg.a, "shape"), ("BG/NBD", "b", bg.b, "shape"),
+                       ("BG/NBD", "LogLikelihood", bg.log_likelihood, ""), ("BG/NBD", "Customers", bg.customers, "count")]
+    else:
+        rate = (x + 1.0) / np.maximum(T, 1.0)
+        cumulative = rate[:, None] * horizon_ends[None, :]
+        parameters.append(("RunRate", "Method", np.nan, "(Frequency + 1) / AgeDays per day"))
+    monthly = np.diff(np.column_stack([np.zeros(len(buyers)), cumulative]), axis=1)
+    out.loc[buyers.index, "ExpectedPurchases"] = cumulative[:, -1]
+
+    gg = None
+    mean_value = buyers["RepeatMeanValue"].to_numpy()
+    if repeaters >= MIN_REPEAT_BUYERS:
+        gg = fit_gamma_gamma(x, mean_value)
+        if not gg.converged or gg.q <= 1:
+            dq.add(WARNING, "Potential", "Gamma-Gamma fit did not converge; customers' own mean order value used")
+            gg = None
+    if gg is not None:
+        out.loc[buyers.index, "ExpectedOrderValue"] = gg.expected_order_value(x, np.where(x > 0, mean_value, 0.0))
+        parameters += [("Gamma-Gamma", "p", gg.p, "shape"), ("Gamma-Gamma", "q", gg.q, "shape"),
+                       ("Gamma-Gamma", "gamma", gg.gamma, "currency"),
+                       ("Gamma-Gamma", "LogLikelihood", gg.log_likelihood, ""),
+                       ("Gamma-Gamma", "Customers", gg.customers, "count")]
+    else:
+        out.loc[buyers.index, "ExpectedOrderValue"] = buyers["MeanValue"].to_numpy()
+    margin = gross_margin.reindex(buyers.index).to_numpy()
+    factors = monthly_discount_factors(months, discount_rate)
+    out.loc[buyers.index, "CLV"] = (monthly @ factors) * out.loc[buyers.index, "ExpectedOrderValue"].to_numpy() * margin
+    if np.isnan(margin).any():
+        dq.add(INFO, "Potential", f"CLV left empty for {int(np.isnan(margin).sum())} customer(s) with no positive "
+               "NetRevenue in the period (no gross margin to apply)")
+    models = pd.DataFrame(parameters, columns=["Model", "Parameter", "Value", "Unit"])
+    models.loc[len(models)] = ("Horizon", "ForecastDays", months * DAYS_PER_MONTH, "days")
+    return out, models
+
+
+def wallet_headroom(wallet: pd.Series, net_revenue: pd.Series, period_days: int) -> pd.Series:
+    """EstimatedWallet - NetRevenue annualised (x 365 / period days), floored at 0."""
+    return (wallet - net_revenue * 365.0 / period_days).clip(lower=0.0)
+
+
+def potential_score(parts: pd.DataFrame, weights: dict) -> pd.Series:
+    """0-100: weighted mean of the percentile ranks of each part (columns named
+    as the weights' keys); missing parts are left out and the rest re-weighted."""
+    ranks = parts.apply(percentile_rank)
+    w = pd.Series(weights, dtype="float64").reindex(ranks.columns).fillna(0.0)
+    present = ranks.notna()
+    weight_sum = present.mul(w, axis=1).sum(axis=1)
+    score = ranks.fillna(0.0).mul(w, axis=1).sum(axis=1) / weight_sum.where(weight_sum > 0)
+    return score
+
+
+def potential(sales: pd.DataFrame, customers: pd.DataFrame, gross_margin: pd.Series, revenue: pd.Series,
+              prior_revenue: pd.Series, industry_outlook: pd.DataFrame | None, params, dq: DataQuality):
+    """The Potential table and ModelParameters (see module docstring).
+    GrowthRate = NetRevenue / prior-period NetRevenue - 1 (empty when the prior
+    period has none); IndustryGrowth from IndustryOutlook (fraction per year)."""
+    ids = pd.Index(customers["CustomerID"], name="CustomerID")
+    history = purchase_history(sales, ids, params.as_of_date)
+    value, models = lifetime_value(history, gross_margin, params.forecast_months, params.discount_rate, dq)
+    out = history[["Frequency", "RecencyDays", "AgeDays"]].join(value)
+    out["GrowthRate"] = ratio(revenue, prior_revenue) - 1.0
+    industry = customers.set_index("CustomerID")["Industry"]
+    if industry_outlook is not None:
+        outlook = industry_outlook.drop_duplicates("Industry").set_index("Industry")["GrowthOutlook"]
+        out["IndustryGrowth"] = industry.map(outlook).reindex(ids).astype("float64")
+        unknown = sorted(set(industry.dropna()) - set(outlook.index))
+        if unknown:
+            dq.add(INFO, "IndustryOutlook", f"No GrowthOutlook for industry: {', '.join(map(str, unknown))}; left empty")
+    else:
+        out["IndustryGrowth"] = np.nan
+    wallet = customers.set_index("CustomerID")["EstimatedWallet"].reindex(ids)
+    out["WalletHeadroom"] = wallet_headroom(wallet, revenue, params.period_days)
+    parts = pd.DataFrame({"CLV": out["CLV"], "Growth": out["GrowthRate"], "Industry": out["IndustryGrowth"],
+                          "Wallet": out["WalletHeadroom"], "Alive": out["PAlive"]})
+    out["PotentialScore"] = potential_score(parts, params.potential_weights)
+    ranked = rank_descending(out["PotentialScore"]).astype("float64")
+    out["PotentialRank"] = ranked.where(out["PotentialScore"].notna())
+    return out, models

@@ -1,0 +1,146 @@
+"""Receivables: open items, aging, turnover, DSO, days to pay and credit risk.
+
+Money in the reporting currency, time in days. Balances are as of a date;
+flows (credit sales, payments) are over the period.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .frames import in_window, per_customer, ratio
+from .quality import INFO, DataQuality
+
+
+def bucket_names(buckets: tuple[int, ...]) -> list[str]:
+    """['NotDue', 'Overdue1_30', 'Overdue31_60', 'Overdue61_90', 'Overdue90Plus'] for (30, 60, 90)."""
+    names, low = ["NotDue"], 1
+    for high in buckets:
+        names.append(f"Overdue{low}_{high}")
+        low = high + 1
+    return names + [f"Overdue{buckets[-1]}Plus"]
+
+
+def due_dates(invoices: pd.DataFrame, customers: pd.DataFrame, dq: DataQuality | None = None) -> pd.Series:
+    """DueDate, else InvoiceDate + the customer's PaymentTermsDays, else InvoiceDate."""
+    terms = invoices["CustomerID"].map(customers.set_index("CustomerID")["PaymentTermsDays"])
+    fallback = invoices["InvoiceDate"] + pd.to_timedelta(terms.fillna(0.0), unit="D")
+    missing_terms = invoices["DueDate"].isna() & terms.isna()
+    if dq is not None and missing_terms.any():
+        dq.add(INFO, "Invoices", f"{int(missing_terms.sum())} invoice(s) have neither DueDate nor customer "
+               "PaymentTermsDays; treated as due on the invoice date (first row shown)",
+               int(invoices.loc[missing_terms, "_row"].iloc[0]), "DueDate")
+    return invoices["DueDate"].fillna(fallback)
+
+
+def split_payments(invoices: pd.DataFrame, payments: pd.DataFrame | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(applied, unapplied): a payment is applied when its (CustomerID,
+    InvoiceNo) names a known invoice; otherwise it is an unapplied receipt."""
+    if payments is None or payments.empty:
+        empty = pd.DataFrame({"CustomerID": pd.Series(dtype="object"), "InvoiceNo": pd.Series(dtype="object"),
+                              "PaymentDate": pd.Series(dtype="datetime64[ns]"), "Amount": pd.Series(dtype="float64")})
+        return empty, empty
+    known = pd.MultiIndex.from_frame(invoices[["CustomerID", "InvoiceNo"]])
+    applied = pd.MultiIndex.from_frame(payments[["CustomerID", "InvoiceNo"]]).isin(known) & payments["InvoiceNo"].notna()
+    return payments[applied], payments[~applied]
+
+
+def balance_as_of(invoices: pd.DataFrame, payments: pd.DataFrame | None, date: pd.Timestamp,
+                  customer_ids: pd.Index) -> pd.Series:
+    """AR at the end of ``date`` = invoices dated <= date - payments dated <= date."""
+    billed = invoices.loc[invoices["InvoiceDate"] <= date].groupby("CustomerID")["Amount"].sum()
+    paid = (payments.loc[payments["PaymentDate"] <= date].groupby("CustomerID")["Amount"].sum()
+            if payments is not None else pd.Series(dtype="float64"))
+    return per_customer(billed, customer_ids).sub(per_customer(paid, customer_ids), fill_value=0.0)
+
+
+def open_items(invoices: pd.DataFrame, applied: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Invoices dated <= AsOfDate with Open = Amount - payments applied on or before AsOfDate."""
+    issued = invoices[invoices["InvoiceDate"] <= as_of]
+    paid = (applied[applied["PaymentDate"] <= as_of].groupby(["CustomerID", "InvoiceNo"])["Amount"].sum())
+    keys = pd.MultiIndex.from_frame(issued[["CustomerID", "InvoiceNo"]])
+    paid_on_each = paid.reindex(keys).fillna(0.0).to_numpy()
+    # An invoice number listed twice shares its payments once: apply them to the first line.
+    first = ~issued.duplicated(["CustomerID", "InvoiceNo"]).to_numpy()
+    return issued.assign(Open=issued["Amount"].to_numpy() - np.where(first, paid_on_each, 0.0))
+
+
+def aging(items: pd.DataFrame, unapplied_credit: pd.Series, as_of: pd.Timestamp,
+          buckets: tuple[int, ...], customer_ids: pd.Index) -> pd.DataFrame:
+    """Open balances by days overdue (AsOfDate - DueDate; NotDue when <= 0).
+
+    Credits (credit notes, overpaid invoices, unapplied receipts) are set
+    against the customer's oldest open invoices first (by DueDate, then
+    InvoiceDate). A credit larger than all open invoices stays in NotDue as a
+    negative amount, so the buckets always add up to OpenBalance.
+    """
+    names = bucket_names(buckets)
+    debit = items[items["Open"] > 0].sort_values(["CustomerID", "DueDate", "InvoiceDate", "InvoiceNo"])
+    credit = (-items.loc[items["Open"] < 0].groupby("CustomerID")["Open"].sum()).add(unapplied_credit, fill_value=0.0)
+    running = debit.groupby("CustomerID")["Open"].cumsum()
+    available = debit["CustomerID"].map(credit).fillna(0.0)
+    remaining = np.minimum(debit["Open"], np.maximum(running - available, 0.0))
+    days = (as_of - debit["DueDate"]).dt.days
+    edges = [-np.inf, 0, *buckets, np.inf]
+    bucket = pd.cut(days, bins=edges, labels=names, right=True)
+    table = (pd.DataFrame({"CustomerID": debit["CustomerID"], "bucket": bucket, "amount": remaining})
+             .pivot_table(index="CustomerID", columns="bucket", values="amount", aggfunc="sum", observed=False)
+             .reindex(index=customer_ids, columns=names).fillna(0.0))
+    open_debit = debit.groupby("CustomerID")["Open"].sum().reindex(customer_ids).fillna(0.0)
+    leftover = (credit.reindex(customer_ids).fillna(0.0) - open_debit).clip(lower=0.0)
+    table["NotDue"] -= leftover
+    table.columns = list(names)
+    return table
+
+
+def weighted_days(payments: pd.DataFrame, days: pd.Series, customer_ids: pd.Index) -> pd.Series:
+    """Amount-weighted mean of ``days`` per customer over positive payments."""
+    weight = payments["Amount"].clip(lower=0.0)
+    frame = pd.DataFrame({"CustomerID": payments["CustomerID"], "wd": weight * days, "w": weight})
+    sums = frame.groupby("CustomerID")[["wd", "w"]].sum().reindex(customer_ids)
+    return ratio(sums["wd"], sums["w"])
+
+
+def credit_risk(table: pd.DataFrame, names: list[str]) -> pd.Series:
+    """High when anything is in the oldest bucket or utilisation > 1; Medium
+    when anything is overdue by more than the first bucket; else Low."""
+    oldest = table[names[-1]] > 0.005
+    beyond_first = (table[names[2:]] > 0.005).any(axis=1)
+    over_limit = table["CreditUtilization"] > 1
+    return pd.Series(np.select([oldest | over_limit, beyond_first], ["High", "Medium"], "Low"), index=table.index)
+
+
+def receivables(invoices: pd.DataFrame, payments: pd.DataFrame | None, customers: pd.DataFrame,
+                as_of, start, end, buckets: tuple[int, ...], dq: DataQuality | None = None) -> pd.DataFrame:
+    """Per customer: OpenBalance and its aging buckets as of AsOfDate,
+    OverdueShare = overdue / OpenBalance, CreditSales (invoices dated in the
+    period), AverageAR = (AR at PeriodStart - 1 day + AR at PeriodEnd) / 2,
+    ARTurnover = CreditSales / AverageAR (times), DSO = period days /
+    ARTurnover (days), AvgDaysToPay and AvgDaysLate (amount-weighted over
+    applied payments received in the period, from InvoiceDate and DueDate,
+    late days floored at 0), CreditUtilization = OpenBalance / CreditLimit,
+    CreditRisk."""
+    customer_ids = pd.Index(customers["CustomerID"], name="CustomerID")
+    invoices = invoices.assign(DueDate=due_dates(invoices, customers, dq))
+    applied, unapplied = split_payments(invoices, payments)
+    unapplied_to_date = unapplied[unapplied["PaymentDate"] <= as_of].groupby("CustomerID")["Amount"].sum()
+    items = open_items(invoices, applied, as_of)
+    names = bucket_names(buckets)
+    table = aging(items, unapplied_to_date, as_of, buckets, customer_ids)
+    table.insert(0, "OpenBalance", per_customer(items.groupby("CustomerID")["Open"].sum(), customer_ids)
+                 - per_customer(unapplied_to_date, customer_ids))
+    table["OverdueShare"] = ratio(table[names[1:]].sum(axis=1), table["OpenBalance"])
+    table["CreditSales"] = per_customer(in_window(invoices, "InvoiceDate", start, end).groupby("CustomerID")["Amount"].sum(), customer_ids)
+    table["AverageAR"] = (balance_as_of(invoices, payments, start - pd.Timedelta(days=1), customer_ids)
+                          + balance_as_of(invoices, payments, end, customer_ids)) / 2.0
+    period_days = int((end - start).days) + 1
+    table["ARTurnover"] = ratio(table["CreditSales"], table["AverageAR"])
+    table["DSO"] = ratio(pd.Series(float(period_days), index=customer_ids), table["ARTurnover"])
+    received = in_window(applied, "PaymentDate", start, end)
+    matched = received.merge(invoices.drop_duplicates(["CustomerID", "InvoiceNo"])[["CustomerID", "InvoiceNo", "InvoiceDate", "DueDate"]],
+                             on=["CustomerID", "InvoiceNo"], how="left")
+    table["AvgDaysToPay"] = weighted_days(matched, (matched["PaymentDate"] - matched["InvoiceDate"]).dt.days, customer_ids)
+    table["AvgDaysLate"] = weighted_days(matched, (matched["PaymentDate"] - matched["DueDate"]).dt.days.clip(lower=0), customer_ids)
+    table["CreditUtilization"] = ratio(table["OpenBalance"], customers.set_index("CustomerID")["CreditLimit"].reindex(customer_ids))
+    table["CreditRisk"] = credit_risk(table, names)
+    return table

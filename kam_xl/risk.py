@@ -1,0 +1,41 @@
+"""Portfolio risk: concentration, overdue exposure, limits, loss makers, churn."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+
+def revenue_shares(net_revenue: pd.Series) -> pd.Series:
+    """Each customer's share of total positive NetRevenue, largest first
+    (customers with NetRevenue <= 0 have no share)."""
+    positive = net_revenue[net_revenue > 0].sort_values(ascending=False)
+    total = positive.sum()
+    return positive / total if total > 0 else positive
+
+
+def top_share(net_revenue: pd.Series, n: int) -> float:
+    """Share of revenue of the n largest customers (fraction)."""
+    return float(revenue_shares(net_revenue).head(n).sum())
+
+
+def herfindahl_index(net_revenue: pd.Series) -> float:
+    """HHI = sum of squared revenue shares x 10,000 (0-10,000)."""
+    shares = revenue_shares(net_revenue)
+    return float((shares ** 2).sum() * 10_000)
+
+
+def risk_summary(net_revenue: pd.Series, net_profit: pd.Series, overdue_oldest: pd.Series | None,
+                 credit_utilization: pd.Series | None, churn: pd.Series) -> pd.DataFrame:
+    loss = net_profit[net_profit < 0]
+    rows = [
+        ("Top1Share", top_share(net_revenue, 1)),
+        ("Top5Share", top_share(net_revenue, 5)),
+        ("Top10Share", top_share(net_revenue, 10)),
+        ("HHI", herfindahl_index(net_revenue)),
+        ("Overdue90PlusBalance", float(overdue_oldest.sum()) if overdue_oldest is not None else np.nan),
+        ("CustomersOverLimit", float((credit_utilization > 1).sum()) if credit_utilization is not None else np.nan),
+        ("LossMakingCustomers", float(len(loss))),
+        ("LossMakingNetProfit", float(loss.sum())),
+        ("ChurnRiskCustomers", float(churn.sum())),
+    ]
+    return pd.DataFrame(rows, columns=["Metric", "Value"])

@@ -1,0 +1,114 @@
+"""Period KPIs (this period, prior period, change) and the written
+management commentary, built from the figures with fixed templates."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+KPI_ORDER = ["ActiveCustomers", "NetRevenue", "GrossProfit", "GrossMarginPct", "NetProfit", "NetMarginPct",
+             "ClosingAR", "DSO", "OverdueShare", "Top5Share", "TierACustomers", "TierBCustomers",
+             "TierCCustomers", "LossMakingCustomers"]
+# KPIs that are ratios (their change is in percentage points, not percent).
+RATIO_KPIS = {"GrossMarginPct", "NetMarginPct", "OverdueShare", "Top5Share"}
+
+
+def period_kpis(profit: pd.DataFrame, receivables: pd.DataFrame | None, tiers: pd.Series, top5: float) -> dict:
+    """One period's KPIs. DSO = period days x total AverageAR / total CreditSales."""
+    revenue = profit["NetRevenue"].sum()
+    gross, net = profit["GrossProfit"].sum(), profit["NetProfit"].sum()
+    kpis = {
+        "ActiveCustomers": float((profit["NetRevenue"] > 0).sum()),
+        "NetRevenue": revenue, "GrossProfit": gross,
+        "GrossMarginPct": gross / revenue if revenue > 0 else np.nan,
+        "NetProfit": net, "NetMarginPct": net / revenue if revenue > 0 else np.nan,
+        "ClosingAR": np.nan, "DSO": np.nan, "OverdueShare": np.nan, "Top5Share": top5,
+        "TierACustomers": float((tiers == "A").sum()), "TierBCustomers": float((tiers == "B").sum()),
+        "TierCCustomers": float((tiers == "C").sum()),
+        "LossMakingCustomers": float((profit["NetProfit"] < 0).sum()),
+    }
+    if receivables is not None:
+        balance = receivables["OpenBalance"].sum()
+        overdue = receivables.filter(like="Overdue").drop(columns=["OverdueShare"]).sum().sum()
+        credit_sales, average = receivables["CreditSales"].sum(), receivables["AverageAR"].sum()
+        days = receivables.attrs.get("period_days", np.nan)
+        kpis.update(ClosingAR=balance, OverdueShare=overdue / balance if balance > 0 else np.nan,
+                    DSO=days * average / credit_sales if credit_sales > 0 and average > 0 else np.nan)
+    return kpis
+
+
+def kpi_table(this: dict, prior: dict) -> pd.DataFrame:
+    """KPI, ThisPeriod, PriorPeriod, Change = this - prior, ChangePct = change
+    / |prior| (empty for ratios and when prior is 0)."""
+    frame = pd.DataFrame({"KPI": KPI_ORDER, "ThisPeriod": [this[k] for k in KPI_ORDER],
+                          "PriorPeriod": [prior[k] for k in KPI_ORDER]})
+    frame["Change"] = frame["ThisPeriod"] - frame["PriorPeriod"]
+    prior_abs = frame["PriorPeriod"].abs()
+    frame["ChangePct"] = (frame["Change"] / prior_abs.where(prior_abs > 0)).where(~frame["KPI"].isin(RATIO_KPIS))
+    return frame
+
+
+def _money(value: float, currency: str, language: str) -> str:
+    if language == "zh-CN":
+        return f"{value / 10_000:,.1f}万{'元' if currency == 'CNY' else ' ' + currency}"
+    return f"{currency} {value:,.0f}"
+
+
+def _pct(value: float) -> str:
+    return f"{value:.1%}"
+
+
+def commentary(kpis: pd.DataFrame, risk: pd.DataFrame, profit: pd.DataFrame, names: pd.Series,
+               currency: str, language: str) -> list[str]:
+    """5-8 sentences on revenue, margin, concentration, loss makers,
+    receivables, churn and tiers; deterministic, figures only from the tables."""
+    k = kpis.set_index("KPI")
+    r = risk.set_index("Metric")["Value"]
+    zh = language == "zh-CN"
+    this, prior = k["ThisPeriod"], k["PriorPeriod"]
+    money = lambda v: _money(v, currency, language)  # noqa: E731
+    lines = []
+    revenue, prior_revenue = this["NetRevenue"], prior["NetRevenue"]
+    if prior_revenue > 0:
+        change = revenue / prior_revenue - 1
+        lines.append(f"本期销售收入{money(revenue)}，较上期{'增长' if change >= 0 else '下降'}{_pct(abs(change))}。" if zh else
+                     f"Net revenue was {money(revenue)}, {'up' if change >= 0 else 'down'} {_pct(abs(change))} on the prior period.")
+    else:
+        lines.append(f"本期销售收入{money(revenue)}，上期无收入可比。" if zh else
+                     f"Net revenue was {money(revenue)}; the prior period has no revenue to compare with.")
+    if pd.notna(this["GrossMarginPct"]):
+        delta = (this["GrossMarginPct"] - prior["GrossMarginPct"]) * 100 if pd.notna(prior["GrossMarginPct"]) else None
+        trend_zh = f"，较上期{'上升' if delta >= 0 else '下降'}{abs(delta):.1f}个百分点" if delta is not None else ""
+        trend_en = f", {abs(delta):.1f} points {'higher' if delta >= 0 else 'lower'} than before" if delta is not None else ""
+        net_margin = this["NetMarginPct"]
+        lines.append(f"毛利率{_pct(this['GrossMarginPct'])}{trend_zh}；扣除服务成本和资金成本后净利率{_pct(net_margin)}。" if zh else
+                     f"Gross margin was {_pct(this['GrossMarginPct'])}{trend_en}; after cost-to-serve and financing, "
+                     f"net margin was {_pct(net_margin)}.")
+    lines.append(f"客户集中度：第一大客户占收入{_pct(r['Top1Share'])}，前五大占{_pct(r['Top5Share'])}，HHI为{r['HHI']:,.0f}。" if zh else
+                 f"Concentration: the largest customer brings {_pct(r['Top1Share'])} of revenue, the top five "
+                 f"{_pct(r['Top5Share'])} (HHI {r['HHI']:,.0f}).")
+    losers = profit[profit["NetProfit"] < 0].sort_values("NetProfit")
+    if len(losers):
+        worst = losers.index[0]
+        worst_name = names.get(worst) or worst
+        lines.append(f"{len(losers)}家客户扣除服务成本后亏损，合计{money(losers['NetProfit'].sum())}；亏损最多的是{worst_name}"
+                     f"（{money(losers['NetProfit'].iloc[0])}）。" if zh else
+                     f"{len(losers)} customers lose money after cost-to-serve, {money(losers['NetProfit'].sum())} in total; "
+                     f"the largest loss is {worst_name} ({money(losers['NetProfit'].iloc[0])}).")
+    else:
+        lines.append("扣除服务成本后没有亏损客户。" if zh else "No customer loses money after cost-to-serve.")
+    if pd.notna(this["ClosingAR"]):
+        dso = f"{this['DSO']:.0f}" if pd.notna(this["DSO"]) else "—"
+        overdue = _pct(this["OverdueShare"]) if pd.notna(this["OverdueShare"]) else "—"
+        lines.append(f"期末应收{money(this['ClosingAR'])}，应收周转天数{dso}天，逾期占比{overdue}，"
+                     f"最长账龄逾期余额{money(r['Overdue90PlusBalance'])}。" if zh else
+                     f"Receivables stand at {money(this['ClosingAR'])} with DSO of {dso} days; {overdue} is overdue "
+                     f"and {money(r['Overdue90PlusBalance'])} is in the oldest bucket.")
+    if pd.notna(r["CustomersOverLimit"]) and r["CustomersOverLimit"] > 0:
+        lines.append(f"{r['CustomersOverLimit']:.0f}家客户超出信用额度。" if zh else
+                     f"{r['CustomersOverLimit']:.0f} customers are over their credit limit.")
+    lines.append(f"{r['ChurnRiskCustomers']:.0f}家A/B类客户活跃概率低于50%，需要关注流失风险。" if zh else
+                 f"{r['ChurnRiskCustomers']:.0f} A/B customers have a probability of being active below 50% and need a churn check.")
+    lines.append(f"本期A类客户{this['TierACustomers']:.0f}家、B类{this['TierBCustomers']:.0f}家、C类{this['TierCCustomers']:.0f}家。" if zh else
+                 f"There are {this['TierACustomers']:.0f} A, {this['TierBCustomers']:.0f} B and "
+                 f"{this['TierCCustomers']:.0f} C customers this period.")
+    return lines[:8]
