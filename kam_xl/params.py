@@ -159,7 +159,7 @@ def parameters_from_table(table: pd.DataFrame | None, dq: DataQuality) -> Params
     if table is None:
         return Params()
     for name, value, row in zip(table["Parameter"], table["Value"], table["_row"]):
-        if name is None or value is None or str(value).strip() == "":
+        if pd.isna(name) or pd.isna(value) or str(value).strip() == "":
             continue
         field_name = _FIELD_BY_KEY.get(normalize_name(name))
         if field_name is None:

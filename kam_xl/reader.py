@@ -237,7 +237,7 @@ def _typed_frame(spec: TableSpec, grid: _Grid, errors: dict, dq: DataQuality):
             else:
                 dq.add_rows(ERROR, spec.name, pd.Series(rows), column.name, cells[rows],
                             f"{column.name} not understood; cell not used")
-        if column.required and column.name != key:
+        if column.required and not column.allow_blank and column.name != key:
             blank = values.isna() & ~problem & ~skip
             if blank.any():
                 dq.add_rows(ERROR, spec.name, pd.Series(blank[blank].index), column.name, None,

@@ -69,10 +69,15 @@ def atomic_output(target: Path):
     handle, temp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix + ".tmp", dir=target.parent)
     os.close(handle)
     temp_path = Path(temp)
+    # mkstemp makes the file private; give it the mode a new file normally gets.
+    umask = os.umask(0)
+    os.umask(umask)
+    mode = target.stat().st_mode & 0o777 if target.exists() else 0o666 & ~umask
     try:
         yield temp_path
         with temp_path.open("rb+") as written:
             os.fsync(written.fileno())
+        os.chmod(temp_path, mode)
         os.replace(temp_path, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

@@ -17,6 +17,7 @@ class Column:
     zh: str
     kind: str
     required: bool = False
+    allow_blank: bool = False  # a required column whose cells may be blank
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ TABLES: dict[str, TableSpec] = {t.name: t for t in (
     ), key="Industry"),
     TableSpec("Parameters", "参数", (
         Column("Parameter", "参数", TEXT, True),
-        Column("Value", "值", TEXT, True),
+        Column("Value", "值", TEXT, True, allow_blank=True),
     ), key="Parameter"),
 )}
 

@@ -1,0 +1,252 @@
+"""Where every output table goes, how each column looks, and which columns
+are live formulas. Pure description: the XlsxWriter writer (headless build)
+and the xlwings macro render the same plan, so the two cannot drift.
+
+Formula templates name canonical columns: ``{GrossProfit}`` is this row's
+cell of that column, ``{col:NetRevenue}`` the whole column, ``{PeriodDays}``
+a defined name. They are rendered with the display headers, so structured
+references stay right in a Chinese workbook too. Only functions that Excel
+2016+, WPS and LibreOffice 7.4 all compute are used.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .analysis import Results
+from .i18n import HEADERS_ZH, KPI_ZH, METRICS_ZH, header, sheet_title
+from .receivables import bucket_names
+from .xlsx import TAB_INFO, TAB_OUTPUT
+
+COLUMN_KINDS = {
+    **dict.fromkeys(["NetRevenue", "COGS", "GrossProfit", "CostToServe", "FinancingCost", "NetProfit",
+                     "ABCBasisValue", "Monetary", "OpenBalance", "CreditSales", "AverageAR",
+                     "ExpectedOrderValue", "CLV", "WalletHeadroom"], "money"),
+    **dict.fromkeys(["GrossMarginPct", "NetMarginPct", "OverdueShare", "CreditUtilization", "GrowthRate",
+                     "IndustryGrowth", "RevenueShare", "ABCShare", "ABCCumulativeShare", "CumulativeCustomerShare",
+                     "CumulativeProfitShare", "CurrentEffortShare", "SuggestedEffortShare", "ChangePct"], "pct"),
+    **dict.fromkeys(["Recency", "DSO", "AvgDaysToPay", "AvgDaysLate", "DaysSinceContact", "CadenceDays",
+                     "RecencyDays", "AgeDays"], "days"),
+    **dict.fromkeys(["ARTurnover", "AvgSatisfaction", "ExpectedPurchases"], "ratio"),
+    **dict.fromkeys(["Frequency", "RScore", "FScore", "MScore", "ProfitRank", "PotentialRank", "Contacts",
+                     "Customers", "Row"], "int"),
+    "PAlive": "prob", "PotentialScore": "score", "LastContact": "date", "NextFollowUp": "date",
+    "FollowUpOverdue": "bool", "CadenceBreached": "bool",
+}
+TEXT_WIDTHS = {"CustomerName": 30, "RecommendedStrategy": 48, "Actions": 60, "LatestFeedback": 34,
+               "Message": 70, "Value": 24, "Commentary": 120, "Segment": 20, "Item": 20}
+
+# Row-wise kinds for tables whose rows are different measures.
+KPI_KINDS = {"ActiveCustomers": "int", "NetRevenue": "money", "GrossProfit": "money", "GrossMarginPct": "pct",
+             "NetProfit": "money", "NetMarginPct": "pct", "ClosingAR": "money", "DSO": "days",
+             "OverdueShare": "pct", "Top5Share": "pct", "TierACustomers": "int", "TierBCustomers": "int",
+             "TierCCustomers": "int", "LossMakingCustomers": "int"}
+METRIC_KINDS = {"Top1Share": "pct", "Top5Share": "pct", "Top10Share": "pct", "HHI": "int",
+                "Overdue90PlusBalance": "money", "CustomersOverLimit": "int", "LossMakingCustomers": "int",
+                "LossMakingNetProfit": "money", "ChurnRiskCustomers": "int"}
+
+
+def _formulas(buckets: tuple[int, ...]) -> dict[str, dict[str, str]]:
+    names = bucket_names(buckets)
+    all_buckets = "+".join(f"{{{n}}}" for n in names)
+    overdue = "+".join(f"{{{n}}}" for n in names[1:])
+    return {
+        "Profitability": {
+            "GrossProfit": "{NetRevenue}-{COGS}",
+            "GrossMarginPct": 'IF({NetRevenue}>0,{GrossProfit}/{NetRevenue},"")',
+            "NetProfit": "{GrossProfit}-{CostToServe}-{FinancingCost}",
+            "NetMarginPct": 'IF({NetRevenue}>0,{NetProfit}/{NetRevenue},"")',
+        },
+        "Receivables": {
+            "OpenBalance": all_buckets,
+            "OverdueShare": f'IF({{OpenBalance}}>0,({overdue})/{{OpenBalance}},"")',
+            "ARTurnover": 'IF({AverageAR}>0,{CreditSales}/{AverageAR},"")',
+            "DSO": 'IF(ISNUMBER({ARTurnover}),IF({ARTurnover}>0,{PeriodDays}/{ARTurnover},""),"")',
+        },
+        "Segments": {
+            "RevenueShare": 'IF(SUMIFS({col:NetRevenue},{col:Dimension},{Dimension})>0,'
+                            '{NetRevenue}/SUMIFS({col:NetRevenue},{col:Dimension},{Dimension}),"")',
+            "GrossMarginPct": 'IF({NetRevenue}>0,{GrossProfit}/{NetRevenue},"")',
+        },
+        "Classification": {"ABCShare": 'IF({ABCBasisValue}>0,{ABCBasisValue}/SUMIF({col:ABCBasisValue},">0"),0)'},
+        "WhaleCurve": {"CumulativeCustomerShare": "{ProfitRank}/ROWS({col:ProfitRank})"},
+        "KPIs": {"Change": 'IF(AND(ISNUMBER({ThisPeriod}),ISNUMBER({PriorPeriod})),{ThisPeriod}-{PriorPeriod},"")'},
+    }
+
+
+# Totals shown in the row above a table's header: SUBTOTAL sums, so they follow filters.
+TOTAL_COLUMNS = {
+    "Profitability": ["NetRevenue", "COGS", "GrossProfit", "CostToServe", "FinancingCost", "NetProfit"],
+    "Receivables": None,  # every money column, set from the buckets
+}
+DEFINED_NAMES = {"PeriodDays": ("About", "PeriodDays")}
+
+
+@dataclass
+class ColumnPlan:
+    name: str
+    header: str
+    kind: str
+    values: pd.Series
+    formula: str | None = None
+    width: float = 12.0
+
+
+@dataclass
+class TablePlan:
+    name: str
+    row: int            # 0-based row of the header
+    col: int            # 0-based column of the first column
+    columns: list[ColumnPlan]
+    row_kinds: list[str] | None = None   # per-row kind for measure tables (KPIs, RiskSummary)
+    totals: dict[str, tuple[str, float]] = field(default_factory=dict)  # column -> (formula, value)
+    highlight: list[dict] = field(default_factory=list)
+
+    @property
+    def rows(self) -> int:
+        return len(self.columns[0].values) if self.columns else 0
+
+    def column(self, name: str) -> ColumnPlan:
+        return next(c for c in self.columns if c.name == name)
+
+    def position(self, name: str) -> int:
+        return self.col + next(i for i, c in enumerate(self.columns) if c.name == name)
+
+    def render(self, template: str, this_row: bool = True) -> str:
+        """A formula template as Excel formula text (with the leading '=')."""
+        def replace(match: re.Match) -> str:
+            token = match.group(1)
+            if token in DEFINED_NAMES:
+                return token
+            if token.startswith("col:"):
+                return f"{self.name}[{_escape(self.column(token[4:]).header)}]"
+            return f"{self.name}[[#This Row],[{_escape(self.column(token).header)}]]"
+        return "=" + re.sub(r"\{([^{}]+)\}", replace, template)
+
+
+@dataclass
+class SheetPlan:
+    name: str
+    title: str
+    subtitle: str
+    tables: list[TablePlan]
+    tab_color: str = TAB_OUTPUT
+    notes: list[str] = field(default_factory=list)
+    freeze: tuple[int, int] = (3, 1)
+
+
+def _escape(name: str) -> str:
+    """Structured-reference escaping of special characters in a header."""
+    return re.sub(r"([\[\]#'])", r"'\1", name)
+
+
+def _column(table: str, name: str, values: pd.Series, language: str, formula: str | None) -> ColumnPlan:
+    kind = COLUMN_KINDS.get(name, "text" if values.dtype == object else "number")
+    if values.dtype == bool:
+        kind = "bool"
+    display = header(name, language)
+    if kind == "text":
+        width = TEXT_WIDTHS.get(name, 16)
+    else:
+        width = {"money": 16, "date": 13, "pct": 11, "bool": 12}.get(kind, 11)
+    width = max(width, min(len(display) * (2.0 if language == "zh-CN" else 1.1) + 2, 40))
+    return ColumnPlan(name, display, kind, values.reset_index(drop=True), formula, width)
+
+
+def table_plan(name: str, frame: pd.DataFrame, row: int, col: int, language: str,
+               formulas: dict[str, str] | None = None) -> TablePlan:
+    formulas = formulas or {}
+    columns = [_column(name, c, frame[c], language, formulas.get(c)) for c in frame.columns]
+    return TablePlan(name, row, col, columns)
+
+
+HEADER_ROW = 2  # row 1 title, row 2 totals/subtitle, row 3 header
+
+
+def plan(results: Results, language: str | None = None) -> list[SheetPlan]:
+    """The sheets of the summary workbook (Dashboard first, then the tables)."""
+    language = language or results.params.language
+    p = results.params
+    formulas = _formulas(p.aging_buckets)
+    period = f"{p.period_start.date()} – {p.period_end.date()}"
+    subtitle = (f"期间 {period} · 截止 {p.as_of_date.date()} · 币种 {p.reporting_currency}" if language == "zh-CN"
+                else f"Period {period} · as of {p.as_of_date.date()} · {p.reporting_currency}")
+
+    def sheet(name: str, tables: list[tuple[str, pd.DataFrame]], **kwargs) -> SheetPlan:
+        plans, col = [], 0
+        for table, frame in tables:
+            t = table_plan(table, frame, HEADER_ROW, col, language, formulas.get(table))
+            plans.append(t)
+            col += len(frame.columns) + 1
+        return SheetPlan(name, sheet_title(name, language), subtitle, plans, **kwargs)
+
+    t = results.tables
+    sheets = [
+        sheet("Classification", [("Classification", t["Classification"]), ("Segments", t["Segments"])]),
+        sheet("Profitability", [("Profitability", t["Profitability"]), ("WhaleCurve", t["WhaleCurve"])]),
+    ]
+    if "Receivables" in t:
+        sheets.append(sheet("Receivables", [("Receivables", t["Receivables"])]))
+    else:
+        sheets.append(_skipped("Receivables", "Invoices", language, subtitle))
+    if "Relationship" in t:
+        sheets.append(sheet("Relationship", [("Relationship", t["Relationship"])]))
+    else:
+        sheets.append(_skipped("Relationship", "Contacts", language, subtitle))
+    sheets += [
+        sheet("Potential", [("Potential", t["Potential"]), ("ModelParameters", t["ModelParameters"])]),
+        sheet("Strategy", [("Strategy", t["Strategy"])]),
+        sheet("Risk", [("RiskSummary", _labelled(t["RiskSummary"], "Metric", METRICS_ZH, language))],
+              freeze=(3, 0)),
+        sheet("DataQuality", [("DataQuality", t["DataQuality"])], tab_color=TAB_INFO, freeze=(3, 0)),
+        sheet("About", [("About", results.tables["About"])], tab_color=TAB_INFO, freeze=(3, 0)),
+    ]
+    for s in sheets:
+        for table in s.tables:
+            _decorate(table, results, language)
+    return sheets
+
+
+def kpi_plan(results: Results, language: str, row: int, col: int) -> TablePlan:
+    frame = _labelled(results.tables["KPIs"], "KPI", KPI_ZH, language)
+    table = table_plan("KPIs", frame, row, col, language, _formulas(results.params.aging_buckets)["KPIs"])
+    table.row_kinds = [KPI_KINDS[k] for k in results.tables["KPIs"]["KPI"]]
+    return table
+
+
+def _labelled(frame: pd.DataFrame, column: str, names: dict, language: str) -> pd.DataFrame:
+    """Measure tables (KPIs, RiskSummary): the measure names in the workbook's language."""
+    if language != "zh-CN":
+        return frame
+    return frame.assign(**{column: frame[column].map(lambda k: names.get(k, k))})
+
+
+def _skipped(name: str, missing: str, language: str, subtitle: str) -> SheetPlan:
+    note = (f"未提供{HEADERS_ZH.get(missing, missing)}表（{missing}），本分析已跳过。" if language == "zh-CN"
+            else f"No {missing} table in the input: this analysis was skipped.")
+    return SheetPlan(name, sheet_title(name, language), subtitle, [], notes=[note])
+
+
+def _decorate(table: TablePlan, results: Results, language: str) -> None:
+    """Totals above the header and the conditional highlights of each table."""
+    names = bucket_names(results.params.aging_buckets)
+    if table.name == "RiskSummary":
+        table.row_kinds = [METRIC_KINDS[m] for m in results.tables["RiskSummary"]["Metric"]]
+    if table.name in TOTAL_COLUMNS:
+        wanted = TOTAL_COLUMNS[table.name] or ["OpenBalance", *names, "CreditSales", "AverageAR"]
+        for name in wanted:
+            values = table.column(name).values
+            table.totals[name] = (f"SUBTOTAL(109,{{col:{name}}})", float(np.nansum(values.to_numpy(dtype=float))))
+    rules = {
+        "Classification": [("ABCTier", "tier")],
+        "Profitability": [("GrossProfit", "negative"), ("NetProfit", "negative"), ("NetMarginPct", "negative")],
+        "Receivables": [*[(n, "heat") for n in names[1:]], ("CreditRisk", "risk"), ("CreditUtilization", "over_one")],
+        "Relationship": [("DaysSinceContact", "overdue_contact")],
+        "Potential": [("PotentialScore", "bar"), ("PAlive", "low_alive")],
+        "Strategy": [("PortfolioQuadrant", "quadrant")],
+        "DataQuality": [("Severity", "severity")],
+    }.get(table.name, [])
+    table.highlight = [{"column": c, "rule": r} for c, r in rules if any(col.name == c for col in table.columns)]

@@ -1,0 +1,397 @@
+"""Write the summary workbook with XlsxWriter: every output table as an Excel
+Table, derived columns as live formulas *with* cached values, a Dashboard
+with KPI tiles, commentary and native charts, DataQuality and About.
+
+The writer only renders :func:`kam_xl.layout.plan`; it computes no metric.
+"""
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .analysis import Results
+from .i18n import HEADERS_ZH, KPI_ZH, header, sheet_title
+from .layout import KPI_KINDS, SheetPlan, TablePlan, kpi_plan, plan
+from .receivables import bucket_names
+from .safe_io import atomic_output
+from .xlsx import CALC_FILL, TAB_INFO, TAB_OUTPUT, Formats, cell, is_missing, new_workbook, write_value
+
+TABLE_STYLE = "Table Style Light 9"
+DASHBOARD_WIDTH = 16          # columns A..P make the printed page
+TILE_KPIS = ["NetRevenue", "GrossMarginPct", "NetProfit", "NetMarginPct", "ClosingAR", "DSO", "OverdueShare",
+             "Top5Share"]
+TILE_LABELS = {"NetRevenue": "Net revenue", "GrossMarginPct": "Gross margin", "NetProfit": "Net profit after cost-to-serve",
+               "NetMarginPct": "Net margin", "ClosingAR": "Receivables (closing)", "DSO": "DSO (days)",
+               "OverdueShare": "Overdue share of receivables", "Top5Share": "Top-5 customers' revenue share"}
+# KPIs where a rise is bad news (their arrows are coloured the other way).
+RISE_IS_BAD = {"ClosingAR", "DSO", "OverdueShare", "Top5Share", "LossMakingCustomers"}
+PARETO_POINTS = 100
+QUADRANT_COLOURS = {"Strategic": "#2E7D32", "Develop": "#1565C0", "Maintain": "#F9A825", "Streamline": "#9E9E9E"}
+VBA_PART = "xl/vbaProject.bin"
+
+
+def write_workbook(results: Results, path: str | Path, language: str | None = None,
+                   vba_from: str | Path | None = None) -> Path:
+    """Write the summary to ``path`` atomically (an existing file is replaced
+    only when the new one is complete). ``.xlsm`` needs ``vba_from``: a macro
+    workbook whose VBA project is copied byte for byte."""
+    path = Path(path)
+    language = language or results.params.language
+    vba = _vba_project(vba_from) if path.suffix.lower() == ".xlsm" else None
+    if path.suffix.lower() == ".xlsm" and vba is None:
+        raise ValueError("an .xlsm summary needs an .xlsm input whose macros it keeps")
+    with atomic_output(path) as temp:
+        book = new_workbook(temp)
+        if vba is not None:
+            book.add_vba_project(io.BytesIO(vba), is_stream=True)
+            book.set_vba_name("ThisWorkbook")
+        formats = Formats(book, results.params.reporting_currency, language)
+        sheets = plan(results, language)
+        dashboard = book.add_worksheet(sheet_title("Dashboard", language))
+        for sheet_plan in sheets:
+            _render_sheet(book, formats, sheet_plan)
+        _define_names(book, sheets)
+        chart_data = _chart_data(book, formats, results, sheets, language)
+        _dashboard(book, dashboard, formats, results, sheets, chart_data, language)
+        dashboard.activate()
+        book.set_properties({"title": "Key-account accounting summary", "author": "kam-xl"})
+        book.close()
+    return path
+
+
+def _vba_project(source: str | Path | None) -> bytes | None:
+    if source is None or Path(source).suffix.lower() != ".xlsm":
+        return None
+    with zipfile.ZipFile(source) as archive:
+        return archive.read(VBA_PART) if VBA_PART in archive.namelist() else None
+
+
+def _render_sheet(book, formats: Formats, sheet_plan: SheetPlan) -> None:
+    sheet = book.add_worksheet(sheet_plan.title)
+    sheet.set_tab_color(sheet_plan.tab_color)
+    sheet.write_string(0, 0, sheet_plan.title, formats.title())
+    sheet.write_string(1, 0, sheet_plan.subtitle, formats.get(italic=True, font_color="#595959"))
+    for offset, note in enumerate(sheet_plan.notes):
+        sheet.write_string(3 + offset, 0, note, formats.get(bold=True, font_color="#C00000"))
+    for table in sheet_plan.tables:
+        render_table(sheet, formats, table)
+    if sheet_plan.tables:
+        sheet.freeze_panes(*sheet_plan.freeze)
+    sheet.set_landscape()
+    sheet.set_paper(9)
+    sheet.fit_to_pages(1, 0)
+
+
+def render_table(sheet, formats: Formats, table: TablePlan) -> None:
+    """Values by column kind, formulas with cached values, totals above the
+    header, the Excel Table itself and its highlights."""
+    first = table.row + 1
+    for offset, column in enumerate(table.columns):
+        col = table.col + offset
+        sheet.set_column(col, col, column.width)
+        formula = table.render(column.formula) if column.formula else None
+        style = {"bg_color": CALC_FILL} if formula else {}
+        for i, value in enumerate(column.values.tolist()):
+            kind = table.row_kinds[i] if table.row_kinds and column.kind not in ("text", "pct") else column.kind
+            kind = "text" if kind == "text" or (kind == "number" and isinstance(value, str)) else kind
+            fmt = formats.get(kind if kind not in ("text", "bool") else "general", **style)
+            if formula:
+                sheet.write_formula(first + i, col, formula, fmt, "" if is_missing(value) else _cached(value))
+            else:
+                write_value(sheet, first + i, col, value, fmt)
+        if column.name in table.totals:
+            total_formula, total_value = table.totals[column.name]
+            sheet.write_formula(table.row - 1, col, table.render(total_formula, this_row=False),
+                                formats.get(column.kind, bold=True, top=1), total_value)
+    if table.totals:
+        sheet.write_string(table.row - 1, table.col, "Total · 合计" if any(
+            c.header in HEADERS_ZH.values() for c in table.columns) else "Total", formats.get(bold=True, top=1))
+    sheet.add_table(table.row, table.col, table.row + max(table.rows, 1), table.col + len(table.columns) - 1, {
+        "name": table.name, "style": TABLE_STYLE, "autofilter": True,
+        "columns": [{"header": c.header, "header_format": formats.header()} for c in table.columns],
+    })
+    _highlight(sheet, formats, table)
+
+
+def _cached(value):
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return float(value)
+    return value
+
+
+def _highlight(sheet, formats: Formats, table: TablePlan) -> None:
+    if table.rows == 0:
+        return
+    red = formats.book.add_format({"font_color": "#9C0006", "bg_color": "#FFC7CE"})
+    amber = formats.book.add_format({"font_color": "#9C5700", "bg_color": "#FFEB9C"})
+    green = formats.book.add_format({"font_color": "#006100", "bg_color": "#C6EFCE"})
+    grey = formats.book.add_format({"font_color": "#595959", "bg_color": "#EDEDED"})
+    fills = {"A": green, "B": amber, "C": grey, "High": red, "Medium": amber, "Low": green,
+             "Error": red, "Warning": amber, "Strategic": green, "Develop": amber, "Streamline": grey}
+    first, last = table.row + 1, table.row + table.rows
+    for rule in table.highlight:
+        col = table.position(rule["column"])
+        area = (first, col, last, col)
+        kind = rule["rule"]
+        if kind in ("tier", "risk", "severity", "quadrant"):
+            for text, fmt in fills.items():
+                sheet.conditional_format(*area, {"type": "cell", "criteria": "==", "value": f'"{text}"', "format": fmt})
+        elif kind == "negative":
+            sheet.conditional_format(*area, {"type": "cell", "criteria": "<", "value": 0, "format": red})
+        elif kind == "heat":
+            sheet.conditional_format(*area, {"type": "3_color_scale", "min_color": "#FFFFFF", "mid_color": "#FFD966",
+                                             "max_color": "#F8696B"})
+        elif kind == "over_one":
+            sheet.conditional_format(*area, {"type": "cell", "criteria": ">", "value": 1, "format": red})
+        elif kind == "overdue_contact":
+            # Highlights the days, not the TRUE/FALSE flag: LibreOffice 7.4 cannot export
+            # to PDF a sheet where a conditional format matches boolean cells.
+            cadence = table.position("CadenceDays")
+            sheet.conditional_format(*area, {"type": "formula", "format": red, "criteria":
+                                             f"=AND(ISNUMBER({cell(first, col)}),{cell(first, col)}>{cell(first, cadence)})"})
+        elif kind == "bar":
+            sheet.conditional_format(*area, {"type": "data_bar", "bar_color": "#5B9BD5", "min_type": "num",
+                                             "min_value": 0, "max_type": "num", "max_value": 100})
+        elif kind == "low_alive":
+            sheet.conditional_format(*area, {"type": "cell", "criteria": "between", "minimum": 0, "maximum": 0.5,
+                                             "format": amber})
+
+
+def _define_names(book, sheets: list[SheetPlan]) -> None:
+    about = next(s for s in sheets if s.name == "About")
+    table = about.tables[0]
+    items = table.columns[0].values.tolist()
+    row = table.row + 1 + items.index("PeriodDays")
+    book.define_name("PeriodDays", f"='{about.title}'!{cell(row, table.col + 1, absolute=True)}")
+
+
+def _find(sheets: list[SheetPlan], table_name: str) -> tuple[SheetPlan, TablePlan] | tuple[None, None]:
+    for s in sheets:
+        for t in s.tables:
+            if t.name == table_name:
+                return s, t
+    return None, None
+
+
+def _chart_data(book, formats: Formats, results: Results, sheets: list[SheetPlan], language: str) -> dict:
+    """A small sheet of chart series: aging by credit risk (live SUMIFS with
+    cached values) and profit/potential points grouped by quadrant."""
+    name = "图表数据" if language == "zh-CN" else "ChartData"
+    sheet = book.add_worksheet(name)
+    sheet.set_tab_color(TAB_INFO)
+    sheet.write_string(0, 0, "Chart series (kept live from the tables) · 图表数据", formats.title())
+    info = {"sheet": name}
+    receivables = results.tables.get("Receivables")
+    row = 2
+    if receivables is not None:
+        buckets = bucket_names(results.params.aging_buckets)
+        levels = ["High", "Medium", "Low"]
+        sheet.write_string(row, 0, header("CreditRisk", language), formats.header())
+        for j, level in enumerate(levels):
+            sheet.write_string(row, 1 + j, level, formats.header())
+        for i, bucket in enumerate(buckets):
+            r = row + 1 + i
+            sheet.write_string(r, 0, header(bucket, language))
+            for j, level in enumerate(levels):
+                value = float(receivables.loc[receivables["CreditRisk"] == level, bucket].sum())
+                formula = (f"=SUMIFS(Receivables[{header(bucket, language)}],"
+                           f"Receivables[{header('CreditRisk', language)}],{cell(row, 1 + j, absolute=True)})")
+                sheet.write_formula(r, 1 + j, formula, formats.get("money"), value)
+        info["aging"] = (row, len(buckets), levels)
+        row += len(buckets) + 3
+    potential = results.tables["Potential"].set_index("CustomerID")["PotentialScore"]
+    profit = results.tables["Profitability"].set_index("CustomerID")["NetProfit"]
+    quadrant = results.tables["Strategy"].set_index("CustomerID")["PortfolioQuadrant"]
+    points = pd.DataFrame({"x": potential, "y": profit, "q": quadrant}).dropna(subset=["x", "y"])
+    sheet.write_string(row, 0, header("PortfolioQuadrant", language), formats.header())
+    sheet.write_string(row, 1, header("PotentialScore", language), formats.header())
+    sheet.write_string(row, 2, header("NetProfit", language), formats.header())
+    blocks = {}
+    r = row + 1
+    for q in QUADRANT_COLOURS:
+        group = points[points["q"] == q]
+        if group.empty:
+            continue
+        blocks[q] = (r, r + len(group) - 1)
+        for x, y in zip(group["x"], group["y"]):
+            sheet.write_string(r, 0, q)
+            sheet.write_number(r, 1, float(x), formats.get("score"))
+            sheet.write_number(r, 2, float(y), formats.get("money"))
+            r += 1
+    info["scatter"] = blocks
+    sheet.set_column(0, 0, 18)
+    sheet.set_column(1, 3, 16)
+    return info
+
+
+def _dashboard(book, sheet, formats: Formats, results: Results, sheets: list[SheetPlan], chart_data: dict,
+               language: str) -> None:
+    zh = language == "zh-CN"
+    p = results.params
+    sheet.set_tab_color(TAB_OUTPUT)
+    sheet.hide_gridlines(2)
+    sheet.set_column(0, DASHBOARD_WIDTH - 1, 10.5)
+    sheet.write_string(0, 0, "大客户管理会计汇总" if zh else "Key-account accounting summary",
+                       formats.get(bold=True, font_size=18, font_color="#1F4E78"))
+    sheet.write_string(1, 0, sheets[0].subtitle, formats.get(italic=True, font_color="#595959"))
+
+    kpis = kpi_plan(results, language, row=3, col=DASHBOARD_WIDTH + 1)
+    render_table(sheet, formats, kpis)
+    keys = results.tables["KPIs"]["KPI"].tolist()
+    this_col, prior_col, change_col = (kpis.position(c) for c in ("ThisPeriod", "PriorPeriod", "Change"))
+    for k, kpi in enumerate(TILE_KPIS):
+        i = keys.index(kpi)
+        kpi_row = kpis.row + 1 + i
+        top, left = 3 + (k // 4) * 6, (k % 4) * 4
+        kind = KPI_KINDS[kpi]
+        box = {"bg_color": "#F2F2F2"}
+        figures = results.tables["KPIs"].iloc[i]
+        sheet.merge_range(top, left, top, left + 3, tile_label(kpi, language),
+                          formats.get(bold=True, font_color="#1F4E78", **box))
+        big = formats.get(kind, font_size=20, bold=True, align="center", valign="vcenter", **box)
+        _merged_formula(sheet, (top + 1, left, top + 2, left + 3), cell(kpi_row, this_col, absolute=True),
+                        big, figures["ThisPeriod"])
+        small = formats.get(font_color="#595959", **box)
+        sheet.write_string(top + 3, left, "上期" if zh else "Prior", small)
+        _merged_formula(sheet, (top + 3, left + 1, top + 3, left + 3), cell(kpi_row, prior_col, absolute=True),
+                        formats.get(kind, font_color="#595959", align="right", **box), figures["PriorPeriod"])
+        sheet.write_string(top + 4, left, "变动" if zh else "Change", small)
+        _merged_formula(sheet, (top + 4, left + 1, top + 4, left + 3), cell(kpi_row, change_col, absolute=True),
+                        _arrow_format(formats, kind, kpi in RISE_IS_BAD, box), figures["Change"])
+
+    comment_top = 15
+    sheet.write_string(comment_top, 0, "管理层摘要" if zh else "Management summary",
+                       formats.get(bold=True, font_size=12, font_color="#1F4E78"))
+    for i, sentence in enumerate(results.commentary):
+        sheet.merge_range(comment_top + 1 + i, 0, comment_top + 1 + i, DASHBOARD_WIDTH - 1, sentence,
+                          formats.get(text_wrap=True, valign="top"))
+    charts_top = comment_top + 2 + max(len(results.commentary), 5)
+    _charts(book, sheet, formats, results, sheets, chart_data, language, charts_top)
+    last_row = charts_top + 2 * 16 + 1
+    sheet.print_area(0, 0, last_row, DASHBOARD_WIDTH - 1)
+    sheet.set_landscape()
+    sheet.set_paper(9)
+    sheet.fit_to_pages(1, 1)
+    sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+
+
+def _merged_formula(sheet, area: tuple[int, int, int, int], reference: str, fmt, value) -> None:
+    """A merged block showing one referenced cell (formula with its cached value)."""
+    sheet.merge_range(*area, "", fmt)
+    sheet.write_formula(area[0], area[1], f"={reference}", fmt, "" if is_missing(value) else float(value))
+
+
+def tile_label(kpi: str, language: str) -> str:
+    return KPI_ZH[kpi] if language == "zh-CN" else TILE_LABELS[kpi]
+
+
+def _arrow_format(formats: Formats, kind: str, rise_is_bad: bool, box: dict):
+    """Change shown with an arrow, green when good and red when bad."""
+    body = {"money": "#,##0", "pct": "0.0%", "days": "0.0", "int": "0"}[kind]
+    up, down = ("[Red]", "[Color10]") if rise_is_bad else ("[Color10]", "[Red]")
+    number = f'{up}"▲ "{body};{down}"▼ "{body};"– "{body}'
+    key = ("arrow", kind, rise_is_bad)
+    if key not in formats._cache:
+        formats._cache[key] = formats.book.add_format({**formats.base, **box, "num_format": number, "bold": True,
+                                                       "align": "right"})
+    return formats._cache[key]
+
+
+def _charts(book, sheet, formats: Formats, results: Results, sheets: list[SheetPlan], chart_data: dict,
+            language: str, top: int) -> None:
+    zh = language == "zh-CN"
+    money_axis = {"num_format": "#,##0", "display_units": "ten_thousands" if zh else "thousands",
+                  "display_units_visible": True, "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}}
+    width_px, height_px = 430, 300
+    positions = [(top, 0), (top, 5), (top, 10), (top + 16, 0), (top + 16, 5)]
+    charts = []
+
+    cls_sheet, cls = _find(sheets, "Classification")
+    n = min(cls.rows, PARETO_POINTS)
+    if n:
+        first, last = cls.row + 1, cls.row + n
+        bars = book.add_chart({"type": "column"})
+        bars.add_series({"name": header("ABCBasisValue", language),
+                         "categories": [cls_sheet.title, first, cls.position("CustomerID"), last, cls.position("CustomerID")],
+                         "values": [cls_sheet.title, first, cls.position("ABCBasisValue"), last, cls.position("ABCBasisValue")],
+                         "fill": {"color": "#5B9BD5"}, "gap": 30})
+        line = book.add_chart({"type": "line"})
+        line.add_series({"name": header("ABCCumulativeShare", language),
+                         "categories": [cls_sheet.title, first, cls.position("CustomerID"), last, cls.position("CustomerID")],
+                         "values": [cls_sheet.title, first, cls.position("ABCCumulativeShare"), last, cls.position("ABCCumulativeShare")],
+                         "y2_axis": True, "line": {"color": "#C00000", "width": 2}})
+        bars.combine(line)
+        bars.set_title({"name": f"ABC 帕累托（前{n}名）" if zh else f"ABC Pareto (top {n})", "name_font": {"size": 11}})
+        bars.set_x_axis({"num_font": {"rotation": -45, "size": 7}})
+        bars.set_y_axis(money_axis)
+        line.set_y2_axis({"num_format": "0%", "max": 1, "min": 0})
+        bars.set_legend({"position": "bottom"})
+        charts.append(bars)
+
+    wc_sheet, wc = _find(sheets, "WhaleCurve")
+    if wc.rows:
+        whale = book.add_chart({"type": "scatter", "subtype": "straight"})
+        first, last = wc.row + 1, wc.row + wc.rows
+        whale.add_series({"name": header("CumulativeProfitShare", language),
+                          "categories": [wc_sheet.title, first, wc.position("CumulativeCustomerShare"), last, wc.position("CumulativeCustomerShare")],
+                          "values": [wc_sheet.title, first, wc.position("CumulativeProfitShare"), last, wc.position("CumulativeProfitShare")],
+                          "line": {"color": "#2E7D32", "width": 2.25}})
+        whale.set_title({"name": "利润鲸鱼曲线" if zh else "Whale curve of profit", "name_font": {"size": 11}})
+        whale.set_x_axis({"name": header("CumulativeCustomerShare", language), "num_format": "0%", "min": 0, "max": 1})
+        whale.set_y_axis({"name": header("CumulativeProfitShare", language), "num_format": "0%",
+                          "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
+        whale.set_legend({"none": True})
+        charts.append(whale)
+
+    if "aging" in chart_data:
+        row, buckets, levels = chart_data["aging"]
+        aging = book.add_chart({"type": "column", "subtype": "stacked"})
+        colours = {"High": "#C00000", "Medium": "#F4B183", "Low": "#A9D18E"}
+        for j, level in enumerate(levels):
+            aging.add_series({"name": [chart_data["sheet"], row, 1 + j],
+                              "categories": [chart_data["sheet"], row + 1, 0, row + buckets, 0],
+                              "values": [chart_data["sheet"], row + 1, 1 + j, row + buckets, 1 + j],
+                              "fill": {"color": colours[level]}, "gap": 60})
+        aging.set_title({"name": "应收账龄（按信用风险）" if zh else "Receivables aging by credit risk", "name_font": {"size": 11}})
+        aging.set_y_axis(money_axis)
+        aging.set_legend({"position": "bottom"})
+        charts.append(aging)
+
+    scatter = book.add_chart({"type": "scatter"})
+    for q, (r0, r1) in chart_data["scatter"].items():
+        scatter.add_series({"name": q, "categories": [chart_data["sheet"], r0, 1, r1, 1],
+                            "values": [chart_data["sheet"], r0, 2, r1, 2],
+                            "marker": {"type": "circle", "size": 6, "fill": {"color": QUADRANT_COLOURS[q]},
+                                       "border": {"color": QUADRANT_COLOURS[q]}}})
+    scatter.set_title({"name": "利润与潜力" if zh else "Profit vs potential", "name_font": {"size": 11}})
+    scatter.set_x_axis({"name": header("PotentialScore", language), "min": 0, "max": 100})
+    scatter.set_y_axis({**money_axis, "name": header("NetProfit", language)})
+    scatter.set_legend({"position": "bottom"})
+    charts.append(scatter)
+
+    seg_sheet, seg = _find(sheets, "Segments")
+    dims = results.tables["Segments"]["Dimension"].tolist()
+    if "Industry" in dims:
+        first = seg.row + 1 + dims.index("Industry")
+        last = seg.row + len(dims) - dims[::-1].index("Industry")
+        bar = book.add_chart({"type": "bar"})
+        bar.add_series({"name": header("NetRevenue", language),
+                        "categories": [seg_sheet.title, first, seg.position("Segment"), last, seg.position("Segment")],
+                        "values": [seg_sheet.title, first, seg.position("NetRevenue"), last, seg.position("NetRevenue")],
+                        "fill": {"color": "#2F75B5"}, "gap": 40})
+        bar.set_title({"name": "各行业收入" if zh else "Revenue by industry", "name_font": {"size": 11}})
+        bar.set_x_axis(money_axis)
+        bar.set_y_axis({"reverse": True})
+        bar.set_legend({"none": True})
+        charts.append(bar)
+
+    for chart, (row, col) in zip(charts, positions):
+        chart.set_size({"width": width_px, "height": height_px})
+        chart.set_chartarea({"border": {"color": "#D9D9D9"}})
+        sheet.insert_chart(row, col, chart, {"x_offset": 4, "y_offset": 4})

@@ -1,0 +1,121 @@
+"""Shared XlsxWriter plumbing: safe workbook options, formats and writing a
+DataFrame as an Excel Table. Used by the template and the summary writer."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import xlsxwriter
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+
+# Text stays text: no string from the data ever becomes a formula, number or link.
+WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False,
+                    "nan_inf_to_errors": False, "default_date_format": "yyyy-mm-dd"}
+
+# FAST-style colours: inputs, calculations, outputs, headers.
+INPUT_FILL, CALC_FILL, OUTPUT_FILL, HEADER_FILL = "#FFF2CC", "#E2EFDA", "#DDEBF7", "#1F4E78"
+TAB_INPUT, TAB_OUTPUT, TAB_INFO = "#BF8F00", "#2F75B5", "#7F7F7F"
+
+CURRENCY_SYMBOLS = {"CNY": "¥", "RMB": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "HKD": "HK$"}
+
+
+def new_workbook(path, **options) -> xlsxwriter.Workbook:
+    return xlsxwriter.Workbook(str(path), {**WORKBOOK_OPTIONS, **options})
+
+
+def number_formats(currency: str, language: str) -> dict[str, str]:
+    """Excel number formats by column kind."""
+    symbol = CURRENCY_SYMBOLS.get(currency, currency + " ")
+    date = 'yyyy"年"m"月"d"日"' if language == "zh-CN" else "yyyy-mm-dd"
+    return {
+        "money": f'"{symbol}"#,##0.00;[Red]-"{symbol}"#,##0.00',
+        "pct": "0.0%", "share": "0.00%", "days": "#,##0.0", "int": "#,##0", "number": "#,##0.00",
+        "ratio": "0.00", "prob": "0.000", "score": "0.0", "date": date, "text": "@", "bool": "General",
+        "general": "General",
+    }
+
+
+class Formats:
+    """Lazily created cell formats keyed by (kind, extra properties)."""
+
+    def __init__(self, book: xlsxwriter.Workbook, currency: str = "CNY", language: str = "en"):
+        self.book = book
+        self.numbers = number_formats(currency, language)
+        self._cache: dict = {}
+        font = "Microsoft YaHei" if language == "zh-CN" else "Calibri"
+        self.base = {"font_name": font, "font_size": 10}
+
+    def get(self, kind: str = "general", **extra) -> xlsxwriter.format.Format:
+        key = (kind, tuple(sorted(extra.items())))
+        if key not in self._cache:
+            props = {**self.base, **extra}
+            if kind != "general":
+                props["num_format"] = self.numbers[kind]
+            self._cache[key] = self.book.add_format(props)
+        return self._cache[key]
+
+    def header(self):
+        return self.get("general", bold=True, font_color="#FFFFFF", bg_color=HEADER_FILL, text_wrap=True,
+                        valign="vcenter", border=1)
+
+    def title(self):
+        return self.get("general", bold=True, font_size=14, font_color=HEADER_FILL)
+
+
+def is_missing(value: object) -> bool:
+    return value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
+
+
+def write_value(sheet, row: int, col: int, value: object, fmt=None) -> None:
+    """Write one data value by type; text always as a string, never a formula."""
+    if is_missing(value):
+        sheet.write_blank(row, col, None, fmt)
+    elif isinstance(value, (bool, np.bool_)):
+        sheet.write_boolean(row, col, bool(value), fmt)
+    elif isinstance(value, (int, float, np.integer, np.floating)):
+        sheet.write_number(row, col, float(value), fmt)
+    elif isinstance(value, (pd.Timestamp, np.datetime64)):
+        sheet.write_datetime(row, col, pd.Timestamp(value).to_pydatetime(), fmt)
+    elif hasattr(value, "year") and hasattr(value, "month"):
+        sheet.write_datetime(row, col, value, fmt)
+    else:
+        sheet.write_string(row, col, str(value), fmt)
+
+
+def write_column(sheet, first_row: int, col: int, values: pd.Series, fmt=None) -> None:
+    """Write a column fast: numbers, dates and text in their own tight loops."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        for offset, value in enumerate(values.dt.to_pydatetime() if len(values) else []):
+            if value is None or value is pd.NaT or (isinstance(value, float)):
+                sheet.write_blank(first_row + offset, col, None, fmt)
+            else:
+                sheet.write_datetime(first_row + offset, col, value, fmt)
+    elif pd.api.types.is_bool_dtype(values):
+        for offset, value in enumerate(values.tolist()):
+            sheet.write_boolean(first_row + offset, col, bool(value), fmt)
+    elif pd.api.types.is_numeric_dtype(values):
+        array = values.to_numpy(dtype="float64", na_value=np.nan)
+        finite = np.isfinite(array)
+        for offset, (value, ok) in enumerate(zip(array.tolist(), finite.tolist())):
+            if ok:
+                sheet.write_number(first_row + offset, col, value, fmt)
+            else:
+                sheet.write_blank(first_row + offset, col, None, fmt)
+    else:
+        for offset, value in enumerate(values.tolist()):
+            write_value(sheet, first_row + offset, col, value, fmt)
+
+
+def table_range(first_row: int, first_col: int, rows: int, cols: int) -> tuple[int, int, int, int]:
+    """(first_row, first_col, last_row, last_col) of a table with a header and
+    at least one body row (Excel needs one)."""
+    return first_row, first_col, first_row + max(rows, 1), first_col + cols - 1
+
+
+def cell(row: int, col: int, absolute: bool = False) -> str:
+    return xl_rowcol_to_cell(row, col, row_abs=absolute, col_abs=absolute)
+
+
+def column_letter(col: int) -> str:
+    return xl_col_to_name(col)
