@@ -45,6 +45,25 @@ def receivables_columns(buckets: tuple[int, ...]) -> list[str]:
 
 
 @dataclass
+class CustomerFigures:
+    """Per-customer frames (index CustomerID, ABC order) from which every
+    portfolio table is assembled; kept so that a subset of customers (one
+    account manager's) can be summarised without analysing again."""
+
+    info: pd.DataFrame
+    classification: pd.DataFrame
+    profit: pd.DataFrame
+    receivables: pd.DataFrame | None
+    relationship: pd.DataFrame | None
+    potential: pd.DataFrame
+    strategy: pd.DataFrame
+    prior_profit: pd.DataFrame
+    prior_receivables: pd.DataFrame | None
+    prior_tiers: pd.Series
+    models: pd.DataFrame
+
+
+@dataclass
 class Results:
     """Named output tables (canonical column names), the parameters used, the
     commentary sentences and the data-quality log."""
@@ -54,6 +73,7 @@ class Results:
     commentary: list[str] = field(default_factory=list)
     dq: DataQuality = field(default_factory=DataQuality)
     about: dict = field(default_factory=dict)
+    figures: CustomerFigures | None = field(default=None, repr=False)
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.tables[name]
@@ -127,45 +147,90 @@ def analyze(inputs: Inputs, params: dict | Params | None = None) -> Results:
                             prior_profit["NetRevenue"], inputs.get("IndustryOutlook"), p, dq)
     classification["PortfolioQuadrant"] = portfolio_quadrant(profit["NetProfit"], pot["PotentialScore"]).reindex(order)
 
-    tables: dict[str, pd.DataFrame] = {}
-    tables["Classification"] = _out(classification, order, CLASSIFICATION_COLUMNS)
-    tables["Segments"] = segments(customers, profit, text("blank", language))
-    tables["Profitability"] = _out(profit, order, PROFITABILITY_COLUMNS)
-    tables["WhaleCurve"] = whale_curve(profit)
-    joined = profit.join(classification[["ABCTier", "PortfolioQuadrant"]]).join(pot)
+    profit_order = profit.reindex(order)
+    joined = profit_order.join(classification[["ABCTier", "PortfolioQuadrant"]]).join(pot)
     if ar is not None:
-        tables["Receivables"] = _out(ar, order, receivables_columns(p.aging_buckets))
         joined = joined.join(ar.drop(columns=[c for c in ar.columns if c in joined]))
     contacts = inputs.get("Contacts")
+    rel = None
     if contacts is not None:
         rel = relationship(contacts, tiers, p.contact_cadence_days, p.as_of_date, p.period_start, p.period_end)
-        tables["Relationship"] = _out(rel, order, RELATIONSHIP_COLUMNS)
         joined = joined.join(rel)
-    tables["Potential"] = _out(pot, order, POTENTIAL_COLUMNS)
-    tables["ModelParameters"] = models
     oldest = bucket_names(p.aging_buckets)[-1] if ar is not None else None
-    tables["Strategy"] = _out(strategy(joined, oldest, p.aging_buckets[-1], language), order, STRATEGY_COLUMNS)
-    churn = churn_risk(tiers.reindex(profit.index), pot["PAlive"])
-    tables["RiskSummary"] = risk_summary(profit["NetRevenue"], profit["NetProfit"],
-                                         ar[oldest] if ar is not None else None,
-                                         ar["CreditUtilization"] if ar is not None else None, churn)
-    this_kpis = period_kpis(profit, ar, tiers, top_share(profit["NetRevenue"], 5))
-    prior_kpis = period_kpis(prior_profit, prior_ar, prior_abc["ABCTier"], top_share(prior_profit["NetRevenue"], 5))
-    tables["KPIs"] = kpi_table(this_kpis, prior_kpis)
-    sentences = commentary(tables["KPIs"], tables["RiskSummary"], profit, info["CustomerName"], p.reporting_currency, language)
-    tables["Commentary"] = pd.DataFrame({"Commentary": sentences})
+    plan = strategy(joined, oldest, p.aging_buckets[-1], language)
     for name in ("Invoices", "Contacts"):
         if inputs.get(name) is None:
             dq.add(INFO, name, f"No {name} table: {'Receivables' if name == 'Invoices' else 'Relationship'} "
                    "analysis skipped")
-    tables["DataQuality"] = dq.frame()
+    figures = CustomerFigures(info=info.reindex(order), classification=classification, profit=profit_order,
+                              receivables=ar, relationship=rel, potential=pot, strategy=plan,
+                              prior_profit=prior_profit, prior_receivables=prior_ar,
+                              prior_tiers=prior_abc["ABCTier"], models=models)
     about = {"Tool": "kam-xl", "Version": __version__, "RunTime": dt.datetime.now().isoformat(timespec="seconds"),
              "InputFile": str(inputs.source.name) if inputs.source else "",
-             "InputSHA256": inputs.source_sha256 or "",
-             "PeriodDays": p.period_days,
-             "PriorPeriod": f"{p.prior().period_start.date()} – {p.prior().period_end.date()}"}
-    tables["About"] = pd.DataFrame(list(about.items()) + p.as_rows(), columns=["Item", "Value"])
-    return Results(tables=tables, params=p, commentary=sentences, dq=dq, about=about)
+             "InputSHA256": inputs.source_sha256 or ""}
+    return assemble(figures, p, dq, about)
+
+
+def assemble(figures: CustomerFigures, p: Params, dq: DataQuality, about: dict,
+             customer_ids=None) -> Results:
+    """The output tables for all customers, or only ``customer_ids``: per-customer
+    rows are filtered; segments, whale curve, risk, KPIs and commentary are
+    summed over the customers kept. Tiers, ranks and scores stay those of the
+    whole book."""
+    f = figures
+    keep = f.info.index if customer_ids is None else f.info.index[f.info.index.isin(list(customer_ids))]
+    order = keep
+
+    def cut(frame):
+        return None if frame is None else frame.reindex(order)
+    profit, ar, pot = cut(f.profit), cut(f.receivables), cut(f.potential)
+    tiers = f.classification["ABCTier"].reindex(order)
+    language = p.language
+    tables: dict[str, pd.DataFrame] = {}
+    tables["Classification"] = _out(f.classification, order, CLASSIFICATION_COLUMNS)
+    tables["Segments"] = segments(f.info.reindex(order).reset_index(), profit, text("blank", language))
+    tables["Profitability"] = _out(profit, order, PROFITABILITY_COLUMNS)
+    tables["WhaleCurve"] = whale_curve(profit)
+    if ar is not None:
+        tables["Receivables"] = _out(ar, order, receivables_columns(p.aging_buckets))
+    if f.relationship is not None:
+        tables["Relationship"] = _out(f.relationship, order, RELATIONSHIP_COLUMNS)
+    tables["Potential"] = _out(pot, order, POTENTIAL_COLUMNS)
+    tables["ModelParameters"] = f.models
+    tables["Strategy"] = _out(f.strategy, order, STRATEGY_COLUMNS)
+    oldest = bucket_names(p.aging_buckets)[-1]
+    churn = churn_risk(tiers, pot["PAlive"])
+    tables["RiskSummary"] = risk_summary(profit["NetRevenue"], profit["NetProfit"],
+                                         ar[oldest] if ar is not None else None,
+                                         ar["CreditUtilization"] if ar is not None else None, churn)
+    prior_profit = f.prior_profit.reindex(order)
+    prior_ar = f.prior_receivables.reindex(order) if f.prior_receivables is not None else None
+    if prior_ar is not None:
+        prior_ar.attrs["period_days"] = p.period_days
+    if ar is not None:
+        ar.attrs["period_days"] = p.period_days
+    this_kpis = period_kpis(profit, ar, tiers, top_share(profit["NetRevenue"], 5))
+    prior_kpis = period_kpis(prior_profit, prior_ar, f.prior_tiers.reindex(order), top_share(prior_profit["NetRevenue"], 5))
+    tables["KPIs"] = kpi_table(this_kpis, prior_kpis)
+    sentences = commentary(tables["KPIs"], tables["RiskSummary"], profit, f.info["CustomerName"],
+                           p.reporting_currency, language)
+    tables["Commentary"] = pd.DataFrame({"Commentary": sentences})
+    quality = dq.frame()
+    if customer_ids is not None:
+        quality["Value"] = None  # other customers' names and IDs stay out of a split workbook
+    tables["DataQuality"] = quality
+    prior = p.prior()
+    rows = {**about, "Customers": len(order), "PeriodDays": p.period_days,
+            "PriorPeriod": f"{prior.period_start.date()} – {prior.period_end.date()}"}
+    tables["About"] = pd.DataFrame(list(rows.items()) + p.as_rows(), columns=["Item", "Value"])
+    return Results(tables=tables, params=p, commentary=sentences, dq=dq, about=about, figures=figures)
+
+
+def restrict(results: Results, customer_ids) -> Results:
+    """The summary of a subset of customers (e.g. one account manager's) from
+    an analysed book, without analysing again."""
+    return assemble(results.figures, results.params, results.dq, results.about, customer_ids)
 
 
 def _out(frame: pd.DataFrame, order: pd.Index, columns: list[str]) -> pd.DataFrame:

@@ -72,7 +72,6 @@ def _formulas(buckets: tuple[int, ...]) -> dict[str, dict[str, str]]:
             "GrossMarginPct": 'IF({NetRevenue}>0,{GrossProfit}/{NetRevenue},"")',
         },
         "Classification": {"ABCShare": 'IF({ABCBasisValue}>0,{ABCBasisValue}/SUMIF({col:ABCBasisValue},">0"),0)'},
-        "WhaleCurve": {"CumulativeCustomerShare": "{ProfitRank}/ROWS({col:ProfitRank})"},
         "KPIs": {"Change": 'IF(AND(ISNUMBER({ThisPeriod}),ISNUMBER({PriorPeriod})),{ThisPeriod}-{PriorPeriod},"")'},
     }
 

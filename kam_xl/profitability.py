@@ -65,7 +65,7 @@ def profitability(gross: pd.DataFrame, cost_to_serve_: pd.Series, financing_cost
 
 
 def whale_curve(profit: pd.DataFrame) -> pd.DataFrame:
-    """Customers by ProfitRank; CumulativeCustomerShare = rank / n;
+    """Customers by ProfitRank; CumulativeCustomerShare = position / n;
     CumulativeProfitShare = running NetProfit / total NetProfit (empty when
     the total is <= 0). The curve rises above 1 when loss makers exist."""
     ordered = profit.sort_values("ProfitRank")
@@ -73,6 +73,6 @@ def whale_curve(profit: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "ProfitRank": ordered["ProfitRank"].to_numpy(),
         "CustomerID": ordered.index.to_numpy(),
-        "CumulativeCustomerShare": ordered["ProfitRank"].to_numpy() / max(len(ordered), 1),
+        "CumulativeCustomerShare": np.arange(1, len(ordered) + 1) / max(len(ordered), 1),
         "CumulativeProfitShare": (ordered["NetProfit"].cumsum() / total).to_numpy() if total > 0 else np.nan,
     })

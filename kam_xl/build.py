@@ -1,0 +1,132 @@
+"""The build job: read, validate, analyse and write one or many summaries.
+A thin layer over reader, analysis and writer; it computes nothing itself."""
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import libreoffice
+from .analysis import Results, analyze, restrict
+from .reader import read_workbook
+from .safe_io import InputError, atomic_output
+from .schema import TABLES, normalize_name
+from .writer import write_workbook
+
+
+@dataclass
+class Outcome:
+    """What happened to one input file."""
+
+    source: Path
+    outputs: list[Path] = field(default_factory=list)
+    exit_code: int = 0
+    message: str = ""
+
+
+def summary_path(source: Path, out_dir: Path | None, suffix: str = ".xlsx") -> Path:
+    folder = out_dir if out_dir is not None else source.parent
+    return folder / f"{source.stem}_Summary{suffix}"
+
+
+def _slug(value: object) -> str:
+    text = re.sub(r"[\\/:*?\"<>|\s]+", "_", str(value)).strip("_.")
+    return text[:60] or "blank"
+
+
+def build_file(source: str | Path, output: str | Path | None = None, out_dir: str | Path | None = None,
+               language: str | None = None, split_by: str | None = None, pdf: bool = False,
+               password: str | None = None, params: dict | None = None, pdf_all_sheets: bool = False) -> Outcome:
+    """Build the summary of one input; with ``split_by`` one workbook per value
+    of that Customers column (analysed once, written per value)."""
+    source = Path(source)
+    outcome = Outcome(source)
+    try:
+        inputs = read_workbook(source, password=password)
+        overrides = dict(params or {})
+        if language:
+            overrides["Language"] = language
+        results = analyze(inputs, overrides or None)
+        suffix = Path(output).suffix.lower() if output else ".xlsx"
+        vba_from = source if suffix == ".xlsm" else None
+        if split_by:
+            column = _customers_column(inputs, split_by)
+            info = inputs["Customers"].set_index("CustomerID")[column]
+            for value, ids in info.groupby(info.fillna("(blank)"), sort=True).groups.items():
+                target = Path(out_dir or source.parent) / f"{source.stem}_{_slug(value)}{suffix}"
+                write_workbook(restrict(results, ids), target, vba_from=vba_from)
+                outcome.outputs.append(target)
+        else:
+            target = Path(output) if output else summary_path(source, Path(out_dir) if out_dir else None, suffix)
+            write_workbook(results, target, vba_from=vba_from)
+            outcome.outputs.append(target)
+        if pdf:
+            outcome.outputs += export_pdf(outcome.outputs, all_sheets=pdf_all_sheets)
+        outcome.exit_code = results.exit_code
+        errors, warnings = results.dq.count("Error"), results.dq.count("Warning")
+        outcome.message = f"{len(results.tables['Classification'])} customers, {errors} errors, {warnings} warnings"
+    except InputError as exc:
+        outcome.exit_code, outcome.message = 2, str(exc)
+    except (OSError, ValueError, KeyError) as exc:
+        outcome.exit_code, outcome.message = 2, f"{source}: {type(exc).__name__}: {exc}"
+    return outcome
+
+
+def _customers_column(inputs, name: str) -> str:
+    """The Customers column a user named (canonical, Chinese alias or extra column)."""
+    columns = {normalize_name(c): c for c in inputs["Customers"].columns if c != "_row"}
+    for column in TABLES["Customers"].columns:
+        columns.setdefault(normalize_name(column.zh), column.name)
+    found = columns.get(normalize_name(name))
+    if found is None:
+        raise InputError(f"--split-by {name}: no such Customers column; have {', '.join(c for c in columns.values())}")
+    return found
+
+
+def build_many(sources: list[Path], jobs: int = 1, progress=None, **options) -> list[Outcome]:
+    """Build several inputs, in ``jobs`` processes; one failure never stops the others."""
+    outcomes: list[Outcome] = []
+    if jobs <= 1 or len(sources) <= 1:
+        for source in sources:
+            outcomes.append(build_file(source, **options))
+            if progress:
+                progress(outcomes[-1])
+        return outcomes
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = {pool.submit(build_file, source, **options): source for source in sources}
+        for future in as_completed(futures):
+            try:
+                outcome = future.result()
+            except Exception as exc:  # a crashed worker must not hide the other files
+                outcome = Outcome(futures[future], exit_code=2, message=f"worker failed: {exc}")
+            outcomes.append(outcome)
+            if progress:
+                progress(outcome)
+    order = {s: i for i, s in enumerate(sources)}
+    return sorted(outcomes, key=lambda o: order[o.source])
+
+
+def export_pdf(workbooks: list[Path], all_sheets: bool = False) -> list[Path]:
+    """Each workbook as PDF through LibreOffice headless: the Dashboard (the
+    first sheet, set up to print on one page) or, with ``all_sheets``, every sheet."""
+    if libreoffice.soffice() is None:
+        raise InputError("--pdf needs LibreOffice (soffice) on the PATH; install it, e.g. "
+                         "'apt-get install libreoffice-calc', or leave out --pdf")
+    target = "pdf" if all_sheets else 'pdf:calc_pdf_Export:{"PageRange":{"type":"string","value":"1"}}'
+    written = []
+    with tempfile.TemporaryDirectory(prefix="kam-xl-pdf-") as staging:
+        produced = {p.stem: p for p in libreoffice.convert(workbooks, target, Path(staging))}
+        for workbook in workbooks:
+            if workbook.stem not in produced:
+                raise InputError(f"LibreOffice could not export {workbook.name} to PDF")
+            pdf = workbook.with_suffix(".pdf")
+            with atomic_output(pdf) as temp:
+                shutil.copyfile(produced[workbook.stem], temp)
+            written.append(pdf)
+    return written
+
+
+__all__ = ["Outcome", "Results", "build_file", "build_many", "export_pdf", "summary_path"]

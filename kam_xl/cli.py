@@ -1,0 +1,152 @@
+"""The ``kam-xl`` command line: a thin shell over the library."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+import pandas as pd
+from rich.console import Console
+from rich.table import Table
+
+from . import __version__
+from .safe_io import InputError
+
+err = Console(stderr=True)
+out = Console()
+
+
+def _fail(message: str) -> None:
+    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    sys.exit(2)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kam-xl")
+def main() -> None:
+    """kam-xl: key-account management accounting (大客户管理会计) in your own workbooks."""
+
+
+@main.command()
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--lang", type=click.Choice(["en", "zh-CN"]), default="en", help="Template language.")
+@click.option("--force", is_flag=True, help="Replace an existing file.")
+def new(path: Path, lang: str, force: bool) -> None:
+    """Write a blank input template (.xlsx, or .xlsm with the refresh macro)."""
+    from .template import write_template
+    from .macro import write_macro_module
+    if path.exists() and not force:
+        _fail(f"{path} exists; use --force to replace it")
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        _fail("the template must be an .xlsx or .xlsm file")
+    write_template(path, language=lang)
+    out.print(f"template: {path}")
+    if path.suffix.lower() == ".xlsm":
+        module = write_macro_module(path)
+        out.print(f"refresh macro module: {module}")
+
+
+@main.command()
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("demo"),
+              show_default=True, help="Folder for the demo input and summary.")
+@click.option("--customers", type=click.IntRange(5, 200_000), default=120, show_default=True)
+@click.option("--seed", type=int, default=7, show_default=True)
+@click.option("--lines-per-customer", type=float, default=80.0, show_default=True,
+              help="Scales sales lines (about 56 x this per customer over two years).")
+@click.option("--lang", type=click.Choice(["en", "zh-CN"]), default="en")
+@click.option("--no-build", is_flag=True, help="Only write the filled input workbook.")
+def demo(out_dir: Path, customers: int, seed: int, lines_per_customer: float, lang: str, no_build: bool) -> None:
+    """Generate a realistic demo book and build its summary."""
+    from . import demo as demo_data
+    from .build import build_file
+    from .template import write_template
+    suffix = "_zh" if lang == "zh-CN" else ""
+    source = out_dir / f"KAM_Demo{suffix}.xlsx"
+    tables = demo_data.generate(customers=customers, seed=seed, lines_per_customer=lines_per_customer, language=lang)
+    write_template(source, tables, language=lang)
+    out.print(f"demo input:   {source.resolve()}  ({len(tables['Sales']):,} sales lines)")
+    if no_build:
+        return
+    outcome = build_file(source, out_dir=out_dir)
+    if outcome.exit_code == 2:
+        _fail(outcome.message)
+    out.print(f"demo summary: {outcome.outputs[0].resolve()}")
+
+
+def _quality_table(frame) -> Table:
+    table = Table(title="Data quality · 数据质量", show_lines=False, header_style="bold")
+    for column in frame.columns:
+        table.add_column(column, overflow="fold", no_wrap=column in ("Severity", "Row"))
+    colours = {"Error": "red", "Warning": "yellow", "Info": "cyan"}
+    for row in frame.itertuples(index=False):
+        table.add_row(*("" if pd.isna(v) else str(v) for v in row), style=colours.get(row.Severity))
+    return table
+
+
+@main.command()
+@click.argument("input_path", type=click.Path(path_type=Path))
+@click.option("--password", envvar="KAM_XL_PASSWORD", default=None, help="Password of an encrypted workbook "
+              "(or set KAM_XL_PASSWORD).")
+def validate(input_path: Path, password: str | None) -> None:
+    """Print the data-quality report. Exit 0 ok, 1 rows or cells rejected, 2 unusable."""
+    from .reader import read_workbook
+    try:
+        inputs = read_workbook(input_path, password=password)
+    except InputError as exc:
+        _fail(str(exc))
+    frame = inputs.dq.frame()
+    if frame.empty:
+        out.print("No data-quality problems found · 未发现数据质量问题")
+    else:
+        out.print(_quality_table(frame))
+    counts = {s: inputs.dq.count(s) for s in ("Error", "Warning", "Info")}
+    out.print(f"{counts['Error']} errors, {counts['Warning']} warnings, {counts['Info']} notes")
+    if inputs.fatal:
+        for message in inputs.fatal:
+            err.print(f"[bold red]error:[/] {message}", highlight=False)
+        sys.exit(2)
+    sys.exit(inputs.dq.exit_code())
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Output file (one input only).")
+@click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path), help="Folder for the summaries.")
+@click.option("--split-by", help="Customers column: one workbook per value (e.g. AccountManager).")
+@click.option("--lang", type=click.Choice(["en", "zh-CN"]), default=None, help="Output language.")
+@click.option("--pdf", is_flag=True, help="Also export the Dashboard to PDF (needs LibreOffice).")
+@click.option("--pdf-all", is_flag=True, help="With --pdf: every sheet, not only the Dashboard.")
+@click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes.")
+@click.option("--as-of", "as_of", help="Override the AsOfDate parameter (YYYY-MM-DD).")
+@click.option("--password", envvar="KAM_XL_PASSWORD", default=None, help="Password of encrypted inputs "
+              "(or set KAM_XL_PASSWORD).")
+def build(inputs: tuple[Path, ...], output: Path | None, out_dir: Path | None, split_by: str | None,
+          lang: str | None, pdf: bool, pdf_all: bool, jobs: int, as_of: str | None, password: str | None) -> None:
+    """Read, validate, analyse and write summary workbook(s). Inputs are never modified."""
+    from .build import build_many
+    if output and len(inputs) > 1:
+        _fail("-o/--output takes one input; use --out-dir for several")
+    if output and split_by:
+        _fail("--split-by writes several files; use --out-dir")
+    options = dict(output=output, out_dir=out_dir, language=lang, split_by=split_by, pdf=pdf,
+                   pdf_all_sheets=pdf_all, password=password, params={"AsOfDate": as_of} if as_of else None)
+    sources = list(inputs)
+    if err.is_terminal and len(sources) > 1:
+        from rich.progress import Progress
+        with Progress(console=err, transient=True) as bar:
+            task = bar.add_task("building", total=len(sources))
+            outcomes = build_many(sources, jobs=jobs, progress=lambda _: bar.advance(task), **options)
+    else:
+        outcomes = build_many(sources, jobs=jobs, **options)
+    for outcome in outcomes:
+        status = {0: "[green]ok[/]", 1: "[yellow]ok, rows rejected[/]", 2: "[red]failed[/]"}[outcome.exit_code]
+        written = ", ".join(str(p) for p in outcome.outputs) or "nothing written"
+        out.print(f"{status} {outcome.source}: {outcome.message} -> {written}", highlight=False)
+    for outcome in outcomes:
+        if outcome.exit_code == 2:
+            err.print(f"[bold red]error:[/] {outcome.message}", highlight=False)
+    sys.exit(max(o.exit_code for o in outcomes))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,108 @@
+import importlib.util
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from kam_xl import demo
+from kam_xl.libreoffice import soffice
+from kam_xl.reader import inputs_from_frames
+
+D = pd.Timestamp
+
+
+def pytest_collection_modifyitems(config, items):
+    if soffice() is None:
+        skip = pytest.mark.skip(reason="LibreOffice (soffice) not installed; runs in CI")
+        for item in items:
+            if "libreoffice" in item.keywords:
+                item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def cdnow_dir() -> Path:
+    """The CDNOW files shipped in the lifetimes package (used as data only)."""
+    spec = importlib.util.find_spec("lifetimes")
+    if spec is None:
+        pytest.fail("lifetimes (test data) is not installed; run `make test`")
+    return Path(spec.submodule_search_locations[0]) / "datasets"
+
+
+def small_book() -> dict[str, pd.DataFrame]:
+    """A book where every figure can be checked with a calculator (see tests).
+
+    AsOfDate 2026-06-30, period 2026-01-01 .. 2026-06-30 (181 days)."""
+    customers = pd.DataFrame({
+        "CustomerID": ["A1", "B2", "C3", "D4"],
+        "CustomerName": ["Alpha", "Beta", "Gamma", "Delta"],
+        "Industry": ["Retail", "Retail", "Steel", "Steel"],
+        "Size": ["Large", "Small", "Small", "Small"],
+        "Region": ["East", "East", "West", "West"],
+        "AccountManager": ["Li", "Li", "Wang", "Wang"],
+        "CreditLimit": [10000, 500, None, None],
+        "PaymentTermsDays": [30, 60, 30, 30],
+        "EstimatedWallet": [10000, None, None, None],
+    })
+    sales = pd.DataFrame([
+        (D("2025-10-01"), "A1", "P1", 2000, 1000),
+        (D("2026-01-10"), "A1", "S1", 1000, 600),
+        (D("2026-03-15"), "A1", "S2", 2000, 1100),
+        (D("2026-03-20"), "A1", "R1", -200, -120),
+        (D("2026-02-01"), "B2", "S3", 500, 450),
+        (D("2026-06-01"), "B2", "S4", 700, 500),
+        (D("2026-04-01"), "D4", "S5", 300, 200),
+        (D("2026-04-05"), "D4", "R2", -300, -200),
+    ], columns=["Date", "CustomerID", "DocumentNo", "NetRevenue", "COGS"])
+    invoices = pd.DataFrame([
+        ("INV0", "A1", D("2025-12-01"), D("2025-12-31"), 400),
+        ("INV1", "A1", D("2026-01-10"), None, 1130),
+        ("INV2", "A1", D("2026-03-15"), D("2026-04-14"), 2260),
+        ("CN1", "A1", D("2026-03-20"), None, -226),
+        ("INV3", "A1", D("2026-06-10"), D("2026-07-10"), 565),
+        ("INV4", "B2", D("2026-01-05"), None, 800),
+    ], columns=["InvoiceNo", "CustomerID", "InvoiceDate", "DueDate", "Amount"])
+    payments = pd.DataFrame([
+        ("INV0", "A1", D("2026-01-20"), 400),
+        ("INV1", "A1", D("2026-02-20"), 500),
+        ("INV1", "A1", D("2026-03-25"), 630),
+        ("INV2", "A1", D("2026-05-20"), 1000),
+        (None, "A1", D("2026-06-15"), 100),
+        ("INV2", "A1", D("2026-07-05"), 500),
+        ("INV-X", "B2", D("2026-06-01"), 50),
+    ], columns=["InvoiceNo", "CustomerID", "PaymentDate", "Amount"])
+    activities = pd.DataFrame([
+        (D("2026-01-10"), "A1", "Order", 3, None),
+        (D("2026-02-01"), "A1", "Visit", 2, None),
+        (D("2026-03-01"), "A1", "Rebate", 0, 50),
+        (D("2025-12-15"), "A1", "Visit", 1, None),
+        (D("2026-02-01"), "B2", "Order", 2, None),
+        (D("2026-02-02"), "B2", "Unknown activity", 5, None),
+    ], columns=["Date", "CustomerID", "Activity", "DriverQuantity", "DirectCost"])
+    rates = pd.DataFrame({"Activity": ["Order", "Visit"], "Rate": [10, 100]})
+    contacts = pd.DataFrame([
+        (D("2026-05-01"), "A1", "Visit", "Li", 4, "ok", D("2026-05-20")),
+        (D("2026-06-10"), "A1", "Phone", "Li", 2, None, D("2026-06-25")),
+        (D("2025-12-01"), "B2", "Visit", "Li", 5, "great", None),
+    ], columns=["Date", "CustomerID", "Channel", "Owner", "Satisfaction", "Feedback", "NextFollowUp"])
+    outlook = pd.DataFrame({"Industry": ["Retail", "Steel"], "GrowthOutlook": [0.05, -0.02]})
+    parameters = pd.DataFrame({"Parameter": ["AsOfDate", "PeriodStart"], "Value": ["2026-06-30", "2026-01-01"]})
+    return {"Customers": customers, "Sales": sales, "Invoices": invoices, "Payments": payments,
+            "Activities": activities, "ActivityRates": rates, "Contacts": contacts,
+            "IndustryOutlook": outlook, "Parameters": parameters}
+
+
+@pytest.fixture
+def small_inputs():
+    return inputs_from_frames(small_book())
+
+
+@pytest.fixture(scope="session")
+def demo_tables():
+    return demo.generate(customers=80, seed=11)
+
+
+@pytest.fixture(scope="session")
+def demo_workbook(tmp_path_factory, demo_tables) -> Path:
+    from kam_xl.template import write_template
+    path = tmp_path_factory.mktemp("demo") / "Demo.xlsx"
+    return write_template(path, demo_tables)
