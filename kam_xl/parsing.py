@@ -68,7 +68,8 @@ def parse_number(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 def _from_parts(year: pd.Series, month: pd.Series, day: pd.Series) -> pd.Series:
     parts = pd.DataFrame({"year": year, "month": month, "day": day}).astype("float64")
-    return pd.to_datetime(parts, errors="coerce")
+    parts.loc[~parts["year"].between(MIN_DATE.year, MAX_DATE.year), "year"] = np.nan
+    return pd.to_datetime(parts, errors="coerce").astype("datetime64[ns]")
 
 
 def parse_date(raw: pd.Series) -> tuple[pd.Series, pd.Series]:

@@ -153,8 +153,8 @@ def _find_grid(book, spec: TableSpec) -> _Grid | None:
     for name in book.table_names:
         if normalize_name(name) in aliases:
             table = book.get_table_by_name(name)
-            (row0, col0), _ = table.start, table.end
-            return _Grid(list(table.columns), table.to_python(), row0 + 2, col0, table.sheet, "table")
+            row0, col0 = table.start  # the first data row (0-based), below the header
+            return _Grid(list(table.columns), table.to_python(), row0 + 1, col0, table.sheet, "table")
     for name in book.sheet_names:
         if normalize_name(name) in aliases:
             cells = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
