@@ -5,6 +5,8 @@ labels and generated sentences follow the Language parameter.
 """
 from __future__ import annotations
 
+import re
+
 from .receivables import bucket_names
 
 HEADERS_ZH = {
@@ -111,3 +113,23 @@ def sheet_title(name: str, language: str = "en") -> str:
 
 def bucket_headers(buckets: tuple[int, ...], language: str) -> list[str]:
     return [header(n, language) for n in bucket_names(buckets)]
+
+
+_ZH_TO_HEADER = {v: k for k, v in HEADERS_ZH.items()}
+_ZH_TO_LABEL = {v: k for k, v in {**KPI_ZH, **METRICS_ZH}.items()}
+
+
+def canonical_header(display: str) -> str:
+    """The canonical column name of a display header (English or Chinese)."""
+    if display in _ZH_TO_HEADER:
+        return _ZH_TO_HEADER[display]
+    bucket = re.fullmatch(r"逾期(\d+)-(\d+)天", display)
+    if bucket:
+        return f"Overdue{bucket[1]}_{bucket[2]}"
+    oldest = re.fullmatch(r"逾期(\d+)天以上", display)
+    return f"Overdue{oldest[1]}Plus" if oldest else display
+
+
+def canonical_label(label: str) -> str:
+    """The canonical KPI or metric name of a displayed label."""
+    return _ZH_TO_LABEL.get(label, label)

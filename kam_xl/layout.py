@@ -71,7 +71,6 @@ def _formulas(buckets: tuple[int, ...]) -> dict[str, dict[str, str]]:
                             '{NetRevenue}/SUMIFS({col:NetRevenue},{col:Dimension},{Dimension}),"")',
             "GrossMarginPct": 'IF({NetRevenue}>0,{GrossProfit}/{NetRevenue},"")',
         },
-        "Classification": {"ABCShare": 'IF({ABCBasisValue}>0,{ABCBasisValue}/SUMIF({col:ABCBasisValue},">0"),0)'},
         "KPIs": {"Change": 'IF(AND(ISNUMBER({ThisPeriod}),ISNUMBER({PriorPeriod})),{ThisPeriod}-{PriorPeriod},"")'},
     }
 

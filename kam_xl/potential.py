@@ -74,7 +74,7 @@ def lifetime_value(history: pd.DataFrame, gross_margin: pd.Series, months: int, 
         out.loc[buyers.index, "PAlive"] = bg.p_alive(x, t_x, T)
         parameters += [("BG/NBD", "r", bg.r, "shape"), ("BG/NBD", "alpha", bg.alpha, "days"),
                        ("BG/NBD", "a", bg.a, "shape"), ("BG/NBD", "b", bg.b, "shape"),
-                       ("BG/NBD", "LogLikelihood", bg.log_likelihood, ""), ("BG/NBD", "Customers", bg.customers, "count")]
+                       ("BG/NBD", "LogLikelihood", bg.log_likelihood, "nats"), ("BG/NBD", "Customers", bg.customers, "count")]
     else:
         rate = (x + 1.0) / np.maximum(T, 1.0)
         cumulative = rate[:, None] * horizon_ends[None, :]
@@ -93,7 +93,7 @@ def lifetime_value(history: pd.DataFrame, gross_margin: pd.Series, months: int, 
         out.loc[buyers.index, "ExpectedOrderValue"] = gg.expected_order_value(x, np.where(x > 0, mean_value, 0.0))
         parameters += [("Gamma-Gamma", "p", gg.p, "shape"), ("Gamma-Gamma", "q", gg.q, "shape"),
                        ("Gamma-Gamma", "gamma", gg.gamma, "currency"),
-                       ("Gamma-Gamma", "LogLikelihood", gg.log_likelihood, ""),
+                       ("Gamma-Gamma", "LogLikelihood", gg.log_likelihood, "nats"),
                        ("Gamma-Gamma", "Customers", gg.customers, "count")]
     else:
         out.loc[buyers.index, "ExpectedOrderValue"] = buyers["MeanValue"].to_numpy()

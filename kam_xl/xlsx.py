@@ -64,7 +64,8 @@ class Formats:
 
 
 def is_missing(value: object) -> bool:
-    return value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
+    """None, NaN, NaT and pd.NA (a blank cell)."""
+    return value is None or value is pd.NaT or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
 def write_value(sheet, row: int, col: int, value: object, fmt=None) -> None:
