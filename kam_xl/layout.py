@@ -162,6 +162,7 @@ def table_plan(name: str, frame: pd.DataFrame, row: int, col: int, language: str
 
 
 HEADER_ROW = 2  # row 1 title, row 2 totals/subtitle, row 3 header
+KPI_ANCHOR = (3, 17)  # the KPIs table on the Dashboard, right of the printed page (columns A..P)
 
 
 def plan(results: Results, language: str | None = None) -> list[SheetPlan]:

@@ -206,5 +206,9 @@ def with_overrides(params: Params, overrides: dict | None, dq: DataQuality) -> P
     return validated(dataclasses.replace(params, **changes), dq)
 
 
-def canonical_name(field_name: str) -> str:
-    return _CANONICAL[field_name]
+def parse_parameter(name: str, value: object) -> object:
+    """One parameter value by its canonical or Chinese name; ValueError when invalid."""
+    field_name = _FIELD_BY_KEY.get(normalize_name(name))
+    if field_name is None:
+        raise ValueError(f"unknown parameter {name!r}")
+    return _convert(field_name, value)

@@ -119,6 +119,16 @@ def _plain(value: object) -> object:
     return value
 
 
+def read_grids(provider, source: Path | None = None) -> Inputs:
+    """Validate tables handed over as cell grids by ``provider(name, aliases)``,
+    which returns ``(header, rows, first_row, first_col, sheet)`` or None. Used by
+    the xlwings macro to read an open workbook exactly as a file is read."""
+    def grid(spec: TableSpec):
+        found = provider(spec.name, table_aliases(spec))
+        return (_Grid(*found, "range"), {}) if found else (None, {})
+    return _read(grid, source)
+
+
 def _read(grid_for, path: Path | None) -> Inputs:
     dq = DataQuality()
     tables: dict[str, pd.DataFrame] = {}

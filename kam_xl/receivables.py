@@ -21,6 +21,27 @@ def bucket_names(buckets: tuple[int, ...]) -> list[str]:
     return names + [f"Overdue{buckets[-1]}Plus"]
 
 
+def average_ar(opening_ar, closing_ar):
+    """AverageAR = (AR at PeriodStart - 1 day + AR at PeriodEnd) / 2 (currency)."""
+    return (opening_ar + closing_ar) / 2.0
+
+
+def ar_turnover(credit_sales: pd.Series, average: pd.Series) -> pd.Series:
+    """ARTurnover = CreditSales / AverageAR (times per period; empty when AverageAR <= 0)."""
+    return ratio(credit_sales, average)
+
+
+def days_sales_outstanding(period_days, turnover: pd.Series) -> pd.Series:
+    """DSO = period days / ARTurnover (days; empty when the turnover is <= 0 or empty)."""
+    days = pd.Series(period_days, index=turnover.index, dtype="float64") if not isinstance(period_days, pd.Series) else period_days
+    return ratio(days, turnover)
+
+
+def aging_bucket(days_overdue: pd.Series, buckets: tuple[int, ...]) -> pd.Series:
+    """Bucket name of each item: NotDue when days overdue <= 0, then one per AgingBuckets limit."""
+    return pd.cut(days_overdue, bins=[-np.inf, 0, *buckets, np.inf], labels=bucket_names(buckets), right=True)
+
+
 def due_dates(invoices: pd.DataFrame, customers: pd.DataFrame, dq: DataQuality | None = None) -> pd.Series:
     """DueDate, else InvoiceDate + the customer's PaymentTermsDays, else InvoiceDate."""
     terms = invoices["CustomerID"].map(customers.set_index("CustomerID")["PaymentTermsDays"])
@@ -80,9 +101,7 @@ def aging(items: pd.DataFrame, unapplied_credit: pd.Series, as_of: pd.Timestamp,
     running = debit.groupby("CustomerID")["Open"].cumsum()
     available = debit["CustomerID"].map(credit).fillna(0.0)
     remaining = np.minimum(debit["Open"], np.maximum(running - available, 0.0))
-    days = (as_of - debit["DueDate"]).dt.days
-    edges = [-np.inf, 0, *buckets, np.inf]
-    bucket = pd.cut(days, bins=edges, labels=names, right=True)
+    bucket = aging_bucket((as_of - debit["DueDate"]).dt.days, buckets)
     table = (pd.DataFrame({"CustomerID": debit["CustomerID"], "bucket": bucket, "amount": remaining})
              .pivot_table(index="CustomerID", columns="bucket", values="amount", aggfunc="sum", observed=False)
              .reindex(index=customer_ids, columns=names).fillna(0.0))
@@ -131,11 +150,10 @@ def receivables(invoices: pd.DataFrame, payments: pd.DataFrame | None, customers
                  - per_customer(unapplied_to_date, customer_ids))
     table["OverdueShare"] = ratio(table[names[1:]].sum(axis=1), table["OpenBalance"])
     table["CreditSales"] = per_customer(in_window(invoices, "InvoiceDate", start, end).groupby("CustomerID")["Amount"].sum(), customer_ids)
-    table["AverageAR"] = (balance_as_of(invoices, payments, start - pd.Timedelta(days=1), customer_ids)
-                          + balance_as_of(invoices, payments, end, customer_ids)) / 2.0
-    period_days = int((end - start).days) + 1
-    table["ARTurnover"] = ratio(table["CreditSales"], table["AverageAR"])
-    table["DSO"] = ratio(pd.Series(float(period_days), index=customer_ids), table["ARTurnover"])
+    table["AverageAR"] = average_ar(balance_as_of(invoices, payments, start - pd.Timedelta(days=1), customer_ids),
+                                    balance_as_of(invoices, payments, end, customer_ids))
+    table["ARTurnover"] = ar_turnover(table["CreditSales"], table["AverageAR"])
+    table["DSO"] = days_sales_outstanding(float((end - start).days + 1), table["ARTurnover"])
     received = in_window(applied, "PaymentDate", start, end)
     matched = received.merge(invoices.drop_duplicates(["CustomerID", "InvoiceNo"])[["CustomerID", "InvoiceNo", "InvoiceDate", "DueDate"]],
                              on=["CustomerID", "InvoiceNo"], how="left")

@@ -15,7 +15,7 @@ import pandas as pd
 
 from .analysis import Results
 from .i18n import HEADERS_ZH, KPI_ZH, header, sheet_title
-from .layout import KPI_KINDS, SheetPlan, TablePlan, kpi_plan, plan
+from .layout import KPI_ANCHOR, KPI_KINDS, SheetPlan, TablePlan, kpi_plan, plan
 from .receivables import bucket_names
 from .safe_io import atomic_output
 from .xlsx import CALC_FILL, TAB_INFO, TAB_OUTPUT, Formats, cell, is_missing, new_workbook, write_value
@@ -241,7 +241,7 @@ def _dashboard(book, sheet, formats: Formats, results: Results, sheets: list[She
                        formats.get(bold=True, font_size=18, font_color="#1F4E78"))
     sheet.write_string(1, 0, sheets[0].subtitle, formats.get(italic=True, font_color="#595959"))
 
-    kpis = kpi_plan(results, language, row=3, col=DASHBOARD_WIDTH + 1)
+    kpis = kpi_plan(results, language, *KPI_ANCHOR)
     render_table(sheet, formats, kpis)
     keys = results.tables["KPIs"]["KPI"].tolist()
     this_col, prior_col, change_col = (kpis.position(c) for c in ("ThisPeriod", "PriorPeriod", "Change"))

@@ -1,0 +1,125 @@
+"""Excel-shaped values in and out, for cell formulas (xlwings UDFs) and the
+refresh macro: 2-D lists with None for blanks, floats, datetimes and error
+strings. Validation happens here, at the edge; the maths stays in the core."""
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import numpy as np
+import pandas as pd
+
+from .analysis import Results, analyze
+from .parsing import ERROR_VALUES, parse_date, parse_number
+from .reader import inputs_from_frames
+
+
+class CellInputError(ValueError):
+    """Bad input to a cell formula; the message is shown in the cell."""
+
+
+def flatten(values) -> list:
+    """A range (2-D list), a row or column (1-D list) or one value as a flat list."""
+    if not isinstance(values, (list, tuple)):
+        return [values]
+    if values and isinstance(values[0], (list, tuple)):
+        return [v for row in values for v in row]
+    return list(values)
+
+
+def _check(raw: list, parsed: pd.Series, bad: pd.Series, name: str, what: str) -> None:
+    for position, (value, is_bad) in enumerate(zip(raw, bad)):
+        if isinstance(value, str) and value.strip().upper() in ERROR_VALUES:
+            raise CellInputError(f"{name} item {position + 1} is {value.strip()}")
+        if is_bad:
+            raise CellInputError(f"{name} item {position + 1} ('{value}') is not {what}")
+
+
+def numbers(values, name: str) -> pd.Series:
+    """A column of numbers; blanks become NaN, text numbers ('1,500', '12%') are read."""
+    raw = flatten(values)
+    parsed, bad = parse_number(pd.Series(raw, dtype="object"))
+    _check(raw, parsed, bad, name, "a number")
+    return parsed
+
+
+def dates(values, name: str) -> pd.Series:
+    raw = flatten(values)
+    parsed, bad = parse_date(pd.Series(raw, dtype="object"))
+    _check(raw, parsed, bad, name, "a date")
+    return parsed
+
+
+def number(value, name: str, default: float | None = None) -> float:
+    if value is None or value == "":
+        if default is None:
+            raise CellInputError(f"{name} is required")
+        return default
+    series = numbers([value], name)
+    return float(series.iloc[0])
+
+
+def same_length(**columns: pd.Series) -> int:
+    lengths = {name: len(c) for name, c in columns.items()}
+    if len(set(lengths.values())) > 1:
+        raise CellInputError("ranges differ in size: " + ", ".join(f"{k} {v}" for k, v in lengths.items()))
+    return next(iter(lengths.values()))
+
+
+def as_cell(value):
+    """A Python value as Excel shows it: NaN/NaT -> blank, numpy -> float, Timestamp -> datetime."""
+    if value is None or value is pd.NaT or value is pd.NA:
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return None if math.isnan(float(value)) else float(value)
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    return value
+
+
+def column_of(series: pd.Series) -> list[list]:
+    """A Series as an Excel column (n x 1)."""
+    return [[as_cell(v)] for v in series.tolist()]
+
+
+def table_of(frame: pd.DataFrame, header: bool = True) -> list[list]:
+    """A DataFrame as a 2-D range with its header row."""
+    rows = [[as_cell(v) for v in row] for row in frame.itertuples(index=False, name=None)]
+    return ([list(frame.columns)] if header else []) + rows
+
+
+def frame_of(values, name: str) -> pd.DataFrame | None:
+    """An Excel Table given as Table[#All]: header row then data rows."""
+    if values is None:
+        return None
+    if not isinstance(values, (list, tuple)) or not values or not isinstance(values[0], (list, tuple)):
+        raise CellInputError(f"{name}: give the whole table with its header, e.g. {name}[#All]")
+    header, rows = values[0], values[1:]
+    if any(h in (None, "") for h in header):
+        raise CellInputError(f"{name}: the first row must be the header")
+    return pd.DataFrame([list(r) for r in rows], columns=[str(h) for h in header], dtype="object")
+
+
+def analyze_tables(tables: dict[str, object], params: dict | None = None) -> Results:
+    """Run the analysis on Excel Tables passed as ranges ([#All]). Without a
+    Customers table the customers are the IDs found in the other tables."""
+    frames = {name: frame_of(values, name) for name, values in tables.items() if values is not None}
+    if "Customers" not in frames:
+        ids: list = []
+        for frame in frames.values():
+            for column in frame.columns:
+                if column.replace(" ", "").lower() in ("customerid", "客户编号"):
+                    ids += [v for v in frame[column].tolist() if v not in (None, "")]
+        frames["Customers"] = pd.DataFrame({"CustomerID": list(dict.fromkeys(ids))})
+    if "Sales" not in frames:
+        frames["Sales"] = pd.DataFrame(columns=["Date", "CustomerID", "NetRevenue"])
+    inputs = inputs_from_frames(frames)
+    if inputs.fatal:
+        raise CellInputError(inputs.fatal[0])
+    return analyze(inputs, params)
+
+
+def today() -> pd.Timestamp:
+    return pd.Timestamp(dt.date.today())

@@ -1,0 +1,68 @@
+"""The refresh macro (xlwings path) writes the same tables as the headless build."""
+import openpyxl
+import pytest
+import python_calamine
+
+from fake_xlwings import FakeBook
+from helpers import same
+from kam_xl import analyze, read_workbook
+from kam_xl.layout import plan
+from kam_xl.macro import write_macro_module
+from kam_xl.writer import write_workbook
+from kam_xl.xlwings_app import refresh_book
+
+
+@pytest.fixture(scope="module")
+def both(tmp_path_factory, demo_workbook):
+    fake = FakeBook.from_file(demo_workbook)
+    results = refresh_book(fake)
+    headless = write_workbook(analyze(read_workbook(demo_workbook)), tmp_path_factory.mktemp("h") / "s.xlsx")
+    return fake, results, headless
+
+
+def test_macro_and_headless_write_identical_tables(both):
+    fake, results, headless = both
+    formulas = openpyxl.load_workbook(headless)
+    values = python_calamine.CalamineWorkbook.from_path(str(headless))
+    compared = 0
+    for sheet_plan in plan(results):
+        written = fake.sheets[sheet_plan.title]
+        grid = values.get_sheet_by_name(sheet_plan.title).to_python(skip_empty_area=False)
+        for table in sheet_plan.tables:
+            assert any(t.name == table.name for t in written.tables)
+            for r in range(table.row, table.row + table.rows + 1):
+                for c in range(table.col, table.col + len(table.columns)):
+                    formula = formulas[sheet_plan.title].cell(r + 1, c + 1).value
+                    if table.name == "About" and grid[r][table.col] == "RunTime":
+                        continue
+                    if isinstance(formula, str) and formula.startswith("="):
+                        assert written.formulas[(r + 1, c + 1)] == formula
+                    else:
+                        assert same(grid[r][c], written.cells.get((r + 1, c + 1))), (sheet_plan.title, r + 1, c + 1)
+                    compared += 1
+    assert compared > 5_000
+    print(f"macro and headless paths agree on {compared} cells")
+
+
+def test_macro_reports_progress_and_keeps_inputs(both, demo_workbook):
+    fake, results, _ = both
+    assert fake.app.status_history[0].startswith("kam-xl: reading")
+    assert fake.app.status_history[-1].startswith("kam-xl: done")
+    original = FakeBook.from_file(demo_workbook)
+    for sheet in original.sheets:
+        assert fake.sheets[sheet.name].cells == sheet.cells            # input sheets untouched
+
+
+def test_macro_shows_fatal_problems_as_an_alert(tmp_path):
+    book = FakeBook()
+    sheet = book.sheets.add("Customers")
+    sheet.cells[(1, 1)] = "CustomerID"
+    assert refresh_book(book) is None
+    assert "Required table 'Sales'" in book.app.alerts[0]
+
+
+def test_macro_module_calls_refresh(tmp_path):
+    module = write_macro_module(tmp_path / "KAM_Summary.xlsm")
+    text = module.read_text()
+    assert "def main():" in text and "refresh_book(xw.Book.caller())" in text
+    compile(text, str(module), "exec")
