@@ -13,7 +13,8 @@ from . import __version__
 from .safe_io import InputError
 
 err = Console(stderr=True)
-out = Console()
+# Wide when piped to a file, so a report line stays one line.
+out = Console() if sys.stdout.isatty() else Console(width=200)
 
 
 def _fail(message: str) -> None:

@@ -124,7 +124,8 @@ def KAM_AGING(due_dates, open_amounts, as_of, buckets: str = "30,60,90"):
     """Open amounts by days overdue (as_of - due date) as one row: NotDue, then
     one column per bucket, e.g. 1-30, 31-60, 61-90, 90+ for "30,60,90".
 
-    due_dates, open_amounts: columns of equal length (currency). as_of: a date.
+    due_dates, open_amounts: columns of equal length (currency); a blank due date
+    counts as not due. as_of: a date.
     Example: =KAM_AGING(Invoices[DueDate], H2:H200, Parameters!B2)
     """
     due, amounts = cells.dates(due_dates, "due_dates"), cells.numbers(open_amounts, "open_amounts")
@@ -133,7 +134,7 @@ def KAM_AGING(due_dates, open_amounts, as_of, buckets: str = "30,60,90"):
     if pd.isna(as_of_date):
         raise cells.CellInputError("as_of is required")
     limits = parse_parameter("AgingBuckets", buckets)
-    bucket = aging_bucket((as_of_date - due).dt.days, limits)
+    bucket = aging_bucket((as_of_date - due).dt.days.fillna(0), limits)  # no due date: not due
     totals = amounts.fillna(0.0).groupby(bucket, observed=False).sum().reindex(bucket_names(limits)).fillna(0.0)
     return [[float(v) for v in totals]]
 

@@ -1,0 +1,120 @@
+"""The template's Examples sheet: each UDF as a live formula on a small,
+self-contained block of inputs, with its result cached (computed by the same
+function), so the sheet reads correctly before xlwings is set up."""
+from __future__ import annotations
+
+import datetime as dt
+
+from .xlsx import INPUT_FILL, TAB_INFO, Formats, cell
+
+HEADERS = ["CustomerID", "NetRevenue", "COGS", "CreditSales", "OpeningAR", "ClosingAR", "DueDate", "OpenAmount",
+           "RecencyDays", "Frequency", "Monetary", "LastMinusFirstDays", "AgeDays"]
+ROWS = [
+    ["C001", 520000.0, 380000.0, 590000.0, 80000.0, 95000.0, dt.datetime(2026, 7, 15), 95000.0, 3.0, 24.0, 520000.0, 700.0, 710.0],
+    ["C002", 310000.0, 250000.0, 350000.0, 60000.0, 41000.0, dt.datetime(2026, 6, 10), 41000.0, 12.0, 15.0, 310000.0, 650.0, 680.0],
+    ["C003", 96000.0, 70000.0, 108000.0, 9000.0, 30000.0, dt.datetime(2026, 4, 20), 30000.0, 45.0, 6.0, 96000.0, 400.0, 500.0],
+    ["C004", 45000.0, 41000.0, 50000.0, 12000.0, 15000.0, dt.datetime(2026, 2, 28), 15000.0, 150.0, 3.0, 45000.0, 200.0, 420.0],
+    ["C005", 12000.0, 9000.0, 13500.0, 0.0, 0.0, None, 0.0, 220.0, 1.0, 12000.0, 30.0, 300.0],
+    ["C006", 0.0, 0.0, 0.0, 0.0, 0.0, None, 0.0, None, 0.0, 0.0, 0.0, 90.0],
+]
+INPUTS = [("AsOfDate", dt.datetime(2026, 6, 30)), ("PeriodDays", 365.0), ("ABCShareA", 0.8), ("ABCShareB", 0.95),
+          ("r", 0.243), ("alpha (days)", 30.9), ("a", 0.793), ("b", 2.426), ("HorizonDays", 365.25)]
+TABLE_EXAMPLES = [
+    "=KAM_PROFITABILITY(Sales[#All], Activities[#All], ActivityRates[#All], Customers[#All], Invoices[#All], Payments[#All], Parameters[#All])",
+    "=KAM_RECEIVABLES(Invoices[#All], Payments[#All], Customers[#All], Parameters[#All])",
+    "=KAM_CLASSIFICATION(Customers[#All], Sales[#All], Parameters[#All])",
+    '=KAM_TABLE("RiskSummary", Customers[#All], Sales[#All], Invoices[#All], Payments[#All])',
+    "=KAM_BGNBD_FIT(Potential[Frequency], Potential[RecencyDays], Potential[AgeDays])   (on a built summary)",
+]
+
+
+def write_examples(book, formats: Formats, language: str) -> None:
+    import kam_udfs as udf  # installed with kam-xl
+
+    sheet = book.add_worksheet("Examples" if language != "zh-CN" else "公式示例")
+    sheet.set_tab_color(TAB_INFO)
+    zh = language == "zh-CN"
+    sheet.write_string(0, 0, "kam-xl cell formulas · 单元格公式示例", formats.title())
+    sheet.write_string(1, 0, "Yellow cells are example inputs; the formulas are live once xlwings > Import Functions "
+                             "is done (results shown here were computed by kam-xl) · 黄色为示例输入；完成 xlwings 导入函数后公式即时计算",
+                       formats.get(italic=True))
+    top = 3
+    for j, name in enumerate(HEADERS):
+        sheet.write_string(top, j, name, formats.header())
+    money, date, plain = (formats.get(k, bg_color=INPUT_FILL) for k in ("number", "date", "general"))
+    for i, row in enumerate(ROWS):
+        for j, value in enumerate(row):
+            r = top + 1 + i
+            if value is None:
+                sheet.write_blank(r, j, None, plain)
+            elif isinstance(value, dt.datetime):
+                sheet.write_datetime(r, j, value, date)
+            elif isinstance(value, str):
+                sheet.write_string(r, j, value, plain)
+            else:
+                sheet.write_number(r, j, value, money)
+    first, last = top + 1, top + len(ROWS)
+    rng = {name: f"{cell(first, j)}:{cell(last, j)}" for j, name in enumerate(HEADERS)}
+    column = {name: [[row[j]] for row in ROWS] for j, name in enumerate(HEADERS)}
+    inputs_col = len(HEADERS) + 1
+    ref = {}
+    for i, (name, value) in enumerate(INPUTS):
+        sheet.write_string(top + i, inputs_col, name, formats.get(bold=True))
+        fmt = date if isinstance(value, dt.datetime) else formats.get("general", bg_color=INPUT_FILL)
+        (sheet.write_datetime if isinstance(value, dt.datetime) else sheet.write_number)(top + i, inputs_col + 1, value, fmt)
+        ref[name] = cell(top + i, inputs_col + 1, absolute=True)
+    values = dict(INPUTS)
+    params = f"{ref['r']}:{ref['b']}".replace("$", "")
+    params_value = [[values["r"]], [values["alpha (days)"]], [values["a"]], [values["b"]]]
+    bg = (f"{rng['Frequency']},{rng['LastMinusFirstDays']},{rng['AgeDays']}",
+          (column["Frequency"], column["LastMinusFirstDays"], column["AgeDays"]))
+    examples = [
+        ("ABC tier · ABC 分级", f"KAM_ABC({rng['NetRevenue']},{ref['ABCShareA']},{ref['ABCShareB']})",
+         udf.KAM_ABC(column["NetRevenue"], values["ABCShareA"], values["ABCShareB"])),
+        ("Gross margin · 毛利率", f"KAM_GROSSMARGIN({rng['NetRevenue']},{rng['COGS']})",
+         udf.KAM_GROSSMARGIN(column["NetRevenue"], column["COGS"])),
+        ("AR turnover · 应收周转率", f"KAM_ARTURNOVER({rng['CreditSales']},{rng['OpeningAR']},{rng['ClosingAR']})",
+         udf.KAM_ARTURNOVER(column["CreditSales"], column["OpeningAR"], column["ClosingAR"])),
+        ("DSO · 应收周转天数", f"KAM_DSO({rng['CreditSales']},{rng['OpeningAR']},{rng['ClosingAR']},{ref['PeriodDays']})",
+         udf.KAM_DSO(column["CreditSales"], column["OpeningAR"], column["ClosingAR"], values["PeriodDays"])),
+        ("RFM scores R, F, M · RFM 评分", f"KAM_RFM({rng['RecencyDays']},{rng['Frequency']},{rng['Monetary']})",
+         udf.KAM_RFM(column["RecencyDays"], column["Frequency"], column["Monetary"])),
+        ("P(alive) · 活跃概率", f"KAM_PALIVE({bg[0]},{params})", udf.KAM_PALIVE(*bg[1], params_value)),
+        ("Expected purchases · 预计购买次数", f"KAM_EXPECTED_PURCHASES({bg[0]},{params},{ref['HorizonDays']})",
+         udf.KAM_EXPECTED_PURCHASES(*bg[1], params_value, values["HorizonDays"])),
+        ("HHI · 赫芬达尔指数", f"KAM_HHI({rng['NetRevenue']})", [[udf.KAM_HHI(column["NetRevenue"])]]),
+        ("Aging NotDue, 1-30, 31-60, 61-90, 90+ · 账龄", f"KAM_AGING({rng['DueDate']},{rng['OpenAmount']},{ref['AsOfDate']})",
+         udf.KAM_AGING(column["DueDate"], column["OpenAmount"], values["AsOfDate"])),
+    ]
+    row = last + 3
+    sheet.write_row(row, 0, ["Function · 函数", "Formula · 公式", "Result (spills) · 结果"], formats.header())
+    row += 1
+    for label, formula, result in examples:
+        if isinstance(result, str):  # pragma: no cover - the example data are valid
+            raise ValueError(f"example {label}: {result}")
+        height, width = len(result), len(result[0])
+        sheet.write_string(row, 0, label, formats.get(bold=True))
+        sheet.write_string(row, 1, "=" + formula)
+        sheet.write_dynamic_array_formula(row, 2, row + height - 1, 2 + width - 1, "=" + formula,
+                                          formats.get("ratio"), "" if result[0][0] is None else result[0][0])
+        for i, line in enumerate(result):
+            for j, value in enumerate(line):
+                if (i, j) != (0, 0):
+                    target = (row + i, 2 + j)
+                    if value is None:
+                        sheet.write_blank(*target, None)
+                    elif isinstance(value, str):
+                        sheet.write_string(*target, value)
+                    else:
+                        sheet.write_number(*target, float(value), formats.get("ratio"))
+        row += height + 1
+    sheet.write_string(row + 1, 0, "Whole-table functions (type them once your input tables are filled) · 整表函数：",
+                       formats.get(bold=True))
+    for i, text in enumerate(TABLE_EXAMPLES):
+        sheet.write_string(row + 2 + i, 0, text)
+    sheet.set_column(0, 0, 30)
+    sheet.set_column(1, 1, 60)
+    sheet.set_column(2, len(HEADERS), 13)
+    sheet.set_column(inputs_col, inputs_col, 14)
+    if zh:
+        sheet.write_string(row + 3 + len(TABLE_EXAMPLES), 0, "函数说明见 README《在 Excel 中使用公式》一节。")

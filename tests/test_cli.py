@@ -1,0 +1,63 @@
+"""The command line: exit codes, batch behaviour, validate output."""
+import shutil
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from kam_xl.cli import main
+from test_reader import messy_chinese_workbook
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+def test_validate_exit_codes(runner, tmp_path, demo_workbook):
+    ok = runner.invoke(main, ["validate", str(demo_workbook)])
+    assert ok.exit_code == 0, ok.output
+    messy = messy_chinese_workbook(tmp_path / "台账.xlsx")
+    bad = runner.invoke(main, ["validate", str(messy)])
+    assert bad.exit_code == 1
+    assert "Duplicate CustomerID" in bad.output and "4 errors, 1 warnings" in bad.output
+    missing = runner.invoke(main, ["validate", str(tmp_path / "nope.xlsx")])
+    assert missing.exit_code == 2 and "file not found" in missing.output
+
+
+def test_build_batch_keeps_going_after_a_failure(runner, tmp_path, demo_workbook):
+    good = shutil.copy(demo_workbook, tmp_path / "good.xlsx")
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"PK\x03\x04 not really a zip")
+    result = runner.invoke(main, ["build", str(good), str(broken), "--out-dir", str(tmp_path / "out"), "--jobs", "2"])
+    assert result.exit_code == 2
+    lines = [l for l in result.output.splitlines() if l.startswith(("ok", "failed"))]
+    assert len(lines) == 2 and lines[0].startswith("ok") and lines[1].startswith("failed")
+    assert (tmp_path / "out" / "good_Summary.xlsx").exists()
+    assert "damaged or truncated" in result.output
+
+
+def test_build_exit_1_when_rows_rejected(runner, tmp_path):
+    messy = messy_chinese_workbook(tmp_path / "台账.xlsx")
+    result = runner.invoke(main, ["build", str(messy), "-o", str(tmp_path / "s.xlsx"), "--lang", "zh-CN"])
+    assert result.exit_code == 1, result.output
+    book = openpyxl.load_workbook(tmp_path / "s.xlsx")
+    assert book.sheetnames[0] == "仪表板"
+
+
+def test_split_by_manager(runner, tmp_path, demo_workbook):
+    result = runner.invoke(main, ["build", str(demo_workbook), "--split-by", "客户经理", "--out-dir", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert len(list(tmp_path.glob("Demo_*.xlsx"))) == 6
+    unknown = runner.invoke(main, ["build", str(demo_workbook), "--split-by", "Colour", "--out-dir", str(tmp_path)])
+    assert unknown.exit_code == 2 and "no such Customers column" in unknown.output
+
+
+def test_new_and_demo(runner, tmp_path):
+    result = runner.invoke(main, ["new", str(tmp_path / "Mine.xlsm")])
+    assert result.exit_code == 0 and (tmp_path / "Mine.py").exists()
+    again = runner.invoke(main, ["new", str(tmp_path / "Mine.xlsm")])
+    assert again.exit_code == 2 and "--force" in again.output
+    demo = runner.invoke(main, ["demo", "--out", str(tmp_path / "d"), "--customers", "40"])
+    assert demo.exit_code == 0, demo.output
+    assert (tmp_path / "d" / "KAM_Demo_Summary.xlsx").exists()

@@ -1,0 +1,121 @@
+"""UDFs called as Excel calls them: 2-D lists, None for blanks, floats, datetimes, error strings."""
+import ast
+import datetime as dt
+import inspect
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import kam_udfs as udf
+from conftest import small_book
+from kam_xl import analyze
+from kam_xl.reader import inputs_from_frames
+
+approx = pytest.approx
+
+
+def col(*values):
+    return [[v] for v in values]
+
+
+def as_excel(frame: pd.DataFrame) -> list[list]:
+    """A DataFrame as Excel hands Table[#All] to a UDF."""
+    def cell(v):
+        if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NaT:
+            return None
+        if isinstance(v, pd.Timestamp):
+            return v.to_pydatetime()
+        if isinstance(v, (int,)) and not isinstance(v, bool):
+            return float(v)
+        return v
+    return [list(frame.columns)] + [[cell(v) for v in row] for row in frame.astype(object).itertuples(index=False)]
+
+
+def test_abc_boundary_rule():
+    # shares .5 .3 .1 .05 .05: the share ranked above decides (0, .5 -> A; .8, .9 -> B; .95 -> C).
+    assert udf.KAM_ABC(col(50.0, 30.0, 10.0, 5.0, 5.0, 0.0, -3.0)) == col("A", "A", "B", "B", "C", "C", "C")
+    # 50/55 = 0.909 is ranked above 5: below 0.95 -> B, not below 0.9 -> C; input order is kept.
+    assert udf.KAM_ABC(col(5.0, 50.0), 0.5, 0.95) == col("B", "A")
+    assert udf.KAM_ABC(col(5.0, 50.0), 0.5, 0.9) == col("C", "A")
+
+
+def test_gross_margin_elementwise():
+    assert udf.KAM_GROSSMARGIN(col(100.0, None, 0.0, "1,000"), col(60.0, 5.0, 3.0, "250")) == \
+        col(approx(0.4), None, None, approx(0.75))
+    assert udf.KAM_GROSSMARGIN(col(1.0, 2.0), col(1.0)).startswith("#KAM! KAM_GROSSMARGIN: ranges differ")
+
+
+def test_turnover_and_dso_hand_figures():
+    # Average AR (20,000 + 30,000) / 2 = 25,000; turnover 120,000 / 25,000 = 4.8; DSO 365 / 4.8.
+    assert udf.KAM_ARTURNOVER(120000.0, 20000.0, 30000.0) == [[approx(4.8)]]
+    assert udf.KAM_DSO(120000.0, 20000.0, 30000.0, 365.0) == [[approx(76.0416667)]]
+    assert udf.KAM_DSO(col(100.0, 50.0), col(0.0, 0.0), col(0.0, 10.0), 181.0) == col(None, approx(181 / 10))
+
+
+def test_aging_one_row():
+    due = col(dt.datetime(2026, 7, 1), dt.datetime(2026, 6, 20), dt.datetime(2026, 5, 1), dt.datetime(2026, 3, 1), None)
+    amounts = col(10.0, 100.0, 50.0, 7.0, 3.0)
+    # as of 06-30: -1 -> not due, 10 -> 1-30, 60 -> 31-60, 121 -> 90+; a blank due date is not due.
+    assert udf.KAM_AGING(due, amounts, dt.datetime(2026, 6, 30)) == [[13.0, 100.0, 50.0, 0.0, 7.0]]
+    assert udf.KAM_AGING(due, amounts, "2026-06-30", "45") == [[13.0, 100.0, 57.0]]
+
+
+def test_rfm_scores_with_ties():
+    # F: 10 20 20 30 blank -> ranks 2 4 4 5 1 (ties share the highest) -> scores = ranks (n = 5)
+    assert udf.KAM_RFM(col(1.0, 5.0, 5.0, 30.0, None), col(10.0, 20.0, 20.0, 30.0, None),
+                       col(1.0, 2.0, 3.0, 4.0, 5.0)) == [[5, 2, 1], [4, 4, 2], [4, 4, 3], [2, 5, 4], [1, 1, 5]]
+
+
+def test_hhi():
+    assert udf.KAM_HHI(col(50.0, 30.0, 20.0, None, -5.0)) == approx(3800)
+
+
+def test_bad_input_is_a_message_not_a_traceback():
+    assert udf.KAM_HHI(col(1.0, "#N/A")) == "#KAM! KAM_HHI: values item 2 is #N/A"
+    assert udf.KAM_HHI(col(1.0, "abc")).startswith("#KAM! KAM_HHI: values item 2 ('abc') is not a number")
+    assert udf.KAM_PALIVE(col(1.0), col(2.0), col(1.0), [[1.0, 2.0]]).startswith("#KAM! KAM_PALIVE")
+    assert udf.KAM_PROFITABILITY(5.0).startswith("#KAM! KAM_PROFITABILITY: Sales: give the whole table")
+
+
+def test_bgnbd_udfs_reproduce_cdnow(cdnow_dir):
+    data = pd.read_csv(cdnow_dir / "cdnow_customers_summary.csv")
+    fit = udf.KAM_BGNBD_FIT(col(*data["frequency"].astype(float)), col(*data["recency"]), col(*data["T"]))
+    assert fit[0] == approx([0.243, 4.414, 0.793, 2.426], rel=0.01)
+    assert udf.KAM_EXPECTED_PURCHASES(2.0, 30.43, 38.86, fit, 39.0) == [[approx(1.226, abs=0.001)]]
+    alive = udf.KAM_PALIVE(col(0.0, 2.0), col(0.0, 30.43), col(38.86, 38.86), fit)
+    assert alive[0] == [1.0] and 0 < alive[1][0] < 1
+
+
+def test_table_udfs_equal_analyze():
+    frames = small_book()
+    expected = analyze(inputs_from_frames(frames))
+    got = udf.KAM_PROFITABILITY(as_excel(frames["Sales"]), as_excel(frames["Activities"]),
+                                as_excel(frames["ActivityRates"]), as_excel(frames["Customers"]),
+                                as_excel(frames["Invoices"]), as_excel(frames["Payments"]),
+                                as_excel(frames["Parameters"]))
+    table = expected["Profitability"]
+    assert got[0] == list(table.columns)
+    for row, (_, want) in zip(got[1:], table.iterrows()):
+        assert row == [None if pd.isna(v) else (approx(v) if isinstance(v, float) else v) for v in want.tolist()]
+    risk = udf.KAM_TABLE("RiskSummary", as_excel(frames["Customers"]), as_excel(frames["Sales"]),
+                         as_excel(frames["Invoices"]), as_excel(frames["Payments"]), None, None, None, None,
+                         as_excel(frames["Parameters"]))
+    assert dict(risk[1:])["HHI"] == approx(5800)
+
+
+def test_every_udf_is_documented_and_decorated_consistently():
+    source = Path(udf.__file__).read_text()
+    tree = ast.parse(source)
+    functions = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name.startswith("KAM_")]
+    assert {f.name for f in functions} >= {"KAM_ABC", "KAM_GROSSMARGIN", "KAM_ARTURNOVER", "KAM_DSO", "KAM_AGING",
+                                           "KAM_RFM", "KAM_HHI", "KAM_BGNBD_FIT", "KAM_PALIVE",
+                                           "KAM_EXPECTED_PURCHASES", "KAM_PROFITABILITY", "KAM_TABLE"}
+    for function in functions:
+        doc = inspect.getdoc(getattr(udf, function.name))
+        assert doc and "Example: =" in doc.replace("\n", " ") or "=KAM_" in doc, function.name
+        params = {a.arg for a in function.args.args}
+        for decorator in function.decorator_list:
+            if isinstance(decorator, ast.Call) and getattr(decorator.func, "attr", "") == "arg":
+                assert decorator.args[0].value in params, (function.name, decorator.args[0].value)
+        assert any(getattr(d, "attr", None) == "func" for d in function.decorator_list), function.name
