@@ -12,7 +12,7 @@ from rich.table import Table
 from . import __version__
 from .safe_io import InputError
 
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 # Wide when piped to a file, so a report line stays one line.
 out = Console() if sys.stdout.isatty() else Console(width=200)
 
