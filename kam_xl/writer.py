@@ -262,8 +262,10 @@ def _dashboard(book, sheet, formats: Formats, results: Results, sheets: list[She
         _merged_formula(sheet, (top + 3, left + 1, top + 3, left + 3), cell(kpi_row, prior_col, absolute=True),
                         formats.get(kind, font_color="#595959", align="right", **box), figures["PriorPeriod"])
         sheet.write_string(top + 4, left, "变动" if zh else "Change", small)
-        _merged_formula(sheet, (top + 4, left + 1, top + 4, left + 3), cell(kpi_row, change_col, absolute=True),
-                        _arrow_format(formats, kind, kpi in RISE_IS_BAD, box), figures["Change"])
+        change_area = (top + 4, left + 1, top + 4, left + 3)
+        _merged_formula(sheet, change_area, cell(kpi_row, change_col, absolute=True), _arrow_format(formats, kind, box),
+                        figures["Change"])
+        _colour_change(sheet, formats, change_area, kpi in RISE_IS_BAD)
 
     comment_top = 15
     sheet.write_string(comment_top, 0, "管理层摘要" if zh else "Management summary",
@@ -291,16 +293,20 @@ def tile_label(kpi: str, language: str) -> str:
     return KPI_ZH[kpi] if language == "zh-CN" else TILE_LABELS[kpi]
 
 
-def _arrow_format(formats: Formats, kind: str, rise_is_bad: bool, box: dict):
-    """Change shown with an arrow, green when good and red when bad."""
+def _arrow_format(formats: Formats, kind: str, box: dict):
+    """Change shown with an arrow (its colour comes from _colour_change)."""
     body = {"money": "#,##0", "pct": "0.0%", "days": "0.0", "int": "0"}[kind]
-    up, down = ("[Red]", "[Color10]") if rise_is_bad else ("[Color10]", "[Red]")
-    number = f'{up}"▲ "{body};{down}"▼ "{body};"– "{body}'
-    key = ("arrow", kind, rise_is_bad)
-    if key not in formats._cache:
-        formats._cache[key] = formats.book.add_format({**formats.base, **box, "num_format": number, "bold": True,
-                                                       "align": "right"})
-    return formats._cache[key]
+    return formats.get("general", num_format=f'"▲ "{body};"▼ "{body};"– "{body}', bold=True, align="right", **box)
+
+
+def _colour_change(sheet, formats: Formats, area: tuple[int, int, int, int], rise_is_bad: bool) -> None:
+    """Green when the change is good news, red when bad (conditional formats
+    render the same in Excel, WPS and LibreOffice)."""
+    good = formats.book.add_format({"font_color": "#1E7B34"})
+    bad = formats.book.add_format({"font_color": "#C00000"})
+    up, down = (bad, good) if rise_is_bad else (good, bad)
+    sheet.conditional_format(*area, {"type": "cell", "criteria": ">", "value": 0, "format": up})
+    sheet.conditional_format(*area, {"type": "cell", "criteria": "<", "value": 0, "format": down})
 
 
 def _charts(book, sheet, formats: Formats, results: Results, sheets: list[SheetPlan], chart_data: dict,
@@ -332,6 +338,7 @@ def _charts(book, sheet, formats: Formats, results: Results, sheets: list[SheetP
         bars.set_y_axis(money_axis)
         line.set_y2_axis({"num_format": "0%", "max": 1, "min": 0})
         bars.set_legend({"position": "bottom"})
+        bars.set_plotarea({"layout": {"x": 0.13, "y": 0.14, "width": 0.72, "height": 0.58}})
         charts.append(bars)
 
     wc_sheet, wc = _find(sheets, "WhaleCurve")

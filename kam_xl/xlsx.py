@@ -50,7 +50,7 @@ class Formats:
         key = (kind, tuple(sorted(extra.items())))
         if key not in self._cache:
             props = {**self.base, **extra}
-            if kind != "general":
+            if kind != "general" and "num_format" not in extra:
                 props["num_format"] = self.numbers[kind]
             self._cache[key] = self.book.add_format(props)
         return self._cache[key]
