@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
+from datetime import datetime
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,7 +13,9 @@ from pathlib import Path
 from . import libreoffice
 from .analysis import Results, analyze, restrict
 from .reader import read_workbook
+from .i18n import SHEETS_ZH
 from .safe_io import InputError, atomic_output
+from .splice import SpliceError, splice
 from .schema import TABLES, normalize_name
 from .writer import write_workbook
 
@@ -72,6 +75,44 @@ def build_file(source: str | Path, output: str | Path | None = None, out_dir: st
         outcome.exit_code, outcome.message = 2, str(exc)
     except (OSError, ValueError, KeyError) as exc:
         outcome.exit_code, outcome.message = 2, f"{source}: {type(exc).__name__}: {exc}"
+    return outcome
+
+
+def output_sheet_names() -> set[str]:
+    """Every sheet name a summary may use, in both languages (replaced on refresh)."""
+    names = {"Dashboard", "ChartData", "图表数据"}
+    for sheet in SHEETS_ZH:
+        names |= {sheet, SHEETS_ZH[sheet]}
+    return names
+
+
+def refresh_file(workbook: str | Path, language: str | None = None, password: str | None = None) -> Outcome:
+    """Recompute the output sheets inside ``workbook`` in place. A timestamped
+    backup is written first; input and user sheets, shared strings and the VBA
+    project are carried over unchanged (see kam_xl.splice)."""
+    workbook = Path(workbook)
+    outcome = Outcome(workbook)
+    try:
+        if workbook.suffix.lower() not in (".xlsx", ".xlsm"):
+            raise InputError(f"{workbook}: refresh works on .xlsx/.xlsm workbooks")
+        inputs = read_workbook(workbook, password=password)
+        results = analyze(inputs, {"Language": language} if language else None)
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        backup = workbook.with_name(f"{workbook.stem}.backup-{stamp}{workbook.suffix}")
+        with atomic_output(backup) as temp:
+            shutil.copyfile(workbook, temp)
+        with tempfile.TemporaryDirectory(prefix="kam-xl-refresh-") as scratch:
+            generated = write_workbook(results, Path(scratch) / "outputs.xlsx")
+            with atomic_output(workbook) as temp:
+                splice(workbook, generated, temp, output_sheet_names())
+        outcome.outputs = [workbook, backup]
+        outcome.exit_code = results.exit_code
+        outcome.message = (f"{len(results.tables['Classification'])} customers, {results.dq.count('Error')} errors, "
+                           f"{results.dq.count('Warning')} warnings; backup {backup.name}")
+    except (InputError, SpliceError) as exc:
+        outcome.exit_code, outcome.message = 2, str(exc)
+    except (OSError, ValueError, KeyError) as exc:
+        outcome.exit_code, outcome.message = 2, f"{workbook}: {type(exc).__name__}: {exc}"
     return outcome
 
 

@@ -149,5 +149,19 @@ def build(inputs: tuple[Path, ...], output: Path | None, out_dir: Path | None, s
     sys.exit(max(o.exit_code for o in outcomes))
 
 
+@main.command()
+@click.argument("workbook", type=click.Path(path_type=Path))
+@click.option("--lang", type=click.Choice(["en", "zh-CN"]), default=None, help="Output language.")
+@click.option("--password", envvar="KAM_XL_PASSWORD", default=None, help="Password of an encrypted workbook.")
+def refresh(workbook: Path, lang: str | None, password: str | None) -> None:
+    """Recompute the output sheets inside WORKBOOK in place (a timestamped backup is kept)."""
+    from .build import refresh_file
+    outcome = refresh_file(workbook, language=lang, password=password)
+    if outcome.exit_code == 2:
+        _fail(outcome.message)
+    out.print(f"refreshed {workbook}: {outcome.message}", highlight=False)
+    sys.exit(outcome.exit_code)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
