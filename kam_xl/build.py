@@ -2,6 +2,7 @@
 A thin layer over reader, analysis and writer; it computes nothing itself."""
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import tempfile
@@ -13,6 +14,9 @@ from pathlib import Path
 from . import libreoffice
 from .analysis import Results, analyze, restrict
 from .reader import read_workbook
+from .anonymize import anonymize
+from .cells import FORMULA_PREFIXES
+from .crypto import encrypt_in_place
 from .i18n import SHEETS_ZH
 from .safe_io import InputError, atomic_output
 from .splice import SpliceError, splice
@@ -42,13 +46,21 @@ def _slug(value: object) -> str:
 
 def build_file(source: str | Path, output: str | Path | None = None, out_dir: str | Path | None = None,
                language: str | None = None, split_by: str | None = None, pdf: bool = False,
-               password: str | None = None, params: dict | None = None, pdf_all_sheets: bool = False) -> Outcome:
+               password: str | None = None, params: dict | None = None, pdf_all_sheets: bool = False,
+               anonymize_key: bytes | None = None, encrypt_password: str | None = None,
+               protect: bool = False) -> Outcome:
     """Build the summary of one input; with ``split_by`` one workbook per value
-    of that Customers column (analysed once, written per value)."""
+    of that Customers column (analysed once, written per value). With
+    ``anonymize_key`` customers get stable pseudonyms and a private mapping file
+    is written beside the output; ``encrypt_password`` encrypts every workbook
+    written; ``protect`` locks the output sheets against accidental edits."""
     source = Path(source)
     outcome = Outcome(source)
     try:
         inputs = read_workbook(source, password=password)
+        mapping = None
+        if anonymize_key is not None and not inputs.fatal:
+            inputs, mapping = anonymize(inputs, anonymize_key)
         overrides = dict(params or {})
         if language:
             overrides["Language"] = language
@@ -60,12 +72,18 @@ def build_file(source: str | Path, output: str | Path | None = None, out_dir: st
             info = inputs["Customers"].set_index("CustomerID")[column]
             for value, ids in info.groupby(info.fillna("(blank)"), sort=True).groups.items():
                 target = Path(out_dir or source.parent) / f"{source.stem}_{_slug(value)}{suffix}"
-                write_workbook(restrict(results, ids), target, vba_from=vba_from)
+                write_workbook(restrict(results, ids), target, vba_from=vba_from, protect=protect)
                 outcome.outputs.append(target)
         else:
             target = Path(output) if output else summary_path(source, Path(out_dir) if out_dir else None, suffix)
-            write_workbook(results, target, vba_from=vba_from)
+            write_workbook(results, target, vba_from=vba_from, protect=protect)
             outcome.outputs.append(target)
+        if mapping is not None:
+            outcome.outputs.append(write_private_csv(mapping, outcome.outputs[0].with_suffix(".mapping.csv")))
+        if encrypt_password is not None:
+            for workbook in outcome.outputs:
+                if workbook.suffix.lower() in (".xlsx", ".xlsm"):
+                    encrypt_in_place(workbook, encrypt_password)
         if pdf:
             outcome.outputs += export_pdf(outcome.outputs, all_sheets=pdf_all_sheets)
         outcome.exit_code = results.exit_code
@@ -76,6 +94,17 @@ def build_file(source: str | Path, output: str | Path | None = None, out_dir: st
     except (OSError, ValueError, KeyError) as exc:
         outcome.exit_code, outcome.message = 2, f"{source}: {type(exc).__name__}: {exc}"
     return outcome
+
+
+def write_private_csv(frame, path: Path) -> Path:
+    """A CSV only its owner can read (pseudonym mapping); text cells that could
+    be read as formulas by a spreadsheet are prefixed with an apostrophe."""
+    safe = frame.map(lambda v: "'" + v if isinstance(v, str) and v[:1] in FORMULA_PREFIXES else v)
+    with atomic_output(path) as temp:
+        safe.to_csv(temp, index=False, encoding="utf-8-sig")
+        os.chmod(temp, 0o600)
+    os.chmod(path, 0o600)
+    return path
 
 
 def output_sheet_names() -> set[str]:

@@ -14,6 +14,19 @@ from .parsing import ERROR_VALUES, parse_date, parse_number
 from .reader import inputs_from_frames
 
 
+# Text starting with one of these is read as a formula by spreadsheet programs.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def as_text_value(value):
+    """A value to *type* into a cell through Excel's object model (xlwings):
+    text that Excel would parse as a formula gets a leading apostrophe, which
+    Excel stores as a text prefix, not as part of the text."""
+    if isinstance(value, str) and value[:1] in FORMULA_PREFIXES:
+        return "'" + value
+    return value
+
+
 class CellInputError(ValueError):
     """Bad input to a cell formula; the message is shown in the cell."""
 

@@ -121,16 +121,30 @@ def validate(input_path: Path, password: str | None) -> None:
 @click.option("--as-of", "as_of", help="Override the AsOfDate parameter (YYYY-MM-DD).")
 @click.option("--password", envvar="KAM_XL_PASSWORD", default=None, help="Password of encrypted inputs "
               "(or set KAM_XL_PASSWORD).")
+@click.option("--encrypt", is_flag=True, help="Encrypt the summaries; the password comes from "
+              "KAM_XL_OUTPUT_PASSWORD or a prompt, never from the command line.")
+@click.option("--anonymize", is_flag=True, help="Stable pseudonyms for customers (key: KAM_XL_ANON_KEY or "
+              "~/.kam-xl/anonymize.key); a private .mapping.csv is written beside each summary.")
+@click.option("--protect", is_flag=True, help="Protect output sheets against accidental edits (not encryption).")
 def build(inputs: tuple[Path, ...], output: Path | None, out_dir: Path | None, split_by: str | None,
-          lang: str | None, pdf: bool, pdf_all: bool, jobs: int, as_of: str | None, password: str | None) -> None:
+          lang: str | None, pdf: bool, pdf_all: bool, jobs: int, as_of: str | None, password: str | None,
+          encrypt: bool, anonymize: bool, protect: bool) -> None:
     """Read, validate, analyse and write summary workbook(s). Inputs are never modified."""
+    import os
+    from .anonymize import load_key
     from .build import build_many
+    encrypt_password = None
+    if encrypt:
+        encrypt_password = os.environ.get("KAM_XL_OUTPUT_PASSWORD") or click.prompt(
+            "Password for the summaries", hide_input=True, confirmation_prompt=True, err=True)
     if output and len(inputs) > 1:
         _fail("-o/--output takes one input; use --out-dir for several")
     if output and split_by:
         _fail("--split-by writes several files; use --out-dir")
     options = dict(output=output, out_dir=out_dir, language=lang, split_by=split_by, pdf=pdf,
-                   pdf_all_sheets=pdf_all, password=password, params={"AsOfDate": as_of} if as_of else None)
+                   pdf_all_sheets=pdf_all, password=password, params={"AsOfDate": as_of} if as_of else None,
+                   anonymize_key=load_key() if anonymize else None, encrypt_password=encrypt_password,
+                   protect=protect)
     sources = list(inputs)
     if err.is_terminal and len(sources) > 1:
         from rich.progress import Progress

@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 import numpy as np
 import pandas as pd
 import python_calamine
-from defusedxml import ElementTree
+from defusedxml import DefusedXmlException, ElementTree
 
 from .params import Params, parameters_from_table
 from .parsing import ERROR_VALUES, is_blank, is_error_text, parse_date, parse_id, parse_number, parse_text
@@ -180,6 +180,10 @@ def _typed_frame(spec: TableSpec, grid: _Grid, errors: dict, dq: DataQuality):
     (frame, extra column names, message if required columns are missing)."""
     header = [str(h).strip() if h not in (None, "") else "" for h in grid.header]
     width = len(header)
+    end = len(grid.rows)
+    while end and all(v in ("", None) for v in grid.rows[end - 1]):   # formatted but empty rows at the end
+        end -= 1
+    grid.rows = grid.rows[:end]
     rows = [list(r) + [""] * (width - len(r)) if len(r) < width else list(r[:width]) for r in grid.rows]
     raw = pd.DataFrame(rows, columns=range(width), dtype="object") if rows else pd.DataFrame(columns=range(width), dtype="object")
     raw.index = pd.RangeIndex(grid.first_row, grid.first_row + len(raw))
@@ -346,9 +350,12 @@ class _ErrorCells:
             ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
                   "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
                   "p": "http://schemas.openxmlformats.org/package/2006/relationships"}
-            with zipfile.ZipFile(self.path) as archive:
-                workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-                rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+            try:
+                with zipfile.ZipFile(self.path) as archive:
+                    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+                    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+            except (DefusedXmlException, ElementTree.ParseError, KeyError) as exc:
+                raise InputError(f"{self.path}: unsafe or broken workbook XML ({type(exc).__name__}); refused") from None
             targets = {r.get("Id"): r.get("Target") for r in rels.findall("p:Relationship", ns)}
             self._parts = {}
             for sheet in workbook.findall("m:sheets/m:sheet", ns):

@@ -35,7 +35,7 @@ def check_workbook_file(path: Path) -> None:
         raise InputError(f"{path}: is an encrypted workbook or an old .xls file; "
                          "give --password for an encrypted one, or save it as .xlsx")
     if not head.startswith(b"PK"):
-        kind = "a CSV/text file" if head[:1].isascii() and head[:1].isprintable() else "not a workbook"
+        kind = "a CSV/text file" if head and head.decode("latin-1").isprintable() else "not a workbook"
         raise InputError(f"{path}: is {kind}, not an .xlsx/.xlsm workbook")
     try:
         with zipfile.ZipFile(path) as archive:

@@ -35,7 +35,7 @@ VBA_PART = "xl/vbaProject.bin"
 
 
 def write_workbook(results: Results, path: str | Path, language: str | None = None,
-                   vba_from: str | Path | None = None) -> Path:
+                   vba_from: str | Path | None = None, protect: bool = False) -> Path:
     """Write the summary to ``path`` atomically (an existing file is replaced
     only when the new one is complete). ``.xlsm`` needs ``vba_from``: a macro
     workbook whose VBA project is copied byte for byte."""
@@ -53,7 +53,7 @@ def write_workbook(results: Results, path: str | Path, language: str | None = No
         sheets = plan(results, language)
         dashboard = book.add_worksheet(sheet_title("Dashboard", language))
         for sheet_plan in sheets:
-            _render_sheet(book, formats, sheet_plan)
+            _render_sheet(book, formats, sheet_plan, protect)
         _define_names(book, sheets)
         chart_data = _chart_data(book, formats, results, sheets, language)
         _dashboard(book, dashboard, formats, results, sheets, chart_data, language)
@@ -70,8 +70,11 @@ def _vba_project(source: str | Path | None) -> bytes | None:
         return archive.read(VBA_PART) if VBA_PART in archive.namelist() else None
 
 
-def _render_sheet(book, formats: Formats, sheet_plan: SheetPlan) -> None:
+def _render_sheet(book, formats: Formats, sheet_plan: SheetPlan, protect: bool = False) -> None:
     sheet = book.add_worksheet(sheet_plan.title)
+    if protect:  # against accidental edits only: sheet protection is not encryption
+        sheet.protect("", {"autofilter": True, "sort": True, "select_locked_cells": True,
+                           "select_unlocked_cells": True, "format_columns": True})
     sheet.set_tab_color(sheet_plan.tab_color)
     sheet.write_string(0, 0, sheet_plan.title, formats.title())
     sheet.write_string(1, 0, sheet_plan.subtitle, formats.get(italic=True, font_color="#595959"))

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .analysis import Results, analyze
-from .cells import as_cell
+from .cells import as_cell, as_text_value
 from .i18n import sheet_title
 from .layout import KPI_ANCHOR, SheetPlan, TablePlan, kpi_plan, plan
 from .reader import read_grids
@@ -86,7 +86,7 @@ def write_sheet(book, sheet_plan: SheetPlan, results: Results, position: int) ->
 def write_table(sheet, table: TablePlan, formats: dict) -> None:
     """Header, values column by column, formulas, totals above the header, and the Excel Table."""
     top, left = table.row + 1, table.col + 1
-    sheet.range((top, left)).value = [[c.header for c in table.columns]]
+    sheet.range((top, left)).value = [[as_text_value(c.header) for c in table.columns]]
     rows = max(table.rows, 1)
     for offset, column in enumerate(table.columns):
         col = left + offset
@@ -94,7 +94,7 @@ def write_table(sheet, table: TablePlan, formats: dict) -> None:
         if column.formula:
             body.formula = [[table.render(column.formula)] for _ in range(table.rows)] or [[None]]
         else:
-            body.value = [[as_cell(v)] for v in column.values.tolist()] or [[None]]
+            body.value = [[as_text_value(as_cell(v))] for v in column.values.tolist()] or [[None]]
         if column.kind not in ("text", "bool") and not table.row_kinds:
             body.number_format = formats[column.kind]
         if column.name in table.totals:
@@ -110,6 +110,6 @@ def write_dashboard(book, results: Results, language: str, subtitle: str) -> Non
     sheet.range((1, 1)).value = "大客户管理会计汇总" if language == "zh-CN" else "Key-account accounting summary"
     sheet.range((2, 1)).value = subtitle
     for i, sentence in enumerate(results.commentary):
-        sheet.range((4 + i, 1)).value = sentence
+        sheet.range((4 + i, 1)).value = as_text_value(sentence)
     kpis = kpi_plan(results, language, *KPI_ANCHOR)
     write_table(sheet, kpis, number_formats(results.params.reporting_currency, language))
