@@ -1,0 +1,159 @@
+"""kam-xl benchmarks: `make bench` (or `python bench/run.py --sizes 10k,100k,1M`).
+
+For demo books of the given numbers of sales lines it measures, each in a
+fresh process, wall time and peak RSS of:
+  floor   python-calamine merely reading the input tables (to_python)
+  kam-xl  read_workbook, analyze, write_workbook (the stages of `kam-xl build`)
+  naive   what a user would write: pandas.read_excel(openpyxl), per-customer
+          groupby loops, DataFrame.to_excel
+  analyze analyze() alone on typed tables already in memory
+and prints one table with the ratios. Timings are not asserted anywhere.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+SIZES = {"10k": 10_000, "100k": 100_000, "1M": 1_000_000}
+# Lines per customer and customers chosen so 1M lines come with 5,000 customers.
+CUSTOMERS = {"10k": 300, "100k": 1_500, "1M": 5_000}
+INPUT_TABLES = ["Customers", "Sales", "Invoices", "Payments", "Activities", "ActivityRates", "Contacts",
+                "IndustryOutlook", "Parameters"]
+
+PEAK = "import resource; peak = lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024"
+
+FLOOR = PEAK + """
+import python_calamine, time, json, sys
+start = time.perf_counter()
+book = python_calamine.CalamineWorkbook.from_path(sys.argv[1], load_tables=True)
+rows = sum(len(book.get_table_by_name(t).to_python()) for t in book.table_names)
+print(json.dumps({"floor": time.perf_counter() - start, "floor_mb": peak(), "rows": rows}))
+"""
+
+KAM = PEAK + """
+import time, json, sys
+from kam_xl import read_workbook, analyze
+from kam_xl.writer import write_workbook
+t0 = time.perf_counter(); inputs = read_workbook(sys.argv[1]); t1 = time.perf_counter(); m1 = peak()
+results = analyze(inputs); t2 = time.perf_counter(); m2 = peak()
+write_workbook(results, sys.argv[2]); t3 = time.perf_counter()
+print(json.dumps({"read": t1 - t0, "read_mb": m1, "analyze": t2 - t1, "analyze_mb": m2, "write": t3 - t2,
+                  "total": t3 - t0, "total_mb": peak()}))
+"""
+
+NAIVE = PEAK + """
+import time, json, sys
+import pandas as pd
+start = time.perf_counter()
+tables = pd.read_excel(sys.argv[1], sheet_name=["Customers", "Sales", "Invoices", "Payments", "Activities",
+                                                 "ActivityRates"], engine="openpyxl")
+sales, invoices, payments = tables["Sales"], tables["Invoices"], tables["Payments"]
+activities, rates = tables["Activities"], tables["ActivityRates"].set_index("Activity")["Rate"]
+rows = []
+for cid in tables["Customers"]["CustomerID"]:          # the per-customer loop people write
+    s = sales[sales["CustomerID"] == cid]
+    i = invoices[invoices["CustomerID"] == cid]
+    p = payments[payments["CustomerID"] == cid]
+    a = activities[activities["CustomerID"] == cid]
+    driver = pd.to_numeric(a["DriverQuantity"], errors="coerce").astype(float).fillna(0)
+    cost = (driver * a["Activity"].map(rates).astype(float).fillna(0)).sum() \
+        + pd.to_numeric(a["DirectCost"], errors="coerce").astype(float).fillna(0).sum()
+    revenue, cogs = s["NetRevenue"].sum(), s["COGS"].sum()
+    rows.append({"CustomerID": cid, "NetRevenue": revenue, "GrossProfit": revenue - cogs,
+                 "CostToServe": cost, "OpenBalance": i["Amount"].sum() - p["Amount"].sum()})
+pd.DataFrame(rows).to_excel(sys.argv[2], index=False, engine="openpyxl")
+print(json.dumps({"naive": time.perf_counter() - start, "naive_mb": peak()}))
+"""
+
+ANALYZE = PEAK + """
+import time, json, sys
+import pandas as pd
+from kam_xl import demo, analyze
+from kam_xl.reader import Inputs
+tables = demo.generate(customers=int(sys.argv[1]), lines_per_customer=float(sys.argv[2]), seed=1)
+tables = {k: v.assign(_row=range(2, len(v) + 2)) for k, v in tables.items() if k != "Parameters"}
+base = peak()
+start = time.perf_counter()
+results = analyze(Inputs(tables=tables), {"AsOfDate": "2026-10-31"})
+print(json.dumps({"analyze_only": time.perf_counter() - start, "analyze_only_mb": peak(), "base_mb": base,
+                  "sales": len(tables["Sales"]), "invoices": len(tables["Invoices"]), "customers": len(tables["Customers"])}))
+"""
+
+
+def run(script: str, *args: str) -> dict:
+    out = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True)
+    if out.returncode:
+        raise RuntimeError(out.stderr[-2000:])
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def lines_per_customer(label: str) -> float:
+    """Calibrate the demo generator to the wanted number of sales lines."""
+    from kam_xl import demo
+    probe = demo.generate(customers=CUSTOMERS[label], lines_per_customer=80.0, seed=1)
+    return 80.0 * SIZES[label] / len(probe["Sales"])
+
+
+def bench(label: str, folder: Path, with_naive: bool) -> dict:
+    from kam_xl import demo
+    from kam_xl.template import write_template
+    lpc = lines_per_customer(label)
+    source = folder / f"bench_{label}.xlsx"
+    start = time.perf_counter()
+    tables = demo.generate(customers=CUSTOMERS[label], lines_per_customer=lpc, seed=1)
+    write_template(source, tables)
+    row = {"size": label, "sales": len(tables["Sales"]), "invoices": len(tables["Invoices"]),
+           "customers": len(tables["Customers"]), "generate": time.perf_counter() - start,
+           "input_mb": source.stat().st_size / 1e6}
+    del tables
+    row |= run(FLOOR, str(source))
+    row |= run(KAM, str(source), str(folder / f"summary_{label}.xlsx"))
+    row["output_mb"] = (folder / f"summary_{label}.xlsx").stat().st_size / 1e6
+    if with_naive:
+        row |= run(NAIVE, str(source), str(folder / f"naive_{label}.xlsx"))
+    row |= run(ANALYZE, str(CUSTOMERS[label]), str(lpc))
+    return row
+
+
+def table(rows: list[dict]) -> str:
+    head = ("| lines | customers | invoices | floor s | read s | analyze s | write s | build s | peak MB | "
+            "build/floor | naive s | naive/build | analyze-only s (MB) | in/out MB |")
+    lines = [head, "|" + "|".join(["---"] * (head.count("|") - 1)) + "|"]
+    for r in rows:
+        naive = f"{r['naive']:.1f}" if "naive" in r else "–"
+        ratio = f"{r['naive'] / r['total']:.1f}x" if "naive" in r else "–"
+        lines.append(f"| {r['sales']:,} | {r['customers']:,} | {r['invoices']:,} | {r['floor']:.1f} | {r['read']:.1f} | "
+                     f"{r['analyze']:.1f} | {r['write']:.1f} | {r['total']:.1f} | {r['total_mb']:,.0f} | "
+                     f"{r['total'] / r['floor']:.1f}x | {naive} | {ratio} | {r['analyze_only']:.1f} "
+                     f"({r['analyze_only_mb']:,.0f}) | {r['input_mb']:.1f}/{r['output_mb']:.1f} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="10k,100k,1M")
+    parser.add_argument("--no-naive", action="store_true", help="skip the slow naive reference")
+    parser.add_argument("--out", type=Path, default=Path("bench/results"))
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="kam-xl-bench-") as folder:
+        for label in args.sizes.split(","):
+            rows.append(bench(label, Path(folder), not args.no_naive))
+            print(f"{label}: done", file=sys.stderr)
+    machine = f"{platform.processor() or platform.machine()}, {platform.python_version()}, " \
+              f"{subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores"
+    report = f"Machine: {machine}\n\n{table(rows)}\n"
+    print(report)
+    (args.out / "latest.md").write_text(report)
+    (args.out / "latest.json").write_text(json.dumps(rows, indent=2))
+
+
+if __name__ == "__main__":
+    main()
