@@ -4,6 +4,9 @@ Each parser takes a pandas Series of raw cell values (what python-calamine
 returns: float, int, bool, str, date, datetime, '' for blank) and returns
 ``(values, bad)``: the typed Series and a boolean mask of cells that were not
 blank but could not be understood. Blank cells are never "bad".
+
+Cells are grouped by Python type once per column (one C-level ``map(type)``);
+each group is then converted with vectorised pandas operations.
 """
 from __future__ import annotations
 
@@ -32,38 +35,54 @@ _DATE_TEXT = re.compile(
     r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?\s*$"
 )
 _DATE_COMPACT = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})\s*$")
+_NUMBER_TYPES = (float, int, np.float64, np.int64, np.float32, np.int32)
+_DATE_TYPES = (dt.date, dt.datetime, pd.Timestamp)
+
+
+class Kinds:
+    """Masks of a raw column by cell type, computed once per column."""
+
+    def __init__(self, raw: pd.Series):
+        types = raw.map(type)
+        self.number = types.isin(_NUMBER_TYPES)
+        self.date = types.isin(_DATE_TYPES)
+        self.text = types == str
+        strings = raw[self.text].astype(str)
+        stripped = strings.str.strip()
+        self.blank = ~(self.number | self.date | self.text) | raw.isna()
+        self.blank[self.text] = (stripped == "").to_numpy()
+        self.text &= ~self.blank
+        self.strings = stripped[stripped != ""]
 
 
 def is_blank(raw: pd.Series) -> pd.Series:
     """True where a cell is empty (None, NaN, '' or only white space)."""
-    as_text = raw.map(lambda v: v.strip() == "" if isinstance(v, str) else v is None)
-    return as_text.astype(bool) | raw.isna()
+    return Kinds(raw).blank
 
 
-def is_error_text(raw: pd.Series) -> pd.Series:
-    return raw.map(lambda v: isinstance(v, str) and v.strip().upper() in ERROR_VALUES).astype(bool)
+def is_error_text(raw: pd.Series, kinds: Kinds | None = None) -> pd.Series:
+    """Cells holding an Excel error value as text (e.g. '#N/A')."""
+    kinds = kinds or Kinds(raw)
+    result = pd.Series(False, index=raw.index)
+    result[kinds.strings.index] = kinds.strings.str.upper().isin(ERROR_VALUES).to_numpy()
+    return result
 
 
-def parse_number(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+def parse_number(raw: pd.Series, kinds: Kinds | None = None) -> tuple[pd.Series, pd.Series]:
     """Numbers, and text numbers such as '¥1,234.50', '1,500', '12%', '(300)'."""
-    blank = is_blank(raw)
-    numeric = raw.map(lambda v: isinstance(v, (int, float, np.number)) and not isinstance(v, bool))
+    kinds = kinds or Kinds(raw)
     values = pd.Series(np.nan, index=raw.index, dtype="float64")
-    values[numeric] = raw[numeric].astype("float64")
-    text = ~numeric & ~blank & raw.map(lambda v: isinstance(v, str)).astype(bool)
-    if text.any():
-        cleaned = raw[text].astype(str).str.strip()
-        cleaned = cleaned.str.replace(_CURRENCY, "", regex=True)
+    values[kinds.number] = raw[kinds.number].astype("float64")
+    if len(kinds.strings):
+        cleaned = kinds.strings.str.replace(_CURRENCY, "", regex=True)
         negative = cleaned.str.match(_PAREN_NEGATIVE)
         cleaned = cleaned.str.replace(_PAREN_NEGATIVE, r"\1", regex=True)
         percent = cleaned.str.endswith("%")
-        cleaned = cleaned.str.rstrip("%")
-        parsed = pd.to_numeric(cleaned, errors="coerce")
+        parsed = pd.to_numeric(cleaned.str.rstrip("%"), errors="coerce").astype("float64")
         parsed = parsed.where(~percent, parsed / 100.0).where(~negative, -parsed)
-        values[text] = parsed.astype("float64")
+        values[kinds.strings.index] = parsed.to_numpy()
     values = values.where(np.isfinite(values))
-    bad = ~blank & values.isna()
-    return values, bad
+    return values, ~kinds.blank & values.isna()
 
 
 def _from_parts(year: pd.Series, month: pd.Series, day: pd.Series) -> pd.Series:
@@ -72,47 +91,63 @@ def _from_parts(year: pd.Series, month: pd.Series, day: pd.Series) -> pd.Series:
     return pd.to_datetime(parts, errors="coerce").astype("datetime64[ns]")
 
 
-def parse_date(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+def parse_date(raw: pd.Series, kinds: Kinds | None = None) -> tuple[pd.Series, pd.Series]:
     """Dates: Excel dates, serial numbers, and text such as '2026-03-05',
     '2026/3/5', '2026年3月5日' or '20260305'. Dates outside 1900-2199 are bad."""
-    blank = is_blank(raw)
+    kinds = kinds or Kinds(raw)
     values = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
-    is_date = raw.map(lambda v: isinstance(v, (dt.date, pd.Timestamp))).astype(bool)
-    if is_date.any():
-        values[is_date] = pd.to_datetime(
-            raw[is_date].map(lambda v: dt.date(v.year, v.month, v.day) if MIN_DATE.year <= v.year <= MAX_DATE.year else None),
-            errors="coerce")
-    numeric = raw.map(lambda v: isinstance(v, (int, float, np.number)) and not isinstance(v, bool)).astype(bool)
-    if numeric.any():
-        serial = raw[numeric].astype("float64")
+    if kinds.date.any():
+        stamps = pd.Series(pd.to_datetime(raw[kinds.date].astype(object), errors="coerce"), index=raw.index[kinds.date])
+        stamps = stamps.where((stamps >= MIN_DATE) & (stamps <= MAX_DATE))   # before narrowing to ns
+        values[kinds.date] = stamps.astype("datetime64[ns]").to_numpy()
+    if kinds.number.any():
+        serial = raw[kinds.number].astype("float64")
         ok = serial.between(_MIN_SERIAL, _MAX_SERIAL)
-        values[numeric] = (_EXCEL_EPOCH + pd.to_timedelta(serial.where(ok).floordiv(1), unit="D")).values
-    text = raw.map(lambda v: isinstance(v, str)).astype(bool) & ~blank
-    if text.any():
-        strings = raw[text].astype(str)
-        parts = strings.str.extract(_DATE_TEXT)
-        compact = strings.str.extract(_DATE_COMPACT)
-        parts = parts.fillna(compact)
-        values[text] = _from_parts(parts[0], parts[1], parts[2]).values
+        values[kinds.number] = (_EXCEL_EPOCH + pd.to_timedelta(serial.where(ok).floordiv(1), unit="D")).to_numpy()
+    if len(kinds.strings):
+        def text_dates(uniques: pd.Series) -> np.ndarray:
+            parts = uniques.str.extract(_DATE_TEXT).fillna(uniques.str.extract(_DATE_COMPACT))
+            return _from_parts(parts[0], parts[1], parts[2]).to_numpy()
+        values[kinds.strings.index] = on_uniques(kinds.strings, text_dates).astype("datetime64[ns]")
     values = values.where((values >= MIN_DATE) & (values <= MAX_DATE))
-    bad = ~blank & values.isna()
-    return values.dt.normalize(), bad
+    return values.dt.normalize(), ~kinds.blank & values.isna()
 
 
-def parse_id(raw: pd.Series) -> pd.Series:
+def parse_id(raw: pd.Series, kinds: Kinds | None = None) -> pd.Series:
     """Keys as text: trimmed (full-width spaces too); whole floats lose '.0'."""
-    def one(v: object) -> object:
-        if v is None or (isinstance(v, float) and np.isnan(v)):
-            return None
-        if isinstance(v, float) and v.is_integer():
-            v = int(v)
-        if isinstance(v, (dt.date, pd.Timestamp)):
-            v = v.isoformat()[:10]
-        text = str(v).replace("\u3000", " ").strip()
-        return text or None
-    return raw.map(one).astype("object")
+    kinds = kinds or Kinds(raw)
+    out = pd.Series(None, index=raw.index, dtype="object")
+    if len(kinds.strings):
+        out[kinds.strings.index] = on_uniques(kinds.strings, lambda u: u.str.replace("\u3000", " ").str.strip())
+    if kinds.number.any():
+        numbers = raw[kinds.number].astype("float64")
+        whole = np.isfinite(numbers) & (numbers == np.floor(numbers)) & (numbers.abs() < 1e15)
+        text = numbers.astype(str)
+        text[whole] = numbers[whole].astype("int64").astype(str)
+        out[kinds.number] = text.to_numpy(dtype=object)
+    if kinds.date.any():
+        out[kinds.date] = raw[kinds.date].map(lambda v: v.isoformat()[:10]).to_numpy(dtype=object)
+    return out.where(out != "", None)
 
 
-def parse_text(raw: pd.Series) -> pd.Series:
+def parse_text(raw: pd.Series, kinds: Kinds | None = None) -> pd.Series:
     """Free text, trimmed; numbers rendered without a spurious '.0'."""
-    return parse_id(raw)
+    return parse_id(raw, kinds)
+
+
+def on_uniques(strings: pd.Series, function) -> np.ndarray:
+    """``function`` applied to the distinct values only, spread back to every
+    cell (keys and dates repeat a lot in a sales table)."""
+    codes, uniques = pd.factorize(strings)
+    return np.asarray(function(pd.Series(uniques, dtype=object)), dtype=object)[codes]
+
+
+def matches_words(raw: pd.Series, words: frozenset[str], kinds: Kinds | None = None) -> pd.Series:
+    """Text cells equal to one of ``words`` ignoring case, spaces and '_'
+    (``words`` given in that normalised form)."""
+    kinds = kinds or Kinds(raw)
+    result = pd.Series(False, index=raw.index)
+    if len(kinds.strings):
+        found = on_uniques(kinds.strings, lambda u: u.map(lambda v: re.sub(r"[\s_]", "", v).casefold() in words))
+        result[kinds.strings.index] = found.astype(bool)
+    return result

@@ -18,7 +18,7 @@ import python_calamine
 from defusedxml import DefusedXmlException, ElementTree
 
 from .params import Params, parameters_from_table
-from .parsing import ERROR_VALUES, is_blank, is_error_text, parse_date, parse_id, parse_number, parse_text
+from .parsing import ERROR_VALUES, Kinds, is_error_text, matches_words, parse_date, parse_id, parse_number, parse_text
 from .quality import ERROR, INFO, WARNING, DataQuality
 from .safe_io import InputError, check_workbook_file, sha256
 from .schema import DATE, ID, NUMBER, TABLES, TableSpec, accepted_names, column_aliases, normalize_name, table_aliases
@@ -184,8 +184,8 @@ def _typed_frame(spec: TableSpec, grid: _Grid, errors: dict, dq: DataQuality):
     while end and all(v in ("", None) for v in grid.rows[end - 1]):   # formatted but empty rows at the end
         end -= 1
     grid.rows = grid.rows[:end]
-    rows = [list(r) + [""] * (width - len(r)) if len(r) < width else list(r[:width]) for r in grid.rows]
-    raw = pd.DataFrame(rows, columns=range(width), dtype="object") if rows else pd.DataFrame(columns=range(width), dtype="object")
+    raw = pd.DataFrame(grid.rows, dtype="object").reindex(columns=range(width)) if grid.rows else \
+        pd.DataFrame(columns=range(width), dtype="object")
     raw.index = pd.RangeIndex(grid.first_row, grid.first_row + len(raw))
 
     by_alias = {alias: c for c in spec.columns for alias in column_aliases(c)}
@@ -196,7 +196,8 @@ def _typed_frame(spec: TableSpec, grid: _Grid, errors: dict, dq: DataQuality):
         if column is not None and column.name not in mapped:
             mapped[column.name] = position
         elif text:
-            extra[text if text not in extra else f"{text}_{position + 1}"] = position
+            taken = text in extra or text in {c.name for c in spec.columns}
+            extra[f"{text}_{position + 1}" if taken else text] = position
     missing = [c for c in spec.columns if c.required and c.name not in mapped]
     if missing:
         names = "; ".join(accepted_names(spec, c) for c in missing)
@@ -210,23 +211,27 @@ def _typed_frame(spec: TableSpec, grid: _Grid, errors: dict, dq: DataQuality):
         position = col - grid.first_col
         if row in raw.index and 0 <= position < width:
             raw.at[row, position] = value
-    blank_rows = raw.apply(is_blank).all(axis=1) if width else pd.Series(True, index=raw.index)
-    raw = raw[~blank_rows]
+    kinds = {position: Kinds(raw[position]) for position in raw.columns}
+    blank_rows = pd.concat([k.blank for k in kinds.values()], axis=1).all(axis=1) if width else \
+        pd.Series(True, index=raw.index)
 
-    parsed = {c.name: _parse_column(c, raw[mapped[c.name]]) for c in spec.columns if c.name in mapped}
+    parsed = {c.name: _parse_column(c, raw[mapped[c.name]], kinds[mapped[c.name]])
+              for c in spec.columns if c.name in mapped}
     key = spec.key if spec.key in mapped else None
-    key_blank = is_blank(raw[mapped[key]]) if key else pd.Series(False, index=raw.index)
+    key_blank = kinds[mapped[key]].blank if key else pd.Series(False, index=raw.index)
     numbers_present = pd.Series(False, index=raw.index)
     for column in spec.columns:
         if column.kind == NUMBER and column.name in parsed:
             numbers_present |= parsed[column.name][0].notna()
     totals = pd.Series(False, index=raw.index)
     if key:
-        totals_key = raw[mapped[key]].map(_is_totals_word).astype(bool)
+        totals_key = matches_words(raw[mapped[key]], TOTALS_WORDS, kinds[mapped[key]])
         keyless = raw[key_blank]
-        totals_elsewhere = keyless.apply(lambda col: col.map(_is_totals_word)).any(axis=1) if len(keyless) else totals[key_blank]
-        totals = totals_key | (key_blank & numbers_present) | totals_elsewhere.reindex(raw.index, fill_value=False).astype(bool)
-    skip = totals | key_blank
+        totals_elsewhere = pd.Series(False, index=raw.index)
+        for position in keyless.columns:
+            totals_elsewhere[keyless.index] |= matches_words(keyless[position], TOTALS_WORDS).to_numpy()
+        totals = totals_key | (key_blank & numbers_present) | totals_elsewhere
+    skip = totals | key_blank | blank_rows
 
     frame = pd.DataFrame(index=raw.index)
     rejected = totals.copy()
@@ -262,32 +267,28 @@ def _typed_frame(spec: TableSpec, grid: _Grid, errors: dict, dq: DataQuality):
         if totals.any():
             dq.add_rows(ERROR, spec.name, pd.Series(totals[totals].index), key, raw.loc[totals, mapped[key]],
                         "Looks like a totals row (no key, or a word such as 合计/Total, with figures); not used")
-        orphan = key_blank & ~totals
+        orphan = key_blank & ~totals & ~blank_rows
         if orphan.any():
             dq.add_rows(ERROR, spec.name, pd.Series(orphan[orphan].index), key, None, f"{key} is blank; row not used")
         rejected |= orphan
     for name, position in extra.items():
-        frame[name] = parse_text(raw[position]) if name not in frame else raw[position]
-    frame = frame[~rejected]
+        frame[name] = parse_text(raw[position], kinds[position])
+    frame = frame[~(rejected | blank_rows)]
     frame.insert(0, ROW, frame.index.astype("int64"))
     return frame.reset_index(drop=True), list(extra), None
 
 
-def _is_totals_word(value: object) -> bool:
-    return isinstance(value, str) and normalize_name(value) in TOTALS_WORDS
-
-
-def _parse_column(column, cells: pd.Series):
-    """(values, bad, error_text) for one input column."""
-    error_text = is_error_text(cells)
-    clean = cells.where(~error_text, "")
+def _parse_column(column, cells: pd.Series, kinds: Kinds):
+    """(values, bad, error_text) for one input column; error text is never a value."""
+    error_text = is_error_text(cells, kinds)
     if column.kind == NUMBER:
-        values, bad = parse_number(clean)
+        values, bad = parse_number(cells, kinds)
     elif column.kind == DATE:
-        values, bad = parse_date(clean)
+        values, bad = parse_date(cells, kinds)
     else:
-        values, bad = (parse_id if column.kind == ID else parse_text)(clean), pd.Series(False, index=cells.index)
-    return values, bad, error_text
+        values = (parse_id if column.kind == ID else parse_text)(cells, kinds).where(~error_text, None)
+        bad = pd.Series(False, index=cells.index)
+    return values, bad & ~error_text, error_text
 
 
 def _empty(kind: str, index: pd.Index) -> pd.Series:

@@ -18,7 +18,7 @@ from .i18n import HEADERS_ZH, KPI_ZH, header, sheet_title
 from .layout import KPI_ANCHOR, KPI_KINDS, SheetPlan, TablePlan, kpi_plan, plan
 from .receivables import bucket_names
 from .safe_io import atomic_output
-from .xlsx import CALC_FILL, TAB_INFO, TAB_OUTPUT, Formats, cell, is_missing, new_workbook, write_value
+from .xlsx import CALC_FILL, TAB_INFO, TAB_OUTPUT, Formats, add_sheet, cell, is_missing, new_workbook, write_value
 
 TABLE_STYLE = "Table Style Light 9"
 DASHBOARD_WIDTH = 16          # columns A..P make the printed page
@@ -51,7 +51,7 @@ def write_workbook(results: Results, path: str | Path, language: str | None = No
             book.set_vba_name("ThisWorkbook")
         formats = Formats(book, results.params.reporting_currency, language)
         sheets = plan(results, language)
-        dashboard = book.add_worksheet(sheet_title("Dashboard", language))
+        dashboard = add_sheet(book, sheet_title("Dashboard", language))
         for sheet_plan in sheets:
             _render_sheet(book, formats, sheet_plan, protect)
         _define_names(book, sheets)
@@ -71,7 +71,7 @@ def _vba_project(source: str | Path | None) -> bytes | None:
 
 
 def _render_sheet(book, formats: Formats, sheet_plan: SheetPlan, protect: bool = False) -> None:
-    sheet = book.add_worksheet(sheet_plan.title)
+    sheet = add_sheet(book, sheet_plan.title)
     if protect:  # against accidental edits only: sheet protection is not encryption
         sheet.protect("", {"autofilter": True, "sort": True, "select_locked_cells": True,
                            "select_unlocked_cells": True, "format_columns": True})
@@ -186,7 +186,7 @@ def _chart_data(book, formats: Formats, results: Results, sheets: list[SheetPlan
     """A small sheet of chart series: aging by credit risk (live SUMIFS with
     cached values) and profit/potential points grouped by quadrant."""
     name = "图表数据" if language == "zh-CN" else "ChartData"
-    sheet = book.add_worksheet(name)
+    sheet = add_sheet(book, name)
     sheet.set_tab_color(TAB_INFO)
     sheet.write_string(0, 0, "Chart series (kept live from the tables) · 图表数据", formats.title())
     info = {"sheet": name}

@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pandas as pd
 import xlsxwriter
+from xlsxwriter.worksheet import Worksheet
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 # Text stays text: no string from the data ever becomes a formula, number or link.
@@ -20,8 +21,25 @@ TAB_INPUT, TAB_OUTPUT, TAB_INFO = "#BF8F00", "#2F75B5", "#7F7F7F"
 CURRENCY_SYMBOLS = {"CNY": "¥", "RMB": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "HKD": "HK$"}
 
 
+class FormulaCacheWorksheet(Worksheet):
+    """A worksheet that prepares each distinct formula text once. XlsxWriter
+    rewrites every formula with ~30 regular expressions; a table column repeats
+    the same structured-reference formula on every row."""
+
+    def _prepare_formula(self, formula, expand_future_functions=False):
+        cache = self.__dict__.setdefault("_prepared_formulas", {})
+        key = (formula, expand_future_functions)
+        if key not in cache:
+            cache[key] = super()._prepare_formula(formula, expand_future_functions)
+        return cache[key]
+
+
 def new_workbook(path, **options) -> xlsxwriter.Workbook:
     return xlsxwriter.Workbook(str(path), {**WORKBOOK_OPTIONS, **options})
+
+
+def add_sheet(book: xlsxwriter.Workbook, name: str):
+    return book.add_worksheet(name, worksheet_class=FormulaCacheWorksheet)
 
 
 def number_formats(currency: str, language: str) -> dict[str, str]:

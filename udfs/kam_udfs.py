@@ -245,7 +245,7 @@ def KAM_EXPECTED_PURCHASES(frequency, recency_days, age_days, bgnbd_params, days
 
 
 def _table_result(name: str, **tables):
-    results = cells.analyze_tables({k: v for k, v in tables.items()})
+    results = cells.analyze_tables(tables)
     return cells.table_of(results.tables[name])
 
 
