@@ -48,7 +48,7 @@ def build_file(source: str | Path, output: str | Path | None = None, out_dir: st
                language: str | None = None, split_by: str | None = None, pdf: bool = False,
                password: str | None = None, params: dict | None = None, pdf_all_sheets: bool = False,
                anonymize_key: bytes | None = None, encrypt_password: str | None = None,
-               protect: bool = False) -> Outcome:
+               protect: bool = False, external: dict[str, Path] | None = None) -> Outcome:
     """Build the summary of one input; with ``split_by`` one workbook per value
     of that Customers column (analysed once, written per value). With
     ``anonymize_key`` customers get stable pseudonyms and a private mapping file
@@ -57,7 +57,7 @@ def build_file(source: str | Path, output: str | Path | None = None, out_dir: st
     source = Path(source)
     outcome = Outcome(source)
     try:
-        inputs = read_workbook(source, password=password)
+        inputs = read_workbook(source, password=password, external=external)
         mapping = None
         if anonymize_key is not None and not inputs.fatal:
             inputs, mapping = anonymize(inputs, anonymize_key)

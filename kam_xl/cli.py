@@ -126,9 +126,16 @@ def validate(input_path: Path, password: str | None) -> None:
 @click.option("--anonymize", is_flag=True, help="Stable pseudonyms for customers (key: KAM_XL_ANON_KEY or "
               "~/.kam-xl/anonymize.key); a private .mapping.csv is written beside each summary.")
 @click.option("--protect", is_flag=True, help="Protect output sheets against accidental edits (not encryption).")
+@click.option("--sales", "sales_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Sales lines from a CSV or Parquet file instead of the workbook (beyond Excel's row limit).")
+@click.option("--invoices", "invoices_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Invoices from a CSV or Parquet file.")
+@click.option("--payments", "payments_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Payments from a CSV or Parquet file.")
 def build(inputs: tuple[Path, ...], output: Path | None, out_dir: Path | None, split_by: str | None,
           lang: str | None, pdf: bool, pdf_all: bool, jobs: int, as_of: str | None, password: str | None,
-          encrypt: bool, anonymize: bool, protect: bool) -> None:
+          encrypt: bool, anonymize: bool, protect: bool, sales_file: Path | None, invoices_file: Path | None,
+          payments_file: Path | None) -> None:
     """Read, validate, analyse and write summary workbook(s). Inputs are never modified."""
     import os
     from .anonymize import load_key
@@ -144,7 +151,8 @@ def build(inputs: tuple[Path, ...], output: Path | None, out_dir: Path | None, s
     options = dict(output=output, out_dir=out_dir, language=lang, split_by=split_by, pdf=pdf,
                    pdf_all_sheets=pdf_all, password=password, params={"AsOfDate": as_of} if as_of else None,
                    anonymize_key=load_key() if anonymize else None, encrypt_password=encrypt_password,
-                   protect=protect)
+                   protect=protect, external={name: file for name, file in (
+                       ("Sales", sales_file), ("Invoices", invoices_file), ("Payments", payments_file)) if file})
     sources = list(inputs)
     if err.is_terminal and len(sources) > 1:
         from rich.progress import Progress

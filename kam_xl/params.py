@@ -91,6 +91,9 @@ _CANONICAL = {
 _FIELD_BY_KEY = {normalize_name(v): k for k, v in _CANONICAL.items()}
 _FIELD_BY_KEY.update({normalize_name(PARAMETER_ZH[v]): k for k, v in _CANONICAL.items()})
 
+FILE_PARAMETERS = {normalize_name(n) for n in ("SalesFile", "InvoicesFile", "PaymentsFile", "销售文件", "发票文件",
+                                                 "收款文件")}
+
 _PAIR = re.compile(r"([A-Za-z\u4e00-\u9fff]+)\s*[:=]?\s*(-?[\d.]+)")
 
 
@@ -162,6 +165,8 @@ def parameters_from_table(table: pd.DataFrame | None, dq: DataQuality) -> Params
         if pd.isna(name) or pd.isna(value) or str(value).strip() == "":
             continue
         field_name = _FIELD_BY_KEY.get(normalize_name(name))
+        if normalize_name(name) in FILE_PARAMETERS:
+            continue   # read by the reader (kam_xl.reader.EXTERNAL_TABLES)
         if field_name is None:
             dq.add(INFO, "Parameters", f"Unknown parameter '{name}' ignored; known: "
                    f"{', '.join(_CANONICAL.values())}", row, "Parameter", name)

@@ -43,16 +43,32 @@ class Kinds:
     """Masks of a raw column by cell type, computed once per column."""
 
     def __init__(self, raw: pd.Series):
-        types = raw.map(type)
-        self.number = types.isin(_NUMBER_TYPES)
-        self.date = types.isin(_DATE_TYPES)
-        self.text = types == str
+        if raw.dtype != object and not pd.api.types.is_string_dtype(raw.dtype):
+            self._typed(raw)   # a CSV/Parquet column that already has a type
+            return
+        if raw.dtype == object:
+            types = raw.map(type).astype(object)
+            self.number = types.isin(_NUMBER_TYPES)
+            self.date = types.isin(_DATE_TYPES)
+            self.text = types == str
+        else:                  # a string column from a file
+            self.number = self.date = pd.Series(False, index=raw.index)
+            self.text = raw.notna()
         strings = raw[self.text].astype(str)
         stripped = strings.str.strip()
         self.blank = ~(self.number | self.date | self.text) | raw.isna()
         self.blank[self.text] = (stripped == "").to_numpy()
         self.text &= ~self.blank
         self.strings = stripped[stripped != ""]
+
+    def _typed(self, raw: pd.Series) -> None:
+        present = raw.notna()
+        none = pd.Series(False, index=raw.index)
+        self.number = present if pd.api.types.is_numeric_dtype(raw.dtype) and raw.dtype != bool else none
+        self.date = present if pd.api.types.is_datetime64_any_dtype(raw.dtype) else none
+        self.text = none
+        self.blank = ~(self.number | self.date)
+        self.strings = pd.Series([], dtype=object)
 
 
 def is_blank(raw: pd.Series) -> pd.Series:
@@ -97,7 +113,11 @@ def parse_date(raw: pd.Series, kinds: Kinds | None = None) -> tuple[pd.Series, p
     kinds = kinds or Kinds(raw)
     values = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
     if kinds.date.any():
-        stamps = pd.Series(pd.to_datetime(raw[kinds.date].astype(object), errors="coerce"), index=raw.index[kinds.date])
+        dates = raw[kinds.date]
+        stamps = dates if pd.api.types.is_datetime64_any_dtype(dates.dtype) else \
+            pd.Series(pd.to_datetime(dates.astype(object), errors="coerce"), index=dates.index)
+        if isinstance(stamps.dtype, pd.DatetimeTZDtype):
+            stamps = stamps.dt.tz_localize(None)
         stamps = stamps.where((stamps >= MIN_DATE) & (stamps <= MAX_DATE))   # before narrowing to ns
         values[kinds.date] = stamps.astype("datetime64[ns]").to_numpy()
     if kinds.number.any():

@@ -7,6 +7,7 @@ record pointing at the worksheet row the user sees.
 """
 from __future__ import annotations
 
+import csv as csv_module
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from .params import Params, parameters_from_table
 from .parsing import ERROR_VALUES, Kinds, is_error_text, matches_words, parse_date, parse_id, parse_number, parse_text
 from .quality import ERROR, INFO, WARNING, DataQuality
 from .safe_io import InputError, check_workbook_file, sha256
-from .schema import DATE, ID, NUMBER, TABLES, TableSpec, accepted_names, column_aliases, normalize_name, table_aliases
+from .schema import DATE, ID, NUMBER, TABLES, TEXT, TableSpec, accepted_names, column_aliases, normalize_name, table_aliases
 
 ROW = "_row"  # worksheet row number the user sees, carried on every input row
 TOTALS_WORDS = {normalize_name(w) for w in ("合计", "总计", "小计", "总额", "Total", "Totals", "Grand Total", "Subtotal", "Sum")}
@@ -52,20 +53,29 @@ class _Grid:
     """A table's raw cells: header texts, data rows, and where they sit."""
 
     header: list
-    rows: list[list]
+    rows: list[list] | pd.DataFrame   # cell rows, or a typed frame from a CSV/Parquet file
     first_row: int      # worksheet row number of rows[0]
     first_col: int      # 0-based column of header[0]
     sheet: str
-    source: str         # 'table' or 'sheet', for messages
+    source: str         # 'table', 'sheet', 'range', 'frame' or 'file', for messages
+
+# Tables that may come from CSV or Parquet files beside the workbook (beyond Excel's row limit).
+EXTERNAL_TABLES = ("Sales", "Invoices", "Payments")
 
 
-def read_workbook(path: str | Path, password: str | None = None) -> Inputs:
-    """Read and validate an input workbook (.xlsx/.xlsm); never writes to it."""
+def read_workbook(path: str | Path, password: str | None = None,
+                  external: dict[str, str | Path] | None = None) -> Inputs:
+    """Read and validate an input workbook (.xlsx/.xlsm); never writes to it.
+
+    ``external`` maps Sales, Invoices or Payments to a CSV or Parquet file that
+    replaces that table (for ERP extracts beyond Excel's 1,048,576 rows); the
+    Parameters SalesFile, InvoicesFile and PaymentsFile do the same, relative
+    to the workbook's folder."""
     path = Path(path)
     if password is not None:
         from .crypto import decrypted_copy
         with decrypted_copy(path, password) as plain:
-            inputs = read_workbook(plain)
+            inputs = read_workbook(plain, external=external)
         inputs.source, inputs.source_sha256 = path, sha256(path)
         return inputs
     check_workbook_file(path)
@@ -76,20 +86,64 @@ def read_workbook(path: str | Path, password: str | None = None) -> Inputs:
     except Exception as exc:  # calamine raises several types for broken files
         raise InputError(f"{path}: cannot be read as a workbook ({type(exc).__name__}: {exc})") from None
     try:
-        inputs = read_calamine(book, path)
+        inputs = read_calamine(book, path, external)
     finally:
         book.close()
     inputs.source_sha256 = sha256(path)
     return inputs
 
 
-def read_calamine(book, path: Path) -> Inputs:
+def read_calamine(book, path: Path, external: dict[str, str | Path] | None = None) -> Inputs:
     error_cells = _ErrorCells(path)
+    files = {name: Path(file) for name, file in (external or {}).items()}
+    files.update({name: path.parent / file for name, file in _file_parameters(book).items() if name not in files})
 
     def grid(spec: TableSpec):
+        if spec.name in files:
+            return _file_grid(files[spec.name], spec), {}
         found = _find_grid(book, spec)
         return found, (error_cells.for_sheet(found.sheet) if found else {})
     return _read(grid, path)
+
+
+def _file_parameters(book) -> dict[str, str]:
+    """SalesFile / InvoicesFile / PaymentsFile given in the Parameters table."""
+    found = _find_grid(book, TABLES["Parameters"])
+    if found is None or not found.header:
+        return {}
+    wanted = {normalize_name(f"{t}File"): t for t in EXTERNAL_TABLES}
+    wanted.update({normalize_name(f"{TABLES[t].zh}文件"): t for t in EXTERNAL_TABLES})
+    return {wanted[normalize_name(row[0])]: str(row[1]).strip() for row in found.rows
+            if len(row) > 1 and isinstance(row[0], str) and normalize_name(row[0]) in wanted and row[1] not in ("", None)}
+
+
+def _file_grid(path: Path, spec: TableSpec) -> _Grid:
+    """A CSV or Parquet file as a typed frame (pyarrow); key and text columns
+    are read as text so padded IDs keep their zeros."""
+    import pyarrow as pa
+    import pyarrow.csv as pa_csv
+    import pyarrow.parquet as pq
+
+    if not path.exists():
+        raise InputError(f"{spec.name} file {path} not found")
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".parquet":
+            table = pq.read_table(path)
+        elif suffix in (".csv", ".txt"):
+            with path.open("r", encoding="utf-8-sig", errors="replace") as handle:
+                header = next(csv_module.reader([handle.readline()]))
+            by_alias = {alias: c for c in spec.columns for alias in column_aliases(c)}
+            text_columns = {h: pa.string() for h in header
+                            if (c := by_alias.get(normalize_name(h))) is not None and c.kind in (ID, TEXT)}
+            table = pa_csv.read_csv(path, convert_options=pa_csv.ConvertOptions(column_types=text_columns,
+                                                                                   strings_can_be_null=True))
+        else:
+            raise InputError(f"{spec.name} file {path}: use .csv or .parquet")
+    except (pa.ArrowInvalid, OSError, StopIteration) as exc:
+        raise InputError(f"{spec.name} file {path} cannot be read: {exc}") from None
+    frame = table.to_pandas()
+    return _Grid(list(frame.columns), frame, 2, 0, path.name, "file")
 
 
 def inputs_from_frames(frames: dict[str, pd.DataFrame]) -> Inputs:
@@ -180,12 +234,17 @@ def _typed_frame(spec: TableSpec, grid: _Grid, errors: dict, dq: DataQuality):
     (frame, extra column names, message if required columns are missing)."""
     header = [str(h).strip() if h not in (None, "") else "" for h in grid.header]
     width = len(header)
-    end = len(grid.rows)
-    while end and all(v in ("", None) for v in grid.rows[end - 1]):   # formatted but empty rows at the end
-        end -= 1
-    grid.rows = grid.rows[:end]
-    raw = pd.DataFrame(grid.rows, dtype="object").reindex(columns=range(width)) if grid.rows else \
-        pd.DataFrame(columns=range(width), dtype="object")
+    if isinstance(grid.rows, list):
+        end = len(grid.rows)
+        while end and all(v in ("", None) for v in grid.rows[end - 1]):   # formatted but empty rows at the end
+            end -= 1
+        grid.rows = grid.rows[:end]
+    if isinstance(grid.rows, pd.DataFrame):
+        raw = grid.rows.set_axis(range(width), axis=1)
+    elif grid.rows:
+        raw = pd.DataFrame(grid.rows, dtype="object").reindex(columns=range(width))
+    else:
+        raw = pd.DataFrame(columns=range(width), dtype="object")
     raw.index = pd.RangeIndex(grid.first_row, grid.first_row + len(raw))
 
     by_alias = {alias: c for c in spec.columns for alias in column_aliases(c)}

@@ -62,6 +62,9 @@ PARAMETER_HELP = {
     "PotentialWeights": ("Weights of the potential score", "潜力评分权重"),
     "ContactCadenceDays": ("Maximum days between contacts by tier", "各等级客户最长联系间隔天数"),
     "Language": ("en or zh-CN", "en 或 zh-CN"),
+    "SalesFile": ("Optional CSV/Parquet file with the Sales lines (beside this workbook)", "可选：销售明细 CSV/Parquet 文件"),
+    "InvoicesFile": ("Optional CSV/Parquet file with the Invoices", "可选：发票 CSV/Parquet 文件"),
+    "PaymentsFile": ("Optional CSV/Parquet file with the Payments", "可选：收款 CSV/Parquet 文件"),
 }
 
 DEFAULT_PARAMETERS = {
@@ -240,8 +243,9 @@ def _write_parameters(book, formats: Formats, given: pd.DataFrame | None, langua
             sheet.write_number(row, 1, value, formats.get("general", bg_color=INPUT_FILL))
         else:
             sheet.write_string(row, 1, str(value), text_input)
-        help_en, help_zh = PARAMETER_HELP[name]
-        sheet.write_string(row, 2, f"{help_zh}（{PARAMETER_ZH[name]}）" if zh else help_en, formats.get())
+        help_en, help_zh = PARAMETER_HELP.get(name, ("", ""))
+        label = f"{help_zh}（{PARAMETER_ZH[name]}）" if name in PARAMETER_ZH else help_zh
+        sheet.write_string(row, 2, label if zh else help_en, formats.get())
     sheet.add_table(0, 0, len(values), 2, {"name": "Parameters", "style": "Table Style Light 1",
                                            "columns": [{"header": h, "header_format": formats.header()} for h in headers]})
     sheet.set_column(0, 0, 22)

@@ -1,0 +1,48 @@
+"""Sales/Invoices/Payments from CSV or Parquet files (beyond Excel's row limit)."""
+import pandas as pd
+from click.testing import CliRunner
+
+from kam_xl import analyze, read_workbook
+from kam_xl.cli import main
+from kam_xl.template import write_template
+
+
+def test_parquet_and_csv_give_the_workbook_figures(tmp_path, demo_tables):
+    inside = analyze(read_workbook(write_template(tmp_path / "inside.xlsx", demo_tables)))
+    without = write_template(tmp_path / "book.xlsx", {k: v for k, v in demo_tables.items() if k != "Sales"})
+    demo_tables["Sales"].to_parquet(tmp_path / "sales.parquet")
+    as_export = demo_tables["Sales"].assign(                    # as an ERP would export it, Chinese headers
+        Date=demo_tables["Sales"]["Date"].dt.strftime("%Y年%m月%d日"),
+        NetRevenue=demo_tables["Sales"]["NetRevenue"].map(lambda v: f"¥{v:,.2f}"),
+    ).rename(columns={"Date": "日期", "CustomerID": "客户编号", "NetRevenue": "销售收入", "COGS": "销售成本"})
+    as_export.to_csv(tmp_path / "sales.csv", index=False)
+    for name in ("sales.parquet", "sales.csv"):
+        results = analyze(read_workbook(without, external={"Sales": tmp_path / name}))
+        pd.testing.assert_frame_equal(results["Profitability"], inside["Profitability"])
+        pd.testing.assert_frame_equal(results["Classification"], inside["Classification"])
+
+
+def test_bad_csv_rows_point_at_file_lines_and_ids_keep_zeros(tmp_path, demo_tables):
+    customers = demo_tables["Customers"].assign(CustomerID=["00" + c[1:] for c in demo_tables["Customers"]["CustomerID"]])
+    book = write_template(tmp_path / "book.xlsx", {"Customers": customers})
+    (tmp_path / "sales.csv").write_text(
+        "Date,CustomerID,NetRevenue,COGS\n2026-01-02,0000001,100,60\nnot a date,0000001,5,1\n2026-01-03,0000002,#N/A,1\n",
+        encoding="utf-8")
+    inputs = read_workbook(book, external={"Sales": tmp_path / "sales.csv"})
+    assert inputs["Sales"]["CustomerID"].tolist() == ["0000001"]
+    errors = inputs.dq.frame().query("Table == 'Sales'")
+    assert sorted(errors.Row.astype(int).tolist()) == [3, 4]
+
+
+def test_file_named_in_parameters_and_on_the_command_line(tmp_path, demo_tables):
+    demo_tables["Sales"].to_parquet(tmp_path / "sales.parquet")
+    params = pd.DataFrame({"Parameter": ["AsOfDate", "SalesFile"], "Value": ["2026-10-31", "sales.parquet"]})
+    book = write_template(tmp_path / "book.xlsx", {**{k: v for k, v in demo_tables.items() if k != "Sales"},
+                                                   "Parameters": params})
+    inputs = read_workbook(book)
+    assert len(inputs["Sales"]) == len(demo_tables["Sales"]) and not inputs.fatal
+    result = CliRunner().invoke(main, ["build", str(book), "--sales", str(tmp_path / "sales.parquet"),
+                                       "-o", str(tmp_path / "s.xlsx")])
+    assert result.exit_code == 0, result.output
+    missing = CliRunner().invoke(main, ["build", str(book), "--sales", str(tmp_path / "nope.csv")])
+    assert missing.exit_code == 2 and "not found" in missing.output
