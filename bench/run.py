@@ -121,6 +121,95 @@ def bench(label: str, folder: Path, with_naive: bool) -> dict:
     return row
 
 
+def timed(command: list[str]) -> tuple[float, float]:
+    """(wall seconds, peak RSS MB of the child) of one command."""
+    import resource
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True)
+    return time.perf_counter() - start, max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+
+
+CLI = [sys.executable, "-m", "kam_xl.cli"]
+
+
+def bench_batch(folder: Path, books: int = 50) -> str:
+    """--jobs 1 vs 2 over `books` workbooks of about 20k sales lines."""
+    from kam_xl import demo
+    from kam_xl.template import write_template
+    tables = demo.generate(customers=400, lines_per_customer=80.0 * 20_000 / 22_000, seed=2)
+    sources = []
+    for i in range(books):
+        source = folder / f"batch_{i:02d}.xlsx"
+        write_template(source, tables) if i == 0 else source.write_bytes(sources[0].read_bytes())
+        sources.append(source)
+    one, _ = timed(CLI + ["build", *map(str, sources), "--out-dir", str(folder / "b1"), "--jobs", "1"])
+    two, _ = timed(CLI + ["build", *map(str, sources), "--out-dir", str(folder / "b2"), "--jobs", "2"])
+    return (f"| batch of {books} books, {len(tables['Sales']):,} lines each | --jobs 1: {one:.1f} s | "
+            f"--jobs 2: {two:.1f} s | speed-up {one / two:.2f}x |")
+
+
+def bench_split(folder: Path) -> str:
+    """One build vs --split-by AccountManager with 100 managers on a 5k-customer book."""
+    from kam_xl import demo
+    from kam_xl.template import write_template
+    tables = demo.generate(customers=5_000, lines_per_customer=60.0, seed=3)
+    tables["Customers"]["AccountManager"] = [f"Manager {i % 100:03d}" for i in range(len(tables["Customers"]))]
+    source = write_template(folder / "split.xlsx", tables)
+    single, _ = timed(CLI + ["build", str(source), "-o", str(folder / "single.xlsx")])
+    split, _ = timed(CLI + ["build", str(source), "--split-by", "AccountManager", "--out-dir", str(folder / "split")])
+    return (f"| split: 5,000 customers, {len(tables['Sales']):,} lines, 100 managers | one build {single:.1f} s | "
+            f"100 workbooks {split:.1f} s | {split / single:.1f}x one build |")
+
+
+def bench_refresh(folder: Path, label: str) -> str:
+    """kam-xl refresh of a template holding the book, against the calamine floor."""
+    from kam_xl import demo
+    from kam_xl.template import write_template
+    tables = demo.generate(customers=CUSTOMERS[label], lines_per_customer=lines_per_customer(label), seed=1)
+    book = write_template(folder / f"refresh_{label}.xlsm", tables)
+    floor = run(FLOOR, str(book))["floor"]
+    seconds, peak = timed(CLI + ["refresh", str(book)])
+    return (f"| refresh {label} ({len(tables['Sales']):,} lines, .xlsm) | floor {floor:.1f} s | refresh {seconds:.1f} s "
+            f"| {seconds / floor:.1f}x floor | peak {peak:,.0f} MB |")
+
+
+SCALE = PEAK + """
+import time, json, sys
+from pathlib import Path
+from kam_xl import read_workbook, analyze
+from kam_xl.writer import write_workbook
+start = time.perf_counter()
+inputs = read_workbook(sys.argv[1], external={"Sales": Path(sys.argv[2])})
+read = time.perf_counter() - start
+results = analyze(inputs)
+analysed = time.perf_counter() - start
+write_workbook(results, sys.argv[3])
+print(json.dumps({"read": read, "analyze": analysed - read, "total": time.perf_counter() - start, "mb": peak(),
+                  "lines": len(inputs["Sales"])}))
+"""
+
+
+def bench_scale(folder: Path, sizes=(1_000_000, 3_000_000, 10_000_000)) -> str:
+    """Sales from Parquet beyond Excel's row limit: 1M to 10M lines, 5,000 customers."""
+    import pandas as pd
+    from kam_xl import demo
+    from kam_xl.template import write_template
+    base = demo.generate(customers=5_000, lines_per_customer=lines_per_customer("1M"), seed=1)
+    book = write_template(folder / "scale.xlsx", {k: v for k, v in base.items() if k not in ("Sales",)})
+    lines = []
+    for size in sizes:
+        copies = -(-size // len(base["Sales"]))
+        sales = pd.concat([base["Sales"]] * copies, ignore_index=True).iloc[:size]
+        path = folder / f"sales_{size}.parquet"
+        sales.to_parquet(path)
+        del sales
+        r = run(SCALE, str(book), str(path), str(folder / f"scale_{size}.xlsx"))
+        lines.append(f"| {r['lines']:,} | {r['read']:.1f} | {r['analyze']:.1f} | {r['total']:.1f} | {r['mb']:,.0f} |")
+        path.unlink()
+    return "| sales lines (Parquet) | read s | analyze s | build s | peak MB |\n|---|---|---|---|---|\n" + "\n".join(lines)
+
+
 def table(rows: list[dict]) -> str:
     head = ("| lines | customers | invoices | floor s | read s | analyze s | write s | build s | peak MB | "
             "build/floor | naive s | naive/build | analyze-only s (MB) | in/out MB |")
@@ -140,16 +229,27 @@ def main() -> None:
     parser.add_argument("--sizes", default="10k,100k,1M")
     parser.add_argument("--no-naive", action="store_true", help="skip the slow naive reference")
     parser.add_argument("--out", type=Path, default=Path("bench/results"))
+    parser.add_argument("--extras", default="batch,split,refresh,scale",
+                        help="extra sections: batch, split, refresh, scale (or none)")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    rows = []
+    rows, extras = [], []
     with tempfile.TemporaryDirectory(prefix="kam-xl-bench-") as folder:
-        for label in args.sizes.split(","):
+        for label in [s for s in args.sizes.split(",") if s]:
             rows.append(bench(label, Path(folder), not args.no_naive))
             print(f"{label}: done", file=sys.stderr)
+        wanted = set(args.extras.split(","))
+        if "batch" in wanted:
+            extras.append(bench_batch(Path(folder)))
+        if "split" in wanted:
+            extras.append(bench_split(Path(folder)))
+        if "refresh" in wanted:
+            extras.append(bench_refresh(Path(folder), args.sizes.split(",")[-1] or "100k"))
+        if "scale" in wanted:
+            extras.append(bench_scale(Path(folder)))
     machine = f"{platform.processor() or platform.machine()}, {platform.python_version()}, " \
               f"{subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores"
-    report = f"Machine: {machine}\n\n{table(rows)}\n"
+    report = f"Machine: {machine}\n\n{table(rows) if rows else ''}\n\n" + "\n\n".join(extras) + "\n"
     print(report)
     (args.out / "latest.md").write_text(report)
     (args.out / "latest.json").write_text(json.dumps(rows, indent=2))

@@ -107,6 +107,15 @@ def write_private_csv(frame, path: Path) -> Path:
     return path
 
 
+def open_elsewhere(workbook: Path) -> Path | None:
+    """The lock file Excel/WPS ('~$Book.xlsm') or LibreOffice ('.~lock.Book.xlsm#')
+    keeps beside a workbook it has open, if any."""
+    for name in (f"~${workbook.name}", f"~${workbook.name[2:]}", f".~lock.{workbook.name}#"):
+        if (workbook.parent / name).exists():
+            return workbook.parent / name
+    return None
+
+
 def output_sheet_names() -> set[str]:
     """Every sheet name a summary may use, in both languages (replaced on refresh)."""
     names = {"Dashboard", "ChartData", "图表数据"}
@@ -124,6 +133,9 @@ def refresh_file(workbook: str | Path, language: str | None = None, password: st
     try:
         if workbook.suffix.lower() not in (".xlsx", ".xlsm"):
             raise InputError(f"{workbook}: refresh works on .xlsx/.xlsm workbooks")
+        lock = open_elsewhere(workbook)
+        if lock is not None:
+            raise InputError(f"{workbook} is open in a spreadsheet program (lock file {lock.name}); close it and retry")
         inputs = read_workbook(workbook, password=password)
         results = analyze(inputs, {"Language": language} if language else None)
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")

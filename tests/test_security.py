@@ -318,3 +318,31 @@ def test_reader_survives_any_cell_mix(values, rows):
 def test_zz_report_property_counts():
     print(f"property tests: {EXAMPLES['clean']} generated books with rejected rows, "
           f"{EXAMPLES['any']} random cell mixes")
+
+
+def test_no_permission_and_locked_workbook(tmp_path, monkeypatch, demo_tables):
+    from kam_xl import InputError
+    from kam_xl.build import build_file, refresh_file
+    source = write_template(tmp_path / "Book.xlsx", demo_tables)
+    real_open = Path.open
+
+    def denied(self, *args, **kwargs):
+        if self == source:
+            raise PermissionError(13, "Permission denied")
+        return real_open(self, *args, **kwargs)
+    with monkeypatch.context() as patch:
+        patch.setattr(Path, "open", denied)
+        with pytest.raises(InputError, match="no permission"):
+            read_workbook(source)
+    lock = tmp_path / ".~lock.Book.xlsx#"
+    lock.write_text("user,host")
+    before = source.read_bytes()
+    outcome = refresh_file(source)
+    assert outcome.exit_code == 2 and "is open in a spreadsheet program" in outcome.message
+    assert source.read_bytes() == before and not list(tmp_path.glob("*.backup-*"))
+    lock.unlink()
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out").chmod(0o500)
+    if os.geteuid() != 0:                     # root may write anyway
+        result = build_file(source, out_dir=tmp_path / "out")
+        assert result.exit_code == 2 and "Permission" in result.message
