@@ -133,3 +133,15 @@ def canonical_header(display: str) -> str:
 def canonical_label(label: str) -> str:
     """The canonical KPI or metric name of a displayed label."""
     return _ZH_TO_LABEL.get(label, label)
+
+
+def headers_markdown() -> str:
+    """The documented Chinese names of output columns, sheets, KPIs and metrics (docs/CHINESE_NAMES.md)."""
+    lines = ["# Chinese names in zh-CN summaries · 中文名称对照", "",
+             "Table names stay canonical (English) in both languages; these are the display names.",
+             "Aging buckets follow AgingBuckets: Overdue1_30 -> 逾期1-30天, Overdue90Plus -> 逾期90天以上.", ""]
+    for title, names in (("Sheets · 工作表", SHEETS_ZH), ("Columns · 列", HEADERS_ZH), ("KPIs · 关键指标", KPI_ZH),
+                         ("Risk metrics · 风险指标", METRICS_ZH)):
+        lines += [f"## {title}", "", "| English | 中文 |", "|---|---|"]
+        lines += [f"| {en} | {zh} |" for en, zh in names.items()] + [""]
+    return "\n".join(lines)

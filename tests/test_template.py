@@ -52,3 +52,8 @@ def test_blank_template_reads_without_errors(tmp_path):
     assert not inputs.fatal and inputs.dq.count("Error") == 0
     assert inputs.params.language == "zh-CN"
     assert list(inputs["Customers"].columns[:3]) == ["_row", "CustomerID", "CustomerName"]
+
+
+def test_chinese_names_are_documented():
+    from kam_xl.i18n import headers_markdown
+    assert (ROOT / "docs" / "CHINESE_NAMES.md").read_text(encoding="utf-8") == headers_markdown()
