@@ -116,6 +116,6 @@ def test_every_udf_is_documented_and_decorated_consistently():
         assert doc and "Example: =" in doc.replace("\n", " ") or "=KAM_" in doc, function.name
         params = {a.arg for a in function.args.args}
         for decorator in function.decorator_list:
-            if isinstance(decorator, ast.Call) and getattr(decorator.func, "attr", "") == "arg":
-                assert decorator.args[0].value in params, (function.name, decorator.args[0].value)
+            if isinstance(decorator, ast.Call) and getattr(decorator.func, "id", "") == "ranges":
+                assert {a.value for a in decorator.args} <= params, function.name
         assert any(getattr(d, "attr", None) == "func" for d in function.decorator_list), function.name

@@ -24,6 +24,15 @@ from kam_xl.receivables import aging_bucket, ar_turnover, average_ar, bucket_nam
 from kam_xl.risk import herfindahl_index
 
 
+def ranges(*names):
+    """Declare arguments that take cell ranges: always 2-D, error cells as text ('#N/A')."""
+    def declare(function):
+        for name in reversed(names):
+            function = xw.arg(name, ndim=2, err_to_str=True)(function)
+        return function
+    return declare
+
+
 def _cell_errors(function):
     """Turn bad input into a short message in the cell instead of a traceback."""
     @functools.wraps(function)
@@ -38,8 +47,7 @@ def _cell_errors(function):
 
 
 @xw.func
-@xw.arg("values", ndim=2, err_to_str=True)
-@xw.arg("customer_ids", ndim=2, err_to_str=True)
+@ranges("values", "customer_ids")
 @xw.ret(expand="table")
 @_cell_errors
 def KAM_ABC(values, share_a: float = 0.8, share_b: float = 0.95, customer_ids=None):
@@ -62,8 +70,7 @@ def KAM_ABC(values, share_a: float = 0.8, share_b: float = 0.95, customer_ids=No
 
 
 @xw.func
-@xw.arg("revenue", ndim=2, err_to_str=True)
-@xw.arg("cogs", ndim=2, err_to_str=True)
+@ranges("revenue", "cogs")
 @xw.ret(expand="table")
 @_cell_errors
 def KAM_GROSSMARGIN(revenue, cogs):
@@ -78,9 +85,7 @@ def KAM_GROSSMARGIN(revenue, cogs):
 
 
 @xw.func
-@xw.arg("credit_sales", ndim=2, err_to_str=True)
-@xw.arg("opening_ar", ndim=2, err_to_str=True)
-@xw.arg("closing_ar", ndim=2, err_to_str=True)
+@ranges("credit_sales", "opening_ar", "closing_ar")
 @xw.ret(expand="table")
 @_cell_errors
 def KAM_ARTURNOVER(credit_sales, opening_ar, closing_ar):
@@ -93,9 +98,7 @@ def KAM_ARTURNOVER(credit_sales, opening_ar, closing_ar):
 
 
 @xw.func
-@xw.arg("credit_sales", ndim=2, err_to_str=True)
-@xw.arg("opening_ar", ndim=2, err_to_str=True)
-@xw.arg("closing_ar", ndim=2, err_to_str=True)
+@ranges("credit_sales", "opening_ar", "closing_ar")
 @xw.ret(expand="table")
 @_cell_errors
 def KAM_DSO(credit_sales, opening_ar, closing_ar, period_days: float = 365):
@@ -116,8 +119,7 @@ def _sales_and_average(credit_sales, opening_ar, closing_ar):
 
 
 @xw.func
-@xw.arg("due_dates", ndim=2, err_to_str=True)
-@xw.arg("open_amounts", ndim=2, err_to_str=True)
+@ranges("due_dates", "open_amounts")
 @xw.ret(expand="table")
 @_cell_errors
 def KAM_AGING(due_dates, open_amounts, as_of, buckets: str = "30,60,90"):
@@ -140,9 +142,7 @@ def KAM_AGING(due_dates, open_amounts, as_of, buckets: str = "30,60,90"):
 
 
 @xw.func
-@xw.arg("recency_days", ndim=2, err_to_str=True)
-@xw.arg("frequency", ndim=2, err_to_str=True)
-@xw.arg("monetary", ndim=2, err_to_str=True)
+@ranges("recency_days", "frequency", "monetary")
 @xw.ret(expand="table")
 @_cell_errors
 def KAM_RFM(recency_days, frequency, monetary):
@@ -160,7 +160,7 @@ def KAM_RFM(recency_days, frequency, monetary):
 
 
 @xw.func
-@xw.arg("values", ndim=2, err_to_str=True)
+@ranges("values")
 @_cell_errors
 def KAM_HHI(values):
     """Herfindahl-Hirschman index of concentration: sum of squared shares x 10,000 (0-10,000).
@@ -191,9 +191,7 @@ def _fit(parameters) -> BetaGeoFit:
 
 
 @xw.func
-@xw.arg("frequency", ndim=2, err_to_str=True)
-@xw.arg("recency_days", ndim=2, err_to_str=True)
-@xw.arg("age_days", ndim=2, err_to_str=True)
+@ranges("frequency", "recency_days", "age_days")
 @xw.ret(expand="table")
 @_cell_errors
 def KAM_BGNBD_FIT(frequency, recency_days, age_days):
@@ -210,10 +208,7 @@ def KAM_BGNBD_FIT(frequency, recency_days, age_days):
 
 
 @xw.func
-@xw.arg("frequency", ndim=2, err_to_str=True)
-@xw.arg("recency_days", ndim=2, err_to_str=True)
-@xw.arg("age_days", ndim=2, err_to_str=True)
-@xw.arg("bgnbd_params", ndim=2, err_to_str=True)
+@ranges("frequency", "recency_days", "age_days", "bgnbd_params")
 @xw.ret(expand="table")
 @_cell_errors
 def KAM_PALIVE(frequency, recency_days, age_days, bgnbd_params):
@@ -227,10 +222,7 @@ def KAM_PALIVE(frequency, recency_days, age_days, bgnbd_params):
 
 
 @xw.func
-@xw.arg("frequency", ndim=2, err_to_str=True)
-@xw.arg("recency_days", ndim=2, err_to_str=True)
-@xw.arg("age_days", ndim=2, err_to_str=True)
-@xw.arg("bgnbd_params", ndim=2, err_to_str=True)
+@ranges("frequency", "recency_days", "age_days", "bgnbd_params")
 @xw.ret(expand="table")
 @_cell_errors
 def KAM_EXPECTED_PURCHASES(frequency, recency_days, age_days, bgnbd_params, days: float = 365.25):
@@ -250,13 +242,7 @@ def _table_result(name: str, **tables):
 
 
 @xw.func
-@xw.arg("sales", ndim=2, err_to_str=True)
-@xw.arg("activities", ndim=2, err_to_str=True)
-@xw.arg("activity_rates", ndim=2, err_to_str=True)
-@xw.arg("customers", ndim=2, err_to_str=True)
-@xw.arg("invoices", ndim=2, err_to_str=True)
-@xw.arg("payments", ndim=2, err_to_str=True)
-@xw.arg("parameters", ndim=2, err_to_str=True)
+@ranges("sales", "activities", "activity_rates", "customers", "invoices", "payments", "parameters")
 @xw.ret(expand="table")
 @_cell_errors
 def KAM_PROFITABILITY(sales, activities=None, activity_rates=None, customers=None, invoices=None, payments=None,
@@ -271,10 +257,7 @@ def KAM_PROFITABILITY(sales, activities=None, activity_rates=None, customers=Non
 
 
 @xw.func
-@xw.arg("invoices", ndim=2, err_to_str=True)
-@xw.arg("payments", ndim=2, err_to_str=True)
-@xw.arg("customers", ndim=2, err_to_str=True)
-@xw.arg("parameters", ndim=2, err_to_str=True)
+@ranges("invoices", "payments", "customers", "parameters")
 @xw.ret(expand="table")
 @_cell_errors
 def KAM_RECEIVABLES(invoices, payments=None, customers=None, parameters=None):
@@ -287,9 +270,7 @@ def KAM_RECEIVABLES(invoices, payments=None, customers=None, parameters=None):
 
 
 @xw.func
-@xw.arg("customers", ndim=2, err_to_str=True)
-@xw.arg("sales", ndim=2, err_to_str=True)
-@xw.arg("parameters", ndim=2, err_to_str=True)
+@ranges("customers", "sales", "parameters")
 @xw.ret(expand="table")
 @_cell_errors
 def KAM_CLASSIFICATION(customers, sales, parameters=None):
@@ -301,15 +282,7 @@ def KAM_CLASSIFICATION(customers, sales, parameters=None):
 
 
 @xw.func
-@xw.arg("customers", ndim=2, err_to_str=True)
-@xw.arg("sales", ndim=2, err_to_str=True)
-@xw.arg("invoices", ndim=2, err_to_str=True)
-@xw.arg("payments", ndim=2, err_to_str=True)
-@xw.arg("activities", ndim=2, err_to_str=True)
-@xw.arg("activity_rates", ndim=2, err_to_str=True)
-@xw.arg("contacts", ndim=2, err_to_str=True)
-@xw.arg("industry_outlook", ndim=2, err_to_str=True)
-@xw.arg("parameters", ndim=2, err_to_str=True)
+@ranges("customers", "sales", "invoices", "payments", "activities", "activity_rates", "contacts", "industry_outlook", "parameters")
 @xw.ret(expand="table")
 @_cell_errors
 def KAM_TABLE(table_name: str, customers, sales, invoices=None, payments=None, activities=None, activity_rates=None,
