@@ -39,3 +39,10 @@ def rank_descending(values: pd.Series) -> pd.Series:
     order = pd.DataFrame({"v": values, "id": values.index}).sort_values(["v", "id"], ascending=[False, True], na_position="last")
     ranks = pd.Series(np.arange(1, len(order) + 1), index=order.index)
     return ranks.reindex(values.index).astype("int64")
+
+
+def map_distinct(values: pd.Series, function) -> pd.Series:
+    """``function`` applied once per distinct value (activity names, IDs repeat a lot)."""
+    codes, uniques = pd.factorize(values)
+    mapped = np.array([function(u) for u in uniques] + [None], dtype=object)
+    return pd.Series(mapped[codes], index=values.index)   # code -1 (missing) takes the trailing None

@@ -35,8 +35,7 @@ _DATE_TEXT = re.compile(
     r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?\s*$"
 )
 _DATE_COMPACT = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})\s*$")
-_NUMBER_TYPES = (float, int, np.float64, np.int64, np.float32, np.int32)
-_DATE_TYPES = (dt.date, dt.datetime, pd.Timestamp)
+_TYPE_CODES = {float: 1, int: 1, np.float64: 1, np.int64: 1, dt.date: 2, dt.datetime: 2, pd.Timestamp: 2, str: 3}
 
 
 class Kinds:
@@ -47,10 +46,10 @@ class Kinds:
             self._typed(raw)   # a CSV/Parquet column that already has a type
             return
         if raw.dtype == object:
-            types = raw.map(type).astype(object)
-            self.number = types.isin(_NUMBER_TYPES)
-            self.date = types.isin(_DATE_TYPES)
-            self.text = types == str
+            codes = raw.map(type).map(_TYPE_CODES).fillna(0).to_numpy()
+            self.number = pd.Series(codes == 1, index=raw.index)
+            self.date = pd.Series(codes == 2, index=raw.index)
+            self.text = pd.Series(codes == 3, index=raw.index)
         else:                  # a string column from a file
             self.number = self.date = pd.Series(False, index=raw.index)
             self.text = raw.notna()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .frames import in_window, ratio, rank_descending, sum_by_customer
+from .frames import in_window, map_distinct, ratio, rank_descending, sum_by_customer
 from .quality import WARNING, DataQuality
 from .schema import normalize_name
 
@@ -33,7 +33,7 @@ def cost_to_serve(activities: pd.DataFrame | None, rates: pd.DataFrame | None, c
         return pd.Series(np.nan, index=customer_ids, dtype="float64")
     period = in_window(activities, "Date", start, end)
     rate_by_key = {} if rates is None else dict(zip(rates["Activity"].map(normalize_name), rates["Rate"]))
-    keys = period["Activity"].map(normalize_name)
+    keys = map_distinct(period["Activity"], normalize_name)
     rate = keys.map(rate_by_key).astype("float64")
     driven = period["DriverQuantity"].fillna(0.0) != 0
     unrated = rate.isna() & driven

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv as csv_module
 import re
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -97,13 +98,16 @@ def read_calamine(book, path: Path, external: dict[str, str | Path] | None = Non
     error_cells = _ErrorCells(path)
     files = {name: Path(file) for name, file in (external or {}).items()}
     files.update({name: path.parent / file for name, file in _file_parameters(book).items() if name not in files})
+    # The error-cell scan decompresses each sheet again; it runs beside calamine's parsing.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        scans = {sheet: pool.submit(error_cells.for_sheet, sheet) for sheet in book.sheet_names}
 
-    def grid(spec: TableSpec):
-        if spec.name in files:
-            return _file_grid(files[spec.name], spec), {}
-        found = _find_grid(book, spec)
-        return found, (error_cells.for_sheet(found.sheet) if found else {})
-    return _read(grid, path)
+        def grid(spec: TableSpec):
+            if spec.name in files:
+                return _file_grid(files[spec.name], spec), {}
+            found = _find_grid(book, spec)
+            return found, (scans[found.sheet].result() if found else {})
+        return _read(grid, path)
 
 
 def _file_parameters(book) -> dict[str, str]:

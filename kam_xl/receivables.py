@@ -61,8 +61,9 @@ def split_payments(invoices: pd.DataFrame, payments: pd.DataFrame | None) -> tup
         empty = pd.DataFrame({"CustomerID": pd.Series(dtype="object"), "InvoiceNo": pd.Series(dtype="object"),
                               "PaymentDate": pd.Series(dtype="datetime64[ns]"), "Amount": pd.Series(dtype="float64")})
         return empty, empty
-    known = pd.MultiIndex.from_frame(invoices[["CustomerID", "InvoiceNo"]])
-    applied = pd.MultiIndex.from_frame(payments[["CustomerID", "InvoiceNo"]]).isin(known) & payments["InvoiceNo"].notna()
+    known = invoices[["CustomerID", "InvoiceNo"]].drop_duplicates().assign(_known=True)
+    flags = payments[["CustomerID", "InvoiceNo"]].merge(known, how="left", on=["CustomerID", "InvoiceNo"])["_known"]
+    applied = flags.fillna(False).astype(bool).to_numpy() & payments["InvoiceNo"].notna().to_numpy()
     return payments[applied], payments[~applied]
 
 
@@ -78,9 +79,10 @@ def balance_as_of(invoices: pd.DataFrame, payments: pd.DataFrame | None, date: p
 def open_items(invoices: pd.DataFrame, applied: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     """Invoices dated <= AsOfDate with Open = Amount - payments applied on or before AsOfDate."""
     issued = invoices[invoices["InvoiceDate"] <= as_of]
-    paid = (applied[applied["PaymentDate"] <= as_of].groupby(["CustomerID", "InvoiceNo"])["Amount"].sum())
-    keys = pd.MultiIndex.from_frame(issued[["CustomerID", "InvoiceNo"]])
-    paid_on_each = paid.reindex(keys).fillna(0.0).to_numpy()
+    paid = (applied[applied["PaymentDate"] <= as_of].groupby(["CustomerID", "InvoiceNo"], as_index=False)["Amount"].sum()
+            .rename(columns={"Amount": "_paid"}))
+    paid_on_each = issued[["CustomerID", "InvoiceNo"]].merge(paid, how="left", on=["CustomerID", "InvoiceNo"])["_paid"]
+    paid_on_each = paid_on_each.fillna(0.0).to_numpy()
     # An invoice number listed twice shares its payments once: apply them to the first line.
     first = ~issued.duplicated(["CustomerID", "InvoiceNo"]).to_numpy()
     return issued.assign(Open=issued["Amount"].to_numpy() - np.where(first, paid_on_each, 0.0))
