@@ -1,8 +1,13 @@
-"""kam-xl: key-account management accounting in your own workbooks."""
+"""kam-xl: key-account management accounting in your own workbooks.
+
+Python API (DESIGN.md section 4): ``read_workbook(path) -> Inputs``,
+``analyze(inputs, params=None) -> Results``, ``write_workbook(results, path)``.
+"""
 __version__ = "0.1.0"
 
 from .reader import Inputs, read_workbook  # noqa: E402
 from .safe_io import InputError  # noqa: E402
 from .analysis import Results, analyze  # noqa: E402
+from .writer import write_workbook  # noqa: E402
 
-__all__ = ["Inputs", "InputError", "Results", "analyze", "read_workbook", "__version__"]
+__all__ = ["Inputs", "InputError", "Results", "analyze", "read_workbook", "write_workbook", "__version__"]
