@@ -142,7 +142,8 @@ def bench_batch(folder: Path, books: int = 50) -> str:
     """--jobs 1 vs 2 over `books` workbooks of about 20k sales lines."""
     from kam_xl import demo
     from kam_xl.template import write_template
-    tables = demo.generate(customers=400, lines_per_customer=80.0 * 20_000 / 22_000, seed=2)
+    probe = len(demo.generate(customers=400, lines_per_customer=80.0, seed=2)["Sales"])
+    tables = demo.generate(customers=400, lines_per_customer=80.0 * 20_000 / probe, seed=2)
     sources = []
     for i in range(books):
         source = folder / f"batch_{i:02d}.xlsx"
@@ -247,7 +248,7 @@ def main() -> None:
             extras.append(bench_batch(Path(folder)))
         if "split" in wanted:
             extras.append(bench_split(Path(folder)))
-        if "refresh" in wanted:
+        if "refresh" in wanted and rows:
             extras.append(bench_refresh(Path(folder), args.sizes.split(",")[-1] or "100k"))
         if "scale" in wanted:
             extras.append(bench_scale(Path(folder)))

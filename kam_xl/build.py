@@ -168,6 +168,18 @@ def _customers_column(inputs, name: str) -> str:
     return found
 
 
+def _single_threaded() -> None:
+    """Worker processes are the parallelism: keep each one's library thread pools to one thread."""
+    import pyarrow
+    pyarrow.set_cpu_count(1)
+    pyarrow.set_io_thread_count(1)
+    try:
+        from threadpoolctl import threadpool_limits
+        threadpool_limits(1)
+    except ImportError:  # pragma: no cover - optional
+        pass
+
+
 def build_many(sources: list[Path], jobs: int = 1, progress=None, **options) -> list[Outcome]:
     """Build several inputs, in ``jobs`` processes; one failure never stops the others."""
     outcomes: list[Outcome] = []
@@ -177,7 +189,7 @@ def build_many(sources: list[Path], jobs: int = 1, progress=None, **options) -> 
             if progress:
                 progress(outcomes[-1])
         return outcomes
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_single_threaded) as pool:
         futures = {pool.submit(build_file, source, **options): source for source in sources}
         for future in as_completed(futures):
             try:
