@@ -101,6 +101,7 @@ class TablePlan:
     columns: list[ColumnPlan]
     row_kinds: list[str] | None = None   # per-row kind for measure tables (KPIs, RiskSummary)
     totals: dict[str, tuple[str, float]] = field(default_factory=dict)  # column -> (formula, value)
+    totals_label: str = "Total"
     highlight: list[dict] = field(default_factory=list)
 
     @property
@@ -113,7 +114,7 @@ class TablePlan:
     def position(self, name: str) -> int:
         return self.col + next(i for i, c in enumerate(self.columns) if c.name == name)
 
-    def render(self, template: str, this_row: bool = True) -> str:
+    def render(self, template: str) -> str:
         """A formula template as Excel formula text (with the leading '=')."""
         def replace(match: re.Match) -> str:
             token = match.group(1)
@@ -236,6 +237,7 @@ def _decorate(table: TablePlan, results: Results, language: str) -> None:
         table.row_kinds = [METRIC_KINDS[m] for m in results.tables["RiskSummary"]["Metric"]]
     if table.name in TOTAL_COLUMNS:
         wanted = TOTAL_COLUMNS[table.name] or ["OpenBalance", *names, "CreditSales", "AverageAR"]
+        table.totals_label = "合计" if language == "zh-CN" else "Total"
         for name in wanted:
             values = table.column(name).values
             table.totals[name] = (f"SUBTOTAL(109,{{col:{name}}})", float(np.nansum(values.to_numpy(dtype=float))))

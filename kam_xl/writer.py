@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .analysis import Results
-from .i18n import HEADERS_ZH, KPI_ZH, header, sheet_title
+from .i18n import KPI_ZH, header, sheet_title
 from .layout import KPI_ANCHOR, KPI_KINDS, SheetPlan, TablePlan, kpi_plan, plan
 from .receivables import bucket_names
 from .safe_io import atomic_output
@@ -108,11 +108,10 @@ def render_table(sheet, formats: Formats, table: TablePlan) -> None:
                 write_value(sheet, first + i, col, value, fmt)
         if column.name in table.totals:
             total_formula, total_value = table.totals[column.name]
-            sheet.write_formula(table.row - 1, col, table.render(total_formula, this_row=False),
+            sheet.write_formula(table.row - 1, col, table.render(total_formula),
                                 formats.get(column.kind, bold=True, top=1), total_value)
     if table.totals:
-        sheet.write_string(table.row - 1, table.col, "Total · 合计" if any(
-            c.header in HEADERS_ZH.values() for c in table.columns) else "Total", formats.get(bold=True, top=1))
+        sheet.write_string(table.row - 1, table.col, table.totals_label, formats.get(bold=True, top=1))
     sheet.add_table(table.row, table.col, table.row + max(table.rows, 1), table.col + len(table.columns) - 1, {
         "name": table.name, "style": TABLE_STYLE, "autofilter": True,
         "columns": [{"header": c.header, "header_format": formats.header()} for c in table.columns],

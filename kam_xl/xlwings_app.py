@@ -98,9 +98,9 @@ def write_table(sheet, table: TablePlan, formats: dict) -> None:
         if column.kind not in ("text", "bool") and not table.row_kinds:
             body.number_format = formats[column.kind]
         if column.name in table.totals:
-            sheet.range((top - 1, col)).formula = table.render(table.totals[column.name][0], this_row=False)
+            sheet.range((top - 1, col)).formula = table.render(table.totals[column.name][0])
     if table.totals:
-        sheet.range((top - 1, left)).value = "Total"
+        sheet.range((top - 1, left)).value = table.totals_label
     source = sheet.range((top, left), (top + rows, left + len(table.columns) - 1))
     sheet.tables.add(source=source, name=table.name)
 
