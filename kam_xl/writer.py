@@ -235,7 +235,6 @@ def _chart_data(book, formats: Formats, results: Results, sheets: list[SheetPlan
 def _dashboard(book, sheet, formats: Formats, results: Results, sheets: list[SheetPlan], chart_data: dict,
                language: str) -> None:
     zh = language == "zh-CN"
-    p = results.params
     sheet.set_tab_color(TAB_OUTPUT)
     sheet.hide_gridlines(2)
     sheet.set_column(0, DASHBOARD_WIDTH - 1, 10.5)

@@ -10,7 +10,6 @@ import time
 import zipfile
 from pathlib import Path
 
-import numpy as np
 import openpyxl
 import pandas as pd
 import pytest

@@ -4,7 +4,6 @@ import hashlib
 import zipfile
 
 import openpyxl
-import pandas as pd
 import pytest
 import python_calamine
 
