@@ -11,7 +11,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import libreoffice
+from . import libreoffice, reader
 from .analysis import Results, analyze, restrict
 from .reader import read_workbook
 from .anonymize import anonymize
@@ -171,6 +171,7 @@ def _customers_column(inputs, name: str) -> str:
 def _single_threaded() -> None:
     """Worker processes are the parallelism: keep each one's library thread pools to one thread."""
     import pyarrow
+    reader.read_threads = 1
     pyarrow.set_cpu_count(1)
     pyarrow.set_io_thread_count(1)
     try:

@@ -5,8 +5,9 @@ returns: float, int, bool, str, date, datetime, '' for blank) and returns
 ``(values, bad)``: the typed Series and a boolean mask of cells that were not
 blank but could not be understood. Blank cells are never "bad".
 
-Cells are grouped by Python type once per column (one C-level ``map(type)``);
-each group is then converted with vectorised pandas operations.
+Cells are grouped by Python type once per column (usually a single C-level
+``infer_dtype`` pass); each group is then converted with vectorised pandas
+operations, text once per distinct value.
 """
 from __future__ import annotations
 
@@ -38,27 +39,40 @@ _DATE_COMPACT = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})\s*$")
 _TYPE_CODES = {float: 1, int: 1, np.float64: 1, np.int64: 1, dt.date: 2, dt.datetime: 2, pd.Timestamp: 2, str: 3}
 
 
+# infer_dtype results that mean every cell of a column has one kind (1 number, 2 date, 3 text).
+_ONE_KIND = {"floating": 1, "integer": 1, "mixed-integer-float": 1, "date": 2, "datetime": 2, "string": 3}
+
+
 class Kinds:
-    """Masks of a raw column by cell type, computed once per column."""
+    """Masks of a raw column by cell type, computed once per column, and its
+    text cells trimmed (``strings``). Text is handled per distinct value
+    (``on_strings``): keys, products and dates repeat a lot in a sales table."""
 
     def __init__(self, raw: pd.Series):
         if raw.dtype != object and not pd.api.types.is_string_dtype(raw.dtype):
             self._typed(raw)   # a CSV/Parquet column that already has a type
             return
+        cells = raw.to_numpy(dtype=object)
         if raw.dtype == object:
-            codes = raw.map(type).map(_TYPE_CODES).fillna(0).to_numpy()
-            self.number = pd.Series(codes == 1, index=raw.index)
-            self.date = pd.Series(codes == 2, index=raw.index)
-            self.text = pd.Series(codes == 3, index=raw.index)
+            # One C pass finds the usual one-kind column; only mixed ones are typed cell by cell.
+            kind = _ONE_KIND.get(pd.api.types.infer_dtype(cells, skipna=False))
+            if kind == 2 and pd.isna(cells).any():   # infer_dtype counts None and NaT as dates
+                kind = None
+            codes = np.full(len(cells), kind) if kind else raw.map(type).map(_TYPE_CODES).fillna(0).to_numpy()
         else:                  # a string column from a file
-            self.number = self.date = pd.Series(False, index=raw.index)
-            self.text = raw.notna()
-        strings = raw[self.text].astype(str)
-        stripped = strings.str.strip()
-        self.blank = ~(self.number | self.date | self.text) | raw.isna()
-        self.blank[self.text] = (stripped == "").to_numpy()
-        self.text &= ~self.blank
-        self.strings = stripped[stripped != ""]
+            codes = np.where(raw.notna().to_numpy(), 3, 0)
+        positions = np.flatnonzero(codes == 3)
+        factor, uniques = pd.factorize(cells[positions])
+        self._uniques = pd.Series(uniques, dtype=object).str.strip().to_numpy(dtype=object)
+        filled = self._uniques[factor] != ""
+        self._codes, positions = factor[filled], positions[filled]
+        self.number = pd.Series(codes == 1, index=raw.index)
+        self.date = pd.Series(codes == 2, index=raw.index)
+        text = np.zeros(len(cells), dtype=bool)
+        text[positions] = True
+        self.text = pd.Series(text, index=raw.index)
+        self.blank = ~(self.number | self.date | self.text)
+        self.strings = pd.Series(self._uniques[self._codes], index=raw.index[positions], dtype=object)
 
     def _typed(self, raw: pd.Series) -> None:
         present = raw.notna()
@@ -68,6 +82,12 @@ class Kinds:
         self.text = none
         self.blank = ~(self.number | self.date)
         self.strings = pd.Series([], dtype=object)
+        self._uniques, self._codes = np.array([], dtype=object), np.array([], dtype=np.intp)
+
+    def on_strings(self, function) -> np.ndarray:
+        """``function`` (a Series of distinct trimmed texts -> array) spread
+        back over the text cells, in the order of ``strings``."""
+        return np.asarray(function(pd.Series(self._uniques, dtype=object)))[self._codes]
 
 
 def is_blank(raw: pd.Series) -> pd.Series:
@@ -79,7 +99,7 @@ def is_error_text(raw: pd.Series, kinds: Kinds | None = None) -> pd.Series:
     """Cells holding an Excel error value as text (e.g. '#N/A')."""
     kinds = kinds or Kinds(raw)
     result = pd.Series(False, index=raw.index)
-    result[kinds.strings.index] = kinds.strings.str.upper().isin(ERROR_VALUES).to_numpy()
+    result[kinds.strings.index] = kinds.on_strings(lambda u: u.str.upper().isin(ERROR_VALUES)).astype(bool)
     return result
 
 
@@ -89,13 +109,14 @@ def parse_number(raw: pd.Series, kinds: Kinds | None = None) -> tuple[pd.Series,
     values = pd.Series(np.nan, index=raw.index, dtype="float64")
     values[kinds.number] = raw[kinds.number].astype("float64")
     if len(kinds.strings):
-        cleaned = kinds.strings.str.replace(_CURRENCY, "", regex=True)
-        negative = cleaned.str.match(_PAREN_NEGATIVE)
-        cleaned = cleaned.str.replace(_PAREN_NEGATIVE, r"\1", regex=True)
-        percent = cleaned.str.endswith("%")
-        parsed = pd.to_numeric(cleaned.str.rstrip("%"), errors="coerce").astype("float64")
-        parsed = parsed.where(~percent, parsed / 100.0).where(~negative, -parsed)
-        values[kinds.strings.index] = parsed.to_numpy()
+        def text_numbers(uniques: pd.Series) -> np.ndarray:
+            cleaned = uniques.str.replace(_CURRENCY, "", regex=True)
+            negative = cleaned.str.match(_PAREN_NEGATIVE).astype(bool)
+            cleaned = cleaned.str.replace(_PAREN_NEGATIVE, r"\1", regex=True)
+            percent = cleaned.str.endswith("%").astype(bool)
+            parsed = pd.to_numeric(cleaned.str.rstrip("%"), errors="coerce").astype("float64")
+            return parsed.where(~percent, parsed / 100.0).where(~negative, -parsed).to_numpy()
+        values[kinds.strings.index] = kinds.on_strings(text_numbers).astype("float64")
     values = values.where(np.isfinite(values))
     return values, ~kinds.blank & values.isna()
 
@@ -127,7 +148,7 @@ def parse_date(raw: pd.Series, kinds: Kinds | None = None) -> tuple[pd.Series, p
         def text_dates(uniques: pd.Series) -> np.ndarray:
             parts = uniques.str.extract(_DATE_TEXT).fillna(uniques.str.extract(_DATE_COMPACT))
             return _from_parts(parts[0], parts[1], parts[2]).to_numpy()
-        values[kinds.strings.index] = on_uniques(kinds.strings, text_dates).astype("datetime64[ns]")
+        values[kinds.strings.index] = kinds.on_strings(text_dates).astype("datetime64[ns]")
     values = values.where((values >= MIN_DATE) & (values <= MAX_DATE))
     return values.dt.normalize(), ~kinds.blank & values.isna()
 
@@ -137,7 +158,7 @@ def parse_id(raw: pd.Series, kinds: Kinds | None = None) -> pd.Series:
     kinds = kinds or Kinds(raw)
     out = pd.Series(None, index=raw.index, dtype="object")
     if len(kinds.strings):
-        out[kinds.strings.index] = on_uniques(kinds.strings, lambda u: u.str.replace("\u3000", " ").str.strip())
+        out[kinds.strings.index] = kinds.on_strings(lambda u: u.str.replace("\u3000", " ").str.strip().to_numpy(object))
     if kinds.number.any():
         numbers = raw[kinds.number].astype("float64")
         whole = np.isfinite(numbers) & (numbers == np.floor(numbers)) & (numbers.abs() < 1e15)
@@ -154,19 +175,12 @@ def parse_text(raw: pd.Series, kinds: Kinds | None = None) -> pd.Series:
     return parse_id(raw, kinds)
 
 
-def on_uniques(strings: pd.Series, function) -> np.ndarray:
-    """``function`` applied to the distinct values only, spread back to every
-    cell (keys and dates repeat a lot in a sales table)."""
-    codes, uniques = pd.factorize(strings)
-    return np.asarray(function(pd.Series(uniques, dtype=object)), dtype=object)[codes]
-
-
 def matches_words(raw: pd.Series, words: frozenset[str], kinds: Kinds | None = None) -> pd.Series:
     """Text cells equal to one of ``words`` ignoring case, spaces and '_'
     (``words`` given in that normalised form)."""
     kinds = kinds or Kinds(raw)
     result = pd.Series(False, index=raw.index)
     if len(kinds.strings):
-        found = on_uniques(kinds.strings, lambda u: u.map(lambda v: re.sub(r"[\s_]", "", v).casefold() in words))
+        found = kinds.on_strings(lambda u: u.map(lambda v: re.sub(r"[\s_]", "", v).casefold() in words))
         result[kinds.strings.index] = found.astype(bool)
     return result

@@ -44,7 +44,7 @@ def aging_bucket(days_overdue: pd.Series, buckets: tuple[int, ...]) -> pd.Series
 
 def due_dates(invoices: pd.DataFrame, customers: pd.DataFrame, dq: DataQuality | None = None) -> pd.Series:
     """DueDate, else InvoiceDate + the customer's PaymentTermsDays, else InvoiceDate."""
-    terms = invoices["CustomerID"].map(customers.set_index("CustomerID")["PaymentTermsDays"])
+    terms = invoices["CustomerID"].map(customers.set_index("CustomerID")["PaymentTermsDays"]).astype("float64")
     fallback = invoices["InvoiceDate"] + pd.to_timedelta(terms.fillna(0.0), unit="D")
     missing_terms = invoices["DueDate"].isna() & terms.isna()
     if dq is not None and missing_terms.any():
@@ -101,7 +101,7 @@ def aging(items: pd.DataFrame, unapplied_credit: pd.Series, as_of: pd.Timestamp,
     debit = items[items["Open"] > 0].sort_values(["CustomerID", "DueDate", "InvoiceDate", "InvoiceNo"])
     credit = (-items.loc[items["Open"] < 0].groupby("CustomerID")["Open"].sum()).add(unapplied_credit, fill_value=0.0)
     running = debit.groupby("CustomerID")["Open"].cumsum()
-    available = debit["CustomerID"].map(credit).fillna(0.0)
+    available = debit["CustomerID"].map(credit).astype("float64").fillna(0.0)
     remaining = np.minimum(debit["Open"], np.maximum(running - available, 0.0))
     bucket = aging_bucket((as_of - debit["DueDate"]).dt.days, buckets)
     table = (pd.DataFrame({"CustomerID": debit["CustomerID"], "bucket": bucket, "amount": remaining})
