@@ -63,8 +63,8 @@ class Kinds:
             codes = np.where(raw.notna().to_numpy(), 3, 0)
         positions = np.flatnonzero(codes == 3)
         factor, uniques = pd.factorize(cells[positions])
-        self._uniques = pd.Series(uniques, dtype=object).str.strip().to_numpy(dtype=object)
-        filled = self._uniques[factor] != ""
+        self._uniques = pd.Series(uniques, dtype="str").str.strip()   # Arrow string kernels from here on
+        filled = (self._uniques != "").to_numpy()[factor]
         self._codes, positions = factor[filled], positions[filled]
         self.number = pd.Series(codes == 1, index=raw.index)
         self.date = pd.Series(codes == 2, index=raw.index)
@@ -72,7 +72,7 @@ class Kinds:
         text[positions] = True
         self.text = pd.Series(text, index=raw.index)
         self.blank = ~(self.number | self.date | self.text)
-        self.strings = pd.Series(self._uniques[self._codes], index=raw.index[positions], dtype=object)
+        self.strings = pd.Series(self._uniques.to_numpy(dtype=object)[self._codes], index=raw.index[positions], dtype=object)
 
     def _typed(self, raw: pd.Series) -> None:
         present = raw.notna()
@@ -82,12 +82,12 @@ class Kinds:
         self.text = none
         self.blank = ~(self.number | self.date)
         self.strings = pd.Series([], dtype=object)
-        self._uniques, self._codes = np.array([], dtype=object), np.array([], dtype=np.intp)
+        self._uniques, self._codes = pd.Series([], dtype="str"), np.array([], dtype=np.intp)
 
     def on_strings(self, function) -> np.ndarray:
         """``function`` (a Series of distinct trimmed texts -> array) spread
         back over the text cells, in the order of ``strings``."""
-        return np.asarray(function(pd.Series(self._uniques, dtype=object)))[self._codes]
+        return np.asarray(function(self._uniques))[self._codes]
 
 
 def is_blank(raw: pd.Series) -> pd.Series:

@@ -87,10 +87,9 @@ def read_workbook(path: str | Path, password: str | None = None,
     try:
         files = {name: Path(file) for name, file in (external or {}).items()}
         files.update({name: path.parent / file for name, file in _file_parameters(book).items() if name not in files})
-        sheets = book.sheet_names
     finally:
         book.close()
-    grids = _workbook_grids(path, sheets, files)
+    grids = _workbook_grids(path, files)
     try:
         inputs = _read(grids, path)
     finally:
@@ -127,15 +126,22 @@ def _lanes(names: list[str], threads: int) -> list[list[str]]:
     return [lane for lane in lanes if lane]
 
 
-def _workbook_grids(path: Path, sheets: list[str], files: dict[str, Path]):
+def _workbook_grids(path: Path, files: dict[str, Path]):
     """Yield ``(spec, grid, error cells)`` for every table as soon as it is read.
 
     Each reading thread opens its own calamine workbook and works through its
-    lane of tables; the error-cell scan (which decompresses each sheet again)
-    runs in one more thread, while this one types the tables already read."""
+    lane of tables while this thread types the tables already read."""
     error_cells = _ErrorCells(path)
     ready: queue.Queue = queue.Queue()
     stop = threading.Event()
+
+    def read(book, spec: TableSpec):
+        if spec.name in files:
+            return spec, _file_grid(files[spec.name], spec), {}
+        found = _find_grid(book, spec)
+        # calamine reads an error cell as '', so a table without '' has none and its sheet needs no scan.
+        scan = found is not None and any("" in row for row in found.rows)
+        return spec, found, error_cells.for_sheet(found.sheet) if scan else {}
 
     def read_lane(names: list[str]) -> None:
         try:
@@ -144,16 +150,14 @@ def _workbook_grids(path: Path, sheets: list[str], files: dict[str, Path]):
                 for name in names:
                     if stop.is_set():
                         return
-                    spec = TABLES[name]
-                    ready.put((spec, _file_grid(files[name], spec) if name in files else _find_grid(book, spec)))
+                    ready.put(read(book, TABLES[name]))
             finally:
                 book.close()
         except BaseException as exc:  # handed to the consuming thread, which raises it
             ready.put(exc)
 
     lanes = _lanes(list(TABLES), read_threads)
-    with ThreadPoolExecutor(max_workers=len(lanes) + 1) as pool:
-        scans = {sheet: pool.submit(error_cells.for_sheet, sheet) for sheet in sheets}
+    with ThreadPoolExecutor(max_workers=len(lanes)) as pool:
         for lane in lanes:
             pool.submit(read_lane, lane)
         try:
@@ -161,12 +165,9 @@ def _workbook_grids(path: Path, sheets: list[str], files: dict[str, Path]):
                 item = ready.get()
                 if isinstance(item, BaseException):
                     raise item
-                spec, found = item
-                yield spec, found, (scans[found.sheet].result() if found and found.source != "file" else {})
+                yield item
         finally:
             stop.set()
-            for scan in scans.values():
-                scan.cancel()
 
 
 def _file_parameters(book) -> dict[str, str]:
@@ -474,6 +475,7 @@ class _ErrorCells:
     def __init__(self, path: Path):
         self.path = path
         self._parts: dict[str, str] | None = None
+        self._sheet_parts()   # here, not in the reading threads (and unsafe XML is refused up front)
 
     def _sheet_parts(self) -> dict[str, str]:
         if self._parts is None:

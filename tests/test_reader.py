@@ -116,6 +116,23 @@ def test_formula_error_values_are_reported(tmp_path):
     assert "error value" in record.Message
 
 
+def test_error_cells_in_an_excel_table_are_reported(tmp_path):
+    # calamine reads error cells as blanks; the reader must still name each one.
+    path = tmp_path / "table_errors.xlsx"
+    book = xlsxwriter.Workbook(path)
+    book.add_worksheet("Customers").write_column(0, 0, ["CustomerID", "A"])
+    sales = book.add_worksheet("Sales")
+    sales.add_table(0, 0, 3, 2, {"name": "Sales", "columns": [{"header": h} for h in ("Date", "CustomerID", "NetRevenue")],
+                                 "data": [["2026-01-02", "A", 10], ["2026-01-03", "A", None], ["2026-01-04", "A", 5]]})
+    sales.write_formula(2, 2, "=1/0", None, "#DIV/0!")
+    sales.write_formula(3, 0, "=NA()", None, "#N/A")
+    book.close()
+    inputs = read_workbook(path)
+    assert inputs["Sales"]["NetRevenue"].tolist() == [10]
+    found = sorted(inputs.dq.frame().query("Table == 'Sales'")[["Row", "Column", "Value"]].values.tolist())
+    assert found == [[3, "NetRevenue", "#DIV/0!"], [4, "Date", "#N/A"]]
+
+
 def test_missing_required_table_and_column(tmp_path):
     path = tmp_path / "missing.xlsx"
     wb = openpyxl.Workbook()
