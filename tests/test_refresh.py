@@ -1,4 +1,5 @@
 """`kam-xl refresh`: outputs recomputed in place, everything else carried over unchanged."""
+import io
 import zipfile
 
 import openpyxl
@@ -9,7 +10,7 @@ from kam_xl import analyze, read_workbook
 from kam_xl.build import refresh_file
 from kam_xl.libreoffice import convert
 from kam_xl.results_reader import read_results
-from kam_xl.splice import _sheet_parts, _Package
+from kam_xl.splice import _sheet_parts, _Package, copy_compressed
 from kam_xl.template import quickstart_vba, write_template
 
 
@@ -34,6 +35,7 @@ def test_refresh_in_place(book):
     inputs_before = sheet_xml(book)
     with zipfile.ZipFile(book) as archive:
         parts_before = {n: archive.read(n) for n in archive.namelist()}
+        sizes_before = {i.filename: i.compress_size for i in archive.infolist()}
     outcome = refresh_file(book)
     assert outcome.exit_code == 0, outcome.message
     backup = outcome.outputs[1]
@@ -44,13 +46,53 @@ def test_refresh_in_place(book):
     edited = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml", "xl/styles.xml"}
     with zipfile.ZipFile(book) as archive:
         assert archive.read("xl/vbaProject.bin") == quickstart_vba()     # VBA byte-identical
+        assert archive.testzip() is None
         for name, data in parts_before.items():                         # every other part carried over as is
             if name not in edited:
                 assert archive.read(name) == data, name
+                assert archive.getinfo(name).compress_size == sizes_before[name], name   # copied, not re-deflated
     expected = analyze(read_workbook(backup))
     tables = read_results(book)
     for name in ("Classification", "Profitability", "Receivables", "Potential", "RiskSummary", "KPIs"):
         assert_frames_match(expected.tables[name], tables[name], name)
+
+
+class _Unseekable(io.RawIOBase):
+    """A write-only stream: zipfile then writes data descriptors after each member, as Excel does."""
+
+    def __init__(self):
+        self.buffer = io.BytesIO()
+
+    def writable(self):
+        return True
+
+    def write(self, data):
+        return self.buffer.write(data)
+
+
+def test_copy_compressed_keeps_bytes_and_drops_data_descriptors(tmp_path):
+    stream = _Unseekable()
+    contents = {"a.xml": b"<x>" + b"kam" * 50_000 + b"</x>", "b/客户.xml": "客户".encode() * 999,
+                "c.bin": bytes(range(256)) * 40, "empty.txt": b""}
+    with zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as source:
+        for name, data in contents.items():
+            source.writestr(name, data, compress_type=zipfile.ZIP_STORED if name == "c.bin" else zipfile.ZIP_DEFLATED)
+    source_path = tmp_path / "source.zip"
+    source_path.write_bytes(stream.buffer.getvalue())
+    copied = tmp_path / "copied.zip"
+    with zipfile.ZipFile(source_path) as source, zipfile.ZipFile(copied, "w", zipfile.ZIP_DEFLATED) as out:
+        assert all(info.flag_bits & 0x08 for info in source.infolist())          # the source has descriptors
+        for info in source.infolist():
+            copy_compressed(source, info, out)
+        out.writestr("added.xml", b"<new/>")                                       # and ordinary writes still work after
+    with zipfile.ZipFile(copied) as result, zipfile.ZipFile(source_path) as source:
+        assert result.testzip() is None
+        assert result.namelist() == [*contents, "added.xml"]
+        for name, data in contents.items():
+            info, original = result.getinfo(name), source.getinfo(name)
+            assert result.read(name) == data
+            assert (info.CRC, info.compress_size, info.compress_type) == (original.CRC, original.compress_size, original.compress_type)
+            assert not info.flag_bits & 0x08
 
 
 def test_refresh_twice_and_switch_language(book):
