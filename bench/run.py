@@ -83,6 +83,8 @@ from kam_xl import demo, analyze
 from kam_xl.reader import Inputs
 tables = demo.generate(customers=int(sys.argv[1]), lines_per_customer=float(sys.argv[2]), seed=1)
 tables = {k: v.assign(_row=range(2, len(v) + 2)) for k, v in tables.items() if k != "Parameters"}
+# text columns as read_workbook types them (pandas' Arrow-backed str)
+tables = {k: v.astype({c: "str" for c in v.columns if v[c].dtype == object}) for k, v in tables.items()}
 base = peak()
 start = time.perf_counter()
 results = analyze(Inputs(tables=tables), {"AsOfDate": "2026-10-31"})

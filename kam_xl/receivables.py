@@ -54,16 +54,35 @@ def due_dates(invoices: pd.DataFrame, customers: pd.DataFrame, dq: DataQuality |
     return invoices["DueDate"].fillna(fallback)
 
 
+DOCUMENT = "_document"   # one integer per (CustomerID, InvoiceNo) pair, see with_document_keys
+
+
+def with_document_keys(invoices: pd.DataFrame, payments: pd.DataFrame | None) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """Both tables with a DOCUMENT column: one integer per distinct
+    (CustomerID, InvoiceNo) pair across the two, -1 where InvoiceNo is blank.
+    Payments then match invoices on one number instead of two text columns."""
+    parts = [invoices[["CustomerID", "InvoiceNo"]]] + ([payments[["CustomerID", "InvoiceNo"]]] if payments is not None else [])
+    both = pd.concat(parts, ignore_index=True)
+    customer, _ = pd.factorize(both["CustomerID"])
+    number, numbers = pd.factorize(both["InvoiceNo"])
+    keys = np.where(number < 0, -1, customer.astype(np.int64) * (len(numbers) + 1) + number)
+    invoices = invoices.assign(**{DOCUMENT: keys[: len(invoices)]})
+    if payments is not None:
+        payments = payments.assign(**{DOCUMENT: keys[len(invoices):]})
+    return invoices, payments
+
+
 def split_payments(invoices: pd.DataFrame, payments: pd.DataFrame | None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(applied, unapplied): a payment is applied when its (CustomerID,
-    InvoiceNo) names a known invoice; otherwise it is an unapplied receipt."""
+    InvoiceNo) names a known invoice; otherwise it is an unapplied receipt.
+    Both tables carry DOCUMENT keys."""
     if payments is None or payments.empty:
-        empty = pd.DataFrame({"CustomerID": pd.Series(dtype="object"), "InvoiceNo": pd.Series(dtype="object"),
-                              "PaymentDate": pd.Series(dtype="datetime64[ns]"), "Amount": pd.Series(dtype="float64")})
+        empty = pd.DataFrame({"CustomerID": pd.Series(dtype="str"), "InvoiceNo": pd.Series(dtype="str"),
+                              "PaymentDate": pd.Series(dtype="datetime64[ns]"), "Amount": pd.Series(dtype="float64"),
+                              DOCUMENT: pd.Series(dtype="int64")})
         return empty, empty
-    known = invoices[["CustomerID", "InvoiceNo"]].drop_duplicates().assign(_known=True)
-    flags = payments[["CustomerID", "InvoiceNo"]].merge(known, how="left", on=["CustomerID", "InvoiceNo"])["_known"]
-    applied = flags.fillna(False).astype(bool).to_numpy() & payments["InvoiceNo"].notna().to_numpy()
+    keys = payments[DOCUMENT]
+    applied = (keys.isin(invoices[DOCUMENT]) & (keys >= 0)).to_numpy()
     return payments[applied], payments[~applied]
 
 
@@ -79,12 +98,10 @@ def balance_as_of(invoices: pd.DataFrame, payments: pd.DataFrame | None, date: p
 def open_items(invoices: pd.DataFrame, applied: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     """Invoices dated <= AsOfDate with Open = Amount - payments applied on or before AsOfDate."""
     issued = invoices[invoices["InvoiceDate"] <= as_of]
-    paid = (applied[applied["PaymentDate"] <= as_of].groupby(["CustomerID", "InvoiceNo"], as_index=False)["Amount"].sum()
-            .rename(columns={"Amount": "_paid"}))
-    paid_on_each = issued[["CustomerID", "InvoiceNo"]].merge(paid, how="left", on=["CustomerID", "InvoiceNo"])["_paid"]
-    paid_on_each = paid_on_each.fillna(0.0).to_numpy()
+    paid = applied[applied["PaymentDate"] <= as_of].groupby(DOCUMENT)["Amount"].sum()
+    paid_on_each = issued[DOCUMENT].map(paid).astype("float64").fillna(0.0).to_numpy()
     # An invoice number listed twice shares its payments once: apply them to the first line.
-    first = ~issued.duplicated(["CustomerID", "InvoiceNo"]).to_numpy()
+    first = ~issued[DOCUMENT].duplicated().to_numpy()
     return issued.assign(Open=issued["Amount"].to_numpy() - np.where(first, paid_on_each, 0.0))
 
 
@@ -142,7 +159,7 @@ def receivables(invoices: pd.DataFrame, payments: pd.DataFrame | None, customers
     late days floored at 0), CreditUtilization = OpenBalance / CreditLimit,
     CreditRisk."""
     customer_ids = pd.Index(customers["CustomerID"], name="CustomerID")
-    invoices = invoices.assign(DueDate=due_dates(invoices, customers, dq))
+    invoices, payments = with_document_keys(invoices.assign(DueDate=due_dates(invoices, customers, dq)), payments)
     applied, unapplied = split_payments(invoices, payments)
     unapplied_to_date = unapplied[unapplied["PaymentDate"] <= as_of].groupby("CustomerID")["Amount"].sum()
     items = open_items(invoices, applied, as_of)
@@ -157,8 +174,7 @@ def receivables(invoices: pd.DataFrame, payments: pd.DataFrame | None, customers
     table["ARTurnover"] = ar_turnover(table["CreditSales"], table["AverageAR"])
     table["DSO"] = days_sales_outstanding(float((end - start).days + 1), table["ARTurnover"])
     received = in_window(applied, "PaymentDate", start, end)
-    matched = received.merge(invoices.drop_duplicates(["CustomerID", "InvoiceNo"])[["CustomerID", "InvoiceNo", "InvoiceDate", "DueDate"]],
-                             on=["CustomerID", "InvoiceNo"], how="left")
+    matched = received.merge(invoices.drop_duplicates(DOCUMENT)[[DOCUMENT, "InvoiceDate", "DueDate"]], on=DOCUMENT, how="left")
     table["AvgDaysToPay"] = weighted_days(matched, (matched["PaymentDate"] - matched["InvoiceDate"]).dt.days, customer_ids)
     table["AvgDaysLate"] = weighted_days(matched, (matched["PaymentDate"] - matched["DueDate"]).dt.days.clip(lower=0), customer_ids)
     table["CreditUtilization"] = ratio(table["OpenBalance"], customers.set_index("CustomerID")["CreditLimit"].reindex(customer_ids))
