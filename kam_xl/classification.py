@@ -87,7 +87,9 @@ def rfm(sales: pd.DataFrame, customer_ids: pd.Index, as_of: pd.Timestamp,
 def _documents(lines: pd.DataFrame) -> pd.DataFrame:
     """One row per (CustomerID, DocumentNo): summed NetRevenue, latest Date.
     Lines without a DocumentNo count one document per customer and date."""
-    doc = lines["DocumentNo"].where(lines["DocumentNo"].notna(), lines["Date"].dt.strftime("%Y-%m-%d"))
+    doc, missing = lines["DocumentNo"], lines["DocumentNo"].isna()
+    if missing.any():
+        doc = doc.where(~missing, lines["Date"].where(missing).dt.strftime("%Y-%m-%d"))
     return (lines.assign(_doc=doc).groupby(["CustomerID", "_doc"], sort=False)
             .agg(NetRevenue=("NetRevenue", "sum"), Date=("Date", "max")).reset_index())
 

@@ -42,7 +42,8 @@ def actions(flags: pd.DataFrame, language: str = "en", oldest_bucket_days: int =
     """The flagged actions joined with '; ' (empty when nothing is flagged)."""
     phrases = {flag: text(f"action.{flag}", language, days=oldest_bucket_days) for flag in flags.columns}
     separator = "；" if language == "zh-CN" else "; "
-    joined = [separator.join(phrases[f] for f in flags.columns[row]) for row in flags.to_numpy()]
+    names = list(flags.columns)
+    joined = [separator.join(phrases[f] for f, on in zip(names, row) if on) for row in flags.to_numpy()]
     return pd.Series(joined, index=flags.index)
 
 
