@@ -94,6 +94,17 @@ def test_classification_abc_rfm(results):
     assert cls.set_index("CustomerID").loc["C3"].RFMSegment == "No Purchases"
 
 
+def test_lines_without_a_document_number_count_one_document_per_day():
+    from kam_xl.classification import rfm
+    D = pd.Timestamp
+    sales = pd.DataFrame({"Date": [D("2026-02-01"), D("2026-02-01"), D("2026-02-03"), D("2026-02-03")],
+                          "CustomerID": ["A", "A", "A", "A"], "DocumentNo": pd.Series([None, None, None, "X9"], dtype="str"),
+                          "NetRevenue": [10.0, 5.0, 7.0, 1.0]})
+    out = rfm(sales, pd.Index(["A"], name="CustomerID"), D("2026-02-10"), D("2026-01-01"), D("2026-02-10")).loc["A"]
+    # 02-01 (two lines, one document), 02-03 without a number, and X9: three documents
+    assert (out.Frequency, out.Monetary, out.Recency) == (3, 23.0, 7)
+
+
 def test_relationship(results):
     a = row(results, "Relationship", "A1")
     assert a.LastContact == pd.Timestamp("2026-06-10") and a.DaysSinceContact == 20
