@@ -18,7 +18,7 @@ from .i18n import KPI_ZH, header, sheet_title
 from .layout import KPI_ANCHOR, KPI_KINDS, SheetPlan, TablePlan, kpi_plan, plan
 from .receivables import bucket_names
 from .safe_io import atomic_output
-from .xlsx import CALC_FILL, TAB_INFO, TAB_OUTPUT, Formats, add_sheet, cell, is_missing, new_workbook, write_value
+from .xlsx import CALC_FILL, TAB_INFO, TAB_OUTPUT, Formats, add_sheet, cell, is_missing, new_workbook, write_column, write_value
 
 TABLE_STYLE = "Table Style Light 9"
 DASHBOARD_WIDTH = 16          # columns A..P make the printed page
@@ -98,14 +98,22 @@ def render_table(sheet, formats: Formats, table: TablePlan) -> None:
         sheet.set_column(col, col, column.width)
         formula = table.render(column.formula) if column.formula else None
         style = {"bg_color": CALC_FILL} if formula else {}
-        for i, value in enumerate(column.values.tolist()):
-            kind = table.row_kinds[i] if table.row_kinds and column.kind not in ("text", "pct") else column.kind
-            kind = "text" if kind == "text" or (kind == "number" and isinstance(value, str)) else kind
-            fmt = formats.get(kind if kind not in ("text", "bool") else "general", **style)
-            if formula:
-                sheet.write_formula(first + i, col, formula, fmt, "" if is_missing(value) else _cached(value))
-            else:
-                write_value(sheet, first + i, col, value, fmt)
+        per_row = bool(table.row_kinds) and column.kind not in ("text", "pct")
+        values = column.values
+        if not formula and not per_row and isinstance(values.dtype, np.dtype) and values.dtype.kind in "fiubM":
+            # numbers, dates and flags (NumPy types, so no pd.NA): one format, write_column's tight loops
+            write_column(sheet, first, col, values, formats.get(column.kind if column.kind not in ("text", "bool") else "general"))
+        else:
+            by_kind: dict[str, object] = {}
+            for i, value in enumerate(values.tolist()):
+                kind = table.row_kinds[i] if per_row else column.kind
+                kind = "text" if kind == "text" or (kind == "number" and isinstance(value, str)) else kind
+                if kind not in by_kind:
+                    by_kind[kind] = formats.get(kind if kind not in ("text", "bool") else "general", **style)
+                if formula:
+                    sheet.write_formula(first + i, col, formula, by_kind[kind], "" if is_missing(value) else _cached(value))
+                else:
+                    write_value(sheet, first + i, col, value, by_kind[kind])
         if column.name in table.totals:
             total_formula, total_value = table.totals[column.name]
             sheet.write_formula(table.row - 1, col, table.render(total_formula),
