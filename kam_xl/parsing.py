@@ -44,35 +44,40 @@ _ONE_KIND = {"floating": 1, "integer": 1, "mixed-integer-float": 1, "date": 2, "
 
 
 class Kinds:
-    """Masks of a raw column by cell type, computed once per column, and its
-    text cells trimmed (``strings``). Text is handled per distinct value
-    (``on_strings``): keys, products and dates repeat a lot in a sales table."""
+    """Masks of a raw column by cell type, computed once per column, and the
+    rows holding text (``text_rows``). Text is handled per distinct trimmed
+    value (``on_strings``): keys, products and dates repeat a lot in a sales table."""
 
     def __init__(self, raw: pd.Series):
         if raw.dtype != object and not pd.api.types.is_string_dtype(raw.dtype):
             self._typed(raw)   # a CSV/Parquet column that already has a type
             return
-        cells = raw.to_numpy(dtype=object)
         if raw.dtype == object:
+            cells = raw.to_numpy()
             # One C pass finds the usual one-kind column; only mixed ones are typed cell by cell.
             kind = _ONE_KIND.get(pd.api.types.infer_dtype(cells, skipna=False))
             if kind == 2 and pd.isna(cells).any():   # infer_dtype counts None and NaT as dates
                 kind = None
             codes = np.full(len(cells), kind) if kind else raw.map(type).map(_TYPE_CODES).fillna(0).to_numpy()
-        else:                  # a string column from a file
-            codes = np.where(raw.notna().to_numpy(), 3, 0)
-        positions = np.flatnonzero(codes == 3)
-        factor, uniques = pd.factorize(cells[positions])
+            positions = np.flatnonzero(codes == 3)
+            factor, uniques = pd.factorize(cells[positions])
+        else:                  # a string column from a file: text or missing, kept in Arrow
+            present = raw.notna().to_numpy()
+            codes = np.where(present, 3, 0)
+            positions = np.flatnonzero(present)
+            factor, uniques = pd.factorize(raw if present.all() else raw.iloc[positions])
         self._uniques = pd.Series(uniques, dtype="str").str.strip()   # Arrow string kernels from here on
         filled = (self._uniques != "").to_numpy()[factor]
-        self._codes, positions = factor[filled], positions[filled]
+        if not filled.all():   # (no copies of a whole column of positions in the usual case)
+            factor, positions = factor[filled], positions[filled]
+        self._codes = factor
         self.number = pd.Series(codes == 1, index=raw.index)
         self.date = pd.Series(codes == 2, index=raw.index)
-        text = np.zeros(len(cells), dtype=bool)
+        text = np.zeros(len(raw), dtype=bool)
         text[positions] = True
         self.text = pd.Series(text, index=raw.index)
         self.blank = ~(self.number | self.date | self.text)
-        self.strings = pd.Series(self._uniques.to_numpy(dtype=object)[self._codes], index=raw.index[positions], dtype=object)
+        self.text_rows = raw.index if len(positions) == len(raw) else raw.index[positions]
 
     def _typed(self, raw: pd.Series) -> None:
         present = raw.notna()
@@ -81,13 +86,20 @@ class Kinds:
         self.date = present if pd.api.types.is_datetime64_any_dtype(raw.dtype) else none
         self.text = none
         self.blank = ~(self.number | self.date)
-        self.strings = pd.Series([], dtype=object)
+        self.text_rows = raw.index[:0]
         self._uniques, self._codes = pd.Series([], dtype="str"), np.array([], dtype=np.intp)
 
     def on_strings(self, function) -> np.ndarray:
         """``function`` (a Series of distinct trimmed texts -> array) spread
-        back over the text cells, in the order of ``strings``."""
+        back over the text cells, in the order of ``text_rows``."""
         return np.asarray(function(self._uniques))[self._codes]
+
+    def all_text(self, function) -> pd.Series | None:
+        """When every cell is text: ``function`` (distinct trimmed texts -> str
+        Series) taken back to every row without leaving Arrow; else None."""
+        if len(self.text_rows) != len(self.text):
+            return None
+        return pd.Series(function(self._uniques).array.take(self._codes), index=self.text.index)
 
 
 def is_blank(raw: pd.Series) -> pd.Series:
@@ -99,7 +111,7 @@ def is_error_text(raw: pd.Series, kinds: Kinds | None = None) -> pd.Series:
     """Cells holding an Excel error value as text (e.g. '#N/A')."""
     kinds = kinds or Kinds(raw)
     result = pd.Series(False, index=raw.index)
-    result[kinds.strings.index] = kinds.on_strings(lambda u: u.str.upper().isin(ERROR_VALUES)).astype(bool)
+    result[kinds.text_rows] = kinds.on_strings(lambda u: u.str.upper().isin(ERROR_VALUES)).astype(bool)
     return result
 
 
@@ -108,7 +120,7 @@ def parse_number(raw: pd.Series, kinds: Kinds | None = None) -> tuple[pd.Series,
     kinds = kinds or Kinds(raw)
     values = pd.Series(np.nan, index=raw.index, dtype="float64")
     values[kinds.number] = raw[kinds.number].astype("float64")
-    if len(kinds.strings):
+    if len(kinds.text_rows):
         def text_numbers(uniques: pd.Series) -> np.ndarray:
             cleaned = uniques.str.replace(_CURRENCY, "", regex=True)
             negative = cleaned.str.match(_PAREN_NEGATIVE).astype(bool)
@@ -116,7 +128,7 @@ def parse_number(raw: pd.Series, kinds: Kinds | None = None) -> tuple[pd.Series,
             percent = cleaned.str.endswith("%").astype(bool)
             parsed = pd.to_numeric(cleaned.str.rstrip("%"), errors="coerce").astype("float64")
             return parsed.where(~percent, parsed / 100.0).where(~negative, -parsed).to_numpy()
-        values[kinds.strings.index] = kinds.on_strings(text_numbers).astype("float64")
+        values[kinds.text_rows] = kinds.on_strings(text_numbers).astype("float64")
     values = values.where(np.isfinite(values))
     return values, ~kinds.blank & values.isna()
 
@@ -144,21 +156,29 @@ def parse_date(raw: pd.Series, kinds: Kinds | None = None) -> tuple[pd.Series, p
         serial = raw[kinds.number].astype("float64")
         ok = serial.between(_MIN_SERIAL, _MAX_SERIAL)
         values[kinds.number] = (_EXCEL_EPOCH + pd.to_timedelta(serial.where(ok).floordiv(1), unit="D")).to_numpy()
-    if len(kinds.strings):
+    if len(kinds.text_rows):
         def text_dates(uniques: pd.Series) -> np.ndarray:
             parts = uniques.str.extract(_DATE_TEXT).fillna(uniques.str.extract(_DATE_COMPACT))
             return _from_parts(parts[0], parts[1], parts[2]).to_numpy()
-        values[kinds.strings.index] = kinds.on_strings(text_dates).astype("datetime64[ns]")
+        values[kinds.text_rows] = kinds.on_strings(text_dates).astype("datetime64[ns]")
     values = values.where((values >= MIN_DATE) & (values <= MAX_DATE))
     return values.dt.normalize(), ~kinds.blank & values.isna()
+
+
+def _trim(texts: pd.Series) -> pd.Series:
+    return texts.str.replace("\u3000", " ").str.strip()
 
 
 def parse_id(raw: pd.Series, kinds: Kinds | None = None) -> pd.Series:
     """Keys as text: trimmed (full-width spaces too); whole floats lose '.0'."""
     kinds = kinds or Kinds(raw)
+    texts = kinds.all_text(_trim)
+    if texts is not None:    # the usual key column
+        empty = texts == ""
+        return texts.where(~empty, None) if empty.any() else texts
     out = pd.Series(None, index=raw.index, dtype="object")
-    if len(kinds.strings):
-        out[kinds.strings.index] = kinds.on_strings(lambda u: u.str.replace("\u3000", " ").str.strip().to_numpy(object))
+    if len(kinds.text_rows):
+        out[kinds.text_rows] = kinds.on_strings(lambda u: _trim(u).to_numpy(object))
     if kinds.number.any():
         numbers = raw[kinds.number].astype("float64")
         whole = np.isfinite(numbers) & (numbers == np.floor(numbers)) & (numbers.abs() < 1e15)
@@ -180,7 +200,7 @@ def matches_words(raw: pd.Series, words: frozenset[str], kinds: Kinds | None = N
     (``words`` given in that normalised form)."""
     kinds = kinds or Kinds(raw)
     result = pd.Series(False, index=raw.index)
-    if len(kinds.strings):
+    if len(kinds.text_rows):
         found = kinds.on_strings(lambda u: u.map(lambda v: re.sub(r"[\s_]", "", v).casefold() in words))
-        result[kinds.strings.index] = found.astype(bool)
+        result[kinds.text_rows] = found.astype(bool)
     return result

@@ -401,8 +401,10 @@ def _typed_frame(spec: TableSpec, grid: _Grid, errors: dict, dq: DataQuality):
             dq.add_rows(ERROR, spec.name, pd.Series(orphan[orphan].index), key, None, f"{key} is blank; row not used")
         rejected |= orphan
     for name, position in extra.items():
-        frame[name] = parse_text(raw[position], kinds[position])
-    frame = frame[~(rejected | blank_rows)]
+        frame[name] = parse_text(raw[position], kinds[position]).astype("str")
+    unused = rejected | blank_rows
+    if unused.any():   # filtering copies every column; a clean table (the usual case) skips it
+        frame = frame[~unused]
     frame.insert(0, ROW, frame.index.astype("int64"))
     return frame.reset_index(drop=True), list(extra), None
 
@@ -416,7 +418,11 @@ def _parse_column(column, cells: pd.Series, kinds: Kinds):
         values, bad = parse_date(cells, kinds)
     else:
         # pandas' Arrow-backed text: keys group, merge and dedupe several times faster than as objects.
-        values = (parse_id if column.kind == ID else parse_text)(cells, kinds).where(~error_text, None).astype("str")
+        values = (parse_id if column.kind == ID else parse_text)(cells, kinds)
+        if error_text.any():
+            values = values.where(~error_text, None)
+        if values.dtype != "str":
+            values = values.astype("str")
         bad = pd.Series(False, index=cells.index)
     return values, bad & ~error_text, error_text
 
