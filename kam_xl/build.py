@@ -48,9 +48,10 @@ def build_file(source: str | Path, output: str | Path | None = None, out_dir: st
                language: str | None = None, split_by: str | None = None, pdf: bool = False,
                password: str | None = None, params: dict | None = None, pdf_all_sheets: bool = False,
                anonymize_key: bytes | None = None, encrypt_password: str | None = None,
-               protect: bool = False, external: dict[str, Path] | None = None) -> Outcome:
+               protect: bool = False, external: dict[str, Path] | None = None, jobs: int = 1) -> Outcome:
     """Build the summary of one input; with ``split_by`` one workbook per value
-    of that Customers column (analysed once, written per value). With
+    of that Customers column (analysed once, written per value, in ``jobs``
+    processes). With
     ``anonymize_key`` customers get stable pseudonyms and a private mapping file
     is written beside the output; ``encrypt_password`` encrypts every workbook
     written; ``protect`` locks the output sheets against accidental edits."""
@@ -70,10 +71,9 @@ def build_file(source: str | Path, output: str | Path | None = None, out_dir: st
         if split_by:
             column = _customers_column(inputs, split_by)
             info = inputs["Customers"].set_index("CustomerID")[column]
-            for value, ids in info.groupby(info.fillna("(blank)"), sort=True).groups.items():
-                target = Path(out_dir or source.parent) / f"{source.stem}_{_slug(value)}{suffix}"
-                write_workbook(restrict(results, ids), target, vba_from=vba_from, protect=protect)
-                outcome.outputs.append(target)
+            parts = [(Path(out_dir or source.parent) / f"{source.stem}_{_slug(value)}{suffix}", ids)
+                     for value, ids in info.groupby(info.fillna("(blank)"), sort=True).groups.items()]
+            outcome.outputs += _write_parts(results, parts, vba_from, protect, jobs)
         else:
             target = Path(output) if output else summary_path(source, Path(out_dir) if out_dir else None, suffix)
             write_workbook(results, target, vba_from=vba_from, protect=protect)
@@ -94,6 +94,31 @@ def build_file(source: str | Path, output: str | Path | None = None, out_dir: st
     except (OSError, ValueError, KeyError) as exc:
         outcome.exit_code, outcome.message = 2, f"{source}: {type(exc).__name__}: {exc}"
     return outcome
+
+
+_PART_WRITER: tuple = ()   # (results, vba_from, protect) in a split-writing worker process
+
+
+def _start_part_writer(results: Results, vba_from: Path | None, protect: bool) -> None:
+    global _PART_WRITER
+    _single_threaded()
+    _PART_WRITER = (results, vba_from, protect)
+
+
+def _write_part(part: tuple[Path, object], shared: tuple = ()) -> Path:
+    target, ids = part
+    results, vba_from, protect = shared or _PART_WRITER
+    write_workbook(restrict(results, ids), target, vba_from=vba_from, protect=protect)
+    return target
+
+
+def _write_parts(results: Results, parts: list, vba_from: Path | None, protect: bool, jobs: int) -> list[Path]:
+    """One workbook per (target, customer IDs); the results go to each worker once."""
+    if jobs <= 1 or len(parts) <= 1:
+        return [_write_part(part, (results, vba_from, protect)) for part in parts]
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_start_part_writer,
+                             initargs=(results, vba_from, protect)) as pool:
+        return list(pool.map(_write_part, parts))
 
 
 def write_private_csv(frame, path: Path) -> Path:
@@ -186,7 +211,7 @@ def build_many(sources: list[Path], jobs: int = 1, progress=None, **options) -> 
     outcomes: list[Outcome] = []
     if jobs <= 1 or len(sources) <= 1:
         for source in sources:
-            outcomes.append(build_file(source, **options))
+            outcomes.append(build_file(source, jobs=jobs, **options))   # jobs: split workbooks in parallel
             if progress:
                 progress(outcomes[-1])
         return outcomes

@@ -2,10 +2,12 @@
 import shutil
 
 import openpyxl
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
 from kam_xl.cli import main
+from kam_xl.results_reader import read_results
 from test_reader import messy_chinese_workbook
 
 
@@ -51,6 +53,21 @@ def test_split_by_manager(runner, tmp_path, demo_workbook):
     assert len(list(tmp_path.glob("Demo_*.xlsx"))) == 6
     unknown = runner.invoke(main, ["build", str(demo_workbook), "--split-by", "Colour", "--out-dir", str(tmp_path)])
     assert unknown.exit_code == 2 and "no such Customers column" in unknown.output
+
+
+def test_split_in_two_processes_writes_the_same_workbooks(runner, tmp_path, demo_workbook):
+    for jobs in ("1", "2"):
+        result = runner.invoke(main, ["build", str(demo_workbook), "--split-by", "AccountManager",
+                                      "--out-dir", str(tmp_path / jobs), "--jobs", jobs])
+        assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in (tmp_path / "1").glob("*.xlsx"))
+    assert len(names) == 6 and names == sorted(p.name for p in (tmp_path / "2").glob("*.xlsx"))
+    for name in names:
+        one, two = read_results(tmp_path / "1" / name), read_results(tmp_path / "2" / name)
+        assert set(one) == set(two)
+        for table in one:
+            if table != "About":      # holds the run time
+                pd.testing.assert_frame_equal(one[table], two[table], obj=f"{name} {table}")
 
 
 def test_new_and_demo(runner, tmp_path):
