@@ -125,9 +125,9 @@ def analyze(inputs: Inputs, params: dict | Params | None = None) -> Results:
     e.g. ``{"AsOfDate": "2026-06-30"}``, or a full :class:`Params`)."""
     if inputs.fatal:
         raise InputError("; ".join(inputs.fatal))
-    dq = DataQuality(list(inputs.dq.records))
+    dq = inputs.dq.copy()
     base = params if isinstance(params, Params) else with_overrides(inputs.params, params, dq)
-    p = base.resolved(latest_date(inputs))
+    p = base.resolved(latest_date(inputs), inputs.language)
     customers = inputs["Customers"]
     if customers.empty:
         raise InputError("The Customers table has no usable rows")
@@ -160,8 +160,7 @@ def analyze(inputs: Inputs, params: dict | Params | None = None) -> Results:
     plan = strategy(joined, oldest, p.aging_buckets[-1], language)
     for name in ("Invoices", "Contacts"):
         if inputs.get(name) is None:
-            dq.add(INFO, name, f"No {name} table: {'Receivables' if name == 'Invoices' else 'Relationship'} "
-                   "analysis skipped")
+            dq.add(INFO, name, "analysis.no_invoices" if name == "Invoices" else "analysis.no_contacts")
     figures = CustomerFigures(info=info.reindex(order), classification=classification, profit=profit_order,
                               receivables=ar, relationship=rel, potential=pot, strategy=plan,
                               prior_profit=prior_profit, prior_receivables=prior_ar,
@@ -216,10 +215,8 @@ def assemble(figures: CustomerFigures, p: Params, dq: DataQuality, about: dict,
     sentences = commentary(tables["KPIs"], tables["RiskSummary"], profit, f.info["CustomerName"],
                            p.reporting_currency, language)
     tables["Commentary"] = pd.DataFrame({"Commentary": sentences})
-    quality = dq.frame()
-    if customer_ids is not None:
-        quality["Value"] = None  # other customers' names and IDs stay out of a split workbook
-    tables["DataQuality"] = quality
+    # other customers' names and IDs stay out of a split workbook
+    tables["DataQuality"] = dq.frame(language, private=customer_ids is not None)
     prior = p.prior()
     rows = {**about, "Customers": len(order), "PeriodDays": p.period_days,
             "PriorPeriod": f"{prior.period_start.date()} – {prior.period_end.date()}"}

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .quality import PRIVATE_VALUES
 from .reader import Inputs
 
 DEFAULT_KEY_FILE = Path.home() / ".kam-xl" / "anonymize.key"
@@ -53,6 +54,8 @@ def anonymize(inputs: Inputs, key: bytes) -> tuple[Inputs, pd.DataFrame]:
         if name == "Contacts":
             frame["Feedback"] = None
         tables[name] = frame
-    records = [{**r, "Value": None} for r in inputs.dq.records]   # raw cell values may name customers
+    # raw cell values and matched IDs may name customers
+    records = [{**r, "Value": None, "values": {k: "…" if k in PRIVATE_VALUES else v for k, v in r["values"].items()}}
+               for r in inputs.dq.records]
     dq = dataclasses.replace(inputs.dq, records=records)
     return dataclasses.replace(inputs, tables=tables, dq=dq), mapping

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from .parsing import parse_date, parse_number
+from .messages import word
 from .quality import ERROR, INFO, DataQuality
 from .schema import normalize_name
 
@@ -43,7 +44,7 @@ class Params:
     discount_rate: float = 0.10
     potential_weights: dict = field(default_factory=lambda: dict(DEFAULT_POTENTIAL_WEIGHTS))
     contact_cadence_days: dict = field(default_factory=lambda: dict(DEFAULT_CADENCE))
-    language: str = "en"
+    language: str | None = None   # None: not set; the input's header language is used
 
     @property
     def period_days(self) -> int:
@@ -56,16 +57,18 @@ class Params:
         start = end - pd.Timedelta(days=self.period_days - 1)
         return dataclasses.replace(self, as_of_date=end, period_start=start, period_end=end)
 
-    def resolved(self, latest_date: pd.Timestamp | None) -> "Params":
-        """Fill the date defaults: AsOfDate = latest date in the data,
-        PeriodEnd = AsOfDate, PeriodStart = PeriodEnd - 12 months + 1 day."""
+    def resolved(self, latest_date: pd.Timestamp | None, language: str | None = None) -> "Params":
+        """Fill the defaults: AsOfDate = latest date in the data, PeriodEnd =
+        AsOfDate, PeriodStart = PeriodEnd - 12 months + 1 day; Language, when
+        not set, ``language`` (that of the input's headers), else en."""
         as_of = self.as_of_date if self.as_of_date is not None else latest_date
         if as_of is None:
             as_of = pd.Timestamp.today().normalize()
         end = self.period_end if self.period_end is not None else as_of
         start = self.period_start if self.period_start is not None else (
             end - pd.DateOffset(months=12) + pd.Timedelta(days=1))
-        return dataclasses.replace(self, as_of_date=as_of, period_start=start, period_end=end)
+        return dataclasses.replace(self, as_of_date=as_of, period_start=start, period_end=end,
+                                   language=self.language or language or "en")
 
     def as_rows(self) -> list[tuple[str, str]]:
         """(Parameter, Value) pairs as a user would type them, for About."""
@@ -94,6 +97,15 @@ _FIELD_BY_KEY.update({normalize_name(PARAMETER_ZH[v]): k for k, v in _CANONICAL.
 FILE_PARAMETERS = {normalize_name(n) for n in ("SalesFile", "InvoicesFile", "PaymentsFile", "销售文件", "发票文件",
                                                  "收款文件")}
 
+class ParameterError(ValueError):
+    """A parameter value that cannot be used; ``reason`` is a word key of
+    :mod:`kam_xl.messages` (the exception text is its English form)."""
+
+    def __init__(self, key: str):
+        self.reason = "~" + key
+        super().__init__(word(key, "en"))
+
+
 _PAIR = re.compile(r"([A-Za-z\u4e00-\u9fff]+)\s*[:=]?\s*(-?[\d.]+)")
 
 
@@ -102,14 +114,14 @@ def _weights(text: str, allowed: dict) -> dict:
     keys = {normalize_name(k): k for k in allowed}
     result = {keys[normalize_name(k)]: v for k, v in pairs.items() if normalize_name(k) in keys}
     if not pairs or len(result) != len(pairs) or any(v < 0 for v in result.values()):
-        raise ValueError(f"expected pairs such as '{', '.join(f'{k} {v}' for k, v in allowed.items())}'")
+        raise ParameterError("reason.weights" if allowed is DEFAULT_POTENTIAL_WEIGHTS else "reason.cadence")
     return {k: result.get(k, 0.0) for k in allowed}
 
 
 def _one(value: object, parser) -> object:
     parsed, bad = parser(pd.Series([value], dtype="object"))
     if bad.iloc[0] or pd.isna(parsed.iloc[0]):
-        raise ValueError("not understood")
+        raise ParameterError("reason.not_understood")
     return parsed.iloc[0]
 
 
@@ -121,38 +133,38 @@ def _convert(field_name: str, value: object) -> object:
     if field_name in ("abc_share_a", "abc_share_b", "cost_of_capital", "discount_rate"):
         number = float(_one(value, parse_number))
         if not 0 <= number <= 1:
-            raise ValueError("must be a fraction between 0 and 1, e.g. 0.8 or 80%")
+            raise ParameterError("reason.fraction")
         return number
     if field_name == "forecast_months":
         number = float(_one(value, parse_number))
         if not (number.is_integer() and 1 <= number <= 120):
-            raise ValueError("must be a whole number of months from 1 to 120")
+            raise ParameterError("reason.months")
         return int(number)
     if field_name == "aging_buckets":
         parts = [p for p in re.split(r"[,，;；\s]+", text) if p]
         days = tuple(int(float(p)) for p in parts)
         if not days or any(d <= 0 for d in days) or list(days) != sorted(set(days)):
-            raise ValueError("must be increasing whole days, e.g. 30,60,90")
+            raise ParameterError("reason.buckets")
         return days
     if field_name == "abc_basis":
         match = {normalize_name(b): b for b in ABC_BASES}.get(normalize_name(text))
         if match is None:
-            raise ValueError(f"must be one of {', '.join(ABC_BASES)}")
+            raise ParameterError("reason.basis")
         return match
     if field_name == "language":
         match = {normalize_name(x): x for x in LANGUAGES + ("zh", "中文", "cn")}.get(normalize_name(text))
         if match is None:
-            raise ValueError("must be en or zh-CN")
+            raise ParameterError("reason.language")
         return "zh-CN" if match != "en" else "en"
     if field_name == "reporting_currency":
         if not re.fullmatch(r"[A-Za-z]{3}", text):
-            raise ValueError("must be a three-letter currency code such as CNY")
+            raise ParameterError("reason.currency")
         return text.upper()
     if field_name == "potential_weights":
         return _weights(text, DEFAULT_POTENTIAL_WEIGHTS)
     if field_name == "contact_cadence_days":
         return {k: int(v) for k, v in _weights(text, DEFAULT_CADENCE).items()}
-    raise ValueError("unknown parameter")
+    raise ParameterError("reason.unknown")
 
 
 def parameters_from_table(table: pd.DataFrame | None, dq: DataQuality) -> Params:
@@ -168,28 +180,31 @@ def parameters_from_table(table: pd.DataFrame | None, dq: DataQuality) -> Params
         if normalize_name(name) in FILE_PARAMETERS:
             continue   # read by the reader (kam_xl.reader.EXTERNAL_TABLES)
         if field_name is None:
-            dq.add(INFO, "Parameters", f"Unknown parameter '{name}' ignored; known: "
-                   f"{', '.join(_CANONICAL.values())}", row, "Parameter", name)
+            dq.add(INFO, "Parameters", "param.unknown", row, "Parameter", name, name=name,
+                   known=", ".join(_CANONICAL.values()))
             continue
         try:
             values[field_name] = _convert(field_name, value)
-        except (ValueError, TypeError) as exc:
-            dq.add(ERROR, "Parameters", f"{_CANONICAL[field_name]}: {exc}; default used", row, "Value", value)
+        except ParameterError as exc:
+            dq.add(ERROR, "Parameters", "param.invalid", row, "Value", value, name=_CANONICAL[field_name],
+                   reason=exc.reason)
+        except (ValueError, TypeError):
+            dq.add(ERROR, "Parameters", "param.invalid", row, "Value", value, name=_CANONICAL[field_name],
+                   reason="~reason.not_understood")
     return validated(Params(**values), dq)
 
 
 def validated(params: Params, dq: DataQuality) -> Params:
     """Cross-field checks; an inconsistent value falls back to its default."""
     if params.abc_share_a >= params.abc_share_b:
-        dq.add(ERROR, "Parameters", "ABCShareA must be below ABCShareB; defaults 0.80 / 0.95 used",
-               None, "Value", f"{params.abc_share_a} / {params.abc_share_b}")
+        dq.add(ERROR, "Parameters", "param.shares_order", None, "Value", f"{params.abc_share_a} / {params.abc_share_b}")
         params = dataclasses.replace(params, abc_share_a=0.80, abc_share_b=0.95)
     if params.period_start is not None and params.period_end is not None and params.period_start > params.period_end:
-        dq.add(ERROR, "Parameters", "PeriodStart is after PeriodEnd; default period used", None, "Value",
+        dq.add(ERROR, "Parameters", "param.period_order", None, "Value",
                f"{params.period_start.date()} > {params.period_end.date()}")
         params = dataclasses.replace(params, period_start=None, period_end=None)
     if sum(params.potential_weights.values()) <= 0:
-        dq.add(ERROR, "Parameters", "PotentialWeights sum to zero; defaults used", None, "Value", None)
+        dq.add(ERROR, "Parameters", "param.weights_zero", None, "Value", None)
         params = dataclasses.replace(params, potential_weights=dict(DEFAULT_POTENTIAL_WEIGHTS))
     return params
 

@@ -36,6 +36,19 @@ _DATE_TEXT = re.compile(
     r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?\s*$"
 )
 _DATE_COMPACT = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})\s*$")
+_TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?\s*$"
+# 13/03/2026 or 03/13/2026: which part is the day is decided per column (see _day_first).
+_DATE_DMY = re.compile(r"^\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{4})" + _TIME)
+_MONTHS = {m: i for i, names in enumerate((
+    ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
+    ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+    ("dec", "december")), start=1) for m in names}
+_MONTH = "(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+# 5-Mar-2026, 05-Mar-26, 5 March 2026 (day first) and Mar 5, 2026 (month first).
+_DATE_DAY_MONTH_NAME = re.compile(r"^\s*(\d{1,2})[-\s/.]*" + _MONTH + r"[-\s/.,]*(\d{4}|\d{2})" + _TIME, re.I)
+_DATE_MONTH_NAME_DAY = re.compile(r"^\s*" + _MONTH + r"[-\s/.]*(\d{1,2})(?:st|nd|rd|th)?[\s,]+(\d{4})" + _TIME, re.I)
+DATE_FORMATS = "2026-03-05, 2026/3/5, 2026年3月5日, 20260305, 5-Mar-2026, Mar 5, 2026, " \
+               "13/03/2026 or 03/13/2026 (when the column shows which part is the day)"
 _TYPE_CODES = {float: 1, int: 1, np.float64: 1, np.int64: 1, dt.date: 2, dt.datetime: 2, pd.Timestamp: 2, str: 3}
 
 
@@ -102,11 +115,6 @@ class Kinds:
         return pd.Series(function(self._uniques).array.take(self._codes), index=self.text.index)
 
 
-def is_blank(raw: pd.Series) -> pd.Series:
-    """True where a cell is empty (None, NaN, '' or only white space)."""
-    return Kinds(raw).blank
-
-
 def is_error_text(raw: pd.Series, kinds: Kinds | None = None) -> pd.Series:
     """Cells holding an Excel error value as text (e.g. '#N/A')."""
     kinds = kinds or Kinds(raw)
@@ -157,12 +165,61 @@ def parse_date(raw: pd.Series, kinds: Kinds | None = None) -> tuple[pd.Series, p
         ok = serial.between(_MIN_SERIAL, _MAX_SERIAL)
         values[kinds.number] = (_EXCEL_EPOCH + pd.to_timedelta(serial.where(ok).floordiv(1), unit="D")).to_numpy()
     if len(kinds.text_rows):
-        def text_dates(uniques: pd.Series) -> np.ndarray:
-            parts = uniques.str.extract(_DATE_TEXT).fillna(uniques.str.extract(_DATE_COMPACT))
-            return _from_parts(parts[0], parts[1], parts[2]).to_numpy()
-        values[kinds.text_rows] = kinds.on_strings(text_dates).astype("datetime64[ns]")
+        values[kinds.text_rows] = kinds.on_strings(_text_dates).astype("datetime64[ns]")
     values = values.where((values >= MIN_DATE) & (values <= MAX_DATE))
     return values.dt.normalize(), ~kinds.blank & values.isna()
+
+
+def _text_dates(uniques: pd.Series) -> np.ndarray:
+    """Distinct date texts -> datetime64 (NaT where not understood or where
+    day and month cannot be told apart, see :func:`ambiguous_dates`)."""
+    parts = uniques.str.extract(_DATE_TEXT).fillna(uniques.str.extract(_DATE_COMPACT)).astype("float64")
+    missing = parts[0].isna()
+    if missing.any():
+        rest = uniques[missing]
+        numeric = rest.str.extract(_DATE_DMY).astype("float64")
+        if numeric[0].notna().any():
+            day_first = _day_first(numeric[0], numeric[1])
+            if day_first is not None:
+                day, month = (numeric[0], numeric[1]) if day_first else (numeric[1], numeric[0])
+                parts.loc[missing, [0, 1, 2]] = np.column_stack([numeric[2], month, day])
+        named = rest.str.extract(_DATE_DAY_MONTH_NAME)
+        other = rest.str.extract(_DATE_MONTH_NAME_DAY)
+        day = named[0].fillna(other[1])
+        month = named[1].fillna(other[0]).str.lower().str.rstrip(".").map(_MONTHS)
+        year = named[2].fillna(other[2]).astype("float64")
+        year = year.where(year >= 100, year + 2000)   # two-digit years (d-mmm-yy) are this century
+        found = (month.notna() & parts.loc[missing, 0].isna()).to_numpy()
+        rows = rest.index[found]
+        parts.loc[rows, [0, 1, 2]] = np.column_stack([year[found], month[found], day[found].astype("float64")])
+    return _from_parts(parts[0], parts[1], parts[2]).to_numpy()
+
+
+def _day_first(first: pd.Series, second: pd.Series) -> bool | None:
+    """For dates written nn/nn/yyyy: True when a first part above 12 shows the
+    column is day-first, False when a second part above 12 shows it is
+    month-first; None when it cannot be told (or both are seen), unless every
+    date has day = month."""
+    present = first.notna()
+    first, second = first[present], second[present]
+    day_first, month_first = bool((first > 12).any()), bool((second > 12).any())
+    if day_first != month_first:
+        return day_first
+    return True if not day_first and (first == second).all() else None
+
+
+def ambiguous_dates(raw: pd.Series, kinds: Kinds | None = None) -> pd.Series:
+    """Text dates nn/nn/yyyy whose column does not show which part is the day."""
+    kinds = kinds or Kinds(raw)
+    result = pd.Series(False, index=raw.index)
+    if len(kinds.text_rows):
+        def ambiguous(uniques: pd.Series) -> np.ndarray:
+            numeric = uniques.str.extract(_DATE_DMY).astype("float64")
+            if _day_first(numeric[0], numeric[1]) is not None:
+                return np.zeros(len(uniques), dtype=bool)
+            return (numeric[0].notna() & (numeric[0] != numeric[1])).to_numpy()
+        result[kinds.text_rows] = kinds.on_strings(ambiguous).astype(bool)
+    return result
 
 
 def _trim(texts: pd.Series) -> pd.Series:

@@ -64,11 +64,11 @@ def lifetime_value(history: pd.DataFrame, gross_margin: pd.Series, months: int, 
     if len(buyers) >= MIN_CUSTOMERS and repeaters >= MIN_REPEAT_BUYERS:
         bg = fit_bgnbd(x, t_x, np.maximum(T, t_x))
         if not bg.converged or not np.isfinite([bg.r, bg.alpha, bg.a, bg.b]).all() or abs(bg.a - 1.0) < 1e-6:
-            dq.add(WARNING, "Potential", "BG/NBD fit did not converge; run-rate estimate used instead")
+            dq.add(WARNING, "Potential", "potential.bgnbd_failed")
             bg = None
     else:
-        dq.add(WARNING, "Potential", f"BG/NBD not fitted: {len(buyers)} buying customers, {repeaters} repeat buyers "
-               f"(needs {MIN_CUSTOMERS} and {MIN_REPEAT_BUYERS}); run-rate estimate used, PAlive left empty")
+        dq.add(WARNING, "Potential", "potential.bgnbd_skipped", buyers=len(buyers), repeaters=repeaters,
+               min_buyers=MIN_CUSTOMERS, min_repeaters=MIN_REPEAT_BUYERS)
     if bg is not None:
         cumulative = np.column_stack([bg.expected_purchases(t, x, t_x, T) for t in horizon_ends])
         out.loc[buyers.index, "PAlive"] = bg.p_alive(x, t_x, T)
@@ -87,7 +87,7 @@ def lifetime_value(history: pd.DataFrame, gross_margin: pd.Series, months: int, 
     if repeaters >= MIN_REPEAT_BUYERS:
         gg = fit_gamma_gamma(x, mean_value)
         if not gg.converged or gg.q <= 1:
-            dq.add(WARNING, "Potential", "Gamma-Gamma fit did not converge; customers' own mean order value used")
+            dq.add(WARNING, "Potential", "potential.gg_failed")
             gg = None
     if gg is not None:
         out.loc[buyers.index, "ExpectedOrderValue"] = gg.expected_order_value(x, np.where(x > 0, mean_value, 0.0))
@@ -101,8 +101,7 @@ def lifetime_value(history: pd.DataFrame, gross_margin: pd.Series, months: int, 
     factors = monthly_discount_factors(months, discount_rate)
     out.loc[buyers.index, "CLV"] = (monthly @ factors) * out.loc[buyers.index, "ExpectedOrderValue"].to_numpy() * margin
     if np.isnan(margin).any():
-        dq.add(INFO, "Potential", f"CLV left empty for {int(np.isnan(margin).sum())} customer(s) with no positive "
-               "NetRevenue in the period (no gross margin to apply)")
+        dq.add(INFO, "Potential", "potential.clv_no_margin", count=int(np.isnan(margin).sum()))
     models = pd.DataFrame(parameters, columns=["Model", "Parameter", "Value", "Unit"])
     models.loc[len(models)] = ("Horizon", "ForecastDays", months * DAYS_PER_MONTH, "days")
     return out, models
@@ -140,7 +139,7 @@ def potential(sales: pd.DataFrame, customers: pd.DataFrame, gross_margin: pd.Ser
         out["IndustryGrowth"] = industry.map(outlook).reindex(ids).astype("float64")
         unknown = sorted(set(industry.dropna()) - set(outlook.index))
         if unknown:
-            dq.add(INFO, "IndustryOutlook", f"No GrowthOutlook for industry: {', '.join(map(str, unknown))}; left empty")
+            dq.add(INFO, "IndustryOutlook", "industry.no_outlook", industries=", ".join(map(str, unknown)))
     else:
         out["IndustryGrowth"] = np.nan
     wallet = customers.set_index("CustomerID")["EstimatedWallet"].reindex(ids)

@@ -40,8 +40,8 @@ def cost_to_serve(activities: pd.DataFrame | None, rates: pd.DataFrame | None, c
     if dq is not None and unrated.any():
         for activity, rows in period[unrated].groupby(keys[unrated], sort=False)["_row"]:
             name = period.loc[rows.index[0], "Activity"]
-            dq.add(WARNING, "Activities", f"Activity '{name}' has no rate in ActivityRates; its driver cost is "
-                   f"counted as 0 on {len(rows)} row(s) (first shown)", int(rows.iloc[0]), "Activity", name)
+            dq.add(WARNING, "Activities", "activity.no_rate", int(rows.iloc[0]), "Activity", name, name=name,
+                   count=len(rows))
     cost = period["DriverQuantity"].fillna(0.0) * rate.fillna(0.0) + period["DirectCost"].fillna(0.0)
     return sum_by_customer(period.assign(_cost=cost), "_cost", customer_ids)
 

@@ -1,42 +1,103 @@
-"""DataQuality records: every rejected row or cell and every fallback."""
+"""DataQuality records: every rejected row or cell and every fallback.
+
+A record keeps a message key and its values (see :mod:`kam_xl.messages`), so
+the same finding reads in English or Chinese; and the table, worksheet row
+and column it concerns, so it can point at the user's own sheet, cell and
+header (``销售!F12 销售收入``) beside the canonical names.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 import pandas as pd
+from openpyxl.utils.cell import get_column_letter
+
+from .messages import render
 
 ERROR, WARNING, INFO = "Error", "Warning", "Info"
-COLUMNS = ["Severity", "Table", "Row", "Column", "Value", "Message"]
+COLUMNS = ["Severity", "Table", "Row", "Column", "Value", "Message", "Location"]
+# Message values that can name a customer.
+PRIVATE_VALUES = {"cid", "suggestions"}
+
+
+@dataclass(frozen=True)
+class TableSource:
+    """Where an input table sits in the user's file: sheet, the 0-based
+    column of its first header cell, and each canonical column's 0-based
+    position and the header text the user wrote."""
+
+    sheet: str
+    first_col: int = 0
+    headers: dict[str, tuple[int, str]] = field(default_factory=dict)
+
+    def header(self, column: str | None) -> str | None:
+        return self.headers[column][1] if column in self.headers else None
+
+    def location(self, row: int | None, column: str | None) -> str:
+        """``Sheet!F12 Header``, ``Sheet!12:12``, ``Sheet Header`` or ``Sheet``."""
+        sheet = f"'{self.sheet}'" if any(c in self.sheet for c in " -!'") else self.sheet
+        position = self.headers.get(column)
+        if row is not None and position is not None:
+            return f"{sheet}!{get_column_letter(self.first_col + position[0] + 1)}{row} {position[1]}"
+        if row is not None:
+            return f"{sheet}!{row}:{row}"
+        if position is not None:
+            return f"{sheet} {position[1]}"
+        return sheet
 
 
 @dataclass
 class DataQuality:
-    """An append-only log of data-quality findings."""
+    """An append-only log of data-quality findings, and where each input table
+    came from (filled in by the reader)."""
 
     records: list[dict] = field(default_factory=list)
+    sources: dict[str, TableSource] = field(default_factory=dict)
 
-    def add(self, severity: str, table: str, message: str, row: int | None = None,
-            column: str | None = None, value: object = None) -> None:
+    def add(self, severity: str, table: str, key: str, row: int | None = None,
+            column: str | None = None, value: object = None, **values) -> None:
         self.records.append({
             "Severity": severity, "Table": table, "Row": row, "Column": column,
-            "Value": None if value is None else str(value), "Message": message,
+            "Value": None if value is None else str(value), "key": key, "values": values,
         })
 
     def add_rows(self, severity: str, table: str, rows: pd.Series, column: str | None,
-                 values: pd.Series | None, message: str) -> None:
+                 values: pd.Series | None, key: str, **message_values) -> None:
         """One record per row: ``rows`` holds worksheet row numbers."""
         values = values if values is not None else pd.Series([None] * len(rows), index=rows.index)
         for row, value in zip(rows.tolist(), values.tolist()):
-            self.add(severity, table, message, int(row) if row is not None else None, column, value)
+            self.add(severity, table, key, int(row) if row is not None else None, column, value, **message_values)
 
     def extend(self, other: "DataQuality") -> None:
         self.records.extend(other.records)
+        self.sources.update(other.sources)
+
+    def copy(self) -> "DataQuality":
+        return DataQuality(list(self.records), dict(self.sources))
 
     def count(self, severity: str) -> int:
         return sum(r["Severity"] == severity for r in self.records)
 
-    def frame(self) -> pd.DataFrame:
-        frame = pd.DataFrame(self.records, columns=COLUMNS)
+    def message(self, record: dict, language: str = "en", private: bool = False) -> str:
+        source = self.sources.get(record["Table"])
+        header = source.header(record["Column"]) if source else None
+        values = record["values"]
+        if private:
+            values = {k: "…" if k in PRIVATE_VALUES else v for k, v in values.items()}
+        return render(record["key"], language, {"col": header or record["Column"], **values})
+
+    def location(self, record: dict) -> str | None:
+        source = self.sources.get(record["Table"])
+        return source.location(record["Row"], record["Column"]) if source else None
+
+    def frame(self, language: str = "en", private: bool = False) -> pd.DataFrame:
+        """The log as the DataQuality table, messages in ``language``. ``private``
+        leaves out cell values and customer IDs (for a workbook that shows only
+        some customers, or an anonymised one)."""
+        rows = [{**{k: r[k] for k in COLUMNS[:4]}, "Value": None if private else r["Value"],
+                 "Message": self.message(r, language, private), "Location": self.location(r)}
+                for r in self.records]
+        frame = pd.DataFrame(rows, columns=COLUMNS)
         frame["Row"] = frame["Row"].astype("Int64")
         return frame
 

@@ -8,10 +8,12 @@ record pointing at the worksheet row the user sees.
 from __future__ import annotations
 
 import csv as csv_module
+import difflib
 import os
 import queue
 import re
 import threading
+import unicodedata
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -23,8 +25,9 @@ import python_calamine
 from defusedxml import DefusedXmlException, ElementTree
 
 from .params import Params, parameters_from_table
-from .parsing import ERROR_VALUES, Kinds, is_error_text, matches_words, parse_date, parse_id, parse_number, parse_text
-from .quality import ERROR, INFO, WARNING, DataQuality
+from .parsing import (DATE_FORMATS, ERROR_VALUES, Kinds, ambiguous_dates, is_error_text, matches_words, parse_date,
+                      parse_id, parse_number, parse_text)
+from .quality import ERROR, INFO, WARNING, DataQuality, TableSource
 from .safe_io import InputError, check_workbook_file, sha256
 from .schema import DATE, ID, NUMBER, TABLES, TEXT, TableSpec, accepted_names, column_aliases, normalize_name, table_aliases
 
@@ -44,6 +47,7 @@ class Inputs:
     source_sha256: str | None = None
     extra_columns: dict[str, list[str]] = field(default_factory=dict)
     fatal: list[str] = field(default_factory=list)
+    language: str = "en"   # of messages: the Language parameter, else that of the input's headers
 
     def get(self, name: str) -> pd.DataFrame | None:
         return self.tables.get(name)
@@ -62,6 +66,8 @@ class _Grid:
     first_col: int      # 0-based column of header[0]
     sheet: str
     source: str         # 'table', 'sheet', 'range', 'frame' or 'file', for messages
+    below: tuple[int, int] | None = None   # worksheet rows read from under an Excel Table
+    table: str | None = None               # the Excel Table's name
 
 # Tables that may come from CSV or Parquet files beside the workbook (beyond Excel's row limit).
 EXTERNAL_TABLES = ("Sales", "Invoices", "Payments")
@@ -87,11 +93,12 @@ def read_workbook(path: str | Path, password: str | None = None,
     try:
         files = {name: Path(file) for name, file in (external or {}).items()}
         files.update({name: path.parent / file for name, file in _file_parameters(book).items() if name not in files})
+        sheets = list(book.sheet_names)
     finally:
         book.close()
     grids = _workbook_grids(path, files)
     try:
-        inputs = _read(grids, path)
+        inputs = _read(grids, path, sheets)
     finally:
         grids.close()   # stops the reading threads at once if typing failed
     inputs.source_sha256 = sha256(path)
@@ -138,7 +145,7 @@ def _workbook_grids(path: Path, files: dict[str, Path]):
     def read(book, spec: TableSpec):
         if spec.name in files:
             return spec, _file_grid(files[spec.name], spec), {}
-        found = _find_grid(book, spec)
+        found = _find_grid(book, spec, error_cells.last_row)
         # calamine reads an error cell as '', so a table without '' has none and its sheet needs no scan.
         scan = found is not None and any("" in row for row in found.rows)
         return spec, found, error_cells.for_sheet(found.sheet) if scan else {}
@@ -247,26 +254,28 @@ def read_grids(provider, source: Path | None = None) -> Inputs:
     return _read(((spec, grid(spec), {}) for spec in TABLES.values()), source)
 
 
-def _read(grids, path: Path | None) -> Inputs:
+def _read(grids, path: Path | None, sheets: list[str] | None = None) -> Inputs:
     """Type and check the tables from ``grids``, an iterable of ``(spec, grid
-    or None, error cells)`` in any order; findings are logged in table order."""
+    or None, error cells)`` in any order; findings are logged in table order.
+    ``sheets`` (the file's sheet names) are listed when a table is missing."""
     logs = {name: DataQuality() for name in TABLES}
     tables: dict[str, pd.DataFrame] = {}
     extras: dict[str, list[str]] = {}
-    fatal: dict[str, str] = {}
+    fatal: dict[str, dict | str] = {}
     for spec, grid, errors in grids:
         dq = logs[spec.name]
         if grid is None:
             if spec.required:
-                fatal[spec.name] = f"Required table {accepted_names(spec)} not found (as an Excel Table or a sheet)"
-                dq.add(ERROR, spec.name, fatal[spec.name])
+                dq.add(ERROR, spec.name, "table.required_missing", names=accepted_names(spec),
+                       sheets=", ".join(sheets) if sheets else "-")
+                fatal[spec.name] = dq.records[-1]
             elif spec.name != "Parameters":
-                dq.add(INFO, spec.name, f"No {accepted_names(spec)} table; analyses that need it are skipped")
+                dq.add(INFO, spec.name, "table.optional_missing", names=accepted_names(spec))
             continue
         frame, extra, missing = _typed_frame(spec, grid, errors, dq)
         if missing:
             if spec.required:
-                fatal[spec.name] = missing
+                fatal[spec.name] = dq.records[-1]
             continue
         tables[spec.name] = frame
         extras[spec.name] = extra
@@ -278,17 +287,42 @@ def _read(grids, path: Path | None) -> Inputs:
     if not fatal:
         _check_keys(tables, dq)
     tables = {name: tables[name] for name in TABLES if name in tables}
+    language = params.language or header_language(dq.sources)
     return Inputs(tables=tables, params=params, dq=dq, source=path, extra_columns=extras,
-                  fatal=[fatal[name] for name in TABLES if name in fatal])
+                  fatal=[dq.message(fatal[name], language) for name in TABLES if name in fatal], language=language)
 
 
-def _find_grid(book, spec: TableSpec) -> _Grid | None:
+def header_language(sources: dict[str, TableSource]) -> str:
+    """zh-CN when more of the input's recognised headers are the Chinese names
+    than the English ones, else en."""
+    chinese = english = 0
+    for table, source in sources.items():
+        for column, (_, text) in source.headers.items():
+            spec = TABLES[table].column(column)
+            chinese += normalize_name(text) == normalize_name(spec.zh)
+            english += normalize_name(text) == normalize_name(spec.name)
+    return "zh-CN" if chinese > english else "en"
+
+
+def _find_grid(book, spec: TableSpec, last_row=None) -> _Grid | None:
+    """The table as an Excel Table (with the rows typed straight under it, see
+    :func:`_rows_below`) or as a sheet. ``last_row(sheet)`` gives a sheet's
+    last used worksheet row when it is known cheaply."""
     aliases = table_aliases(spec)
     for name in book.table_names:
         if normalize_name(name) in aliases:
             table = book.get_table_by_name(name)
             row0, col0 = table.start  # the first data row (0-based), below the header
-            return _Grid(list(table.columns), table.to_python(), row0 + 1, col0, table.sheet, "table")
+            rows = table.to_python()
+            end = table.end[0] + 1    # worksheet row of the table's last row
+            below = []
+            used = last_row(table.sheet) if last_row else None
+            if used is None or used > end:
+                below = _rows_below(book.get_sheet_by_name(table.sheet), end, col0, len(table.columns))
+            grid = _Grid(list(table.columns), rows + below, row0 + 1, col0, table.sheet, "table", table=name)
+            if below:
+                grid.below = (end + 1, end + len(below))
+            return grid
     for name in book.sheet_names:
         if normalize_name(name) in aliases:
             cells = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
@@ -299,9 +333,50 @@ def _find_grid(book, spec: TableSpec) -> _Grid | None:
     return None
 
 
+def _rows_below(sheet, end: int, first_col: int, width: int) -> list[list]:
+    """Rows directly under an Excel Table (worksheet rows after ``end``) up to
+    the first empty one, within the table's columns. Tables do not grow when
+    rows are appended by openpyxl or pandas, typed in LibreOffice, or pasted
+    in some programs; those rows are the user's data all the same."""
+    cells = sheet.to_python(skip_empty_area=False)
+    below = []
+    for row in cells[end:]:
+        part = list(row[first_col:first_col + width])
+        if all(v in ("", None) for v in part):
+            break
+        below.append(part + [""] * (width - len(part)))
+    return below
+
+
+def _header_row(spec: TableSpec, grid: _Grid) -> int:
+    """How many rows of ``grid.rows`` to skip so that the header is the first
+    row naming every required column: ERP exports put a title (and a blank
+    or a date line) above the header. 0 when the given header will do."""
+    def names_required(row) -> bool:
+        found = {normalize_name(v) for v in row if isinstance(v, str)}
+        return all(column_aliases(c) & found for c in spec.columns if c.required)
+    if names_required(grid.header) or not isinstance(grid.rows, list):
+        return 0
+    for index, row in enumerate(grid.rows[:MAX_TITLE_ROWS]):
+        if names_required(row):
+            return index + 1
+    return 0
+
+
+MAX_TITLE_ROWS = 10   # title lines looked through for the header, above the table
+
+
 def _typed_frame(spec: TableSpec, grid: _Grid, errors: dict, dq: DataQuality):
     """Map headers, parse every column by kind, log problems; returns
-    (frame, extra column names, message if required columns are missing)."""
+    (frame, extra column names, whether required columns are missing)."""
+    title_rows = _header_row(spec, grid)
+    if title_rows:
+        skipped = [grid.first_row - 1 + i for i, row in enumerate([grid.header] + grid.rows[:title_rows - 1])
+                   if any(v not in ("", None) for v in row)]
+        grid.header, grid.rows = grid.rows[title_rows - 1], grid.rows[title_rows:]
+        grid.first_row += title_rows
+        dq.add(INFO, spec.name, "table.title_rows", skipped[0] if skipped else None,
+               rows=", ".join(map(str, skipped)), header_row=grid.first_row - 1)
     header = [str(h).strip() if h not in (None, "") else "" for h in grid.header]
     width = len(header)
     if isinstance(grid.rows, list):
@@ -327,13 +402,17 @@ def _typed_frame(spec: TableSpec, grid: _Grid, errors: dict, dq: DataQuality):
         elif text:
             taken = text in extra or text in {c.name for c in spec.columns}
             extra[f"{text}_{position + 1}" if taken else text] = position
+    dq.sources[spec.name] = TableSource(grid.sheet, grid.first_col,
+                                        {name: (position, header[position]) for name, position in mapped.items()})
     missing = [c for c in spec.columns if c.required and c.name not in mapped]
     if missing:
-        names = "; ".join(accepted_names(spec, c) for c in missing)
-        message = (f"{spec.name} (sheet '{grid.sheet}') lacks required column(s) {names}; "
-                   f"found headers: {', '.join(h for h in header if h) or 'none'}; table not used")
-        dq.add(ERROR, spec.name, message, grid.first_row - 1)
-        return None, [], message
+        dq.add(ERROR, spec.name, "table.columns_missing", grid.first_row - 1, table_name=spec.name, sheet=grid.sheet,
+               names="; ".join(accepted_names(spec, c) for c in missing), found=", ".join(h for h in header if h) or "-")
+        return None, [], True
+    _note_missing_columns(spec, mapped, extra, dq)
+    if grid.below:
+        dq.add(WARNING, spec.name, "table.rows_below", grid.below[0], name=grid.table, first=grid.below[0],
+               last=grid.below[1])
 
     # Error cells: from the XML scan (true errors) and error text typed in cells.
     for (row, col), value in errors.items():
@@ -370,35 +449,31 @@ def _typed_frame(spec: TableSpec, grid: _Grid, errors: dict, dq: DataQuality):
             continue
         cells = raw[mapped[column.name]]
         values, bad, error_text = parsed[column.name]
-        frame[column.name] = values
         problem = (bad | error_text) & ~skip
         if problem.any():
-            rows = problem[problem].index
-            reasons = np.where(error_text[rows], "error value", f"not a valid {column.kind}")
+            _log_bad_cells(spec, column, cells, problem, error_text, kinds[mapped[column.name]], dq)
             if column.required:
-                for row, reason in zip(rows, reasons):
-                    dq.add(ERROR, spec.name, f"{column.name}: {reason}; row not used", int(row), column.name, cells[row])
                 rejected |= problem
-            elif spec.name == "Invoices" and column.name == "DueDate":
-                dq.add_rows(WARNING, spec.name, pd.Series(rows), column.name, cells[rows],
-                            "DueDate not understood; InvoiceDate + customer's PaymentTermsDays used")
-            else:
-                dq.add_rows(ERROR, spec.name, pd.Series(rows), column.name, cells[rows],
-                            f"{column.name} not understood; cell not used")
+        out_of_range = _out_of_range(column, values) & ~skip & ~problem
+        if out_of_range.any():
+            _log_out_of_range(spec, column, cells, out_of_range, dq)
+            if column.required:
+                rejected |= out_of_range
+            values = values.where(~out_of_range)
+        frame[column.name] = values
         if column.required and not column.allow_blank and column.name != key:
-            blank = values.isna() & ~problem & ~skip
+            blank = values.isna() & ~problem & ~skip & ~out_of_range
             if blank.any():
-                dq.add_rows(ERROR, spec.name, pd.Series(blank[blank].index), column.name, None,
-                            f"{column.name} is blank; row not used")
+                dq.add_rows(ERROR, spec.name, pd.Series(blank[blank].index), column.name, None, "cell.required_blank")
                 rejected |= blank
 
     if key:
         if totals.any():
             dq.add_rows(ERROR, spec.name, pd.Series(totals[totals].index), key, raw.loc[totals, mapped[key]],
-                        "Looks like a totals row (no key, or a word such as 合计/Total, with figures); not used")
+                        "row.totals")
         orphan = key_blank & ~totals & ~blank_rows
         if orphan.any():
-            dq.add_rows(ERROR, spec.name, pd.Series(orphan[orphan].index), key, None, f"{key} is blank; row not used")
+            dq.add_rows(ERROR, spec.name, pd.Series(orphan[orphan].index), key, None, "row.key_blank")
         rejected |= orphan
     for name, position in extra.items():
         frame[name] = parse_text(raw[position], kinds[position]).astype("str")
@@ -407,6 +482,95 @@ def _typed_frame(spec: TableSpec, grid: _Grid, errors: dict, dq: DataQuality):
         frame = frame[~unused]
     frame.insert(0, ROW, frame.index.astype("int64"))
     return frame.reset_index(drop=True), list(extra), None
+
+
+def _log_bad_cells(spec: TableSpec, column, cells: pd.Series, problem: pd.Series, error_text: pd.Series,
+                   kinds: Kinds, dq: DataQuality) -> None:
+    """One record per cell that is an error value or not of the column's kind."""
+    rows = problem[problem].index
+    errors = error_text[rows]
+    effect = "~row not used" if column.required else "~cell not used"
+    if errors.any():
+        dq.add_rows(ERROR, spec.name, pd.Series(rows[errors.to_numpy()]), column.name, cells[rows[errors.to_numpy()]],
+                    "cell.required_error" if column.required else "cell.optional_error")
+    invalid = rows[~errors.to_numpy()]
+    if not len(invalid):
+        return
+    if spec.name == "Invoices" and column.name == "DueDate":
+        dq.add_rows(WARNING, spec.name, pd.Series(invalid), column.name, cells[invalid], "due_date.fallback")
+    elif column.kind == DATE:
+        ambiguous = ambiguous_dates(cells, kinds)[invalid].to_numpy()
+        dq.add_rows(ERROR, spec.name, pd.Series(invalid[ambiguous]), column.name, cells[invalid[ambiguous]],
+                    "cell.date_ambiguous", effect=effect)
+        dq.add_rows(ERROR, spec.name, pd.Series(invalid[~ambiguous]), column.name, cells[invalid[~ambiguous]],
+                    "cell.date_formats", effect=effect, formats=DATE_FORMATS)
+    elif column.required:
+        dq.add_rows(ERROR, spec.name, pd.Series(invalid), column.name, cells[invalid], "cell.required_invalid",
+                    kind="~" + column.kind)
+    else:
+        dq.add_rows(ERROR, spec.name, pd.Series(invalid), column.name, cells[invalid], "cell.optional_invalid")
+
+
+def _out_of_range(column, values: pd.Series) -> pd.Series:
+    """Numbers below the column's minimum, above its maximum, or not whole
+    where the column counts whole units."""
+    if column.kind != NUMBER or (column.minimum is None and column.maximum is None and not column.whole):
+        return pd.Series(False, index=values.index)
+    low = values < column.minimum if column.minimum is not None else False
+    high = values > column.maximum if column.maximum is not None else False
+    fraction = (values != np.floor(values)) & values.notna() if column.whole else False
+    return pd.Series(low | high | fraction, index=values.index).fillna(False).astype(bool)
+
+
+def _log_out_of_range(spec: TableSpec, column, cells: pd.Series, wrong: pd.Series, dq: DataQuality) -> None:
+    values = parse_number(cells[wrong])[0]
+    for row, value, raw_value in zip(wrong[wrong].index, values, cells[wrong]):
+        if column.minimum is not None and value < column.minimum:
+            key = "cell.required_out_of_range" if column.required else "cell.below_minimum"
+        elif column.maximum is not None and value > column.maximum:
+            key = "cell.above_maximum"
+        else:
+            key = "cell.not_whole"
+        dq.add(ERROR, spec.name, key, int(row), column.name, raw_value, minimum=_plain_number(column.minimum),
+               maximum=_plain_number(column.maximum))
+
+
+def _plain_number(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+def _note_missing_columns(spec: TableSpec, mapped: dict, extra: dict, dq: DataQuality) -> None:
+    """An optional column that is absent changes what can be computed: say
+    what (``Column.effect``), and name a header that looks like it (成本 for
+    销售成本) instead of guessing silently."""
+    for column in spec.columns:
+        if column.name in mapped or column.effect is None:
+            continue
+        names = accepted_names(spec, column)
+        near = _near_miss(column, [h for h in extra if extra[h] is not None])
+        severity = WARNING if column.effect == "effect.cogs" else INFO
+        if near:
+            dq.add(severity, spec.name, "column.near_miss", None, column.name, near, names=names,
+                   effect="~" + column.effect, found=near, canonical=accepted_names(spec, column))
+        else:
+            dq.add(severity, spec.name, "column.optional_missing", None, column.name, names=names,
+                   effect="~" + column.effect)
+
+
+def _near_miss(column, headers: list[str]) -> str | None:
+    """The unmapped header most like one of the column's names, if any is close."""
+    best, best_score = None, 0.0
+    for text in headers:
+        key = normalize_name(re.sub(r"_\d+$", "", text))
+        if not key:
+            continue
+        for alias in column_aliases(column):
+            score = difflib.SequenceMatcher(None, key, alias).ratio()
+            if key in alias or alias in key:
+                score = max(score, 0.75)
+            if score > best_score:
+                best, best_score = text, score
+    return best if best_score >= 0.6 else None
 
 
 def _parse_column(column, cells: pd.Series, kinds: Kinds):
@@ -435,41 +599,79 @@ def _empty(kind: str, index: pd.Index) -> pd.Series:
     return pd.Series(None, index=index, dtype="str")
 
 
+def customer_key(cid: str) -> str:
+    """How an ID is matched when it is not found as typed: full-width forms
+    (ＫＨ００４), case and leading zeros ignored."""
+    text = unicodedata.normalize("NFKC", cid).strip().casefold()
+    return text.lstrip("0") or "0"
+
+
 def _check_keys(tables: dict[str, pd.DataFrame], dq: DataQuality) -> None:
-    """Duplicate customers (first kept), rows for unknown customers, and
-    IDs that differ only by zero-padding (matched with a warning)."""
+    """Duplicate customers (first kept); rows for unknown customers (with a
+    'did you mean'); IDs that differ only by full-width forms, case or
+    zero-padding are matched to the one customer they can mean, with a warning."""
     customers = tables["Customers"]
     duplicated = customers["CustomerID"].duplicated()
     if duplicated.any():
         first_row = customers.drop_duplicates("CustomerID").set_index("CustomerID")[ROW]
         for row, cid in zip(customers.loc[duplicated, ROW], customers.loc[duplicated, "CustomerID"]):
-            dq.add(ERROR, "Customers", f"Duplicate CustomerID; first one (row {first_row[cid]}) kept, this row not used",
-                   int(row), "CustomerID", cid)
+            dq.add(ERROR, "Customers", "key.duplicate", int(row), "CustomerID", cid, first=first_row[cid])
         tables["Customers"] = customers[~duplicated].reset_index(drop=True)
-    known = set(tables["Customers"]["CustomerID"])
-    unpadded: dict[str, str | None] = {}
+    known = list(tables["Customers"]["CustomerID"])
+    by_key: dict[str, str | None] = {}
     for cid in known:
-        short = cid.lstrip("0") or "0"
-        unpadded[short] = None if short in unpadded else cid
+        key = customer_key(cid)
+        by_key[key] = None if key in by_key else cid   # None: two customers share the key, no guessing
+    known_set = set(known)
     for name, frame in tables.items():
         if name == "Customers" or "CustomerID" not in frame:
             continue
         ids = frame["CustomerID"]
-        unknown = ~ids.isin(known)
+        unknown = ~ids.isin(known_set)
         if not unknown.any():
             continue
-        rescued = ids[unknown].map(lambda v: unpadded.get(str(v).lstrip("0") or "0"))
+        rescue = {raw: by_key.get(customer_key(raw)) for raw in ids[unknown].unique()}
+        rescued = ids[unknown].map(rescue)
         fixable = rescued.notna()
-        if fixable.any():
-            for row, raw_id, cid in zip(frame.loc[fixable[fixable].index, ROW], ids[fixable[fixable].index], rescued[fixable]):
-                dq.add(WARNING, name, f"CustomerID matched to '{cid}' ignoring leading zeros", int(row), "CustomerID", raw_id)
-            frame.loc[fixable[fixable].index, "CustomerID"] = rescued[fixable]
-        still = unknown & ~unknown.index.isin(fixable[fixable].index)
+        fixed_index = fixable[fixable].index
+        for row, raw_id, cid in zip(frame.loc[fixed_index, ROW], ids[fixed_index], rescued[fixable]):
+            dq.add(WARNING, name, "key.matched", int(row), "CustomerID", raw_id, cid=cid,
+                   ignoring="~" + _difference(raw_id, cid))
+        if len(fixed_index):
+            frame.loc[fixed_index, "CustomerID"] = rescued[fixable]
+        still = unknown & ~unknown.index.isin(fixed_index)
         if still.any():
-            dq.add_rows(ERROR, name, frame.loc[still, ROW], "CustomerID", frame.loc[still, "CustomerID"],
-                        "CustomerID is not in Customers; row not used")
+            # 'did you mean' for the first distinct IDs only: a wrong Customers table would make it slow.
+            suggestions = {raw: _suggest(raw, known) if i < MAX_SUGGESTED else ""
+                           for i, raw in enumerate(ids[still].unique())}
+            for row, raw_id in zip(frame.loc[still, ROW], ids[still]):
+                hint = suggestions[raw_id]
+                if hint:
+                    dq.add(ERROR, name, "key.unknown_suggest", int(row), "CustomerID", raw_id, suggestions=hint)
+                else:
+                    dq.add(ERROR, name, "key.unknown", int(row), "CustomerID", raw_id)
             frame = frame[~still].reset_index(drop=True)
         tables[name] = frame
+
+
+def _difference(raw: str, cid: str) -> str:
+    """Which of full-width forms, case or leading zeros tells ``raw`` from ``cid``."""
+    if unicodedata.normalize("NFKC", raw) != raw:
+        return "full-width characters"
+    if raw.casefold().lstrip("0") == cid.casefold().lstrip("0") and raw.lstrip("0") != cid.lstrip("0"):
+        return "case"
+    return "leading zeros"
+
+
+MAX_SUGGESTED = 200
+
+
+def _suggest(raw: str, known: list[str]) -> str:
+    """Up to three known IDs close to ``raw`` ('KH003' for 'KH03', or both
+    'kh003' and 'KH003' when case alone cannot tell them apart)."""
+    same_key = [cid for cid in known if customer_key(cid) == customer_key(raw)]
+    close = same_key or difflib.get_close_matches(raw, known, n=3, cutoff=0.75)
+    return ", ".join(f"'{cid}'" for cid in close[:3])
 
 
 class _ErrorCells:
@@ -501,6 +703,22 @@ class _ErrorCells:
                 part = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
                 self._parts[sheet.get("name")] = part
         return self._parts
+
+    _DIMENSION = re.compile(rb'<dimension\s+ref="[A-Z]{1,3}\d+(?::[A-Z]{1,3}(\d+))?"')
+
+    def last_row(self, sheet: str) -> int | None:
+        """The last used worksheet row from the sheet's ``<dimension>`` (at the
+        start of its XML, so only a few kilobytes are inflated); None when the
+        sheet does not say."""
+        part = self._sheet_parts().get(sheet)
+        if part is None:
+            return None
+        with zipfile.ZipFile(self.path) as archive, archive.open(part) as member:
+            head = member.read(4096)
+        match = self._DIMENSION.search(head)
+        if match is None:
+            return None
+        return int(match[1]) if match[1] else 1
 
     def for_sheet(self, sheet: str) -> dict[tuple[int, int], str]:
         part = self._sheet_parts().get(sheet)

@@ -48,9 +48,8 @@ def due_dates(invoices: pd.DataFrame, customers: pd.DataFrame, dq: DataQuality |
     fallback = invoices["InvoiceDate"] + pd.to_timedelta(terms.fillna(0.0), unit="D")
     missing_terms = invoices["DueDate"].isna() & terms.isna()
     if dq is not None and missing_terms.any():
-        dq.add(INFO, "Invoices", f"{int(missing_terms.sum())} invoice(s) have neither DueDate nor customer "
-               "PaymentTermsDays; treated as due on the invoice date (first row shown)",
-               int(invoices.loc[missing_terms, "_row"].iloc[0]), "DueDate")
+        dq.add(INFO, "Invoices", "invoice.no_terms", int(invoices.loc[missing_terms, "_row"].iloc[0]), "DueDate",
+               count=int(missing_terms.sum()))
     return invoices["DueDate"].fillna(fallback)
 
 

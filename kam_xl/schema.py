@@ -18,6 +18,10 @@ class Column:
     kind: str
     required: bool = False
     allow_blank: bool = False  # a required column whose cells may be blank
+    minimum: float | None = None   # numbers below are an error (the cell is not used)
+    maximum: float | None = None
+    whole: bool = False            # counts of whole units (days)
+    effect: str | None = None      # word key: what cannot be computed when the column is absent
 
 
 @dataclass(frozen=True)
@@ -38,22 +42,22 @@ TABLES: dict[str, TableSpec] = {t.name: t for t in (
     TableSpec("Customers", "客户", (
         _CID,
         Column("CustomerName", "客户名称", TEXT),
-        Column("Industry", "行业", TEXT),
+        Column("Industry", "行业", TEXT, effect="effect.industry"),
         Column("Size", "规模", TEXT),
         Column("Region", "地区", TEXT),
-        Column("AccountManager", "客户经理", TEXT),
-        Column("CreditLimit", "信用额度", NUMBER),
-        Column("PaymentTermsDays", "账期天数", NUMBER),
-        Column("EstimatedWallet", "预计年采购额", NUMBER),
+        Column("AccountManager", "客户经理", TEXT, effect="effect.account_manager"),
+        Column("CreditLimit", "信用额度", NUMBER, minimum=0, effect="effect.credit_limit"),
+        Column("PaymentTermsDays", "账期天数", NUMBER, minimum=0, whole=True, effect="effect.terms"),
+        Column("EstimatedWallet", "预计年采购额", NUMBER, minimum=0, effect="effect.wallet"),
     ), required=True),
     TableSpec("Sales", "销售", (
         Column("Date", "日期", DATE, True),
         _CID,
-        Column("DocumentNo", "单据号", ID),
+        Column("DocumentNo", "单据号", ID, effect="effect.document"),
         Column("Product", "产品", TEXT),
         Column("Quantity", "数量", NUMBER),
         Column("NetRevenue", "销售收入", NUMBER, True),
-        Column("COGS", "销售成本", NUMBER),
+        Column("COGS", "销售成本", NUMBER, effect="effect.cogs"),
     ), required=True),
     TableSpec("Invoices", "发票", (
         Column("InvoiceNo", "发票号", ID, True),
@@ -72,19 +76,19 @@ TABLES: dict[str, TableSpec] = {t.name: t for t in (
         Column("Date", "日期", DATE, True),
         _CID,
         Column("Activity", "作业", TEXT, True),
-        Column("DriverQuantity", "作业量", NUMBER),
-        Column("DirectCost", "直接费用", NUMBER),
+        Column("DriverQuantity", "作业量", NUMBER, minimum=0, effect="effect.driver"),
+        Column("DirectCost", "直接费用", NUMBER, effect="effect.direct_cost"),
     )),
     TableSpec("ActivityRates", "作业费率", (
         Column("Activity", "作业", TEXT, True),
-        Column("Rate", "单位成本", NUMBER, True),
+        Column("Rate", "单位成本", NUMBER, True, minimum=0),
     ), key="Activity"),
     TableSpec("Contacts", "联系记录", (
         Column("Date", "日期", DATE, True),
         _CID,
         Column("Channel", "方式", TEXT),
         Column("Owner", "负责人", TEXT),
-        Column("Satisfaction", "满意度", NUMBER),
+        Column("Satisfaction", "满意度", NUMBER, minimum=1, maximum=5, effect="effect.satisfaction"),
         Column("Feedback", "反馈", TEXT),
         Column("NextFollowUp", "下次跟进日期", DATE),
     )),
