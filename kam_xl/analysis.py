@@ -8,19 +8,22 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from . import __version__
 from .classification import abc_tiers, portfolio_quadrant, rfm, segments
+from .coverage import History, history
+from .frames import minor_unit_decimals
 from .i18n import text
 from .params import Params, with_overrides
 from .potential import potential
 from .profitability import cost_to_serve, financing_cost, gross_profit, profitability, whale_curve
-from .quality import INFO, DataQuality
+from .quality import INFO, WARNING, DataQuality
 from .reader import Inputs
 from .receivables import bucket_names, receivables
 from .relationship import relationship
-from .risk import risk_summary, top_share
+from .risk import risk_summary
 from .safe_io import InputError
 from .strategy import churn_risk, strategy
 from .summary import commentary, kpi_table, period_kpis
@@ -98,24 +101,62 @@ def latest_date(inputs: Inputs) -> pd.Timestamp | None:
     return max(candidates) if candidates else None
 
 
-def _period(inputs: Inputs, params: Params, customers: pd.DataFrame, dq: DataQuality | None):
+def _period(inputs: Inputs, params: Params, customers: pd.DataFrame, dq: DataQuality | None,
+            opening_known: bool = True):
     """Profitability, receivables and ABC tiers for one period."""
     ids = pd.Index(customers["CustomerID"], name="CustomerID")
     start, end, as_of = params.period_start, params.period_end, params.as_of_date
-    gross = gross_profit(inputs["Sales"], ids, start, end)
-    cts = cost_to_serve(inputs.get("Activities"), inputs.get("ActivityRates"), ids, start, end, dq)
+    decimals = minor_unit_decimals(params.reporting_currency)
+    gross = gross_profit(inputs["Sales"], ids, start, end, decimals)
+    cts = cost_to_serve(inputs.get("Activities"), inputs.get("ActivityRates"), ids, start, end, dq, decimals)
     invoices = inputs.get("Invoices")
     ar = None
     if invoices is not None:
-        ar = receivables(invoices, inputs.get("Payments"), customers, as_of, start, end, params.aging_buckets, dq)
+        ar = receivables(invoices, inputs.get("Payments"), customers, as_of, start, end, params.aging_buckets, dq,
+                         opening_known, decimals)
         ar.attrs["period_days"] = params.period_days
-        finance = financing_cost(ar["AverageAR"], params.cost_of_capital, params.period_days)
+        finance = financing_cost(ar["AverageAR"], params.cost_of_capital, params.period_days, decimals)
     else:
         finance = pd.Series(float("nan"), index=ids)
-    profit = profitability(gross, cts, finance)
+    absent = tuple(part for part, table in (("CostToServe", "Activities"), ("FinancingCost", "Invoices"))
+                   if inputs.get(table) is None)
+    profit = profitability(gross, cts, finance, absent, decimals)
     basis = profit[params.abc_basis]
     abc = abc_tiers(basis, params.abc_share_a, params.abc_share_b)
     return profit, ar, abc
+
+
+def _prior_period(inputs: Inputs, p: Params, customers: pd.DataFrame, sales: History, invoices: History,
+                  dq: DataQuality):
+    """The prior period's figures, left empty where the data do not cover it
+    (DataQuality says which and why)."""
+    prior = p.prior()
+    opening_known = invoices.balance_known(prior.period_start - pd.Timedelta(days=1))
+    profit, ar, abc = _period(inputs, prior, customers, None, opening_known)
+    tiers = abc["ABCTier"]
+    share = sales.share_of(prior.period_start, prior.period_end)
+    if share < p.min_coverage:
+        profit = profit.astype("float64") * np.nan
+        tiers = pd.Series(None, index=tiers.index, dtype=object)
+        _coverage_note(dq, "Sales", share, prior, sales, p.min_coverage, "effect.prior_revenue")
+    if ar is not None:
+        credit_share = invoices.share_of(prior.period_start, prior.period_end)
+        if not invoices.balance_known(prior.period_end):
+            ar.loc[:, ["OpenBalance", *bucket_names(p.aging_buckets), "OverdueShare"]] = np.nan
+        if credit_share < p.min_coverage:
+            ar.loc[:, ["CreditSales", "ARTurnover", "DSO"]] = np.nan
+            _coverage_note(dq, "Invoices", credit_share, prior, invoices, p.min_coverage, "effect.prior_ar")
+        elif not opening_known:
+            dq.add(WARNING, "Invoices", "coverage.opening_ar", first=invoices.start.date(),
+                   start=prior.period_start.date(), period="~the prior period")
+    return profit, ar, tiers
+
+
+def _coverage_note(dq: DataQuality, table: str, share: float, prior: Params, history_: History,
+                   minimum: float, effect: str) -> None:
+    dq.add(WARNING, table, "coverage.prior", share=f"{share:.0%}", start=prior.period_start.date(),
+           end=prior.period_end.date(), table_name=table, first=history_.start.date(), minimum=f"{minimum:.0%}",
+           effect="~" + effect)
 
 
 def analyze(inputs: Inputs, params: dict | Params | None = None) -> Results:
@@ -134,8 +175,15 @@ def analyze(inputs: Inputs, params: dict | Params | None = None) -> Results:
     ids = pd.Index(customers["CustomerID"], name="CustomerID")
     language = p.language
 
-    profit, ar, abc = _period(inputs, p, customers, dq)
-    prior_profit, prior_ar, prior_abc = _period(inputs, p.prior(), customers, None)
+    sales_history = history(inputs["Sales"]["Date"], p.data_start)
+    invoices = inputs.get("Invoices")
+    invoice_history = history(invoices["InvoiceDate"] if invoices is not None else None, p.data_start)
+    opening_known = invoice_history.balance_known(p.period_start - pd.Timedelta(days=1))
+    profit, ar, abc = _period(inputs, p, customers, dq, opening_known)
+    if invoices is not None and not opening_known:
+        dq.add(WARNING, "Invoices", "coverage.opening_ar", first=invoice_history.start.date(),
+               start=p.period_start.date(), period="~this period")
+    prior_profit, prior_ar, prior_tiers = _prior_period(inputs, p, customers, sales_history, invoice_history, dq)
     order = abc.index
     tiers = abc["ABCTier"]
 
@@ -164,7 +212,7 @@ def analyze(inputs: Inputs, params: dict | Params | None = None) -> Results:
     figures = CustomerFigures(info=info.reindex(order), classification=classification, profit=profit_order,
                               receivables=ar, relationship=rel, potential=pot, strategy=plan,
                               prior_profit=prior_profit, prior_receivables=prior_ar,
-                              prior_tiers=prior_abc["ABCTier"], models=models)
+                              prior_tiers=prior_tiers, models=models)
     about = {"Tool": "kam-xl", "Version": __version__, "RunTime": dt.datetime.now().isoformat(timespec="seconds"),
              "InputFile": str(inputs.source.name) if inputs.source else "",
              "InputSHA256": inputs.source_sha256 or ""}
@@ -209,8 +257,8 @@ def assemble(figures: CustomerFigures, p: Params, dq: DataQuality, about: dict,
         prior_ar.attrs["period_days"] = p.period_days
     if ar is not None:
         ar.attrs["period_days"] = p.period_days
-    this_kpis = period_kpis(profit, ar, tiers, top_share(profit["NetRevenue"], 5))
-    prior_kpis = period_kpis(prior_profit, prior_ar, f.prior_tiers.reindex(order), top_share(prior_profit["NetRevenue"], 5))
+    this_kpis = period_kpis(profit, ar, tiers)
+    prior_kpis = period_kpis(prior_profit, prior_ar, f.prior_tiers.reindex(order))
     tables["KPIs"] = kpi_table(this_kpis, prior_kpis)
     sentences = commentary(tables["KPIs"], tables["RiskSummary"], profit, f.info["CustomerName"],
                            p.reporting_currency, language)

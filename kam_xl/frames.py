@@ -12,6 +12,30 @@ def ratio(numerator, denominator) -> pd.Series:
     return (numerator / denominator.where(denominator > 0)).astype("float64")
 
 
+# Decimals of each currency's minor unit (ISO 4217) where it is not 2.
+MINOR_UNIT_DECIMALS = {"JPY": 0, "KRW": 0, "VND": 0, "CLP": 0, "ISK": 0, "UGX": 0, "PYG": 0, "XAF": 0, "XOF": 0,
+                       "BHD": 3, "KWD": 3, "OMR": 3, "JOD": 3, "IQD": 3, "LYD": 3, "TND": 3}
+
+
+def minor_unit_decimals(currency: str) -> int:
+    """2 for CNY, USD, EUR...; 0 for JPY or KRW; 3 for KWD or BHD."""
+    return MINOR_UNIT_DECIMALS.get(currency.upper(), 2)
+
+
+def round_money(values, decimals: int = 2):
+    """Money rounded to the currency's minor unit, as the ledger holds it
+    (so 57135.01000000001 is 57135.01 and a residue of 1e-11 is 0); -0.0
+    becomes 0.0. Applied where an accountant would round: each open item,
+    each customer's total, and each portfolio total."""
+    return np.round(values, decimals) + 0.0
+
+
+def total(values: pd.Series) -> float:
+    """Sum that stays empty (NaN) when any part is unknown: a total whose basis
+    is incomplete is not shown as if it were complete."""
+    return float(values.sum(skipna=False)) if len(values) else 0.0
+
+
 def in_window(frame: pd.DataFrame, column: str, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
     """Rows whose ``column`` date lies in [start, end], both included."""
     dates = frame[column]

@@ -41,7 +41,7 @@ HEADERS_ZH = {
     "SuggestedEffortShare": "建议投入占比",
     # Risk, KPIs, DataQuality
     "Metric": "指标", "KPI": "关键指标", "ThisPeriod": "本期", "PriorPeriod": "上期", "Change": "变动",
-    "ChangePct": "变动率", "Item": "项目", "Commentary": "管理层摘要", "Severity": "级别", "Table": "表", "Row": "行", "Column": "列", "Message": "说明",
+    "ChangePct": "变动率", "Item": "项目", "Commentary": "管理层摘要", "Severity": "级别", "Table": "表", "Row": "行", "Column": "列", "Message": "说明", "Location": "位置",
 }
 
 SHEETS_ZH = {

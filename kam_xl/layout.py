@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 
 from .analysis import Results
+from .frames import minor_unit_decimals, round_money
 from .i18n import HEADERS_ZH, KPI_ZH, METRICS_ZH, header, sheet_title
 from .receivables import bucket_names
 from .xlsx import TAB_INFO, TAB_OUTPUT
@@ -37,7 +37,7 @@ COLUMN_KINDS = {
     "FollowUpOverdue": "bool", "CadenceBreached": "bool",
 }
 TEXT_WIDTHS = {"CustomerName": 30, "RecommendedStrategy": 48, "Actions": 60, "LatestFeedback": 34,
-               "Message": 70, "Value": 24, "Commentary": 120, "Segment": 20, "Item": 20}
+               "Message": 70, "Location": 28, "Value": 24, "Commentary": 120, "Segment": 20, "Item": 20}
 
 # Row-wise kinds for tables whose rows are different measures.
 KPI_KINDS = {"ActiveCustomers": "int", "NetRevenue": "money", "GrossProfit": "money", "GrossMarginPct": "pct",
@@ -49,16 +49,21 @@ METRIC_KINDS = {"Top1Share": "pct", "Top5Share": "pct", "Top10Share": "pct", "HH
                 "LossMakingNetProfit": "money", "ChurnRiskCustomers": "int"}
 
 
-def _formulas(buckets: tuple[int, ...]) -> dict[str, dict[str, str]]:
+def _formulas(buckets: tuple[int, ...], receivables: bool = True) -> dict[str, dict[str, str]]:
+    """Live formulas of derived columns. A blank input stays blank (a cell
+    holding "" would compute as 0 in a plain subtraction): COGS unknown ->
+    GrossProfit empty; with receivables analysed, FinancingCost unknown ->
+    NetProfit empty (without, it counts as 0, as in the core)."""
     names = bucket_names(buckets)
     all_buckets = "+".join(f"{{{n}}}" for n in names)
     overdue = "+".join(f"{{{n}}}" for n in names[1:])
+    net_known = "AND(ISNUMBER({GrossProfit}),ISNUMBER({FinancingCost}))" if receivables else "ISNUMBER({GrossProfit})"
     return {
         "Profitability": {
-            "GrossProfit": "{NetRevenue}-{COGS}",
-            "GrossMarginPct": 'IF({NetRevenue}>0,{GrossProfit}/{NetRevenue},"")',
-            "NetProfit": "{GrossProfit}-{CostToServe}-{FinancingCost}",
-            "NetMarginPct": 'IF({NetRevenue}>0,{NetProfit}/{NetRevenue},"")',
+            "GrossProfit": 'IF(ISNUMBER({COGS}),{NetRevenue}-{COGS},"")',
+            "GrossMarginPct": 'IF(AND(ISNUMBER({GrossProfit}),{NetRevenue}>0),{GrossProfit}/{NetRevenue},"")',
+            "NetProfit": f'IF({net_known},{{GrossProfit}}-{{CostToServe}}-{{FinancingCost}},"")',
+            "NetMarginPct": 'IF(AND(ISNUMBER({NetProfit}),{NetRevenue}>0),{NetProfit}/{NetRevenue},"")',
         },
         "Receivables": {
             "OpenBalance": all_buckets,
@@ -69,7 +74,7 @@ def _formulas(buckets: tuple[int, ...]) -> dict[str, dict[str, str]]:
         "Segments": {
             "RevenueShare": 'IF(SUMIFS({col:NetRevenue},{col:Dimension},{Dimension})>0,'
                             '{NetRevenue}/SUMIFS({col:NetRevenue},{col:Dimension},{Dimension}),"")',
-            "GrossMarginPct": 'IF({NetRevenue}>0,{GrossProfit}/{NetRevenue},"")',
+            "GrossMarginPct": 'IF(AND(ISNUMBER({GrossProfit}),{NetRevenue}>0),{GrossProfit}/{NetRevenue},"")',
         },
         "KPIs": {"Change": 'IF(AND(ISNUMBER({ThisPeriod}),ISNUMBER({PriorPeriod})),{ThisPeriod}-{PriorPeriod},"")'},
     }
@@ -170,7 +175,7 @@ def plan(results: Results, language: str | None = None) -> list[SheetPlan]:
     """The sheets of the summary workbook (Dashboard first, then the tables)."""
     language = language or results.params.language
     p = results.params
-    formulas = _formulas(p.aging_buckets)
+    formulas = _formulas(p.aging_buckets, "Receivables" in results.tables)
     period = f"{p.period_start.date()} – {p.period_end.date()}"
     subtitle = (f"期间 {period} · 截止 {p.as_of_date.date()} · 币种 {p.reporting_currency}" if language == "zh-CN"
                 else f"Period {period} · as of {p.as_of_date.date()} · {p.reporting_currency}")
@@ -239,8 +244,11 @@ def _decorate(table: TablePlan, results: Results, language: str) -> None:
         wanted = TOTAL_COLUMNS[table.name] or ["OpenBalance", *names, "CreditSales", "AverageAR"]
         table.totals_label = "合计" if language == "zh-CN" else "Total"
         for name in wanted:
-            values = table.column(name).values
-            table.totals[name] = (f"SUBTOTAL(109,{{col:{name}}})", float(np.nansum(values.to_numpy(dtype=float))))
+            # Blank when any shown row is blank: a sum of the known rows would pass for the whole.
+            values = table.column(name).values.to_numpy(dtype=float)
+            table.totals[name] = (f'IF(SUBTOTAL(102,{{col:{name}}})=SUBTOTAL(103,{{col:CustomerID}}),'
+                                  f'SUBTOTAL(109,{{col:{name}}}),"")',
+                                  float(round_money(values.sum(), minor_unit_decimals(results.params.reporting_currency))))
     rules = {
         "Classification": [("ABCTier", "tier")],
         "Profitability": [("GrossProfit", "negative"), ("NetProfit", "negative"), ("NetMarginPct", "negative")],

@@ -30,6 +30,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "column.optional_missing": (
         "No column {names}: {effect}",
         "没有 {names} 列：{effect}"),
+    "column.all_blank": ("Column {names} is empty: {effect}", "{names} 列全部为空：{effect}"),
     "column.near_miss": (
         "No column {names}: {effect}. Did you mean the header '{found}'? Rename it to {canonical} to use it",
         "没有 {names} 列：{effect}。表头“{found}”是否就是这一列？请改名为 {canonical} 以便使用"),
@@ -103,9 +104,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "industry.no_outlook": ("No GrowthOutlook for industry: {industries}; left empty",
                             "以下行业没有行业增速：{industries}；留空"),
     "coverage.prior": (
-        "The data cover {share} of the prior period {start} - {end} ({table} from {first}); below {minimum}: "
+        "The data cover {share} of the prior period {start} - {end} ({table_name} from {first}); below {minimum}: "
         "{effect} left empty. Set the DataStart parameter if your records are complete from an earlier date",
-        "数据仅覆盖上期（{start} 至 {end}）的 {share}（{table}自 {first} 起）；低于 {minimum}："
+        "数据仅覆盖上期（{start} 至 {end}）的 {share}（{table_name}自 {first} 起）；低于 {minimum}："
         "{effect}留空。如记录自更早日期起即完整，请设置参数“数据起始日期”"),
     "coverage.opening_ar": (
         "Invoices start on {first}, not before {start}: the opening receivable balance of {period} is unknown, "

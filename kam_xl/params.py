@@ -23,7 +23,8 @@ PARAMETER_ZH = {
     "ReportingCurrency": "报告币种", "ABCBasis": "ABC依据", "ABCShareA": "A类累计占比",
     "ABCShareB": "B类累计占比", "AgingBuckets": "账龄区间", "CostOfCapital": "资金成本率",
     "ForecastMonths": "预测月数", "DiscountRate": "折现率", "PotentialWeights": "潜力权重",
-    "ContactCadenceDays": "联系频率天数", "Language": "语言",
+    "ContactCadenceDays": "联系频率天数", "Language": "语言", "DataStart": "数据起始日期",
+    "MinCoverage": "最低数据覆盖率",
 }
 
 
@@ -45,6 +46,8 @@ class Params:
     potential_weights: dict = field(default_factory=lambda: dict(DEFAULT_POTENTIAL_WEIGHTS))
     contact_cadence_days: dict = field(default_factory=lambda: dict(DEFAULT_CADENCE))
     language: str | None = None   # None: not set; the input's header language is used
+    data_start: pd.Timestamp | None = None   # records complete from this date; None: the earliest date in each table
+    min_coverage: float = 0.95    # share of a comparison period the data must cover for it to be compared
 
     @property
     def period_days(self) -> int:
@@ -73,6 +76,8 @@ class Params:
     def as_rows(self) -> list[tuple[str, str]]:
         """(Parameter, Value) pairs as a user would type them, for About."""
         def text(value: object) -> str:
+            if value is None:
+                return ""
             if isinstance(value, pd.Timestamp):
                 return value.date().isoformat()
             if isinstance(value, tuple):
@@ -89,7 +94,7 @@ _CANONICAL = {
     "abc_share_b": "ABCShareB", "aging_buckets": "AgingBuckets", "cost_of_capital": "CostOfCapital",
     "forecast_months": "ForecastMonths", "discount_rate": "DiscountRate",
     "potential_weights": "PotentialWeights", "contact_cadence_days": "ContactCadenceDays",
-    "language": "Language",
+    "language": "Language", "data_start": "DataStart", "min_coverage": "MinCoverage",
 }
 _FIELD_BY_KEY = {normalize_name(v): k for k, v in _CANONICAL.items()}
 _FIELD_BY_KEY.update({normalize_name(PARAMETER_ZH[v]): k for k, v in _CANONICAL.items()})
@@ -128,9 +133,9 @@ def _one(value: object, parser) -> object:
 def _convert(field_name: str, value: object) -> object:
     """Parse one parameter value; raise ValueError with a reason when invalid."""
     text = str(value).strip()
-    if field_name in ("as_of_date", "period_start", "period_end"):
+    if field_name in ("as_of_date", "period_start", "period_end", "data_start"):
         return _one(value, parse_date)
-    if field_name in ("abc_share_a", "abc_share_b", "cost_of_capital", "discount_rate"):
+    if field_name in ("abc_share_a", "abc_share_b", "cost_of_capital", "discount_rate", "min_coverage"):
         number = float(_one(value, parse_number))
         if not 0 <= number <= 1:
             raise ParameterError("reason.fraction")

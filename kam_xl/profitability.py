@@ -6,25 +6,30 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .frames import in_window, map_distinct, ratio, rank_descending, sum_by_customer
+from .frames import (in_window, map_distinct, per_customer, rank_descending, ratio, round_money, sum_by_customer,
+                     total)
 from .quality import WARNING, DataQuality
 from .schema import normalize_name
 
 
-def gross_profit(sales: pd.DataFrame, customer_ids: pd.Index, start, end) -> pd.DataFrame:
+def gross_profit(sales: pd.DataFrame, customer_ids: pd.Index, start, end, decimals: int = 2) -> pd.DataFrame:
     """NetRevenue and COGS summed over the period; GrossProfit = NetRevenue -
-    COGS; GrossMarginPct = GrossProfit / NetRevenue (empty when NetRevenue <= 0)."""
+    COGS; GrossMarginPct = GrossProfit / NetRevenue (empty when NetRevenue <= 0).
+    A customer with any line of the period whose COGS is blank has COGS and
+    GrossProfit empty: its cost is unknown, not zero."""
     period = in_window(sales, "Date", start, end)
     out = pd.DataFrame(index=customer_ids)
-    out["NetRevenue"] = sum_by_customer(period, "NetRevenue", customer_ids)
-    out["COGS"] = sum_by_customer(period.assign(COGS=period["COGS"].fillna(0.0)), "COGS", customer_ids)
-    out["GrossProfit"] = out["NetRevenue"] - out["COGS"]
+    out["NetRevenue"] = round_money(sum_by_customer(period, "NetRevenue", customer_ids), decimals)
+    cost_unknown = period["COGS"].isna().groupby(period["CustomerID"], sort=False).any()
+    cogs = round_money(sum_by_customer(period, "COGS", customer_ids), decimals)
+    out["COGS"] = cogs.where(~per_customer(cost_unknown, customer_ids, False).astype(bool))
+    out["GrossProfit"] = round_money(out["NetRevenue"] - out["COGS"], decimals)
     out["GrossMarginPct"] = ratio(out["GrossProfit"], out["NetRevenue"])
     return out
 
 
 def cost_to_serve(activities: pd.DataFrame | None, rates: pd.DataFrame | None, customer_ids: pd.Index,
-                  start, end, dq: DataQuality | None = None) -> pd.Series:
+                  start, end, dq: DataQuality | None = None, decimals: int = 2) -> pd.Series:
     """CostToServe = sum(DriverQuantity x Rate) + sum(DirectCost) over the
     period's activities. An activity with no rate costs nothing for its
     drivers and is logged once as a DataQuality warning. Empty when there is
@@ -43,36 +48,43 @@ def cost_to_serve(activities: pd.DataFrame | None, rates: pd.DataFrame | None, c
             dq.add(WARNING, "Activities", "activity.no_rate", int(rows.iloc[0]), "Activity", name, name=name,
                    count=len(rows))
     cost = period["DriverQuantity"].fillna(0.0) * rate.fillna(0.0) + period["DirectCost"].fillna(0.0)
-    return sum_by_customer(period.assign(_cost=cost), "_cost", customer_ids)
+    return round_money(sum_by_customer(period.assign(_cost=cost), "_cost", customer_ids), decimals)
 
 
-def financing_cost(average_ar: pd.Series, cost_of_capital: float, period_days: int) -> pd.Series:
+def financing_cost(average_ar: pd.Series, cost_of_capital: float, period_days: int, decimals: int = 2) -> pd.Series:
     """FinancingCost = AverageAR x CostOfCapital x period days / 365 (currency)."""
-    return average_ar * cost_of_capital * period_days / 365.0
+    return round_money(average_ar * cost_of_capital * period_days / 365.0, decimals)
 
 
-def profitability(gross: pd.DataFrame, cost_to_serve_: pd.Series, financing_cost_: pd.Series) -> pd.DataFrame:
-    """NetProfit = GrossProfit - CostToServe - FinancingCost (a missing part
-    counts as 0); NetMarginPct = NetProfit / NetRevenue; ProfitRank 1 = most
-    profitable, ties by CustomerID."""
+def profitability(gross: pd.DataFrame, cost_to_serve_: pd.Series, financing_cost_: pd.Series,
+                  absent: tuple[str, ...] = (), decimals: int = 2) -> pd.DataFrame:
+    """NetProfit = GrossProfit - CostToServe - FinancingCost; NetMarginPct =
+    NetProfit / NetRevenue; ProfitRank 1 = most profitable, ties by CustomerID.
+
+    A part named in ``absent`` (its whole input table is missing: no
+    Activities, no Invoices; DataQuality says so) counts as 0. A part unknown
+    for one customer (COGS blank, opening receivables not covered by the data)
+    leaves that customer's NetProfit and ProfitRank empty."""
     out = gross.copy()
     out["CostToServe"] = cost_to_serve_
     out["FinancingCost"] = financing_cost_
-    out["NetProfit"] = out["GrossProfit"] - out["CostToServe"].fillna(0.0) - out["FinancingCost"].fillna(0.0)
+    parts = {name: out[name].fillna(0.0) if name in absent else out[name] for name in ("CostToServe", "FinancingCost")}
+    out["NetProfit"] = round_money(out["GrossProfit"] - parts["CostToServe"] - parts["FinancingCost"], decimals)
     out["NetMarginPct"] = ratio(out["NetProfit"], out["NetRevenue"])
-    out["ProfitRank"] = rank_descending(out["NetProfit"])
+    out["ProfitRank"] = rank_descending(out["NetProfit"]).where(out["NetProfit"].notna())
     return out
 
 
 def whale_curve(profit: pd.DataFrame) -> pd.DataFrame:
     """Customers by ProfitRank; CumulativeCustomerShare = position / n;
     CumulativeProfitShare = running NetProfit / total NetProfit (empty when
-    the total is <= 0). The curve rises above 1 when loss makers exist."""
+    the total is <= 0 or unknown for any customer). The curve rises above 1
+    when loss makers exist."""
     ordered = profit.sort_values("ProfitRank")
-    total = ordered["NetProfit"].sum()
+    total_profit = total(ordered["NetProfit"])
     return pd.DataFrame({
         "ProfitRank": ordered["ProfitRank"].to_numpy(),
         "CustomerID": ordered.index.to_numpy(),
         "CumulativeCustomerShare": np.arange(1, len(ordered) + 1) / max(len(ordered), 1),
-        "CumulativeProfitShare": (ordered["NetProfit"].cumsum() / total).to_numpy() if total > 0 else np.nan,
+        "CumulativeProfitShare": (ordered["NetProfit"].cumsum() / total_profit).to_numpy() if total_profit > 0 else np.nan,
     })

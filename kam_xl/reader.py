@@ -467,6 +467,9 @@ def _typed_frame(spec: TableSpec, grid: _Grid, errors: dict, dq: DataQuality):
                 dq.add_rows(ERROR, spec.name, pd.Series(blank[blank].index), column.name, None, "cell.required_blank")
                 rejected |= blank
 
+    for column in spec.columns:
+        if column.blank_key and column.name in mapped:
+            _note_blank_cells(spec, column, kinds[mapped[column.name]].blank & ~skip & ~rejected, dq)
     if key:
         if totals.any():
             dq.add_rows(ERROR, spec.name, pd.Series(totals[totals].index), key, raw.loc[totals, mapped[key]],
@@ -555,6 +558,19 @@ def _note_missing_columns(spec: TableSpec, mapped: dict, extra: dict, dq: DataQu
         else:
             dq.add(severity, spec.name, "column.optional_missing", None, column.name, names=names,
                    effect="~" + column.effect)
+
+
+def _note_blank_cells(spec: TableSpec, column, blank: pd.Series, dq: DataQuality) -> None:
+    """Blank cells of a column whose figures are left empty rather than
+    computed as if the cell were 0: one record per cell, or one for the column
+    when every used row is blank."""
+    if not blank.any():
+        return
+    if blank.all():
+        dq.add(WARNING, spec.name, "column.all_blank", None, column.name, names=accepted_names(spec, column),
+               effect="~" + column.effect)
+    else:
+        dq.add_rows(WARNING, spec.name, pd.Series(blank[blank].index), column.name, None, column.blank_key)
 
 
 def _near_miss(column, headers: list[str]) -> str | None:

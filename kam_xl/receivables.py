@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .frames import in_window, per_customer, ratio
+from .frames import in_window, per_customer, ratio, round_money
 from .quality import INFO, DataQuality
 
 
@@ -86,26 +86,27 @@ def split_payments(invoices: pd.DataFrame, payments: pd.DataFrame | None) -> tup
 
 
 def balance_as_of(invoices: pd.DataFrame, payments: pd.DataFrame | None, date: pd.Timestamp,
-                  customer_ids: pd.Index) -> pd.Series:
+                  customer_ids: pd.Index, decimals: int = 2) -> pd.Series:
     """AR at the end of ``date`` = invoices dated <= date - payments dated <= date."""
     billed = invoices.loc[invoices["InvoiceDate"] <= date].groupby("CustomerID")["Amount"].sum()
     paid = (payments.loc[payments["PaymentDate"] <= date].groupby("CustomerID")["Amount"].sum()
             if payments is not None else pd.Series(dtype="float64"))
-    return per_customer(billed, customer_ids).sub(per_customer(paid, customer_ids), fill_value=0.0)
+    return round_money(per_customer(billed, customer_ids).sub(per_customer(paid, customer_ids), fill_value=0.0), decimals)
 
 
-def open_items(invoices: pd.DataFrame, applied: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
-    """Invoices dated <= AsOfDate with Open = Amount - payments applied on or before AsOfDate."""
+def open_items(invoices: pd.DataFrame, applied: pd.DataFrame, as_of: pd.Timestamp, decimals: int = 2) -> pd.DataFrame:
+    """Invoices dated <= AsOfDate with Open = Amount - payments applied on or
+    before AsOfDate, rounded to the minor unit (a fully paid invoice is 0, not 1e-11)."""
     issued = invoices[invoices["InvoiceDate"] <= as_of]
     paid = applied[applied["PaymentDate"] <= as_of].groupby(DOCUMENT)["Amount"].sum()
     paid_on_each = issued[DOCUMENT].map(paid).astype("float64").fillna(0.0).to_numpy()
     # An invoice number listed twice shares its payments once: apply them to the first line.
     first = ~issued[DOCUMENT].duplicated().to_numpy()
-    return issued.assign(Open=issued["Amount"].to_numpy() - np.where(first, paid_on_each, 0.0))
+    return issued.assign(Open=round_money(issued["Amount"].to_numpy() - np.where(first, paid_on_each, 0.0), decimals))
 
 
 def aging(items: pd.DataFrame, unapplied_credit: pd.Series, as_of: pd.Timestamp,
-          buckets: tuple[int, ...], customer_ids: pd.Index) -> pd.DataFrame:
+          buckets: tuple[int, ...], customer_ids: pd.Index, decimals: int = 2) -> pd.DataFrame:
     """Open balances by days overdue (AsOfDate - DueDate; NotDue when <= 0).
 
     Credits (credit notes, overpaid invoices, unapplied receipts) are set
@@ -127,7 +128,7 @@ def aging(items: pd.DataFrame, unapplied_credit: pd.Series, as_of: pd.Timestamp,
     leftover = (credit.reindex(customer_ids).fillna(0.0) - open_debit).clip(lower=0.0)
     table["NotDue"] -= leftover
     table.columns = list(names)
-    return table
+    return round_money(table, decimals)
 
 
 def weighted_days(payments: pd.DataFrame, days: pd.Series, customer_ids: pd.Index) -> pd.Series:
@@ -148,7 +149,8 @@ def credit_risk(table: pd.DataFrame, names: list[str]) -> pd.Series:
 
 
 def receivables(invoices: pd.DataFrame, payments: pd.DataFrame | None, customers: pd.DataFrame,
-                as_of, start, end, buckets: tuple[int, ...], dq: DataQuality | None = None) -> pd.DataFrame:
+                as_of, start, end, buckets: tuple[int, ...], dq: DataQuality | None = None,
+                opening_known: bool = True, decimals: int = 2) -> pd.DataFrame:
     """Per customer: OpenBalance and its aging buckets as of AsOfDate,
     OverdueShare = overdue / OpenBalance, CreditSales (invoices dated in the
     period), AverageAR = (AR at PeriodStart - 1 day + AR at PeriodEnd) / 2,
@@ -156,20 +158,24 @@ def receivables(invoices: pd.DataFrame, payments: pd.DataFrame | None, customers
     ARTurnover (days), AvgDaysToPay and AvgDaysLate (amount-weighted over
     applied payments received in the period, from InvoiceDate and DueDate,
     late days floored at 0), CreditUtilization = OpenBalance / CreditLimit,
-    CreditRisk."""
+    CreditRisk. Money is rounded to the minor unit (``decimals``) per open
+    item and per customer. With ``opening_known`` False (the invoices do not
+    reach back before PeriodStart) AverageAR, ARTurnover and DSO are empty."""
     customer_ids = pd.Index(customers["CustomerID"], name="CustomerID")
     invoices, payments = with_document_keys(invoices.assign(DueDate=due_dates(invoices, customers, dq)), payments)
     applied, unapplied = split_payments(invoices, payments)
     unapplied_to_date = unapplied[unapplied["PaymentDate"] <= as_of].groupby("CustomerID")["Amount"].sum()
-    items = open_items(invoices, applied, as_of)
+    items = open_items(invoices, applied, as_of, decimals)
     names = bucket_names(buckets)
-    table = aging(items, unapplied_to_date, as_of, buckets, customer_ids)
-    table.insert(0, "OpenBalance", per_customer(items.groupby("CustomerID")["Open"].sum(), customer_ids)
-                 - per_customer(unapplied_to_date, customer_ids))
+    table = aging(items, unapplied_to_date, as_of, buckets, customer_ids, decimals)
+    table.insert(0, "OpenBalance", round_money(per_customer(items.groupby("CustomerID")["Open"].sum(), customer_ids)
+                                               - per_customer(unapplied_to_date, customer_ids), decimals))
     table["OverdueShare"] = ratio(table[names[1:]].sum(axis=1), table["OpenBalance"])
-    table["CreditSales"] = per_customer(in_window(invoices, "InvoiceDate", start, end).groupby("CustomerID")["Amount"].sum(), customer_ids)
-    table["AverageAR"] = average_ar(balance_as_of(invoices, payments, start - pd.Timedelta(days=1), customer_ids),
-                                    balance_as_of(invoices, payments, end, customer_ids))
+    table["CreditSales"] = round_money(per_customer(
+        in_window(invoices, "InvoiceDate", start, end).groupby("CustomerID")["Amount"].sum(), customer_ids), decimals)
+    opening = balance_as_of(invoices, payments, start - pd.Timedelta(days=1), customer_ids, decimals)
+    table["AverageAR"] = average_ar(opening if opening_known else np.nan,
+                                    balance_as_of(invoices, payments, end, customer_ids, decimals))
     table["ARTurnover"] = ar_turnover(table["CreditSales"], table["AverageAR"])
     table["DSO"] = days_sales_outstanding(float((end - start).days + 1), table["ARTurnover"])
     received = in_window(applied, "PaymentDate", start, end)

@@ -22,6 +22,7 @@ class Column:
     maximum: float | None = None
     whole: bool = False            # counts of whole units (days)
     effect: str | None = None      # word key: what cannot be computed when the column is absent
+    blank_key: str | None = None   # message key logged for each blank cell (figures built on it stay empty)
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ TABLES: dict[str, TableSpec] = {t.name: t for t in (
         Column("Product", "产品", TEXT),
         Column("Quantity", "数量", NUMBER),
         Column("NetRevenue", "销售收入", NUMBER, True),
-        Column("COGS", "销售成本", NUMBER, effect="effect.cogs"),
+        Column("COGS", "销售成本", NUMBER, effect="effect.cogs", blank_key="cogs.blank"),
     ), required=True),
     TableSpec("Invoices", "发票", (
         Column("InvoiceNo", "发票号", ID, True),

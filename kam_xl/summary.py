@@ -5,6 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .frames import round_money, total
+from .risk import top_share
+
 KPI_ORDER = ["ActiveCustomers", "NetRevenue", "GrossProfit", "GrossMarginPct", "NetProfit", "NetMarginPct",
              "ClosingAR", "DSO", "OverdueShare", "Top5Share", "TierACustomers", "TierBCustomers",
              "TierCCustomers", "LossMakingCustomers"]
@@ -12,28 +15,37 @@ KPI_ORDER = ["ActiveCustomers", "NetRevenue", "GrossProfit", "GrossMarginPct", "
 RATIO_KPIS = {"GrossMarginPct", "NetMarginPct", "OverdueShare", "Top5Share"}
 
 
-def period_kpis(profit: pd.DataFrame, receivables: pd.DataFrame | None, tiers: pd.Series, top5: float) -> dict:
-    """One period's KPIs. DSO = period days x total AverageAR / total CreditSales."""
-    revenue = profit["NetRevenue"].sum()
-    gross, net = profit["GrossProfit"].sum(), profit["NetProfit"].sum()
+def period_kpis(profit: pd.DataFrame, receivables: pd.DataFrame | None, tiers: pd.Series,
+                decimals: int = 2) -> dict:
+    """One period's KPIs. Money totals are rounded to the minor unit; a total
+    or count whose basis is unknown for any customer is empty (NaN).
+    DSO = period days x total AverageAR / total CreditSales."""
+    revenue = total(profit["NetRevenue"])
+    gross, net = total(profit["GrossProfit"]), total(profit["NetProfit"])
     kpis = {
-        "ActiveCustomers": float((profit["NetRevenue"] > 0).sum()),
-        "NetRevenue": revenue, "GrossProfit": gross,
+        "ActiveCustomers": _count(profit["NetRevenue"] > 0, profit["NetRevenue"]),
+        "NetRevenue": round_money(revenue, decimals), "GrossProfit": round_money(gross, decimals),
         "GrossMarginPct": gross / revenue if revenue > 0 else np.nan,
-        "NetProfit": net, "NetMarginPct": net / revenue if revenue > 0 else np.nan,
-        "ClosingAR": np.nan, "DSO": np.nan, "OverdueShare": np.nan, "Top5Share": top5,
-        "TierACustomers": float((tiers == "A").sum()), "TierBCustomers": float((tiers == "B").sum()),
-        "TierCCustomers": float((tiers == "C").sum()),
-        "LossMakingCustomers": float((profit["NetProfit"] < 0).sum()),
+        "NetProfit": round_money(net, decimals), "NetMarginPct": net / revenue if revenue > 0 else np.nan,
+        "ClosingAR": np.nan, "DSO": np.nan, "OverdueShare": np.nan,
+        "Top5Share": top_share(profit["NetRevenue"], 5) if not np.isnan(revenue) else np.nan,
+        "TierACustomers": _count(tiers == "A", tiers), "TierBCustomers": _count(tiers == "B", tiers),
+        "TierCCustomers": _count(tiers == "C", tiers),
+        "LossMakingCustomers": _count(profit["NetProfit"] < 0, profit["NetProfit"]),
     }
     if receivables is not None:
-        balance = receivables["OpenBalance"].sum()
-        overdue = receivables.filter(like="Overdue").drop(columns=["OverdueShare"]).sum().sum()
-        credit_sales, average = receivables["CreditSales"].sum(), receivables["AverageAR"].sum()
+        balance = round_money(total(receivables["OpenBalance"]), decimals)
+        overdue = total(receivables.filter(like="Overdue").drop(columns=["OverdueShare"]).sum(axis=1, min_count=1))
+        credit_sales, average = total(receivables["CreditSales"]), total(receivables["AverageAR"])
         days = receivables.attrs.get("period_days", np.nan)
-        kpis.update(ClosingAR=balance, OverdueShare=overdue / balance if balance > 0 else np.nan,
+        kpis.update(ClosingAR=balance, OverdueShare=round_money(overdue, decimals) / balance if balance > 0 else np.nan,
                     DSO=days * average / credit_sales if credit_sales > 0 and average > 0 else np.nan)
     return kpis
+
+
+def _count(mask: pd.Series, basis: pd.Series) -> float:
+    """How many customers ``mask`` holds for; empty when ``basis`` is unknown for any."""
+    return float(mask.sum()) if basis.notna().all() else np.nan
 
 
 def kpi_table(this: dict, prior: dict) -> pd.DataFrame:

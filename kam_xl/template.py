@@ -62,6 +62,9 @@ PARAMETER_HELP = {
     "PotentialWeights": ("Weights of the potential score", "潜力评分权重"),
     "ContactCadenceDays": ("Maximum days between contacts by tier", "各等级客户最长联系间隔天数"),
     "Language": ("en or zh-CN", "en 或 zh-CN"),
+    "DataStart": ("Records are complete from this date (nothing owed before it); blank = the earliest date in "
+                  "each table", "记录自该日起完整（此前无欠款）；空白 = 各表中最早日期"),
+    "MinCoverage": ("Share of the prior period the data must cover for comparisons", "上期须被数据覆盖的最低比例（用于同比环比）"),
     "SalesFile": ("Optional CSV/Parquet file with the Sales lines (beside this workbook)", "可选：销售明细 CSV/Parquet 文件"),
     "InvoicesFile": ("Optional CSV/Parquet file with the Invoices", "可选：发票 CSV/Parquet 文件"),
     "PaymentsFile": ("Optional CSV/Parquet file with the Payments", "可选：收款 CSV/Parquet 文件"),
@@ -73,6 +76,7 @@ DEFAULT_PARAMETERS = {
     "ForecastMonths": 12, "DiscountRate": 0.1,
     "PotentialWeights": ", ".join(f"{k} {v}" for k, v in DEFAULT_POTENTIAL_WEIGHTS.items()),
     "ContactCadenceDays": ", ".join(f"{k} {v}" for k, v in DEFAULT_CADENCE.items()), "Language": "en",
+    "DataStart": "", "MinCoverage": 0.95,
 }
 
 README_LINES = [

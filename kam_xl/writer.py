@@ -117,7 +117,7 @@ def render_table(sheet, formats: Formats, table: TablePlan) -> None:
         if column.name in table.totals:
             total_formula, total_value = table.totals[column.name]
             sheet.write_formula(table.row - 1, col, table.render(total_formula),
-                                formats.get(column.kind, bold=True, top=1), total_value)
+                                formats.get(column.kind, bold=True, top=1), "" if is_missing(total_value) else total_value)
     if table.totals:
         sheet.write_string(table.row - 1, table.col, table.totals_label, formats.get(bold=True, top=1))
     sheet.add_table(table.row, table.col, table.row + max(table.rows, 1), table.col + len(table.columns) - 1, {
@@ -293,9 +293,11 @@ def _dashboard(book, sheet, formats: Formats, results: Results, sheets: list[She
 
 
 def _merged_formula(sheet, area: tuple[int, int, int, int], reference: str, fmt, value) -> None:
-    """A merged block showing one referenced cell (formula with its cached value)."""
+    """A merged block showing one referenced cell (formula with its cached
+    value); blank when that cell is blank, where a plain reference shows 0."""
     sheet.merge_range(*area, "", fmt)
-    sheet.write_formula(area[0], area[1], f"={reference}", fmt, "" if is_missing(value) else float(value))
+    sheet.write_formula(area[0], area[1], f'=IF(ISNUMBER({reference}),{reference},"")', fmt,
+                        "" if is_missing(value) else float(value))
 
 
 def tile_label(kpi: str, language: str) -> str:
@@ -379,17 +381,18 @@ def _charts(book, sheet, formats: Formats, results: Results, sheets: list[SheetP
         aging.set_legend({"position": "bottom"})
         charts.append(aging)
 
-    scatter = book.add_chart({"type": "scatter"})
+    scatter = book.add_chart({"type": "scatter"}) if chart_data["scatter"] else None   # no customer has both figures
     for q, (r0, r1) in chart_data["scatter"].items():
         scatter.add_series({"name": q, "categories": [chart_data["sheet"], r0, 1, r1, 1],
                             "values": [chart_data["sheet"], r0, 2, r1, 2],
                             "marker": {"type": "circle", "size": 6, "fill": {"color": QUADRANT_COLOURS[q]},
                                        "border": {"color": QUADRANT_COLOURS[q]}}})
-    scatter.set_title({"name": "利润与潜力" if zh else "Profit vs potential", "name_font": {"size": 11}})
-    scatter.set_x_axis({"name": header("PotentialScore", language), "min": 0, "max": 100})
-    scatter.set_y_axis({**money_axis, "name": header("NetProfit", language)})
-    scatter.set_legend({"position": "bottom"})
-    charts.append(scatter)
+    if scatter is not None:
+        scatter.set_title({"name": "利润与潜力" if zh else "Profit vs potential", "name_font": {"size": 11}})
+        scatter.set_x_axis({"name": header("PotentialScore", language), "min": 0, "max": 100})
+        scatter.set_y_axis({**money_axis, "name": header("NetProfit", language)})
+        scatter.set_legend({"position": "bottom"})
+        charts.append(scatter)
 
     seg_sheet, seg = _find(sheets, "Segments")
     dims = results.tables["Segments"]["Dimension"].tolist()

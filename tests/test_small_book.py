@@ -46,11 +46,11 @@ def test_cost_to_serve_and_missing_rate_warning(results):
 
 def test_financing_cost_net_profit_and_rank(results):
     a = row(results, "Profitability", "A1")
-    assert a.FinancingCost == approx(949.5 * 0.06 * 181 / 365)           # AverageAR (400 + 1499) / 2
-    assert a.NetProfit == approx(1220 - 280 - 28.2508767)
+    assert a.FinancingCost == 28.25                                      # 949.5 x 0.06 x 181 / 365 = 28.2509, to the cent
+    assert a.NetProfit == approx(1220 - 280 - 28.25)
     b = row(results, "Profitability", "B2")
-    assert b.FinancingCost == approx(375 * 0.06 * 181 / 365)
-    assert b.NetProfit == approx(250 - 20 - 11.1575342)
+    assert b.FinancingCost == 11.16                                      # 375 x 0.06 x 181 / 365 = 11.1575
+    assert b.NetProfit == approx(250 - 20 - 11.16)
     ranks = results["Profitability"].set_index("CustomerID").ProfitRank
     assert ranks.to_dict() == {"A1": 1, "B2": 2, "C3": 3, "D4": 4}         # C3/D4 tie at 0: by ID
 

@@ -57,7 +57,8 @@ def test_formulas_carry_cached_values(built):
     path, results = built["en"]
     book = openpyxl.load_workbook(path)
     sheet = book["Profitability"]
-    assert sheet["D4"].value == "=Profitability[[#This Row],[NetRevenue]]-Profitability[[#This Row],[COGS]]"
+    assert sheet["D4"].value == ('=IF(ISNUMBER(Profitability[[#This Row],[COGS]]),'
+                                 'Profitability[[#This Row],[NetRevenue]]-Profitability[[#This Row],[COGS]],"")')
     cached = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Profitability").to_python()
     assert cached[3][3] == pytest.approx(results.tables["Profitability"]["GrossProfit"].iloc[0])
     formula_functions = set()
