@@ -6,6 +6,7 @@ where it is computed.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -67,9 +68,11 @@ class CustomerFigures:
 
 
 @dataclass
-class Results:
+class Results(Mapping):
     """Named output tables (canonical column names), the parameters used, the
-    commentary sentences and the data-quality log."""
+    commentary sentences and the data-quality log. Reads like a dict of
+    DataFrames: ``results["Profitability"]``, ``for name in results``,
+    ``results.items()``."""
 
     tables: dict[str, pd.DataFrame]
     params: Params
@@ -81,8 +84,14 @@ class Results:
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.tables[name]
 
-    def __contains__(self, name: str) -> bool:
+    def __contains__(self, name: object) -> bool:
         return name in self.tables
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.tables)
+
+    def __len__(self) -> int:
+        return len(self.tables)
 
     @property
     def exit_code(self) -> int:
@@ -236,7 +245,8 @@ def assemble(figures: CustomerFigures, p: Params, dq: DataQuality, about: dict,
     language = p.language
     tables: dict[str, pd.DataFrame] = {}
     tables["Classification"] = _out(f.classification, order, CLASSIFICATION_COLUMNS)
-    tables["Segments"] = segments(f.info.reindex(order).reset_index(), profit, text("blank", language))
+    decimals = minor_unit_decimals(p.reporting_currency)
+    tables["Segments"] = segments(f.info.reindex(order).reset_index(), profit, text("blank", language), decimals)
     tables["Profitability"] = _out(profit, order, PROFITABILITY_COLUMNS)
     tables["WhaleCurve"] = whale_curve(profit)
     if ar is not None:
@@ -250,18 +260,18 @@ def assemble(figures: CustomerFigures, p: Params, dq: DataQuality, about: dict,
     churn = churn_risk(tiers, pot["PAlive"])
     tables["RiskSummary"] = risk_summary(profit["NetRevenue"], profit["NetProfit"],
                                          ar[oldest] if ar is not None else None,
-                                         ar["CreditUtilization"] if ar is not None else None, churn)
+                                         ar["CreditUtilization"] if ar is not None else None, churn, decimals)
     prior_profit = f.prior_profit.reindex(order)
     prior_ar = f.prior_receivables.reindex(order) if f.prior_receivables is not None else None
     if prior_ar is not None:
         prior_ar.attrs["period_days"] = p.period_days
     if ar is not None:
         ar.attrs["period_days"] = p.period_days
-    this_kpis = period_kpis(profit, ar, tiers)
-    prior_kpis = period_kpis(prior_profit, prior_ar, f.prior_tiers.reindex(order))
+    this_kpis = period_kpis(profit, ar, tiers, decimals)
+    prior_kpis = period_kpis(prior_profit, prior_ar, f.prior_tiers.reindex(order), decimals)
     tables["KPIs"] = kpi_table(this_kpis, prior_kpis)
     sentences = commentary(tables["KPIs"], tables["RiskSummary"], profit, f.info["CustomerName"],
-                           p.reporting_currency, language)
+                           p.reporting_currency, language, model_fitted=bool(f.potential["PAlive"].notna().any()))
     tables["Commentary"] = pd.DataFrame({"Commentary": sentences})
     # other customers' names and IDs stay out of a split workbook
     tables["DataQuality"] = dq.frame(language, private=customer_ids is not None)

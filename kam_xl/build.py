@@ -2,6 +2,7 @@
 A thin layer over reader, analysis and writer; it computes nothing itself."""
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -58,7 +59,7 @@ def build_file(source: str | Path, output: str | Path | None = None, out_dir: st
     source = Path(source)
     outcome = Outcome(source)
     try:
-        inputs = read_workbook(source, password=password, external=external)
+        inputs = read_workbook(source, password=password, external=external, language=language)
         mapping = None
         if anonymize_key is not None and not inputs.fatal:
             inputs, mapping = anonymize(inputs, anonymize_key)
@@ -73,10 +74,15 @@ def build_file(source: str | Path, output: str | Path | None = None, out_dir: st
             info = inputs["Customers"].set_index("CustomerID")[column]
             parts = [(Path(out_dir or source.parent) / f"{source.stem}_{_slug(value)}{suffix}", ids)
                      for value, ids in info.groupby(info.fillna("(blank)"), sort=True).groups.items()]
-            outcome.outputs += _write_parts(results, parts, vba_from, protect, jobs)
+            for target, _ in parts:
+                refuse_if_open(target)
+            with _replacing(out_dir or source.parent):
+                outcome.outputs += _write_parts(results, parts, vba_from, protect, jobs)
         else:
             target = Path(output) if output else summary_path(source, Path(out_dir) if out_dir else None, suffix)
-            write_workbook(results, target, vba_from=vba_from, protect=protect)
+            refuse_if_open(target)
+            with _replacing(target):
+                write_workbook(results, target, vba_from=vba_from, protect=protect)
             outcome.outputs.append(target)
         if mapping is not None:
             outcome.outputs.append(write_private_csv(mapping, outcome.outputs[0].with_suffix(".mapping.csv")))
@@ -132,6 +138,26 @@ def write_private_csv(frame, path: Path) -> Path:
     return path
 
 
+def refuse_if_open(workbook: Path) -> None:
+    """Refuse to replace a workbook that a spreadsheet program has open: the
+    user's view of it would silently go stale, and Windows could not replace it."""
+    lock = open_elsewhere(workbook)
+    if lock is not None:
+        raise InputError(f"{workbook} is open in a spreadsheet program (lock file {lock.name}); close it and retry")
+
+
+@contextlib.contextmanager
+def _replacing(target: Path):
+    """A write that the system refuses becomes one plain message; whatever was
+    at ``target`` is kept (the write goes to a temporary file first)."""
+    try:
+        yield
+    except PermissionError:
+        raise InputError(f"{target}: cannot be written (it is open in another program, read-only, or the folder "
+                         "does not allow it); the existing file is unchanged. Close it or choose another -o/--out-dir"
+                         ) from None
+
+
 def open_elsewhere(workbook: Path) -> Path | None:
     """The lock file Excel/WPS ('~$Book.xlsm') or LibreOffice ('.~lock.Book.xlsm#')
     keeps beside a workbook it has open, if any."""
@@ -158,10 +184,8 @@ def refresh_file(workbook: str | Path, language: str | None = None, password: st
     try:
         if workbook.suffix.lower() not in (".xlsx", ".xlsm"):
             raise InputError(f"{workbook}: refresh works on .xlsx/.xlsm workbooks")
-        lock = open_elsewhere(workbook)
-        if lock is not None:
-            raise InputError(f"{workbook} is open in a spreadsheet program (lock file {lock.name}); close it and retry")
-        inputs = read_workbook(workbook, password=password)
+        refuse_if_open(workbook)
+        inputs = read_workbook(workbook, password=password, language=language)
         results = analyze(inputs, {"Language": language} if language else None)
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         backup = workbook.with_name(f"{workbook.stem}.backup-{stamp}{workbook.suffix}")

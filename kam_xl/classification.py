@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .frames import in_window, percentile_rank, ratio, rank_descending
+from .frames import in_window, percentile_rank, rank_descending, ratio, round_money, total
 
 # RFM segment by R score (rows 1-5) and FM score (columns 1-5): the common
 # R x FM grid (see README, "RFM segments").
@@ -36,8 +36,8 @@ def abc_tiers(basis: pd.Series, share_a: float = 0.80, share_b: float = 0.95) ->
     order = rank_descending(basis).sort_values().index
     ranked = basis.reindex(order)
     positive = ranked.clip(lower=0.0)
-    total = positive.sum()
-    share = positive / total if total > 0 else positive * 0.0
+    positive_total = positive.sum()
+    share = positive / positive_total if positive_total > 0 else positive * 0.0
     cumulative = share.cumsum()
     above = cumulative - share
     tier = np.where(ranked <= 0, "C", np.where(above < share_a, "A", np.where(above < share_b, "B", "C")))
@@ -105,30 +105,36 @@ def portfolio_quadrant(net_profit: pd.Series, potential_score: pd.Series) -> pd.
     """Current value = percentile rank of NetProfit; potential = PotentialScore;
     each is 'high' at >= 50. Strategic (high, high), Develop (low value, high
     potential), Maintain (high value, low potential), Streamline (low, low).
-    A missing PotentialScore counts as low."""
+    A missing PotentialScore counts as low; a missing NetProfit (COGS or
+    opening receivables unknown) leaves the quadrant empty."""
     high_value = percentile_rank(net_profit) >= 50
     high_potential = potential_score.fillna(0) >= 50
-    return pd.Series(np.select([high_value & high_potential, ~high_value & high_potential, high_value & ~high_potential],
-                               QUADRANTS[:3], QUADRANTS[3]), index=net_profit.index)
+    quadrant = pd.Series(np.select([high_value & high_potential, ~high_value & high_potential,
+                                    high_value & ~high_potential], QUADRANTS[:3], QUADRANTS[3]), index=net_profit.index)
+    return quadrant.where(net_profit.notna(), None)   # current value unknown: no quadrant
 
 
-def segments(customers: pd.DataFrame, profitability: pd.DataFrame, blank_label: str = "(blank)") -> pd.DataFrame:
+def segments(customers: pd.DataFrame, profitability: pd.DataFrame, blank_label: str = "(blank)",
+             decimals: int = 2) -> pd.DataFrame:
     """Totals by Industry, Size and Region: Customers, NetRevenue, GrossProfit,
-    NetProfit (currency), RevenueShare = NetRevenue / total NetRevenue,
-    GrossMarginPct = GrossProfit / NetRevenue (empty when NetRevenue <= 0)."""
+    NetProfit (currency; empty when a customer's figure is unknown),
+    RevenueShare = NetRevenue / total NetRevenue, GrossMarginPct = GrossProfit
+    / NetRevenue (empty when NetRevenue <= 0)."""
     joined = customers.set_index("CustomerID")[["Industry", "Size", "Region"]].join(
         profitability[["NetRevenue", "GrossProfit", "NetProfit"]])
-    total = joined["NetRevenue"].sum()
+    revenue = joined["NetRevenue"].sum()
     parts = []
     for dimension in ("Industry", "Size", "Region"):
         grouped = (joined.assign(Segment=joined[dimension].fillna(blank_label))
                    .groupby("Segment", sort=False)
-                   .agg(Customers=("NetRevenue", "size"), NetRevenue=("NetRevenue", "sum"),
-                        GrossProfit=("GrossProfit", "sum"), NetProfit=("NetProfit", "sum"))
+                   .agg(Customers=("NetRevenue", "size"), NetRevenue=("NetRevenue", total),
+                        GrossProfit=("GrossProfit", total), NetProfit=("NetProfit", total))
                    .sort_values("NetRevenue", ascending=False).reset_index())
         grouped.insert(0, "Dimension", dimension)
         parts.append(grouped)
     table = pd.concat(parts, ignore_index=True)
-    table["RevenueShare"] = table["NetRevenue"] / total if total > 0 else np.nan
+    money = ["NetRevenue", "GrossProfit", "NetProfit"]
+    table[money] = round_money(table[money], decimals)
+    table["RevenueShare"] = table["NetRevenue"] / revenue if revenue > 0 else np.nan
     table["GrossMarginPct"] = ratio(table["GrossProfit"], table["NetRevenue"])
     return table

@@ -74,10 +74,15 @@ def demo(out_dir: Path, customers: int, seed: int, lines_per_customer: float, la
     out.print(f"demo summary: {outcome.outputs[0].resolve()}")
 
 
-def _quality_table(frame) -> Table:
-    table = Table(title="Data quality · 数据质量", show_lines=False, header_style="bold")
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def _quality_table(frame, language: str) -> Table:
+    from .i18n import header
+    table = Table(title="数据质量" if language == "zh-CN" else "Data quality", show_lines=False, header_style="bold")
     for column in frame.columns:
-        table.add_column(column, overflow="fold", no_wrap=column in ("Severity", "Row"))
+        table.add_column(header(column, language), overflow="fold", no_wrap=column in ("Severity", "Row"))
     colours = {"Error": "red", "Warning": "yellow", "Info": "cyan"}
     for row in frame.itertuples(index=False):
         table.add_row(*("" if pd.isna(v) else str(v) for v in row), style=colours.get(row.Severity))
@@ -86,22 +91,27 @@ def _quality_table(frame) -> Table:
 
 @main.command()
 @click.argument("input_path", type=click.Path(path_type=Path))
+@click.option("--lang", type=click.Choice(["en", "zh-CN"]), default=None,
+              help="Language of the messages (default: the Language parameter, else that of the input's headers).")
 @click.option("--password", envvar="KAM_XL_PASSWORD", default=None, help="Password of an encrypted workbook "
               "(or set KAM_XL_PASSWORD).")
-def validate(input_path: Path, password: str | None) -> None:
+def validate(input_path: Path, lang: str | None, password: str | None) -> None:
     """Print the data-quality report. Exit 0 ok, 1 rows or cells rejected, 2 unusable."""
     from .reader import read_workbook
     try:
-        inputs = read_workbook(input_path, password=password)
+        inputs = read_workbook(input_path, password=password, language=lang)
     except InputError as exc:
         _fail(str(exc))
-    frame = inputs.dq.frame()
+    language = lang or inputs.language
+    frame = inputs.dq.frame(language)
     if frame.empty:
-        out.print("No data-quality problems found · 未发现数据质量问题")
+        out.print("未发现数据质量问题" if language == "zh-CN" else "No data-quality problems found")
     else:
-        out.print(_quality_table(frame))
+        out.print(_quality_table(frame, language))
     counts = {s: inputs.dq.count(s) for s in ("Error", "Warning", "Info")}
-    out.print(f"{counts['Error']} errors, {counts['Warning']} warnings, {counts['Info']} notes")
+    out.print(f"错误 {counts['Error']} 条，警告 {counts['Warning']} 条，提示 {counts['Info']} 条" if language == "zh-CN"
+              else ", ".join(_plural(counts[s], word) for s, word in (("Error", "error"), ("Warning", "warning"),
+                                                                          ("Info", "note"))))
     if inputs.fatal:
         for message in inputs.fatal:
             err.print(f"[bold red]error:[/] {message}", highlight=False)
@@ -162,8 +172,11 @@ def build(inputs: tuple[Path, ...], output: Path | None, out_dir: Path | None, s
     else:
         outcomes = build_many(sources, jobs=jobs, **options)
     for outcome in outcomes:
-        status = {0: "[green]ok[/]", 1: "[yellow]ok, rows rejected[/]", 2: "[red]failed[/]"}[outcome.exit_code]
-        written = ", ".join(str(p) for p in outcome.outputs) or "nothing written"
+        if outcome.exit_code == 2:   # said once, on stderr, below
+            out.print(f"[red]failed[/] {outcome.source} -> nothing written", highlight=False)
+            continue
+        status = {0: "[green]ok[/]", 1: "[yellow]ok, rows rejected[/]"}[outcome.exit_code]
+        written = ", ".join(str(p) for p in outcome.outputs)
         out.print(f"{status} {outcome.source}: {outcome.message} -> {written}", highlight=False)
     for outcome in outcomes:
         if outcome.exit_code == 2:

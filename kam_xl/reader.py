@@ -74,8 +74,10 @@ EXTERNAL_TABLES = ("Sales", "Invoices", "Payments")
 
 
 def read_workbook(path: str | Path, password: str | None = None,
-                  external: dict[str, str | Path] | None = None) -> Inputs:
+                  external: dict[str, str | Path] | None = None, language: str | None = None) -> Inputs:
     """Read and validate an input workbook (.xlsx/.xlsm); never writes to it.
+    Messages are in ``language`` when given, else in that of the Language
+    parameter, else in that of the input's headers.
 
     ``external`` maps Sales, Invoices or Payments to a CSV or Parquet file that
     replaces that table (for ERP extracts beyond Excel's 1,048,576 rows); the
@@ -85,7 +87,7 @@ def read_workbook(path: str | Path, password: str | None = None,
     if password is not None:
         from .crypto import decrypted_copy
         with decrypted_copy(path, password) as plain:
-            inputs = read_workbook(plain, external=external)
+            inputs = read_workbook(plain, external=external, language=language)
         inputs.source, inputs.source_sha256 = path, sha256(path)
         return inputs
     check_workbook_file(path)
@@ -98,7 +100,7 @@ def read_workbook(path: str | Path, password: str | None = None,
         book.close()
     grids = _workbook_grids(path, files)
     try:
-        inputs = _read(grids, path, sheets)
+        inputs = _read(grids, path, sheets, language)
     finally:
         grids.close()   # stops the reading threads at once if typing failed
     inputs.source_sha256 = sha256(path)
@@ -254,7 +256,7 @@ def read_grids(provider, source: Path | None = None) -> Inputs:
     return _read(((spec, grid(spec), {}) for spec in TABLES.values()), source)
 
 
-def _read(grids, path: Path | None, sheets: list[str] | None = None) -> Inputs:
+def _read(grids, path: Path | None, sheets: list[str] | None = None, language: str | None = None) -> Inputs:
     """Type and check the tables from ``grids``, an iterable of ``(spec, grid
     or None, error cells)`` in any order; findings are logged in table order.
     ``sheets`` (the file's sheet names) are listed when a table is missing."""
@@ -287,7 +289,7 @@ def _read(grids, path: Path | None, sheets: list[str] | None = None) -> Inputs:
     if not fatal:
         _check_keys(tables, dq)
     tables = {name: tables[name] for name in TABLES if name in tables}
-    language = params.language or header_language(dq.sources)
+    language = language or params.language or header_language(dq.sources)
     return Inputs(tables=tables, params=params, dq=dq, source=path, extra_columns=extras,
                   fatal=[dq.message(fatal[name], language) for name in TABLES if name in fatal], language=language)
 

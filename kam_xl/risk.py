@@ -4,6 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .frames import round_money, total
+
 
 def revenue_shares(net_revenue: pd.Series) -> pd.Series:
     """Each customer's share of total positive NetRevenue, largest first
@@ -25,17 +27,21 @@ def herfindahl_index(net_revenue: pd.Series) -> float:
 
 
 def risk_summary(net_revenue: pd.Series, net_profit: pd.Series, overdue_oldest: pd.Series | None,
-                 credit_utilization: pd.Series | None, churn: pd.Series) -> pd.DataFrame:
+                 credit_utilization: pd.Series | None, churn: pd.Series, decimals: int = 2) -> pd.DataFrame:
+    """Concentration (Top-N shares, HHI), the oldest-bucket balance, customers
+    over their limit, loss makers (count and NetProfit; empty when NetProfit
+    is unknown for any customer) and churn risks."""
     loss = net_profit[net_profit < 0]
+    known = net_profit.notna().all()
     rows = [
         ("Top1Share", top_share(net_revenue, 1)),
         ("Top5Share", top_share(net_revenue, 5)),
         ("Top10Share", top_share(net_revenue, 10)),
         ("HHI", herfindahl_index(net_revenue)),
-        ("Overdue90PlusBalance", float(overdue_oldest.sum()) if overdue_oldest is not None else np.nan),
+        ("Overdue90PlusBalance", round_money(total(overdue_oldest), decimals) if overdue_oldest is not None else np.nan),
         ("CustomersOverLimit", float((credit_utilization > 1).sum()) if credit_utilization is not None else np.nan),
-        ("LossMakingCustomers", float(len(loss))),
-        ("LossMakingNetProfit", float(loss.sum())),
+        ("LossMakingCustomers", float(len(loss)) if known else np.nan),
+        ("LossMakingNetProfit", round_money(loss.sum(), decimals) if known else np.nan),
         ("ChurnRiskCustomers", float(churn.sum())),
     ]
     return pd.DataFrame(rows, columns=["Metric", "Value"])

@@ -26,7 +26,7 @@ def check_workbook_file(path: Path) -> None:
         raise InputError(f"{path}: is a folder, not a workbook")
     try:
         with path.open("rb") as handle:
-            head = handle.read(8)
+            head = handle.read(4096)
     except PermissionError:
         raise InputError(f"{path}: no permission to read this file") from None
     except OSError as exc:
@@ -35,8 +35,12 @@ def check_workbook_file(path: Path) -> None:
         raise InputError(f"{path}: is an encrypted workbook or an old .xls file; "
                          "give --password for an encrypted one, or save it as .xlsx")
     if not head.startswith(b"PK"):
-        kind = "a CSV/text file" if head and head.decode("latin-1").isprintable() else "not a workbook"
-        raise InputError(f"{path}: is {kind}, not an .xlsx/.xlsm workbook")
+        if _looks_like_text(head):
+            raise InputError(f"{path}: is a CSV or text file with a workbook's name, not an .xlsx/.xlsm workbook. "
+                             "Open it in Excel, WPS or LibreOffice and save it as .xlsx (Excel Workbook), or give "
+                             "Sales, Invoices or Payments lines as a CSV file with --sales/--invoices/--payments")
+        raise InputError(f"{path}: is not an .xlsx/.xlsm workbook (unknown file type); save it from your "
+                         "spreadsheet program as .xlsx (Excel Workbook)")
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
@@ -50,6 +54,25 @@ def check_workbook_file(path: Path) -> None:
     if total > MAX_UNCOMPRESSED_BYTES or (total > 100 * 1024**2 and total / packed > MAX_COMPRESSION_RATIO):
         raise InputError(f"{path}: unpacks to {total / 1024**2:,.0f} MB from {packed / 1024**2:,.1f} MB; "
                          "refused as a possible zip bomb")
+
+
+def _looks_like_text(head: bytes) -> bool:
+    """Text in UTF-8 (with or without BOM) or GB18030, as CSV exports are saved."""
+    if not head:
+        return False
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = head.decode(encoding)
+        except UnicodeDecodeError:
+            if encoding == "utf-8-sig":   # a multi-byte character cut at the end of the sample
+                try:
+                    text = head[:-3].decode(encoding)
+                except UnicodeDecodeError:
+                    continue
+            else:
+                continue
+        return all(ch.isprintable() or ch in "\r\n\t" for ch in text)
+    return False
 
 
 def sha256(path: Path) -> str:

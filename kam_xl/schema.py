@@ -124,5 +124,5 @@ def column_aliases(column: Column) -> set[str]:
 def accepted_names(spec: TableSpec, column: Column | None = None) -> str:
     """Human text listing accepted names, for error messages."""
     if column is None:
-        return f"'{spec.name}' or '{spec.zh}'"
-    return f"'{column.name}' or '{column.zh}'"
+        return f"'{spec.name}' / '{spec.zh}'"
+    return f"'{column.name}' / '{column.zh}'"

@@ -63,7 +63,7 @@ def strategy(joined: pd.DataFrame, bucket_oldest: str | None, oldest_days: int, 
     out = pd.DataFrame(index=joined.index)
     out["PortfolioQuadrant"] = joined["PortfolioQuadrant"]
     out["RecommendedStrategy"] = joined["PortfolioQuadrant"].map(
-        lambda q: text(f"strategy.{q}", language))
+        lambda q: text(f"strategy.{q}", language) if isinstance(q, str) else None)
     out["Actions"] = actions(flags, language, oldest_days)
     shares = effort_shares(joined.get("Contacts", pd.Series(0, index=joined.index)).astype("float64"),
                            joined["NetProfit"], joined["PotentialScore"])

@@ -20,9 +20,13 @@ def test_validate_exit_codes(runner, tmp_path, demo_workbook):
     ok = runner.invoke(main, ["validate", str(demo_workbook)])
     assert ok.exit_code == 0, ok.output
     messy = messy_chinese_workbook(tmp_path / "台账.xlsx")
-    bad = runner.invoke(main, ["validate", str(messy)])
+    bad = runner.invoke(main, ["validate", str(messy), "--lang", "en"])
     assert bad.exit_code == 1
-    assert "Duplicate CustomerID" in bad.output and "4 errors, 1 warnings" in bad.output
+    assert "Duplicate CustomerID" in bad.output and "4 errors, 1 warning, 7 notes" in bad.output
+    chinese = runner.invoke(main, ["validate", str(messy)])   # Chinese headers: Chinese messages
+    assert chinese.exit_code == 1
+    assert "客户编号重复；保留第一条（第 3 行），此行未使用" in chinese.output and "客户!A6 客户编号" in chinese.output
+    assert "错误 4 条，警告 1 条，提示 7 条" in chinese.output
     missing = runner.invoke(main, ["validate", str(tmp_path / "nope.xlsx")])
     assert missing.exit_code == 2 and "file not found" in missing.output
 

@@ -143,11 +143,11 @@ def test_missing_required_table_and_column(tmp_path):
     sales.append(["Date", "CustomerID", "Revenue"])
     wb.save(path)
     inputs = read_workbook(path)
-    assert inputs.fatal and "'NetRevenue' or '销售收入'" in inputs.fatal[0] and "Revenue" in inputs.fatal[0]
+    assert inputs.fatal and "'NetRevenue' / '销售收入'" in inputs.fatal[0] and "Revenue" in inputs.fatal[0]
     wb.remove(wb["Sales"])
     wb.save(path)
     inputs = read_workbook(path)
-    assert "Required table 'Sales' or '销售'" in inputs.fatal[0]
+    assert "Required table 'Sales' / '销售'" in inputs.fatal[0]
     with pytest.raises(InputError):
         __import__("kam_xl").analyze(inputs)
 
