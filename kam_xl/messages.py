@@ -109,11 +109,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "数据仅覆盖上期（{start} 至 {end}）的 {share}（{table_name}自 {first} 起）；低于 {minimum}："
         "{effect}留空。如记录自更早日期起即完整，请设置参数“数据起始日期”"),
     "coverage.opening_ar": (
-        "Invoices start on {first}, not before {start}: the opening receivable balance of {period} is unknown, "
-        "so AverageAR, ARTurnover, DSO and FinancingCost are left empty for it. Set the DataStart parameter "
-        "if your records are complete from an earlier date",
-        "发票自 {first} 起，早于 {start} 的数据缺失：{period}期初应收余额未知，平均应收、应收账款周转率、"
-        "应收周转天数和资金占用成本留空。如记录自更早日期起即完整，请设置参数“数据起始日期”"),
+        "The invoices begin on {first}, so the receivables owed at the start of {period} ({start}) are not in the "
+        "data: AverageAR, ARTurnover, DSO, FinancingCost and NetProfit are left empty for {period}. Set the "
+        "DataStart parameter if your records are complete from an earlier date",
+        "发票数据自 {first} 开始，{period}期初（{start}）的应收余额不在数据中：{period}的平均应收、应收账款周转率、"
+        "应收周转天数、资金占用成本和净利润留空。如记录自更早日期起即完整，请设置参数“数据起始日期”"),
 }
 
 # Words used inside messages.

@@ -200,7 +200,7 @@ def _day_first(first: pd.Series, second: pd.Series) -> bool | None:
     column is day-first, False when a second part above 12 shows it is
     month-first; None when it cannot be told (or both are seen), unless every
     date has day = month."""
-    present = first.notna()
+    present = first.notna() & ((first <= 12) | (second <= 12))   # 32/13/2026 is no evidence either way
     first, second = first[present], second[present]
     day_first, month_first = bool((first > 12).any()), bool((second > 12).any())
     if day_first != month_first:

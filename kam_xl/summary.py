@@ -61,7 +61,7 @@ def kpi_table(this: dict, prior: dict) -> pd.DataFrame:
 
 def money_text(value: float, currency: str, language: str) -> str:
     """An amount for a sentence, in a unit that suits its size: 465.43元,
-    1.2万元, 3.45亿元 in Chinese; CNY 465.43, CNY 12,345, CNY 1.2 m in English."""
+    1.2万元, 3.45亿元 in Chinese; CNY 465.43 and CNY 12,345 in English."""
     size = abs(value)
     if language == "zh-CN":
         unit = "元" if currency == "CNY" else f" {currency}"
@@ -70,8 +70,6 @@ def money_text(value: float, currency: str, language: str) -> str:
         if size >= 1e4:
             return f"{value / 1e4:,.1f}万{unit}"
         return f"{value:,.2f}{unit}"
-    if size >= 1e6:
-        return f"{currency} {value / 1e6:,.1f} m"
     return f"{currency} {value:,.0f}" if size >= 1000 else f"{currency} {value:,.2f}"
 
 
