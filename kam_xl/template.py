@@ -90,12 +90,19 @@ README_LINES = [
     ("How to use · 使用步骤", "heading"),
     ("1. Paste or type your data into the tables (headers may be English or Chinese; extra columns are kept).", None),
     ("   把数据粘贴到各输入表（表头可用中文或英文；多余的列会保留）。", None),
+    ("   Rows typed or pasted straight under a table are read even when the table does not grow (LibreOffice, "
+     "WPS, scripts); DataQuality names them so you can extend the table (Table Design > Resize Table).", None),
+    ("   直接在表格下方输入或粘贴的行即使表格未自动扩展（LibreOffice、WPS、脚本写入）也会读取，"
+     "数据质量表会列出这些行，便于调整表格范围。", None),
+    ("   Leave a cell blank when you do not know it: kam-xl never counts a blank cost as 0.", None),
+    ("   不清楚的数值请留空：kam-xl 不会把空白成本当作 0。", None),
     ("2. Check Parameters (as-of date, currency, ABC limits...). Blank values use the defaults.", None),
     ("   检查参数表（截止日、币种、ABC 分级界限等），空白即用默认值。", None),
     ("3. Build the summary: command line `kam-xl build THIS_FILE`, or in Excel: xlwings add-in > Run main.", None),
     ("   生成汇总：命令行 `kam-xl build 本文件`，或在 Excel 中：xlwings 加载项 > Run main。", None),
-    ("4. Problems in the data are listed on the DataQuality sheet with sheet, row and column.", None),
-    ("   数据问题列在 DataQuality（数据质量）表中，注明表、行、列。", None),
+    ("4. Problems in the data are listed on the DataQuality sheet, in your language, with your sheet, cell "
+     "and header (e.g. Sales!F12 NetRevenue).", None),
+    ("   数据问题列在 DataQuality（数据质量）表中，注明您的工作表、单元格和表头（如 销售!F12 销售收入）。", None),
     ("", None),
     ("Colours · 颜色约定", "heading"),
     ("Yellow tabs and cells: inputs you fill · 黄色：需填写的输入", "input"),
