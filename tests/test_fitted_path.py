@@ -8,6 +8,8 @@ independently of kam_xl.models: only the fitted parameters are taken from
 analyze's ModelParameters table, and those are compared with the published
 CDNOW estimates.
 """
+import os
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -15,6 +17,10 @@ from scipy.special import betaln, gammaln, hyp2f1
 
 from kam_xl import analyze
 from kam_xl.reader import inputs_from_frames
+
+# `make mutation` sets KAM_XL_FRESH_FIXTURES: mutmut picks the tests to run for a mutant by which
+# tests called the mutated function, so every test must call analyze() itself there.
+FIXTURE_SCOPE = "function" if os.environ.get("KAM_XL_FRESH_FIXTURES") else "module"
 
 AS_OF = pd.Timestamp("1997-09-30")        # end of the 39-week calibration period
 MARGIN = 0.4                              # every line: COGS = 60 % of NetRevenue
@@ -32,7 +38,7 @@ def cdnow_sales(cdnow_dir):
                          "NetRevenue": raw["amount"], "COGS": raw["amount"] * (1 - MARGIN)})
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=FIXTURE_SCOPE)
 def fitted(cdnow_dir):
     sales = cdnow_sales(cdnow_dir)
     customers = pd.DataFrame({"CustomerID": sorted(sales["CustomerID"].unique())})

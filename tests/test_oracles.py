@@ -6,6 +6,7 @@ flags exactly. Period 2025-07-01 .. 2026-06-30 = 365 days, so FinancingCost =
 AverageAR x 0.06 and annualising is x 1.
 """
 import math
+import os
 import re
 
 import numpy as np
@@ -16,6 +17,10 @@ from kam_xl import analyze
 from kam_xl.i18n import text
 from kam_xl.reader import inputs_from_frames
 from oracle_book import oracle_book
+
+# `make mutation` sets KAM_XL_FRESH_FIXTURES: mutmut picks the tests to run for a mutant by which
+# tests called the mutated function, so every test must call analyze() itself there.
+FIXTURE_SCOPE = "function" if os.environ.get("KAM_XL_FRESH_FIXTURES") else "module"
 
 D = pd.Timestamp
 IDS = [f"C{i:02d}" for i in range(1, 11)]
@@ -29,7 +34,7 @@ def ratio(value):
     return pytest.approx(value, rel=1e-6, abs=1e-9)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=FIXTURE_SCOPE)
 def results():
     return analyze(inputs_from_frames(oracle_book()))
 
