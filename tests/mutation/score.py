@@ -37,9 +37,9 @@ for module in sorted(counts):
     total.update(c)
     n = sum(c.values())
     effective = n - c["equivalent"] - c["not checked"]
-    score = 100.0 * (c["killed"] + c["timeout"]) / effective if effective else 100.0
+    score = f"{100.0 * (c['killed'] + c['timeout']) / effective:.1f} %" if effective else "not run"
     print(f"| {module} | {n} | {c['killed'] + c['timeout']} | {c['equivalent']} | "
-          f"{effective - c['killed'] - c['timeout']} | {c['not checked']} | {score:.1f} % |")
+          f"{effective - c['killed'] - c['timeout']} | {c['not checked']} | {score} |")
 n = sum(total.values())
 effective = n - total["equivalent"] - total["not checked"]
 print(f"| **all** | {n} | {total['killed'] + total['timeout']} | {total['equivalent']} | "
