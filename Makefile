@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test bench template clean
+.PHONY: demo test bench template clean mutation
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,18 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# Mutation testing (not part of `make test`; docs/TESTING.md): mutmut 3 on 1 core over the domain
+# modules and kam_xl/models with the fast oracle subset of tests, in a scratch copy under build/.
+MUTATION_DIR := build/mutation
+mutation: $(STAMP)
+	$(BIN)/python -m pip install --quiet "mutmut==3.8.1"
+	rm -rf $(MUTATION_DIR) && mkdir -p $(MUTATION_DIR)
+	cp -r kam_xl tests $(MUTATION_DIR)/
+	cp tests/mutation/setup.cfg $(MUTATION_DIR)/setup.cfg
+	cd $(MUTATION_DIR) && KAM_XL_FRESH_FIXTURES=1 $(abspath $(BIN))/mutmut run --max-children 1 || true
+	cd $(MUTATION_DIR) && PATH="$(abspath $(BIN)):$$PATH" $(abspath $(BIN))/python $(abspath tests/mutation/score.py) \
+		$(abspath tests/mutation/equivalent.txt)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

@@ -211,11 +211,22 @@ def big_input(tmp_path_factory):
     return write_template(folder / "big.xlsm", demo.generate(customers=400, seed=3))
 
 
-def _kill_at_random(command, seconds, rng):
+def _run_and_kill(command, delay):
+    """Start ``command`` and SIGKILL it after ``delay`` seconds (None: let it finish)."""
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(rng.uniform(0.05, seconds))
+    if delay is None:
+        process.wait()
+        return
+    time.sleep(delay)
     process.send_signal(signal.SIGKILL)
     process.wait()
+
+
+def _delays(rng, full_run, random_runs):
+    """Random kill times over the whole run, plus one kill right after the start (the old file
+    must stay) and one run left to finish (a complete new file must appear), so both outcomes
+    are exercised on every machine, however fast."""
+    return [rng.uniform(0.05, full_run * 1.2) for _ in range(random_runs)] + [0.05, None]
 
 
 def test_sigkill_during_build_and_refresh(tmp_path, big_input):
@@ -228,8 +239,9 @@ def test_sigkill_during_build_and_refresh(tmp_path, big_input):
     full_run = time.perf_counter() - start
     old = target.read_bytes()
     outcomes = {"old": 0, "new": 0}
-    for _ in range(8):
-        _kill_at_random(cli + ["build", str(big_input), "-o", str(target)], full_run * 1.2, rng)
+    for delay in _delays(rng, full_run, 6):
+        time.sleep(1.0)                                                    # RunTime (seconds) differs per build
+        _run_and_kill(cli + ["build", str(big_input), "-o", str(target)], delay)
         data = target.read_bytes()
         if data == old:
             outcomes["old"] += 1
@@ -238,19 +250,27 @@ def test_sigkill_during_build_and_refresh(tmp_path, big_input):
             outcomes["new"] += 1
             old = data
         assert hashlib.sha256(big_input.read_bytes()).hexdigest() == digest
+    assert outcomes["old"] >= 1 and outcomes["new"] >= 1, outcomes
     workbook = tmp_path / "book.xlsm"
     workbook.write_bytes(big_input.read_bytes())
     start = time.perf_counter()
     subprocess.run(cli + ["refresh", str(workbook)], check=True, capture_output=True)
     refresh_run = time.perf_counter() - start
-    for _ in range(6):
+    refreshed = {"old": 0, "new": 0}
+    for delay in _delays(rng, refresh_run, 4):
+        time.sleep(1.0)
         before = workbook.read_bytes()
-        _kill_at_random(cli + ["refresh", str(workbook)], refresh_run * 1.2, rng)
+        _run_and_kill(cli + ["refresh", str(workbook)], delay)
         if workbook.read_bytes() != before:
             assert len(read_results(workbook)["Profitability"]) == 400
+            refreshed["new"] += 1
+        else:
+            refreshed["old"] += 1
         python_calamine.CalamineWorkbook.from_path(str(workbook)).close()
-    print(f"kill test: 8 builds and 6 refreshes killed at random; target was old {outcomes['old']}x, "
-          f"complete new {outcomes['new']}x; input unchanged every time")
+    assert refreshed["old"] >= 1 and refreshed["new"] >= 1, refreshed
+    print(f"kill test: 8 builds and 6 refreshes killed at random or left to finish; build target was old "
+          f"{outcomes['old']}x, complete new {outcomes['new']}x; refreshed workbook old {refreshed['old']}x, "
+          f"complete new {refreshed['new']}x; input unchanged every time")
 
 
 # ----- property tests -------------------------------------------------------------------------
@@ -265,7 +285,7 @@ EXAMPLES = {"clean": 0, "any": 0}
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
-def test_rejected_rows_never_change_the_clean_metrics(data):
+def _rejected_rows_property(data):
     tables = small_book()
     clean = tables["Sales"]
     bad_rows = []
@@ -297,7 +317,7 @@ def test_rejected_rows_never_change_the_clean_metrics(data):
 @given(values=st.lists(st.one_of(st.none(), BAD_NUMBERS, BAD_DATES, EXTREME, st.text(max_size=8),
                                  st.sampled_from(["  C1 ", "C1", "c1", "１２３", "¥1,234.50", "12%"])),
                        min_size=8, max_size=8), rows=st.integers(1, 12))
-def test_reader_survives_any_cell_mix(values, rows):
+def _any_cell_mix_property(values, rows):
     customers = pd.DataFrame({"CustomerID": ["C1", " C1", "C2", None], "CreditLimit": values[:4]})
     sales = pd.DataFrame([{"Date": values[4], "CustomerID": values[5], "NetRevenue": values[6], "COGS": values[7]}] * rows)
     inputs = inputs_from_frames({"Customers": customers, "Sales": sales})
@@ -314,9 +334,18 @@ def test_reader_survives_any_cell_mix(values, rows):
     EXAMPLES["any"] += 1
 
 
-def test_zz_report_property_counts():
-    print(f"property tests: {EXAMPLES['clean']} generated books with rejected rows, "
-          f"{EXAMPLES['any']} random cell mixes")
+def test_rejected_rows_never_change_the_clean_metrics():
+    EXAMPLES["clean"] = 0
+    _rejected_rows_property()
+    assert EXAMPLES["clean"] >= 20                                         # real generated books were checked
+    print(f"property test: {EXAMPLES['clean']} generated books with rejected rows")
+
+
+def test_reader_survives_any_cell_mix():
+    EXAMPLES["any"] = 0
+    _any_cell_mix_property()
+    assert EXAMPLES["any"] >= 30
+    print(f"property test: {EXAMPLES['any']} random cell mixes")
 
 
 def test_no_permission_and_locked_workbook(tmp_path, monkeypatch, demo_tables):
@@ -340,8 +369,20 @@ def test_no_permission_and_locked_workbook(tmp_path, monkeypatch, demo_tables):
     assert outcome.exit_code == 2 and "is open in a spreadsheet program" in outcome.message
     assert source.read_bytes() == before and not list(tmp_path.glob("*.backup-*"))
     lock.unlink()
-    (tmp_path / "out").mkdir()
-    (tmp_path / "out").chmod(0o500)
-    if os.geteuid() != 0:                     # root may write anyway
-        result = build_file(source, out_dir=tmp_path / "out")
+    # An output folder nobody can write to, root included (CI runs as root): a "folder" that is a file ...
+    not_a_folder = tmp_path / "out"
+    not_a_folder.write_text("a file, not a folder")
+    result = build_file(source, out_dir=not_a_folder)
+    assert result.exit_code == 2 and result.message.startswith(str(source)) and "Error" in result.message
+    assert not_a_folder.read_text() == "a file, not a folder"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["Book.xlsx", "out"]          # nothing half-written
+    # ... and /proc, which refuses new files for every user.
+    if Path("/proc/self").is_dir():
+        result = build_file(source, out_dir=Path("/proc"))
+        assert result.exit_code == 2 and result.message.startswith(str(source))
+    # A real EACCES where the user is not root (root ignores mode bits).
+    if os.geteuid() != 0:
+        (tmp_path / "ro").mkdir()
+        (tmp_path / "ro").chmod(0o500)
+        result = build_file(source, out_dir=tmp_path / "ro")
         assert result.exit_code == 2 and "Permission" in result.message

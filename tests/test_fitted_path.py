@@ -1,0 +1,207 @@
+"""The fitted-model path through analyze() on the CDNOW sample (2,357 customers,
+first purchases in Q1 1997, calibration to 1997-09-30, the data of Fader,
+Hardie & Lee 2005 and Fader & Hardie 2013).
+
+The per-customer figures are recomputed here from the raw transactions with
+the papers' own formulas (scipy.special.hyp2f1 / gammaln), written
+independently of kam_xl.models: only the fitted parameters are taken from
+analyze's ModelParameters table, and those are compared with the published
+CDNOW estimates.
+"""
+import os
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.special import betaln, gammaln, hyp2f1
+
+from kam_xl import analyze
+from kam_xl.reader import inputs_from_frames
+
+# `make mutation` sets KAM_XL_FRESH_FIXTURES: mutmut picks the tests to run for a mutant by which
+# tests called the mutated function, so every test must call analyze() itself there.
+FIXTURE_SCOPE = "function" if os.environ.get("KAM_XL_FRESH_FIXTURES") else "module"
+
+AS_OF = pd.Timestamp("1997-09-30")        # end of the 39-week calibration period
+MARGIN = 0.4                              # every line: COGS = 60 % of NetRevenue
+# FHL 2005 (weeks) and Fader & Hardie 2013
+PUBLISHED_BGNBD = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
+PUBLISHED_GG = {"p": 6.25, "q": 3.74, "gamma": 15.44}
+
+
+def cdnow_sales(cdnow_dir):
+    raw = pd.read_csv(cdnow_dir / "CDNOW_sample.txt", sep=r"\s+", header=None,
+                      names=["orig", "id", "date", "qty", "amount"], dtype={"orig": str, "date": str})
+    return pd.DataFrame({"Date": pd.to_datetime(raw["date"], format="%Y%m%d"),
+                         "CustomerID": "K" + raw["id"].astype(str).str.zfill(4),
+                         "DocumentNo": [f"T{i}" for i in range(len(raw))],
+                         "NetRevenue": raw["amount"], "COGS": raw["amount"] * (1 - MARGIN)})
+
+
+@pytest.fixture(scope=FIXTURE_SCOPE)
+def fitted(cdnow_dir):
+    sales = cdnow_sales(cdnow_dir)
+    customers = pd.DataFrame({"CustomerID": sorted(sales["CustomerID"].unique())})
+    parameters = pd.DataFrame({"Parameter": ["AsOfDate", "PeriodStart"], "Value": ["1997-09-30", "1997-01-01"]})
+    results = analyze(inputs_from_frames({"Customers": customers, "Sales": sales, "Parameters": parameters}))
+    return sales, results
+
+
+def summary(sales):
+    """x, t_x, T (days) and the mean repeat-day value, from distinct positive purchase days."""
+    days = sales[sales["Date"] <= AS_OF].groupby(["CustomerID", "Date"])["NetRevenue"].sum()
+    days = days[days > 0].reset_index().sort_values(["CustomerID", "Date"])
+    out = {}
+    for cid, g in days.groupby("CustomerID"):
+        first, last = g["Date"].iloc[0], g["Date"].iloc[-1]
+        x = len(g) - 1
+        out[cid] = dict(x=x, t_x=(last - first).days, T=(AS_OF - first).days,
+                        m=g["NetRevenue"].iloc[1:].mean() if x > 0 else np.nan,
+                        revenue=g["NetRevenue"].sum())
+    return pd.DataFrame(out).T.astype(float)
+
+
+# --- the papers' formulas, written out ----------------------------------------------------------
+
+def p_alive(r, alpha, a, b, x, t_x, T):
+    """FHL 2005 eq. (13)."""
+    if x == 0:
+        return 1.0
+    return 1.0 / (1.0 + a / (b + x - 1) * ((alpha + T) / (alpha + t_x)) ** (r + x))
+
+
+def expected_purchases(t, r, alpha, a, b, x, t_x, T):
+    """FHL 2005 eq. (10): E[Y(t) | x, t_x, T]."""
+    z = t / (alpha + T + t)
+    numerator = (a + b + x - 1) / (a - 1) * (
+        1 - ((alpha + T) / (alpha + T + t)) ** (r + x) * hyp2f1(r + x, b + x, a + b + x - 1, z))
+    denominator = 1 + (x > 0) * a / (b + x - 1) * ((alpha + T) / (alpha + t_x)) ** (r + x)
+    return numerator / denominator
+
+
+def bgnbd_loglik(r, alpha, a, b, x, t_x, T):
+    """FHL 2005 eq. (6) for one customer."""
+    l1 = gammaln(r + x) - gammaln(r) + r * np.log(alpha)
+    l2 = betaln(a, b + x) - betaln(a, b)
+    term1 = np.exp(l1 + l2 - (r + x) * np.log(alpha + T))
+    term2 = np.exp(l1 + betaln(a + 1, b + x - 1) - betaln(a, b) - (r + x) * np.log(alpha + t_x)) if x > 0 else 0.0
+    return np.log(term1 + term2)
+
+
+def gg_expected_value(p, q, gamma, x, m):
+    """Fader & Hardie 2013 eq. (5): E[M | p, q, gamma, m_x, x]; population mean when x = 0."""
+    if x == 0:
+        return p * gamma / (q - 1)
+    return (q - 1) / (p * x + q - 1) * (p * gamma / (q - 1)) + p * x / (p * x + q - 1) * m
+
+
+def test_my_formulas_reproduce_the_paper():
+    # FHL 2005 section 5: customer 1 (x=2, t_x=30.43, T=38.86 weeks) expects 1.226 purchases in 39 weeks.
+    w = PUBLISHED_BGNBD
+    assert expected_purchases(39, w["r"], w["alpha"], w["a"], w["b"], 2, 30.43, 38.86) == pytest.approx(1.226, abs=2e-3)
+    assert 0 < p_alive(w["r"], w["alpha"], w["a"], w["b"], 2, 30.43, 38.86) < 1
+
+
+def test_summary_matches_the_published_cdnow_summary(fitted, cdnow_dir):
+    sales, _ = fitted
+    mine = summary(sales)
+    published = pd.read_csv(cdnow_dir / "cdnow_customers_summary_with_transactions.csv")
+    published.index = "K" + published["ID"].astype(str).str.zfill(4)
+    both = mine.join(published.add_prefix("pub_"), how="inner")
+    assert len(both) >= 2340                                  # 8 customers bought nothing of value
+    assert (both["x"] == both["pub_x"]).all()
+    assert np.allclose(both["t_x"] / 7, both["pub_t_x"], atol=0.01)                  # weeks, 2 decimals
+    assert np.allclose(both["T"] / 7, both["pub_T"], atol=0.01)
+    repeat = both[both["x"] > 0]
+    assert len(repeat) == 946
+    assert np.allclose(repeat["m"], repeat["pub_zbar"], atol=0.01)
+
+
+def parameters(results):
+    m = results["ModelParameters"].set_index(["Model", "Parameter"])["Value"]
+    return ({k: m[("BG/NBD", k)] for k in ("r", "alpha", "a", "b")},
+            {k: m[("Gamma-Gamma", k)] for k in ("p", "q", "gamma")})
+
+
+def test_fitted_parameters_match_the_published_cdnow_estimates(fitted):
+    _, results = fitted
+    bg, gg = parameters(results)
+    assert bg["r"] == pytest.approx(PUBLISHED_BGNBD["r"], rel=0.01)
+    assert bg["alpha"] / 7 == pytest.approx(PUBLISHED_BGNBD["alpha"], rel=0.01)       # days -> weeks
+    assert bg["a"] == pytest.approx(PUBLISHED_BGNBD["a"], rel=0.01)
+    assert bg["b"] == pytest.approx(PUBLISHED_BGNBD["b"], rel=0.01)
+    for name, value in PUBLISHED_GG.items():
+        assert gg[name] == pytest.approx(value, rel=0.01), name
+    m = results["ModelParameters"].set_index(["Model", "Parameter"])["Value"]
+    assert m[("Gamma-Gamma", "Customers")] == 946                                      # repeat buyers
+    assert m[("Horizon", "ForecastDays")] == pytest.approx(365.25)
+    assert not results["DataQuality"].Severity.isin(["Warning", "Error"]).any()        # both models fitted
+
+
+def test_fitted_parameters_maximise_the_likelihood(fitted):
+    """The reported LogLikelihood is eq. (6) summed at the reported parameters, and nudging any
+    parameter by 1 % lowers it (a maximum, not just any point)."""
+    sales, results = fitted
+    s = summary(sales)
+    bg, _ = parameters(results)
+    m = results["ModelParameters"].set_index(["Model", "Parameter"])["Value"]
+
+    def total(p):
+        return sum(bgnbd_loglik(p["r"], p["alpha"], p["a"], p["b"], x, t, T)
+                   for x, t, T in zip(s["x"], s["t_x"], s["T"]))
+    best = total(bg)
+    assert m[("BG/NBD", "LogLikelihood")] == pytest.approx(best, abs=1e-3)
+    for name in bg:
+        for f in (0.99, 1.01):
+            assert total({**bg, name: bg[name] * f}) < best, name
+
+
+def test_per_customer_palive_purchases_order_value_and_clv(fitted):
+    sales, results = fitted
+    s = summary(sales)
+    bg, gg = parameters(results)
+    pot = results["Potential"].set_index("CustomerID")
+    r, alpha, a, b = bg["r"], bg["alpha"], bg["a"], bg["b"]
+    month = 365.25 / 12
+    # a one-time buyer, customer 1 of the paper, a lapsed frequent buyer and the most frequent buyer
+    picks = ["K0003", "K0001", s[s["x"] >= 5].sort_values("t_x").index[0], s["x"].idxmax()]
+    assert s.loc[picks, "x"].tolist()[:2] == [0, 2]
+    for cid in picks:
+        x, t_x, T, mean = s.loc[cid, ["x", "t_x", "T", "m"]]
+        row = pot.loc[cid]
+        assert (row.Frequency, row.RecencyDays, row.AgeDays) == (x, t_x, T), cid
+        assert row.PAlive == pytest.approx(p_alive(r, alpha, a, b, x, t_x, T), rel=1e-6), cid
+        cumulative = [expected_purchases(m * month, r, alpha, a, b, x, t_x, T) for m in range(0, 13)]
+        assert row.ExpectedPurchases == pytest.approx(cumulative[12], rel=1e-6), cid
+        value = gg_expected_value(gg["p"], gg["q"], gg["gamma"], x, mean)
+        assert row.ExpectedOrderValue == pytest.approx(value, abs=0.01), cid
+        clv = sum((cumulative[m] - cumulative[m - 1]) * value * MARGIN / 1.1 ** (m / 12) for m in range(1, 13))
+        assert row.CLV == pytest.approx(clv, abs=0.01), cid
+    lapsed = pot.loc[picks[2]]
+    assert lapsed.PAlive < 0.5                                                          # a churn candidate
+
+
+def test_churn_alerts_from_palive_and_tiers(fitted):
+    """ChurnRiskCustomers = A/B customers (by ABC on period revenue, computed here) whose PAlive,
+    computed here, is below 0.5; each of them carries the churn action."""
+    sales, results = fitted
+    s = summary(sales)
+    bg, _ = parameters(results)
+    revenue = sales[(sales["Date"] >= "1997-01-01") & (sales["Date"] <= AS_OF)].groupby("CustomerID")["NetRevenue"].sum()
+    revenue = revenue.reindex(results["Classification"]["CustomerID"]).fillna(0.0)
+    order = sorted(revenue.index, key=lambda c: (-revenue[c], c))
+    positive = revenue.clip(lower=0)
+    total, above, tier = positive.sum(), 0.0, {}
+    for cid in order:
+        tier[cid] = "C" if revenue[cid] <= 0 else "A" if above / total < 0.8 else "B" if above / total < 0.95 else "C"
+        above += positive[cid]
+    alive = {cid: p_alive(bg["r"], bg["alpha"], bg["a"], bg["b"], *s.loc[cid, ["x", "t_x", "T"]]) for cid in s.index}
+    churn = {cid for cid in s.index if tier[cid] in ("A", "B") and alive[cid] < 0.5}
+    assert len(churn) > 10
+    risk = results["RiskSummary"].set_index("Metric").Value
+    assert risk.ChurnRiskCustomers == len(churn)
+    tiers = results["Classification"].set_index("CustomerID").ABCTier
+    assert sum(tiers[c] != tier[c] for c in tier) == 0
+    actions = results["Strategy"].set_index("CustomerID").Actions
+    flagged = {c for c in actions.index if "Churn" in actions[c]}
+    assert flagged == churn
