@@ -95,8 +95,10 @@ def oracle_book() -> dict[str, pd.DataFrame]:
         (D("2026-07-05"), "C06", "Visit", "Bob", 5, "after AsOfDate", NaT),   # ignored
     ], columns=["Date", "CustomerID", "Channel", "Owner", "Satisfaction", "Feedback", "NextFollowUp"])
     outlook = pd.DataFrame({"Industry": ["Retail", "Steel", "Chemicals"], "GrowthOutlook": [0.05, -0.02, 0.03]})
-    parameters = pd.DataFrame({"Parameter": ["AsOfDate", "PeriodStart", "PeriodEnd"],
-                               "Value": ["2026-06-30", "2025-07-01", "2026-06-30"]})
+    # DataStart: the books start on the prior period's first day with nothing owed before it, so the
+    # prior period's opening receivables (0) are known and its DSO and net profit can be compared.
+    parameters = pd.DataFrame({"Parameter": ["AsOfDate", "PeriodStart", "PeriodEnd", "DataStart"],
+                               "Value": ["2026-06-30", "2025-07-01", "2026-06-30", "2024-07-01"]})
     return {"Customers": customers, "Sales": sales, "Invoices": invoices, "Payments": payments,
             "Activities": activities, "ActivityRates": rates, "Contacts": contacts,
             "IndustryOutlook": outlook, "Parameters": parameters}
