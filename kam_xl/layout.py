@@ -148,7 +148,8 @@ def _escape(name: str) -> str:
 
 
 def _column(table: str, name: str, values: pd.Series, language: str, formula: str | None) -> ColumnPlan:
-    kind = COLUMN_KINDS.get(name, "text" if values.dtype == object else "number")
+    textual = values.dtype == object or pd.api.types.is_string_dtype(values.dtype)   # pandas 3 keeps text as str
+    kind = COLUMN_KINDS.get(name, "text" if textual else "number")
     if values.dtype == bool:
         kind = "bool"
     display = header(name, language)
