@@ -189,6 +189,11 @@ def analyze(inputs: Inputs, params: dict | Params | None = None) -> Results:
     invoice_history = history(invoices["InvoiceDate"] if invoices is not None else None, p.data_start)
     opening_known = invoice_history.balance_known(p.period_start - pd.Timedelta(days=1))
     profit, ar, abc = _period(inputs, p, customers, dq, opening_known)
+    for table, history_ in (("Sales", sales_history), ("Invoices", invoice_history)):
+        share = history_.share_of(p.period_start, p.period_end)
+        if share < p.min_coverage:   # the user's own period: its figures are kept, and said to be partial
+            dq.add(WARNING, table, "coverage.this", share=f"{share:.0%}", start=p.period_start.date(),
+                   end=p.period_end.date(), table_name=table, first=history_.start.date())
     if invoices is not None and not opening_known:
         dq.add(WARNING, "Invoices", "coverage.opening_ar", first=invoice_history.start.date(),
                start=p.period_start.date(), period="~this period")

@@ -108,6 +108,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{effect} left empty. Set the DataStart parameter if your records are complete from an earlier date",
         "数据仅覆盖上期（{start} 至 {end}）的 {share}（{table_name}自 {first} 起）；低于 {minimum}："
         "{effect}留空。如记录自更早日期起即完整，请设置参数“数据起始日期”"),
+    "coverage.this": (
+        "The data cover only {share} of this period {start} - {end} ({table_name} from {first}): its flows "
+        "(revenue, credit sales, collections) are for the days covered",
+        "数据仅覆盖本期（{start} 至 {end}）的 {share}（{table_name}自 {first} 起）：本期收入、赊销和回款仅为已覆盖天数的金额"),
     "coverage.opening_ar": (
         "The invoices begin on {first}, so the receivables owed at the start of {period} ({start}) are not in the "
         "data: AverageAR, ARTurnover, DSO, FinancingCost and NetProfit are left empty for {period}. Set the "

@@ -420,3 +420,18 @@ def test_results_read_like_named_dataframes(small_inputs):
     assert names[:4] == ["Classification", "Segments", "Profitability", "WhaleCurve"]
     assert dict(results.items())["Strategy"] is results["Strategy"] and len(results) == len(names)
     assert "Receivables" in results and "Nope" not in results and results.get("Nope") is None
+
+
+def test_a_period_the_data_only_partly_cover_is_said_to_be_partial():
+    # Default period: 12 months to AsOfDate 2026-03-31 (2025-04-01 .. 2026-03-31, 365 days); the sales
+    # begin on 2026-01-01, 90 days before the end: 25 %.
+    inputs = minimal_book({"CustomerID": ["A"]},
+                          {"Date": [D("2026-01-01"), D("2026-03-31")], "CustomerID": ["A", "A"],
+                           "NetRevenue": [100.0, 50.0], "COGS": [60.0, 30.0]})
+    results = analyze(inputs)
+    assert results["Profitability"]["NetRevenue"].iloc[0] == 150
+    dq = results["DataQuality"]
+    partial = dq[dq["Message"].str.startswith("The data cover only", na=False)]
+    assert partial[["Severity", "Table"]].values.tolist() == [["Warning", "Sales"]]
+    assert partial["Message"].iloc[0].startswith("The data cover only 25% of this period 2025-04-01 - 2026-03-31 "
+                                                 "(Sales from 2026-01-01)")
