@@ -3,7 +3,6 @@ refresh macro: 2-D lists with None for blanks, floats, datetimes and error
 strings. Validation happens here, at the edge; the maths stays in the core."""
 from __future__ import annotations
 
-import datetime as dt
 import math
 
 import numpy as np
@@ -40,7 +39,7 @@ def flatten(values) -> list:
     return list(values)
 
 
-def _check(raw: list, parsed: pd.Series, bad: pd.Series, name: str, what: str) -> None:
+def _check(raw: list, bad: pd.Series, name: str, what: str) -> None:
     for position, (value, is_bad) in enumerate(zip(raw, bad)):
         if isinstance(value, str) and value.strip().upper() in ERROR_VALUES:
             raise CellInputError(f"{name} item {position + 1} is {value.strip()}")
@@ -52,14 +51,14 @@ def numbers(values, name: str) -> pd.Series:
     """A column of numbers; blanks become NaN, text numbers ('1,500', '12%') are read."""
     raw = flatten(values)
     parsed, bad = parse_number(pd.Series(raw, dtype="object"))
-    _check(raw, parsed, bad, name, "a number")
+    _check(raw, bad, name, "a number")
     return parsed
 
 
 def dates(values, name: str) -> pd.Series:
     raw = flatten(values)
     parsed, bad = parse_date(pd.Series(raw, dtype="object"))
-    _check(raw, parsed, bad, name, "a date")
+    _check(raw, bad, name, "a date")
     return parsed
 
 
@@ -133,6 +132,3 @@ def analyze_tables(tables: dict[str, object], params: dict | None = None) -> Res
         raise CellInputError(inputs.fatal[0])
     return analyze(inputs, params)
 
-
-def today() -> pd.Timestamp:
-    return pd.Timestamp(dt.date.today())

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 
-from .receivables import bucket_names
 
 HEADERS_ZH = {
     # Classification
@@ -49,8 +48,6 @@ SHEETS_ZH = {
     "Relationship": "客户关系", "Potential": "客户潜力", "Strategy": "策略", "Risk": "风险",
     "DataQuality": "数据质量", "About": "关于",
 }
-
-_BUCKET_ZH = {"NotDue": "未到期"}
 
 _TEXT = {
     "strategy.Strategic": ("Invest and partner: joint account plan, senior sponsor, protect share",
@@ -109,10 +106,6 @@ def header(name: str, language: str = "en") -> str:
 
 def sheet_title(name: str, language: str = "en") -> str:
     return SHEETS_ZH.get(name, name) if language == "zh-CN" else name
-
-
-def bucket_headers(buckets: tuple[int, ...], language: str) -> list[str]:
-    return [header(n, language) for n in bucket_names(buckets)]
 
 
 _ZH_TO_HEADER = {v: k for k, v in HEADERS_ZH.items()}

@@ -147,7 +147,7 @@ def _escape(name: str) -> str:
     return re.sub(r"([\[\]#'])", r"'\1", name)
 
 
-def _column(table: str, name: str, values: pd.Series, language: str, formula: str | None) -> ColumnPlan:
+def _column(name: str, values: pd.Series, language: str, formula: str | None) -> ColumnPlan:
     textual = values.dtype == object or pd.api.types.is_string_dtype(values.dtype)   # pandas 3 keeps text as str
     kind = COLUMN_KINDS.get(name, "text" if textual else "number")
     if values.dtype == bool:
@@ -164,7 +164,7 @@ def _column(table: str, name: str, values: pd.Series, language: str, formula: st
 def table_plan(name: str, frame: pd.DataFrame, row: int, col: int, language: str,
                formulas: dict[str, str] | None = None) -> TablePlan:
     formulas = formulas or {}
-    columns = [_column(name, c, frame[c], language, formulas.get(c)) for c in frame.columns]
+    columns = [_column(c, frame[c], language, formulas.get(c)) for c in frame.columns]
     return TablePlan(name, row, col, columns)
 
 

@@ -167,7 +167,7 @@ def write_template(path: str | Path, data: dict[str, pd.DataFrame] | None = None
         conf = book.add_worksheet("xlwings.conf")
         if macro:
             conf.set_vba_name("Sheet2")
-        _write_xlwings_conf(conf, formats)
+        _write_xlwings_conf(conf)
         readme.activate()
         book.close()
     return path
@@ -265,7 +265,7 @@ def _write_parameters(book, formats: Formats, given: pd.DataFrame | None, langua
     sheet.freeze_panes(1, 0)
 
 
-def _write_xlwings_conf(sheet, formats: Formats) -> None:
+def _write_xlwings_conf(sheet) -> None:
     """Settings read by the xlwings VBA (keys in column A from A1)."""
     sheet.set_tab_color(TAB_INFO)
     settings = [("Interpreter_Win", "python"), ("UDF Modules", UDF_MODULE), ("Debug UDFs", False),

@@ -55,7 +55,7 @@ def write_workbook(results: Results, path: str | Path, language: str | None = No
         for sheet_plan in sheets:
             _render_sheet(book, formats, sheet_plan, protect)
         _define_names(book, sheets)
-        chart_data = _chart_data(book, formats, results, sheets, language)
+        chart_data = _chart_data(book, formats, results, language)
         _dashboard(book, dashboard, formats, results, sheets, chart_data, language)
         dashboard.activate()
         book.set_properties({"title": "Key-account accounting summary", "author": "kam-xl"})
@@ -189,7 +189,7 @@ def _find(sheets: list[SheetPlan], table_name: str) -> tuple[SheetPlan, TablePla
     return None, None
 
 
-def _chart_data(book, formats: Formats, results: Results, sheets: list[SheetPlan], language: str) -> dict:
+def _chart_data(book, formats: Formats, results: Results, language: str) -> dict:
     """A small sheet of chart series: aging by credit risk (live SUMIFS with
     cached values) and profit/potential points grouped by quadrant."""
     name = "图表数据" if language == "zh-CN" else "ChartData"
@@ -283,7 +283,7 @@ def _dashboard(book, sheet, formats: Formats, results: Results, sheets: list[She
         sheet.merge_range(comment_top + 1 + i, 0, comment_top + 1 + i, DASHBOARD_WIDTH - 1, sentence,
                           formats.get(text_wrap=True, valign="top"))
     charts_top = comment_top + 2 + max(len(results.commentary), 5)
-    _charts(book, sheet, formats, results, sheets, chart_data, language, charts_top)
+    _charts(book, sheet, results, sheets, chart_data, language, charts_top)
     last_row = charts_top + 2 * 16 + 1
     sheet.print_area(0, 0, last_row, DASHBOARD_WIDTH - 1)
     sheet.set_landscape()
@@ -320,7 +320,7 @@ def _colour_change(sheet, formats: Formats, area: tuple[int, int, int, int], ris
     sheet.conditional_format(*area, {"type": "cell", "criteria": "<", "value": 0, "format": down})
 
 
-def _charts(book, sheet, formats: Formats, results: Results, sheets: list[SheetPlan], chart_data: dict,
+def _charts(book, sheet, results: Results, sheets: list[SheetPlan], chart_data: dict,
             language: str, top: int) -> None:
     zh = language == "zh-CN"
     money_axis = {"num_format": "#,##0", "display_units": "ten_thousands" if zh else "thousands",

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
-from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+from xlsxwriter.utility import xl_rowcol_to_cell
 
 # Text stays text: no string from the data ever becomes a formula, number or link.
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False,
@@ -126,15 +126,6 @@ def write_column(sheet, first_row: int, col: int, values: pd.Series, fmt=None) -
             write_value(sheet, first_row + offset, col, value, fmt)
 
 
-def table_range(first_row: int, first_col: int, rows: int, cols: int) -> tuple[int, int, int, int]:
-    """(first_row, first_col, last_row, last_col) of a table with a header and
-    at least one body row (Excel needs one)."""
-    return first_row, first_col, first_row + max(rows, 1), first_col + cols - 1
-
-
 def cell(row: int, col: int, absolute: bool = False) -> str:
     return xl_rowcol_to_cell(row, col, row_abs=absolute, col_abs=absolute)
 
-
-def column_letter(col: int) -> str:
-    return xl_col_to_name(col)

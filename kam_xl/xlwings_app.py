@@ -52,9 +52,9 @@ def refresh_book(book, language: str | None = None) -> Results:
         results = analyze(inputs, {"Language": language} if language else None)
         language = language or results.params.language
         sheets = plan(results, language)
-        for position, sheet_plan in enumerate(sheets):
+        for sheet_plan in sheets:
             app.status_bar = f"kam-xl: writing {sheet_plan.title}..."
-            write_sheet(book, sheet_plan, results, position)
+            write_sheet(book, sheet_plan, results)
         write_dashboard(book, results, language, sheets[0].subtitle)
         errors = results.dq.count("Error")
         app.status_bar = f"kam-xl: done; {errors} data-quality errors (see the DataQuality sheet)"
@@ -72,7 +72,7 @@ def _fresh_sheet(book, title: str, after=None):
     return book.sheets.add(title, after=after or book.sheets[len(book.sheets) - 1])
 
 
-def write_sheet(book, sheet_plan: SheetPlan, results: Results, position: int) -> None:
+def write_sheet(book, sheet_plan: SheetPlan, results: Results) -> None:
     sheet = _fresh_sheet(book, sheet_plan.title)
     sheet.range((1, 1)).value = sheet_plan.title
     sheet.range((2, 1)).value = sheet_plan.subtitle

@@ -28,10 +28,6 @@ class GammaGammaFit:
         x, m_x = np.asarray(x, dtype=float), np.nan_to_num(np.asarray(m_x, dtype=float))
         return self.p * (self.gamma + x * m_x) / (self.p * x + self.q - 1.0)
 
-    @property
-    def population_mean(self) -> float:
-        return self.p * self.gamma / (self.q - 1.0) if self.q > 1 else float("nan")
-
 
 def log_likelihood(params, x, m_x) -> float:
     """Sum over customers of log f(m_x | p, q, gamma, x) (Fader & Hardie 2013 eq. 3)."""
