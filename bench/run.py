@@ -44,7 +44,7 @@ print(json.dumps({"floor": time.perf_counter() - start, "floor_mb": peak(), "row
 KAM = PEAK + """
 import time, json, sys
 from kam_xl import read_workbook, analyze
-from kam_xl.writer import write_workbook
+from kam_xl.render.writer import write_workbook
 t0 = time.perf_counter(); inputs = read_workbook(sys.argv[1]); t1 = time.perf_counter(); m1 = peak()
 results = analyze(inputs); t2 = time.perf_counter(); m2 = peak()
 write_workbook(results, sys.argv[2]); t3 = time.perf_counter()
@@ -80,7 +80,7 @@ ANALYZE = PEAK + """
 import time, json, sys
 import pandas as pd
 from kam_xl import demo, analyze
-from kam_xl.reader import Inputs
+from kam_xl.inputs.reader import Inputs
 tables = demo.generate(customers=int(sys.argv[1]), lines_per_customer=float(sys.argv[2]), seed=1)
 tables = {k: v.assign(_row=range(2, len(v) + 2)) for k, v in tables.items() if k != "Parameters"}
 # text columns as read_workbook types them (pandas' Arrow-backed str)
@@ -102,7 +102,7 @@ def run(script: str, *args: str) -> dict:
 
 def lines_per_customer(label: str) -> float:
     """Calibrate the demo generator to the wanted number of sales lines."""
-    from kam_xl import demo
+    from kam_xl.authoring import demo
     probe = demo.generate(customers=CUSTOMERS[label], lines_per_customer=80.0, seed=1)
     return 80.0 * SIZES[label] / len(probe["Sales"])
 
@@ -113,8 +113,8 @@ def fastest(script: str, args: list[str], key: str, repeat: int) -> dict:
 
 
 def bench(label: str, folder: Path, with_naive: bool, repeat: int) -> dict:
-    from kam_xl import demo
-    from kam_xl.template import write_template
+    from kam_xl.authoring import demo
+    from kam_xl.authoring.template import write_template
     lpc = lines_per_customer(label)
     source = folder / f"bench_{label}.xlsx"
     start = time.perf_counter()
@@ -148,13 +148,13 @@ def timed(command: list[str]) -> tuple[float, float, float]:
     return time.perf_counter() - start, peak, cpu
 
 
-CLI = [sys.executable, "-m", "kam_xl.cli"]
+CLI = [sys.executable, "-m", "kam_xl.app.cli"]
 
 
 def bench_batch(folder: Path, books: int = 50) -> str:
     """--jobs 1 vs 2 over `books` workbooks of about 20k sales lines."""
-    from kam_xl import demo
-    from kam_xl.template import write_template
+    from kam_xl.authoring import demo
+    from kam_xl.authoring.template import write_template
     probe = len(demo.generate(customers=400, lines_per_customer=80.0, seed=2)["Sales"])
     tables = demo.generate(customers=400, lines_per_customer=80.0 * 20_000 / probe, seed=2)
     sources = []
@@ -171,8 +171,8 @@ def bench_batch(folder: Path, books: int = 50) -> str:
 
 def bench_split(folder: Path) -> str:
     """One build vs --split-by AccountManager with 100 managers on a 5k-customer book."""
-    from kam_xl import demo
-    from kam_xl.template import write_template
+    from kam_xl.authoring import demo
+    from kam_xl.authoring.template import write_template
     tables = demo.generate(customers=5_000, lines_per_customer=60.0, seed=3)
     tables["Customers"]["AccountManager"] = [f"Manager {i % 100:03d}" for i in range(len(tables["Customers"]))]
     source = write_template(folder / "split.xlsx", tables)
@@ -199,7 +199,7 @@ SCALE = PEAK + """
 import time, json, sys
 from pathlib import Path
 from kam_xl import read_workbook, analyze
-from kam_xl.writer import write_workbook
+from kam_xl.render.writer import write_workbook
 start = time.perf_counter()
 inputs = read_workbook(sys.argv[1], external={"Sales": Path(sys.argv[2])})
 read = time.perf_counter() - start
@@ -214,8 +214,9 @@ print(json.dumps({"read": read, "analyze": analysed - read, "total": time.perf_c
 def bench_scale(folder: Path, sizes=(1_000_000, 3_000_000, 10_000_000)) -> str:
     """Sales from Parquet beyond Excel's row limit: 1M to 10M lines, 5,000 customers."""
     import pandas as pd
-    from kam_xl import demo
-    from kam_xl.template import write_template
+
+    from kam_xl.authoring import demo
+    from kam_xl.authoring.template import write_template
     base = demo.generate(customers=5_000, lines_per_customer=lines_per_customer("1M"), seed=1)
     book = write_template(folder / "scale.xlsx", {k: v for k, v in base.items() if k not in ("Sales",)})
     lines = []

@@ -5,9 +5,9 @@ Python API (DESIGN.md section 4): ``read_workbook(path) -> Inputs``,
 """
 __version__ = "0.1.0"
 
-from .reader import Inputs, read_workbook  # noqa: E402
-from .safe_io import InputError  # noqa: E402
-from .analysis import Results, analyze  # noqa: E402
-from .writer import write_workbook  # noqa: E402
+from kam_xl.analysis import Results, analyze  # noqa: E402
+from kam_xl.inputs.reader import Inputs, read_workbook  # noqa: E402
+from kam_xl.inputs.safe_io import InputError  # noqa: E402
+from kam_xl.render.writer import write_workbook  # noqa: E402
 
 __all__ = ["Inputs", "InputError", "Results", "analyze", "read_workbook", "write_workbook", "__version__"]

@@ -12,22 +12,28 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from . import __version__
-from .classification import abc_tiers, portfolio_quadrant, rfm, segments
-from .coverage import History, history
-from .frames import minor_unit_decimals
-from .i18n import text
-from .params import Params, with_overrides
-from .potential import potential
-from .profitability import cost_to_serve, financing_cost, gross_profit, profitability, whale_curve
-from .quality import INFO, WARNING, DataQuality
-from .reader import Inputs
-from .receivables import bucket_names, receivables
-from .relationship import relationship
-from .risk import risk_summary
-from .safe_io import InputError
-from .strategy import churn_risk, strategy
-from .summary import commentary, kpi_table, period_kpis
+from kam_xl import __version__
+from kam_xl.domain.classification import abc_tiers, portfolio_quadrant, rfm, segments
+from kam_xl.domain.coverage import History, history
+from kam_xl.domain.frames import minor_unit_decimals
+from kam_xl.domain.potential import potential
+from kam_xl.domain.profitability import (
+    cost_to_serve,
+    financing_cost,
+    gross_profit,
+    profitability,
+    whale_curve,
+)
+from kam_xl.domain.receivables import bucket_names, receivables
+from kam_xl.domain.relationship import relationship
+from kam_xl.domain.risk import risk_summary
+from kam_xl.domain.strategy import churn_risk, strategy
+from kam_xl.domain.summary import commentary, kpi_table, period_kpis
+from kam_xl.inputs.params import Params, with_overrides
+from kam_xl.inputs.reader import Inputs
+from kam_xl.inputs.safe_io import InputError
+from kam_xl.quality import INFO, WARNING, DataQuality
+from kam_xl.render.i18n import text
 
 CLASSIFICATION_COLUMNS = ["CustomerID", "CustomerName", "Industry", "Size", "Region", "AccountManager",
                           "ABCBasisValue", "ABCShare", "ABCCumulativeShare", "ABCTier", "Recency", "Frequency",

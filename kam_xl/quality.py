@@ -1,6 +1,6 @@
 """DataQuality records: every rejected row or cell and every fallback.
 
-A record keeps a message key and its values (see :mod:`kam_xl.messages`), so
+A record keeps a message key and its values (see :mod:`kam_xl.render.messages`), so
 the same finding reads in English or Chinese; and the table, worksheet row
 and column it concerns, so it can point at the user's own sheet, cell and
 header (``销售!F12 销售收入``) beside the canonical names.
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 from openpyxl.utils.cell import get_column_letter
 
-from .messages import render
+from kam_xl.render.messages import render
 
 ERROR, WARNING, INFO = "Error", "Warning", "Info"
 COLUMNS = ["Severity", "Table", "Row", "Column", "Value", "Message", "Location"]

@@ -4,9 +4,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kam_xl import demo
-from kam_xl.libreoffice import soffice
-from kam_xl.reader import inputs_from_frames
+from kam_xl.authoring import demo
+from kam_xl.inputs.reader import inputs_from_frames
+from kam_xl.render.libreoffice import soffice
 
 D = pd.Timestamp
 
@@ -106,6 +106,6 @@ def demo_tables():
 
 @pytest.fixture(scope="session")
 def demo_workbook(tmp_path_factory, demo_tables) -> Path:
-    from kam_xl.template import write_template
+    from kam_xl.authoring.template import write_template
     path = tmp_path_factory.mktemp("demo") / "Demo.xlsx"
     return write_template(path, demo_tables)

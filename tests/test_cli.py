@@ -5,10 +5,10 @@ import openpyxl
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-
-from kam_xl.cli import main
-from kam_xl.results_reader import read_results
 from test_reader import messy_chinese_workbook
+
+from kam_xl.app.cli import main
+from kam_xl.render.results_reader import read_results
 
 
 @pytest.fixture

@@ -3,8 +3,8 @@ import pandas as pd
 from click.testing import CliRunner
 
 from kam_xl import analyze, read_workbook
-from kam_xl.cli import main
-from kam_xl.template import write_template
+from kam_xl.app.cli import main
+from kam_xl.authoring.template import write_template
 
 
 def test_parquet_and_csv_give_the_workbook_figures(tmp_path, demo_tables):

@@ -4,7 +4,7 @@ Hardie & Lee 2005 and Fader & Hardie 2013).
 
 The per-customer figures are recomputed here from the raw transactions with
 the papers' own formulas (scipy.special.hyp2f1 / gammaln), written
-independently of kam_xl.models: only the fitted parameters are taken from
+independently of kam_xl.domain.models: only the fitted parameters are taken from
 analyze's ModelParameters table, and those are compared with the published
 CDNOW estimates.
 """
@@ -16,7 +16,7 @@ import pytest
 from scipy.special import betaln, gammaln, hyp2f1
 
 from kam_xl import analyze
-from kam_xl.reader import inputs_from_frames
+from kam_xl.inputs.reader import inputs_from_frames
 
 # `make mutation` sets KAM_XL_FRESH_FIXTURES: mutmut picks the tests to run for a mutant by which
 # tests called the mutated function, so every test must call analyze() itself there.

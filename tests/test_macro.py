@@ -2,14 +2,14 @@
 import openpyxl
 import pytest
 import python_calamine
-
 from fake_xlwings import FakeBook
 from helpers import same
+
 from kam_xl import analyze, read_workbook
-from kam_xl.layout import plan
-from kam_xl.macro import write_macro_module
-from kam_xl.writer import write_workbook
-from kam_xl.xlwings_app import refresh_book
+from kam_xl.excel.macro import write_macro_module
+from kam_xl.excel.xlwings_app import refresh_book
+from kam_xl.render.layout import plan
+from kam_xl.render.writer import write_workbook
 
 
 @pytest.fixture(scope="module")

@@ -3,8 +3,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kam_xl.models import fit_bgnbd, fit_gamma_gamma
-from kam_xl.models.bgnbd import BetaGeoFit
+from kam_xl.domain.models import fit_bgnbd, fit_gamma_gamma
+from kam_xl.domain.models.bgnbd import BetaGeoFit
 
 # Fader, Hardie & Lee (2005), CDNOW sample of 2,357 customers, 39-week calibration.
 PUBLISHED_BGNBD = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kam_xl.receivables import bucket_names
+from kam_xl.domain.receivables import bucket_names
 
 
 def test_bucket_names_follow_the_limits():
@@ -14,7 +14,7 @@ def test_bucket_names_follow_the_limits():
 
 
 def test_abc_default_cut_offs_and_missing_basis():
-    from kam_xl.classification import abc_tiers
+    from kam_xl.domain.classification import abc_tiers
     # default ShareA 0.80 / ShareB 0.95: above X 0 -> A, Y 0.80 -> B, Z 0.95 -> C
     out = abc_tiers(pd.Series({"X": 80, "Y": 15, "Z": 5}))
     assert out.ABCTier.to_dict() == {"X": "A", "Y": "B", "Z": "C"}
@@ -25,7 +25,7 @@ def test_abc_default_cut_offs_and_missing_basis():
 
 
 def test_abc_shares_when_nothing_or_little_is_positive():
-    from kam_xl.classification import abc_tiers
+    from kam_xl.domain.classification import abc_tiers
     none = abc_tiers(pd.Series({"X": 0.0, "Y": -5.0}))       # no positive basis: shares 0, not 0/0
     assert none.ABCShare.tolist() == [0.0, 0.0] and none.ABCTier.tolist() == ["C", "C"]
     small = abc_tiers(pd.Series({"X": 0.25, "Y": 0.25}))     # total 0.5: still shares of it

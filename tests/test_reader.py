@@ -9,8 +9,8 @@ import xlsxwriter
 from openpyxl.worksheet.table import Table
 
 from kam_xl import InputError, read_workbook
-from kam_xl.parsing import parse_date, parse_number
-from kam_xl.receivables import due_dates
+from kam_xl.domain.receivables import due_dates
+from kam_xl.inputs.parsing import parse_date, parse_number
 
 
 def messy_chinese_workbook(path):

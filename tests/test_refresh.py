@@ -4,14 +4,14 @@ import zipfile
 
 import openpyxl
 import pytest
-
 from helpers import assert_frames_match, error_cells
+
 from kam_xl import analyze, read_workbook
-from kam_xl.build import refresh_file
-from kam_xl.libreoffice import convert
-from kam_xl.results_reader import read_results
-from kam_xl.splice import _sheet_parts, _Package, copy_compressed
-from kam_xl.template import quickstart_vba, write_template
+from kam_xl.app.build import refresh_file
+from kam_xl.authoring.template import quickstart_vba, write_template
+from kam_xl.render.libreoffice import convert
+from kam_xl.render.results_reader import read_results
+from kam_xl.render.splice import _Package, _sheet_parts, copy_compressed
 
 
 def sheet_xml(path) -> dict[str, bytes]:

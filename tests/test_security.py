@@ -15,18 +15,18 @@ import pandas as pd
 import pytest
 import python_calamine
 from click.testing import CliRunner
+from conftest import small_book
+from fake_xlwings import FakeBook
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import small_book
-from fake_xlwings import FakeBook
 from kam_xl import analyze, read_workbook
-from kam_xl.cli import main
-from kam_xl.reader import inputs_from_frames
-from kam_xl.results_reader import read_results
-from kam_xl.template import write_template
-from kam_xl.writer import write_workbook
-from kam_xl.xlwings_app import refresh_book
+from kam_xl.app.cli import main
+from kam_xl.authoring.template import write_template
+from kam_xl.excel.xlwings_app import refresh_book
+from kam_xl.inputs.reader import inputs_from_frames
+from kam_xl.render.results_reader import read_results
+from kam_xl.render.writer import write_workbook
 
 # OWASP CSV-injection payloads (DDE, HYPERLINK, @SUM, +/- formulas, tab/CR-led).
 PAYLOADS = [
@@ -104,7 +104,7 @@ def _(tmp):
 
 @hostile("encrypted without password")
 def _(tmp):
-    from kam_xl.crypto import encrypt_in_place
+    from kam_xl.inputs.crypto import encrypt_in_place
     (tmp / "f.xlsx").write_bytes((tmp / "good.xlsx").read_bytes())
     encrypt_in_place(tmp / "f.xlsx", "secret")
 
@@ -206,7 +206,7 @@ def test_full_disk_leaves_the_old_summary(tmp_path, monkeypatch):
 
 @pytest.fixture(scope="module")
 def big_input(tmp_path_factory):
-    from kam_xl import demo
+    from kam_xl.authoring import demo
     folder = tmp_path_factory.mktemp("kill")
     return write_template(folder / "big.xlsm", demo.generate(customers=400, seed=3))
 
@@ -233,7 +233,7 @@ def test_sigkill_during_build_and_refresh(tmp_path, big_input):
     rng = random.Random(1)
     digest = hashlib.sha256(big_input.read_bytes()).hexdigest()
     target = tmp_path / "summary.xlsx"
-    cli = [sys.executable, "-m", "kam_xl.cli"]
+    cli = [sys.executable, "-m", "kam_xl.app.cli"]
     start = time.perf_counter()
     subprocess.run(cli + ["build", str(big_input), "-o", str(target)], check=True, capture_output=True)
     full_run = time.perf_counter() - start
@@ -350,7 +350,7 @@ def test_reader_survives_any_cell_mix():
 
 def test_no_permission_and_locked_workbook(tmp_path, monkeypatch, demo_tables):
     from kam_xl import InputError
-    from kam_xl.build import build_file, refresh_file
+    from kam_xl.app.build import build_file, refresh_file
     source = write_template(tmp_path / "Book.xlsx", demo_tables)
     real_open = Path.open
 

@@ -95,7 +95,7 @@ def test_classification_abc_rfm(results):
 
 
 def test_lines_without_a_document_number_count_one_document_per_day():
-    from kam_xl.classification import rfm
+    from kam_xl.domain.classification import rfm
     D = pd.Timestamp
     sales = pd.DataFrame({"Date": [D("2026-02-01"), D("2026-02-01"), D("2026-02-03"), D("2026-02-03")],
                           "CustomerID": ["A", "A", "A", "A"], "DocumentNo": pd.Series([None, None, None, "X9"], dtype="str"),

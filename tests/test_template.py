@@ -7,7 +7,7 @@ from pathlib import Path
 import openpyxl
 
 from kam_xl import read_workbook
-from kam_xl.template import quickstart_vba, write_template
+from kam_xl.authoring.template import quickstart_vba, write_template
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "workbook"))
@@ -55,5 +55,5 @@ def test_blank_template_reads_without_errors(tmp_path):
 
 
 def test_chinese_names_are_documented():
-    from kam_xl.i18n import headers_markdown
+    from kam_xl.render.i18n import headers_markdown
     assert (ROOT / "docs" / "CHINESE_NAMES.md").read_text(encoding="utf-8") == headers_markdown()

@@ -13,11 +13,11 @@ import pytest
 from click.testing import CliRunner
 
 from kam_xl import analyze, read_workbook
-from kam_xl.build import build_file
-from kam_xl.cli import main
-from kam_xl.reader import inputs_from_frames
-from kam_xl.results_reader import read_results
-from kam_xl.summary import commentary, money_text
+from kam_xl.app.build import build_file
+from kam_xl.app.cli import main
+from kam_xl.domain.summary import commentary, money_text
+from kam_xl.inputs.reader import inputs_from_frames
+from kam_xl.render.results_reader import read_results
 
 D = pd.Timestamp
 
@@ -252,7 +252,7 @@ def test_chinese_summary_shows_chinese_messages_with_the_users_sheet_and_header(
 
 
 def test_english_and_chinese_forms_of_every_message():
-    from kam_xl.messages import MESSAGES, WORDS
+    from kam_xl.render.messages import MESSAGES, WORDS
     for key, (english, chinese) in {**MESSAGES, **WORDS}.items():
         assert english and chinese and english != chinese, key
         assert any("\u4e00" <= ch <= "\u9fff" for ch in chinese), key

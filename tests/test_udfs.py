@@ -4,13 +4,13 @@ import datetime as dt
 import inspect
 from pathlib import Path
 
+import kam_udfs as udf
 import pandas as pd
 import pytest
-
-import kam_udfs as udf
 from conftest import small_book
+
 from kam_xl import analyze
-from kam_xl.reader import inputs_from_frames
+from kam_xl.inputs.reader import inputs_from_frames
 
 approx = pytest.approx
 

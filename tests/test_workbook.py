@@ -6,15 +6,15 @@ import zipfile
 import openpyxl
 import pytest
 import python_calamine
-
 from helpers import assert_frames_match, error_cells, same
+
 from kam_xl import analyze, read_workbook
 from kam_xl.analysis import restrict
-from kam_xl.build import build_file
-from kam_xl.libreoffice import convert
-from kam_xl.results_reader import read_results
-from kam_xl.template import quickstart_vba, write_template
-from kam_xl.writer import write_workbook
+from kam_xl.app.build import build_file
+from kam_xl.authoring.template import quickstart_vba, write_template
+from kam_xl.render.libreoffice import convert
+from kam_xl.render.results_reader import read_results
+from kam_xl.render.writer import write_workbook
 
 CONTRACT_TABLES = ["Classification", "Segments", "Profitability", "WhaleCurve", "Receivables", "Relationship",
                    "Potential", "ModelParameters", "Strategy", "RiskSummary", "DataQuality", "About"]

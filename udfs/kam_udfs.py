@@ -1,6 +1,6 @@
 """kam-xl custom functions for Excel (xlwings UDFs).
 
-Each function is a thin wrapper: Excel values in (kam_xl.cells), one call to
+Each function is a thin wrapper: Excel values in (kam_xl.excel.cells), one call to
 the analysis core, Excel values out. Array-first: one formula handles a whole
 column and spills. Bad input shows a short message in the cell, never a
 traceback. Installed with kam-xl as the module ``kam_udfs``; in Excel:
@@ -14,14 +14,20 @@ import numpy as np
 import pandas as pd
 import xlwings as xw
 
-from kam_xl import cells
-from kam_xl.classification import abc_tiers, rfm_score
-from kam_xl.frames import ratio
-from kam_xl.models import fit_bgnbd
-from kam_xl.models.bgnbd import BetaGeoFit
-from kam_xl.params import parse_parameter
-from kam_xl.receivables import aging_bucket, ar_turnover, average_ar, bucket_names, days_sales_outstanding
-from kam_xl.risk import herfindahl_index
+from kam_xl.domain.classification import abc_tiers, rfm_score
+from kam_xl.domain.frames import ratio
+from kam_xl.domain.models import fit_bgnbd
+from kam_xl.domain.models.bgnbd import BetaGeoFit
+from kam_xl.domain.receivables import (
+    aging_bucket,
+    ar_turnover,
+    average_ar,
+    bucket_names,
+    days_sales_outstanding,
+)
+from kam_xl.domain.risk import herfindahl_index
+from kam_xl.excel import cells
+from kam_xl.inputs.params import parse_parameter
 
 
 def ranges(*names):

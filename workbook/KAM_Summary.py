@@ -3,7 +3,7 @@
 xlwings' "Run main" button and the workbook's macro call main(), which reads
 the input tables of the open workbook, runs kam-xl and writes the outputs.
 """
-from kam_xl.xlwings_app import refresh_book
+from kam_xl.excel.xlwings_app import refresh_book
 
 
 def main():

@@ -2,9 +2,9 @@
 (VBA project copied byte for byte) plus kam-xl's sheets: `make template`."""
 from pathlib import Path
 
-from kam_xl.examples import write_examples
-from kam_xl.macro import write_macro_module
-from kam_xl.template import write_template
+from kam_xl.authoring.examples import write_examples
+from kam_xl.authoring.template import write_template
+from kam_xl.excel.macro import write_macro_module
 
 HERE = Path(__file__).resolve().parent
 TEMPLATE = HERE / "KAM_Summary.xlsm"

@@ -3,7 +3,11 @@
 Usage (from the repository root): python tests/mutation/planted_bugs.py [test files...]
 Each bug is reverted with `git checkout -- <file>` right after its run; commit nothing first.
 """
-import os, subprocess, sys, re
+import os
+import re
+import subprocess
+import sys
+
 W = str(__import__("pathlib").Path(__file__).resolve().parents[2])
 BUGS=[
  ("1 days overdue +1","kam_xl/receivables.py",'bucket = aging_bucket((as_of - debit["DueDate"]).dt.days, buckets)','bucket = aging_bucket((as_of - debit["DueDate"]).dt.days + 1, buckets)'),

@@ -6,7 +6,7 @@ from pathlib import Path
 import pandas as pd
 import python_calamine
 
-from .i18n import canonical_header, canonical_label
+from kam_xl.render.i18n import canonical_header, canonical_label
 
 OUTPUT_TABLES = ("Classification", "Segments", "Profitability", "WhaleCurve", "Receivables", "Relationship",
                  "Potential", "ModelParameters", "Strategy", "RiskSummary", "KPIs", "DataQuality", "About")

@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .parsing import parse_date, parse_number
-from .messages import word
-from .quality import ERROR, INFO, DataQuality
-from .schema import normalize_name
+from kam_xl.contract import normalize_name
+from kam_xl.inputs.parsing import parse_date, parse_number
+from kam_xl.quality import ERROR, INFO, DataQuality
+from kam_xl.render.messages import word
 
 DEFAULT_POTENTIAL_WEIGHTS = {"CLV": 0.4, "Growth": 0.2, "Industry": 0.15, "Wallet": 0.15, "Alive": 0.1}
 DEFAULT_CADENCE = {"A": 30, "B": 60, "C": 90}
@@ -104,7 +104,7 @@ FILE_PARAMETERS = {normalize_name(n) for n in ("SalesFile", "InvoicesFile", "Pay
 
 class ParameterError(ValueError):
     """A parameter value that cannot be used; ``reason`` is a word key of
-    :mod:`kam_xl.messages` (the exception text is its English form)."""
+    :mod:`kam_xl.render.messages` (the exception text is its English form)."""
 
     def __init__(self, key: str):
         self.reason = "~" + key
@@ -183,7 +183,7 @@ def parameters_from_table(table: pd.DataFrame | None, dq: DataQuality) -> Params
             continue
         field_name = _FIELD_BY_KEY.get(normalize_name(name))
         if normalize_name(name) in FILE_PARAMETERS:
-            continue   # read by the reader (kam_xl.reader.EXTERNAL_TABLES)
+            continue   # read by the reader (kam_xl.inputs.reader.EXTERNAL_TABLES)
         if field_name is None:
             dq.add(INFO, "Parameters", "param.unknown", row, "Parameter", name, name=name,
                    known=", ".join(_CANONICAL.values()))

@@ -2,7 +2,7 @@
 Table, derived columns as live formulas *with* cached values, a Dashboard
 with KPI tiles, commentary and native charts, DataQuality and About.
 
-The writer only renders :func:`kam_xl.layout.plan`; it computes no metric.
+The writer only renders :func:`kam_xl.render.layout.plan`; it computes no metric.
 """
 from __future__ import annotations
 
@@ -13,12 +13,30 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .analysis import Results
-from .i18n import KPI_ZH, header, sheet_title
-from .layout import KPI_ANCHOR, KPI_KINDS, SheetPlan, TablePlan, kpi_plan, plan
-from .receivables import bucket_names
-from .safe_io import atomic_output
-from .xlsx import CALC_FILL, TAB_INFO, TAB_OUTPUT, Formats, add_sheet, cell, is_missing, new_workbook, write_column, write_value
+from kam_xl.analysis import Results
+from kam_xl.domain.receivables import bucket_names
+from kam_xl.inputs.safe_io import atomic_output
+from kam_xl.render.i18n import KPI_ZH, header, sheet_title
+from kam_xl.render.layout import (
+    KPI_ANCHOR,
+    KPI_KINDS,
+    SheetPlan,
+    TablePlan,
+    kpi_plan,
+    plan,
+)
+from kam_xl.render.xlsx import (
+    CALC_FILL,
+    TAB_INFO,
+    TAB_OUTPUT,
+    Formats,
+    add_sheet,
+    cell,
+    is_missing,
+    new_workbook,
+    write_column,
+    write_value,
+)
 
 TABLE_STYLE = "Table Style Light 9"
 DASHBOARD_WIDTH = 16          # columns A..P make the printed page

@@ -7,22 +7,23 @@ import os
 import re
 import shutil
 import tempfile
-from datetime import datetime
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
-from . import libreoffice, reader
-from .analysis import Results, analyze, restrict
-from .reader import read_workbook
-from .anonymize import anonymize
-from .cells import FORMULA_PREFIXES
-from .crypto import encrypt_in_place
-from .i18n import SHEETS_ZH
-from .safe_io import InputError, atomic_output
-from .splice import SpliceError, splice
-from .schema import TABLES, normalize_name
-from .writer import write_workbook
+from kam_xl.analysis import Results, analyze, restrict
+from kam_xl.contract import TABLES, normalize_name
+from kam_xl.excel.cells import FORMULA_PREFIXES
+from kam_xl.inputs import reader
+from kam_xl.inputs.anonymize import anonymize
+from kam_xl.inputs.crypto import encrypt_in_place
+from kam_xl.inputs.reader import read_workbook
+from kam_xl.inputs.safe_io import InputError, atomic_output
+from kam_xl.render import libreoffice
+from kam_xl.render.i18n import SHEETS_ZH
+from kam_xl.render.splice import SpliceError, splice
+from kam_xl.render.writer import write_workbook
 
 
 @dataclass
@@ -178,7 +179,7 @@ def output_sheet_names() -> set[str]:
 def refresh_file(workbook: str | Path, language: str | None = None, password: str | None = None) -> Outcome:
     """Recompute the output sheets inside ``workbook`` in place. A timestamped
     backup is written first; input and user sheets, shared strings and the VBA
-    project are carried over unchanged (see kam_xl.splice)."""
+    project are carried over unchanged (see kam_xl.render.splice)."""
     workbook = Path(workbook)
     outcome = Outcome(workbook)
     try:

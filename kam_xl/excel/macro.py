@@ -3,7 +3,7 @@
 The xlwings quickstart VBA runs ``import <workbook name>; <workbook
 name>.main()`` with the workbook's folder on ``sys.path``; ``kam-xl new``
 writes that small module next to the workbook, and it calls
-:func:`kam_xl.xlwings_app.refresh_book`.
+:func:`kam_xl.excel.xlwings_app.refresh_book`.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ MODULE_TEXT = '''"""Refresh macro of {name}.xlsm (written by kam-xl; safe to kee
 xlwings' "Run main" button and the workbook's macro call main(), which reads
 the input tables of the open workbook, runs kam-xl and writes the outputs.
 """
-from kam_xl.xlwings_app import refresh_book
+from kam_xl.excel.xlwings_app import refresh_book
 
 
 def main():

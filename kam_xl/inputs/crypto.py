@@ -11,7 +11,7 @@ from pathlib import Path
 import msoffcrypto
 from msoffcrypto.format.ooxml import OOXMLFile
 
-from .safe_io import InputError, atomic_output
+from kam_xl.inputs.safe_io import InputError, atomic_output
 
 
 @contextlib.contextmanager

@@ -1,7 +1,7 @@
 """The input contract (DESIGN.md section 1): tables, columns, aliases and kinds.
 
-Only names live here; parsing lives in :mod:`kam_xl.parsing` and reading in
-:mod:`kam_xl.reader`.
+Only names live here; parsing lives in :mod:`kam_xl.inputs.parsing` and reading in
+:mod:`kam_xl.inputs.reader`.
 """
 from __future__ import annotations
 

@@ -24,12 +24,33 @@ import pandas as pd
 import python_calamine
 from defusedxml import DefusedXmlException, ElementTree
 
-from .params import Params, parameters_from_table
-from .parsing import (DATE_FORMATS, ERROR_VALUES, Kinds, ambiguous_dates, is_error_text, matches_words, parse_date,
-                      parse_id, parse_number, parse_text)
-from .quality import ERROR, INFO, WARNING, DataQuality, TableSource
-from .safe_io import InputError, check_workbook_file, sha256
-from .schema import DATE, ID, NUMBER, TABLES, TEXT, TableSpec, accepted_names, column_aliases, normalize_name, table_aliases
+from kam_xl.contract import (
+    DATE,
+    ID,
+    NUMBER,
+    TABLES,
+    TEXT,
+    TableSpec,
+    accepted_names,
+    column_aliases,
+    normalize_name,
+    table_aliases,
+)
+from kam_xl.inputs.params import Params, parameters_from_table
+from kam_xl.inputs.parsing import (
+    DATE_FORMATS,
+    ERROR_VALUES,
+    Kinds,
+    ambiguous_dates,
+    is_error_text,
+    matches_words,
+    parse_date,
+    parse_id,
+    parse_number,
+    parse_text,
+)
+from kam_xl.inputs.safe_io import InputError, check_workbook_file, sha256
+from kam_xl.quality import ERROR, INFO, WARNING, DataQuality, TableSource
 
 ROW = "_row"  # worksheet row number the user sees, carried on every input row
 TOTALS_WORDS = {normalize_name(w) for w in ("合计", "总计", "小计", "总额", "Total", "Totals", "Grand Total", "Subtotal", "Sum")}
@@ -85,7 +106,7 @@ def read_workbook(path: str | Path, password: str | None = None,
     to the workbook's folder."""
     path = Path(path)
     if password is not None:
-        from .crypto import decrypted_copy
+        from kam_xl.inputs.crypto import decrypted_copy
         with decrypted_copy(path, password) as plain:
             inputs = read_workbook(plain, external=external, language=language)
         inputs.source, inputs.source_sha256 = path, sha256(path)

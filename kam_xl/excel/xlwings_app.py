@@ -1,19 +1,19 @@
 """The refresh macro inside Excel (xlwings): read the open book's input
 tables, analyse, and write the output sheets with the same layout plan as the
-headless writer (kam_xl.layout). Charts are drawn by ``kam-xl build``; the
+headless writer (kam_xl.render.layout). Charts are drawn by ``kam-xl build``; the
 macro refreshes every table, the KPI table and the written summary."""
 from __future__ import annotations
 
 from pathlib import Path
 
-from .analysis import Results, analyze
-from .cells import as_cell, as_text_value
-from .i18n import sheet_title
-from .layout import KPI_ANCHOR, SheetPlan, TablePlan, kpi_plan, plan
-from .reader import read_grids
-from .safe_io import sha256
-from .schema import normalize_name
-from .xlsx import number_formats
+from kam_xl.analysis import Results, analyze
+from kam_xl.contract import normalize_name
+from kam_xl.excel.cells import as_cell, as_text_value
+from kam_xl.inputs.reader import read_grids
+from kam_xl.inputs.safe_io import sha256
+from kam_xl.render.i18n import sheet_title
+from kam_xl.render.layout import KPI_ANCHOR, SheetPlan, TablePlan, kpi_plan, plan
+from kam_xl.render.xlsx import number_formats
 
 DASHBOARD = "Dashboard"
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 
-
 HEADERS_ZH = {
     # Classification
     "CustomerID": "客户编号", "CustomerName": "客户名称", "Industry": "行业", "Size": "规模", "Region": "地区",

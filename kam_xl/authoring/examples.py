@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .xlsx import INPUT_FILL, TAB_INFO, Formats, cell
+from kam_xl.render.xlsx import INPUT_FILL, TAB_INFO, Formats, cell
 
 HEADERS = ["CustomerID", "NetRevenue", "COGS", "CreditSales", "OpeningAR", "ClosingAR", "DueDate", "OpenAmount",
            "RecencyDays", "Frequency", "Monetary", "LastMinusFirstDays", "AgeDays"]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .frames import percentile_rank
-from .i18n import text
+from kam_xl.domain.frames import percentile_rank
+from kam_xl.render.i18n import text
 
 # Below this PAlive an A or B customer counts as a churn risk.
 CHURN_P_ALIVE = 0.5

@@ -9,9 +9,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .frames import percentile_rank, rank_descending, ratio
-from .models import fit_bgnbd, fit_gamma_gamma
-from .quality import INFO, WARNING, DataQuality
+from kam_xl.domain.frames import percentile_rank, rank_descending, ratio
+from kam_xl.domain.models import fit_bgnbd, fit_gamma_gamma
+from kam_xl.quality import INFO, WARNING, DataQuality
 
 DAYS_PER_MONTH = 365.25 / 12
 # Fewer repeat buyers than this and the models are not fitted (run-rate instead).

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .quality import PRIVATE_VALUES
-from .reader import Inputs
+from kam_xl.inputs.reader import Inputs
+from kam_xl.quality import PRIVATE_VALUES
 
 DEFAULT_KEY_FILE = Path.home() / ".kam-xl" / "anonymize.key"
 

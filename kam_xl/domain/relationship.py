@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .frames import in_window
+from kam_xl.domain.frames import in_window
 
 
 def relationship(contacts: pd.DataFrame, tiers: pd.Series, cadence_days: dict, as_of, start, end) -> pd.DataFrame:

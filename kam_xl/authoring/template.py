@@ -16,11 +16,22 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import __version__
-from .params import DEFAULT_CADENCE, DEFAULT_POTENTIAL_WEIGHTS, PARAMETER_ZH
-from .safe_io import atomic_output
-from .schema import DATE, ID, INPUT_TABLES, NUMBER, TABLES
-from .xlsx import INPUT_FILL, TAB_INFO, TAB_INPUT, Formats, new_workbook, write_column
+from kam_xl import __version__
+from kam_xl.contract import DATE, ID, INPUT_TABLES, NUMBER, TABLES
+from kam_xl.inputs.params import (
+    DEFAULT_CADENCE,
+    DEFAULT_POTENTIAL_WEIGHTS,
+    PARAMETER_ZH,
+)
+from kam_xl.inputs.safe_io import atomic_output
+from kam_xl.render.xlsx import (
+    INPUT_FILL,
+    TAB_INFO,
+    TAB_INPUT,
+    Formats,
+    new_workbook,
+    write_column,
+)
 
 QUICKSTART = "quickstart_standalone.xlsm"
 VBA_PART = "xl/vbaProject.bin"
@@ -141,7 +152,7 @@ def write_template(path: str | Path, data: dict[str, pd.DataFrame] | None = None
                    examples=None) -> Path:
     """Write the input template (optionally filled with ``data``, canonical
     columns) to ``path`` atomically. ``.xlsm`` gets the xlwings VBA project.
-    ``examples`` writes the UDF worked-examples sheet (see kam_xl.examples)."""
+    ``examples`` writes the UDF worked-examples sheet (see kam_xl.authoring.examples)."""
     path = Path(path)
     with atomic_output(path) as temp:
         book = new_workbook(temp)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .frames import round_money, total
+from kam_xl.domain.frames import round_money, total
 
 
 def revenue_shares(net_revenue: pd.Series) -> pd.Series:

@@ -7,8 +7,8 @@ import math
 import numpy as np
 import pandas as pd
 import xlsxwriter
-from xlsxwriter.worksheet import Worksheet
 from xlsxwriter.utility import xl_rowcol_to_cell
+from xlsxwriter.worksheet import Worksheet
 
 # Text stays text: no string from the data ever becomes a formula, number or link.
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False,

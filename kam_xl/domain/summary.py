@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .frames import round_money, total
-from .risk import top_share
+from kam_xl.domain.frames import round_money, total
+from kam_xl.domain.risk import top_share
 
 KPI_ORDER = ["ActiveCustomers", "NetRevenue", "GrossProfit", "GrossMarginPct", "NetProfit", "NetMarginPct",
              "ClosingAR", "DSO", "OverdueShare", "Top5Share", "TierACustomers", "TierBCustomers",

@@ -6,10 +6,18 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .frames import (in_window, map_distinct, per_customer, rank_descending, ratio, round_money, sum_by_customer,
-                     total)
-from .quality import WARNING, DataQuality
-from .schema import normalize_name
+from kam_xl.contract import normalize_name
+from kam_xl.domain.frames import (
+    in_window,
+    map_distinct,
+    per_customer,
+    rank_descending,
+    ratio,
+    round_money,
+    sum_by_customer,
+    total,
+)
+from kam_xl.quality import WARNING, DataQuality
 
 
 def gross_profit(sales: pd.DataFrame, customer_ids: pd.Index, start, end, decimals: int = 2) -> pd.DataFrame:

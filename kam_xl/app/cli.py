@@ -9,8 +9,8 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
-from . import __version__
-from .safe_io import InputError
+from kam_xl import __version__
+from kam_xl.inputs.safe_io import InputError
 
 err = Console(stderr=True, soft_wrap=True)
 # Wide when piped to a file, so a report line stays one line.
@@ -34,8 +34,8 @@ def main() -> None:
 @click.option("--force", is_flag=True, help="Replace an existing file.")
 def new(path: Path, lang: str, force: bool) -> None:
     """Write a blank input template (.xlsx, or .xlsm with the refresh macro)."""
-    from .template import write_template
-    from .macro import write_macro_module
+    from kam_xl.authoring.template import write_template
+    from kam_xl.excel.macro import write_macro_module
     if path.exists() and not force:
         _fail(f"{path} exists; use --force to replace it")
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
@@ -58,9 +58,9 @@ def new(path: Path, lang: str, force: bool) -> None:
 @click.option("--no-build", is_flag=True, help="Only write the filled input workbook.")
 def demo(out_dir: Path, customers: int, seed: int, lines_per_customer: float, lang: str, no_build: bool) -> None:
     """Generate a realistic demo book and build its summary."""
-    from . import demo as demo_data
-    from .build import build_file
-    from .template import write_template
+    from kam_xl.app.build import build_file
+    from kam_xl.authoring import demo as demo_data
+    from kam_xl.authoring.template import write_template
     suffix = "_zh" if lang == "zh-CN" else ""
     source = out_dir / f"KAM_Demo{suffix}.xlsx"
     tables = demo_data.generate(customers=customers, seed=seed, lines_per_customer=lines_per_customer, language=lang)
@@ -79,7 +79,7 @@ def _plural(count: int, word: str) -> str:
 
 
 def _quality_table(frame, language: str) -> Table:
-    from .i18n import header
+    from kam_xl.render.i18n import header
     table = Table(title="数据质量" if language == "zh-CN" else "Data quality", show_lines=False, header_style="bold")
     for column in frame.columns:
         table.add_column(header(column, language), overflow="fold", no_wrap=column in ("Severity", "Row"))
@@ -97,7 +97,7 @@ def _quality_table(frame, language: str) -> Table:
               "(or set KAM_XL_PASSWORD).")
 def validate(input_path: Path, lang: str | None, password: str | None) -> None:
     """Print the data-quality report. Exit 0 ok, 1 rows or cells rejected, 2 unusable."""
-    from .reader import read_workbook
+    from kam_xl.inputs.reader import read_workbook
     try:
         inputs = read_workbook(input_path, password=password, language=lang)
     except InputError as exc:
@@ -148,8 +148,9 @@ def build(inputs: tuple[Path, ...], output: Path | None, out_dir: Path | None, s
           payments_file: Path | None) -> None:
     """Read, validate, analyse and write summary workbook(s). Inputs are never modified."""
     import os
-    from .anonymize import load_key
-    from .build import build_many
+
+    from kam_xl.app.build import build_many
+    from kam_xl.inputs.anonymize import load_key
     encrypt_password = None
     if encrypt:
         encrypt_password = os.environ.get("KAM_XL_OUTPUT_PASSWORD") or click.prompt(
@@ -190,7 +191,7 @@ def build(inputs: tuple[Path, ...], output: Path | None, out_dir: Path | None, s
 @click.option("--password", envvar="KAM_XL_PASSWORD", default=None, help="Password of an encrypted workbook.")
 def refresh(workbook: Path, lang: str | None, password: str | None) -> None:
     """Recompute the output sheets inside WORKBOOK in place (a timestamped backup is kept)."""
-    from .build import refresh_file
+    from kam_xl.app.build import refresh_file
     outcome = refresh_file(workbook, language=lang, password=password)
     if outcome.exit_code == 2:
         _fail(outcome.message)

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .analysis import Results
-from .frames import minor_unit_decimals, round_money
-from .i18n import HEADERS_ZH, KPI_ZH, METRICS_ZH, header, sheet_title
-from .receivables import bucket_names
-from .xlsx import TAB_INFO, TAB_OUTPUT
+from kam_xl.analysis import Results
+from kam_xl.domain.frames import minor_unit_decimals, round_money
+from kam_xl.domain.receivables import bucket_names
+from kam_xl.render.i18n import HEADERS_ZH, KPI_ZH, METRICS_ZH, header, sheet_title
+from kam_xl.render.xlsx import TAB_INFO, TAB_OUTPUT
 
 COLUMN_KINDS = {
     **dict.fromkeys(["NetRevenue", "COGS", "GrossProfit", "CostToServe", "FinancingCost", "NetProfit",

@@ -8,8 +8,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .frames import in_window, per_customer, ratio, round_money
-from .quality import INFO, DataQuality
+from kam_xl.domain.frames import in_window, per_customer, ratio, round_money
+from kam_xl.quality import INFO, DataQuality
 
 
 def bucket_names(buckets: tuple[int, ...]) -> list[str]:

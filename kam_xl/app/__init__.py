@@ -1,0 +1,1 @@
+"""The command line and the build job: thin shells over the layers below."""
