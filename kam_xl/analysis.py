@@ -13,18 +13,21 @@ import numpy as np
 import pandas as pd
 
 from kam_xl import __version__
+from kam_xl.contract import (
+    CLASSIFICATION_COLUMNS,
+    POTENTIAL_COLUMNS,
+    PROFITABILITY_COLUMNS,
+    RELATIONSHIP_COLUMNS,
+    STRATEGY_COLUMNS,
+    bucket_names,
+    receivables_columns,
+)
 from kam_xl.domain.classification import abc_tiers, portfolio_quadrant, rfm, segments
 from kam_xl.domain.coverage import History, history
 from kam_xl.domain.frames import minor_unit_decimals
 from kam_xl.domain.potential import potential
-from kam_xl.domain.profitability import (
-    cost_to_serve,
-    financing_cost,
-    gross_profit,
-    profitability,
-    whale_curve,
-)
-from kam_xl.domain.receivables import bucket_names, receivables
+from kam_xl.domain.profitability import cost_to_serve, financing_cost, gross_profit, profitability, whale_curve
+from kam_xl.domain.receivables import receivables
 from kam_xl.domain.relationship import relationship
 from kam_xl.domain.risk import risk_summary
 from kam_xl.domain.strategy import churn_risk, strategy
@@ -34,24 +37,6 @@ from kam_xl.inputs.reader import Inputs
 from kam_xl.inputs.safe_io import InputError
 from kam_xl.quality import INFO, WARNING, DataQuality
 from kam_xl.render.i18n import text
-
-CLASSIFICATION_COLUMNS = ["CustomerID", "CustomerName", "Industry", "Size", "Region", "AccountManager",
-                          "ABCBasisValue", "ABCShare", "ABCCumulativeShare", "ABCTier", "Recency", "Frequency",
-                          "Monetary", "RScore", "FScore", "MScore", "RFMSegment", "PortfolioQuadrant"]
-PROFITABILITY_COLUMNS = ["CustomerID", "NetRevenue", "COGS", "GrossProfit", "GrossMarginPct", "CostToServe",
-                         "FinancingCost", "NetProfit", "NetMarginPct", "ProfitRank"]
-RELATIONSHIP_COLUMNS = ["CustomerID", "LastContact", "DaysSinceContact", "Contacts", "AvgSatisfaction",
-                        "LatestFeedback", "NextFollowUp", "FollowUpOverdue", "CadenceDays", "CadenceBreached"]
-POTENTIAL_COLUMNS = ["CustomerID", "Frequency", "RecencyDays", "AgeDays", "PAlive", "ExpectedPurchases",
-                     "ExpectedOrderValue", "CLV", "GrowthRate", "IndustryGrowth", "WalletHeadroom",
-                     "PotentialScore", "PotentialRank"]
-STRATEGY_COLUMNS = ["CustomerID", "PortfolioQuadrant", "RecommendedStrategy", "Actions", "CurrentEffortShare",
-                    "SuggestedEffortShare"]
-
-
-def receivables_columns(buckets: tuple[int, ...]) -> list[str]:
-    return ["CustomerID", "OpenBalance", *bucket_names(buckets), "OverdueShare", "CreditSales", "AverageAR",
-            "ARTurnover", "DSO", "AvgDaysToPay", "AvgDaysLate", "CreditUtilization", "CreditRisk"]
 
 
 @dataclass

@@ -126,3 +126,81 @@ def accepted_names(spec: TableSpec, column: Column | None = None) -> str:
     if column is None:
         return f"'{spec.name}' / '{spec.zh}'"
     return f"'{column.name}' / '{column.zh}'"
+
+
+# Tables that may come from CSV or Parquet files beside the workbook (beyond Excel's row limit),
+# named by the parameters SalesFile, InvoicesFile, PaymentsFile (销售文件, 发票文件, 收款文件).
+EXTERNAL_TABLES = ("Sales", "Invoices", "Payments")
+
+
+def file_parameters() -> dict[str, str]:
+    """Matching key of each file parameter's name (English or Chinese) -> the table it replaces."""
+    names = {normalize_name(f"{table}File"): table for table in EXTERNAL_TABLES}
+    names.update({normalize_name(f"{TABLES[table].zh}文件"): table for table in EXTERNAL_TABLES})
+    return names
+
+
+# ---- Outputs ------------------------------------------------------------------------------
+
+def bucket_names(buckets: tuple[int, ...]) -> list[str]:
+    """['NotDue', 'Overdue1_30', 'Overdue31_60', 'Overdue61_90', 'Overdue90Plus'] for (30, 60, 90)."""
+    names, low = ["NotDue"], 1
+    for high in buckets:
+        names.append(f"Overdue{low}_{high}")
+        low = high + 1
+    return names + [f"Overdue{buckets[-1]}Plus"]
+
+
+CLASSIFICATION_COLUMNS = ["CustomerID", "CustomerName", "Industry", "Size", "Region", "AccountManager",
+                          "ABCBasisValue", "ABCShare", "ABCCumulativeShare", "ABCTier", "Recency", "Frequency",
+                          "Monetary", "RScore", "FScore", "MScore", "RFMSegment", "PortfolioQuadrant"]
+PROFITABILITY_COLUMNS = ["CustomerID", "NetRevenue", "COGS", "GrossProfit", "GrossMarginPct", "CostToServe",
+                         "FinancingCost", "NetProfit", "NetMarginPct", "ProfitRank"]
+RELATIONSHIP_COLUMNS = ["CustomerID", "LastContact", "DaysSinceContact", "Contacts", "AvgSatisfaction",
+                        "LatestFeedback", "NextFollowUp", "FollowUpOverdue", "CadenceDays", "CadenceBreached"]
+POTENTIAL_COLUMNS = ["CustomerID", "Frequency", "RecencyDays", "AgeDays", "PAlive", "ExpectedPurchases",
+                     "ExpectedOrderValue", "CLV", "GrowthRate", "IndustryGrowth", "WalletHeadroom",
+                     "PotentialScore", "PotentialRank"]
+STRATEGY_COLUMNS = ["CustomerID", "PortfolioQuadrant", "RecommendedStrategy", "Actions", "CurrentEffortShare",
+                    "SuggestedEffortShare"]
+
+
+def receivables_columns(buckets: tuple[int, ...]) -> list[str]:
+    return ["CustomerID", "OpenBalance", *bucket_names(buckets), "OverdueShare", "CreditSales", "AverageAR",
+            "ARTurnover", "DSO", "AvgDaysToPay", "AvgDaysLate", "CreditUtilization", "CreditRisk"]
+
+
+SEGMENTS_COLUMNS = ["Dimension", "Segment", "Customers", "NetRevenue", "GrossProfit", "NetProfit", "RevenueShare",
+                    "GrossMarginPct"]
+WHALE_CURVE_COLUMNS = ["ProfitRank", "CustomerID", "CumulativeCustomerShare", "CumulativeProfitShare"]
+
+OUTPUT_TABLES = ("Classification", "Segments", "Profitability", "WhaleCurve", "Receivables", "Relationship",
+                 "Potential", "ModelParameters", "Strategy", "RiskSummary", "KPIs", "DataQuality", "About")
+
+# How each output column reads (number format, alignment); a column not listed is text or a plain number.
+COLUMN_KINDS = {
+    **dict.fromkeys(["NetRevenue", "COGS", "GrossProfit", "CostToServe", "FinancingCost", "NetProfit",
+                     "ABCBasisValue", "Monetary", "OpenBalance", "CreditSales", "AverageAR",
+                     "ExpectedOrderValue", "CLV", "WalletHeadroom"], "money"),
+    **dict.fromkeys(["GrossMarginPct", "NetMarginPct", "OverdueShare", "CreditUtilization", "GrowthRate",
+                     "IndustryGrowth", "RevenueShare", "ABCShare", "ABCCumulativeShare", "CumulativeCustomerShare",
+                     "CumulativeProfitShare", "CurrentEffortShare", "SuggestedEffortShare", "ChangePct"], "pct"),
+    **dict.fromkeys(["Recency", "DSO", "AvgDaysToPay", "AvgDaysLate", "DaysSinceContact", "CadenceDays",
+                     "RecencyDays", "AgeDays"], "days"),
+    **dict.fromkeys(["ARTurnover", "AvgSatisfaction", "ExpectedPurchases"], "ratio"),
+    **dict.fromkeys(["Frequency", "RScore", "FScore", "MScore", "ProfitRank", "PotentialRank", "Contacts",
+                     "Customers", "Row"], "int"),
+    "PAlive": "prob", "PotentialScore": "score", "LastContact": "date", "NextFollowUp": "date",
+    "FollowUpOverdue": "bool", "CadenceBreached": "bool",
+}
+# Row-wise kinds for tables whose rows are different measures; KPIs in the order shown.
+KPI_KINDS = {"ActiveCustomers": "int", "NetRevenue": "money", "GrossProfit": "money", "GrossMarginPct": "pct",
+             "NetProfit": "money", "NetMarginPct": "pct", "ClosingAR": "money", "DSO": "days",
+             "OverdueShare": "pct", "Top5Share": "pct", "TierACustomers": "int", "TierBCustomers": "int",
+             "TierCCustomers": "int", "LossMakingCustomers": "int"}
+METRIC_KINDS = {"Top1Share": "pct", "Top5Share": "pct", "Top10Share": "pct", "HHI": "int",
+                "Overdue90PlusBalance": "money", "CustomersOverLimit": "int", "LossMakingCustomers": "int",
+                "LossMakingNetProfit": "money", "ChurnRiskCustomers": "int"}
+KPI_ORDER = list(KPI_KINDS)
+# KPIs that are ratios (their change is in percentage points, not percent).
+RATIO_KPIS = {"GrossMarginPct", "NetMarginPct", "OverdueShare", "Top5Share"}

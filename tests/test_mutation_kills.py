@@ -3,9 +3,8 @@
 noticed. Every expected value is worked out by hand in the comment beside it."""
 import numpy as np
 import pandas as pd
-import pytest
 
-from kam_xl.domain.receivables import bucket_names
+from kam_xl.contract import bucket_names
 
 
 def test_bucket_names_follow_the_limits():

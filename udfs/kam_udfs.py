@@ -14,17 +14,12 @@ import numpy as np
 import pandas as pd
 import xlwings as xw
 
+from kam_xl.contract import bucket_names
 from kam_xl.domain.classification import abc_tiers, rfm_score
 from kam_xl.domain.frames import ratio
 from kam_xl.domain.models import fit_bgnbd
 from kam_xl.domain.models.bgnbd import BetaGeoFit
-from kam_xl.domain.receivables import (
-    aging_bucket,
-    ar_turnover,
-    average_ar,
-    bucket_names,
-    days_sales_outstanding,
-)
+from kam_xl.domain.receivables import aging_bucket, ar_turnover, average_ar, days_sales_outstanding
 from kam_xl.domain.risk import herfindahl_index
 from kam_xl.excel import cells
 from kam_xl.inputs.params import parse_parameter

@@ -18,23 +18,11 @@ import pandas as pd
 
 from kam_xl import __version__
 from kam_xl.contract import DATE, ID, INPUT_TABLES, NUMBER, TABLES
-from kam_xl.inputs.params import (
-    DEFAULT_CADENCE,
-    DEFAULT_POTENTIAL_WEIGHTS,
-    PARAMETER_ZH,
-)
+from kam_xl.inputs.params import DEFAULT_CADENCE, DEFAULT_POTENTIAL_WEIGHTS, PARAMETER_ZH
 from kam_xl.inputs.safe_io import atomic_output
-from kam_xl.render.xlsx import (
-    INPUT_FILL,
-    TAB_INFO,
-    TAB_INPUT,
-    Formats,
-    new_workbook,
-    write_column,
-)
+from kam_xl.render.xlsx import INPUT_FILL, TAB_INFO, TAB_INPUT, VBA_PART, Formats, new_workbook, write_column
 
 QUICKSTART = "quickstart_standalone.xlsm"
-VBA_PART = "xl/vbaProject.bin"
 DATA_VALIDATION_ROWS = 5000
 UDF_MODULE = "kam_udfs"
 

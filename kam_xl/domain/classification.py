@@ -4,14 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kam_xl.domain.frames import (
-    in_window,
-    percentile_rank,
-    rank_descending,
-    ratio,
-    round_money,
-    total,
-)
+from kam_xl.domain.frames import in_window, percentile_rank, rank_descending, ratio, round_money, total
 
 # RFM segment by R score (rows 1-5) and FM score (columns 1-5): the common
 # R x FM grid (see README, "RFM segments").

@@ -8,17 +8,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from kam_xl.contract import bucket_names
 from kam_xl.domain.frames import in_window, per_customer, ratio, round_money
 from kam_xl.quality import INFO, DataQuality
-
-
-def bucket_names(buckets: tuple[int, ...]) -> list[str]:
-    """['NotDue', 'Overdue1_30', 'Overdue31_60', 'Overdue61_90', 'Overdue90Plus'] for (30, 60, 90)."""
-    names, low = ["NotDue"], 1
-    for high in buckets:
-        names.append(f"Overdue{low}_{high}")
-        low = high + 1
-    return names + [f"Overdue{buckets[-1]}Plus"]
 
 
 def average_ar(opening_ar, closing_ar):

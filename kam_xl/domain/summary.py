@@ -5,14 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from kam_xl.contract import KPI_ORDER, RATIO_KPIS
 from kam_xl.domain.frames import round_money, total
 from kam_xl.domain.risk import top_share
-
-KPI_ORDER = ["ActiveCustomers", "NetRevenue", "GrossProfit", "GrossMarginPct", "NetProfit", "NetMarginPct",
-             "ClosingAR", "DSO", "OverdueShare", "Top5Share", "TierACustomers", "TierBCustomers",
-             "TierCCustomers", "LossMakingCustomers"]
-# KPIs that are ratios (their change is in percentage points, not percent).
-RATIO_KPIS = {"GrossMarginPct", "NetMarginPct", "OverdueShare", "Top5Share"}
 
 
 def period_kpis(profit: pd.DataFrame, receivables: pd.DataFrame | None, tiers: pd.Series,

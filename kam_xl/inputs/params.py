@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from kam_xl.contract import normalize_name
+from kam_xl.contract import file_parameters, normalize_name
 from kam_xl.inputs.parsing import parse_date, parse_number
 from kam_xl.quality import ERROR, INFO, DataQuality
 from kam_xl.render.messages import word
@@ -99,8 +99,6 @@ _CANONICAL = {
 _FIELD_BY_KEY = {normalize_name(v): k for k, v in _CANONICAL.items()}
 _FIELD_BY_KEY.update({normalize_name(PARAMETER_ZH[v]): k for k, v in _CANONICAL.items()})
 
-FILE_PARAMETERS = {normalize_name(n) for n in ("SalesFile", "InvoicesFile", "PaymentsFile", "销售文件", "发票文件",
-                                                 "收款文件")}
 
 class ParameterError(ValueError):
     """A parameter value that cannot be used; ``reason`` is a word key of
@@ -182,8 +180,8 @@ def parameters_from_table(table: pd.DataFrame | None, dq: DataQuality) -> Params
         if pd.isna(name) or pd.isna(value) or str(value).strip() == "":
             continue
         field_name = _FIELD_BY_KEY.get(normalize_name(name))
-        if normalize_name(name) in FILE_PARAMETERS:
-            continue   # read by the reader (kam_xl.inputs.reader.EXTERNAL_TABLES)
+        if normalize_name(name) in file_parameters():
+            continue   # read by the reader (see kam_xl.contract.EXTERNAL_TABLES)
         if field_name is None:
             dq.add(INFO, "Parameters", "param.unknown", row, "Parameter", name, name=name,
                    known=", ".join(_CANONICAL.values()))

@@ -33,6 +33,7 @@ from kam_xl.contract import (
     TableSpec,
     accepted_names,
     column_aliases,
+    file_parameters,
     normalize_name,
     table_aliases,
 )
@@ -90,8 +91,6 @@ class _Grid:
     below: tuple[int, int] | None = None   # worksheet rows read from under an Excel Table
     table: str | None = None               # the Excel Table's name
 
-# Tables that may come from CSV or Parquet files beside the workbook (beyond Excel's row limit).
-EXTERNAL_TABLES = ("Sales", "Invoices", "Payments")
 
 
 def read_workbook(path: str | Path, password: str | None = None,
@@ -205,8 +204,7 @@ def _file_parameters(book) -> dict[str, str]:
     found = _find_grid(book, TABLES["Parameters"])
     if found is None or not found.header:
         return {}
-    wanted = {normalize_name(f"{t}File"): t for t in EXTERNAL_TABLES}
-    wanted.update({normalize_name(f"{TABLES[t].zh}文件"): t for t in EXTERNAL_TABLES})
+    wanted = file_parameters()
     return {wanted[normalize_name(row[0])]: str(row[1]).strip() for row in found.rows
             if len(row) > 1 and isinstance(row[0], str) and normalize_name(row[0]) in wanted and row[1] not in ("", None)}
 

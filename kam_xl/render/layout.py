@@ -16,38 +16,13 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from kam_xl.analysis import Results
+from kam_xl.contract import COLUMN_KINDS, KPI_KINDS, METRIC_KINDS, bucket_names
 from kam_xl.domain.frames import minor_unit_decimals, round_money
-from kam_xl.domain.receivables import bucket_names
 from kam_xl.render.i18n import HEADERS_ZH, KPI_ZH, METRICS_ZH, header, sheet_title
 from kam_xl.render.xlsx import TAB_INFO, TAB_OUTPUT
 
-COLUMN_KINDS = {
-    **dict.fromkeys(["NetRevenue", "COGS", "GrossProfit", "CostToServe", "FinancingCost", "NetProfit",
-                     "ABCBasisValue", "Monetary", "OpenBalance", "CreditSales", "AverageAR",
-                     "ExpectedOrderValue", "CLV", "WalletHeadroom"], "money"),
-    **dict.fromkeys(["GrossMarginPct", "NetMarginPct", "OverdueShare", "CreditUtilization", "GrowthRate",
-                     "IndustryGrowth", "RevenueShare", "ABCShare", "ABCCumulativeShare", "CumulativeCustomerShare",
-                     "CumulativeProfitShare", "CurrentEffortShare", "SuggestedEffortShare", "ChangePct"], "pct"),
-    **dict.fromkeys(["Recency", "DSO", "AvgDaysToPay", "AvgDaysLate", "DaysSinceContact", "CadenceDays",
-                     "RecencyDays", "AgeDays"], "days"),
-    **dict.fromkeys(["ARTurnover", "AvgSatisfaction", "ExpectedPurchases"], "ratio"),
-    **dict.fromkeys(["Frequency", "RScore", "FScore", "MScore", "ProfitRank", "PotentialRank", "Contacts",
-                     "Customers", "Row"], "int"),
-    "PAlive": "prob", "PotentialScore": "score", "LastContact": "date", "NextFollowUp": "date",
-    "FollowUpOverdue": "bool", "CadenceBreached": "bool",
-}
 TEXT_WIDTHS = {"CustomerName": 30, "RecommendedStrategy": 48, "Actions": 60, "LatestFeedback": 34,
                "Message": 70, "Location": 28, "Value": 24, "Commentary": 120, "Segment": 20, "Item": 20}
-
-# Row-wise kinds for tables whose rows are different measures.
-KPI_KINDS = {"ActiveCustomers": "int", "NetRevenue": "money", "GrossProfit": "money", "GrossMarginPct": "pct",
-             "NetProfit": "money", "NetMarginPct": "pct", "ClosingAR": "money", "DSO": "days",
-             "OverdueShare": "pct", "Top5Share": "pct", "TierACustomers": "int", "TierBCustomers": "int",
-             "TierCCustomers": "int", "LossMakingCustomers": "int"}
-METRIC_KINDS = {"Top1Share": "pct", "Top5Share": "pct", "Top10Share": "pct", "HHI": "int",
-                "Overdue90PlusBalance": "money", "CustomersOverLimit": "int", "LossMakingCustomers": "int",
-                "LossMakingNetProfit": "money", "ChurnRiskCustomers": "int"}
-
 
 def _formulas(buckets: tuple[int, ...], receivables: bool = True) -> dict[str, dict[str, str]]:
     """Live formulas of derived columns. A blank input stays blank (a cell

@@ -6,10 +6,8 @@ from pathlib import Path
 import pandas as pd
 import python_calamine
 
+from kam_xl.contract import OUTPUT_TABLES
 from kam_xl.render.i18n import canonical_header, canonical_label
-
-OUTPUT_TABLES = ("Classification", "Segments", "Profitability", "WhaleCurve", "Receivables", "Relationship",
-                 "Potential", "ModelParameters", "Strategy", "RiskSummary", "KPIs", "DataQuality", "About")
 
 
 def read_results(path: str | Path) -> dict[str, pd.DataFrame]:

@@ -14,21 +14,15 @@ import numpy as np
 import pandas as pd
 
 from kam_xl.analysis import Results
-from kam_xl.domain.receivables import bucket_names
+from kam_xl.contract import KPI_KINDS, bucket_names
 from kam_xl.inputs.safe_io import atomic_output
 from kam_xl.render.i18n import KPI_ZH, header, sheet_title
-from kam_xl.render.layout import (
-    KPI_ANCHOR,
-    KPI_KINDS,
-    SheetPlan,
-    TablePlan,
-    kpi_plan,
-    plan,
-)
+from kam_xl.render.layout import KPI_ANCHOR, SheetPlan, TablePlan, kpi_plan, plan
 from kam_xl.render.xlsx import (
     CALC_FILL,
     TAB_INFO,
     TAB_OUTPUT,
+    VBA_PART,
     Formats,
     add_sheet,
     cell,
@@ -49,7 +43,6 @@ TILE_LABELS = {"NetRevenue": "Net revenue", "GrossMarginPct": "Gross margin", "N
 RISE_IS_BAD = {"ClosingAR", "DSO", "OverdueShare", "Top5Share", "LossMakingCustomers"}
 PARETO_POINTS = 100
 QUADRANT_COLOURS = {"Strategic": "#2E7D32", "Develop": "#1565C0", "Maintain": "#F9A825", "Streamline": "#9E9E9E"}
-VBA_PART = "xl/vbaProject.bin"
 
 
 def write_workbook(results: Results, path: str | Path, language: str | None = None,

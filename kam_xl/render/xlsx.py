@@ -16,6 +16,7 @@ WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False, "
 
 # FAST-style colours: inputs, calculations, outputs, headers.
 INPUT_FILL, CALC_FILL, OUTPUT_FILL, HEADER_FILL = "#FFF2CC", "#E2EFDA", "#DDEBF7", "#1F4E78"
+VBA_PART = "xl/vbaProject.bin"   # a workbook's macros (VBA project) inside its zip package
 TAB_INPUT, TAB_OUTPUT, TAB_INFO = "#BF8F00", "#2F75B5", "#7F7F7F"
 
 CURRENCY_SYMBOLS = {"CNY": "¥", "RMB": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "HKD": "HK$"}
