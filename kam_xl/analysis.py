@@ -31,12 +31,12 @@ from kam_xl.domain.receivables import receivables
 from kam_xl.domain.relationship import relationship
 from kam_xl.domain.risk import risk_summary
 from kam_xl.domain.strategy import churn_risk, strategy
-from kam_xl.domain.summary import commentary, kpi_table, period_kpis
+from kam_xl.domain.summary import commentary_facts, kpi_table, period_kpis
 from kam_xl.inputs.params import Params, with_overrides
 from kam_xl.inputs.reader import Inputs
 from kam_xl.inputs.safe_io import InputError
 from kam_xl.quality import INFO, WARNING, DataQuality
-from kam_xl.render.i18n import text
+from kam_xl.words import sentences, text
 
 
 @dataclass
@@ -266,16 +266,17 @@ def assemble(figures: CustomerFigures, p: Params, dq: DataQuality, about: dict,
     this_kpis = period_kpis(profit, ar, tiers, decimals)
     prior_kpis = period_kpis(prior_profit, prior_ar, f.prior_tiers.reindex(order), decimals)
     tables["KPIs"] = kpi_table(this_kpis, prior_kpis)
-    sentences = commentary(tables["KPIs"], tables["RiskSummary"], profit, f.info["CustomerName"],
-                           p.reporting_currency, language, model_fitted=bool(f.potential["PAlive"].notna().any()))
-    tables["Commentary"] = pd.DataFrame({"Commentary": sentences})
+    facts = commentary_facts(tables["KPIs"], tables["RiskSummary"], profit, f.info["CustomerName"],
+                             model_fitted=bool(f.potential["PAlive"].notna().any()))
+    summary = sentences(facts, p.reporting_currency, language)
+    tables["Commentary"] = pd.DataFrame({"Commentary": summary})
     # other customers' names and IDs stay out of a split workbook
     tables["DataQuality"] = dq.frame(language, private=customer_ids is not None)
     prior = p.prior()
     rows = {**about, "Customers": len(order), "PeriodDays": p.period_days,
             "PriorPeriod": f"{prior.period_start.date()} – {prior.period_end.date()}"}
     tables["About"] = pd.DataFrame(list(rows.items()) + p.as_rows(), columns=["Item", "Value"])
-    return Results(tables=tables, params=p, commentary=sentences, dq=dq, about=about, figures=figures)
+    return Results(tables=tables, params=p, commentary=summary, dq=dq, about=about, figures=figures)
 
 
 def restrict(results: Results, customer_ids) -> Results:

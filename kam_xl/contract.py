@@ -174,6 +174,9 @@ SEGMENTS_COLUMNS = ["Dimension", "Segment", "Customers", "NetRevenue", "GrossPro
                     "GrossMarginPct"]
 WHALE_CURVE_COLUMNS = ["ProfitRank", "CustomerID", "CumulativeCustomerShare", "CumulativeProfitShare"]
 
+# Output sheets in workbook order, and the tables on each are in OUTPUT_TABLES.
+OUTPUT_SHEETS = ("Dashboard", "Classification", "Profitability", "Receivables", "Relationship", "Potential",
+                 "Strategy", "Risk", "DataQuality", "About")
 OUTPUT_TABLES = ("Classification", "Segments", "Profitability", "WhaleCurve", "Receivables", "Relationship",
                  "Potential", "ModelParameters", "Strategy", "RiskSummary", "KPIs", "DataQuality", "About")
 

@@ -1,6 +1,6 @@
 """DataQuality records: every rejected row or cell and every fallback.
 
-A record keeps a message key and its values (see :mod:`kam_xl.render.messages`), so
+A record keeps a message key and its values (see :mod:`kam_xl.words`), so
 the same finding reads in English or Chinese; and the table, worksheet row
 and column it concerns, so it can point at the user's own sheet, cell and
 header (``销售!F12 销售收入``) beside the canonical names.
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 from openpyxl.utils.cell import get_column_letter
 
-from kam_xl.render.messages import render
+from kam_xl.words import message
 
 ERROR, WARNING, INFO = "Error", "Warning", "Info"
 COLUMNS = ["Severity", "Table", "Row", "Column", "Value", "Message", "Location"]
@@ -84,7 +84,7 @@ class DataQuality:
         values = record["values"]
         if private:
             values = {k: "…" if k in PRIVATE_VALUES else v for k, v in values.items()}
-        return render(record["key"], language, {"col": header or record["Column"], **values})
+        return message(record["key"], language, {"col": header or record["Column"], **values})
 
     def location(self, record: dict) -> str | None:
         source = self.sources.get(record["Table"])

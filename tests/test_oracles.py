@@ -16,7 +16,7 @@ from oracle_book import oracle_book
 
 from kam_xl import analyze
 from kam_xl.inputs.reader import inputs_from_frames
-from kam_xl.render.i18n import text
+from kam_xl.words import text
 
 # `make mutation` sets KAM_XL_FRESH_FIXTURES: mutmut picks the tests to run for a mutant by which
 # tests called the mutated function, so every test must call analyze() itself there.

@@ -55,5 +55,5 @@ def test_blank_template_reads_without_errors(tmp_path):
 
 
 def test_chinese_names_are_documented():
-    from kam_xl.render.i18n import headers_markdown
+    from kam_xl.words import headers_markdown
     assert (ROOT / "docs" / "CHINESE_NAMES.md").read_text(encoding="utf-8") == headers_markdown()

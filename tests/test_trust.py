@@ -15,9 +15,10 @@ from click.testing import CliRunner
 from kam_xl import analyze, read_workbook
 from kam_xl.app.build import build_file
 from kam_xl.app.cli import main
-from kam_xl.domain.summary import commentary, money_text
+from kam_xl.domain.summary import commentary_facts
 from kam_xl.inputs.reader import inputs_from_frames
 from kam_xl.render.results_reader import read_results
+from kam_xl.words import money_text, sentences
 
 D = pd.Timestamp
 
@@ -252,8 +253,11 @@ def test_chinese_summary_shows_chinese_messages_with_the_users_sheet_and_header(
 
 
 def test_english_and_chinese_forms_of_every_message():
-    from kam_xl.render.messages import MESSAGES, WORDS
-    for key, (english, chinese) in {**MESSAGES, **WORDS}.items():
+    from kam_xl.words import en, zh_CN
+    pairs = {**{k: (v, zh_CN.MESSAGES[k]) for k, v in en.MESSAGES.items()},
+             **{k: (v, zh_CN.WORDS[k]) for k, v in en.WORDS.items()}}
+    assert set(en.MESSAGES) == set(zh_CN.MESSAGES) and set(en.WORDS) == set(zh_CN.WORDS)
+    for key, (english, chinese) in pairs.items():
         assert english and chinese and english != chinese, key
         assert any("\u4e00" <= ch <= "\u9fff" for ch in chinese), key
         assert sorted(_fields(english)) == sorted(_fields(chinese)), key
@@ -280,10 +284,11 @@ def test_commentary_units_plurals_and_no_statement_about_a_model_that_did_not_ru
                          "Value": [0.9, 1.0, 8200, 1, 1, 0, np.nan]})
     profit = pd.DataFrame({"NetProfit": [-465.43, 500.0]}, index=pd.Index(["L", "W"], name="CustomerID"))
     names = pd.Series({"L": "亏损公司", "W": "盈利公司"})
-    zh = commentary(kpis, risk, profit, names, "CNY", "zh-CN", model_fitted=False)
+    facts = commentary_facts(kpis, risk, profit, names, model_fitted=False)
+    zh = sentences(facts, "CNY", "zh-CN")
     assert "1家客户扣除服务成本后亏损，合计-465.43元；亏损最多的是亏损公司（-465.43元）。" in zh
     assert not any("活跃概率" in s for s in zh)
-    en = commentary(kpis, risk, profit, names, "CNY", "en", model_fitted=False)
+    en = sentences(facts, "CNY", "en")
     assert any(s.startswith("1 customer loses money after cost-to-serve, CNY -465.43 in total") for s in en)
     assert "1 customer is over its credit limit." in en
     assert not any("probability of being active" in s for s in en)

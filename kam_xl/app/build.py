@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from kam_xl.analysis import Results, analyze, restrict
-from kam_xl.contract import TABLES, normalize_name
+from kam_xl.contract import OUTPUT_SHEETS, TABLES, normalize_name
 from kam_xl.excel.cells import FORMULA_PREFIXES
 from kam_xl.inputs import reader
 from kam_xl.inputs.anonymize import anonymize
@@ -21,9 +21,9 @@ from kam_xl.inputs.crypto import encrypt_in_place
 from kam_xl.inputs.reader import read_workbook
 from kam_xl.inputs.safe_io import InputError, atomic_output
 from kam_xl.render import libreoffice
-from kam_xl.render.i18n import SHEETS_ZH
 from kam_xl.render.splice import SpliceError, splice
 from kam_xl.render.writer import write_workbook
+from kam_xl.words import CATALOGUES, sheet_title, ui
 
 
 @dataclass
@@ -170,9 +170,10 @@ def open_elsewhere(workbook: Path) -> Path | None:
 
 def output_sheet_names() -> set[str]:
     """Every sheet name a summary may use, in both languages (replaced on refresh)."""
-    names = {"Dashboard", "ChartData", "图表数据"}
-    for sheet in SHEETS_ZH:
-        names |= {sheet, SHEETS_ZH[sheet]}
+    names = set()
+    for language in CATALOGUES:
+        names |= {sheet_title(sheet, language) for sheet in OUTPUT_SHEETS}
+        names.add(ui("sheet.chart_data", language))
     return names
 
 

@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from kam_xl import __version__
+from kam_xl.inputs.params import LANGUAGES
 from kam_xl.inputs.safe_io import InputError
 
 err = Console(stderr=True, soft_wrap=True)
@@ -30,7 +31,7 @@ def main() -> None:
 
 @main.command()
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--lang", type=click.Choice(["en", "zh-CN"]), default="en", help="Template language.")
+@click.option("--lang", type=click.Choice(LANGUAGES), default="en", help="Template language.")
 @click.option("--force", is_flag=True, help="Replace an existing file.")
 def new(path: Path, lang: str, force: bool) -> None:
     """Write a blank input template (.xlsx, or .xlsm with the refresh macro)."""
@@ -54,7 +55,7 @@ def new(path: Path, lang: str, force: bool) -> None:
 @click.option("--seed", type=int, default=7, show_default=True)
 @click.option("--lines-per-customer", type=float, default=80.0, show_default=True,
               help="Scales sales lines (about 56 x this per customer over two years).")
-@click.option("--lang", type=click.Choice(["en", "zh-CN"]), default="en")
+@click.option("--lang", type=click.Choice(LANGUAGES), default="en")
 @click.option("--no-build", is_flag=True, help="Only write the filled input workbook.")
 def demo(out_dir: Path, customers: int, seed: int, lines_per_customer: float, lang: str, no_build: bool) -> None:
     """Generate a realistic demo book and build its summary."""
@@ -74,13 +75,9 @@ def demo(out_dir: Path, customers: int, seed: int, lines_per_customer: float, la
     out.print(f"demo summary: {outcome.outputs[0].resolve()}")
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
-
-
 def _quality_table(frame, language: str) -> Table:
-    from kam_xl.render.i18n import header
-    table = Table(title="数据质量" if language == "zh-CN" else "Data quality", show_lines=False, header_style="bold")
+    from kam_xl.words import header, ui
+    table = Table(title=ui("validate.title", language), show_lines=False, header_style="bold")
     for column in frame.columns:
         table.add_column(header(column, language), overflow="fold", no_wrap=column in ("Severity", "Row"))
     colours = {"Error": "red", "Warning": "yellow", "Info": "cyan"}
@@ -91,13 +88,14 @@ def _quality_table(frame, language: str) -> Table:
 
 @main.command()
 @click.argument("input_path", type=click.Path(path_type=Path))
-@click.option("--lang", type=click.Choice(["en", "zh-CN"]), default=None,
+@click.option("--lang", type=click.Choice(LANGUAGES), default=None,
               help="Language of the messages (default: the Language parameter, else that of the input's headers).")
 @click.option("--password", envvar="KAM_XL_PASSWORD", default=None, help="Password of an encrypted workbook "
               "(or set KAM_XL_PASSWORD).")
 def validate(input_path: Path, lang: str | None, password: str | None) -> None:
     """Print the data-quality report. Exit 0 ok, 1 rows or cells rejected, 2 unusable."""
     from kam_xl.inputs.reader import read_workbook
+    from kam_xl.words import catalogue, ui
     try:
         inputs = read_workbook(input_path, password=password, language=lang)
     except InputError as exc:
@@ -105,13 +103,11 @@ def validate(input_path: Path, lang: str | None, password: str | None) -> None:
     language = lang or inputs.language
     frame = inputs.dq.frame(language)
     if frame.empty:
-        out.print("未发现数据质量问题" if language == "zh-CN" else "No data-quality problems found")
+        out.print(ui("validate.clean", language))
     else:
         out.print(_quality_table(frame, language))
     counts = {s: inputs.dq.count(s) for s in ("Error", "Warning", "Info")}
-    out.print(f"错误 {counts['Error']} 条，警告 {counts['Warning']} 条，提示 {counts['Info']} 条" if language == "zh-CN"
-              else ", ".join(_plural(counts[s], word) for s, word in (("Error", "error"), ("Warning", "warning"),
-                                                                          ("Info", "note"))))
+    out.print(catalogue(language).counts(counts["Error"], counts["Warning"], counts["Info"]))
     if inputs.fatal:
         for message in inputs.fatal:
             err.print(f"[bold red]error:[/] {message}", highlight=False)
@@ -124,7 +120,7 @@ def validate(input_path: Path, lang: str | None, password: str | None) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Output file (one input only).")
 @click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path), help="Folder for the summaries.")
 @click.option("--split-by", help="Customers column: one workbook per value (e.g. AccountManager).")
-@click.option("--lang", type=click.Choice(["en", "zh-CN"]), default=None, help="Output language.")
+@click.option("--lang", type=click.Choice(LANGUAGES), default=None, help="Output language.")
 @click.option("--pdf", is_flag=True, help="Also export the Dashboard to PDF (needs LibreOffice).")
 @click.option("--pdf-all", is_flag=True, help="With --pdf: every sheet, not only the Dashboard.")
 @click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes.")
@@ -187,7 +183,7 @@ def build(inputs: tuple[Path, ...], output: Path | None, out_dir: Path | None, s
 
 @main.command()
 @click.argument("workbook", type=click.Path(path_type=Path))
-@click.option("--lang", type=click.Choice(["en", "zh-CN"]), default=None, help="Output language.")
+@click.option("--lang", type=click.Choice(LANGUAGES), default=None, help="Output language.")
 @click.option("--password", envvar="KAM_XL_PASSWORD", default=None, help="Password of an encrypted workbook.")
 def refresh(workbook: Path, lang: str | None, password: str | None) -> None:
     """Recompute the output sheets inside WORKBOOK in place (a timestamped backup is kept)."""

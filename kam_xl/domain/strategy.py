@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from kam_xl.domain.frames import percentile_rank
-from kam_xl.render.i18n import text
+from kam_xl.words import catalogue, text
 
 # Below this PAlive an A or B customer counts as a churn risk.
 CHURN_P_ALIVE = 0.5
@@ -41,7 +41,7 @@ def action_flags(frame: pd.DataFrame, bucket_oldest: str | None) -> pd.DataFrame
 def actions(flags: pd.DataFrame, language: str = "en", oldest_bucket_days: int = 90) -> pd.Series:
     """The flagged actions joined with '; ' (empty when nothing is flagged)."""
     phrases = {flag: text(f"action.{flag}", language, days=oldest_bucket_days) for flag in flags.columns}
-    separator = "；" if language == "zh-CN" else "; "
+    separator = catalogue(language).LIST_SEPARATOR
     names = list(flags.columns)
     joined = [separator.join(phrases[f] for f, on in zip(names, row) if on) for row in flags.to_numpy()]
     return pd.Series(joined, index=flags.index)

@@ -11,9 +11,9 @@ from kam_xl.contract import normalize_name
 from kam_xl.excel.cells import as_cell, as_text_value
 from kam_xl.inputs.reader import read_grids
 from kam_xl.inputs.safe_io import sha256
-from kam_xl.render.i18n import sheet_title
 from kam_xl.render.layout import KPI_ANCHOR, SheetPlan, TablePlan, kpi_plan, plan
 from kam_xl.render.xlsx import number_formats
+from kam_xl.words import sheet_title, ui
 
 DASHBOARD = "Dashboard"
 
@@ -107,7 +107,7 @@ def write_table(sheet, table: TablePlan, formats: dict) -> None:
 
 def write_dashboard(book, results: Results, language: str, subtitle: str) -> None:
     sheet = _fresh_sheet(book, sheet_title(DASHBOARD, language), after=book.sheets[0])
-    sheet.range((1, 1)).value = "大客户管理会计汇总" if language == "zh-CN" else "Key-account accounting summary"
+    sheet.range((1, 1)).value = ui("dashboard.title", language)
     sheet.range((2, 1)).value = subtitle
     for i, sentence in enumerate(results.commentary):
         sheet.range((4 + i, 1)).value = as_text_value(sentence)

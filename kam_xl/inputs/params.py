@@ -10,12 +10,12 @@ import pandas as pd
 from kam_xl.contract import file_parameters, normalize_name
 from kam_xl.inputs.parsing import parse_date, parse_number
 from kam_xl.quality import ERROR, INFO, DataQuality
-from kam_xl.render.messages import word
+from kam_xl.words import CATALOGUES, word
 
 DEFAULT_POTENTIAL_WEIGHTS = {"CLV": 0.4, "Growth": 0.2, "Industry": 0.15, "Wallet": 0.15, "Alive": 0.1}
 DEFAULT_CADENCE = {"A": 30, "B": 60, "C": 90}
 ABC_BASES = ("NetRevenue", "GrossProfit", "NetProfit")
-LANGUAGES = ("en", "zh-CN")
+LANGUAGES = tuple(CATALOGUES)   # a language is a words catalogue
 
 # Chinese aliases of parameter names (matching as for column names).
 PARAMETER_ZH = {
@@ -102,7 +102,7 @@ _FIELD_BY_KEY.update({normalize_name(PARAMETER_ZH[v]): k for k, v in _CANONICAL.
 
 class ParameterError(ValueError):
     """A parameter value that cannot be used; ``reason`` is a word key of
-    :mod:`kam_xl.render.messages` (the exception text is its English form)."""
+    :mod:`kam_xl.words` (the exception text is its English form)."""
 
     def __init__(self, key: str):
         self.reason = "~" + key

@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from kam_xl.analysis import Results
-from kam_xl.contract import COLUMN_KINDS, KPI_KINDS, METRIC_KINDS, bucket_names
+from kam_xl.contract import COLUMN_KINDS, KPI_KINDS, METRIC_KINDS, TABLES, bucket_names
 from kam_xl.domain.frames import minor_unit_decimals, round_money
-from kam_xl.render.i18n import HEADERS_ZH, KPI_ZH, METRICS_ZH, header, sheet_title
 from kam_xl.render.xlsx import TAB_INFO, TAB_OUTPUT
+from kam_xl.words import catalogue, header, kpi_label, metric_label, sheet_title, ui
 
 TEXT_WIDTHS = {"CustomerName": 30, "RecommendedStrategy": 48, "Actions": 60, "LatestFeedback": 34,
                "Message": 70, "Location": 28, "Value": 24, "Commentary": 120, "Segment": 20, "Item": 20}
@@ -132,7 +132,7 @@ def _column(name: str, values: pd.Series, language: str, formula: str | None) ->
         width = TEXT_WIDTHS.get(name, 16)
     else:
         width = {"money": 16, "date": 13, "pct": 11, "bool": 12}.get(kind, 11)
-    width = max(width, min(len(display) * (2.0 if language == "zh-CN" else 1.1) + 2, 40))
+    width = max(width, min(len(display) * catalogue(language).CHAR_WIDTH + 2, 40))
     return ColumnPlan(name, display, kind, values.reset_index(drop=True), formula, width)
 
 
@@ -153,8 +153,7 @@ def plan(results: Results, language: str | None = None) -> list[SheetPlan]:
     p = results.params
     formulas = _formulas(p.aging_buckets, "Receivables" in results.tables)
     period = f"{p.period_start.date()} – {p.period_end.date()}"
-    subtitle = (f"期间 {period} · 截止 {p.as_of_date.date()} · 币种 {p.reporting_currency}" if language == "zh-CN"
-                else f"Period {period} · as of {p.as_of_date.date()} · {p.reporting_currency}")
+    subtitle = ui("subtitle", language, period=period, as_of=p.as_of_date.date(), currency=p.reporting_currency)
 
     def sheet(name: str, tables: list[tuple[str, pd.DataFrame]], **kwargs) -> SheetPlan:
         plans, col = [], 0
@@ -180,7 +179,7 @@ def plan(results: Results, language: str | None = None) -> list[SheetPlan]:
     sheets += [
         sheet("Potential", [("Potential", t["Potential"]), ("ModelParameters", t["ModelParameters"])]),
         sheet("Strategy", [("Strategy", t["Strategy"])]),
-        sheet("Risk", [("RiskSummary", _labelled(t["RiskSummary"], "Metric", METRICS_ZH, language))],
+        sheet("Risk", [("RiskSummary", _labelled(t["RiskSummary"], "Metric", metric_label, language))],
               freeze=(3, 0)),
         sheet("DataQuality", [("DataQuality", t["DataQuality"])], tab_color=TAB_INFO, freeze=(3, 0)),
         sheet("About", [("About", results.tables["About"])], tab_color=TAB_INFO, freeze=(3, 0)),
@@ -192,22 +191,19 @@ def plan(results: Results, language: str | None = None) -> list[SheetPlan]:
 
 
 def kpi_plan(results: Results, language: str, row: int, col: int) -> TablePlan:
-    frame = _labelled(results.tables["KPIs"], "KPI", KPI_ZH, language)
+    frame = _labelled(results.tables["KPIs"], "KPI", kpi_label, language)
     table = table_plan("KPIs", frame, row, col, language, _formulas(results.params.aging_buckets)["KPIs"])
     table.row_kinds = [KPI_KINDS[k] for k in results.tables["KPIs"]["KPI"]]
     return table
 
 
-def _labelled(frame: pd.DataFrame, column: str, names: dict, language: str) -> pd.DataFrame:
+def _labelled(frame: pd.DataFrame, column: str, label, language: str) -> pd.DataFrame:
     """Measure tables (KPIs, RiskSummary): the measure names in the workbook's language."""
-    if language != "zh-CN":
-        return frame
-    return frame.assign(**{column: frame[column].map(lambda k: names.get(k, k))})
+    return frame.assign(**{column: frame[column].map(lambda k: label(k, language))})
 
 
 def _skipped(name: str, missing: str, language: str, subtitle: str) -> SheetPlan:
-    note = (f"未提供{HEADERS_ZH.get(missing, missing)}表（{missing}），本分析已跳过。" if language == "zh-CN"
-            else f"No {missing} table in the input: this analysis was skipped.")
+    note = ui("skipped", language, missing=missing, missing_name=TABLES[missing].zh)
     return SheetPlan(name, sheet_title(name, language), subtitle, [], notes=[note])
 
 
@@ -218,7 +214,7 @@ def _decorate(table: TablePlan, results: Results, language: str) -> None:
         table.row_kinds = [METRIC_KINDS[m] for m in results.tables["RiskSummary"]["Metric"]]
     if table.name in TOTAL_COLUMNS:
         wanted = TOTAL_COLUMNS[table.name] or ["OpenBalance", *names, "CreditSales", "AverageAR"]
-        table.totals_label = "合计" if language == "zh-CN" else "Total"
+        table.totals_label = ui("totals", language)
         for name in wanted:
             # Blank when any shown row is blank: a sum of the known rows would pass for the whole.
             values = table.column(name).values.to_numpy(dtype=float)

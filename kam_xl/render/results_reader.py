@@ -7,7 +7,7 @@ import pandas as pd
 import python_calamine
 
 from kam_xl.contract import OUTPUT_TABLES
-from kam_xl.render.i18n import canonical_header, canonical_label
+from kam_xl.words import canonical_header, canonical_label
 
 
 def read_results(path: str | Path) -> dict[str, pd.DataFrame]:

@@ -16,7 +16,6 @@ import pandas as pd
 from kam_xl.analysis import Results
 from kam_xl.contract import KPI_KINDS, bucket_names
 from kam_xl.inputs.safe_io import atomic_output
-from kam_xl.render.i18n import KPI_ZH, header, sheet_title
 from kam_xl.render.layout import KPI_ANCHOR, SheetPlan, TablePlan, kpi_plan, plan
 from kam_xl.render.xlsx import (
     CALC_FILL,
@@ -31,14 +30,12 @@ from kam_xl.render.xlsx import (
     write_column,
     write_value,
 )
+from kam_xl.words import catalogue, header, sheet_title, tile_label, ui
 
 TABLE_STYLE = "Table Style Light 9"
 DASHBOARD_WIDTH = 16          # columns A..P make the printed page
 TILE_KPIS = ["NetRevenue", "GrossMarginPct", "NetProfit", "NetMarginPct", "ClosingAR", "DSO", "OverdueShare",
              "Top5Share"]
-TILE_LABELS = {"NetRevenue": "Net revenue", "GrossMarginPct": "Gross margin", "NetProfit": "Net profit after cost-to-serve",
-               "NetMarginPct": "Net margin", "ClosingAR": "Receivables (closing)", "DSO": "DSO (days)",
-               "OverdueShare": "Overdue share of receivables", "Top5Share": "Top-5 customers' revenue share"}
 # KPIs where a rise is bad news (their arrows are coloured the other way).
 RISE_IS_BAD = {"ClosingAR", "DSO", "OverdueShare", "Top5Share", "LossMakingCustomers"}
 PARETO_POINTS = 100
@@ -203,7 +200,7 @@ def _find(sheets: list[SheetPlan], table_name: str) -> tuple[SheetPlan, TablePla
 def _chart_data(book, formats: Formats, results: Results, language: str) -> dict:
     """A small sheet of chart series: aging by credit risk (live SUMIFS with
     cached values) and profit/potential points grouped by quadrant."""
-    name = "图表数据" if language == "zh-CN" else "ChartData"
+    name = ui("sheet.chart_data", language)
     sheet = add_sheet(book, name)
     sheet.set_tab_color(TAB_INFO)
     sheet.write_string(0, 0, "Chart series (kept live from the tables) · 图表数据", formats.title())
@@ -253,11 +250,10 @@ def _chart_data(book, formats: Formats, results: Results, language: str) -> dict
 
 def _dashboard(book, sheet, formats: Formats, results: Results, sheets: list[SheetPlan], chart_data: dict,
                language: str) -> None:
-    zh = language == "zh-CN"
     sheet.set_tab_color(TAB_OUTPUT)
     sheet.hide_gridlines(2)
     sheet.set_column(0, DASHBOARD_WIDTH - 1, 10.5)
-    sheet.write_string(0, 0, "大客户管理会计汇总" if zh else "Key-account accounting summary",
+    sheet.write_string(0, 0, ui("dashboard.title", language),
                        formats.get(bold=True, font_size=18, font_color="#1F4E78"))
     sheet.write_string(1, 0, sheets[0].subtitle, formats.get(italic=True, font_color="#595959"))
 
@@ -278,17 +274,17 @@ def _dashboard(book, sheet, formats: Formats, results: Results, sheets: list[She
         _merged_formula(sheet, (top + 1, left, top + 2, left + 3), cell(kpi_row, this_col, absolute=True),
                         big, figures["ThisPeriod"])
         small = formats.get(font_color="#595959", **box)
-        sheet.write_string(top + 3, left, "上期" if zh else "Prior", small)
+        sheet.write_string(top + 3, left, ui("dashboard.prior", language), small)
         _merged_formula(sheet, (top + 3, left + 1, top + 3, left + 3), cell(kpi_row, prior_col, absolute=True),
                         formats.get(kind, font_color="#595959", align="right", **box), figures["PriorPeriod"])
-        sheet.write_string(top + 4, left, "变动" if zh else "Change", small)
+        sheet.write_string(top + 4, left, ui("dashboard.change", language), small)
         change_area = (top + 4, left + 1, top + 4, left + 3)
         _merged_formula(sheet, change_area, cell(kpi_row, change_col, absolute=True), _arrow_format(formats, kind, box),
                         figures["Change"])
         _colour_change(sheet, formats, change_area, kpi in RISE_IS_BAD)
 
     comment_top = 15
-    sheet.write_string(comment_top, 0, "管理层摘要" if zh else "Management summary",
+    sheet.write_string(comment_top, 0, ui("dashboard.summary", language),
                        formats.get(bold=True, font_size=12, font_color="#1F4E78"))
     for i, sentence in enumerate(results.commentary):
         sheet.merge_range(comment_top + 1 + i, 0, comment_top + 1 + i, DASHBOARD_WIDTH - 1, sentence,
@@ -311,10 +307,6 @@ def _merged_formula(sheet, area: tuple[int, int, int, int], reference: str, fmt,
                         "" if is_missing(value) else float(value))
 
 
-def tile_label(kpi: str, language: str) -> str:
-    return KPI_ZH[kpi] if language == "zh-CN" else TILE_LABELS[kpi]
-
-
 def _arrow_format(formats: Formats, kind: str, box: dict):
     """Change shown with an arrow (its colour comes from _colour_change)."""
     body = {"money": "#,##0", "pct": "0.0%", "days": "0.0", "int": "0"}[kind]
@@ -333,8 +325,7 @@ def _colour_change(sheet, formats: Formats, area: tuple[int, int, int, int], ris
 
 def _charts(book, sheet, results: Results, sheets: list[SheetPlan], chart_data: dict,
             language: str, top: int) -> None:
-    zh = language == "zh-CN"
-    money_axis = {"num_format": "#,##0", "display_units": "ten_thousands" if zh else "thousands",
+    money_axis = {"num_format": "#,##0", "display_units": catalogue(language).MONEY_AXIS_UNITS,
                   "display_units_visible": True, "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}}
     width_px, height_px = 430, 300
     positions = [(top, 0), (top, 5), (top, 10), (top + 16, 0), (top + 16, 5)]
@@ -355,7 +346,7 @@ def _charts(book, sheet, results: Results, sheets: list[SheetPlan], chart_data: 
                          "values": [cls_sheet.title, first, cls.position("ABCCumulativeShare"), last, cls.position("ABCCumulativeShare")],
                          "y2_axis": True, "line": {"color": "#C00000", "width": 2}})
         bars.combine(line)
-        bars.set_title({"name": f"ABC 帕累托（前{n}名）" if zh else f"ABC Pareto (top {n})", "name_font": {"size": 11}})
+        bars.set_title({"name": ui("chart.pareto", language, n=n), "name_font": {"size": 11}})
         bars.set_x_axis({"num_font": {"rotation": -45, "size": 7}})
         bars.set_y_axis(money_axis)
         line.set_y2_axis({"num_format": "0%", "max": 1, "min": 0})
@@ -371,7 +362,7 @@ def _charts(book, sheet, results: Results, sheets: list[SheetPlan], chart_data: 
                           "categories": [wc_sheet.title, first, wc.position("CumulativeCustomerShare"), last, wc.position("CumulativeCustomerShare")],
                           "values": [wc_sheet.title, first, wc.position("CumulativeProfitShare"), last, wc.position("CumulativeProfitShare")],
                           "line": {"color": "#2E7D32", "width": 2.25}})
-        whale.set_title({"name": "利润鲸鱼曲线" if zh else "Whale curve of profit", "name_font": {"size": 11}})
+        whale.set_title({"name": ui("chart.whale", language), "name_font": {"size": 11}})
         whale.set_x_axis({"name": header("CumulativeCustomerShare", language), "num_format": "0%", "min": 0, "max": 1})
         whale.set_y_axis({"name": header("CumulativeProfitShare", language), "num_format": "0%",
                           "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
@@ -387,7 +378,7 @@ def _charts(book, sheet, results: Results, sheets: list[SheetPlan], chart_data: 
                               "categories": [chart_data["sheet"], row + 1, 0, row + buckets, 0],
                               "values": [chart_data["sheet"], row + 1, 1 + j, row + buckets, 1 + j],
                               "fill": {"color": colours[level]}, "gap": 60})
-        aging.set_title({"name": "应收账龄（按信用风险）" if zh else "Receivables aging by credit risk", "name_font": {"size": 11}})
+        aging.set_title({"name": ui("chart.aging", language), "name_font": {"size": 11}})
         aging.set_y_axis(money_axis)
         aging.set_legend({"position": "bottom"})
         charts.append(aging)
@@ -399,7 +390,7 @@ def _charts(book, sheet, results: Results, sheets: list[SheetPlan], chart_data: 
                             "marker": {"type": "circle", "size": 6, "fill": {"color": QUADRANT_COLOURS[q]},
                                        "border": {"color": QUADRANT_COLOURS[q]}}})
     if scatter is not None:
-        scatter.set_title({"name": "利润与潜力" if zh else "Profit vs potential", "name_font": {"size": 11}})
+        scatter.set_title({"name": ui("chart.profit_potential", language), "name_font": {"size": 11}})
         scatter.set_x_axis({"name": header("PotentialScore", language), "min": 0, "max": 100})
         scatter.set_y_axis({**money_axis, "name": header("NetProfit", language)})
         scatter.set_legend({"position": "bottom"})
@@ -415,7 +406,7 @@ def _charts(book, sheet, results: Results, sheets: list[SheetPlan], chart_data: 
                         "categories": [seg_sheet.title, first, seg.position("Segment"), last, seg.position("Segment")],
                         "values": [seg_sheet.title, first, seg.position("NetRevenue"), last, seg.position("NetRevenue")],
                         "fill": {"color": "#2F75B5"}, "gap": 40})
-        bar.set_title({"name": "各行业收入" if zh else "Revenue by industry", "name_font": {"size": 11}})
+        bar.set_title({"name": ui("chart.industry", language), "name_font": {"size": 11}})
         bar.set_x_axis(money_axis)
         bar.set_y_axis({"reverse": True})
         bar.set_legend({"none": True})

@@ -10,6 +10,8 @@ import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
+from kam_xl.words import catalogue
+
 # Text stays text: no string from the data ever becomes a formula, number or link.
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False,
                     "nan_inf_to_errors": False, "default_date_format": "yyyy-mm-dd"}
@@ -46,7 +48,7 @@ def add_sheet(book: xlsxwriter.Workbook, name: str):
 def number_formats(currency: str, language: str) -> dict[str, str]:
     """Excel number formats by column kind."""
     symbol = CURRENCY_SYMBOLS.get(currency, currency + " ")
-    date = 'yyyy"年"m"月"d"日"' if language == "zh-CN" else "yyyy-mm-dd"
+    date = catalogue(language).DATE_FORMAT
     return {
         "money": f'"{symbol}"#,##0.00;[Red]-"{symbol}"#,##0.00',
         "pct": "0.0%", "share": "0.00%", "days": "#,##0.0", "int": "#,##0", "number": "#,##0.00",
@@ -62,8 +64,7 @@ class Formats:
         self.book = book
         self.numbers = number_formats(currency, language)
         self._cache: dict = {}
-        font = "Microsoft YaHei" if language == "zh-CN" else "Calibri"
-        self.base = {"font_name": font, "font_size": 10}
+        self.base = {"font_name": catalogue(language).FONT, "font_size": 10}
 
     def get(self, kind: str = "general", **extra) -> xlsxwriter.format.Format:
         key = (kind, tuple(sorted(extra.items())))

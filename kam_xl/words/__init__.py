@@ -1,0 +1,107 @@
+"""Every word the user reads, one catalogue per language: ``en.py`` and
+``zh_CN.py``. A third language is one more module with the same names, added
+to CATALOGUES. Nothing outside the render layer (and the app's messages)
+chooses words; the core hands over canonical names, keys and numbers.
+"""
+from __future__ import annotations
+
+from types import ModuleType
+
+from kam_xl.words import en, zh_CN
+
+CATALOGUES: dict[str, ModuleType] = {"en": en, "zh-CN": zh_CN}
+
+
+def catalogue(language: str | None) -> ModuleType:
+    return CATALOGUES.get(language or "en", en)
+
+
+def header(name: str, language: str = "en") -> str:
+    """Display header of an output column in ``language``."""
+    words = catalogue(language)
+    return words.HEADERS.get(name) or words.bucket_header(name)
+
+
+def sheet_title(name: str, language: str = "en") -> str:
+    return catalogue(language).SHEETS.get(name, name)
+
+
+def kpi_label(kpi: str, language: str = "en") -> str:
+    return catalogue(language).KPIS.get(kpi, kpi)
+
+
+def metric_label(metric: str, language: str = "en") -> str:
+    return catalogue(language).METRICS.get(metric, metric)
+
+
+def tile_label(kpi: str, language: str = "en") -> str:
+    return catalogue(language).TILES[kpi]
+
+
+def text(key: str, language: str = "en", **values) -> str:
+    """A strategy, an action or a label inside a table."""
+    return catalogue(language).TEXT[key].format(**values)
+
+
+def ui(key: str, language: str = "en", **values) -> str:
+    """A title or label of the workbook itself."""
+    return catalogue(language).UI[key].format(**values)
+
+
+def word(key: str, language: str = "en") -> str:
+    return catalogue(language).WORDS[key]
+
+
+def message(key: str, language: str, values: dict) -> str:
+    """The data-quality message ``key`` with ``values`` filled in; a value
+    that is itself a word key (prefixed ``~``) is translated too."""
+    words = {k: word(v[1:], language) if isinstance(v, str) and v.startswith("~") else v for k, v in values.items()}
+    return catalogue(language).MESSAGES[key].format(**words)
+
+
+def canonical_header(display: str) -> str:
+    """The canonical column name of a display header in any language."""
+    for words in CATALOGUES.values():
+        for name, shown in words.HEADERS.items():
+            if shown == display:
+                return name
+        bucket = words.bucket_canonical(display)
+        if bucket:
+            return bucket
+    return display
+
+
+def canonical_label(label: str) -> str:
+    """The canonical KPI or metric name of a displayed label in any language."""
+    for words in CATALOGUES.values():
+        for name, shown in {**words.KPIS, **words.METRICS}.items():
+            if shown == label:
+                return name
+    return label
+
+
+def headers_markdown() -> str:
+    """The documented Chinese names of output columns, sheets, KPIs and metrics (docs/CHINESE_NAMES.md)."""
+    lines = ["# Chinese names in zh-CN summaries · 中文名称对照", "",
+             "Table names stay canonical (English) in both languages; these are the display names.",
+             "Aging buckets follow AgingBuckets: Overdue1_30 -> 逾期1-30天, Overdue90Plus -> 逾期90天以上.", ""]
+    for title, names in (("Sheets · 工作表", zh_CN.SHEETS), ("Columns · 列", zh_CN.HEADERS),
+                         ("KPIs · 关键指标", zh_CN.KPIS), ("Risk metrics · 风险指标", zh_CN.METRICS)):
+        lines += [f"## {title}", "", "| English | 中文 |", "|---|---|"]
+        lines += [f"| {en_name} | {zh} |" for en_name, zh in names.items()] + [""]
+    return "\n".join(lines)
+
+
+def money_text(value: float, currency: str, language: str = "en") -> str:
+    """An amount for a sentence, in a unit that suits its size and language."""
+    return catalogue(language).money(value, currency)
+
+
+def sentences(facts: list[tuple[str, dict]], currency: str, language: str = "en") -> list[str]:
+    """The management summary in ``language`` from commentary facts."""
+    words = catalogue(language)
+    return [words.SENTENCES[key](figures, lambda v: words.money(v, currency), _pct) for key, figures in facts]
+
+
+def _pct(value: float) -> str:
+    return f"{value:.1%}"

@@ -1,0 +1,240 @@
+"""Every word of a English workbook, message and summary.
+
+Keys are canonical names (columns, sheets, KPIs, metrics) or message keys; a
+third language is one more file like this one (see kam_xl.words)."""
+
+from __future__ import annotations
+
+# Column width per character of a header, in Excel's width units.
+CHAR_WIDTH = 1.1
+FONT = "Calibri"
+DATE_FORMAT = "yyyy-mm-dd"
+# Charts show money in thousands.
+MONEY_AXIS_UNITS = "thousands"
+# Headers, sheets, KPIs and metrics read as their canonical names.
+HEADERS: dict[str, str] = {}
+SHEETS: dict[str, str] = {}
+KPIS: dict[str, str] = {}
+METRICS: dict[str, str] = {}
+
+# Dashboard tile labels (longer than the KPI names).
+TILES = {
+    "NetRevenue": "Net revenue",
+    "GrossMarginPct": "Gross margin",
+    "NetProfit": "Net profit after cost-to-serve",
+    "NetMarginPct": "Net margin",
+    "ClosingAR": "Receivables (closing)",
+    "DSO": "DSO (days)",
+    "OverdueShare": "Overdue share of receivables",
+    "Top5Share": "Top-5 customers' revenue share",
+}
+
+
+def bucket_header(name: str) -> str:
+    return name
+
+
+def bucket_canonical(display: str) -> str | None:
+    return None
+
+
+# Strategies, actions and labels inside tables.
+TEXT = {
+    "strategy.Strategic": "Invest and partner: joint account plan, senior sponsor, protect share",
+    "strategy.Develop": "Grow: targeted offers and cross-sell to build share of wallet",
+    "strategy.Maintain": "Retain efficiently: keep service level, defend price, automate routine work",
+    "strategy.Streamline": "Streamline: cut cost-to-serve, minimum order sizes, self-service or distributor",
+    "action.loss_making": "Loss-making: reprice or cut cost-to-serve",
+    "action.overdue_oldest": "Over {days} days overdue: tighten credit and chase payment",
+    "action.over_limit": "Over credit limit: hold new orders or review the limit",
+    "action.churn_alert": "Churn alert: valuable customer may be lapsing",
+    "action.cadence_breached": "Contact cadence breached: schedule a visit",
+    "action.follow_up_overdue": "Follow-up overdue: call back",
+    "action.revenue_decline": "Revenue down more than 20%: review the account plan",
+    "action.low_satisfaction": "Low satisfaction: run a service review",
+    "action.wallet_headroom": "Large wallet headroom: cross-sell",
+    "blank": "(blank)",
+}
+
+# The workbook's own furniture: titles, labels, chart titles.
+UI = {
+    "dashboard.title": "Key-account accounting summary",
+    "dashboard.prior": "Prior",
+    "dashboard.change": "Change",
+    "dashboard.summary": "Management summary",
+    "chart.pareto": "ABC Pareto (top {n})",
+    "chart.whale": "Whale curve of profit",
+    "chart.aging": "Receivables aging by credit risk",
+    "chart.profit_potential": "Profit vs potential",
+    "chart.industry": "Revenue by industry",
+    "sheet.chart_data": "ChartData",
+    "subtitle": "Period {period} · as of {as_of} · {currency}",
+    "skipped": "No {missing} table in the input: this analysis was skipped.",
+    "totals": "Total",
+    "validate.title": "Data quality",
+    "validate.clean": "No data-quality problems found",
+}
+
+# Data-quality messages; {col} is the user's own header of the column.
+MESSAGES = {
+    "table.required_missing": "Required table {names} not found (as an Excel Table or a sheet); sheets in the "
+    "file: {sheets}",
+    "table.optional_missing": "No {names} table; analyses that need it are skipped",
+    "table.columns_missing": "{table_name} (sheet '{sheet}') lacks required column(s) {names}; found headers: "
+    "{found}; table not used",
+    "table.rows_below": "Rows {first}-{last} below the Excel Table '{name}' were read as part of it; extend the "
+    "table to include them (Excel: Table Design > Resize Table)",
+    "table.title_rows": "Row(s) {rows} above the header ({header_row}) skipped as a title",
+    "column.optional_missing": "No column {names}: {effect}",
+    "column.all_blank": "Column {names} is empty: {effect}",
+    "column.near_miss": "No column {names}: {effect}. Did you mean the header '{found}'? Rename it to {canonical} "
+    "to use it",
+    "cell.required_error": "{col}: error value; row not used",
+    "cell.required_invalid": "{col}: not a valid {kind}; row not used",
+    "cell.required_blank": "{col} is blank; row not used",
+    "cell.optional_invalid": "{col} not understood; cell not used",
+    "cell.optional_error": "{col}: error value; cell not used",
+    "cell.date_formats": "{col}: not a date kam-xl understands ({formats}); {effect}",
+    "cell.date_ambiguous": "{col}: day and month cannot be told apart in this column (e.g. 03/04/2026); write "
+    "dates as 2026-04-03; {effect}",
+    "cell.below_minimum": "{col} must be {minimum} or more; cell not used",
+    "cell.above_maximum": "{col} must be {maximum} or less; cell not used",
+    "cell.not_whole": "{col} must be a whole number; cell not used",
+    "cell.required_out_of_range": "{col} must be {minimum} or more; row not used",
+    "cell.foreign_currency": "{col}: amount in {currency}, not the reporting currency {reporting}, and no exchange "
+    "rate; row not used",
+    "due_date.fallback": "{col} not understood; InvoiceDate + customer's PaymentTermsDays used",
+    "row.totals": "Looks like a totals row (no key, or a word such as 合计/Total, with figures); not used",
+    "row.key_blank": "{col} is blank; row not used",
+    "cogs.blank": "{col} is blank: this customer's gross profit, margins and net profit are left empty",
+    "key.duplicate": "Duplicate CustomerID; first one (row {first}) kept, this row not used",
+    "key.matched": "CustomerID matched to '{cid}' ignoring {ignoring}",
+    "key.unknown": "CustomerID is not in Customers; row not used",
+    "key.unknown_suggest": "CustomerID is not in Customers; did you mean {suggestions}? Row not used",
+    "param.unknown": "Unknown parameter '{name}' ignored; known: {known}",
+    "param.invalid": "{name}: {reason}; default used",
+    "param.shares_order": "ABCShareA must be below ABCShareB; defaults 0.80 / 0.95 used",
+    "param.period_order": "PeriodStart is after PeriodEnd; default period used",
+    "param.weights_zero": "PotentialWeights sum to zero; defaults used",
+    "analysis.no_invoices": "No Invoices table: Receivables analysis skipped",
+    "analysis.no_contacts": "No Contacts table: Relationship analysis skipped",
+    "activity.no_rate": "Activity '{name}' has no rate in ActivityRates; its driver cost is counted as 0 on "
+    "{count} row(s) (first shown)",
+    "invoice.no_terms": "{count} invoice(s) have neither DueDate nor customer PaymentTermsDays; treated as due on "
+    "the invoice date (first row shown)",
+    "potential.bgnbd_failed": "BG/NBD fit did not converge; run-rate estimate used instead",
+    "potential.bgnbd_skipped": "BG/NBD not fitted: {buyers} buying customers, {repeaters} repeat buyers (needs "
+    "{min_buyers} and {min_repeaters}); run-rate estimate used, PAlive left empty",
+    "potential.gg_failed": "Gamma-Gamma fit did not converge; customers' own mean order value used",
+    "potential.clv_no_margin": "CLV left empty for {count} customer(s) without a gross margin in the period (no "
+    "positive NetRevenue, or COGS missing)",
+    "industry.no_outlook": "No GrowthOutlook for industry: {industries}; left empty",
+    "coverage.prior": "The data cover {share} of the prior period {start} - {end} ({table_name} from {first}); "
+    "below {minimum}: {effect} left empty. Set the DataStart parameter if your records are "
+    "complete from an earlier date",
+    "coverage.this": "The data cover only {share} of this period {start} - {end} ({table_name} from {first}): its "
+    "flows (revenue, credit sales, collections) are for the days covered",
+    "coverage.opening_ar": "The invoices begin on {first}, so the receivables owed at the start of {period} "
+    "({start}) are not in the data: AverageAR, ARTurnover, DSO, FinancingCost and NetProfit "
+    "are left empty for {period}. Set the DataStart parameter if your records are complete "
+    "from an earlier date",
+}
+
+# Words used inside messages.
+WORDS = {
+    "number": "number",
+    "date": "date",
+    "text": "text",
+    "id": "ID",
+    "row not used": "row not used",
+    "cell not used": "cell not used",
+    "this period": "this period",
+    "the prior period": "the prior period",
+    "leading zeros": "leading zeros",
+    "full-width characters": "full-width characters",
+    "case": "upper/lower case",
+    "effect.cogs": "GrossProfit, margins, NetProfit and CLV are left empty (not computed as if goods cost nothing)",
+    "effect.credit_limit": "CreditUtilization and over-limit checks are left empty",
+    "effect.terms": "invoices without a DueDate are treated as due on the invoice date",
+    "effect.wallet": "WalletHeadroom is left empty",
+    "effect.document": "each customer's lines on one day count as one purchase document",
+    "effect.industry": "segments by industry and industry growth are left empty",
+    "effect.account_manager": "reports cannot be split by account manager",
+    "effect.satisfaction": "AvgSatisfaction is left empty",
+    "effect.direct_cost": "only driver costs count in CostToServe",
+    "effect.driver": "only direct costs count in CostToServe",
+    "effect.prior_revenue": "prior-period revenue, GrowthRate and the KPI changes built on them",
+    "effect.prior_ar": "prior-period receivables, DSO and overdue share",
+    "reason.not_understood": "not understood",
+    "reason.fraction": "must be a fraction between 0 and 1, e.g. 0.8 or 80%",
+    "reason.months": "must be a whole number of months from 1 to 120",
+    "reason.buckets": "must be increasing whole days, e.g. 30,60,90",
+    "reason.basis": "must be one of NetRevenue, GrossProfit, NetProfit",
+    "reason.language": "must be en or zh-CN",
+    "reason.currency": "must be a three-letter currency code such as CNY",
+    "reason.weights": "expected pairs such as 'CLV 0.4, Growth 0.2, Industry 0.15, Wallet 0.15, Alive 0.1'",
+    "reason.cadence": "expected pairs such as 'A 30, B 60, C 90'",
+    "reason.date": "must be a date such as 2026-03-31",
+    "reason.unknown": "unknown parameter",
+}
+
+
+# ---- The management summary: one sentence per fact of kam_xl.domain.summary.commentary_facts -------------
+
+def money(value: float, currency: str) -> str:
+    """CNY 465.43 below a thousand, CNY 12,345 above."""
+    return f"{currency} {value:,.0f}" if abs(value) >= 1000 else f"{currency} {value:,.2f}"
+
+
+def _customers(count: float, singular: str, plural: str) -> str:
+    """'1 customer loses' / '3 customers lose': ``singular`` and ``plural`` are the verb phrases."""
+    return f"{count:.0f} customer {singular}" if count == 1 else f"{count:.0f} customers {plural}"
+
+
+def _margin(f: dict, pct) -> str:
+    trend = "" if f["points"] is None else \
+        f", {abs(f['points']):.1f} points {'higher' if f['points'] >= 0 else 'lower'} than before"
+    net = "" if f["net_margin"] is None else f"; after cost-to-serve and financing, net margin was {pct(f['net_margin'])}"
+    return f"Gross margin was {pct(f['gross_margin'])}{trend}{net}."
+
+
+def _receivables(f: dict, money_, pct) -> str:
+    dso = "—" if f["dso"] is None else f"{f['dso']:.0f}"
+    overdue = "—" if f["overdue"] is None else pct(f["overdue"])
+    return (f"Receivables stand at {money_(f['closing'])} with DSO of {dso} days; {overdue} is overdue "
+            f"and {money_(f['oldest'])} is in the oldest bucket.")
+
+
+# key: function(figures, money, pct) -> sentence
+SENTENCES = {
+    "revenue.prior_not_covered": lambda f, m, p: f"Net revenue was {m(f['revenue'])}; the data do not cover the "
+                                                 "prior period, so no comparison is made.",
+    "revenue.change": lambda f, m, p: f"Net revenue was {m(f['revenue'])}, {'up' if f['change'] >= 0 else 'down'} "
+                                      f"{p(abs(f['change']))} on the prior period.",
+    "revenue.no_prior_revenue": lambda f, m, p: f"Net revenue was {m(f['revenue'])}; the prior period has no revenue "
+                                                "to compare with.",
+    "margin": lambda f, m, p: _margin(f, p),
+    "profit.not_totalled": lambda f, m, p: "Gross and net profit are not totalled: "
+                                           f"{_customers(f['customers'], 'has', 'have')} sales without COGS "
+                                           "(see DataQuality).",
+    "concentration": lambda f, m, p: f"Concentration: the largest customer brings {p(f['top1'])} of revenue, the top "
+                                     f"five {p(f['top5'])} (HHI {f['hhi']:,.0f}).",
+    "loss_makers": lambda f, m, p: f"{_customers(f['customers'], 'loses', 'lose')} money after cost-to-serve, "
+                                   f"{m(f['total'])} in total; the largest loss is {f['worst']} ({m(f['worst_loss'])}).",
+    "no_loss_makers": lambda f, m, p: "No customer loses money after cost-to-serve.",
+    "receivables": lambda f, m, p: _receivables(f, m, p),
+    "over_limit": lambda f, m, p: f"{_customers(f['customers'], 'is over its', 'are over their')} credit limit.",
+    "churn": lambda f, m, p: f"{_customers(f['customers'], 'in tier A or B has', 'in tiers A and B have')} a "
+                             "probability of being active below 50% and need a churn check.",
+    "tiers": lambda f, m, p: f"There {'is' if f['a'] == 1 else 'are'} {f['a']:.0f} A, {f['b']:.0f} B and "
+                             f"{f['c']:.0f} C customers this period.",
+}
+
+LIST_SEPARATOR = "; "   # between actions in one cell
+
+
+def counts(errors: int, warnings: int, notes: int) -> str:
+    """The closing line of `kam-xl validate`."""
+    def plural(count: int, noun: str) -> str:
+        return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+    return ", ".join((plural(errors, "error"), plural(warnings, "warning"), plural(notes, "note")))

@@ -1,0 +1,350 @@
+"""Every word of a Chinese (zh-CN) workbook, message and summary.
+
+Keys are canonical names (columns, sheets, KPIs, metrics) or message keys; a
+third language is one more file like this one (see kam_xl.words)."""
+
+from __future__ import annotations
+
+import re
+
+# Column width per character of a header (a CJK character is about two Latin ones wide).
+CHAR_WIDTH = 2.0
+FONT = "Microsoft YaHei"
+DATE_FORMAT = 'yyyy"年"m"月"d"日"'
+# Charts show money in 万 (ten thousands).
+MONEY_AXIS_UNITS = "ten_thousands"
+# Output column headers (canonical name -> display).
+HEADERS = {
+    "CustomerID": "客户编号",
+    "CustomerName": "客户名称",
+    "Industry": "行业",
+    "Size": "规模",
+    "Region": "地区",
+    "AccountManager": "客户经理",
+    "ABCBasisValue": "ABC依据值",
+    "ABCShare": "ABC占比",
+    "ABCCumulativeShare": "ABC累计占比",
+    "ABCTier": "ABC等级",
+    "Recency": "最近购买天数",
+    "Frequency": "购买频次",
+    "Monetary": "购买金额",
+    "RScore": "R评分",
+    "FScore": "F评分",
+    "MScore": "M评分",
+    "RFMSegment": "RFM分群",
+    "PortfolioQuadrant": "组合象限",
+    "Dimension": "维度",
+    "Segment": "细分",
+    "Customers": "客户数",
+    "RevenueShare": "收入占比",
+    "NetRevenue": "销售收入",
+    "COGS": "销售成本",
+    "GrossProfit": "毛利",
+    "GrossMarginPct": "毛利率",
+    "CostToServe": "服务成本",
+    "FinancingCost": "资金占用成本",
+    "NetProfit": "净利润",
+    "NetMarginPct": "净利率",
+    "ProfitRank": "利润排名",
+    "CumulativeCustomerShare": "累计客户占比",
+    "CumulativeProfitShare": "累计利润占比",
+    "OpenBalance": "应收余额",
+    "NotDue": "未到期",
+    "OverdueShare": "逾期占比",
+    "CreditSales": "赊销额",
+    "AverageAR": "平均应收",
+    "ARTurnover": "应收周转率",
+    "DSO": "应收周转天数",
+    "AvgDaysToPay": "平均回款天数",
+    "AvgDaysLate": "平均逾期天数",
+    "CreditUtilization": "信用额度使用率",
+    "CreditRisk": "信用风险",
+    "LastContact": "最近联系日期",
+    "DaysSinceContact": "距上次联系天数",
+    "Contacts": "联系次数",
+    "AvgSatisfaction": "平均满意度",
+    "LatestFeedback": "最新反馈",
+    "NextFollowUp": "下次跟进日期",
+    "FollowUpOverdue": "跟进逾期",
+    "CadenceDays": "联系周期天数",
+    "CadenceBreached": "超出联系周期",
+    "RecencyDays": "末次购买距首次天数",
+    "AgeDays": "客户年龄天数",
+    "PAlive": "活跃概率",
+    "ExpectedPurchases": "预计购买次数",
+    "ExpectedOrderValue": "预计单次金额",
+    "CLV": "客户终身价值",
+    "GrowthRate": "收入增长率",
+    "IndustryGrowth": "行业增速",
+    "WalletHeadroom": "钱包空间",
+    "PotentialScore": "潜力评分",
+    "PotentialRank": "潜力排名",
+    "Model": "模型",
+    "Parameter": "参数",
+    "Value": "值",
+    "Unit": "单位",
+    "RecommendedStrategy": "建议策略",
+    "Actions": "行动项",
+    "CurrentEffortShare": "当前投入占比",
+    "SuggestedEffortShare": "建议投入占比",
+    "Metric": "指标",
+    "KPI": "关键指标",
+    "ThisPeriod": "本期",
+    "PriorPeriod": "上期",
+    "Change": "变动",
+    "ChangePct": "变动率",
+    "Item": "项目",
+    "Commentary": "管理层摘要",
+    "Severity": "级别",
+    "Table": "表",
+    "Row": "行",
+    "Column": "列",
+    "Message": "说明",
+    "Location": "位置",
+}
+
+
+def bucket_header(name: str) -> str:
+    """Aging bucket headers follow AgingBuckets: Overdue1_30 -> 逾期1-30天, Overdue90Plus -> 逾期90天以上."""
+    if name.startswith("Overdue") and name.endswith("Plus"):
+        return f"逾期{name[7:-4]}天以上"
+    if name.startswith("Overdue") and "_" in name:
+        low, high = name[7:].split("_")
+        return f"逾期{low}-{high}天"
+    return name
+
+
+def bucket_canonical(display: str) -> str | None:
+    """The canonical bucket name of a display header, if it is one."""
+    bucket = re.fullmatch(r"逾期(\d+)-(\d+)天", display)
+    if bucket:
+        return f"Overdue{bucket[1]}_{bucket[2]}"
+    oldest = re.fullmatch(r"逾期(\d+)天以上", display)
+    return f"Overdue{oldest[1]}Plus" if oldest else None
+
+
+# Sheet titles.
+SHEETS = {
+    "Dashboard": "仪表板",
+    "Classification": "客户分类",
+    "Profitability": "客户盈利",
+    "Receivables": "应收账款",
+    "Relationship": "客户关系",
+    "Potential": "客户潜力",
+    "Strategy": "策略",
+    "Risk": "风险",
+    "DataQuality": "数据质量",
+    "About": "关于",
+}
+
+# KPI labels (KPIs table and Dashboard tiles).
+KPIS = {
+    "ActiveCustomers": "有交易客户数",
+    "NetRevenue": "销售收入",
+    "GrossProfit": "毛利",
+    "GrossMarginPct": "毛利率",
+    "NetProfit": "净利润",
+    "NetMarginPct": "净利率",
+    "ClosingAR": "期末应收",
+    "DSO": "应收周转天数",
+    "OverdueShare": "逾期占比",
+    "Top5Share": "前五大客户收入占比",
+    "TierACustomers": "A类客户数",
+    "TierBCustomers": "B类客户数",
+    "TierCCustomers": "C类客户数",
+    "LossMakingCustomers": "亏损客户数",
+}
+
+TILES = KPIS
+
+# RiskSummary metric labels.
+METRICS = {
+    "Top1Share": "第一大客户收入占比",
+    "Top5Share": "前五大客户收入占比",
+    "Top10Share": "前十大客户收入占比",
+    "HHI": "赫芬达尔指数",
+    "Overdue90PlusBalance": "最长账龄逾期余额",
+    "CustomersOverLimit": "超额度客户数",
+    "LossMakingCustomers": "亏损客户数",
+    "LossMakingNetProfit": "亏损客户净利润合计",
+    "ChurnRiskCustomers": "流失风险客户数",
+}
+
+# Strategies, actions and labels inside tables.
+TEXT = {
+    "strategy.Strategic": "重点投入、战略合作：共同制定客户计划，高层对接，守住份额",
+    "strategy.Develop": "培育发展：针对性方案和交叉销售，提升钱包份额",
+    "strategy.Maintain": "高效维持：保持服务水平，守住价格，常规工作自动化",
+    "strategy.Streamline": "精简服务：降低服务成本，设最低订单量，转自助或经销商",
+    "action.loss_making": "亏损：重新定价或降低服务成本",
+    "action.overdue_oldest": "逾期超过{days}天：收紧信用并催收",
+    "action.over_limit": "超出信用额度：暂停新单或重新核定额度",
+    "action.churn_alert": "流失预警：重要客户可能流失",
+    "action.cadence_breached": "超出联系周期：安排拜访",
+    "action.follow_up_overdue": "跟进已逾期：尽快回访",
+    "action.revenue_decline": "收入下降超过20%：复盘客户计划",
+    "action.low_satisfaction": "满意度偏低：开展服务复盘",
+    "action.wallet_headroom": "钱包空间大：交叉销售",
+    "blank": "（未填）",
+}
+
+# The workbook's own furniture: titles, labels, chart titles.
+UI = {
+    "dashboard.title": "大客户管理会计汇总",
+    "dashboard.prior": "上期",
+    "dashboard.change": "变动",
+    "dashboard.summary": "管理层摘要",
+    "chart.pareto": "ABC 帕累托（前{n}名）",
+    "chart.whale": "利润鲸鱼曲线",
+    "chart.aging": "应收账龄（按信用风险）",
+    "chart.profit_potential": "利润与潜力",
+    "chart.industry": "各行业收入",
+    "sheet.chart_data": "图表数据",
+    "subtitle": "期间 {period} · 截止 {as_of} · 币种 {currency}",
+    "skipped": "未提供{missing_name}表（{missing}），本分析已跳过。",
+    "totals": "合计",
+    "validate.title": "数据质量",
+    "validate.clean": "未发现数据质量问题",
+}
+
+# Data-quality messages; {col} is the user's own header of the column.
+MESSAGES = {
+    "table.required_missing": "未找到必需的表 {names}（Excel 表格或工作表）；文件中的工作表：{sheets}",
+    "table.optional_missing": "没有 {names} 表；需要它的分析已跳过",
+    "table.columns_missing": "{table_name}（工作表“{sheet}”）缺少必需的列 {names}；找到的表头：{found}；该表未使用",
+    "table.rows_below": "Excel 表格“{name}”下方的第 {first}-{last} 行已作为表格数据读取；请将表格范围扩展到这些行（Excel：表设计 > 调整表格大小）",
+    "table.title_rows": "表头（第 {header_row} 行）上方的第 {rows} 行视为标题，已跳过",
+    "column.optional_missing": "没有 {names} 列：{effect}",
+    "column.all_blank": "{names} 列全部为空：{effect}",
+    "column.near_miss": "没有 {names} 列：{effect}。表头“{found}”是否就是这一列？请改名为 {canonical} 以便使用",
+    "cell.required_error": "{col}：单元格为错误值；该行未使用",
+    "cell.required_invalid": "{col}：不是有效的{kind}；该行未使用",
+    "cell.required_blank": "{col}为空；该行未使用",
+    "cell.optional_invalid": "{col}无法识别；该单元格未使用",
+    "cell.optional_error": "{col}：单元格为错误值；该单元格未使用",
+    "cell.date_formats": "{col}：无法识别的日期（可用格式：{formats}）；{effect}",
+    "cell.date_ambiguous": "{col}：此列中日与月无法区分（如 03/04/2026）；请写成 2026-04-03 的格式；{effect}",
+    "cell.below_minimum": "{col}必须大于或等于 {minimum}；该单元格未使用",
+    "cell.above_maximum": "{col}必须小于或等于 {maximum}；该单元格未使用",
+    "cell.not_whole": "{col}必须是整数；该单元格未使用",
+    "cell.required_out_of_range": "{col}必须大于或等于 {minimum}；该行未使用",
+    "cell.foreign_currency": "{col}：金额为 {currency}，不是报告币种 {reporting}，且没有汇率；该行未使用",
+    "due_date.fallback": "{col}无法识别；按开票日期加客户账期天数计算到期日",
+    "row.totals": "疑似合计行（无编号，或含“合计/Total”等字样并有数字）；未使用",
+    "row.key_blank": "{col}为空；该行未使用",
+    "cogs.blank": "{col}为空：该客户的毛利、毛利率和净利润不予计算（留空）",
+    "key.duplicate": "客户编号重复；保留第一条（第 {first} 行），此行未使用",
+    "key.matched": "客户编号按“{cid}”匹配（忽略{ignoring}）",
+    "key.unknown": "客户编号不在客户表中；该行未使用",
+    "key.unknown_suggest": "客户编号不在客户表中；是否应为 {suggestions}？该行未使用",
+    "param.unknown": "未知参数“{name}”已忽略；可用参数：{known}",
+    "param.invalid": "{name}：{reason}；已使用默认值",
+    "param.shares_order": "A类累计占比必须小于B类累计占比；已使用默认值 0.80 / 0.95",
+    "param.period_order": "期间开始晚于期间结束；已使用默认期间",
+    "param.weights_zero": "潜力权重之和为零；已使用默认值",
+    "analysis.no_invoices": "没有发票表：应收账款分析已跳过",
+    "analysis.no_contacts": "没有联系记录表：客户关系分析已跳过",
+    "activity.no_rate": "作业“{name}”在作业费率表中没有单位成本；其作业量成本在 {count} 行中按 0 计（显示第一行）",
+    "invoice.no_terms": "{count} 张发票既无到期日也无客户账期天数；按开票日当日到期处理（显示第一行）",
+    "potential.bgnbd_failed": "BG/NBD 模型拟合未收敛；改用平均购买频率估算",
+    "potential.bgnbd_skipped": "BG/NBD 模型未拟合：有购买的客户 {buyers} 家，复购客户 {repeaters} 家（至少需要 {min_buyers} 和 "
+    "{min_repeaters} 家）；改用平均购买频率估算，活跃概率留空",
+    "potential.gg_failed": "Gamma-Gamma 模型拟合未收敛；改用客户自身的平均单次金额",
+    "potential.clv_no_margin": "{count} 家客户本期没有毛利率（无正的销售收入或缺少销售成本），客户终身价值留空",
+    "industry.no_outlook": "以下行业没有行业增速：{industries}；留空",
+    "coverage.prior": "数据仅覆盖上期（{start} 至 {end}）的 {share}（{table_name}自 {first} 起）；低于 "
+    "{minimum}：{effect}留空。如记录自更早日期起即完整，请设置参数“数据起始日期”",
+    "coverage.this": "数据仅覆盖本期（{start} 至 {end}）的 {share}（{table_name}自 {first} 起）：本期收入、赊销和回款仅为已覆盖天数的金额",
+    "coverage.opening_ar": "发票数据自 {first} "
+    "开始，{period}期初（{start}）的应收余额不在数据中：{period}的平均应收、应收账款周转率、应收周转天数、资金占用成本和净利润留空。如记录自更早日期起即完整，请设置参数“数据起始日期”",
+}
+
+# Words used inside messages.
+WORDS = {
+    "number": "数字",
+    "date": "日期",
+    "text": "文本",
+    "id": "编号",
+    "row not used": "该行未使用",
+    "cell not used": "该单元格未使用",
+    "this period": "本期",
+    "the prior period": "上期",
+    "leading zeros": "前导零",
+    "full-width characters": "全角字符",
+    "case": "大小写",
+    "effect.cogs": "毛利、毛利率、净利润和客户终身价值留空（不会按零成本计算）",
+    "effect.credit_limit": "信用额度使用率和超额度检查留空",
+    "effect.terms": "无到期日的发票按开票日当日到期处理",
+    "effect.wallet": "钱包空间留空",
+    "effect.document": "同一客户同一天的销售行计为一张单据",
+    "effect.industry": "按行业细分及行业增速留空",
+    "effect.account_manager": "无法按客户经理拆分报告",
+    "effect.satisfaction": "平均满意度留空",
+    "effect.direct_cost": "服务成本仅计作业量成本",
+    "effect.driver": "服务成本仅计直接费用",
+    "effect.prior_revenue": "上期收入、收入增长率及相关关键指标变动",
+    "effect.prior_ar": "上期应收、应收周转天数和逾期占比",
+    "reason.not_understood": "无法识别",
+    "reason.fraction": "必须是 0 到 1 之间的比例，如 0.8 或 80%",
+    "reason.months": "必须是 1 到 120 之间的整数月数",
+    "reason.buckets": "必须是递增的整数天数，如 30,60,90",
+    "reason.basis": "必须是 NetRevenue、GrossProfit 或 NetProfit 之一",
+    "reason.language": "必须是 en 或 zh-CN",
+    "reason.currency": "必须是三位字母的币种代码，如 CNY",
+    "reason.weights": "应为“CLV 0.4, Growth 0.2, Industry 0.15, Wallet 0.15, Alive 0.1”这样的成对数值",
+    "reason.cadence": "应为“A 30, B 60, C 90”这样的成对数值",
+    "reason.date": "必须是日期，如 2026-03-31",
+    "reason.unknown": "未知参数",
+}
+
+
+# ---- 管理层摘要：kam_xl.domain.summary.commentary_facts 的每条事实一句话 ----------------------------------
+
+def money(value: float, currency: str) -> str:
+    """465.43元；1万以上用万元（1.2万元），1亿以上用亿元（3.45亿元）。"""
+    unit = "元" if currency == "CNY" else f" {currency}"
+    size = abs(value)
+    if size >= 1e8:
+        return f"{value / 1e8:,.2f}亿{unit}"
+    if size >= 1e4:
+        return f"{value / 1e4:,.1f}万{unit}"
+    return f"{value:,.2f}{unit}"
+
+
+def _margin(f: dict, pct) -> str:
+    trend = "" if f["points"] is None else \
+        f"，较上期{'上升' if f['points'] >= 0 else '下降'}{abs(f['points']):.1f}个百分点"
+    net = "" if f["net_margin"] is None else f"；扣除服务成本和资金成本后净利率{pct(f['net_margin'])}"
+    return f"毛利率{pct(f['gross_margin'])}{trend}{net}。"
+
+
+def _receivables(f: dict, money_, pct) -> str:
+    dso = "—" if f["dso"] is None else f"{f['dso']:.0f}"
+    overdue = "—" if f["overdue"] is None else pct(f["overdue"])
+    return f"期末应收{money_(f['closing'])}，应收周转天数{dso}天，逾期占比{overdue}，最长账龄逾期余额{money_(f['oldest'])}。"
+
+
+SENTENCES = {
+    "revenue.prior_not_covered": lambda f, m, p: f"本期销售收入{m(f['revenue'])}；数据未覆盖上期，不作比较。",
+    "revenue.change": lambda f, m, p: f"本期销售收入{m(f['revenue'])}，较上期{'增长' if f['change'] >= 0 else '下降'}"
+                                      f"{p(abs(f['change']))}。",
+    "revenue.no_prior_revenue": lambda f, m, p: f"本期销售收入{m(f['revenue'])}，上期无收入可比。",
+    "margin": lambda f, m, p: _margin(f, p),
+    "profit.not_totalled": lambda f, m, p: f"有{f['customers']}家客户缺少销售成本，毛利和净利润不予汇总（见数据质量表）。",
+    "concentration": lambda f, m, p: f"客户集中度：第一大客户占收入{p(f['top1'])}，前五大占{p(f['top5'])}，"
+                                     f"HHI为{f['hhi']:,.0f}。",
+    "loss_makers": lambda f, m, p: f"{f['customers']}家客户扣除服务成本后亏损，合计{m(f['total'])}；亏损最多的是"
+                                   f"{f['worst']}（{m(f['worst_loss'])}）。",
+    "no_loss_makers": lambda f, m, p: "扣除服务成本后没有亏损客户。",
+    "receivables": lambda f, m, p: _receivables(f, m, p),
+    "over_limit": lambda f, m, p: f"{f['customers']:.0f}家客户超出信用额度。",
+    "churn": lambda f, m, p: f"{f['customers']:.0f}家A/B类客户活跃概率低于50%，需要关注流失风险。",
+    "tiers": lambda f, m, p: f"本期A类客户{f['a']:.0f}家、B类{f['b']:.0f}家、C类{f['c']:.0f}家。",
+}
+
+LIST_SEPARATOR = "；"   # 同一单元格中各行动项之间
+
+
+def counts(errors: int, warnings: int, notes: int) -> str:
+    """`kam-xl validate` 的最后一行。"""
+    return f"错误 {errors} 条，警告 {warnings} 条，提示 {notes} 条"
