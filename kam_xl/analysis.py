@@ -36,7 +36,6 @@ from kam_xl.inputs.params import Params, with_overrides
 from kam_xl.inputs.reader import Inputs
 from kam_xl.inputs.safe_io import InputError
 from kam_xl.quality import INFO, WARNING, DataQuality
-from kam_xl.words import sentences, text
 
 
 @dataclass
@@ -61,16 +60,21 @@ class CustomerFigures:
 @dataclass
 class Results(Mapping):
     """Named output tables (canonical column names), the parameters used, the
-    commentary sentences and the data-quality log. Reads like a dict of
-    DataFrames: ``results["Profitability"]``, ``for name in results``,
-    ``results.items()``."""
+    commentary and the data-quality log. Reads like a dict of DataFrames:
+    ``results["Profitability"]``, ``for name in results``, ``results.items()``.
+
+    As the core leaves them, strategies and actions are keys, a blank segment
+    is empty, and the commentary is facts; :func:`kam_xl.render.localize.localized`
+    puts them into words and adds the Commentary and DataQuality tables."""
 
     tables: dict[str, pd.DataFrame]
     params: Params
-    commentary: list[str] = field(default_factory=list)
+    commentary: list[str] = field(default_factory=list)   # the sentences, once worded (render.localize)
     dq: DataQuality = field(default_factory=DataQuality)
     about: dict = field(default_factory=dict)
     figures: CustomerFigures | None = field(default=None, repr=False)
+    facts: list[tuple[str, dict]] = field(default_factory=list)   # what the commentary says, as keys and figures
+    private: bool = False   # some customers only: other customers' IDs and values stay out
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.tables[name]
@@ -173,7 +177,6 @@ def analyze(inputs: Inputs, params: dict | Params | None = None) -> Results:
     if customers.empty:
         raise InputError("The Customers table has no usable rows")
     ids = pd.Index(customers["CustomerID"], name="CustomerID")
-    language = p.language
 
     sales_history = history(inputs["Sales"]["Date"], p.data_start)
     invoices = inputs.get("Invoices")
@@ -210,7 +213,7 @@ def analyze(inputs: Inputs, params: dict | Params | None = None) -> Results:
         rel = relationship(contacts, tiers, p.contact_cadence_days, p.as_of_date, p.period_start, p.period_end)
         joined = joined.join(rel)
     oldest = bucket_names(p.aging_buckets)[-1] if ar is not None else None
-    plan = strategy(joined, oldest, p.aging_buckets[-1], language)
+    plan = strategy(joined, oldest)
     for name in ("Invoices", "Contacts"):
         if inputs.get(name) is None:
             dq.add(INFO, name, "analysis.no_invoices" if name == "Invoices" else "analysis.no_contacts")
@@ -238,11 +241,10 @@ def assemble(figures: CustomerFigures, p: Params, dq: DataQuality, about: dict,
         return None if frame is None else frame.reindex(order)
     profit, ar, pot = cut(f.profit), cut(f.receivables), cut(f.potential)
     tiers = f.classification["ABCTier"].reindex(order)
-    language = p.language
     tables: dict[str, pd.DataFrame] = {}
     tables["Classification"] = _out(f.classification, order, CLASSIFICATION_COLUMNS)
     decimals = minor_unit_decimals(p.reporting_currency)
-    tables["Segments"] = segments(f.info.reindex(order).reset_index(), profit, text("blank", language), decimals)
+    tables["Segments"] = segments(f.info.reindex(order).reset_index(), profit, decimals)
     tables["Profitability"] = _out(profit, order, PROFITABILITY_COLUMNS)
     tables["WhaleCurve"] = whale_curve(profit)
     if ar is not None:
@@ -268,15 +270,12 @@ def assemble(figures: CustomerFigures, p: Params, dq: DataQuality, about: dict,
     tables["KPIs"] = kpi_table(this_kpis, prior_kpis)
     facts = commentary_facts(tables["KPIs"], tables["RiskSummary"], profit, f.info["CustomerName"],
                              model_fitted=bool(f.potential["PAlive"].notna().any()))
-    summary = sentences(facts, p.reporting_currency, language)
-    tables["Commentary"] = pd.DataFrame({"Commentary": summary})
-    # other customers' names and IDs stay out of a split workbook
-    tables["DataQuality"] = dq.frame(language, private=customer_ids is not None)
     prior = p.prior()
     rows = {**about, "Customers": len(order), "PeriodDays": p.period_days,
             "PriorPeriod": f"{prior.period_start.date()} – {prior.period_end.date()}"}
     tables["About"] = pd.DataFrame(list(rows.items()) + p.as_rows(), columns=["Item", "Value"])
-    return Results(tables=tables, params=p, commentary=summary, dq=dq, about=about, figures=figures)
+    return Results(tables=tables, params=p, facts=facts, dq=dq, about=about, figures=figures,
+                   private=customer_ids is not None)
 
 
 def restrict(results: Results, customer_ids) -> Results:

@@ -9,10 +9,10 @@ import python_calamine
 from helpers import assert_frames_match, error_cells, same
 
 from kam_xl import analyze, read_workbook
-from kam_xl.analysis import restrict
 from kam_xl.app.build import build_file
 from kam_xl.authoring.template import quickstart_vba, write_template
 from kam_xl.render.libreoffice import convert
+from kam_xl.render.localize import restrict
 from kam_xl.render.results_reader import read_results
 from kam_xl.render.writer import write_workbook
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from kam_xl.analysis import Results, analyze, restrict
+from kam_xl.analysis import Results
 from kam_xl.contract import OUTPUT_SHEETS, TABLES, normalize_name
 from kam_xl.excel.cells import FORMULA_PREFIXES
 from kam_xl.inputs import reader
@@ -21,6 +21,7 @@ from kam_xl.inputs.crypto import encrypt_in_place
 from kam_xl.inputs.reader import read_workbook
 from kam_xl.inputs.safe_io import InputError, atomic_output
 from kam_xl.render import libreoffice
+from kam_xl.render.localize import analyze, restrict
 from kam_xl.render.splice import SpliceError, splice
 from kam_xl.render.writer import write_workbook
 from kam_xl.words import CATALOGUES, sheet_title, ui

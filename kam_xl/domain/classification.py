@@ -114,19 +114,19 @@ def portfolio_quadrant(net_profit: pd.Series, potential_score: pd.Series) -> pd.
     return quadrant.where(net_profit.notna(), None)   # current value unknown: no quadrant
 
 
-def segments(customers: pd.DataFrame, profitability: pd.DataFrame, blank_label: str = "(blank)",
-             decimals: int = 2) -> pd.DataFrame:
+def segments(customers: pd.DataFrame, profitability: pd.DataFrame, decimals: int = 2) -> pd.DataFrame:
     """Totals by Industry, Size and Region: Customers, NetRevenue, GrossProfit,
     NetProfit (currency; empty when a customer's figure is unknown),
     RevenueShare = NetRevenue / total NetRevenue, GrossMarginPct = GrossProfit
-    / NetRevenue (empty when NetRevenue <= 0)."""
+    / NetRevenue (empty when NetRevenue <= 0). Customers without a value of a
+    dimension form one segment whose Segment is empty."""
     joined = customers.set_index("CustomerID")[["Industry", "Size", "Region"]].join(
         profitability[["NetRevenue", "GrossProfit", "NetProfit"]])
     revenue = joined["NetRevenue"].sum()
     parts = []
     for dimension in ("Industry", "Size", "Region"):
-        grouped = (joined.assign(Segment=joined[dimension].fillna(blank_label))
-                   .groupby("Segment", sort=False)
+        grouped = (joined.assign(Segment=joined[dimension])
+                   .groupby("Segment", sort=False, dropna=False)
                    .agg(Customers=("NetRevenue", "size"), NetRevenue=("NetRevenue", total),
                         GrossProfit=("GrossProfit", total), NetProfit=("NetProfit", total))
                    .sort_values("NetRevenue", ascending=False).reset_index())

@@ -6,7 +6,6 @@ import numpy as np
 import pandas as pd
 
 from kam_xl.domain.frames import percentile_rank
-from kam_xl.words import catalogue, text
 
 # Below this PAlive an A or B customer counts as a churn risk.
 CHURN_P_ALIVE = 0.5
@@ -38,12 +37,15 @@ def action_flags(frame: pd.DataFrame, bucket_oldest: str | None) -> pd.DataFrame
     }, index=frame.index).fillna(False).astype(bool)
 
 
-def actions(flags: pd.DataFrame, language: str = "en", oldest_bucket_days: int = 90) -> pd.Series:
-    """The flagged actions joined with '; ' (empty when nothing is flagged)."""
-    phrases = {flag: text(f"action.{flag}", language, days=oldest_bucket_days) for flag in flags.columns}
-    separator = catalogue(language).LIST_SEPARATOR
+ACTION_SEPARATOR = ","   # between the action keys of one customer
+
+
+def actions(flags: pd.DataFrame) -> pd.Series:
+    """The keys of the flagged actions, in the order of ``action_flags``,
+    joined with ACTION_SEPARATOR ('' when nothing is flagged); the words are
+    chosen at the edge (kam_xl.render.localize)."""
     names = list(flags.columns)
-    joined = [separator.join(phrases[f] for f, on in zip(names, row) if on) for row in flags.to_numpy()]
+    joined = [ACTION_SEPARATOR.join(f for f, on in zip(names, row) if on) for row in flags.to_numpy()]
     return pd.Series(joined, index=flags.index)
 
 
@@ -58,13 +60,15 @@ def effort_shares(contacts: pd.Series, net_profit: pd.Series, potential_score: p
     return pd.DataFrame({"CurrentEffortShare": current, "SuggestedEffortShare": suggested})
 
 
-def strategy(joined: pd.DataFrame, bucket_oldest: str | None, oldest_days: int, language: str) -> pd.DataFrame:
+def strategy(joined: pd.DataFrame, bucket_oldest: str | None) -> pd.DataFrame:
+    """PortfolioQuadrant; RecommendedStrategy, the key of the quadrant's
+    strategy (the quadrant itself); Actions, the keys of the customer's flagged
+    actions; CurrentEffortShare and SuggestedEffortShare."""
     flags = action_flags(joined, bucket_oldest)
     out = pd.DataFrame(index=joined.index)
     out["PortfolioQuadrant"] = joined["PortfolioQuadrant"]
-    out["RecommendedStrategy"] = joined["PortfolioQuadrant"].map(
-        lambda q: text(f"strategy.{q}", language) if isinstance(q, str) else None)
-    out["Actions"] = actions(flags, language, oldest_days)
+    out["RecommendedStrategy"] = joined["PortfolioQuadrant"]
+    out["Actions"] = actions(flags)
     shares = effort_shares(joined.get("Contacts", pd.Series(0, index=joined.index)).astype("float64"),
                            joined["NetProfit"], joined["PotentialScore"])
     return out.join(shares)

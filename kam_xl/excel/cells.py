@@ -8,9 +8,10 @@ import math
 import numpy as np
 import pandas as pd
 
-from kam_xl.analysis import Results, analyze
+from kam_xl.analysis import Results
 from kam_xl.inputs.parsing import ERROR_VALUES, parse_date, parse_number
 from kam_xl.inputs.reader import inputs_from_frames
+from kam_xl.render.localize import analyze
 
 # Text starting with one of these is read as a formula by spreadsheet programs.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kam_xl.analysis import Results, analyze
+from kam_xl.analysis import Results
 from kam_xl.contract import normalize_name
 from kam_xl.excel.cells import as_cell, as_text_value
 from kam_xl.inputs.reader import read_grids
 from kam_xl.inputs.safe_io import sha256
 from kam_xl.render.layout import KPI_ANCHOR, SheetPlan, TablePlan, kpi_plan, plan
+from kam_xl.render.localize import analyze
 from kam_xl.render.xlsx import number_formats
 from kam_xl.words import sheet_title, ui
 

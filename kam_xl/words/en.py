@@ -40,6 +40,7 @@ def bucket_canonical(display: str) -> str | None:
 
 # Strategies, actions and labels inside tables.
 TEXT = {
+    "list.separator": "; ",
     "strategy.Strategic": "Invest and partner: joint account plan, senior sponsor, protect share",
     "strategy.Develop": "Grow: targeted offers and cross-sell to build share of wallet",
     "strategy.Maintain": "Retain efficiently: keep service level, defend price, automate routine work",
@@ -230,7 +231,6 @@ SENTENCES = {
                              f"{f['c']:.0f} C customers this period.",
 }
 
-LIST_SEPARATOR = "; "   # between actions in one cell
 
 
 def counts(errors: int, warnings: int, notes: int) -> str:

@@ -172,6 +172,7 @@ METRICS = {
 
 # Strategies, actions and labels inside tables.
 TEXT = {
+    "list.separator": "；",
     "strategy.Strategic": "重点投入、战略合作：共同制定客户计划，高层对接，守住份额",
     "strategy.Develop": "培育发展：针对性方案和交叉销售，提升钱包份额",
     "strategy.Maintain": "高效维持：保持服务水平，守住价格，常规工作自动化",
@@ -342,7 +343,6 @@ SENTENCES = {
     "tiers": lambda f, m, p: f"本期A类客户{f['a']:.0f}家、B类{f['b']:.0f}家、C类{f['c']:.0f}家。",
 }
 
-LIST_SEPARATOR = "；"   # 同一单元格中各行动项之间
 
 
 def counts(errors: int, warnings: int, notes: int) -> str:

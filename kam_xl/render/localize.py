@@ -1,0 +1,49 @@
+"""The analysis as the user reads it: the core's keys and facts put into the
+words of the summary's language (kam_xl.words). ``analyze`` and ``restrict``
+here are the ones the package exports and every edge uses."""
+from __future__ import annotations
+
+import dataclasses
+
+import pandas as pd
+
+from kam_xl import analysis
+from kam_xl.analysis import Results
+from kam_xl.domain.strategy import ACTION_SEPARATOR
+from kam_xl.words import sentences, text
+
+
+def localized(results: Results) -> Results:
+    """Strategies and actions in words, the blank segment labelled, the
+    commentary written, and the Commentary and DataQuality tables added (after
+    KPIs), all in ``results.params.language``."""
+    p = results.params
+    language = p.language
+    days = p.aging_buckets[-1]
+    tables: dict[str, pd.DataFrame] = {}
+    summary = sentences(results.facts, p.reporting_currency, language)
+    for name, frame in results.tables.items():
+        if name == "Strategy":
+            frame = frame.assign(
+                RecommendedStrategy=frame["RecommendedStrategy"].map(
+                    lambda q: text(f"strategy.{q}", language) if isinstance(q, str) else None),
+                Actions=frame["Actions"].map(lambda keys: text("list.separator", language).join(
+                    text(f"action.{key}", language, days=days) for key in keys.split(ACTION_SEPARATOR) if key)))
+        elif name == "Segments":
+            frame = frame.assign(Segment=frame["Segment"].fillna(text("blank", language)))
+        if name == "About":   # the worded tables stand before About, as in the workbook
+            tables["Commentary"] = pd.DataFrame({"Commentary": summary})
+            tables["DataQuality"] = results.dq.frame(language, private=results.private)
+        tables[name] = frame
+    return dataclasses.replace(results, tables=tables, commentary=summary)
+
+
+def analyze(inputs, params=None) -> Results:
+    """Every output table (see :func:`kam_xl.analysis.analyze`) in the words of
+    the summary's language."""
+    return localized(analysis.analyze(inputs, params))
+
+
+def restrict(results: Results, customer_ids) -> Results:
+    """The summary of some customers only (see :func:`kam_xl.analysis.restrict`)."""
+    return localized(analysis.restrict(results, customer_ids))
