@@ -118,7 +118,6 @@ def _period(inputs: Inputs, params: Params, customers: pd.DataFrame, dq: DataQua
     if invoices is not None:
         ar = receivables(invoices, inputs.get("Payments"), customers, as_of, start, end, params.aging_buckets, dq,
                          opening_known, decimals)
-        ar.attrs["period_days"] = params.period_days
         finance = financing_cost(ar["AverageAR"], params.cost_of_capital, params.period_days, decimals)
     else:
         finance = pd.Series(float("nan"), index=ids)
@@ -261,12 +260,8 @@ def assemble(figures: CustomerFigures, p: Params, dq: DataQuality, about: dict,
                                          ar["CreditUtilization"] if ar is not None else None, churn, decimals)
     prior_profit = f.prior_profit.reindex(order)
     prior_ar = f.prior_receivables.reindex(order) if f.prior_receivables is not None else None
-    if prior_ar is not None:
-        prior_ar.attrs["period_days"] = p.period_days
-    if ar is not None:
-        ar.attrs["period_days"] = p.period_days
-    this_kpis = period_kpis(profit, ar, tiers, decimals)
-    prior_kpis = period_kpis(prior_profit, prior_ar, f.prior_tiers.reindex(order), decimals)
+    this_kpis = period_kpis(profit, ar, tiers, p.period_days, decimals)
+    prior_kpis = period_kpis(prior_profit, prior_ar, f.prior_tiers.reindex(order), p.period_days, decimals)
     tables["KPIs"] = kpi_table(this_kpis, prior_kpis)
     facts = commentary_facts(tables["KPIs"], tables["RiskSummary"], profit, f.info["CustomerName"],
                              model_fitted=bool(f.potential["PAlive"].notna().any()))

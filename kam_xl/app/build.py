@@ -3,6 +3,7 @@ A thin layer over reader, analysis and writer; it computes nothing itself."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import re
 import shutil
@@ -15,7 +16,6 @@ from pathlib import Path
 from kam_xl.analysis import Results
 from kam_xl.contract import OUTPUT_SHEETS, TABLES, normalize_name
 from kam_xl.excel.cells import FORMULA_PREFIXES
-from kam_xl.inputs import reader
 from kam_xl.inputs.anonymize import anonymize
 from kam_xl.inputs.crypto import encrypt_in_place
 from kam_xl.inputs.reader import read_workbook
@@ -47,53 +47,58 @@ def _slug(value: object) -> str:
     return text[:60] or "blank"
 
 
-def build_file(source: str | Path, output: str | Path | None = None, out_dir: str | Path | None = None,
-               language: str | None = None, split_by: str | None = None, pdf: bool = False,
-               password: str | None = None, params: dict | None = None, pdf_all_sheets: bool = False,
-               anonymize_key: bytes | None = None, encrypt_password: str | None = None,
-               protect: bool = False, external: dict[str, Path] | None = None, jobs: int = 1) -> Outcome:
-    """Build the summary of one input; with ``split_by`` one workbook per value
-    of that Customers column (analysed once, written per value, in ``jobs``
-    processes). With
-    ``anonymize_key`` customers get stable pseudonyms and a private mapping file
-    is written beside the output; ``encrypt_password`` encrypts every workbook
-    written; ``protect`` locks the output sheets against accidental edits."""
+@dataclass(frozen=True)
+class BuildOptions:
+    """How a build runs: the command line's options as one value.
+
+    ``split_by``: one workbook per value of that Customers column (analysed
+    once, written per value, in ``jobs`` processes). ``anonymize_key``: stable
+    pseudonyms for customers, with a private mapping file beside the output.
+    ``encrypt_password`` encrypts every workbook written; ``protect`` locks the
+    output sheets against accidental edits. ``external`` maps Sales, Invoices
+    or Payments to a CSV or Parquet file. ``read_threads``: threads reading the
+    workbook (None: the reader's default; batch workers use 1)."""
+
+    output: Path | None = None
+    out_dir: Path | None = None
+    language: str | None = None
+    split_by: str | None = None
+    pdf: bool = False
+    pdf_all_sheets: bool = False
+    password: str | None = None
+    params: dict | None = None
+    anonymize_key: bytes | None = None
+    encrypt_password: str | None = None
+    protect: bool = False
+    external: dict[str, Path] = field(default_factory=dict)
+    jobs: int = 1
+    read_threads: int | None = None
+
+
+def build_file(source: str | Path, options: BuildOptions | None = None, **changes) -> Outcome:
+    """Build the summary (or split summaries) of one input. ``changes`` are
+    BuildOptions fields given one by one (``build_file(path, out_dir=...)``).
+    Every failure becomes an Outcome with exit code 2 and one message."""
+    o = dataclasses.replace(options or BuildOptions(), **changes)
     source = Path(source)
     outcome = Outcome(source)
     try:
-        inputs = read_workbook(source, password=password, external=external, language=language)
+        inputs = read_workbook(source, password=o.password, external=o.external, language=o.language,
+                               threads=o.read_threads)
         mapping = None
-        if anonymize_key is not None and not inputs.fatal:
-            inputs, mapping = anonymize(inputs, anonymize_key)
-        overrides = dict(params or {})
-        if language:
-            overrides["Language"] = language
+        if o.anonymize_key is not None and not inputs.fatal:
+            inputs, mapping = anonymize(inputs, o.anonymize_key)
+        overrides = {**(o.params or {}), **({"Language": o.language} if o.language else {})}
         results = analyze(inputs, overrides or None)
-        suffix = Path(output).suffix.lower() if output else ".xlsx"
-        vba_from = source if suffix == ".xlsm" else None
-        if split_by:
-            column = _customers_column(inputs, split_by)
-            info = inputs["Customers"].set_index("CustomerID")[column]
-            parts = [(Path(out_dir or source.parent) / f"{source.stem}_{_slug(value)}{suffix}", ids)
-                     for value, ids in info.groupby(info.fillna("(blank)"), sort=True).groups.items()]
-            for target, _ in parts:
-                refuse_if_open(target)
-            with _replacing(out_dir or source.parent):
-                outcome.outputs += _write_parts(results, parts, vba_from, protect, jobs)
-        else:
-            target = Path(output) if output else summary_path(source, Path(out_dir) if out_dir else None, suffix)
-            refuse_if_open(target)
-            with _replacing(target):
-                write_workbook(results, target, vba_from=vba_from, protect=protect)
-            outcome.outputs.append(target)
+        outcome.outputs += _write_summaries(source, inputs, results, o)
         if mapping is not None:
             outcome.outputs.append(write_private_csv(mapping, outcome.outputs[0].with_suffix(".mapping.csv")))
-        if encrypt_password is not None:
+        if o.encrypt_password is not None:
             for workbook in outcome.outputs:
                 if workbook.suffix.lower() in (".xlsx", ".xlsm"):
-                    encrypt_in_place(workbook, encrypt_password)
-        if pdf:
-            outcome.outputs += export_pdf(outcome.outputs, all_sheets=pdf_all_sheets)
+                    encrypt_in_place(workbook, o.encrypt_password)
+        if o.pdf:
+            outcome.outputs += export_pdf(outcome.outputs, all_sheets=o.pdf_all_sheets)
         outcome.exit_code = results.exit_code
         errors, warnings = results.dq.count("Error"), results.dq.count("Warning")
         outcome.message = f"{len(results.tables['Classification'])} customers, {errors} errors, {warnings} warnings"
@@ -102,6 +107,27 @@ def build_file(source: str | Path, output: str | Path | None = None, out_dir: st
     except (OSError, ValueError, KeyError) as exc:
         outcome.exit_code, outcome.message = 2, f"{source}: {type(exc).__name__}: {exc}"
     return outcome
+
+
+def _write_summaries(source: Path, inputs, results: Results, o: BuildOptions) -> list[Path]:
+    """The summary workbook, or one per value of ``split_by``; never over a
+    workbook open elsewhere."""
+    suffix = Path(o.output).suffix.lower() if o.output else ".xlsx"
+    vba_from = source if suffix == ".xlsm" else None
+    if o.split_by:
+        column = _customers_column(inputs, o.split_by)
+        info = inputs["Customers"].set_index("CustomerID")[column]
+        parts = [(Path(o.out_dir or source.parent) / f"{source.stem}_{_slug(value)}{suffix}", ids)
+                 for value, ids in info.groupby(info.fillna("(blank)"), sort=True).groups.items()]
+        for target, _ in parts:
+            refuse_if_open(target)
+        with _replacing(o.out_dir or source.parent):
+            return _write_parts(results, parts, vba_from, o.protect, o.jobs)
+    target = Path(o.output) if o.output else summary_path(source, Path(o.out_dir) if o.out_dir else None, suffix)
+    refuse_if_open(target)
+    with _replacing(target):
+        write_workbook(results, target, vba_from=vba_from, protect=o.protect)
+    return [target]
 
 
 _PART_WRITER: tuple = ()   # (results, vba_from, protect) in a split-writing worker process
@@ -223,7 +249,6 @@ def _customers_column(inputs, name: str) -> str:
 def _single_threaded() -> None:
     """Worker processes are the parallelism: keep each one's library thread pools to one thread."""
     import pyarrow
-    reader.read_threads = 1
     pyarrow.set_cpu_count(1)
     pyarrow.set_io_thread_count(1)
     try:
@@ -233,17 +258,19 @@ def _single_threaded() -> None:
         pass
 
 
-def build_many(sources: list[Path], jobs: int = 1, progress=None, **options) -> list[Outcome]:
-    """Build several inputs, in ``jobs`` processes; one failure never stops the others."""
+def build_many(sources: list[Path], options: BuildOptions, progress=None) -> list[Outcome]:
+    """Build several inputs, in ``options.jobs`` processes; one failure never stops the others."""
     outcomes: list[Outcome] = []
-    if jobs <= 1 or len(sources) <= 1:
+    if options.jobs <= 1 or len(sources) <= 1:
         for source in sources:
-            outcomes.append(build_file(source, jobs=jobs, **options))   # jobs: split workbooks in parallel
+            outcomes.append(build_file(source, options))   # jobs: split workbooks in parallel
             if progress:
                 progress(outcomes[-1])
         return outcomes
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_single_threaded) as pool:
-        futures = {pool.submit(build_file, source, **options): source for source in sources}
+    # Worker processes are the parallelism: each reads with one thread and writes its splits itself.
+    single = dataclasses.replace(options, jobs=1, read_threads=1)
+    with ProcessPoolExecutor(max_workers=options.jobs, initializer=_single_threaded) as pool:
+        futures = {pool.submit(build_file, source, single): source for source in sources}
         for future in as_completed(futures):
             try:
                 outcome = future.result()

@@ -145,7 +145,7 @@ def build(inputs: tuple[Path, ...], output: Path | None, out_dir: Path | None, s
     """Read, validate, analyse and write summary workbook(s). Inputs are never modified."""
     import os
 
-    from kam_xl.app.build import build_many
+    from kam_xl.app.build import BuildOptions, build_many
     from kam_xl.inputs.anonymize import load_key
     encrypt_password = None
     if encrypt:
@@ -155,19 +155,19 @@ def build(inputs: tuple[Path, ...], output: Path | None, out_dir: Path | None, s
         _fail("-o/--output takes one input; use --out-dir for several")
     if output and split_by:
         _fail("--split-by writes several files; use --out-dir")
-    options = dict(output=output, out_dir=out_dir, language=lang, split_by=split_by, pdf=pdf,
-                   pdf_all_sheets=pdf_all, password=password, params={"AsOfDate": as_of} if as_of else None,
-                   anonymize_key=load_key() if anonymize else None, encrypt_password=encrypt_password,
-                   protect=protect, external={name: file for name, file in (
-                       ("Sales", sales_file), ("Invoices", invoices_file), ("Payments", payments_file)) if file})
+    options = BuildOptions(output=output, out_dir=out_dir, language=lang, split_by=split_by, pdf=pdf,
+                           pdf_all_sheets=pdf_all, password=password, params={"AsOfDate": as_of} if as_of else None,
+                           anonymize_key=load_key() if anonymize else None, encrypt_password=encrypt_password,
+                           protect=protect, jobs=jobs, external={name: file for name, file in (
+                               ("Sales", sales_file), ("Invoices", invoices_file), ("Payments", payments_file)) if file})
     sources = list(inputs)
     if err.is_terminal and len(sources) > 1:
         from rich.progress import Progress
         with Progress(console=err, transient=True) as bar:
             task = bar.add_task("building", total=len(sources))
-            outcomes = build_many(sources, jobs=jobs, progress=lambda _: bar.advance(task), **options)
+            outcomes = build_many(sources, options, progress=lambda _: bar.advance(task))
     else:
-        outcomes = build_many(sources, jobs=jobs, **options)
+        outcomes = build_many(sources, options)
     for outcome in outcomes:
         if outcome.exit_code == 2:   # said once, on stderr, below
             out.print(f"[red]failed[/] {outcome.source} -> nothing written", highlight=False)

@@ -10,7 +10,7 @@ from kam_xl.domain.frames import round_money, total
 from kam_xl.domain.risk import top_share
 
 
-def period_kpis(profit: pd.DataFrame, receivables: pd.DataFrame | None, tiers: pd.Series,
+def period_kpis(profit: pd.DataFrame, receivables: pd.DataFrame | None, tiers: pd.Series, period_days: int,
                 decimals: int = 2) -> dict:
     """One period's KPIs. Money totals are rounded to the minor unit; a total
     or count whose basis is unknown for any customer is empty (NaN).
@@ -32,9 +32,8 @@ def period_kpis(profit: pd.DataFrame, receivables: pd.DataFrame | None, tiers: p
         balance = round_money(total(receivables["OpenBalance"]), decimals)
         overdue = total(receivables.filter(like="Overdue").drop(columns=["OverdueShare"]).sum(axis=1, min_count=1))
         credit_sales, average = total(receivables["CreditSales"]), total(receivables["AverageAR"])
-        days = receivables.attrs.get("period_days", np.nan)
         kpis.update(ClosingAR=balance, OverdueShare=round_money(overdue, decimals) / balance if balance > 0 else np.nan,
-                    DSO=days * average / credit_sales if credit_sales > 0 and average > 0 else np.nan)
+                    DSO=period_days * average / credit_sales if credit_sales > 0 and average > 0 else np.nan)
     return kpis
 
 

@@ -94,7 +94,8 @@ class _Grid:
 
 
 def read_workbook(path: str | Path, password: str | None = None,
-                  external: dict[str, str | Path] | None = None, language: str | None = None) -> Inputs:
+                  external: dict[str, str | Path] | None = None, language: str | None = None,
+                  threads: int | None = None) -> Inputs:
     """Read and validate an input workbook (.xlsx/.xlsm); never writes to it.
     Messages are in ``language`` when given, else in that of the Language
     parameter, else in that of the input's headers.
@@ -102,12 +103,13 @@ def read_workbook(path: str | Path, password: str | None = None,
     ``external`` maps Sales, Invoices or Payments to a CSV or Parquet file that
     replaces that table (for ERP extracts beyond Excel's 1,048,576 rows); the
     Parameters SalesFile, InvoicesFile and PaymentsFile do the same, relative
-    to the workbook's folder."""
+    to the workbook's folder. ``threads`` read tables at once (default
+    READ_THREADS; batch workers, whose processes are the parallelism, use 1)."""
     path = Path(path)
     if password is not None:
         from kam_xl.inputs.crypto import decrypted_copy
         with decrypted_copy(path, password) as plain:
-            inputs = read_workbook(plain, external=external, language=language)
+            inputs = read_workbook(plain, external=external, language=language, threads=threads)
         inputs.source, inputs.source_sha256 = path, sha256(path)
         return inputs
     check_workbook_file(path)
@@ -118,7 +120,7 @@ def read_workbook(path: str | Path, password: str | None = None,
         sheets = list(book.sheet_names)
     finally:
         book.close()
-    grids = _workbook_grids(path, files)
+    grids = _workbook_grids(path, files, threads or READ_THREADS)
     try:
         inputs = _read(grids, path, sheets, language)
     finally:
@@ -136,10 +138,8 @@ def _open(path: Path):
         raise InputError(f"{path}: cannot be read as a workbook ({type(exc).__name__}: {exc})") from None
 
 
-# Reading threads. calamine releases the GIL while it parses a table, so two
-# threads read two tables at once; batch workers set this to 1 (their
-# processes are the parallelism).
-read_threads = min(2, os.cpu_count() or 1)
+# calamine releases the GIL while it parses a table, so two threads read two tables at once.
+READ_THREADS = min(2, os.cpu_count() or 1)
 # Typical relative row counts, to give each thread an even share of the work.
 _TYPICAL_SIZE = {"Sales": 10, "Activities": 4, "Invoices": 3, "Payments": 2, "Contacts": 1}
 
@@ -155,7 +155,7 @@ def _lanes(names: list[str], threads: int) -> list[list[str]]:
     return [lane for lane in lanes if lane]
 
 
-def _workbook_grids(path: Path, files: dict[str, Path]):
+def _workbook_grids(path: Path, files: dict[str, Path], threads: int):
     """Yield ``(spec, grid, error cells)`` for every table as soon as it is read.
 
     Each reading thread opens its own calamine workbook and works through its
@@ -185,7 +185,7 @@ def _workbook_grids(path: Path, files: dict[str, Path]):
         except BaseException as exc:  # handed to the consuming thread, which raises it
             ready.put(exc)
 
-    lanes = _lanes(list(TABLES), read_threads)
+    lanes = _lanes(list(TABLES), threads)
     with ThreadPoolExecutor(max_workers=len(lanes)) as pool:
         for lane in lanes:
             pool.submit(read_lane, lane)
