@@ -325,94 +325,115 @@ def _colour_change(sheet, formats: Formats, area: tuple[int, int, int, int], ris
 
 def _charts(book, sheet, results: Results, sheets: list[SheetPlan], chart_data: dict,
             language: str, top: int) -> None:
+    """The Dashboard's charts, two rows of up to three; a chart without data is left out."""
     money_axis = {"num_format": "#,##0", "display_units": catalogue(language).MONEY_AXIS_UNITS,
                   "display_units_visible": True, "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}}
-    width_px, height_px = 430, 300
+    specs = (_pareto(sheets, language, money_axis), _whale(sheets, language), _aging(chart_data, language, money_axis),
+             _profit_potential(chart_data, language, money_axis), _industry(results, sheets, language, money_axis))
     positions = [(top, 0), (top, 5), (top, 10), (top + 16, 0), (top + 16, 5)]
-    charts = []
-
-    cls_sheet, cls = _find(sheets, "Classification")
-    n = min(cls.rows, PARETO_POINTS)
-    if n:
-        first, last = cls.row + 1, cls.row + n
-        bars = book.add_chart({"type": "column"})
-        bars.add_series({"name": header("ABCBasisValue", language),
-                         "categories": [cls_sheet.title, first, cls.position("CustomerID"), last, cls.position("CustomerID")],
-                         "values": [cls_sheet.title, first, cls.position("ABCBasisValue"), last, cls.position("ABCBasisValue")],
-                         "fill": {"color": "#5B9BD5"}, "gap": 30})
-        line = book.add_chart({"type": "line"})
-        line.add_series({"name": header("ABCCumulativeShare", language),
-                         "categories": [cls_sheet.title, first, cls.position("CustomerID"), last, cls.position("CustomerID")],
-                         "values": [cls_sheet.title, first, cls.position("ABCCumulativeShare"), last, cls.position("ABCCumulativeShare")],
-                         "y2_axis": True, "line": {"color": "#C00000", "width": 2}})
-        bars.combine(line)
-        bars.set_title({"name": ui("chart.pareto", language, n=n), "name_font": {"size": 11}})
-        bars.set_x_axis({"num_font": {"rotation": -45, "size": 7}})
-        bars.set_y_axis(money_axis)
-        line.set_y2_axis({"num_format": "0%", "max": 1, "min": 0})
-        bars.set_legend({"position": "bottom"})
-        bars.set_plotarea({"layout": {"x": 0.13, "y": 0.14, "width": 0.72, "height": 0.58}})
-        charts.append(bars)
-
-    wc_sheet, wc = _find(sheets, "WhaleCurve")
-    if wc.rows:
-        whale = book.add_chart({"type": "scatter", "subtype": "straight"})
-        first, last = wc.row + 1, wc.row + wc.rows
-        whale.add_series({"name": header("CumulativeProfitShare", language),
-                          "categories": [wc_sheet.title, first, wc.position("CumulativeCustomerShare"), last, wc.position("CumulativeCustomerShare")],
-                          "values": [wc_sheet.title, first, wc.position("CumulativeProfitShare"), last, wc.position("CumulativeProfitShare")],
-                          "line": {"color": "#2E7D32", "width": 2.25}})
-        whale.set_title({"name": ui("chart.whale", language), "name_font": {"size": 11}})
-        whale.set_x_axis({"name": header("CumulativeCustomerShare", language), "num_format": "0%", "min": 0, "max": 1})
-        whale.set_y_axis({"name": header("CumulativeProfitShare", language), "num_format": "0%",
-                          "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
-        whale.set_legend({"none": True})
-        charts.append(whale)
-
-    if "aging" in chart_data:
-        row, buckets, levels = chart_data["aging"]
-        aging = book.add_chart({"type": "column", "subtype": "stacked"})
-        colours = {"High": "#C00000", "Medium": "#F4B183", "Low": "#A9D18E"}
-        for j, level in enumerate(levels):
-            aging.add_series({"name": [chart_data["sheet"], row, 1 + j],
-                              "categories": [chart_data["sheet"], row + 1, 0, row + buckets, 0],
-                              "values": [chart_data["sheet"], row + 1, 1 + j, row + buckets, 1 + j],
-                              "fill": {"color": colours[level]}, "gap": 60})
-        aging.set_title({"name": ui("chart.aging", language), "name_font": {"size": 11}})
-        aging.set_y_axis(money_axis)
-        aging.set_legend({"position": "bottom"})
-        charts.append(aging)
-
-    scatter = book.add_chart({"type": "scatter"}) if chart_data["scatter"] else None   # no customer has both figures
-    for q, (r0, r1) in chart_data["scatter"].items():
-        scatter.add_series({"name": q, "categories": [chart_data["sheet"], r0, 1, r1, 1],
-                            "values": [chart_data["sheet"], r0, 2, r1, 2],
-                            "marker": {"type": "circle", "size": 6, "fill": {"color": QUADRANT_COLOURS[q]},
-                                       "border": {"color": QUADRANT_COLOURS[q]}}})
-    if scatter is not None:
-        scatter.set_title({"name": ui("chart.profit_potential", language), "name_font": {"size": 11}})
-        scatter.set_x_axis({"name": header("PotentialScore", language), "min": 0, "max": 100})
-        scatter.set_y_axis({**money_axis, "name": header("NetProfit", language)})
-        scatter.set_legend({"position": "bottom"})
-        charts.append(scatter)
-
-    seg_sheet, seg = _find(sheets, "Segments")
-    dims = results.tables["Segments"]["Dimension"].tolist()
-    if "Industry" in dims:
-        first = seg.row + 1 + dims.index("Industry")
-        last = seg.row + len(dims) - dims[::-1].index("Industry")
-        bar = book.add_chart({"type": "bar"})
-        bar.add_series({"name": header("NetRevenue", language),
-                        "categories": [seg_sheet.title, first, seg.position("Segment"), last, seg.position("Segment")],
-                        "values": [seg_sheet.title, first, seg.position("NetRevenue"), last, seg.position("NetRevenue")],
-                        "fill": {"color": "#2F75B5"}, "gap": 40})
-        bar.set_title({"name": ui("chart.industry", language), "name_font": {"size": 11}})
-        bar.set_x_axis(money_axis)
-        bar.set_y_axis({"reverse": True})
-        bar.set_legend({"none": True})
-        charts.append(bar)
-
-    for chart, (row, col) in zip(charts, positions):
-        chart.set_size({"width": width_px, "height": height_px})
+    for spec, (row, col) in zip([s for s in specs if s], positions):
+        chart = _draw(book, spec)
+        chart.set_size({"width": 430, "height": 300})
         chart.set_chartarea({"border": {"color": "#D9D9D9"}})
         sheet.insert_chart(row, col, chart, {"x_offset": 4, "y_offset": 4})
+
+
+def _draw(book, spec: dict):
+    """An XlsxWriter chart from a spec: ``chart`` (its type), ``series``,
+    ``title`` and any of x_axis, y_axis, y2_axis, legend, plotarea; ``combine``,
+    a second spec drawn on the same axes."""
+    chart = book.add_chart(spec["chart"])
+    for series in spec["series"]:
+        chart.add_series(series)
+    if "title" in spec:
+        chart.set_title({"name": spec["title"], "name_font": {"size": 11}})
+    for part in ("x_axis", "y_axis", "y2_axis", "legend", "plotarea"):
+        if part in spec:
+            getattr(chart, f"set_{part}")(spec[part])
+    if "combine" in spec:
+        chart.combine(_draw(book, spec["combine"]))
+    return chart
+
+
+def _cells(sheet: SheetPlan, table: TablePlan, column: str, first: int, last: int) -> list:
+    """A series range: ``column`` of ``table``, its data rows ``first`` to ``last`` (1 = the first)."""
+    return [sheet.title, table.row + first, table.position(column), table.row + last, table.position(column)]
+
+
+def _pareto(sheets: list[SheetPlan], language: str, money_axis: dict) -> dict | None:
+    """ABC basis of the top customers as columns, their cumulative share as a line."""
+    cls_sheet, cls = _find(sheets, "Classification")
+    n = min(cls.rows, PARETO_POINTS)
+    if not n:
+        return None
+    categories = _cells(cls_sheet, cls, "CustomerID", 1, n)
+    return {"chart": {"type": "column"}, "title": ui("chart.pareto", language, n=n),
+            "series": [{"name": header("ABCBasisValue", language), "categories": categories,
+                        "values": _cells(cls_sheet, cls, "ABCBasisValue", 1, n), "fill": {"color": "#5B9BD5"},
+                        "gap": 30}],
+            "x_axis": {"num_font": {"rotation": -45, "size": 7}}, "y_axis": money_axis,
+            "legend": {"position": "bottom"},
+            "plotarea": {"layout": {"x": 0.13, "y": 0.14, "width": 0.72, "height": 0.58}},
+            "combine": {"chart": {"type": "line"}, "y2_axis": {"num_format": "0%", "max": 1, "min": 0},
+                        "series": [{"name": header("ABCCumulativeShare", language), "categories": categories,
+                                    "values": _cells(cls_sheet, cls, "ABCCumulativeShare", 1, n), "y2_axis": True,
+                                    "line": {"color": "#C00000", "width": 2}}]}}
+
+
+def _whale(sheets: list[SheetPlan], language: str) -> dict | None:
+    """Cumulative profit share against cumulative customer share, by profit rank."""
+    wc_sheet, wc = _find(sheets, "WhaleCurve")
+    if not wc.rows:
+        return None
+    return {"chart": {"type": "scatter", "subtype": "straight"}, "title": ui("chart.whale", language),
+            "series": [{"name": header("CumulativeProfitShare", language),
+                        "categories": _cells(wc_sheet, wc, "CumulativeCustomerShare", 1, wc.rows),
+                        "values": _cells(wc_sheet, wc, "CumulativeProfitShare", 1, wc.rows),
+                        "line": {"color": "#2E7D32", "width": 2.25}}],
+            "x_axis": {"name": header("CumulativeCustomerShare", language), "num_format": "0%", "min": 0, "max": 1},
+            "y_axis": {"name": header("CumulativeProfitShare", language), "num_format": "0%",
+                       "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}},
+            "legend": {"none": True}}
+
+
+def _aging(chart_data: dict, language: str, money_axis: dict) -> dict | None:
+    """Aging buckets stacked by credit risk (from the ChartData sheet's live SUMIFS)."""
+    if "aging" not in chart_data:
+        return None
+    row, buckets, levels = chart_data["aging"]
+    data = chart_data["sheet"]
+    colours = {"High": "#C00000", "Medium": "#F4B183", "Low": "#A9D18E"}
+    return {"chart": {"type": "column", "subtype": "stacked"}, "title": ui("chart.aging", language),
+            "series": [{"name": [data, row, 1 + j], "categories": [data, row + 1, 0, row + buckets, 0],
+                        "values": [data, row + 1, 1 + j, row + buckets, 1 + j], "fill": {"color": colours[level]},
+                        "gap": 60} for j, level in enumerate(levels)],
+            "y_axis": money_axis, "legend": {"position": "bottom"}}
+
+
+def _profit_potential(chart_data: dict, language: str, money_axis: dict) -> dict | None:
+    """NetProfit against PotentialScore, one series per portfolio quadrant."""
+    if not chart_data["scatter"]:   # no customer has both figures
+        return None
+    data = chart_data["sheet"]
+    return {"chart": {"type": "scatter"}, "title": ui("chart.profit_potential", language),
+            "series": [{"name": q, "categories": [data, r0, 1, r1, 1], "values": [data, r0, 2, r1, 2],
+                        "marker": {"type": "circle", "size": 6, "fill": {"color": QUADRANT_COLOURS[q]},
+                                   "border": {"color": QUADRANT_COLOURS[q]}}}
+                       for q, (r0, r1) in chart_data["scatter"].items()],
+            "x_axis": {"name": header("PotentialScore", language), "min": 0, "max": 100},
+            "y_axis": {**money_axis, "name": header("NetProfit", language)}, "legend": {"position": "bottom"}}
+
+
+def _industry(results: Results, sheets: list[SheetPlan], language: str, money_axis: dict) -> dict | None:
+    """Net revenue by industry (the Industry rows of Segments)."""
+    seg_sheet, seg = _find(sheets, "Segments")
+    dims = results.tables["Segments"]["Dimension"].tolist()
+    if "Industry" not in dims:
+        return None
+    first, last = 1 + dims.index("Industry"), len(dims) - dims[::-1].index("Industry")
+    return {"chart": {"type": "bar"}, "title": ui("chart.industry", language),
+            "series": [{"name": header("NetRevenue", language),
+                        "categories": _cells(seg_sheet, seg, "Segment", first, last),
+                        "values": _cells(seg_sheet, seg, "NetRevenue", first, last), "fill": {"color": "#2F75B5"},
+                        "gap": 40}],
+            "x_axis": money_axis, "y_axis": {"reverse": True}, "legend": {"none": True}}
