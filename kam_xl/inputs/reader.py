@@ -390,39 +390,11 @@ MAX_TITLE_ROWS = 10   # title lines looked through for the header, above the tab
 def _typed_frame(spec: TableSpec, grid: _Grid, errors: dict, dq: DataQuality):
     """Map headers, parse every column by kind, log problems; returns
     (frame, extra column names, whether required columns are missing)."""
-    title_rows = _header_row(spec, grid)
-    if title_rows:
-        skipped = [grid.first_row - 1 + i for i, row in enumerate([grid.header] + grid.rows[:title_rows - 1])
-                   if any(v not in ("", None) for v in row)]
-        grid.header, grid.rows = grid.rows[title_rows - 1], grid.rows[title_rows:]
-        grid.first_row += title_rows
-        dq.add(INFO, spec.name, "table.title_rows", skipped[0] if skipped else None,
-               rows=", ".join(map(str, skipped)), header_row=grid.first_row - 1)
+    _skip_title_rows(spec, grid, dq)
     header = [str(h).strip() if h not in (None, "") else "" for h in grid.header]
     width = len(header)
-    if isinstance(grid.rows, list):
-        end = len(grid.rows)
-        while end and all(v in ("", None) for v in grid.rows[end - 1]):   # formatted but empty rows at the end
-            end -= 1
-        grid.rows = grid.rows[:end]
-    if isinstance(grid.rows, pd.DataFrame):
-        raw = grid.rows.set_axis(range(width), axis=1)
-    elif grid.rows:
-        raw = pd.DataFrame(grid.rows, dtype="object").reindex(columns=range(width))
-    else:
-        raw = pd.DataFrame(columns=range(width), dtype="object")
-    raw.index = pd.RangeIndex(grid.first_row, grid.first_row + len(raw))
-
-    by_alias = {alias: c for c in spec.columns for alias in column_aliases(c)}
-    mapped: dict[str, int] = {}
-    extra: dict[str, int] = {}
-    for position, text in enumerate(header):
-        column = by_alias.get(normalize_name(text))
-        if column is not None and column.name not in mapped:
-            mapped[column.name] = position
-        elif text:
-            taken = text in extra or text in {c.name for c in spec.columns}
-            extra[f"{text}_{position + 1}" if taken else text] = position
+    raw = _raw_frame(grid, width)
+    mapped, extra = _map_headers(spec, header)
     dq.sources[spec.name] = TableSource(grid.sheet, grid.first_col,
                                         {name: (position, header[position]) for name, position in mapped.items()})
     missing = [c for c in spec.columns if c.required and c.name not in mapped]
@@ -448,22 +420,53 @@ def _typed_frame(spec: TableSpec, grid: _Grid, errors: dict, dq: DataQuality):
               for c in spec.columns if c.name in mapped}
     key = spec.key if spec.key in mapped else None
     key_blank = kinds[mapped[key]].blank if key else pd.Series(False, index=raw.index)
+    totals = _totals_rows(spec, raw, kinds, parsed, mapped[key], key_blank) if key else \
+        pd.Series(False, index=raw.index)
+    skip = totals | key_blank | blank_rows
+    frame, rejected = _typed_columns(spec, raw, kinds, parsed, mapped, key, skip, dq)
+    rejected |= totals
+    for column in spec.columns:
+        if column.blank_key and column.name in mapped:
+            _note_blank_cells(spec, column, kinds[mapped[column.name]].blank & ~skip & ~rejected, dq)
+    if key:
+        if totals.any():
+            dq.add_rows(ERROR, spec.name, pd.Series(totals[totals].index), key, raw.loc[totals, mapped[key]],
+                        "row.totals")
+        orphan = key_blank & ~totals & ~blank_rows
+        if orphan.any():
+            dq.add_rows(ERROR, spec.name, pd.Series(orphan[orphan].index), key, None, "row.key_blank")
+        rejected |= orphan
+    for name, position in extra.items():
+        frame[name] = parse_text(raw[position], kinds[position]).astype("str")
+    unused = rejected | blank_rows
+    if unused.any():   # filtering copies every column; a clean table (the usual case) skips it
+        frame = frame[~unused]
+    frame.insert(0, ROW, frame.index.astype("int64"))
+    return frame.reset_index(drop=True), list(extra), False
+
+
+def _totals_rows(spec: TableSpec, raw: pd.DataFrame, kinds: dict, parsed: dict, key_position: int,
+                 key_blank: pd.Series) -> pd.Series:
+    """Rows that look like a totals line: a word such as 合计/Total in the key,
+    or no key but figures, or no key and such a word in any cell."""
     numbers_present = pd.Series(False, index=raw.index)
     for column in spec.columns:
         if column.kind == NUMBER and column.name in parsed:
             numbers_present |= parsed[column.name][0].notna()
-    totals = pd.Series(False, index=raw.index)
-    if key:
-        totals_key = matches_words(raw[mapped[key]], TOTALS_WORDS, kinds[mapped[key]])
-        keyless = raw[key_blank]
-        totals_elsewhere = pd.Series(False, index=raw.index)
-        for position in keyless.columns:
-            totals_elsewhere[keyless.index] |= matches_words(keyless[position], TOTALS_WORDS).to_numpy()
-        totals = totals_key | (key_blank & numbers_present) | totals_elsewhere
-    skip = totals | key_blank | blank_rows
+    totals_key = matches_words(raw[key_position], TOTALS_WORDS, kinds[key_position])
+    keyless = raw[key_blank]
+    totals_elsewhere = pd.Series(False, index=raw.index)
+    for position in keyless.columns:
+        totals_elsewhere[keyless.index] |= matches_words(keyless[position], TOTALS_WORDS).to_numpy()
+    return totals_key | (key_blank & numbers_present) | totals_elsewhere
 
+
+def _typed_columns(spec: TableSpec, raw: pd.DataFrame, kinds: dict, parsed: dict, mapped: dict, key: str | None,
+                   skip: pd.Series, dq: DataQuality) -> tuple[pd.DataFrame, pd.Series]:
+    """Every contract column typed (an absent one empty), with its bad, out of
+    range and blank required cells logged; returns (frame, rows rejected)."""
     frame = pd.DataFrame(index=raw.index)
-    rejected = totals.copy()
+    rejected = pd.Series(False, index=raw.index)
     for column in spec.columns:
         if column.name not in mapped:
             frame[column.name] = _empty(column.kind, raw.index)
@@ -487,25 +490,55 @@ def _typed_frame(spec: TableSpec, grid: _Grid, errors: dict, dq: DataQuality):
             if blank.any():
                 dq.add_rows(ERROR, spec.name, pd.Series(blank[blank].index), column.name, None, "cell.required_blank")
                 rejected |= blank
+    return frame, rejected
 
-    for column in spec.columns:
-        if column.blank_key and column.name in mapped:
-            _note_blank_cells(spec, column, kinds[mapped[column.name]].blank & ~skip & ~rejected, dq)
-    if key:
-        if totals.any():
-            dq.add_rows(ERROR, spec.name, pd.Series(totals[totals].index), key, raw.loc[totals, mapped[key]],
-                        "row.totals")
-        orphan = key_blank & ~totals & ~blank_rows
-        if orphan.any():
-            dq.add_rows(ERROR, spec.name, pd.Series(orphan[orphan].index), key, None, "row.key_blank")
-        rejected |= orphan
-    for name, position in extra.items():
-        frame[name] = parse_text(raw[position], kinds[position]).astype("str")
-    unused = rejected | blank_rows
-    if unused.any():   # filtering copies every column; a clean table (the usual case) skips it
-        frame = frame[~unused]
-    frame.insert(0, ROW, frame.index.astype("int64"))
-    return frame.reset_index(drop=True), list(extra), None
+
+def _skip_title_rows(spec: TableSpec, grid: _Grid, dq: DataQuality) -> None:
+    """Move the grid's header down past title lines (see :func:`_header_row`), with a note naming them."""
+    title_rows = _header_row(spec, grid)
+    if not title_rows:
+        return
+    skipped = [grid.first_row - 1 + i for i, row in enumerate([grid.header] + grid.rows[:title_rows - 1])
+               if any(v not in ("", None) for v in row)]
+    grid.header, grid.rows = grid.rows[title_rows - 1], grid.rows[title_rows:]
+    grid.first_row += title_rows
+    dq.add(INFO, spec.name, "table.title_rows", skipped[0] if skipped else None,
+           rows=", ".join(map(str, skipped)), header_row=grid.first_row - 1)
+
+
+def _raw_frame(grid: _Grid, width: int) -> pd.DataFrame:
+    """The grid's cells as an object frame indexed by worksheet row, without
+    the formatted but empty rows at its end."""
+    if isinstance(grid.rows, list):
+        end = len(grid.rows)
+        while end and all(v in ("", None) for v in grid.rows[end - 1]):
+            end -= 1
+        grid.rows = grid.rows[:end]
+    if isinstance(grid.rows, pd.DataFrame):
+        raw = grid.rows.set_axis(range(width), axis=1)
+    elif grid.rows:
+        raw = pd.DataFrame(grid.rows, dtype="object").reindex(columns=range(width))
+    else:
+        raw = pd.DataFrame(columns=range(width), dtype="object")
+    raw.index = pd.RangeIndex(grid.first_row, grid.first_row + len(raw))
+    return raw
+
+
+def _map_headers(spec: TableSpec, header: list[str]) -> tuple[dict[str, int], dict[str, int]]:
+    """(contract column -> position, extra column name -> position): the first
+    header matching a column's name or alias maps it; every other non-empty
+    header is an extra column kept as text (a repeated name gets its position)."""
+    by_alias = {alias: c for c in spec.columns for alias in column_aliases(c)}
+    mapped: dict[str, int] = {}
+    extra: dict[str, int] = {}
+    for position, text in enumerate(header):
+        column = by_alias.get(normalize_name(text))
+        if column is not None and column.name not in mapped:
+            mapped[column.name] = position
+        elif text:
+            taken = text in extra or text in {c.name for c in spec.columns}
+            extra[f"{text}_{position + 1}" if taken else text] = position
+    return mapped, extra
 
 
 def _log_bad_cells(spec: TableSpec, column, cells: pd.Series, problem: pd.Series, error_text: pd.Series,
