@@ -186,108 +186,23 @@ def _shared_strings(package: _Package) -> list[str]:
 
 def splice(user_path: Path, generated_path: Path, output_path: Path, replace_sheets: set[str]) -> None:
     """Write ``output_path``: the user's package with the sheets named in
-    ``replace_sheets`` removed and every sheet of the generated workbook added."""
+    ``replace_sheets`` removed and every sheet of the generated workbook added.
+    Steps: choose the parts to drop, carry the generated sheets over (renamed,
+    styles offset, strings inlined), rewrite the workbook's sheet list and
+    defined names, then write the package (unchanged parts as compressed bytes)."""
     with zipfile.ZipFile(user_path) as user_zip, zipfile.ZipFile(generated_path) as gen_zip:
         user, gen = _Package(user_zip), _Package(gen_zip)
-        user_sheets = _sheet_parts(user)
-        gen_sheets = _sheet_parts(gen)
-        gen_names = {a["name"] for a, _ in gen_sheets}
-        removed = [(a, p) for a, p in user_sheets if unescape(a["name"]) in replace_sheets | gen_names]
-        kept = [(a, p) for a, p in user_sheets if (a, p) not in removed]
-        drop = {p for _, p in removed}
-        for _, part in removed:
-            drop.update(_dependents(user, part))
-        drop.update({"xl/calcChain.xml"})
+        user_sheets, gen_sheets = _sheet_parts(user), _sheet_parts(gen)
+        removed, kept, drop = _parts_to_drop(user, user_sheets, gen_sheets, replace_sheets)
         names = set(user.names()) - drop
-
-        kept_tables = [n for n in names if n.startswith("xl/tables/")]
-        used_table_names = {(_attrs(re.search(r"<table\b[^>]*>", user.text(n)).group(0)).get("name")) for n in kept_tables}
-        next_table_id = max([0] + [int(_attrs(re.search(r"<table\b[^>]*>", user.text(n)).group(0))["id"])
-                                   for n in kept_tables]) + 1
-
         styles, offsets = merge_styles(user.text("xl/styles.xml"), gen.text("xl/styles.xml"))
-        strings = _shared_strings(gen)
         content_types = user.text("[Content_Types].xml")
-        gen_types = dict(re.findall(r'<Override PartName="/([^"]+)" ContentType="([^"]+)"/>', gen.text("[Content_Types].xml")))
         for part in drop:
             content_types = re.sub(rf'<Override PartName="/{re.escape(part)}"[^>]*/>', "", content_types)
-
-        new_parts: dict[str, bytes] = {}
-        renamed: dict[str, str] = {}
-        for _, part in gen_sheets:
-            for dependent in [part] + [d for d in _dependents(gen, part) if not d.endswith(".rels")]:
-                folder, base = posixpath.split(dependent)
-                stem = re.sub(r"\d+\.xml$", "", base)
-                renamed[dependent] = _next_free(names, folder, stem)
-        for old, new in renamed.items():
-            data = gen.text(old)
-            if old.startswith("xl/worksheets/"):
-                data = _inline_strings(data, strings)
-                data = re.sub(r' s="(\d+)"', lambda m: f' s="{int(m[1]) + offsets["xf"]}"', data)
-                data = re.sub(r' style="(\d+)"', lambda m: f' style="{int(m[1]) + offsets["xf"]}"', data)
-                data = re.sub(r'dxfId="(\d+)"', lambda m: f'dxfId="{int(m[1]) + offsets["dxf"]}"', data)
-                data = data.replace(' tabSelected="1"', "")
-            if old.startswith("xl/tables/"):
-                name = _attrs(re.search(r"<table\b[^>]*>", data).group(0))["name"]
-                if name in used_table_names:
-                    raise SpliceError(f"a user table is already named {name!r}; rename it to refresh")
-                data = re.sub(r'(<table\b[^>]*?\bid=")\d+"', lambda m: f'{m[1]}{next_table_id}"', data, count=1)
-                next_table_id += 1
-            new_parts[new] = data.encode("utf-8")
-            rels = _rels_name(old)
-            if rels in gen.names():
-                text = gen.text(rels)
-                for rel in map(_attrs, _REL.findall(text)):
-                    target = _resolve(old, rel["Target"])
-                    if target in renamed:
-                        relative = posixpath.relpath(renamed[target], posixpath.dirname(new))
-                        text = text.replace(f'Target="{rel["Target"]}"', f'Target="{relative}"')
-                new_parts[_rels_name(new)] = text.encode("utf-8")
-            content_type = gen_types[old]
-            content_types = content_types.replace("</Types>", f'<Override PartName="/{new}" ContentType="{content_type}"/></Types>')
-
-        workbook = user.text("xl/workbook.xml")
-        rels_xml = user.text("xl/_rels/workbook.xml.rels")
-        removed_ids = {a["r:id"] for a, _ in removed}
-        for tag in _REL.findall(rels_xml):
-            if _attrs(tag)["Id"] in removed_ids or _resolve("xl/workbook.xml", _attrs(tag)["Target"]) == "xl/calcChain.xml":
-                rels_xml = rels_xml.replace(tag, "")
-        new_order = [a["name"] for a, _ in kept] + [a["name"] for a, _ in gen_sheets]
-        sheet_tags = [t for t in _SHEET.findall(workbook) if _attrs(t)["r:id"] not in removed_ids]
-        next_sheet_id = max([0] + [int(_attrs(t)["sheetId"]) for t in _SHEET.findall(workbook)]) + 1
-        for number, (attrs, part) in enumerate(gen_sheets):
-            rel_id = f"rIdKam{number + 1}"
-            target = posixpath.relpath(renamed[part], "xl")
-            rels_xml = rels_xml.replace("</Relationships>", f'<Relationship Id="{rel_id}" Type="{REL_NS}/worksheet" '
-                                                           f'Target="{target}"/></Relationships>')
-            sheet_tags.append(f'<sheet name="{attrs["name"]}" sheetId="{next_sheet_id + number}" r:id="{rel_id}"/>')
-        workbook = re.sub(r"<sheets>.*?</sheets>", lambda _: "<sheets>" + "".join(sheet_tags) + "</sheets>", workbook, flags=re.S)
-
-        defined = []
-        for attrs_text, body in _DEFINED.findall(workbook):
-            attrs = _attrs(attrs_text)
-            if "localSheetId" in attrs:
-                sheet = [a["name"] for a, _ in user_sheets][int(attrs["localSheetId"])]
-                if sheet not in new_order[: len(kept)]:
-                    continue
-                attrs_text = attrs_text.replace(f'localSheetId="{attrs["localSheetId"]}"', f'localSheetId="{new_order.index(sheet)}"')
-            if any(re.search(rf"(^|[^\w])'?{re.escape(a['name'])}'?!", unescape(body)) for a, _ in removed):
-                continue
-            defined.append(f"<definedName{attrs_text}>{body}</definedName>")
-        gen_workbook = gen.text("xl/workbook.xml")
-        gen_order = [a["name"] for a, _ in gen_sheets]
-        for attrs_text, body in _DEFINED.findall(gen_workbook):
-            attrs = _attrs(attrs_text)
-            if "localSheetId" in attrs:
-                sheet = gen_order[int(attrs["localSheetId"])]
-                attrs_text = attrs_text.replace(f'localSheetId="{attrs["localSheetId"]}"', f'localSheetId="{new_order.index(sheet)}"')
-            defined.append(f"<definedName{attrs_text}>{body}</definedName>")
-        block = "<definedNames>" + "".join(defined) + "</definedNames>" if defined else ""
-        if re.search(r"<definedNames>.*?</definedNames>|<definedNames/>", workbook, re.S):
-            workbook = re.sub(r"<definedNames>.*?</definedNames>|<definedNames/>", lambda _: block, workbook, flags=re.S)
-        else:
-            workbook = workbook.replace("</sheets>", "</sheets>" + block)
-
+        new_parts, renamed, content_types = _generated_parts(user, gen, gen_sheets, names, offsets, content_types)
+        workbook, rels_xml, new_order = _sheet_list(user, removed, kept, gen_sheets, renamed)
+        workbook = _defined_names(workbook, gen.text("xl/workbook.xml"), user_sheets, gen_sheets, removed,
+                                  len(kept), new_order)
         replaced = {"xl/workbook.xml": workbook, "xl/_rels/workbook.xml.rels": rels_xml,
                     "[Content_Types].xml": content_types, "xl/styles.xml": styles}
         with zipfile.ZipFile(output_path, "w", zipfile.ZIP_DEFLATED) as out:
@@ -300,6 +215,121 @@ def splice(user_path: Path, generated_path: Path, output_path: Path, replace_she
                     copy_compressed(user_zip, info, out)
             for name, data in new_parts.items():
                 out.writestr(name, data)
+
+
+def _parts_to_drop(user: _Package, user_sheets: list, gen_sheets: list, replace_sheets: set[str]):
+    """(removed sheets, kept sheets, parts to drop): the user's sheets that are
+    replaced (by name, or because a generated sheet has their name), with
+    their drawings, tables and rels, and the calculation chain."""
+    gen_names = {a["name"] for a, _ in gen_sheets}
+    removed = [(a, p) for a, p in user_sheets if unescape(a["name"]) in replace_sheets | gen_names]
+    kept = [(a, p) for a, p in user_sheets if (a, p) not in removed]
+    drop = {p for _, p in removed}
+    for _, part in removed:
+        drop.update(_dependents(user, part))
+    drop.add("xl/calcChain.xml")
+    return removed, kept, drop
+
+
+def _table_tag(xml: str) -> dict[str, str]:
+    return _attrs(re.search(r"<table\b[^>]*>", xml).group(0))
+
+
+def _generated_parts(user: _Package, gen: _Package, gen_sheets: list, names: set[str], offsets: dict,
+                     content_types: str) -> tuple[dict[str, bytes], dict[str, str], str]:
+    """The generated sheets and their dependents under free part names, with
+    shared strings inlined, style and format ids offset into the merged
+    styles, table ids after the user's; their rels re-pointed and their
+    content types declared. Returns (parts, old -> new name, content types)."""
+    kept_tables = [n for n in names if n.startswith("xl/tables/")]
+    used_table_names = {_table_tag(user.text(n)).get("name") for n in kept_tables}
+    next_table_id = max([0] + [int(_table_tag(user.text(n))["id"]) for n in kept_tables]) + 1
+    strings = _shared_strings(gen)
+    gen_types = dict(re.findall(r'<Override PartName="/([^"]+)" ContentType="([^"]+)"/>', gen.text("[Content_Types].xml")))
+    renamed: dict[str, str] = {}
+    for _, part in gen_sheets:
+        for dependent in [part] + [d for d in _dependents(gen, part) if not d.endswith(".rels")]:
+            folder, base = posixpath.split(dependent)
+            renamed[dependent] = _next_free(names, folder, re.sub(r"\d+\.xml$", "", base))
+    new_parts: dict[str, bytes] = {}
+    for old, new in renamed.items():
+        data = gen.text(old)
+        if old.startswith("xl/worksheets/"):
+            data = _inline_strings(data, strings)
+            data = re.sub(r' s="(\d+)"', lambda m: f' s="{int(m[1]) + offsets["xf"]}"', data)
+            data = re.sub(r' style="(\d+)"', lambda m: f' style="{int(m[1]) + offsets["xf"]}"', data)
+            data = re.sub(r'dxfId="(\d+)"', lambda m: f'dxfId="{int(m[1]) + offsets["dxf"]}"', data)
+            data = data.replace(' tabSelected="1"', "")
+        if old.startswith("xl/tables/"):
+            name = _table_tag(data)["name"]
+            if name in used_table_names:
+                raise SpliceError(f"a user table is already named {name!r}; rename it to refresh")
+            data = re.sub(r'(<table\b[^>]*?\bid=")\d+"', lambda m: f'{m[1]}{next_table_id}"', data, count=1)
+            next_table_id += 1
+        new_parts[new] = data.encode("utf-8")
+        rels = _rels_name(old)
+        if rels in gen.names():
+            text = gen.text(rels)
+            for rel in map(_attrs, _REL.findall(text)):
+                target = _resolve(old, rel["Target"])
+                if target in renamed:
+                    relative = posixpath.relpath(renamed[target], posixpath.dirname(new))
+                    text = text.replace(f'Target="{rel["Target"]}"', f'Target="{relative}"')
+            new_parts[_rels_name(new)] = text.encode("utf-8")
+        content_types = content_types.replace(
+            "</Types>", f'<Override PartName="/{new}" ContentType="{gen_types[old]}"/></Types>')
+    return new_parts, renamed, content_types
+
+
+def _sheet_list(user: _Package, removed: list, kept: list, gen_sheets: list, renamed: dict[str, str]):
+    """The workbook's sheet list and rels: the kept sheets in their order, then
+    the generated ones (new ids). Returns (workbook xml, rels xml, sheet names in order)."""
+    workbook = user.text("xl/workbook.xml")
+    rels_xml = user.text("xl/_rels/workbook.xml.rels")
+    removed_ids = {a["r:id"] for a, _ in removed}
+    for tag in _REL.findall(rels_xml):
+        if _attrs(tag)["Id"] in removed_ids or _resolve("xl/workbook.xml", _attrs(tag)["Target"]) == "xl/calcChain.xml":
+            rels_xml = rels_xml.replace(tag, "")
+    new_order = [a["name"] for a, _ in kept] + [a["name"] for a, _ in gen_sheets]
+    sheet_tags = [t for t in _SHEET.findall(workbook) if _attrs(t)["r:id"] not in removed_ids]
+    next_sheet_id = max([0] + [int(_attrs(t)["sheetId"]) for t in _SHEET.findall(workbook)]) + 1
+    for number, (attrs, part) in enumerate(gen_sheets):
+        rel_id = f"rIdKam{number + 1}"
+        target = posixpath.relpath(renamed[part], "xl")
+        rels_xml = rels_xml.replace("</Relationships>", f'<Relationship Id="{rel_id}" Type="{REL_NS}/worksheet" '
+                                                       f'Target="{target}"/></Relationships>')
+        sheet_tags.append(f'<sheet name="{attrs["name"]}" sheetId="{next_sheet_id + number}" r:id="{rel_id}"/>')
+    workbook = re.sub(r"<sheets>.*?</sheets>", lambda _: "<sheets>" + "".join(sheet_tags) + "</sheets>", workbook,
+                      flags=re.S)
+    return workbook, rels_xml, new_order
+
+
+def _defined_names(workbook: str, gen_workbook: str, user_sheets: list, gen_sheets: list, removed: list,
+                   kept_count: int, new_order: list[str]) -> str:
+    """The user's defined names that do not point into a removed sheet, then
+    the generated ones, with sheet-local names re-indexed to the new order."""
+    defined = []
+    for attrs_text, body in _DEFINED.findall(workbook):
+        attrs = _attrs(attrs_text)
+        if "localSheetId" in attrs:
+            sheet = [a["name"] for a, _ in user_sheets][int(attrs["localSheetId"])]
+            if sheet not in new_order[:kept_count]:
+                continue
+            attrs_text = attrs_text.replace(f'localSheetId="{attrs["localSheetId"]}"', f'localSheetId="{new_order.index(sheet)}"')
+        if any(re.search(rf"(^|[^\w])'?{re.escape(a['name'])}'?!", unescape(body)) for a, _ in removed):
+            continue
+        defined.append(f"<definedName{attrs_text}>{body}</definedName>")
+    gen_order = [a["name"] for a, _ in gen_sheets]
+    for attrs_text, body in _DEFINED.findall(gen_workbook):
+        attrs = _attrs(attrs_text)
+        if "localSheetId" in attrs:
+            sheet = gen_order[int(attrs["localSheetId"])]
+            attrs_text = attrs_text.replace(f'localSheetId="{attrs["localSheetId"]}"', f'localSheetId="{new_order.index(sheet)}"')
+        defined.append(f"<definedName{attrs_text}>{body}</definedName>")
+    block = "<definedNames>" + "".join(defined) + "</definedNames>" if defined else ""
+    if re.search(r"<definedNames>.*?</definedNames>|<definedNames/>", workbook, re.S):
+        return re.sub(r"<definedNames>.*?</definedNames>|<definedNames/>", lambda _: block, workbook, flags=re.S)
+    return workbook.replace("</sheets>", "</sheets>" + block)
 
 
 def copy_compressed(source: zipfile.ZipFile, info: zipfile.ZipInfo, out: zipfile.ZipFile) -> None:
