@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from kam_xl.render.xlsx import INPUT_FILL, TAB_INFO, Formats, cell
+from kam_xl.words import ui
 
 HEADERS = ["CustomerID", "NetRevenue", "COGS", "CreditSales", "OpeningAR", "ClosingAR", "DueDate", "OpenAmount",
            "RecencyDays", "Frequency", "Monetary", "LastMinusFirstDays", "AgeDays"]
@@ -29,16 +30,33 @@ TABLE_EXAMPLES = [
 
 
 def write_examples(book, formats: Formats, language: str) -> None:
-    import kam_udfs as udf  # installed with kam-xl
-
-    sheet = book.add_worksheet("Examples" if language != "zh-CN" else "公式示例")
+    """The Examples sheet: example inputs, then each KAM_ function as a live
+    formula over them with the result kam-xl computes for it cached."""
+    sheet = book.add_worksheet(ui("sheet.examples", language))
     sheet.set_tab_color(TAB_INFO)
-    zh = language == "zh-CN"
     sheet.write_string(0, 0, "kam-xl cell formulas · 单元格公式示例", formats.title())
     sheet.write_string(1, 0, "Yellow cells are example inputs; the formulas are live once xlwings > Import Functions "
                              "is done (results shown here were computed by kam-xl) · 黄色为示例输入；完成 xlwings 导入函数后公式即时计算",
                        formats.get(italic=True))
     top = 3
+    rng, ref = _write_inputs(sheet, formats, top)
+    row = _write_formulas(sheet, formats, _examples(rng, ref), top + len(ROWS) + 3)
+    sheet.write_string(row + 1, 0, "Whole-table functions (type them once your input tables are filled) · 整表函数：",
+                       formats.get(bold=True))
+    for i, text in enumerate(TABLE_EXAMPLES):
+        sheet.write_string(row + 2 + i, 0, text)
+    sheet.set_column(0, 0, 30)
+    sheet.set_column(1, 1, 60)
+    sheet.set_column(2, len(HEADERS), 13)
+    sheet.set_column(len(HEADERS) + 1, len(HEADERS) + 1, 14)
+    note = ui("examples.see_readme", language)
+    if note:
+        sheet.write_string(row + 3 + len(TABLE_EXAMPLES), 0, note)
+
+
+def _write_inputs(sheet, formats: Formats, top: int) -> tuple[dict[str, str], dict[str, str]]:
+    """The example table (HEADERS, ROWS) and the single inputs beside it;
+    returns the A1 range of each column and the absolute cell of each input."""
     for j, name in enumerate(HEADERS):
         sheet.write_string(top, j, name, formats.header())
     money, date, plain = (formats.get(k, bg_color=INPUT_FILL) for k in ("number", "date", "general"))
@@ -55,7 +73,6 @@ def write_examples(book, formats: Formats, language: str) -> None:
                 sheet.write_number(r, j, value, money)
     first, last = top + 1, top + len(ROWS)
     rng = {name: f"{cell(first, j)}:{cell(last, j)}" for j, name in enumerate(HEADERS)}
-    column = {name: [[row[j]] for row in ROWS] for j, name in enumerate(HEADERS)}
     inputs_col = len(HEADERS) + 1
     ref = {}
     for i, (name, value) in enumerate(INPUTS):
@@ -63,12 +80,21 @@ def write_examples(book, formats: Formats, language: str) -> None:
         fmt = date if isinstance(value, dt.datetime) else formats.get("general", bg_color=INPUT_FILL)
         (sheet.write_datetime if isinstance(value, dt.datetime) else sheet.write_number)(top + i, inputs_col + 1, value, fmt)
         ref[name] = cell(top + i, inputs_col + 1, absolute=True)
+    return rng, ref
+
+
+def _examples(rng: dict[str, str], ref: dict[str, str]) -> list[tuple[str, str, list]]:
+    """(label, formula, result) of each function: the formula over the sheet's
+    ranges, the result from the same UDF on the same values."""
+    import kam_udfs as udf  # installed with kam-xl
+
+    column = {name: [[row[j]] for row in ROWS] for j, name in enumerate(HEADERS)}
     values = dict(INPUTS)
     params = f"{ref['r']}:{ref['b']}".replace("$", "")
     params_value = [[values["r"]], [values["alpha (days)"]], [values["a"]], [values["b"]]]
     bg = (f"{rng['Frequency']},{rng['LastMinusFirstDays']},{rng['AgeDays']}",
           (column["Frequency"], column["LastMinusFirstDays"], column["AgeDays"]))
-    examples = [
+    return [
         ("ABC tier · ABC 分级", f"KAM_ABC({rng['NetRevenue']},{ref['ABCShareA']},{ref['ABCShareB']})",
          udf.KAM_ABC(column["NetRevenue"], values["ABCShareA"], values["ABCShareB"])),
         ("Gross margin · 毛利率", f"KAM_GROSSMARGIN({rng['NetRevenue']},{rng['COGS']})",
@@ -86,7 +112,11 @@ def write_examples(book, formats: Formats, language: str) -> None:
         ("Aging NotDue, 1-30, 31-60, 61-90, 90+ · 账龄", f"KAM_AGING({rng['DueDate']},{rng['OpenAmount']},{ref['AsOfDate']})",
          udf.KAM_AGING(column["DueDate"], column["OpenAmount"], values["AsOfDate"])),
     ]
-    row = last + 3
+
+
+def _write_formulas(sheet, formats: Formats, examples: list, row: int) -> int:
+    """Each example as its formula text and as a live dynamic-array formula
+    with every cell of its result cached; returns the next free row."""
     sheet.write_row(row, 0, ["Function · 函数", "Formula · 公式", "Result (spills) · 结果"], formats.header())
     row += 1
     for label, formula, result in examples:
@@ -108,13 +138,4 @@ def write_examples(book, formats: Formats, language: str) -> None:
                     else:
                         sheet.write_number(*target, float(value), formats.get("ratio"))
         row += height + 1
-    sheet.write_string(row + 1, 0, "Whole-table functions (type them once your input tables are filled) · 整表函数：",
-                       formats.get(bold=True))
-    for i, text in enumerate(TABLE_EXAMPLES):
-        sheet.write_string(row + 2 + i, 0, text)
-    sheet.set_column(0, 0, 30)
-    sheet.set_column(1, 1, 60)
-    sheet.set_column(2, len(HEADERS), 13)
-    sheet.set_column(inputs_col, inputs_col, 14)
-    if zh:
-        sheet.write_string(row + 3 + len(TABLE_EXAMPLES), 0, "函数说明见 README《在 Excel 中使用公式》一节。")
+    return row

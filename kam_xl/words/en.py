@@ -59,6 +59,8 @@ TEXT = {
 
 # The workbook's own furniture: titles, labels, chart titles.
 UI = {
+    "sheet.examples": "Examples",
+    "examples.see_readme": "",
     "dashboard.title": "Key-account accounting summary",
     "dashboard.prior": "Prior",
     "dashboard.change": "Change",
