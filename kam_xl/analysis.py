@@ -129,6 +129,24 @@ def _period(inputs: Inputs, params: Params, customers: pd.DataFrame, dq: DataQua
     return profit, ar, abc
 
 
+def _this_period(inputs: Inputs, p: Params, customers: pd.DataFrame, sales: History, invoices: History,
+                 dq: DataQuality):
+    """This period's figures. The period is the user's choice: where the data
+    cover only part of it the figures are kept and DataQuality says so; an
+    opening balance before the invoices begin leaves what needs it empty."""
+    opening_known = invoices.balance_known(p.period_start - pd.Timedelta(days=1))
+    figures = _period(inputs, p, customers, dq, opening_known)
+    for table, history_ in (("Sales", sales), ("Invoices", invoices)):
+        share = history_.share_of(p.period_start, p.period_end)
+        if share < p.min_coverage:
+            dq.add(WARNING, table, "coverage.this", share=f"{share:.0%}", start=p.period_start.date(),
+                   end=p.period_end.date(), table_name=table, first=history_.start.date())
+    if inputs.get("Invoices") is not None and not opening_known:
+        dq.add(WARNING, "Invoices", "coverage.opening_ar", first=invoices.start.date(),
+               start=p.period_start.date(), period="~this period")
+    return figures
+
+
 def _prior_period(inputs: Inputs, p: Params, customers: pd.DataFrame, sales: History, invoices: History,
                   dq: DataQuality):
     """The prior period's figures, left empty where the data do not cover it
@@ -163,7 +181,7 @@ def _coverage_note(dq: DataQuality, table: str, share: float, prior: Params, his
 
 
 def analyze(inputs: Inputs, params: dict | Params | None = None) -> Results:
-    """Every output table of DESIGN.md section 2 from validated inputs.
+    """Every output table of the contract (docs/CONTRACT.md section 2) from validated inputs.
 
     ``params`` overrides the workbook's Parameters (a dict of canonical names,
     e.g. ``{"AsOfDate": "2026-06-30"}``, or a full :class:`Params`)."""
@@ -180,16 +198,7 @@ def analyze(inputs: Inputs, params: dict | Params | None = None) -> Results:
     sales_history = history(inputs["Sales"]["Date"], p.data_start)
     invoices = inputs.get("Invoices")
     invoice_history = history(invoices["InvoiceDate"] if invoices is not None else None, p.data_start)
-    opening_known = invoice_history.balance_known(p.period_start - pd.Timedelta(days=1))
-    profit, ar, abc = _period(inputs, p, customers, dq, opening_known)
-    for table, history_ in (("Sales", sales_history), ("Invoices", invoice_history)):
-        share = history_.share_of(p.period_start, p.period_end)
-        if share < p.min_coverage:   # the user's own period: its figures are kept, and said to be partial
-            dq.add(WARNING, table, "coverage.this", share=f"{share:.0%}", start=p.period_start.date(),
-                   end=p.period_end.date(), table_name=table, first=history_.start.date())
-    if invoices is not None and not opening_known:
-        dq.add(WARNING, "Invoices", "coverage.opening_ar", first=invoice_history.start.date(),
-               start=p.period_start.date(), period="~this period")
+    profit, ar, abc = _this_period(inputs, p, customers, sales_history, invoice_history, dq)
     prior_profit, prior_ar, prior_tiers = _prior_period(inputs, p, customers, sales_history, invoice_history, dq)
     order = abc.index
     tiers = abc["ABCTier"]

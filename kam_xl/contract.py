@@ -1,7 +1,11 @@
-"""The input contract (DESIGN.md section 1): tables, columns, aliases and kinds.
+"""The contract in one place (docs/CONTRACT.md): input tables, columns,
+aliases and kinds; output tables, their columns in order and how each column
+reads (money, share, days...); the KPI and risk measures and the output
+sheets. Readers, writers, the macro, the template, the docs and the tests
+take names from here.
 
-Only names live here; parsing lives in :mod:`kam_xl.inputs.parsing` and reading in
-:mod:`kam_xl.inputs.reader`.
+Only names live here: parsing is in kam_xl.inputs.parsing, reading in
+kam_xl.inputs.reader, display words in kam_xl.words.
 """
 from __future__ import annotations
 

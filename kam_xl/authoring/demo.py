@@ -8,6 +8,8 @@ customers and a contact log with follow-ups. Everything is vectorised, so
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -35,11 +37,52 @@ _SUFFIX = {"Manufacturing": "Machinery", "Retail": "Trading", "Healthcare": "Med
 SEASON = np.array([0.85, 0.6, 1.0, 1.0, 1.05, 1.1, 0.95, 0.95, 1.05, 1.1, 1.15, 1.3])
 
 
+@dataclass
+class _Profiles:
+    """Who each demo customer is: index i describes customer ids[i]."""
+
+    ids: np.ndarray
+    industry: np.ndarray
+    annual: np.ndarray          # yearly revenue
+    size: np.ndarray
+    names: list
+    terms: np.ndarray           # payment terms, days
+    behaviour: np.ndarray       # paying behaviour
+    churn_month: np.ndarray
+    start_month: np.ndarray
+    margin: np.ndarray
+    heavy_service: np.ndarray   # large accounts that cost a lot to serve
+    growth: np.ndarray
+    month_start: pd.DatetimeIndex | None = None   # first day of each month of the history
+
+    @property
+    def index(self) -> pd.Series:
+        return pd.Series(np.arange(len(self.ids)), index=self.ids)
+
+
 def generate(customers: int = 120, seed: int = 7, lines_per_customer: float = 80.0,
              language: str = "en") -> dict[str, pd.DataFrame]:
-    """Input tables keyed by canonical name, with canonical column names."""
+    """Input tables keyed by canonical name, with canonical column names.
+    The steps draw from one seeded generator in a fixed order, so a seed
+    always gives the same book."""
     rng = np.random.default_rng(seed)
-    n = customers
+    p = _profiles(rng, customers)
+    sales = _sales(rng, p, lines_per_customer)
+    invoices, docs = _invoices(rng, p, sales)
+    payments = _payments(rng, p, invoices, seed)
+    activities, visits = _activities(rng, p, docs)
+    contacts = _contacts(rng, p, visits, seed)
+    rates = pd.DataFrame({"Activity": list(ACTIVITY_RATES), "Rate": list(ACTIVITY_RATES.values())})
+    outlook = pd.DataFrame({"Industry": [v[0] if language == "zh-CN" else k for k, v in INDUSTRIES.items()],
+                            "GrowthOutlook": [v[1] for v in INDUSTRIES.values()]})
+    parameters = pd.DataFrame({"Parameter": ["AsOfDate", "ReportingCurrency", "Language"],
+                               "Value": [AS_OF.date().isoformat(), "CNY", language]})
+    return {"Customers": _customers(rng, p, language), "Sales": sales, "Invoices": invoices, "Payments": payments,
+            "Activities": activities, "ActivityRates": rates, "Contacts": contacts, "IndustryOutlook": outlook,
+            "Parameters": parameters}
+
+
+def _profiles(rng, n: int) -> _Profiles:
     ids = np.array([f"C{i:05d}" for i in range(1, n + 1)])
     industry = rng.choice(list(INDUSTRIES), n)
     # Pareto-shaped yearly revenue (alpha 1.16 gives roughly 80/20).
@@ -58,7 +101,15 @@ def generate(customers: int = 120, seed: int = 7, lines_per_customer: float = 80
     margin[heavy_service] = rng.uniform(0.08, 0.11, heavy_service.sum())
     growth = rng.normal(0.05, 0.2, n)
 
-    # Orders: count per customer proportional to revenue, dates weighted by season.
+    return _Profiles(ids, industry, annual, size, names, terms, behaviour, churn_month, start_month, margin,
+                     heavy_service, growth)
+
+
+def _sales(rng, p: _Profiles, lines_per_customer: float) -> pd.DataFrame:
+    """Orders (count per customer proportional to revenue, dates weighted by
+    season), their lines, and about 2 % of lines returned as credit documents."""
+    n, annual, ids = len(p.ids), p.annual, p.ids
+    churn_month, start_month, growth, margin = p.churn_month, p.start_month, p.growth, p.margin
     orders_per_year = np.clip(annual / 25_000.0, 2, None) * lines_per_customer / 80.0
     active_months = np.clip(np.minimum(churn_month, HISTORY_MONTHS) - start_month, 1, None)
     order_counts = rng.poisson(orders_per_year / 12.0 * active_months / 2.2) + 1
@@ -100,8 +151,13 @@ def generate(customers: int = 120, seed: int = 7, lines_per_customer: float = 80
     returns["Quantity"] = -np.maximum(np.round(returns["Quantity"] * fraction), 1)
     returns["DocumentNo"] = "RT" + returns["DocumentNo"].str[2:]
     sales = pd.concat([sales, returns]).sort_values(["Date", "DocumentNo"]).reset_index(drop=True)
+    p.month_start = month_start
+    return sales
 
-    # Invoices: one per document (incl. VAT 13%); credit notes for returns.
+
+def _invoices(rng, p: _Profiles, sales: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One invoice per document (incl. VAT 13 %), credit notes for returns; 30 % carry a due date."""
+    n, terms, ids = len(p.ids), p.terms, p.ids
     docs = sales.groupby("DocumentNo", sort=False).agg(CustomerID=("CustomerID", "first"), InvoiceDate=("Date", "first"),
                                                        NetRevenue=("NetRevenue", "sum")).reset_index()
     cust_index = pd.Series(np.arange(n), index=ids)
@@ -111,8 +167,13 @@ def generate(customers: int = 120, seed: int = 7, lines_per_customer: float = 80
                              "Amount": np.round(docs["NetRevenue"] * 1.13, 2)})
     explicit_due = rng.random(len(invoices)) < 0.3
     invoices.loc[explicit_due, "DueDate"] = invoices.loc[explicit_due, "InvoiceDate"] + pd.to_timedelta(terms[ci[explicit_due]], unit="D")
+    return invoices, docs
 
-    # Payments by behaviour: delay after due date, partial payments, unapplied receipts.
+
+def _payments(rng, p: _Profiles, invoices: pd.DataFrame, seed: int) -> pd.DataFrame:
+    """Payments by behaviour: delay after the due date, partial payments, unapplied receipts."""
+    terms, behaviour = p.terms, p.behaviour
+    ci = p.index[invoices["CustomerID"]].to_numpy()
     positive = invoices["Amount"].to_numpy() > 0
     delay_mean = pd.Series({"prompt": -3, "normal": 6, "slow": 45, "very_slow": 110})[behaviour[ci]].to_numpy()
     delay = np.round(rng.normal(delay_mean, np.abs(delay_mean) * 0.4 + 4)).astype(int)
@@ -131,8 +192,14 @@ def generate(customers: int = 120, seed: int = 7, lines_per_customer: float = 80
     payments = payments.reset_index(drop=True)
     payments.loc[payments.index.isin(unapplied[: len(unapplied)]), "InvoiceNo"] = None
     payments = payments.sort_values("PaymentDate").reset_index(drop=True)
+    return payments
 
-    # Activities: drivers from orders, deliveries, visits and support; heavy-service accounts get more.
+
+def _activities(rng, p: _Profiles, docs: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Cost drivers from orders, deliveries, visits and support (heavy-service
+    accounts get more); returns (activities, visits)."""
+    n, ids, size, heavy_service, annual = len(p.ids), p.ids, p.size, p.heavy_service, p.annual
+    start_month, churn_month, month_start, cust_index = p.start_month, p.churn_month, p.month_start, p.index
     order_frame = docs[docs["NetRevenue"] > 0]
     oc = cust_index[order_frame["CustomerID"]].to_numpy()
     handling = pd.DataFrame({"Date": order_frame["InvoiceDate"], "CustomerID": order_frame["CustomerID"],
@@ -152,9 +219,12 @@ def generate(customers: int = 120, seed: int = 7, lines_per_customer: float = 80
                                                    DirectCost=np.round(annual[vm[heavy_service[vm]]] * 0.015, 2))
     activities = pd.concat([handling, deliveries, visits, tickets[tickets["DriverQuantity"] > 0], rebate_rows])
     activities = activities[activities["Date"] <= AS_OF].sort_values("Date").reset_index(drop=True)
-    rates = pd.DataFrame({"Activity": list(ACTIVITY_RATES), "Rate": list(ACTIVITY_RATES.values())})
+    return activities, visits
 
-    # Contacts: from visits plus calls; satisfaction lower for heavy-service and slow payers.
+
+def _contacts(rng, p: _Profiles, visits: pd.DataFrame, seed: int) -> pd.DataFrame:
+    """Contacts from visits plus calls; satisfaction lower for heavy-service and very slow payers."""
+    heavy_service, behaviour, cust_index = p.heavy_service, p.behaviour, p.index
     contact_rows = visits.sample(frac=0.9, random_state=seed)
     calls = contact_rows.sample(frac=0.5, random_state=seed + 1).assign(Date=lambda f: f["Date"] + pd.to_timedelta(10, unit="D"))
     contacts = pd.concat([contact_rows.assign(Channel="Visit"), calls.assign(Channel="Phone")])
@@ -169,23 +239,21 @@ def generate(customers: int = 120, seed: int = 7, lines_per_customer: float = 80
         "NextFollowUp": contacts["Date"].to_numpy() + rng.integers(14, 75, len(cc)).astype("timedelta64[D]"),
     }).sort_values("Date").reset_index(drop=True)
 
-    customers_frame = pd.DataFrame({
-        "CustomerID": ids, "CustomerName": names,
-        "Industry": [INDUSTRIES[i][0] if language == "zh-CN" else i for i in industry],
-        "Size": [SIZES[s] if language == "zh-CN" else s for s in size],
+    return contacts
+
+
+def _customers(rng, p: _Profiles, language: str) -> pd.DataFrame:
+    n, annual = len(p.ids), p.annual
+    return pd.DataFrame({
+        "CustomerID": p.ids, "CustomerName": p.names,
+        "Industry": [INDUSTRIES[i][0] if language == "zh-CN" else i for i in p.industry],
+        "Size": [SIZES[s] if language == "zh-CN" else s for s in p.size],
         "Region": [REGIONS[r] if language == "zh-CN" else r for r in rng.choice(list(REGIONS), n)],
         "AccountManager": np.array(MANAGERS)[np.arange(n) % len(MANAGERS)],
         "CreditLimit": np.round(annual * rng.uniform(0.12, 0.3, n) * 1.13, -3),
-        "PaymentTermsDays": terms.astype(float),
+        "PaymentTermsDays": p.terms.astype(float),
         "EstimatedWallet": np.where(rng.random(n) < 0.8, np.round(annual * rng.uniform(1.1, 3.0, n), -3), np.nan),
     })
-    outlook = pd.DataFrame({"Industry": [v[0] if language == "zh-CN" else k for k, v in INDUSTRIES.items()],
-                            "GrowthOutlook": [v[1] for v in INDUSTRIES.values()]})
-    parameters = pd.DataFrame({"Parameter": ["AsOfDate", "ReportingCurrency", "Language"],
-                               "Value": [AS_OF.date().isoformat(), "CNY", language]})
-    return {"Customers": customers_frame, "Sales": sales, "Invoices": invoices, "Payments": payments,
-            "Activities": activities, "ActivityRates": rates, "Contacts": contacts, "IndustryOutlook": outlook,
-            "Parameters": parameters}
 
 
 def _normalised(split: np.ndarray, group: np.ndarray) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""Parameters (DESIGN.md section 1): defaults, parsing and validation."""
+"""Parameters (docs/CONTRACT.md section 1): defaults, parsing and validation."""
 from __future__ import annotations
 
 import dataclasses

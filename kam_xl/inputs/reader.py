@@ -1,4 +1,4 @@
-"""Read an input workbook into :class:`Inputs` (DESIGN.md section 1).
+"""Read an input workbook into :class:`Inputs` (docs/CONTRACT.md section 1).
 
 python-calamine does the reading (fast, bounded memory, reads Excel Tables).
 It reports error cells as blanks, so error cells are found separately with a
