@@ -15,6 +15,7 @@ import pandas as pd
 from kam_xl import __version__
 from kam_xl.contract import (
     CLASSIFICATION_COLUMNS,
+    CUSTOMER_COLUMNS,
     POTENTIAL_COLUMNS,
     PROFITABILITY_COLUMNS,
     RELATIONSHIP_COLUMNS,
@@ -204,7 +205,8 @@ def analyze(inputs: Inputs, params: dict | Params | None = None) -> Results:
     tiers = abc["ABCTier"]
 
     info = customers.set_index("CustomerID")
-    classification = info[["CustomerName", "Industry", "Size", "Region", "AccountManager"]].reindex(order).join(abc)
+    groups = info["ParentID"].fillna(pd.Series(info.index, index=info.index))   # no group: its own
+    classification = info[CUSTOMER_COLUMNS].assign(ParentID=groups).reindex(order).join(abc)
     classification = classification.join(rfm(inputs["Sales"], ids, p.as_of_date, p.period_start, p.period_end))
 
     pot, models = potential(inputs["Sales"], customers, profit["GrossMarginPct"], profit["NetRevenue"],

@@ -54,6 +54,8 @@ TABLES: dict[str, TableSpec] = {t.name: t for t in (
         Column("CreditLimit", "信用额度", NUMBER, minimum=0, effect="effect.credit_limit"),
         Column("PaymentTermsDays", "账期天数", NUMBER, minimum=0, whole=True, effect="effect.terms"),
         Column("EstimatedWallet", "预计年采购额", NUMBER, minimum=0, effect="effect.wallet"),
+        # Last, so that scripts appending rows by position keep working: the customer's group (集团客户).
+        Column("ParentID", "集团", ID),
     ), required=True),
     TableSpec("Sales", "销售", (
         Column("Date", "日期", DATE, True),
@@ -155,7 +157,9 @@ def bucket_names(buckets: tuple[int, ...]) -> list[str]:
     return names + [f"Overdue{buckets[-1]}Plus"]
 
 
-CLASSIFICATION_COLUMNS = ["CustomerID", "CustomerName", "Industry", "Size", "Region", "AccountManager",
+# Who the customer is, carried from Customers into Classification (ParentID: its own ID when blank).
+CUSTOMER_COLUMNS = ["CustomerName", "Industry", "Size", "Region", "AccountManager", "ParentID"]
+CLASSIFICATION_COLUMNS = ["CustomerID", *CUSTOMER_COLUMNS,
                           "ABCBasisValue", "ABCShare", "ABCCumulativeShare", "ABCTier", "Recency", "Frequency",
                           "Monetary", "RScore", "FScore", "MScore", "RFMSegment", "PortfolioQuadrant"]
 PROFITABILITY_COLUMNS = ["CustomerID", "NetRevenue", "COGS", "GrossProfit", "GrossMarginPct", "CostToServe",

@@ -28,6 +28,8 @@ UDF_MODULE = "kam_udfs"
 
 COLUMN_HELP = {
     "CustomerID": ("Unique customer code; the key in every table", "客户唯一编号，所有表都用它关联"),
+    "ParentID": ("The group (parent company) the customer belongs to; blank = its own group",
+                 "所属集团（母公司）的客户编号或名称；空白 = 自成一个集团"),
     "CreditLimit": ("Credit limit in reporting currency, >= 0 (optional)", "信用额度（报告币种），>= 0，可不填"),
     "PaymentTermsDays": ("Payment terms in days; due date = invoice date + terms", "账期天数；到期日 = 开票日 + 账期"),
     "EstimatedWallet": ("Customer's yearly spend in our category (optional)", "客户在本品类的年采购额估计，可不填"),

@@ -21,6 +21,7 @@ HEADERS = {
     "Size": "规模",
     "Region": "地区",
     "AccountManager": "客户经理",
+    "ParentID": "集团",
     "ABCBasisValue": "ABC依据值",
     "ABCShare": "ABC占比",
     "ABCCumulativeShare": "ABC累计占比",
