@@ -98,10 +98,13 @@ def money_text(value: float, currency: str, language: str = "en") -> str:
 
 
 def sentences(facts: list[tuple[str, dict]], currency: str, language: str = "en") -> list[str]:
-    """The management summary in ``language`` from commentary facts."""
+    """The management summary in ``language`` from commentary facts. Each
+    catalogue sentence gets the figures, a money formatter and a share
+    formatter (12.3%); an unknown figure (None) reads as —."""
     words = catalogue(language)
     return [words.SENTENCES[key](figures, lambda v: words.money(v, currency), _pct) for key, figures in facts]
 
 
-def _pct(value: float) -> str:
-    return f"{value:.1%}"
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1%}"
+

@@ -184,6 +184,10 @@ WORDS = {
 
 # ---- The management summary: one sentence per fact of kam_xl.domain.summary.commentary_facts -------------
 
+def _days(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0f}"
+
+
 def money(value: float, currency: str) -> str:
     """CNY 465.43 below a thousand, CNY 12,345 above."""
     return f"{currency} {value:,.0f}" if abs(value) >= 1000 else f"{currency} {value:,.2f}"
@@ -199,13 +203,6 @@ def _margin(f: dict, pct) -> str:
         f", {abs(f['points']):.1f} points {'higher' if f['points'] >= 0 else 'lower'} than before"
     net = "" if f["net_margin"] is None else f"; after cost-to-serve and financing, net margin was {pct(f['net_margin'])}"
     return f"Gross margin was {pct(f['gross_margin'])}{trend}{net}."
-
-
-def _receivables(f: dict, money_, pct) -> str:
-    dso = "—" if f["dso"] is None else f"{f['dso']:.0f}"
-    overdue = "—" if f["overdue"] is None else pct(f["overdue"])
-    return (f"Receivables stand at {money_(f['closing'])} with DSO of {dso} days; {overdue} is overdue "
-            f"and {money_(f['oldest'])} is in the oldest bucket.")
 
 
 # key: function(figures, money, pct) -> sentence
@@ -225,7 +222,8 @@ SENTENCES = {
     "loss_makers": lambda f, m, p: f"{_customers(f['customers'], 'loses', 'lose')} money after cost-to-serve, "
                                    f"{m(f['total'])} in total; the largest loss is {f['worst']} ({m(f['worst_loss'])}).",
     "no_loss_makers": lambda f, m, p: "No customer loses money after cost-to-serve.",
-    "receivables": lambda f, m, p: _receivables(f, m, p),
+    "receivables": lambda f, m, p: f"Receivables stand at {m(f['closing'])} with DSO of {_days(f['dso'])} days; "
+                                   f"{p(f['overdue'])} is overdue and {m(f['oldest'])} is in the oldest bucket.",
     "over_limit": lambda f, m, p: f"{_customers(f['customers'], 'is over its', 'are over their')} credit limit.",
     "churn": lambda f, m, p: f"{_customers(f['customers'], 'in tier A or B has', 'in tiers A and B have')} a "
                              "probability of being active below 50% and need a churn check.",

@@ -304,6 +304,10 @@ WORDS = {
 
 # ---- 管理层摘要：kam_xl.domain.summary.commentary_facts 的每条事实一句话 ----------------------------------
 
+def _days(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0f}"
+
+
 def money(value: float, currency: str) -> str:
     """465.43元；1万以上用万元（1.2万元），1亿以上用亿元（3.45亿元）。"""
     unit = "元" if currency == "CNY" else f" {currency}"
@@ -322,12 +326,6 @@ def _margin(f: dict, pct) -> str:
     return f"毛利率{pct(f['gross_margin'])}{trend}{net}。"
 
 
-def _receivables(f: dict, money_, pct) -> str:
-    dso = "—" if f["dso"] is None else f"{f['dso']:.0f}"
-    overdue = "—" if f["overdue"] is None else pct(f["overdue"])
-    return f"期末应收{money_(f['closing'])}，应收周转天数{dso}天，逾期占比{overdue}，最长账龄逾期余额{money_(f['oldest'])}。"
-
-
 SENTENCES = {
     "revenue.prior_not_covered": lambda f, m, p: f"本期销售收入{m(f['revenue'])}；数据未覆盖上期，不作比较。",
     "revenue.change": lambda f, m, p: f"本期销售收入{m(f['revenue'])}，较上期{'增长' if f['change'] >= 0 else '下降'}"
@@ -340,7 +338,8 @@ SENTENCES = {
     "loss_makers": lambda f, m, p: f"{f['customers']}家客户扣除服务成本后亏损，合计{m(f['total'])}；亏损最多的是"
                                    f"{f['worst']}（{m(f['worst_loss'])}）。",
     "no_loss_makers": lambda f, m, p: "扣除服务成本后没有亏损客户。",
-    "receivables": lambda f, m, p: _receivables(f, m, p),
+    "receivables": lambda f, m, p: f"期末应收{m(f['closing'])}，应收周转天数{_days(f['dso'])}天，逾期占比{p(f['overdue'])}，"
+                                   f"最长账龄逾期余额{m(f['oldest'])}。",
     "over_limit": lambda f, m, p: f"{f['customers']:.0f}家客户超出信用额度。",
     "churn": lambda f, m, p: f"{f['customers']:.0f}家A/B类客户活跃概率低于50%，需要关注流失风险。",
     "tiers": lambda f, m, p: f"本期A类客户{f['a']:.0f}家、B类{f['b']:.0f}家、C类{f['c']:.0f}家。",
