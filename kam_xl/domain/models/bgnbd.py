@@ -11,7 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize, special
+from scipy import special
+
+from .mle import maximize_log_likelihood
 
 
 @dataclass(frozen=True)
@@ -82,17 +84,7 @@ def fit_bgnbd(x, t_x, T, initial=(1.0, None, 1.0, 1.0)) -> BetaGeoFit:
     ux, ut, uT = unique.T
     r0, alpha0, a0, b0 = initial
     alpha0 = alpha0 if alpha0 is not None else max(float(np.mean(T)), 1.0)
-    start = np.log([r0, alpha0, a0, b0])
-
-    def objective(log_params):
-        value = -log_likelihood(np.exp(log_params), ux, ut, uT, counts)
-        return value if np.isfinite(value) else 1e300
-
-    first = optimize.minimize(objective, start, method="L-BFGS-B", bounds=[(-12, 12)] * 4)
-    best = optimize.minimize(objective, first.x, method="Nelder-Mead",
-                             options={"xatol": 1e-9, "fatol": 1e-10, "maxiter": 20000, "maxfev": 40000})
-    if best.fun > first.fun:
-        best = first
-    r, alpha, a, b = np.exp(best.x)
-    converged = bool(np.isfinite(best.fun) and best.fun < 1e299 and (first.success or best.success))
-    return BetaGeoFit(float(r), float(alpha), float(a), float(b), float(-best.fun), converged, int(len(data)))
+    params, ll, converged = maximize_log_likelihood(lambda p: log_likelihood(p, ux, ut, uT, counts),
+                                                    [r0, alpha0, a0, b0], (-12, 12))
+    r, alpha, a, b = params
+    return BetaGeoFit(float(r), float(alpha), float(a), float(b), ll, converged, int(len(data)))

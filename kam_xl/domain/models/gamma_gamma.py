@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize, special
+from scipy import special
+
+from .mle import maximize_log_likelihood
 
 
 @dataclass(frozen=True)
@@ -44,16 +46,7 @@ def fit_gamma_gamma(x, m_x) -> GammaGammaFit:
     keep = (x > 0) & (m_x > 0) & np.isfinite(m_x)
     x, m_x = x[keep], m_x[keep]
 
-    def objective(log_params):
-        value = -log_likelihood(np.exp(log_params), x, m_x)
-        return value if np.isfinite(value) else 1e300
-
-    start = np.log([1.0, 1.0, max(float(np.mean(m_x)), 1e-6)])
-    first = optimize.minimize(objective, start, method="L-BFGS-B", bounds=[(-12, 14)] * 3)
-    best = optimize.minimize(objective, first.x, method="Nelder-Mead",
-                             options={"xatol": 1e-9, "fatol": 1e-10, "maxiter": 20000, "maxfev": 40000})
-    if best.fun > first.fun:
-        best = first
-    p, q, gamma = np.exp(best.x)
-    converged = bool(np.isfinite(best.fun) and best.fun < 1e299 and (first.success or best.success))
-    return GammaGammaFit(float(p), float(q), float(gamma), float(-best.fun), converged, int(keep.sum()))
+    params, ll, converged = maximize_log_likelihood(lambda p: log_likelihood(p, x, m_x),
+                                                    [1.0, 1.0, max(float(np.mean(m_x)), 1e-6)], (-12, 14))
+    p, q, gamma = params
+    return GammaGammaFit(float(p), float(q), float(gamma), ll, converged, int(keep.sum()))

@@ -1,0 +1,25 @@
+"""The maximum-likelihood fit every model here shares: parameters searched in
+log space (so they stay positive), L-BFGS-B within bounds, then a Nelder-Mead
+polish, keeping whichever found the higher likelihood."""
+from __future__ import annotations
+
+import numpy as np
+from scipy import optimize
+
+_POLISH = {"xatol": 1e-9, "fatol": 1e-10, "maxiter": 20000, "maxfev": 40000}
+
+
+def maximize_log_likelihood(log_likelihood, start, bounds: tuple[float, float]) -> tuple[np.ndarray, float, bool]:
+    """(parameters, log-likelihood at them, converged) for ``log_likelihood(parameters)``,
+    started at ``start`` (positive parameters) with each log-parameter within ``bounds``.
+    A likelihood that is not finite counts as the worst possible."""
+    def objective(log_params):
+        value = -log_likelihood(np.exp(log_params))
+        return value if np.isfinite(value) else 1e300
+
+    first = optimize.minimize(objective, np.log(start), method="L-BFGS-B", bounds=[bounds] * len(start))
+    best = optimize.minimize(objective, first.x, method="Nelder-Mead", options=_POLISH)
+    if best.fun > first.fun:
+        best = first
+    converged = bool(np.isfinite(best.fun) and best.fun < 1e299 and (first.success or best.success))
+    return np.exp(best.x), float(-best.fun), converged
