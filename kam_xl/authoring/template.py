@@ -18,7 +18,7 @@ import pandas as pd
 
 from kam_xl import __version__
 from kam_xl.contract import DATE, ID, INPUT_TABLES, NUMBER, TABLES
-from kam_xl.inputs.params import DEFAULT_CADENCE, DEFAULT_POTENTIAL_WEIGHTS, PARAMETER_ZH
+from kam_xl.inputs.params import PARAMETER_ZH, Params
 from kam_xl.inputs.safe_io import atomic_output
 from kam_xl.render.xlsx import INPUT_FILL, TAB_INFO, TAB_INPUT, VBA_PART, Formats, new_workbook, write_column
 
@@ -71,14 +71,6 @@ PARAMETER_HELP = {
     "PaymentsFile": ("Optional CSV/Parquet file with the Payments", "可选：收款 CSV/Parquet 文件"),
 }
 
-DEFAULT_PARAMETERS = {
-    "AsOfDate": "", "PeriodStart": "", "PeriodEnd": "", "ReportingCurrency": "CNY", "ABCBasis": "NetRevenue",
-    "ABCShareA": 0.8, "ABCShareB": 0.95, "AgingBuckets": "30,60,90", "CostOfCapital": 0.06,
-    "ForecastMonths": 12, "DiscountRate": 0.1,
-    "PotentialWeights": ", ".join(f"{k} {v}" for k, v in DEFAULT_POTENTIAL_WEIGHTS.items()),
-    "ContactCadenceDays": ", ".join(f"{k} {v}" for k, v in DEFAULT_CADENCE.items()), "Language": "en",
-    "DataStart": "", "MinCoverage": 0.95,
-}
 
 README_LINES = [
     ("kam-xl · Key-account accounting summary 大客户管理会计汇总", "title"),
@@ -241,11 +233,9 @@ def _validate(sheet, col: int, column, rows: int) -> None:
 def _write_parameters(book, formats: Formats, given: pd.DataFrame | None, language: str) -> None:
     sheet = book.add_worksheet(sheet_name("Parameters", language))
     sheet.set_tab_color(TAB_INPUT)
-    values = dict(DEFAULT_PARAMETERS)
+    values = {**Params().typed(), "Language": language}   # the defaults, as in the contract
     if given is not None:
         values.update({str(k): v for k, v in zip(given["Parameter"], given["Value"])})
-    if language == "zh-CN" and values.get("Language", "en") == "en":
-        values["Language"] = "zh-CN"
     zh = language == "zh-CN"
     headers = ["参数", "值", "说明"] if zh else ["Parameter", "Value", "Description"]
     text_input = formats.get("text", bg_color=INPUT_FILL)

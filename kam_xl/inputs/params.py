@@ -73,9 +73,10 @@ class Params:
         return dataclasses.replace(self, as_of_date=as_of, period_start=start, period_end=end,
                                    language=self.language or language or "en")
 
-    def as_rows(self) -> list[tuple[str, str]]:
-        """(Parameter, Value) pairs as a user would type them, for About."""
-        def text(value: object) -> str:
+    def typed(self) -> dict[str, object]:
+        """Canonical name -> value as a user types it in the Parameters table:
+        numbers as numbers, dates, lists and pairs as text, unset as ''."""
+        def typed(value: object) -> object:
             if value is None:
                 return ""
             if isinstance(value, pd.Timestamp):
@@ -84,8 +85,12 @@ class Params:
                 return ",".join(str(v) for v in value)
             if isinstance(value, dict):
                 return ", ".join(f"{k} {v}" for k, v in value.items())
-            return str(value)
-        return [(_CANONICAL[f.name], text(getattr(self, f.name))) for f in dataclasses.fields(self)]
+            return value
+        return {_CANONICAL[f.name]: typed(getattr(self, f.name)) for f in dataclasses.fields(self)}
+
+    def as_rows(self) -> list[tuple[str, str]]:
+        """(Parameter, Value) pairs as a user would type them, for About."""
+        return [(name, str(value)) for name, value in self.typed().items()]
 
 
 _CANONICAL = {
