@@ -9,7 +9,7 @@ from pathlib import Path
 from kam_xl.analysis import Results
 from kam_xl.contract import normalize_name
 from kam_xl.excel.cells import as_cell, as_text_value
-from kam_xl.inputs.reader import read_grids
+from kam_xl.inputs.reader import header_and_rows, read_grids
 from kam_xl.inputs.safe_io import sha256
 from kam_xl.render.layout import KPI_ANCHOR, SheetPlan, TablePlan, kpi_plan, plan
 from kam_xl.render.localize import analyze
@@ -30,10 +30,9 @@ def _provider(book):
         for sheet in book.sheets:
             if normalize_name(sheet.name) in aliases:
                 used = sheet.used_range
-                values = used.options(ndim=2, err_to_str=True).value
-                for index, row in enumerate(values):
-                    if any(v not in (None, "") for v in row):
-                        return row, values[index + 1:], used.row + index + 1, used.column - 1, sheet.name
+                header, rows, index = header_and_rows(used.options(ndim=2, err_to_str=True).value)
+                if index >= 0:
+                    return header, rows, used.row + index + 1, used.column - 1, sheet.name
         return None
     return find
 

@@ -346,12 +346,19 @@ def _find_grid(book, spec: TableSpec, last_row=None) -> _Grid | None:
             return grid
     for name in book.sheet_names:
         if normalize_name(name) in aliases:
-            cells = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            for index, row in enumerate(cells):
-                if any(v not in ("", None) for v in row):
-                    return _Grid(list(row), cells[index + 1:], index + 2, 0, name, "sheet")
-            return _Grid([], [], 1, 0, name, "sheet")
+            header, rows, offset = header_and_rows(book.get_sheet_by_name(name).to_python(skip_empty_area=False))
+            return _Grid(header, rows, offset + 2, 0, name, "sheet")
     return None
+
+
+def header_and_rows(cells: list[list]) -> tuple[list, list[list], int]:
+    """A sheet's cells as (header, rows below it, index of the header row):
+    the header is the first row with anything in it (title lines above a
+    header are handled later, by _header_row)."""
+    for index, row in enumerate(cells):
+        if any(v not in ("", None) for v in row):
+            return list(row), cells[index + 1:], index
+    return [], [], -1
 
 
 def _rows_below(sheet, end: int, first_col: int, width: int) -> list[list]:
