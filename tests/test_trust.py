@@ -440,3 +440,9 @@ def test_a_period_the_data_only_partly_cover_is_said_to_be_partial():
     assert partial[["Severity", "Table"]].values.tolist() == [["Warning", "Sales"]]
     assert partial["Message"].iloc[0].startswith("The data cover only 25% of this period 2025-04-01 - 2026-03-31 "
                                                  "(Sales from 2026-01-01)")
+
+
+def test_the_gross_margin_formula_leaves_a_blank_cost_blank():
+    from kam_xl.excel.functions import gross_margin
+    # 100 revenue with cost 60 -> 40 %; 200 revenue with no cost given -> unknown, not 100 %.
+    assert gross_margin([[100.0], [200.0]], [[60.0], [None]]) == [[0.4], [None]]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from kam_xl.render.xlsx import INPUT_FILL, TAB_INFO, Formats, cell
+from kam_xl.excel import functions
 from kam_xl.words import ui
 
 HEADERS = ["CustomerID", "NetRevenue", "COGS", "CreditSales", "OpeningAR", "ClosingAR", "DueDate", "OpenAmount",
@@ -85,9 +86,7 @@ def _write_inputs(sheet, formats: Formats, top: int) -> tuple[dict[str, str], di
 
 def _examples(rng: dict[str, str], ref: dict[str, str]) -> list[tuple[str, str, list]]:
     """(label, formula, result) of each function: the formula over the sheet's
-    ranges, the result from the same UDF on the same values."""
-    import kam_udfs as udf  # installed with kam-xl
-
+    ranges, the result from the function the UDF calls, on the same values."""
     column = {name: [[row[j]] for row in ROWS] for j, name in enumerate(HEADERS)}
     values = dict(INPUTS)
     params = f"{ref['r']}:{ref['b']}".replace("$", "")
@@ -96,21 +95,21 @@ def _examples(rng: dict[str, str], ref: dict[str, str]) -> list[tuple[str, str, 
           (column["Frequency"], column["LastMinusFirstDays"], column["AgeDays"]))
     return [
         ("ABC tier · ABC 分级", f"KAM_ABC({rng['NetRevenue']},{ref['ABCShareA']},{ref['ABCShareB']})",
-         udf.KAM_ABC(column["NetRevenue"], values["ABCShareA"], values["ABCShareB"])),
+         functions.abc_tiers_of(column["NetRevenue"], values["ABCShareA"], values["ABCShareB"])),
         ("Gross margin · 毛利率", f"KAM_GROSSMARGIN({rng['NetRevenue']},{rng['COGS']})",
-         udf.KAM_GROSSMARGIN(column["NetRevenue"], column["COGS"])),
+         functions.gross_margin(column["NetRevenue"], column["COGS"])),
         ("AR turnover · 应收周转率", f"KAM_ARTURNOVER({rng['CreditSales']},{rng['OpeningAR']},{rng['ClosingAR']})",
-         udf.KAM_ARTURNOVER(column["CreditSales"], column["OpeningAR"], column["ClosingAR"])),
+         functions.receivables_turnover(column["CreditSales"], column["OpeningAR"], column["ClosingAR"])),
         ("DSO · 应收周转天数", f"KAM_DSO({rng['CreditSales']},{rng['OpeningAR']},{rng['ClosingAR']},{ref['PeriodDays']})",
-         udf.KAM_DSO(column["CreditSales"], column["OpeningAR"], column["ClosingAR"], values["PeriodDays"])),
+         functions.days_sales_outstanding_of(column["CreditSales"], column["OpeningAR"], column["ClosingAR"], values["PeriodDays"])),
         ("RFM scores R, F, M · RFM 评分", f"KAM_RFM({rng['RecencyDays']},{rng['Frequency']},{rng['Monetary']})",
-         udf.KAM_RFM(column["RecencyDays"], column["Frequency"], column["Monetary"])),
-        ("P(alive) · 活跃概率", f"KAM_PALIVE({bg[0]},{params})", udf.KAM_PALIVE(*bg[1], params_value)),
+         functions.rfm_scores(column["RecencyDays"], column["Frequency"], column["Monetary"])),
+        ("P(alive) · 活跃概率", f"KAM_PALIVE({bg[0]},{params})", functions.p_alive(*bg[1], params_value)),
         ("Expected purchases · 预计购买次数", f"KAM_EXPECTED_PURCHASES({bg[0]},{params},{ref['HorizonDays']})",
-         udf.KAM_EXPECTED_PURCHASES(*bg[1], params_value, values["HorizonDays"])),
-        ("HHI · 赫芬达尔指数", f"KAM_HHI({rng['NetRevenue']})", [[udf.KAM_HHI(column["NetRevenue"])]]),
+         functions.expected_purchases(*bg[1], params_value, values["HorizonDays"])),
+        ("HHI · 赫芬达尔指数", f"KAM_HHI({rng['NetRevenue']})", [[functions.hhi(column["NetRevenue"])]]),
         ("Aging NotDue, 1-30, 31-60, 61-90, 90+ · 账龄", f"KAM_AGING({rng['DueDate']},{rng['OpenAmount']},{ref['AsOfDate']})",
-         udf.KAM_AGING(column["DueDate"], column["OpenAmount"], values["AsOfDate"])),
+         functions.aging_of(column["DueDate"], column["OpenAmount"], values["AsOfDate"])),
     ]
 
 
