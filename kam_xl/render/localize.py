@@ -27,8 +27,7 @@ def localized(results: Results) -> Results:
             frame = frame.assign(
                 RecommendedStrategy=frame["RecommendedStrategy"].map(
                     lambda q: text(f"strategy.{q}", language) if isinstance(q, str) else None),
-                Actions=frame["Actions"].map(lambda keys: text("list.separator", language).join(
-                    text(f"action.{key}", language, days=days) for key in keys.split(ACTION_SEPARATOR) if key)))
+                Actions=frame["Actions"].map(lambda keys: actions_text(keys, days, language)))
         elif name == "Segments":
             frame = frame.assign(Segment=frame["Segment"].fillna(text("blank", language)))
         if name == "About":   # the worded tables stand before About, as in the workbook
@@ -36,6 +35,13 @@ def localized(results: Results) -> Results:
             tables["DataQuality"] = results.dq.frame(language, private=results.private)
         tables[name] = frame
     return dataclasses.replace(results, tables=tables, commentary=summary)
+
+
+def actions_text(keys: str, oldest_bucket_days: int, language: str) -> str:
+    """The actions of one customer (keys joined by ACTION_SEPARATOR) in words,
+    in the order given, separated as the language separates list items."""
+    return text("list.separator", language).join(
+        text(f"action.{key}", language, days=oldest_bucket_days) for key in keys.split(ACTION_SEPARATOR) if key)
 
 
 def analyze(inputs, params=None) -> Results:
