@@ -40,3 +40,49 @@ def test_relationship_contact_on_as_of_date_and_follow_up_boundaries():
     assert out.AvgSatisfaction.to_dict() == {"X": (4 + 2) / 2, "Y": 5.0, "Z": 3.0}
     assert out.FollowUpOverdue.tolist() == [False, False, False]
     assert out.CadenceBreached.tolist() == [False, False, False]           # 0 <= 30, 20 <= 60, 46 <= 90
+
+
+# ----- risk --------------------------------------------------------------------------------
+
+def test_revenue_shares_only_positive_revenue_and_small_totals():
+    from kam_xl.risk import revenue_shares
+    # positive: A 0.25, B 0.5 (C 0 and D -1 have no share); total 0.75 -> B 0.5/0.75 = 2/3, A 1/3
+    shares = revenue_shares(pd.Series({"A": 0.25, "B": 0.5, "C": 0.0, "D": -1.0}))
+    assert list(shares.index) == ["B", "A"]
+    assert shares.tolist() == pytest.approx([2 / 3, 1 / 3], abs=1e-12)
+
+
+def _summary(frame):
+    return dict(zip(frame.Metric, frame.Value))
+
+
+def test_risk_summary_eleven_customers_limits_and_rounding_to_the_minor_unit():
+    from kam_xl.risk import risk_summary
+    ids = [f"K{i:02d}" for i in range(11)]
+    revenue = pd.Series(100.0, index=ids)                       # 11 equal customers: each 1/11
+    profit = pd.Series([-10.4] + [5.0] * 10, index=ids)         # one loss maker, -10.4
+    oldest = pd.Series([1.6] + [0.0] * 10, index=ids)           # 1.6 in the oldest bucket
+    utilization = pd.Series([1.0, 1.5] + [np.nan] * 9, index=ids)   # 1.0 is AT the limit, 1.5 over it
+    churn = pd.Series([True, True] + [False] * 9, index=ids)
+    out = _summary(risk_summary(revenue, profit, oldest, utilization, churn, decimals=0))   # e.g. JPY
+    assert out["Top1Share"] == pytest.approx(1 / 11)
+    assert out["Top5Share"] == pytest.approx(5 / 11)
+    assert out["Top10Share"] == pytest.approx(10 / 11)         # the 10 largest of 11, not all 11
+    assert out["HHI"] == pytest.approx(11 * (1 / 11) ** 2 * 10_000)   # = 909.09...
+    assert out["Overdue90PlusBalance"] == 2.0                   # 1.6 rounded to 0 decimals
+    assert out["CustomersOverLimit"] == 1.0                     # only utilization > 1
+    assert out["LossMakingCustomers"] == 1.0
+    assert out["LossMakingNetProfit"] == -10.0                  # -10.4 rounded to 0 decimals
+    assert out["ChurnRiskCustomers"] == 2.0
+
+
+def test_risk_summary_default_two_decimals_and_unknown_profit():
+    from kam_xl.risk import risk_summary
+    ids = ["A", "B"]
+    out = _summary(risk_summary(pd.Series([10.0, 30.0], index=ids), pd.Series([-1.0, np.nan], index=ids),
+                                pd.Series([1.234, 0.0], index=ids), None, pd.Series([False, False], index=ids)))
+    assert out["Top1Share"] == pytest.approx(0.75)              # 30 / 40
+    assert out["Overdue90PlusBalance"] == pytest.approx(1.23, abs=1e-12)   # 2 decimals by default
+    assert np.isnan(out["CustomersOverLimit"])                  # no credit data
+    # B's NetProfit is unknown: the loss makers cannot be counted or summed
+    assert np.isnan(out["LossMakingCustomers"]) and np.isnan(out["LossMakingNetProfit"])
