@@ -86,3 +86,14 @@ def test_risk_summary_default_two_decimals_and_unknown_profit():
     assert np.isnan(out["CustomersOverLimit"])                  # no credit data
     # B's NetProfit is unknown: the loss makers cannot be counted or summed
     assert np.isnan(out["LossMakingCustomers"]) and np.isnan(out["LossMakingNetProfit"])
+
+
+# ----- profitability -----------------------------------------------------------------------
+
+def test_financing_cost_rounded_to_the_minor_unit():
+    from kam_xl.profitability import financing_cost
+    ar = pd.Series({"A": 1000.0})
+    # 1000 x 0.10 x 181 / 365 = 18100 / 365 = 49.5890...
+    assert financing_cost(ar, 0.10, 181)["A"] == pytest.approx(49.59, abs=1e-9)            # 2 decimals by default
+    assert financing_cost(ar, 0.10, 181, decimals=0)["A"] == 50.0                          # JPY: whole yen
+    assert financing_cost(ar, 0.10, 181, decimals=3)["A"] == pytest.approx(49.589, abs=1e-9)
