@@ -97,3 +97,43 @@ def test_financing_cost_rounded_to_the_minor_unit():
     assert financing_cost(ar, 0.10, 181)["A"] == pytest.approx(49.59, abs=1e-9)            # 2 decimals by default
     assert financing_cost(ar, 0.10, 181, decimals=0)["A"] == 50.0                          # JPY: whole yen
     assert financing_cost(ar, 0.10, 181, decimals=3)["A"] == pytest.approx(49.589, abs=1e-9)
+
+
+# ----- strategy ----------------------------------------------------------------------------
+
+def test_churn_risk_only_a_and_b_below_one_half():
+    from kam_xl.strategy import churn_risk
+    tiers = pd.Series({"P": "A", "Q": "B", "R": "B", "S": "C", "T": "A"})
+    p_alive = pd.Series({"P": 0.4, "Q": 0.3, "R": 0.5, "S": 0.1, "T": np.nan})
+    # A 0.4 < 0.5 yes; B 0.3 yes; B exactly 0.5 no; C never; unknown PAlive no
+    assert churn_risk(tiers, p_alive).to_dict() == {"P": True, "Q": True, "R": False, "S": False, "T": False}
+
+
+def test_action_flags_thresholds_and_boolean_result():
+    from kam_xl.strategy import action_flags
+    frame = pd.DataFrame({
+        "NetProfit":         [-0.01, 0.0],
+        "Overdue90Plus":     [0.006, 0.005],     # more than half a minor unit flags; exactly 0.005 does not
+        "CreditUtilization": [1.01, 1.0],        # over the limit only above 1
+        "ABCTier":           ["B", "A"],
+        "PAlive":            [0.49, 0.5],
+        "CadenceBreached":   [True, False],
+        "FollowUpOverdue":   [True, False],
+        "GrowthRate":        [-0.21, -0.20],     # a decline of MORE than 20 %
+        "AvgSatisfaction":   [2.9, 3.0],         # below 3
+        "WalletHeadroom":    [0.01, 0.0],        # headroom above NetRevenue (clipped at 0)
+        "NetRevenue":        [-5.0, 0.0],
+    }, index=["X", "Y"])
+    flags = action_flags(frame, "Overdue90Plus")
+    assert (flags.dtypes == bool).all()
+    assert flags.loc["X"].all()                   # every flag on for X
+    assert not flags.loc["Y"].any()               # every boundary value of Y is not flagged
+
+
+def test_action_flags_without_optional_tables():
+    from kam_xl.strategy import action_flags
+    # no receivables, relationship, prior period, model or wallet columns: only loss_making can be on
+    flags = action_flags(pd.DataFrame({"NetProfit": [-1.0, 2.0]}, index=["X", "Y"]), None)
+    assert flags.loss_making.tolist() == [True, False]
+    assert not flags.drop(columns="loss_making").to_numpy().any()
+    assert (flags.dtypes == bool).all() and list(flags.index) == ["X", "Y"]
