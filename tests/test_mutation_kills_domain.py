@@ -226,3 +226,86 @@ def test_map_distinct_keeps_index_and_missing():
     out = map_distinct(pd.Series(["x", "y", "x", None], index=["p", "q", "r", "s"]), str.upper)
     assert list(out.index) == ["p", "q", "r", "s"]
     assert out[["p", "q", "r"]].tolist() == ["X", "Y", "X"] and pd.isna(out["s"])   # missing stays missing
+
+
+def test_action_flags_unknown_relationship_flags_are_off():
+    from kam_xl.strategy import action_flags
+    # a customer with no relationship row has CadenceBreached/FollowUpOverdue missing: not flagged
+    frame = pd.DataFrame({"NetProfit": [1.0, 1.0], "CadenceBreached": [np.nan, True],
+                          "FollowUpOverdue": [np.nan, True]}, index=["X", "Y"])
+    flags = action_flags(frame, None)
+    assert flags.cadence_breached.tolist() == [False, True]
+    assert flags.follow_up_overdue.tolist() == [False, True]
+
+
+LOSS_EN = "Loss-making: reprice or cut cost-to-serve"            # i18n table, action.loss_making
+LOSS_ZH = "亏损：重新定价或降低服务成本"
+
+
+def test_actions_text_separator_and_days():
+    from kam_xl.strategy import actions
+    flags = pd.DataFrame({"loss_making": [True, False], "overdue_oldest": [True, False]}, index=["X", "Y"])
+    out = actions(flags, "en", 60)
+    assert out.to_dict() == {"X": LOSS_EN + "; Over 60 days overdue: tighten credit and chase payment", "Y": ""}
+    assert actions(flags)["X"] == LOSS_EN + "; Over 90 days overdue: tighten credit and chase payment"   # defaults
+    assert actions(flags, "zh-CN", 60)["X"] == LOSS_ZH + "；逾期超过60天：收紧信用并催收"               # full-width ;
+
+
+def test_effort_shares_without_contacts_or_weight():
+    from kam_xl.strategy import effort_shares
+    ids = ["X", "Y"]
+    # contacts 1 and 3 of 4 -> 0.25, 0.75; NetProfit 10 < 20 -> percentile 50, 100;
+    # PotentialScore missing (0) and 50 -> weights (50 + 0)/2 = 25 and (100 + 50)/2 = 75 -> 0.25, 0.75
+    out = effort_shares(pd.Series([1.0, 3.0], index=ids), pd.Series([10.0, 20.0], index=ids),
+                        pd.Series([np.nan, 50.0], index=ids))
+    assert out.CurrentEffortShare.tolist() == [0.25, 0.75]
+    assert out.SuggestedEffortShare.tolist() == [0.25, 0.75]
+    # no contacts at all and nothing known about value or potential: both shares empty, not 0/0
+    none = effort_shares(pd.Series([0.0, 0.0], index=ids), pd.Series([np.nan, np.nan], index=ids),
+                         pd.Series([np.nan, np.nan], index=ids))
+    assert none.isna().all().all() and list(none.columns) == ["CurrentEffortShare", "SuggestedEffortShare"]
+
+
+def test_strategy_table_without_contacts_and_in_chinese():
+    from kam_xl.i18n import text
+    from kam_xl.strategy import strategy
+    joined = pd.DataFrame({"PortfolioQuadrant": ["Develop", None], "NetProfit": [-1.0, np.nan],
+                           "PotentialScore": [60.0, np.nan]}, index=["X", "Y"])
+    out = strategy(joined, None, 90, "zh-CN")
+    assert list(out.columns) == ["PortfolioQuadrant", "RecommendedStrategy", "Actions",
+                                 "CurrentEffortShare", "SuggestedEffortShare"]
+    assert out.PortfolioQuadrant.tolist()[0] == "Develop" and pd.isna(out.PortfolioQuadrant["Y"])
+    assert out.RecommendedStrategy["X"] == text("strategy.Develop", "zh-CN") and pd.isna(out.RecommendedStrategy["Y"])
+    assert out.Actions.to_dict() == {"X": LOSS_ZH, "Y": ""}
+    assert out.CurrentEffortShare.isna().all()                        # no Contacts column: no contacts at all
+    # X: percentile of NetProfit 100 (the only known), PotentialScore 60 -> 80; Y: 0 -> shares 1, 0
+    assert out.SuggestedEffortShare.tolist() == [1.0, 0.0]
+
+
+def test_strategy_table_with_contacts_and_oldest_bucket():
+    from kam_xl.strategy import strategy
+    joined = pd.DataFrame({"PortfolioQuadrant": ["Maintain", "Streamline"], "NetProfit": [5.0, 1.0],
+                           "PotentialScore": [0.0, 0.0], "Contacts": [3, 1], "Overdue60Plus": [10.0, 0.0]},
+                          index=["X", "Y"])
+    out = strategy(joined, "Overdue60Plus", 60, "en")
+    assert out.Actions.to_dict() == {"X": "Over 60 days overdue: tighten credit and chase payment", "Y": ""}
+    assert out.CurrentEffortShare.tolist() == [0.75, 0.25]                 # 3 and 1 of 4 contacts
+    # NetProfit 5 > 1 -> percentile 100 and 50, PotentialScore 0 -> weights 50 and 25 -> 2/3, 1/3
+    assert out.SuggestedEffortShare.tolist() == pytest.approx([2 / 3, 1 / 3])
+
+
+def test_effort_shares_of_one_contact_and_small_weights():
+    from kam_xl.strategy import effort_shares
+    ids = ["X", "Y"]
+    # one contact in all: X has it all; NetProfit unknown, PotentialScore 0.5 each -> weights 0.25 each -> 1/2
+    out = effort_shares(pd.Series([1.0, 0.0], index=ids), pd.Series([np.nan, np.nan], index=ids),
+                        pd.Series([0.5, 0.5], index=ids))
+    assert out.CurrentEffortShare.tolist() == [1.0, 0.0]
+    assert out.SuggestedEffortShare.tolist() == [0.5, 0.5]
+
+
+def test_wallet_headroom_flag_against_negative_revenue():
+    from kam_xl.strategy import action_flags
+    # no headroom (0) and NetRevenue -5 (clipped to 0): 0 > 0 is false -> not flagged
+    frame = pd.DataFrame({"NetProfit": [1.0], "WalletHeadroom": [0.0], "NetRevenue": [-5.0]}, index=["X"])
+    assert not action_flags(frame, None).wallet_headroom["X"]
