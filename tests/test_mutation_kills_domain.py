@@ -544,3 +544,92 @@ def test_segments_ties_and_zero_or_small_total_revenue():
     assert small.RevenueShare.tolist() == [0.5] * 6                      # 0.25 / 0.5
     # equal NetRevenue: segments keep the order in which they first appear (Steel before Retail)
     assert small.Segment.tolist() == ["Steel", "Retail", "Small", "Large", "West", "East"]
+
+
+# ----- receivables (direct) ----------------------------------------------------------------
+
+NAMES = ["NotDue", "Overdue1_30", "Overdue31_60", "Overdue61_90", "Overdue90Plus"]
+
+
+def test_credit_risk_levels_and_boundaries():
+    from kam_xl.receivables import credit_risk
+    rows = {   # NotDue, 1-30, 31-60, 61-90, 90+, utilization
+        "H1": [0, 0, 0, 0, 0.006, 0.5],    # anything in the oldest bucket -> High
+        "H2": [0, 0, 0, 0, 0, 1.01],       # over the limit -> High
+        "M1": [0, 0, 0.006, 0, 0, 0.5],    # beyond the first bucket -> Medium
+        "M2": [0, 0, 0, 0.006, 0, np.nan],
+        "L1": [50, 100, 0, 0, 0, 0.5],     # only the first overdue bucket -> Low
+        "L2": [0, 0, 0.005, 0.005, 0.005, 1.0],   # half a cent and exactly at the limit -> Low
+    }
+    table = pd.DataFrame.from_dict(rows, orient="index", columns=NAMES + ["CreditUtilization"])
+    assert credit_risk(table, NAMES).to_dict() == {"H1": "High", "H2": "High", "M1": "Medium", "M2": "Medium",
+                                                   "L1": "Low", "L2": "Low"}
+
+
+def test_aging_bucket_edges_with_other_limits():
+    from kam_xl.receivables import aging_bucket
+    days = pd.Series([-1, 0, 1, 30, 31, 60, 61])
+    assert aging_bucket(days, (30, 60)).astype(str).tolist() == [
+        "NotDue", "NotDue", "Overdue1_30", "Overdue1_30", "Overdue31_60", "Overdue31_60", "Overdue60Plus"]
+
+
+def test_due_dates_fall_back_to_terms_then_invoice_date():
+    from kam_xl.quality import DataQuality
+    from kam_xl.receivables import due_dates
+    customers = pd.DataFrame({"CustomerID": ["A", "B"], "PaymentTermsDays": [45, np.nan]})
+    invoices = pd.DataFrame({
+        "CustomerID": ["A", "A", "B", "B", "Z"],
+        "InvoiceDate": [D("2026-01-10")] * 5,
+        "DueDate": [D("2026-01-20"), pd.NaT, pd.NaT, D("2026-03-01"), pd.NaT],
+        "_row": [3, 4, 5, 6, 7]})
+    dq = DataQuality()
+    out = due_dates(invoices, customers, dq)
+    # given; 01-10 + 45 days = 02-24; no terms -> the invoice date; given; unknown customer -> invoice date
+    assert out.tolist() == [D("2026-01-20"), D("2026-02-24"), D("2026-01-10"), D("2026-03-01"), D("2026-01-10")]
+    assert len(dq.records) == 1
+    r = dq.records[0]
+    assert (r["Severity"], r["Table"], r["Row"], r["Column"], r["key"], r["values"]) == \
+        ("Info", "Invoices", 5, "DueDate", "invoice.no_terms", {"count": 2})
+    assert due_dates(invoices, customers).tolist() == out.tolist()          # without a log
+
+
+def test_balance_as_of_both_ends_and_rounding():
+    from kam_xl.receivables import balance_as_of
+    ids = pd.Index(["A", "B", "C"])
+    invoices = pd.DataFrame({"CustomerID": ["A", "A"], "InvoiceDate": [D("2026-03-31"), D("2026-04-01")],
+                             "Amount": [100.004, 50.0]})
+    payments = pd.DataFrame({"CustomerID": ["A", "A", "B"], "PaymentDate": [D("2026-03-31"), D("2026-04-01"), D("2026-01-01")],
+                             "Amount": [30.0, 20.0, 10.0]})
+    out = balance_as_of(invoices, payments, D("2026-03-31"), ids)
+    # A: 100.004 - 30 = 70.004 -> 70.00 (items dated ON the date count); B: paid 10 unbilled -> -10; C: 0
+    assert out.to_dict() == {"A": pytest.approx(70.0, abs=1e-9), "B": -10.0, "C": 0.0}
+    assert balance_as_of(invoices, payments, D("2026-03-31"), ids, 3)["A"] == pytest.approx(70.004, abs=1e-9)
+    assert balance_as_of(invoices, None, D("2026-04-01"), ids).to_dict() == {
+        "A": pytest.approx(150.0, abs=1e-9), "B": 0.0, "C": 0.0}
+
+
+def test_weighted_days_ignores_refunds():
+    from kam_xl.receivables import weighted_days
+    payments = pd.DataFrame({"CustomerID": ["A", "A", "A"], "Amount": [100.0, 300.0, -50.0]})
+    out = weighted_days(payments, pd.Series([10, 20, 99]), pd.Index(["A", "B"]))
+    # (100 x 10 + 300 x 20 + 0 x 99) / 400 = 17.5; B no payments -> empty
+    assert out["A"] == 17.5 and np.isnan(out["B"])
+
+
+def test_document_keys_and_split_payments():
+    from kam_xl.receivables import DOCUMENT, split_payments, with_document_keys
+    invoices = pd.DataFrame({"CustomerID": ["A", "B", "A"], "InvoiceNo": ["I1", "I1", None]})
+    payments = pd.DataFrame({"CustomerID": ["A", "B", "A", "B"], "InvoiceNo": ["I1", "I2", None, "I1"],
+                             "PaymentDate": [D("2026-01-01")] * 4, "Amount": [1.0, 2.0, 3.0, 4.0]})
+    inv, pay = with_document_keys(invoices, payments)
+    k = inv[DOCUMENT].tolist()
+    assert k[0] != k[1] and k[2] == -1 and min(k[:2]) >= 0           # same number, other customer: other key
+    assert pay[DOCUMENT].tolist() == [k[0], pay[DOCUMENT][1], -1, k[1]] and pay[DOCUMENT][1] not in k
+    applied, unapplied = split_payments(inv, pay)
+    assert applied.Amount.tolist() == [1.0, 4.0] and unapplied.Amount.tolist() == [2.0, 3.0]
+    only, none_ = with_document_keys(invoices, None)
+    solo = only[DOCUMENT].tolist()
+    assert none_ is None and solo[0] != solo[1] and solo[2] == -1 and min(solo[:2]) >= 0
+    empty_applied, empty_unapplied = split_payments(inv, None)
+    assert len(empty_applied) == len(empty_unapplied) == 0
+    assert list(empty_applied.columns) == ["CustomerID", "InvoiceNo", "PaymentDate", "Amount", DOCUMENT]
