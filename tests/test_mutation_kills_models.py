@@ -94,3 +94,20 @@ def test_fit_gamma_gamma_uses_only_repeat_buyers_with_positive_means():
             params = [fit.p, fit.q, fit.gamma]
             params[i] *= factor
             assert gamma_gamma.log_likelihood(params, x[:200], m[:200]) <= ll + 1e-9
+
+
+def test_p_alive_without_repeat_purchases_is_one_and_silent():
+    import warnings
+    # x = 0: the death odds are 0 whatever log(b + x - 1) is: with b = 1 it is log 0, with b < 1 the log of a
+    # negative number; neither may reach the user as a RuntimeWarning
+    for b in (1.0, 0.5):
+        fit = BetaGeoFit(R, ALPHA, A, b, 0.0, True, 1)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            assert fit.p_alive(np.array([0.0]), np.array([0.0]), np.array([10.0])).tolist() == [1.0]
+
+
+def test_fit_gamma_gamma_keeps_small_positive_means():
+    x = np.array([1.0, 2.0, 3.0, 1.0, 2.0, 4.0, 1.0, 2.0])
+    m = np.array([0.5, 0.8, 0.6, 0.9, 0.7, 0.65, 0.4, 0.75])     # every mean below 1: all 8 are used
+    assert fit_gamma_gamma(x, m).customers == 8
