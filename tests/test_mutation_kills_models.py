@@ -111,3 +111,47 @@ def test_fit_gamma_gamma_keeps_small_positive_means():
     x = np.array([1.0, 2.0, 3.0, 1.0, 2.0, 4.0, 1.0, 2.0])
     m = np.array([0.5, 0.8, 0.6, 0.9, 0.7, 0.65, 0.4, 0.75])     # every mean below 1: all 8 are used
     assert fit_gamma_gamma(x, m).customers == 8
+
+
+def _polished(objective, start):
+    """An independent high-precision optimum started from ``start`` (BFGS with a tight gradient tolerance)."""
+    from scipy import optimize
+    return optimize.minimize(objective, start, method="BFGS", options={"gtol": 1e-10, "maxiter": 10000}).x
+
+
+def _gg_data():
+    rng = np.random.default_rng(11)
+    x = rng.integers(1, 8, 300).astype(float)
+    m = rng.gamma(6.0, 2.5, 300) * rng.gamma(4.0, 1.0, 300) / 4.0
+    return x, m
+
+
+def _bg_data():
+    rng = np.random.default_rng(5)
+    T = rng.uniform(30, 60, 400).round()
+    x = rng.poisson(2.0, 400).astype(float) * (rng.random(400) < 0.7)
+    t_x = np.where(x > 0, (T * rng.uniform(0.2, 1.0, 400)).round(), 0.0)
+    return x, t_x, T
+
+
+def test_fit_gamma_gamma_is_precise_and_silent():
+    import warnings
+    x, m = _gg_data()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")                                       # no OptimizeWarning either
+        fit = fit_gamma_gamma(x, m)
+    logs = np.log([fit.p, fit.q, fit.gamma])
+    best = _polished(lambda v: -gamma_gamma.log_likelihood(np.exp(v), x, m), logs)
+    assert logs == pytest.approx(best, abs=1e-6)                             # at the maximum to 1e-6 in log terms
+
+
+def test_fit_bgnbd_is_precise_and_silent():
+    import warnings
+    x, t_x, T = _bg_data()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fit = fit_bgnbd(x, t_x, T)
+    logs = np.log([fit.r, fit.alpha, fit.a, fit.b])
+    best = _polished(lambda v: -bgnbd.log_likelihood(np.exp(v), x, t_x, T), logs)
+    assert logs == pytest.approx(best, abs=1e-6)
+    assert fit.customers == 400 and fit.converged
