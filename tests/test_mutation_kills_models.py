@@ -155,3 +155,11 @@ def test_fit_bgnbd_is_precise_and_silent():
     best = _polished(lambda v: -bgnbd.log_likelihood(np.exp(v), x, t_x, T), logs)
     assert logs == pytest.approx(best, abs=1e-6)
     assert fit.customers == 400 and fit.converged
+
+
+def test_bgnbd_log_likelihood_with_b_below_one():
+    # x = 1 and b = 0.5: the second term has b + x - 1 = 0.5 (log 0.5 < 0), written out in eq. 6
+    b = 0.5
+    x, t_x, T = np.array([1.0, 2.0]), np.array([3.0, 8.0]), np.array([12.0, 12.0])
+    want = sum(math.log(paper_likelihood(R, ALPHA, A, b, *row)) for row in zip(x, t_x, T))
+    assert bgnbd.log_likelihood((R, ALPHA, A, b), x, t_x, T) == pytest.approx(want, rel=1e-10)
