@@ -37,14 +37,19 @@ for module in sorted(counts):
     total.update(c)
     n = sum(c.values())
     effective = n - c["equivalent"] - c["not checked"]
-    score = f"{100.0 * (c['killed'] + c['timeout']) / effective:.1f} %" if effective else "not run"
+    if c["not checked"] == n:
+        score = "not run"
+    elif c["not checked"]:
+        score = f"incomplete ({n - c['not checked']} of {n} run)"   # no score for a partly run module
+    else:
+        score = f"{100.0 * (c['killed'] + c['timeout']) / effective:.1f} %" if effective else "-"
     print(f"| {module} | {n} | {c['killed'] + c['timeout']} | {c['equivalent']} | "
           f"{effective - c['killed'] - c['timeout']} | {c['not checked']} | {score} |")
 n = sum(total.values())
 effective = n - total["equivalent"] - total["not checked"]
 print(f"| **all** | {n} | {total['killed'] + total['timeout']} | {total['equivalent']} | "
       f"{effective - total['killed'] - total['timeout']} | {total['not checked']} | "
-      f"{100.0 * (total['killed'] + total['timeout']) / max(effective, 1):.1f} % |")
+      + ("incomplete |" if total["not checked"] else f"{100.0 * (total['killed'] + total['timeout']) / max(effective, 1):.1f} % |"))
 if survivors:
     print("\nNot killed:")
     print("\n".join(survivors))

@@ -1,0 +1,635 @@
+"""Direct checks added where mutation testing (`make mutation`, docs/TESTING.md) showed a changed
+line in the domain run that no other test noticed. Every expected value is worked out by hand in the
+comment beside it."""
+import numpy as np
+import pandas as pd
+import pytest
+
+D = pd.Timestamp
+NaT = pd.NaT
+
+
+# ----- relationship ------------------------------------------------------------------------
+
+def _contacts(rows):
+    frame = pd.DataFrame(rows, columns=["Date", "CustomerID", "Satisfaction", "Feedback", "NextFollowUp"])
+    frame["_row"] = range(len(frame))
+    return frame
+
+
+def test_relationship_contact_on_as_of_date_and_follow_up_boundaries():
+    from kam_xl.relationship import relationship
+    as_of, start, end = D("2026-06-30"), D("2026-01-01"), D("2026-06-30")
+    contacts = _contacts([
+        # X: an old contact whose follow-up (04-01) is past, then a contact ON AsOfDate: it counts
+        # (Date <= AsOfDate), so LastContact is 06-30, 0 days ago, 2 contacts, follow-up answered.
+        (D("2026-03-01"), "X", 4, None, D("2026-04-01")),
+        (D("2026-06-30"), "X", 2, None, NaT),
+        # Y: follow-up due exactly on AsOfDate: not yet overdue ("before AsOfDate" only).
+        (D("2026-06-10"), "Y", 5, "fine", D("2026-06-30")),
+        # Z: follow-up on the contact's own day: a contact came on the follow-up date -> not overdue.
+        (D("2026-05-15"), "Z", 3, None, D("2026-05-15")),
+    ])
+    tiers = pd.Series({"X": "A", "Y": "B", "Z": "C"})
+    out = relationship(contacts, tiers, {"A": 30, "B": 60, "C": 90}, as_of, start, end)
+    assert out.LastContact.to_dict() == {"X": D("2026-06-30"), "Y": D("2026-06-10"), "Z": D("2026-05-15")}
+    # 06-30 - 06-30 = 0; 06-30 - 06-10 = 20; 05-15 -> 05-31 is 16, + 30 June days = 46
+    assert out.DaysSinceContact.to_dict() == {"X": 0.0, "Y": 20.0, "Z": 46.0}
+    assert out.Contacts.to_dict() == {"X": 2, "Y": 1, "Z": 1}
+    assert out.Contacts.dtype == np.int64                                  # a count, never 2.0
+    assert out.AvgSatisfaction.to_dict() == {"X": (4 + 2) / 2, "Y": 5.0, "Z": 3.0}
+    assert out.FollowUpOverdue.tolist() == [False, False, False]
+    assert out.CadenceBreached.tolist() == [False, False, False]           # 0 <= 30, 20 <= 60, 46 <= 90
+
+
+# ----- risk --------------------------------------------------------------------------------
+
+def test_revenue_shares_only_positive_revenue_and_small_totals():
+    from kam_xl.risk import revenue_shares
+    # positive: A 0.25, B 0.5 (C 0 and D -1 have no share); total 0.75 -> B 0.5/0.75 = 2/3, A 1/3
+    shares = revenue_shares(pd.Series({"A": 0.25, "B": 0.5, "C": 0.0, "D": -1.0}))
+    assert list(shares.index) == ["B", "A"]
+    assert shares.tolist() == pytest.approx([2 / 3, 1 / 3], abs=1e-12)
+
+
+def _summary(frame):
+    return dict(zip(frame.Metric, frame.Value))
+
+
+def test_risk_summary_eleven_customers_limits_and_rounding_to_the_minor_unit():
+    from kam_xl.risk import risk_summary
+    ids = [f"K{i:02d}" for i in range(11)]
+    revenue = pd.Series(100.0, index=ids)                       # 11 equal customers: each 1/11
+    profit = pd.Series([-10.4] + [5.0] * 10, index=ids)         # one loss maker, -10.4
+    oldest = pd.Series([1.6] + [0.0] * 10, index=ids)           # 1.6 in the oldest bucket
+    utilization = pd.Series([1.0, 1.5] + [np.nan] * 9, index=ids)   # 1.0 is AT the limit, 1.5 over it
+    churn = pd.Series([True, True] + [False] * 9, index=ids)
+    out = _summary(risk_summary(revenue, profit, oldest, utilization, churn, decimals=0))   # e.g. JPY
+    assert out["Top1Share"] == pytest.approx(1 / 11)
+    assert out["Top5Share"] == pytest.approx(5 / 11)
+    assert out["Top10Share"] == pytest.approx(10 / 11)         # the 10 largest of 11, not all 11
+    assert out["HHI"] == pytest.approx(11 * (1 / 11) ** 2 * 10_000)   # = 909.09...
+    assert out["Overdue90PlusBalance"] == 2.0                   # 1.6 rounded to 0 decimals
+    assert out["CustomersOverLimit"] == 1.0                     # only utilization > 1
+    assert out["LossMakingCustomers"] == 1.0
+    assert out["LossMakingNetProfit"] == -10.0                  # -10.4 rounded to 0 decimals
+    assert out["ChurnRiskCustomers"] == 2.0
+
+
+def test_risk_summary_default_two_decimals_and_unknown_profit():
+    from kam_xl.risk import risk_summary
+    ids = ["A", "B"]
+    out = _summary(risk_summary(pd.Series([10.0, 30.0], index=ids), pd.Series([-1.0, np.nan], index=ids),
+                                pd.Series([1.234, 0.0], index=ids), None, pd.Series([False, False], index=ids)))
+    assert out["Top1Share"] == pytest.approx(0.75)              # 30 / 40
+    assert out["Overdue90PlusBalance"] == pytest.approx(1.23, abs=1e-12)   # 2 decimals by default
+    assert np.isnan(out["CustomersOverLimit"])                  # no credit data
+    # B's NetProfit is unknown: the loss makers cannot be counted or summed
+    assert np.isnan(out["LossMakingCustomers"]) and np.isnan(out["LossMakingNetProfit"])
+
+
+# ----- profitability -----------------------------------------------------------------------
+
+def test_financing_cost_rounded_to_the_minor_unit():
+    from kam_xl.profitability import financing_cost
+    ar = pd.Series({"A": 1000.0})
+    # 1000 x 0.10 x 181 / 365 = 18100 / 365 = 49.5890...
+    assert financing_cost(ar, 0.10, 181)["A"] == pytest.approx(49.59, abs=1e-9)            # 2 decimals by default
+    assert financing_cost(ar, 0.10, 181, decimals=0)["A"] == 50.0                          # JPY: whole yen
+    assert financing_cost(ar, 0.10, 181, decimals=3)["A"] == pytest.approx(49.589, abs=1e-9)
+
+
+# ----- strategy ----------------------------------------------------------------------------
+
+def test_churn_risk_only_a_and_b_below_one_half():
+    from kam_xl.strategy import churn_risk
+    tiers = pd.Series({"P": "A", "Q": "B", "R": "B", "S": "C", "T": "A"})
+    p_alive = pd.Series({"P": 0.4, "Q": 0.3, "R": 0.5, "S": 0.1, "T": np.nan})
+    # A 0.4 < 0.5 yes; B 0.3 yes; B exactly 0.5 no; C never; unknown PAlive no
+    assert churn_risk(tiers, p_alive).to_dict() == {"P": True, "Q": True, "R": False, "S": False, "T": False}
+
+
+def test_action_flags_thresholds_and_boolean_result():
+    from kam_xl.strategy import action_flags
+    frame = pd.DataFrame({
+        "NetProfit":         [-0.01, 0.0],
+        "Overdue90Plus":     [0.006, 0.005],     # more than half a minor unit flags; exactly 0.005 does not
+        "CreditUtilization": [1.01, 1.0],        # over the limit only above 1
+        "ABCTier":           ["B", "A"],
+        "PAlive":            [0.49, 0.5],
+        "CadenceBreached":   [True, False],
+        "FollowUpOverdue":   [True, False],
+        "GrowthRate":        [-0.21, -0.20],     # a decline of MORE than 20 %
+        "AvgSatisfaction":   [2.9, 3.0],         # below 3
+        "WalletHeadroom":    [0.01, 0.0],        # headroom above NetRevenue (clipped at 0)
+        "NetRevenue":        [-5.0, 0.0],
+    }, index=["X", "Y"])
+    flags = action_flags(frame, "Overdue90Plus")
+    assert (flags.dtypes == bool).all()
+    assert flags.loc["X"].all()                   # every flag on for X
+    assert not flags.loc["Y"].any()               # every boundary value of Y is not flagged
+
+
+def test_action_flags_without_optional_tables():
+    from kam_xl.strategy import action_flags
+    # no receivables, relationship, prior period, model or wallet columns: only loss_making can be on
+    flags = action_flags(pd.DataFrame({"NetProfit": [-1.0, 2.0]}, index=["X", "Y"]), None)
+    assert flags.loss_making.tolist() == [True, False]
+    assert not flags.drop(columns="loss_making").to_numpy().any()
+    assert (flags.dtypes == bool).all() and list(flags.index) == ["X", "Y"]
+
+
+# ----- frames (shared helpers) -------------------------------------------------------------
+
+def test_ratio_blank_where_the_denominator_is_not_positive():
+    from kam_xl.frames import ratio
+    idx = list("abcd")
+    out = ratio(pd.Series([3.0, 1.0, 2.0, 4.0], index=idx), pd.Series([2.0, 0.0, -1.0, 0.5], index=idx))
+    # 3/2 = 1.5; /0 and /-1 blank; 4/0.5 = 8
+    assert out.dtype == np.float64 and list(out.index) == idx
+    assert out["a"] == 1.5 and np.isnan(out["b"]) and np.isnan(out["c"]) and out["d"] == 8.0
+    ints = ratio(pd.Series([3, 1]), pd.Series([2, 4]))                  # integer inputs: 1.5, 0.25
+    assert ints.dtype == np.float64 and ints.tolist() == [1.5, 0.25]
+
+
+def test_ratio_of_a_list_by_a_number():
+    from kam_xl.frames import ratio
+    out = ratio([3, 1], 2)                                             # 3/2, 1/2 on a 0..1 index
+    assert out.dtype == np.float64 and out.tolist() == [1.5, 0.5] and list(out.index) == [0, 1]
+    series = ratio(pd.Series([6.0, 2.0], index=["x", "y"]), 4)        # a scalar denominator on the numerator's index
+    assert series.to_dict() == {"x": 1.5, "y": 0.5}
+    assert ratio(pd.Series([6.0], index=["x"]), 0).isna().all()        # / 0 is blank
+
+
+def test_minor_unit_decimals():
+    from kam_xl.frames import minor_unit_decimals
+    assert minor_unit_decimals("jpy") == 0        # ISO 4217: yen has no minor unit; case does not matter
+    assert minor_unit_decimals("KRW") == 0
+    assert minor_unit_decimals("kwd") == 3        # Kuwaiti dinar: 3 decimals
+    assert minor_unit_decimals("USD") == 2 and minor_unit_decimals("CNY") == 2
+
+
+def test_round_money():
+    from kam_xl.frames import round_money
+    assert round_money(1.234) == pytest.approx(1.23, abs=1e-12)        # 2 decimals by default
+    assert round_money(1.6, 0) == 2.0
+    zero = round_money(-0.001)                                         # -0.0 becomes 0.0
+    assert zero == 0.0 and not np.signbit(zero)
+    assert round_money(pd.Series([2.346, -0.004]), 2).tolist() == pytest.approx([2.35, 0.0], abs=1e-12)
+
+
+def test_total_stays_empty_when_a_part_is_unknown():
+    from kam_xl.frames import total
+    assert total(pd.Series([1.0, 2.0])) == 3.0
+    assert np.isnan(total(pd.Series([1.0, np.nan])))
+    assert total(pd.Series([], dtype="float64")) == 0.0
+
+
+def test_in_window_includes_both_ends():
+    from kam_xl.frames import in_window
+    frame = pd.DataFrame({"Date": [D("2025-12-31"), D("2026-01-01"), D("2026-06-30"), D("2026-07-01")], "n": [1, 2, 3, 4]})
+    assert in_window(frame, "Date", D("2026-01-01"), D("2026-06-30")).n.tolist() == [2, 3]
+
+
+def test_per_customer_and_sum_by_customer():
+    from kam_xl.frames import per_customer, sum_by_customer
+    ids = pd.Index(["a", "b", "c"])
+    values = pd.Series({"c": 2.0, "z": 9.0})                           # z is no customer
+    assert per_customer(values, ids).to_dict() == {"a": 0.0, "b": 0.0, "c": 2.0}
+    assert per_customer(values, ids, fill=5.0).to_dict() == {"a": 5.0, "b": 5.0, "c": 2.0}
+    kept = per_customer(values, ids, fill=None)
+    assert list(kept.index) == ["a", "b", "c"] and kept.isna().tolist() == [True, True, False]
+    frame = pd.DataFrame({"CustomerID": ["c", "a", "c", "z"], "Amount": [1.0, 2.0, 3.0, 4.0]})
+    # c: 1 + 3 = 4; a: 2; b: nothing -> 0
+    assert sum_by_customer(frame, "Amount", ids).to_dict() == {"a": 2.0, "b": 0.0, "c": 4.0}
+
+
+def test_percentile_rank_average_ties_and_missing():
+    from kam_xl.frames import percentile_rank
+    out = percentile_rank(pd.Series({"a": 10.0, "b": 20.0, "c": 20.0, "d": np.nan}))
+    # 3 known values: ranks 1, 2.5, 2.5 -> 100 x rank / 3
+    assert out[["a", "b", "c"]].tolist() == pytest.approx([100 / 3, 250 / 3, 250 / 3])
+    assert np.isnan(out["d"])
+
+
+def test_rank_descending_ties_by_id_and_missing_last():
+    from kam_xl.frames import rank_descending
+    out = rank_descending(pd.Series({"b": 5.0, "d": np.nan, "a": 5.0, "c": 9.0}))
+    # c 9 first; a and b tie at 5 -> a (smaller ID) 2, b 3; missing d last
+    assert list(out.index) == ["b", "d", "a", "c"]                     # the input's order
+    assert out.to_dict() == {"c": 1, "a": 2, "b": 3, "d": 4}
+    assert out.dtype == np.int64
+
+
+def test_map_distinct_keeps_index_and_missing():
+    from kam_xl.frames import map_distinct
+    out = map_distinct(pd.Series(["x", "y", "x", None], index=["p", "q", "r", "s"]), str.upper)
+    assert list(out.index) == ["p", "q", "r", "s"]
+    assert out[["p", "q", "r"]].tolist() == ["X", "Y", "X"] and pd.isna(out["s"])   # missing stays missing
+
+
+def test_action_flags_unknown_relationship_flags_are_off():
+    from kam_xl.strategy import action_flags
+    # a customer with no relationship row has CadenceBreached/FollowUpOverdue missing: not flagged
+    frame = pd.DataFrame({"NetProfit": [1.0, 1.0], "CadenceBreached": [np.nan, True],
+                          "FollowUpOverdue": [np.nan, True]}, index=["X", "Y"])
+    flags = action_flags(frame, None)
+    assert flags.cadence_breached.tolist() == [False, True]
+    assert flags.follow_up_overdue.tolist() == [False, True]
+
+
+LOSS_EN = "Loss-making: reprice or cut cost-to-serve"            # i18n table, action.loss_making
+LOSS_ZH = "亏损：重新定价或降低服务成本"
+
+
+def test_actions_text_separator_and_days():
+    from kam_xl.strategy import actions
+    flags = pd.DataFrame({"loss_making": [True, False], "overdue_oldest": [True, False]}, index=["X", "Y"])
+    out = actions(flags, "en", 60)
+    assert out.to_dict() == {"X": LOSS_EN + "; Over 60 days overdue: tighten credit and chase payment", "Y": ""}
+    assert actions(flags)["X"] == LOSS_EN + "; Over 90 days overdue: tighten credit and chase payment"   # defaults
+    assert actions(flags, "zh-CN", 60)["X"] == LOSS_ZH + "；逾期超过60天：收紧信用并催收"               # full-width ;
+
+
+def test_effort_shares_without_contacts_or_weight():
+    from kam_xl.strategy import effort_shares
+    ids = ["X", "Y"]
+    # contacts 1 and 3 of 4 -> 0.25, 0.75; NetProfit 10 < 20 -> percentile 50, 100;
+    # PotentialScore missing (0) and 50 -> weights (50 + 0)/2 = 25 and (100 + 50)/2 = 75 -> 0.25, 0.75
+    out = effort_shares(pd.Series([1.0, 3.0], index=ids), pd.Series([10.0, 20.0], index=ids),
+                        pd.Series([np.nan, 50.0], index=ids))
+    assert out.CurrentEffortShare.tolist() == [0.25, 0.75]
+    assert out.SuggestedEffortShare.tolist() == [0.25, 0.75]
+    # no contacts at all and nothing known about value or potential: both shares empty, not 0/0
+    none = effort_shares(pd.Series([0.0, 0.0], index=ids), pd.Series([np.nan, np.nan], index=ids),
+                         pd.Series([np.nan, np.nan], index=ids))
+    assert none.isna().all().all() and list(none.columns) == ["CurrentEffortShare", "SuggestedEffortShare"]
+
+
+def test_strategy_table_without_contacts_and_in_chinese():
+    from kam_xl.i18n import text
+    from kam_xl.strategy import strategy
+    joined = pd.DataFrame({"PortfolioQuadrant": ["Develop", None], "NetProfit": [-1.0, np.nan],
+                           "PotentialScore": [60.0, np.nan]}, index=["X", "Y"])
+    out = strategy(joined, None, 90, "zh-CN")
+    assert list(out.columns) == ["PortfolioQuadrant", "RecommendedStrategy", "Actions",
+                                 "CurrentEffortShare", "SuggestedEffortShare"]
+    assert out.PortfolioQuadrant.tolist()[0] == "Develop" and pd.isna(out.PortfolioQuadrant["Y"])
+    assert out.RecommendedStrategy["X"] == text("strategy.Develop", "zh-CN") and pd.isna(out.RecommendedStrategy["Y"])
+    assert out.Actions.to_dict() == {"X": LOSS_ZH, "Y": ""}
+    assert out.CurrentEffortShare.isna().all()                        # no Contacts column: no contacts at all
+    # X: percentile of NetProfit 100 (the only known), PotentialScore 60 -> 80; Y: 0 -> shares 1, 0
+    assert out.SuggestedEffortShare.tolist() == [1.0, 0.0]
+
+
+def test_strategy_table_with_contacts_and_oldest_bucket():
+    from kam_xl.strategy import strategy
+    joined = pd.DataFrame({"PortfolioQuadrant": ["Maintain", "Streamline"], "NetProfit": [5.0, 1.0],
+                           "PotentialScore": [0.0, 0.0], "Contacts": [3, 1], "Overdue60Plus": [10.0, 0.0]},
+                          index=["X", "Y"])
+    out = strategy(joined, "Overdue60Plus", 60, "en")
+    assert out.Actions.to_dict() == {"X": "Over 60 days overdue: tighten credit and chase payment", "Y": ""}
+    assert out.CurrentEffortShare.tolist() == [0.75, 0.25]                 # 3 and 1 of 4 contacts
+    # NetProfit 5 > 1 -> percentile 100 and 50, PotentialScore 0 -> weights 50 and 25 -> 2/3, 1/3
+    assert out.SuggestedEffortShare.tolist() == pytest.approx([2 / 3, 1 / 3])
+
+
+def test_effort_shares_of_one_contact_and_small_weights():
+    from kam_xl.strategy import effort_shares
+    ids = ["X", "Y"]
+    # one contact in all: X has it all; NetProfit unknown, PotentialScore 0.5 each -> weights 0.25 each -> 1/2
+    out = effort_shares(pd.Series([1.0, 0.0], index=ids), pd.Series([np.nan, np.nan], index=ids),
+                        pd.Series([0.5, 0.5], index=ids))
+    assert out.CurrentEffortShare.tolist() == [1.0, 0.0]
+    assert out.SuggestedEffortShare.tolist() == [0.5, 0.5]
+
+
+def test_wallet_headroom_flag_against_negative_revenue():
+    from kam_xl.strategy import action_flags
+    # no headroom (0) and NetRevenue -5 (clipped to 0): 0 > 0 is false -> not flagged
+    frame = pd.DataFrame({"NetProfit": [1.0], "WalletHeadroom": [0.0], "NetRevenue": [-5.0]}, index=["X"])
+    assert not action_flags(frame, None).wallet_headroom["X"]
+
+
+# ----- profitability (direct) --------------------------------------------------------------
+
+def _sales(rows):
+    return pd.DataFrame(rows, columns=["Date", "CustomerID", "NetRevenue", "COGS"])
+
+
+def test_gross_profit_window_rounding_and_unknown_cost():
+    from kam_xl.profitability import gross_profit
+    ids = pd.Index(["A", "B", "C"])
+    sales = _sales([
+        (D("2026-01-01"), "A", 100.004, 60.001),     # on PeriodStart: in
+        (D("2026-06-30"), "A", 50.0, 30.0),          # on PeriodEnd: in
+        (D("2025-12-31"), "A", 999.0, 1.0),          # before the period: out
+        (D("2026-03-01"), "B", 20.0, np.nan),        # blank COGS: B's cost unknown
+        (D("2026-03-02"), "B", 5.0, 1.0),
+    ])
+    out = gross_profit(sales, ids, D("2026-01-01"), D("2026-06-30"))
+    # A: NetRevenue 150.004 -> 150.00, COGS 90.001 -> 90.00, GP 60, margin 60/150 = 0.4
+    assert out.loc["A"].tolist() == pytest.approx([150.0, 90.0, 60.0, 0.4], abs=1e-9)
+    # B: NetRevenue 25; COGS and GP empty, margin empty
+    assert out.loc["B", "NetRevenue"] == 25.0 and out.loc[["B"], ["COGS", "GrossProfit", "GrossMarginPct"]].isna().all().all()
+    # C: nothing -> 0, 0, 0, margin empty (NetRevenue 0)
+    assert out.loc["C"].tolist()[:3] == [0.0, 0.0, 0.0] and np.isnan(out.loc["C", "GrossMarginPct"])
+    three = gross_profit(sales, ids, D("2026-01-01"), D("2026-06-30"), decimals=3)
+    assert three.loc["A", "NetRevenue"] == pytest.approx(150.004, abs=1e-9)
+    assert three.loc["A", "COGS"] == pytest.approx(90.001, abs=1e-9)
+    assert three.loc["A", "GrossProfit"] == pytest.approx(60.003, abs=1e-9)    # 150.004 - 90.001
+
+
+def _activities(rows):
+    frame = pd.DataFrame(rows, columns=["Date", "CustomerID", "Activity", "DriverQuantity", "DirectCost"])
+    frame["_row"] = range(5, 5 + len(frame))                     # worksheet rows 5, 6, ...
+    return frame
+
+
+def test_cost_to_serve_rates_direct_costs_and_unrated_warning():
+    from kam_xl.profitability import cost_to_serve
+    from kam_xl.quality import DataQuality
+    ids = pd.Index(["A", "B", "C"])
+    activities = _activities([
+        (D("2026-02-01"), "A", "Visit", 3, np.nan),       # 3 x 0.333 = 0.999
+        (D("2026-02-02"), "A", "Rebate", 0, 5.0),         # direct cost only, no driver: no warning
+        (D("2026-02-03"), "B", "Order", 2, 1.0),          # no rate: drivers 0, direct 1; warned
+        (D("2026-02-04"), "B", "ORDER", 4, np.nan),       # same activity (other spelling): count 2
+        (D("2026-02-04"), "B", "Order", np.nan, 0.5),     # no rate but no quantity: not warned
+        (D("2026-02-04"), "B", "Gift", 0, 0.5),           # no rate, quantity 0: not warned
+        (D("2026-02-04"), "B", "Call", 1, 0.0),           # no rate: a second warning, after Order's
+        (D("2026-02-05"), "B", " visit ", np.nan, 2.0),   # no quantity: 0 x rate + 2
+        (D("2025-12-31"), "C", "Visit", 100, 100.0),      # outside the period
+    ])
+    rates = pd.DataFrame({"Activity": ["VISIT", "Rebate"], "Rate": [0.333, 7.0]})
+    dq = DataQuality()
+    out = cost_to_serve(activities, rates, ids, D("2026-01-01"), D("2026-06-30"), dq)
+    # A: 0.999 + 5 = 5.999 -> 6.00; B: 1 + 0.5 + 0.5 + 2 = 4; C: 0
+    assert out.to_dict() == {"A": pytest.approx(6.0, abs=1e-9), "B": 4.0, "C": 0.0}
+    assert [r["values"]["name"] for r in dq.records] == ["Order", "Call"]     # in order of appearance
+    record = dq.records[0]
+    assert (record["Severity"], record["Table"], record["Row"], record["Column"], record["Value"]) == \
+        ("Warning", "Activities", 7, "Activity", "Order")
+    assert record["key"] == "activity.no_rate" and record["values"] == {"name": "Order", "count": 2}
+    three = cost_to_serve(activities, rates, ids, D("2026-01-01"), D("2026-06-30"), None, decimals=3)
+    assert three["A"] == pytest.approx(5.999, abs=1e-9)          # and no DataQuality needed
+    none = cost_to_serve(None, rates, ids, D("2026-01-01"), D("2026-06-30"))
+    assert none.dtype == np.float64 and list(none.index) == list(ids) and none.isna().all()
+    unrated = cost_to_serve(activities, None, ids, D("2026-01-01"), D("2026-06-30"))
+    assert unrated.to_dict() == {"A": 5.0, "B": 4.0, "C": 0.0}    # no rates table: direct costs only
+
+
+def test_profitability_absent_parts_rounding_and_rank():
+    from kam_xl.profitability import profitability
+    gross = pd.DataFrame({"NetRevenue": [100.0, 50.0, 10.0], "GrossProfit": [40.0, 20.0, 5.0]}, index=["A", "B", "C"])
+    cts = pd.Series({"A": 10.004, "B": np.nan, "C": 1.0})
+    fin = pd.Series({"A": 1.0, "B": 1.0, "C": np.nan})
+    out = profitability(gross, cts, fin)
+    # A: 40 - 10.004 - 1 = 28.996 -> 29.00; B and C: a part unknown -> empty, no rank
+    assert out.NetProfit["A"] == pytest.approx(29.0, abs=1e-9) and out.NetProfit[["B", "C"]].isna().all()
+    assert out.ProfitRank["A"] == 1 and out.ProfitRank[["B", "C"]].isna().all()
+    assert out.NetMarginPct["A"] == pytest.approx(0.29)
+    # no Activities table at all: CostToServe counts as 0 (B: 20 - 0 - 1 = 19); C's financing still unknown
+    absent = profitability(gross, cts, fin, absent=("CostToServe",), decimals=3)
+    assert absent.NetProfit["A"] == pytest.approx(28.996, abs=1e-9)
+    assert absent.NetProfit["B"] == 19.0 and np.isnan(absent.NetProfit["C"])
+    assert absent.ProfitRank[["A", "B"]].tolist() == [1, 2] and np.isnan(absent.ProfitRank["C"])
+    both = profitability(gross, cts, fin, absent=("CostToServe", "FinancingCost"))
+    assert both.NetProfit.to_dict() == {"A": pytest.approx(29.0, abs=1e-9), "B": 19.0, "C": 4.0}
+    assert both.CostToServe.isna().tolist() == [False, True, False]   # the part itself stays empty
+
+
+def test_whale_curve_shares_and_non_positive_total():
+    from kam_xl.profitability import whale_curve
+    profit = pd.DataFrame({"NetProfit": [30.0, -10.0, 80.0], "ProfitRank": [2, 3, 1]}, index=["A", "B", "C"])
+    out = whale_curve(profit)
+    assert out.CustomerID.tolist() == ["C", "A", "B"] and out.ProfitRank.tolist() == [1, 2, 3]
+    assert out.CumulativeCustomerShare.tolist() == pytest.approx([1 / 3, 2 / 3, 1.0])
+    # total 100: 80/100, 110/100 (above 1 with a loss maker), 100/100
+    assert out.CumulativeProfitShare.tolist() == pytest.approx([0.8, 1.1, 1.0])
+    losing = whale_curve(pd.DataFrame({"NetProfit": [-5.0, 5.0], "ProfitRank": [2, 1]}, index=["A", "B"]))
+    assert losing.CumulativeProfitShare.isna().all()                   # total 0: no shares
+    empty = whale_curve(pd.DataFrame({"NetProfit": pd.Series([], dtype="float64"), "ProfitRank": pd.Series([], dtype="float64")}))
+    assert len(empty) == 0
+    one = whale_curve(pd.DataFrame({"NetProfit": [0.5], "ProfitRank": [1]}, index=["A"]))
+    assert one.CumulativeCustomerShare.tolist() == [1.0]              # 1 of 1
+    assert one.CumulativeProfitShare.tolist() == [1.0]                # 0.5 / 0.5: a small total still counts
+
+
+# ----- classification ----------------------------------------------------------------------
+
+def test_rfm_score_ranks_ties_and_missing():
+    from kam_xl.classification import rfm_score
+    values = pd.Series({"a": 10.0, "b": 20.0, "c": 20.0, "d": np.nan, "e": 5.0})
+    # higher is better: missing -> -inf rank 1; 5 -> 2; 10 -> 3; 20, 20 -> both 5 (max); n = 5: score = rank
+    assert rfm_score(values).to_dict() == {"a": 3, "b": 5, "c": 5, "d": 1, "e": 2}
+    # lower is better (recency): keys -10, -20, -20, -inf, -5 -> ranks 4, 3, 3, 1, 5
+    assert rfm_score(values, higher_is_better=False).to_dict() == {"a": 4, "b": 3, "c": 3, "d": 1, "e": 5}
+    # n = 7, ranks 1..7: ceil(5 r / 7) = 1, 2, 3, 3, 4, 5, 5
+    seven = rfm_score(pd.Series([1.0, 2, 3, 4, 5, 6, 7]))
+    assert seven.tolist() == [1, 2, 3, 3, 4, 5, 5] and seven.dtype == np.int64
+    assert rfm_score(pd.Series([2.0, 1.0])).tolist() == [5, 3]              # ceil(5 x 2/2), ceil(5 x 1/2)
+    empty = rfm_score(pd.Series([], dtype="float64"))
+    assert len(empty) == 0 and empty.dtype == np.int64
+
+
+def test_rfm_documents_returns_and_recency():
+    from kam_xl.classification import rfm
+    sales = pd.DataFrame([
+        (D("2026-02-01"), "A", "D1", 100.0),
+        (D("2026-02-03"), "A", "D1", -20.0),     # same document: 80, dated 02-03
+        (D("2026-05-01"), "A", "D2", 50.0),
+        (D("2026-05-02"), "A", "D2", -50.0),     # fully returned: not a purchase
+        (D("2026-06-30"), "A", None, 10.0),      # no DocumentNo: one document for the day, on AsOfDate
+        (D("2026-07-05"), "A", "D9", 500.0),     # after AsOfDate: ignored
+        (D("2025-12-20"), "B", "D3", 40.0),      # before the period: recency only
+    ], columns=["Date", "CustomerID", "DocumentNo", "NetRevenue"])
+    out = rfm(sales, pd.Index(["A", "B", "C"]), D("2026-06-30"), D("2026-01-01"), D("2026-06-30"))
+    # Recency: A 0 days; B 2025-12-20 -> 2026-06-30 = 11 + 181 = 192; C none
+    assert out.Recency.tolist()[:2] == [0.0, 192.0] and np.isnan(out.Recency["C"])
+    assert out.Frequency.to_dict() == {"A": 2, "B": 0, "C": 0} and out.Frequency.dtype == np.int64   # D1 and the 06-30 document
+    assert out.Monetary.to_dict() == {"A": 90.0, "B": 0.0, "C": 0.0}      # 100 - 20 + 50 - 50 + 10
+    # n = 3. R keys 0, -192, -inf -> ranks 3, 2, 1 -> 5, 4, 2; F 2, 0, 0 -> ranks 3, 2, 2 -> 5, 4, 4; M likewise
+    assert out.RScore.to_dict() == {"A": 5, "B": 4, "C": 2}
+    assert out.FScore.to_dict() == {"A": 5, "B": 4, "C": 4}
+    assert out.MScore.to_dict() == {"A": 5, "B": 4, "C": 4}
+    # A: R 5, FM 5 -> Champions; B: R 4, FM 4 -> Loyal Customers; C never bought
+    assert out.RFMSegment.to_dict() == {"A": "Champions", "B": "Loyal Customers", "C": "No Purchases"}
+
+
+def test_rfm_segment_rounds_fm_half_up():
+    from kam_xl.classification import rfm_segment
+    idx = ["p", "q", "r"]
+    out = rfm_segment(pd.Series([1, 5, 3], index=idx), pd.Series([2, 1, 5], index=idx),
+                      pd.Series([3, 1, 5], index=idx), pd.Series([True, True, False], index=idx))
+    # p: FM (2 + 3)/2 = 2.5 -> 3, R 1 -> At Risk; q: FM 1, R 5 -> New Customers; r: no purchase
+    assert out.to_dict() == {"p": "At Risk", "q": "New Customers", "r": "No Purchases"}
+
+
+def test_portfolio_quadrant_all_four_and_unknown_profit():
+    from kam_xl.classification import portfolio_quadrant
+    net = pd.Series({"A": 10.0, "B": 20.0, "C": 30.0, "D": 40.0, "E": np.nan, "F": 5.0})
+    pot = pd.Series({"A": 50.0, "B": 50.0, "C": 10.0, "D": np.nan, "E": 90.0, "F": 0.0})
+    # percentile of the 5 known NetProfits: F 20, A 40, B 60, C 80, D 100
+    out = portfolio_quadrant(net, pot)
+    assert pd.isna(out["E"])                                             # NetProfit unknown: no quadrant
+    assert out.drop("E").to_dict() == {"A": "Develop", "B": "Strategic", "C": "Maintain", "D": "Maintain",
+                                       "F": "Streamline"}
+
+
+def test_segments_totals_blank_label_and_unknown_parts():
+    from kam_xl.classification import segments
+    customers = pd.DataFrame({"CustomerID": ["A", "B", "C"], "Industry": ["Retail", "Retail", None],
+                              "Size": ["Large", "Small", "Small"], "Region": ["East", "East", "West"]})
+    profit = pd.DataFrame({"NetRevenue": [100.004, 50.0, -10.0], "GrossProfit": [40.0, np.nan, -5.0],
+                           "NetProfit": [20.0, 10.0, -8.0]}, index=["A", "B", "C"])
+    out = segments(customers, profit)
+    assert list(out.columns) == ["Dimension", "Segment", "Customers", "NetRevenue", "GrossProfit", "NetProfit",
+                                 "RevenueShare", "GrossMarginPct"]
+    assert list(zip(out.Dimension, out.Segment)) == [
+        ("Industry", "Retail"), ("Industry", "(blank)"), ("Size", "Large"), ("Size", "Small"),
+        ("Region", "East"), ("Region", "West")]                          # by NetRevenue, largest first
+    assert out.Customers.tolist() == [2, 1, 1, 2, 2, 1]
+    assert out.NetRevenue.tolist() == pytest.approx([150.0, -10.0, 100.0, 40.0, 150.0, -10.0], abs=1e-9)
+    assert out.NetProfit.tolist() == pytest.approx([30.0, -8.0, 20.0, 2.0, 30.0, -8.0])
+    # GrossProfit unknown for B: Retail, Small and East totals are empty
+    assert out.GrossProfit.isna().tolist() == [True, False, False, True, True, False]
+    # RevenueShare on the total NetRevenue 140.004; GrossMarginPct only where NetRevenue > 0 and GP known
+    assert out.RevenueShare.tolist() == pytest.approx([150.0 / 140.004, -10 / 140.004, 100 / 140.004,
+                                                      40 / 140.004, 150 / 140.004, -10 / 140.004])
+    assert out.GrossMarginPct.isna().tolist() == [True, True, False, True, True, True]
+    assert out.GrossMarginPct[2] == pytest.approx(0.4)
+    other = segments(customers, profit, "n/a", decimals=3)
+    assert other.Segment[1] == "n/a" and other.NetRevenue[0] == pytest.approx(150.004, abs=1e-9)
+    losing = segments(customers, profit.assign(NetRevenue=[-1.0, -2.0, -3.0]))
+    assert losing.RevenueShare.isna().all()                             # total NetRevenue <= 0: no shares
+
+
+def test_abc_tiers_order_cut_offs_and_custom_shares():
+    from kam_xl.classification import abc_tiers
+    basis = pd.Series({"b": 30.0, "a": 30.0, "c": 40.0, "d": -5.0})
+    out = abc_tiers(basis, share_a=0.5, share_b=0.75)
+    # order c 40, then the tie a before b, then d; positive total 100
+    assert list(out.index) == ["c", "a", "b", "d"]
+    assert out.ABCShare.tolist() == pytest.approx([0.4, 0.3, 0.3, 0.0])
+    assert out.ABCCumulativeShare.tolist() == pytest.approx([0.4, 0.7, 1.0, 1.0])
+    # above: 0 < 0.5 A; 0.4 < 0.5 A; 0.7 < 0.75 B; d has basis <= 0 -> C
+    assert out.ABCTier.tolist() == ["A", "A", "B", "C"]
+    assert out.ABCBasisValue.tolist() == [40.0, 30.0, 30.0, -5.0]
+
+
+def test_rfm_zero_and_small_documents():
+    from kam_xl.classification import rfm, rfm_score
+    sales = pd.DataFrame([
+        (D("2025-12-20"), "B", "D3", 40.0),
+        (D("2026-01-10"), "B", "D4", 30.0),
+        (D("2026-01-11"), "B", "D4", -30.0),     # D4 nets to 0: no purchase, for recency or frequency
+        (D("2026-06-01"), "E", "D5", 0.5),       # a small purchase is a purchase
+    ], columns=["Date", "CustomerID", "DocumentNo", "NetRevenue"])
+    out = rfm(sales, pd.Index(["B", "E"]), D("2026-06-30"), D("2026-01-01"), D("2026-06-30"))
+    assert out.Recency.to_dict() == {"B": 192.0, "E": 29.0}              # 12-20 -> 06-30; 06-01 -> 06-30
+    assert out.Frequency.to_dict() == {"B": 0, "E": 1}
+    assert rfm_score(pd.Series([3.0])).tolist() == [5]                   # one customer: rank 1 of 1 -> 5
+
+
+def test_segments_ties_and_zero_or_small_total_revenue():
+    from kam_xl.classification import segments
+    customers = pd.DataFrame({"CustomerID": ["A", "B"], "Industry": ["Steel", "Retail"],
+                              "Size": ["Small", "Large"], "Region": ["West", "East"]})
+    zero = segments(customers, pd.DataFrame({"NetRevenue": [10.0, -10.0], "GrossProfit": [1.0, 1.0],
+                                             "NetProfit": [1.0, 1.0]}, index=["A", "B"]))
+    assert zero.RevenueShare.isna().all()                                # total 0: no shares (not 10/0)
+    small = segments(customers, pd.DataFrame({"NetRevenue": [0.25, 0.25], "GrossProfit": [0.1, 0.1],
+                                              "NetProfit": [0.1, 0.1]}, index=["A", "B"]))
+    assert small.RevenueShare.tolist() == [0.5] * 6                      # 0.25 / 0.5
+    # equal NetRevenue: segments keep the order in which they first appear (Steel before Retail)
+    assert small.Segment.tolist() == ["Steel", "Retail", "Small", "Large", "West", "East"]
+
+
+# ----- receivables (direct) ----------------------------------------------------------------
+
+NAMES = ["NotDue", "Overdue1_30", "Overdue31_60", "Overdue61_90", "Overdue90Plus"]
+
+
+def test_credit_risk_levels_and_boundaries():
+    from kam_xl.receivables import credit_risk
+    rows = {   # NotDue, 1-30, 31-60, 61-90, 90+, utilization
+        "H1": [0, 0, 0, 0, 0.006, 0.5],    # anything in the oldest bucket -> High
+        "H2": [0, 0, 0, 0, 0, 1.01],       # over the limit -> High
+        "M1": [0, 0, 0.006, 0, 0, 0.5],    # beyond the first bucket -> Medium
+        "M2": [0, 0, 0, 0.006, 0, np.nan],
+        "L1": [50, 100, 0, 0, 0, 0.5],     # only the first overdue bucket -> Low
+        "L2": [0, 0, 0.005, 0.005, 0.005, 1.0],   # half a cent and exactly at the limit -> Low
+    }
+    table = pd.DataFrame.from_dict(rows, orient="index", columns=NAMES + ["CreditUtilization"])
+    assert credit_risk(table, NAMES).to_dict() == {"H1": "High", "H2": "High", "M1": "Medium", "M2": "Medium",
+                                                   "L1": "Low", "L2": "Low"}
+
+
+def test_aging_bucket_edges_with_other_limits():
+    from kam_xl.receivables import aging_bucket
+    days = pd.Series([-1, 0, 1, 30, 31, 60, 61])
+    assert aging_bucket(days, (30, 60)).astype(str).tolist() == [
+        "NotDue", "NotDue", "Overdue1_30", "Overdue1_30", "Overdue31_60", "Overdue31_60", "Overdue60Plus"]
+
+
+def test_due_dates_fall_back_to_terms_then_invoice_date():
+    from kam_xl.quality import DataQuality
+    from kam_xl.receivables import due_dates
+    customers = pd.DataFrame({"CustomerID": ["A", "B"], "PaymentTermsDays": [45, np.nan]})
+    invoices = pd.DataFrame({
+        "CustomerID": ["A", "A", "B", "B", "Z"],
+        "InvoiceDate": [D("2026-01-10")] * 5,
+        "DueDate": [D("2026-01-20"), pd.NaT, pd.NaT, D("2026-03-01"), pd.NaT],
+        "_row": [3, 4, 5, 6, 7]})
+    dq = DataQuality()
+    out = due_dates(invoices, customers, dq)
+    # given; 01-10 + 45 days = 02-24; no terms -> the invoice date; given; unknown customer -> invoice date
+    assert out.tolist() == [D("2026-01-20"), D("2026-02-24"), D("2026-01-10"), D("2026-03-01"), D("2026-01-10")]
+    assert len(dq.records) == 1
+    r = dq.records[0]
+    assert (r["Severity"], r["Table"], r["Row"], r["Column"], r["key"], r["values"]) == \
+        ("Info", "Invoices", 5, "DueDate", "invoice.no_terms", {"count": 2})
+    assert due_dates(invoices, customers).tolist() == out.tolist()          # without a log
+
+
+def test_balance_as_of_both_ends_and_rounding():
+    from kam_xl.receivables import balance_as_of
+    ids = pd.Index(["A", "B", "C"])
+    invoices = pd.DataFrame({"CustomerID": ["A", "A"], "InvoiceDate": [D("2026-03-31"), D("2026-04-01")],
+                             "Amount": [100.004, 50.0]})
+    payments = pd.DataFrame({"CustomerID": ["A", "A", "B"], "PaymentDate": [D("2026-03-31"), D("2026-04-01"), D("2026-01-01")],
+                             "Amount": [30.0, 20.0, 10.0]})
+    out = balance_as_of(invoices, payments, D("2026-03-31"), ids)
+    # A: 100.004 - 30 = 70.004 -> 70.00 (items dated ON the date count); B: paid 10 unbilled -> -10; C: 0
+    assert out.to_dict() == {"A": pytest.approx(70.0, abs=1e-9), "B": -10.0, "C": 0.0}
+    assert balance_as_of(invoices, payments, D("2026-03-31"), ids, 3)["A"] == pytest.approx(70.004, abs=1e-9)
+    assert balance_as_of(invoices, None, D("2026-04-01"), ids).to_dict() == {
+        "A": pytest.approx(150.0, abs=1e-9), "B": 0.0, "C": 0.0}
+
+
+def test_weighted_days_ignores_refunds():
+    from kam_xl.receivables import weighted_days
+    payments = pd.DataFrame({"CustomerID": ["A", "A", "A"], "Amount": [100.0, 300.0, -50.0]})
+    out = weighted_days(payments, pd.Series([10, 20, 99]), pd.Index(["A", "B"]))
+    # (100 x 10 + 300 x 20 + 0 x 99) / 400 = 17.5; B no payments -> empty
+    assert out["A"] == 17.5 and np.isnan(out["B"])
+
+
+def test_document_keys_and_split_payments():
+    from kam_xl.receivables import DOCUMENT, split_payments, with_document_keys
+    invoices = pd.DataFrame({"CustomerID": ["A", "B", "A"], "InvoiceNo": ["I1", "I1", None]})
+    payments = pd.DataFrame({"CustomerID": ["A", "B", "A", "B"], "InvoiceNo": ["I1", "I2", None, "I1"],
+                             "PaymentDate": [D("2026-01-01")] * 4, "Amount": [1.0, 2.0, 3.0, 4.0]})
+    inv, pay = with_document_keys(invoices, payments)
+    k = inv[DOCUMENT].tolist()
+    assert k[0] != k[1] and k[2] == -1 and min(k[:2]) >= 0           # same number, other customer: other key
+    assert pay[DOCUMENT].tolist() == [k[0], pay[DOCUMENT][1], -1, k[1]] and pay[DOCUMENT][1] not in k
+    applied, unapplied = split_payments(inv, pay)
+    assert applied.Amount.tolist() == [1.0, 4.0] and unapplied.Amount.tolist() == [2.0, 3.0]
+    only, none_ = with_document_keys(invoices, None)
+    solo = only[DOCUMENT].tolist()
+    assert none_ is None and solo[0] != solo[1] and solo[2] == -1 and min(solo[:2]) >= 0
+    empty_applied, empty_unapplied = split_payments(inv, None)
+    assert len(empty_applied) == len(empty_unapplied) == 0
+    assert list(empty_applied.columns) == ["CustomerID", "InvoiceNo", "PaymentDate", "Amount", DOCUMENT]
