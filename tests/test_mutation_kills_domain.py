@@ -18,7 +18,7 @@ def _contacts(rows):
 
 
 def test_relationship_contact_on_as_of_date_and_follow_up_boundaries():
-    from kam_xl.relationship import relationship
+    from kam_xl.domain.relationship import relationship
     as_of, start, end = D("2026-06-30"), D("2026-01-01"), D("2026-06-30")
     contacts = _contacts([
         # X: an old contact whose follow-up (04-01) is past, then a contact ON AsOfDate: it counts
@@ -45,7 +45,7 @@ def test_relationship_contact_on_as_of_date_and_follow_up_boundaries():
 # ----- risk --------------------------------------------------------------------------------
 
 def test_revenue_shares_only_positive_revenue_and_small_totals():
-    from kam_xl.risk import revenue_shares
+    from kam_xl.domain.risk import revenue_shares
     # positive: A 0.25, B 0.5 (C 0 and D -1 have no share); total 0.75 -> B 0.5/0.75 = 2/3, A 1/3
     shares = revenue_shares(pd.Series({"A": 0.25, "B": 0.5, "C": 0.0, "D": -1.0}))
     assert list(shares.index) == ["B", "A"]
@@ -57,7 +57,7 @@ def _summary(frame):
 
 
 def test_risk_summary_eleven_customers_limits_and_rounding_to_the_minor_unit():
-    from kam_xl.risk import risk_summary
+    from kam_xl.domain.risk import risk_summary
     ids = [f"K{i:02d}" for i in range(11)]
     revenue = pd.Series(100.0, index=ids)                       # 11 equal customers: each 1/11
     profit = pd.Series([-10.4] + [5.0] * 10, index=ids)         # one loss maker, -10.4
@@ -77,7 +77,7 @@ def test_risk_summary_eleven_customers_limits_and_rounding_to_the_minor_unit():
 
 
 def test_risk_summary_default_two_decimals_and_unknown_profit():
-    from kam_xl.risk import risk_summary
+    from kam_xl.domain.risk import risk_summary
     ids = ["A", "B"]
     out = _summary(risk_summary(pd.Series([10.0, 30.0], index=ids), pd.Series([-1.0, np.nan], index=ids),
                                 pd.Series([1.234, 0.0], index=ids), None, pd.Series([False, False], index=ids)))
@@ -91,7 +91,7 @@ def test_risk_summary_default_two_decimals_and_unknown_profit():
 # ----- profitability -----------------------------------------------------------------------
 
 def test_financing_cost_rounded_to_the_minor_unit():
-    from kam_xl.profitability import financing_cost
+    from kam_xl.domain.profitability import financing_cost
     ar = pd.Series({"A": 1000.0})
     # 1000 x 0.10 x 181 / 365 = 18100 / 365 = 49.5890...
     assert financing_cost(ar, 0.10, 181)["A"] == pytest.approx(49.59, abs=1e-9)            # 2 decimals by default
@@ -102,7 +102,7 @@ def test_financing_cost_rounded_to_the_minor_unit():
 # ----- strategy ----------------------------------------------------------------------------
 
 def test_churn_risk_only_a_and_b_below_one_half():
-    from kam_xl.strategy import churn_risk
+    from kam_xl.domain.strategy import churn_risk
     tiers = pd.Series({"P": "A", "Q": "B", "R": "B", "S": "C", "T": "A"})
     p_alive = pd.Series({"P": 0.4, "Q": 0.3, "R": 0.5, "S": 0.1, "T": np.nan})
     # A 0.4 < 0.5 yes; B 0.3 yes; B exactly 0.5 no; C never; unknown PAlive no
@@ -110,7 +110,7 @@ def test_churn_risk_only_a_and_b_below_one_half():
 
 
 def test_action_flags_thresholds_and_boolean_result():
-    from kam_xl.strategy import action_flags
+    from kam_xl.domain.strategy import action_flags
     frame = pd.DataFrame({
         "NetProfit":         [-0.01, 0.0],
         "Overdue90Plus":     [0.006, 0.005],     # more than half a minor unit flags; exactly 0.005 does not
@@ -131,7 +131,7 @@ def test_action_flags_thresholds_and_boolean_result():
 
 
 def test_action_flags_without_optional_tables():
-    from kam_xl.strategy import action_flags
+    from kam_xl.domain.strategy import action_flags
     # no receivables, relationship, prior period, model or wallet columns: only loss_making can be on
     flags = action_flags(pd.DataFrame({"NetProfit": [-1.0, 2.0]}, index=["X", "Y"]), None)
     assert flags.loss_making.tolist() == [True, False]
@@ -142,7 +142,7 @@ def test_action_flags_without_optional_tables():
 # ----- frames (shared helpers) -------------------------------------------------------------
 
 def test_ratio_blank_where_the_denominator_is_not_positive():
-    from kam_xl.frames import ratio
+    from kam_xl.domain.frames import ratio
     idx = list("abcd")
     out = ratio(pd.Series([3.0, 1.0, 2.0, 4.0], index=idx), pd.Series([2.0, 0.0, -1.0, 0.5], index=idx))
     # 3/2 = 1.5; /0 and /-1 blank; 4/0.5 = 8
@@ -153,7 +153,7 @@ def test_ratio_blank_where_the_denominator_is_not_positive():
 
 
 def test_ratio_of_a_list_by_a_number():
-    from kam_xl.frames import ratio
+    from kam_xl.domain.frames import ratio
     out = ratio([3, 1], 2)                                             # 3/2, 1/2 on a 0..1 index
     assert out.dtype == np.float64 and out.tolist() == [1.5, 0.5] and list(out.index) == [0, 1]
     series = ratio(pd.Series([6.0, 2.0], index=["x", "y"]), 4)        # a scalar denominator on the numerator's index
@@ -162,7 +162,7 @@ def test_ratio_of_a_list_by_a_number():
 
 
 def test_minor_unit_decimals():
-    from kam_xl.frames import minor_unit_decimals
+    from kam_xl.domain.frames import minor_unit_decimals
     assert minor_unit_decimals("jpy") == 0        # ISO 4217: yen has no minor unit; case does not matter
     assert minor_unit_decimals("KRW") == 0
     assert minor_unit_decimals("kwd") == 3        # Kuwaiti dinar: 3 decimals
@@ -170,7 +170,7 @@ def test_minor_unit_decimals():
 
 
 def test_round_money():
-    from kam_xl.frames import round_money
+    from kam_xl.domain.frames import round_money
     assert round_money(1.234) == pytest.approx(1.23, abs=1e-12)        # 2 decimals by default
     assert round_money(1.6, 0) == 2.0
     zero = round_money(-0.001)                                         # -0.0 becomes 0.0
@@ -179,20 +179,20 @@ def test_round_money():
 
 
 def test_total_stays_empty_when_a_part_is_unknown():
-    from kam_xl.frames import total
+    from kam_xl.domain.frames import total
     assert total(pd.Series([1.0, 2.0])) == 3.0
     assert np.isnan(total(pd.Series([1.0, np.nan])))
     assert total(pd.Series([], dtype="float64")) == 0.0
 
 
 def test_in_window_includes_both_ends():
-    from kam_xl.frames import in_window
+    from kam_xl.domain.frames import in_window
     frame = pd.DataFrame({"Date": [D("2025-12-31"), D("2026-01-01"), D("2026-06-30"), D("2026-07-01")], "n": [1, 2, 3, 4]})
     assert in_window(frame, "Date", D("2026-01-01"), D("2026-06-30")).n.tolist() == [2, 3]
 
 
 def test_per_customer_and_sum_by_customer():
-    from kam_xl.frames import per_customer, sum_by_customer
+    from kam_xl.domain.frames import per_customer, sum_by_customer
     ids = pd.Index(["a", "b", "c"])
     values = pd.Series({"c": 2.0, "z": 9.0})                           # z is no customer
     assert per_customer(values, ids).to_dict() == {"a": 0.0, "b": 0.0, "c": 2.0}
@@ -205,7 +205,7 @@ def test_per_customer_and_sum_by_customer():
 
 
 def test_percentile_rank_average_ties_and_missing():
-    from kam_xl.frames import percentile_rank
+    from kam_xl.domain.frames import percentile_rank
     out = percentile_rank(pd.Series({"a": 10.0, "b": 20.0, "c": 20.0, "d": np.nan}))
     # 3 known values: ranks 1, 2.5, 2.5 -> 100 x rank / 3
     assert out[["a", "b", "c"]].tolist() == pytest.approx([100 / 3, 250 / 3, 250 / 3])
@@ -213,7 +213,7 @@ def test_percentile_rank_average_ties_and_missing():
 
 
 def test_rank_descending_ties_by_id_and_missing_last():
-    from kam_xl.frames import rank_descending
+    from kam_xl.domain.frames import rank_descending
     out = rank_descending(pd.Series({"b": 5.0, "d": np.nan, "a": 5.0, "c": 9.0}))
     # c 9 first; a and b tie at 5 -> a (smaller ID) 2, b 3; missing d last
     assert list(out.index) == ["b", "d", "a", "c"]                     # the input's order
@@ -222,14 +222,14 @@ def test_rank_descending_ties_by_id_and_missing_last():
 
 
 def test_map_distinct_keeps_index_and_missing():
-    from kam_xl.frames import map_distinct
+    from kam_xl.domain.frames import map_distinct
     out = map_distinct(pd.Series(["x", "y", "x", None], index=["p", "q", "r", "s"]), str.upper)
     assert list(out.index) == ["p", "q", "r", "s"]
     assert out[["p", "q", "r"]].tolist() == ["X", "Y", "X"] and pd.isna(out["s"])   # missing stays missing
 
 
 def test_action_flags_unknown_relationship_flags_are_off():
-    from kam_xl.strategy import action_flags
+    from kam_xl.domain.strategy import action_flags
     # a customer with no relationship row has CadenceBreached/FollowUpOverdue missing: not flagged
     frame = pd.DataFrame({"NetProfit": [1.0, 1.0], "CadenceBreached": [np.nan, True],
                           "FollowUpOverdue": [np.nan, True]}, index=["X", "Y"])
@@ -242,17 +242,19 @@ LOSS_EN = "Loss-making: reprice or cut cost-to-serve"            # i18n table, a
 LOSS_ZH = "亏损：重新定价或降低服务成本"
 
 
-def test_actions_text_separator_and_days():
-    from kam_xl.strategy import actions
+def test_actions_keys_then_words_separator_and_days():
+    from kam_xl.domain.strategy import actions
+    from kam_xl.render.localize import actions_text
     flags = pd.DataFrame({"loss_making": [True, False], "overdue_oldest": [True, False]}, index=["X", "Y"])
-    out = actions(flags, "en", 60)
-    assert out.to_dict() == {"X": LOSS_EN + "; Over 60 days overdue: tighten credit and chase payment", "Y": ""}
-    assert actions(flags)["X"] == LOSS_EN + "; Over 90 days overdue: tighten credit and chase payment"   # defaults
-    assert actions(flags, "zh-CN", 60)["X"] == LOSS_ZH + "；逾期超过60天：收紧信用并催收"               # full-width ;
+    out = actions(flags)                                               # the core hands over keys, in flag order
+    assert out.to_dict() == {"X": "loss_making,overdue_oldest", "Y": ""}
+    assert actions_text(out["X"], 60, "en") == LOSS_EN + "; Over 60 days overdue: tighten credit and chase payment"
+    assert actions_text(out["X"], 60, "zh-CN") == LOSS_ZH + "；逾期超过60天：收紧信用并催收"        # full-width ;
+    assert actions_text(out["Y"], 60, "en") == ""
 
 
 def test_effort_shares_without_contacts_or_weight():
-    from kam_xl.strategy import effort_shares
+    from kam_xl.domain.strategy import effort_shares
     ids = ["X", "Y"]
     # contacts 1 and 3 of 4 -> 0.25, 0.75; NetProfit 10 < 20 -> percentile 50, 100;
     # PotentialScore missing (0) and 50 -> weights (50 + 0)/2 = 25 and (100 + 50)/2 = 75 -> 0.25, 0.75
@@ -267,35 +269,37 @@ def test_effort_shares_without_contacts_or_weight():
 
 
 def test_strategy_table_without_contacts_and_in_chinese():
-    from kam_xl.i18n import text
-    from kam_xl.strategy import strategy
+    from kam_xl.words import text
+    from kam_xl.domain.strategy import strategy
     joined = pd.DataFrame({"PortfolioQuadrant": ["Develop", None], "NetProfit": [-1.0, np.nan],
                            "PotentialScore": [60.0, np.nan]}, index=["X", "Y"])
-    out = strategy(joined, None, 90, "zh-CN")
+    out = strategy(joined, None)
     assert list(out.columns) == ["PortfolioQuadrant", "RecommendedStrategy", "Actions",
                                  "CurrentEffortShare", "SuggestedEffortShare"]
     assert out.PortfolioQuadrant.tolist()[0] == "Develop" and pd.isna(out.PortfolioQuadrant["Y"])
-    assert out.RecommendedStrategy["X"] == text("strategy.Develop", "zh-CN") and pd.isna(out.RecommendedStrategy["Y"])
-    assert out.Actions.to_dict() == {"X": LOSS_ZH, "Y": ""}
+    # the strategy's key is its quadrant; the words come at the edge
+    assert out.RecommendedStrategy["X"] == "Develop" and pd.isna(out.RecommendedStrategy["Y"])
+    assert text("strategy.Develop", "zh-CN").startswith("培育发展")
+    assert out.Actions.to_dict() == {"X": "loss_making", "Y": ""}
     assert out.CurrentEffortShare.isna().all()                        # no Contacts column: no contacts at all
     # X: percentile of NetProfit 100 (the only known), PotentialScore 60 -> 80; Y: 0 -> shares 1, 0
     assert out.SuggestedEffortShare.tolist() == [1.0, 0.0]
 
 
 def test_strategy_table_with_contacts_and_oldest_bucket():
-    from kam_xl.strategy import strategy
+    from kam_xl.domain.strategy import strategy
     joined = pd.DataFrame({"PortfolioQuadrant": ["Maintain", "Streamline"], "NetProfit": [5.0, 1.0],
                            "PotentialScore": [0.0, 0.0], "Contacts": [3, 1], "Overdue60Plus": [10.0, 0.0]},
                           index=["X", "Y"])
-    out = strategy(joined, "Overdue60Plus", 60, "en")
-    assert out.Actions.to_dict() == {"X": "Over 60 days overdue: tighten credit and chase payment", "Y": ""}
+    out = strategy(joined, "Overdue60Plus")
+    assert out.Actions.to_dict() == {"X": "overdue_oldest", "Y": ""}
     assert out.CurrentEffortShare.tolist() == [0.75, 0.25]                 # 3 and 1 of 4 contacts
     # NetProfit 5 > 1 -> percentile 100 and 50, PotentialScore 0 -> weights 50 and 25 -> 2/3, 1/3
     assert out.SuggestedEffortShare.tolist() == pytest.approx([2 / 3, 1 / 3])
 
 
 def test_effort_shares_of_one_contact_and_small_weights():
-    from kam_xl.strategy import effort_shares
+    from kam_xl.domain.strategy import effort_shares
     ids = ["X", "Y"]
     # one contact in all: X has it all; NetProfit unknown, PotentialScore 0.5 each -> weights 0.25 each -> 1/2
     out = effort_shares(pd.Series([1.0, 0.0], index=ids), pd.Series([np.nan, np.nan], index=ids),
@@ -305,7 +309,7 @@ def test_effort_shares_of_one_contact_and_small_weights():
 
 
 def test_wallet_headroom_flag_against_negative_revenue():
-    from kam_xl.strategy import action_flags
+    from kam_xl.domain.strategy import action_flags
     # no headroom (0) and NetRevenue -5 (clipped to 0): 0 > 0 is false -> not flagged
     frame = pd.DataFrame({"NetProfit": [1.0], "WalletHeadroom": [0.0], "NetRevenue": [-5.0]}, index=["X"])
     assert not action_flags(frame, None).wallet_headroom["X"]
@@ -318,7 +322,7 @@ def _sales(rows):
 
 
 def test_gross_profit_window_rounding_and_unknown_cost():
-    from kam_xl.profitability import gross_profit
+    from kam_xl.domain.profitability import gross_profit
     ids = pd.Index(["A", "B", "C"])
     sales = _sales([
         (D("2026-01-01"), "A", 100.004, 60.001),     # on PeriodStart: in
@@ -347,7 +351,7 @@ def _activities(rows):
 
 
 def test_cost_to_serve_rates_direct_costs_and_unrated_warning():
-    from kam_xl.profitability import cost_to_serve
+    from kam_xl.domain.profitability import cost_to_serve
     from kam_xl.quality import DataQuality
     ids = pd.Index(["A", "B", "C"])
     activities = _activities([
@@ -380,7 +384,7 @@ def test_cost_to_serve_rates_direct_costs_and_unrated_warning():
 
 
 def test_profitability_absent_parts_rounding_and_rank():
-    from kam_xl.profitability import profitability
+    from kam_xl.domain.profitability import profitability
     gross = pd.DataFrame({"NetRevenue": [100.0, 50.0, 10.0], "GrossProfit": [40.0, 20.0, 5.0]}, index=["A", "B", "C"])
     cts = pd.Series({"A": 10.004, "B": np.nan, "C": 1.0})
     fin = pd.Series({"A": 1.0, "B": 1.0, "C": np.nan})
@@ -400,7 +404,7 @@ def test_profitability_absent_parts_rounding_and_rank():
 
 
 def test_whale_curve_shares_and_non_positive_total():
-    from kam_xl.profitability import whale_curve
+    from kam_xl.domain.profitability import whale_curve
     profit = pd.DataFrame({"NetProfit": [30.0, -10.0, 80.0], "ProfitRank": [2, 3, 1]}, index=["A", "B", "C"])
     out = whale_curve(profit)
     assert out.CustomerID.tolist() == ["C", "A", "B"] and out.ProfitRank.tolist() == [1, 2, 3]
@@ -419,7 +423,7 @@ def test_whale_curve_shares_and_non_positive_total():
 # ----- classification ----------------------------------------------------------------------
 
 def test_rfm_score_ranks_ties_and_missing():
-    from kam_xl.classification import rfm_score
+    from kam_xl.domain.classification import rfm_score
     values = pd.Series({"a": 10.0, "b": 20.0, "c": 20.0, "d": np.nan, "e": 5.0})
     # higher is better: missing -> -inf rank 1; 5 -> 2; 10 -> 3; 20, 20 -> both 5 (max); n = 5: score = rank
     assert rfm_score(values).to_dict() == {"a": 3, "b": 5, "c": 5, "d": 1, "e": 2}
@@ -434,7 +438,7 @@ def test_rfm_score_ranks_ties_and_missing():
 
 
 def test_rfm_documents_returns_and_recency():
-    from kam_xl.classification import rfm
+    from kam_xl.domain.classification import rfm
     sales = pd.DataFrame([
         (D("2026-02-01"), "A", "D1", 100.0),
         (D("2026-02-03"), "A", "D1", -20.0),     # same document: 80, dated 02-03
@@ -458,7 +462,7 @@ def test_rfm_documents_returns_and_recency():
 
 
 def test_rfm_segment_rounds_fm_half_up():
-    from kam_xl.classification import rfm_segment
+    from kam_xl.domain.classification import rfm_segment
     idx = ["p", "q", "r"]
     out = rfm_segment(pd.Series([1, 5, 3], index=idx), pd.Series([2, 1, 5], index=idx),
                       pd.Series([3, 1, 5], index=idx), pd.Series([True, True, False], index=idx))
@@ -467,7 +471,7 @@ def test_rfm_segment_rounds_fm_half_up():
 
 
 def test_portfolio_quadrant_all_four_and_unknown_profit():
-    from kam_xl.classification import portfolio_quadrant
+    from kam_xl.domain.classification import portfolio_quadrant
     net = pd.Series({"A": 10.0, "B": 20.0, "C": 30.0, "D": 40.0, "E": np.nan, "F": 5.0})
     pot = pd.Series({"A": 50.0, "B": 50.0, "C": 10.0, "D": np.nan, "E": 90.0, "F": 0.0})
     # percentile of the 5 known NetProfits: F 20, A 40, B 60, C 80, D 100
@@ -478,7 +482,7 @@ def test_portfolio_quadrant_all_four_and_unknown_profit():
 
 
 def test_segments_totals_blank_label_and_unknown_parts():
-    from kam_xl.classification import segments
+    from kam_xl.domain.classification import segments
     customers = pd.DataFrame({"CustomerID": ["A", "B", "C"], "Industry": ["Retail", "Retail", None],
                               "Size": ["Large", "Small", "Small"], "Region": ["East", "East", "West"]})
     profit = pd.DataFrame({"NetRevenue": [100.004, 50.0, -10.0], "GrossProfit": [40.0, np.nan, -5.0],
@@ -486,9 +490,9 @@ def test_segments_totals_blank_label_and_unknown_parts():
     out = segments(customers, profit)
     assert list(out.columns) == ["Dimension", "Segment", "Customers", "NetRevenue", "GrossProfit", "NetProfit",
                                  "RevenueShare", "GrossMarginPct"]
-    assert list(zip(out.Dimension, out.Segment)) == [
-        ("Industry", "Retail"), ("Industry", "(blank)"), ("Size", "Large"), ("Size", "Small"),
-        ("Region", "East"), ("Region", "West")]                          # by NetRevenue, largest first
+    assert list(zip(out.Dimension, out.Segment.fillna("—"))) == [
+        ("Industry", "Retail"), ("Industry", "—"), ("Size", "Large"), ("Size", "Small"),
+        ("Region", "East"), ("Region", "West")]       # by NetRevenue, largest first; a blank segment stays empty
     assert out.Customers.tolist() == [2, 1, 1, 2, 2, 1]
     assert out.NetRevenue.tolist() == pytest.approx([150.0, -10.0, 100.0, 40.0, 150.0, -10.0], abs=1e-9)
     assert out.NetProfit.tolist() == pytest.approx([30.0, -8.0, 20.0, 2.0, 30.0, -8.0])
@@ -499,14 +503,14 @@ def test_segments_totals_blank_label_and_unknown_parts():
                                                       40 / 140.004, 150 / 140.004, -10 / 140.004])
     assert out.GrossMarginPct.isna().tolist() == [True, True, False, True, True, True]
     assert out.GrossMarginPct[2] == pytest.approx(0.4)
-    other = segments(customers, profit, "n/a", decimals=3)
-    assert other.Segment[1] == "n/a" and other.NetRevenue[0] == pytest.approx(150.004, abs=1e-9)
+    other = segments(customers, profit, decimals=3)
+    assert pd.isna(other.Segment[1]) and other.NetRevenue[0] == pytest.approx(150.004, abs=1e-9)
     losing = segments(customers, profit.assign(NetRevenue=[-1.0, -2.0, -3.0]))
     assert losing.RevenueShare.isna().all()                             # total NetRevenue <= 0: no shares
 
 
 def test_abc_tiers_order_cut_offs_and_custom_shares():
-    from kam_xl.classification import abc_tiers
+    from kam_xl.domain.classification import abc_tiers
     basis = pd.Series({"b": 30.0, "a": 30.0, "c": 40.0, "d": -5.0})
     out = abc_tiers(basis, share_a=0.5, share_b=0.75)
     # order c 40, then the tie a before b, then d; positive total 100
@@ -519,7 +523,7 @@ def test_abc_tiers_order_cut_offs_and_custom_shares():
 
 
 def test_rfm_zero_and_small_documents():
-    from kam_xl.classification import rfm, rfm_score
+    from kam_xl.domain.classification import rfm, rfm_score
     sales = pd.DataFrame([
         (D("2025-12-20"), "B", "D3", 40.0),
         (D("2026-01-10"), "B", "D4", 30.0),
@@ -533,7 +537,7 @@ def test_rfm_zero_and_small_documents():
 
 
 def test_segments_ties_and_zero_or_small_total_revenue():
-    from kam_xl.classification import segments
+    from kam_xl.domain.classification import segments
     customers = pd.DataFrame({"CustomerID": ["A", "B"], "Industry": ["Steel", "Retail"],
                               "Size": ["Small", "Large"], "Region": ["West", "East"]})
     zero = segments(customers, pd.DataFrame({"NetRevenue": [10.0, -10.0], "GrossProfit": [1.0, 1.0],
@@ -552,7 +556,7 @@ NAMES = ["NotDue", "Overdue1_30", "Overdue31_60", "Overdue61_90", "Overdue90Plus
 
 
 def test_credit_risk_levels_and_boundaries():
-    from kam_xl.receivables import credit_risk
+    from kam_xl.domain.receivables import credit_risk
     rows = {   # NotDue, 1-30, 31-60, 61-90, 90+, utilization
         "H1": [0, 0, 0, 0, 0.006, 0.5],    # anything in the oldest bucket -> High
         "H2": [0, 0, 0, 0, 0, 1.01],       # over the limit -> High
@@ -567,7 +571,7 @@ def test_credit_risk_levels_and_boundaries():
 
 
 def test_aging_bucket_edges_with_other_limits():
-    from kam_xl.receivables import aging_bucket
+    from kam_xl.domain.receivables import aging_bucket
     days = pd.Series([-1, 0, 1, 30, 31, 60, 61])
     assert aging_bucket(days, (30, 60)).astype(str).tolist() == [
         "NotDue", "NotDue", "Overdue1_30", "Overdue1_30", "Overdue31_60", "Overdue31_60", "Overdue60Plus"]
@@ -575,7 +579,7 @@ def test_aging_bucket_edges_with_other_limits():
 
 def test_due_dates_fall_back_to_terms_then_invoice_date():
     from kam_xl.quality import DataQuality
-    from kam_xl.receivables import due_dates
+    from kam_xl.domain.receivables import due_dates
     customers = pd.DataFrame({"CustomerID": ["A", "B"], "PaymentTermsDays": [45, np.nan]})
     invoices = pd.DataFrame({
         "CustomerID": ["A", "A", "B", "B", "Z"],
@@ -594,7 +598,7 @@ def test_due_dates_fall_back_to_terms_then_invoice_date():
 
 
 def test_balance_as_of_both_ends_and_rounding():
-    from kam_xl.receivables import balance_as_of
+    from kam_xl.domain.receivables import balance_as_of
     ids = pd.Index(["A", "B", "C"])
     invoices = pd.DataFrame({"CustomerID": ["A", "A"], "InvoiceDate": [D("2026-03-31"), D("2026-04-01")],
                              "Amount": [100.004, 50.0]})
@@ -609,7 +613,7 @@ def test_balance_as_of_both_ends_and_rounding():
 
 
 def test_weighted_days_ignores_refunds():
-    from kam_xl.receivables import weighted_days
+    from kam_xl.domain.receivables import weighted_days
     payments = pd.DataFrame({"CustomerID": ["A", "A", "A"], "Amount": [100.0, 300.0, -50.0]})
     out = weighted_days(payments, pd.Series([10, 20, 99]), pd.Index(["A", "B"]))
     # (100 x 10 + 300 x 20 + 0 x 99) / 400 = 17.5; B no payments -> empty
@@ -617,7 +621,7 @@ def test_weighted_days_ignores_refunds():
 
 
 def test_document_keys_and_split_payments():
-    from kam_xl.receivables import DOCUMENT, split_payments, with_document_keys
+    from kam_xl.domain.receivables import DOCUMENT, split_payments, with_document_keys
     invoices = pd.DataFrame({"CustomerID": ["A", "B", "A"], "InvoiceNo": ["I1", "I1", None]})
     payments = pd.DataFrame({"CustomerID": ["A", "B", "A", "B"], "InvoiceNo": ["I1", "I2", None, "I1"],
                              "PaymentDate": [D("2026-01-01")] * 4, "Amount": [1.0, 2.0, 3.0, 4.0]})
