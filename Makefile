@@ -37,8 +37,8 @@ mutation: $(STAMP)
 	done
 	cd $(MUTATION_DIR)/models && KAM_XL_FRESH_FIXTURES=1 $(MUTMUT) run --max-children 1 || true
 	cd $(MUTATION_DIR)/domain && first=1 && for m in $(MUTATION_MODULES); do \
-	  if [ $$first = 1 ]; then KAM_XL_FRESH_FIXTURES=1 $(MUTMUT) run --max-children 1 "kam_xl.$$m*" || true; \
-	  else $(MUTMUT) run --max-children 1 "kam_xl.$$m*" || true; fi; first=0; \
+	  if [ $$first = 1 ]; then KAM_XL_FRESH_FIXTURES=1 $(MUTMUT) run --max-children 1 "kam_xl.domain.$$m*" || true; \
+	  else $(MUTMUT) run --max-children 1 "kam_xl.domain.$$m*" || true; fi; first=0; \
 	done
 	for run in domain models; do \
 	  (cd $(MUTATION_DIR)/$$run && PATH="$(abspath $(BIN)):$$PATH" $(abspath $(BIN))/python \
