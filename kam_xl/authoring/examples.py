@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from kam_xl.render.xlsx import INPUT_FILL, TAB_INFO, Formats, cell
 from kam_xl.excel import functions
+from kam_xl.render.xlsx import INPUT_FILL, TAB_INFO, Formats, cell
 from kam_xl.words import ui
 
 HEADERS = ["CustomerID", "NetRevenue", "COGS", "CreditSales", "OpeningAR", "ClosingAR", "DueDate", "OpenAmount",

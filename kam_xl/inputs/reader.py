@@ -611,7 +611,7 @@ def _note_missing_columns(spec: TableSpec, mapped: dict, extra: dict, dq: DataQu
         if column.name in mapped or column.effect is None:
             continue
         names = accepted_names(spec, column)
-        near = _near_miss(column, [h for h in extra if extra[h] is not None])
+        near = _near_miss(column, list(extra))
         severity = WARNING if column.effect == "effect.cogs" else INFO
         if near:
             dq.add(severity, spec.name, "column.near_miss", None, column.name, near, names=names,

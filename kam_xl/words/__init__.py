@@ -8,6 +8,7 @@ from __future__ import annotations
 from types import ModuleType
 
 from kam_xl.words import en, zh_CN
+from kam_xl.words.figures import share
 
 CATALOGUES: dict[str, ModuleType] = {"en": en, "zh-CN": zh_CN}
 
@@ -102,9 +103,5 @@ def sentences(facts: list[tuple[str, dict]], currency: str, language: str = "en"
     catalogue sentence gets the figures, a money formatter and a share
     formatter (12.3%); an unknown figure (None) reads as —."""
     words = catalogue(language)
-    return [words.SENTENCES[key](figures, lambda v: words.money(v, currency), _pct) for key, figures in facts]
-
-
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1%}"
+    return [words.SENTENCES[key](figures, lambda v: words.money(v, currency), share) for key, figures in facts]
 

@@ -5,6 +5,8 @@ third language is one more file like this one (see kam_xl.words)."""
 
 from __future__ import annotations
 
+from kam_xl.words.figures import days
+
 # Column width per character of a header, in Excel's width units.
 CHAR_WIDTH = 1.1
 FONT = "Calibri"
@@ -184,10 +186,6 @@ WORDS = {
 
 # ---- The management summary: one sentence per fact of kam_xl.domain.summary.commentary_facts -------------
 
-def _days(value: float | None) -> str:
-    return "—" if value is None else f"{value:.0f}"
-
-
 def money(value: float, currency: str) -> str:
     """CNY 465.43 below a thousand, CNY 12,345 above."""
     return f"{currency} {value:,.0f}" if abs(value) >= 1000 else f"{currency} {value:,.2f}"
@@ -222,7 +220,7 @@ SENTENCES = {
     "loss_makers": lambda f, m, p: f"{_customers(f['customers'], 'loses', 'lose')} money after cost-to-serve, "
                                    f"{m(f['total'])} in total; the largest loss is {f['worst']} ({m(f['worst_loss'])}).",
     "no_loss_makers": lambda f, m, p: "No customer loses money after cost-to-serve.",
-    "receivables": lambda f, m, p: f"Receivables stand at {m(f['closing'])} with DSO of {_days(f['dso'])} days; "
+    "receivables": lambda f, m, p: f"Receivables stand at {m(f['closing'])} with DSO of {days(f['dso'])} days; "
                                    f"{p(f['overdue'])} is overdue and {m(f['oldest'])} is in the oldest bucket.",
     "over_limit": lambda f, m, p: f"{_customers(f['customers'], 'is over its', 'are over their')} credit limit.",
     "churn": lambda f, m, p: f"{_customers(f['customers'], 'in tier A or B has', 'in tiers A and B have')} a "

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from kam_xl.words.figures import days
+
 # Column width per character of a header (a CJK character is about two Latin ones wide).
 CHAR_WIDTH = 2.0
 FONT = "Microsoft YaHei"
@@ -304,10 +306,6 @@ WORDS = {
 
 # ---- 管理层摘要：kam_xl.domain.summary.commentary_facts 的每条事实一句话 ----------------------------------
 
-def _days(value: float | None) -> str:
-    return "—" if value is None else f"{value:.0f}"
-
-
 def money(value: float, currency: str) -> str:
     """465.43元；1万以上用万元（1.2万元），1亿以上用亿元（3.45亿元）。"""
     unit = "元" if currency == "CNY" else f" {currency}"
@@ -338,7 +336,7 @@ SENTENCES = {
     "loss_makers": lambda f, m, p: f"{f['customers']}家客户扣除服务成本后亏损，合计{m(f['total'])}；亏损最多的是"
                                    f"{f['worst']}（{m(f['worst_loss'])}）。",
     "no_loss_makers": lambda f, m, p: "扣除服务成本后没有亏损客户。",
-    "receivables": lambda f, m, p: f"期末应收{m(f['closing'])}，应收周转天数{_days(f['dso'])}天，逾期占比{p(f['overdue'])}，"
+    "receivables": lambda f, m, p: f"期末应收{m(f['closing'])}，应收周转天数{days(f['dso'])}天，逾期占比{p(f['overdue'])}，"
                                    f"最长账龄逾期余额{m(f['oldest'])}。",
     "over_limit": lambda f, m, p: f"{f['customers']:.0f}家客户超出信用额度。",
     "churn": lambda f, m, p: f"{f['customers']:.0f}家A/B类客户活跃概率低于50%，需要关注流失风险。",
