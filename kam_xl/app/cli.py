@@ -1,6 +1,7 @@
 """The ``kam-xl`` command line: a thin shell over the library."""
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -16,6 +17,20 @@ from kam_xl.inputs.safe_io import InputError
 err = Console(stderr=True, soft_wrap=True)
 # Wide when piped to a file, so a report line stays one line.
 out = Console() if sys.stdout.isatty() else Console(width=200)
+
+
+def _allow_large(_ctx, _param, value: bool) -> bool:
+    """Lift the zip-bomb limits for this run (and its worker processes)."""
+    if value:
+        from kam_xl.inputs.safe_io import ALLOW_LARGE_VARIABLE
+        os.environ[ALLOW_LARGE_VARIABLE] = "1"
+    return value
+
+
+allow_large_option = click.option(
+    "--allow-large", is_flag=True, expose_value=False, callback=_allow_large,
+    help="Read a workbook even if it unpacks to more than 2 GB or is mostly blank cells (refused by default "
+         "as a possible zip bomb).")
 
 
 def _fail(message: str) -> None:
@@ -92,6 +107,7 @@ def _quality_table(frame, language: str) -> Table:
               help="Language of the messages (default: the Language parameter, else that of the input's headers).")
 @click.option("--password", envvar="KAM_XL_PASSWORD", default=None, help="Password of an encrypted workbook "
               "(or set KAM_XL_PASSWORD).")
+@allow_large_option
 def validate(input_path: Path, lang: str | None, password: str | None) -> None:
     """Print the data-quality report. Exit 0 ok, 1 rows or cells rejected, 2 unusable."""
     from kam_xl.inputs.reader import read_workbook
@@ -138,12 +154,12 @@ def validate(input_path: Path, lang: str | None, password: str | None) -> None:
               help="Invoices from a CSV or Parquet file.")
 @click.option("--payments", "payments_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Payments from a CSV or Parquet file.")
+@allow_large_option
 def build(inputs: tuple[Path, ...], output: Path | None, out_dir: Path | None, split_by: str | None,
           lang: str | None, pdf: bool, pdf_all: bool, jobs: int, as_of: str | None, password: str | None,
           encrypt: bool, anonymize: bool, protect: bool, sales_file: Path | None, invoices_file: Path | None,
           payments_file: Path | None) -> None:
     """Read, validate, analyse and write summary workbook(s). Inputs are never modified."""
-    import os
 
     from kam_xl.app.build import BuildOptions, build_many
     from kam_xl.inputs.anonymize import load_key
@@ -185,6 +201,7 @@ def build(inputs: tuple[Path, ...], output: Path | None, out_dir: Path | None, s
 @click.argument("workbook", type=click.Path(path_type=Path))
 @click.option("--lang", type=click.Choice(LANGUAGES), default=None, help="Output language.")
 @click.option("--password", envvar="KAM_XL_PASSWORD", default=None, help="Password of an encrypted workbook.")
+@allow_large_option
 def refresh(workbook: Path, lang: str | None, password: str | None) -> None:
     """Recompute the output sheets inside WORKBOOK in place (a timestamped backup is kept)."""
     from kam_xl.app.build import refresh_file

@@ -7,6 +7,7 @@ record pointing at the worksheet row the user sees.
 """
 from __future__ import annotations
 
+import contextlib
 import csv as csv_module
 import difflib
 import os
@@ -167,7 +168,10 @@ def _workbook_grids(path: Path, files: dict[str, Path], threads: int):
     def read(book, spec: TableSpec):
         if spec.name in files:
             return spec, _file_grid(files[spec.name], spec), {}
-        found = _find_grid(book, spec, error_cells.last_row)
+        try:
+            found = _find_grid(book, spec, error_cells.last_row)
+        except _Unreadable as exc:
+            raise error_cells.unreadable(exc) from None
         # calamine reads an error cell as '', so a table without '' has none and its sheet needs no scan.
         scan = found is not None and any("" in row for row in found.rows)
         return spec, found, error_cells.for_sheet(found.sheet) if scan else {}
@@ -201,7 +205,10 @@ def _workbook_grids(path: Path, files: dict[str, Path], threads: int):
 
 def _file_parameters(book) -> dict[str, str]:
     """SalesFile / InvoicesFile / PaymentsFile given in the Parameters table."""
-    found = _find_grid(book, TABLES["Parameters"])
+    try:
+        found = _find_grid(book, TABLES["Parameters"])
+    except _Unreadable as exc:
+        raise InputError(f"{exc.where} cannot be read ({exc.reason})") from None
     if found is None or not found.header:
         return {}
     wanted = file_parameters()
@@ -332,23 +339,42 @@ def _find_grid(book, spec: TableSpec, last_row=None) -> _Grid | None:
     aliases = table_aliases(spec)
     for name in book.table_names:
         if normalize_name(name) in aliases:
-            table = book.get_table_by_name(name)
-            row0, col0 = table.start  # the first data row (0-based), below the header
-            rows = table.to_python()
-            end = table.end[0] + 1    # worksheet row of the table's last row
-            below = []
-            used = last_row(table.sheet) if last_row else None
-            if used is None or used > end:
-                below = _rows_below(book.get_sheet_by_name(table.sheet), end, col0, len(table.columns))
+            with _reading(f"Excel Table '{name}'"):
+                table = book.get_table_by_name(name)
+                row0, col0 = table.start  # the first data row (0-based), below the header
+                rows = table.to_python()
+                end = table.end[0] + 1    # worksheet row of the table's last row
+                below = []
+                used = last_row(table.sheet) if last_row else None
+                if used is None or used > end:
+                    below = _rows_below(book.get_sheet_by_name(table.sheet), end, col0, len(table.columns))
             grid = _Grid(list(table.columns), rows + below, row0 + 1, col0, table.sheet, "table", table=name)
             if below:
                 grid.below = (end + 1, end + len(below))
             return grid
     for name in book.sheet_names:
         if normalize_name(name) in aliases:
-            header, rows, offset = header_and_rows(book.get_sheet_by_name(name).to_python(skip_empty_area=False))
+            with _reading(f"sheet '{name}'", name):
+                cells = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            header, rows, offset = header_and_rows(cells)
             return _Grid(header, rows, offset + 2, 0, name, "sheet")
     return None
+
+
+class _Unreadable(Exception):
+    """calamine failed on a part: where, the sheet if known, and why."""
+
+    def __init__(self, where: str, sheet: str | None, reason: str):
+        super().__init__(where)
+        self.where, self.sheet, self.reason = where, sheet, reason
+
+
+@contextlib.contextmanager
+def _reading(where: str, sheet: str | None = None):
+    try:
+        yield
+    except Exception as exc:  # calamine raises XmlError, CalamineError, ValueError... for a damaged part
+        raise _Unreadable(where, sheet, f"{type(exc).__name__}: {exc}") from None
 
 
 def header_and_rows(cells: list[list]) -> tuple[list, list[list], int]:
@@ -782,6 +808,11 @@ class _ErrorCells:
         return self._parts
 
     _DIMENSION = re.compile(rb'<dimension\s+ref="[A-Z]{1,3}\d+(?::[A-Z]{1,3}(\d+))?"')
+
+    def unreadable(self, failure: _Unreadable) -> InputError:
+        part = self._sheet_parts().get(failure.sheet) if failure.sheet else None
+        where = f"{failure.where} ({part})" if part else failure.where
+        return InputError(f"{self.path}: {where} cannot be read ({failure.reason}); the file is damaged")
 
     def last_row(self, sheet: str) -> int | None:
         """The last used worksheet row from the sheet's ``<dimension>`` (at the

@@ -6,11 +6,23 @@ import hashlib
 import os
 import tempfile
 import zipfile
+import zlib
 from pathlib import Path
 
-# A workbook whose XML unpacks to more than this is refused before parsing.
-MAX_UNCOMPRESSED_BYTES = 4 * 1024**3
-MAX_COMPRESSION_RATIO = 200
+# Limits checked on the zip directory before any parser sees a part (--allow-large lifts them).
+# A full Excel sheet of data (1,048,576 rows) is about 300 MB of XML and packs 5 to 15 to 1, so
+# a book above MAX_UNCOMPRESSED_BYTES or a part packed far tighter is not ordinary data.
+MAX_UNCOMPRESSED_BYTES = 2 * 1024**3
+MAX_COMPRESSION_RATIO = 100
+RATIO_CHECKED_FROM = 16 * 1024**2
+# A large worksheet part packed tighter than data usually is gets its cells counted (streamed,
+# in constant memory): blank styled cells by the million are how a small file fills the memory.
+# Below SCANNED_FROM they are read: a sheet formatted down to row 1,048,576 (67 MB of XML, about
+# 380 MB of memory to read) is a real workbook, not an attack.
+SCANNED_FROM = 100 * 1024**2
+SCANNED_RATIO = 10
+MIN_VALUE_SHARE = 0.05
+ALLOW_LARGE_VARIABLE = "KAM_XL_ALLOW_LARGE"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
@@ -18,8 +30,13 @@ class InputError(Exception):
     """A file cannot be used at all (exit code 2); the message is for the user."""
 
 
-def check_workbook_file(path: Path) -> None:
-    """Refuse what is not a sane .xlsx/.xlsm before any parser sees it."""
+def check_workbook_file(path: Path, allow_large: bool | None = None) -> None:
+    """Refuse what is not a sane .xlsx/.xlsm before any parser sees it: not
+    a zip, no workbook part, a document type declaration in any XML part
+    (OOXML forbids them; they carry entity bombs), and unless ``allow_large``
+    (default: the KAM_XL_ALLOW_LARGE environment variable) a possible zip bomb."""
+    if allow_large is None:
+        allow_large = os.environ.get(ALLOW_LARGE_VARIABLE, "") not in ("", "0")
     if not path.exists():
         raise InputError(f"{path}: file not found")
     if path.is_dir():
@@ -44,16 +61,63 @@ def check_workbook_file(path: Path) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
-            total = sum(m.file_size for m in members)
-            packed = sum(m.compress_size for m in members) or 1
             names = {m.filename for m in members}
-    except (zipfile.BadZipFile, EOFError, OSError):
+            if "xl/workbook.xml" not in names:
+                raise InputError(f"{path}: is a zip file but not an Excel workbook (no xl/workbook.xml)")
+            if not allow_large:
+                _check_sizes(path, archive, members)
+            _check_no_doctype(path, archive, members)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, zlib.error, NotImplementedError):
         raise InputError(f"{path}: is damaged or truncated (not a readable zip archive)") from None
-    if "xl/workbook.xml" not in names:
-        raise InputError(f"{path}: is a zip file but not an Excel workbook (no xl/workbook.xml)")
-    if total > MAX_UNCOMPRESSED_BYTES or (total > 100 * 1024**2 and total / packed > MAX_COMPRESSION_RATIO):
-        raise InputError(f"{path}: unpacks to {total / 1024**2:,.0f} MB from {packed / 1024**2:,.1f} MB; "
-                         "refused as a possible zip bomb")
+
+
+_TOO_LARGE = "refused as a possible zip bomb. If it is a genuinely large workbook, run again with --allow-large " \
+             f"(or set {ALLOW_LARGE_VARIABLE}=1)"
+
+
+def _check_sizes(path: Path, archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> None:
+    total = sum(m.file_size for m in members)
+    if total > MAX_UNCOMPRESSED_BYTES:
+        packed = sum(m.compress_size for m in members)
+        raise InputError(f"{path}: unpacks to {_mb(total)} MB from {_mb(packed)} MB; {_TOO_LARGE}")
+    for member in members:
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size > RATIO_CHECKED_FROM and ratio > MAX_COMPRESSION_RATIO:
+            raise InputError(f"{path}: part {member.filename} unpacks to {_mb(member.file_size)} MB from "
+                             f"{_mb(member.compress_size)} MB ({ratio:,.0f} to 1); {_TOO_LARGE}")
+        if (member.file_size > SCANNED_FROM and ratio > SCANNED_RATIO
+                and member.filename.startswith("xl/worksheets/")):
+            cells, values = _count_cells(archive, member)
+            if cells and values / cells < MIN_VALUE_SHARE:
+                raise InputError(f"{path}: part {member.filename} unpacks to {_mb(member.file_size)} MB of "
+                                 f"{cells:,} cells, of which {values:,} hold a value; {_TOO_LARGE}")
+
+
+def _count_cells(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> tuple[int, int]:
+    """(cells, cells with a value or formula) of a worksheet part, read in
+    1 MB blocks (a tag cut at a block edge is missed; the share is what counts)."""
+    cells = values = 0
+    with archive.open(member) as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            cells += block.count(b"<c ") + block.count(b"<c>")
+            values += block.count(b"<v>") + block.count(b"<v ") + block.count(b"<is>") + block.count(b"<f")
+    return cells, values
+
+
+def _check_no_doctype(path: Path, archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> None:
+    """A DTD must come before the root element, so the head of each part tells."""
+    for member in members:
+        if not member.filename.endswith((".xml", ".rels", ".vml")):
+            continue
+        with archive.open(member) as stream:
+            head = stream.read(4096)
+        if b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in head.upper():
+            raise InputError(f"{path}: part {member.filename} declares a document type (XML entities), which "
+                             "workbooks never do; refused as unsafe")
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1024**2:,.0f}" if size >= 1024**2 else f"{size / 1024**2:,.1f}"
 
 
 def _looks_like_text(head: bytes) -> bool:
