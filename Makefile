@@ -35,7 +35,7 @@ mutation: $(STAMP)
 	for run in domain models; do \
 	  cp -r kam_xl tests $(MUTATION_DIR)/$$run/ && cp tests/mutation/setup_$$run.cfg $(MUTATION_DIR)/$$run/setup.cfg; \
 	done
-	cd $(MUTATION_DIR)/models && KAM_XL_FRESH_FIXTURES=1 $(MUTMUT) run --max-children 1 || true
+	cd $(MUTATION_DIR)/models && KAM_XL_FRESH_FIXTURES=1 $(MUTMUT) run --max-children 1 "kam_xl.domain.models*" || true
 	cd $(MUTATION_DIR)/domain && first=1 && for m in $(MUTATION_MODULES); do \
 	  if [ $$first = 1 ]; then KAM_XL_FRESH_FIXTURES=1 $(MUTMUT) run --max-children 1 "kam_xl.domain.$$m*" || true; \
 	  else $(MUTMUT) run --max-children 1 "kam_xl.domain.$$m*" || true; fi; first=0; \

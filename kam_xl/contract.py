@@ -65,6 +65,9 @@ TABLES: dict[str, TableSpec] = {t.name: t for t in (
         Column("Quantity", "数量", NUMBER),
         Column("NetRevenue", "销售收入", NUMBER, True),
         Column("COGS", "销售成本", NUMBER, effect="effect.cogs", blank_key="cogs.blank"),
+        # Tax-inclusive amount (价税合计) and VAT rate: NetRevenue is derived from them when only they are given.
+        Column("GrossAmount", "价税合计", NUMBER),
+        Column("TaxRate", "税率", NUMBER, minimum=0, maximum=100),   # 0.13, 13 % or 13 (percent)
     ), required=True),
     TableSpec("Invoices", "发票", (
         Column("InvoiceNo", "发票号", ID, True),
@@ -107,6 +110,13 @@ TABLES: dict[str, TableSpec] = {t.name: t for t in (
         Column("Parameter", "参数", TEXT, True),
         Column("Value", "值", TEXT, True, allow_blank=True),
     ), key="Parameter"),
+    # Which of the user's sheets and headers feed which contract table and column (docs/IMPORT.md).
+    TableSpec("ColumnMap", "列映射", (
+        Column("Table", "表", TEXT, True),
+        Column("SourceSheet", "来源工作表", TEXT),
+        Column("SourceColumn", "来源列", TEXT),
+        Column("Column", "列", TEXT),
+    ), key="Table"),
 )}
 
 INPUT_TABLES = tuple(TABLES)

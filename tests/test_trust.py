@@ -372,11 +372,14 @@ def test_missing_sheet_lists_the_sheets_there_are(tmp_path):
     book = openpyxl.Workbook()
     book.active.title = "Customers"
     book.active.append(["CustomerID"])
-    book.create_sheet("销售出库单").append(["单据编号"])
+    book.create_sheet("Sheet9").append(["单据编号"])
     book.save(path)
     inputs = read_workbook(path)
     assert inputs.fatal == ["Required table 'Sales' / '销售' not found (as an Excel Table or a sheet); "
-                            "sheets in the file: Customers, 销售出库单"]
+                            "sheets in the file: Customers, Sheet9"]
+    book["Sheet9"].title = "销售出库单"   # Kingdee's name for the sales outbound list is known
+    book.save(path)
+    assert read_workbook(path).fatal[0].startswith("Sales (sheet '销售出库单') lacks required column(s) 'Date'")
 
 
 def test_csv_saved_as_xlsx_gets_one_message_that_says_what_to_do(runner, tmp_path):

@@ -56,7 +56,9 @@ class BuildOptions:
     pseudonyms for customers, with a private mapping file beside the output.
     ``encrypt_password`` encrypts every workbook written; ``protect`` locks the
     output sheets against accidental edits. ``external`` maps Sales, Invoices
-    or Payments to a CSV or Parquet file. ``read_threads``: threads reading the
+    or Payments to a CSV or Parquet file. ``preset`` (a key of
+    kam_xl.inputs.presets.PRESETS) and ``column_map`` (a ColumnMap file) say
+    how the input's sheets and headers are named. ``read_threads``: threads reading the
     workbook (None: the reader's default; batch workers use 1)."""
 
     output: Path | None = None
@@ -71,6 +73,8 @@ class BuildOptions:
     encrypt_password: str | None = None
     protect: bool = False
     external: dict[str, Path] = field(default_factory=dict)
+    preset: str | None = None
+    column_map: Path | None = None
     jobs: int = 1
     read_threads: int | None = None
 
@@ -84,7 +88,7 @@ def build_file(source: str | Path, options: BuildOptions | None = None, **change
     outcome = Outcome(source)
     try:
         inputs = read_workbook(source, password=o.password, external=o.external, language=o.language,
-                               threads=o.read_threads)
+                               threads=o.read_threads, preset=o.preset, column_map=o.column_map)
         mapping = None
         if o.anonymize_key is not None and not inputs.fatal:
             inputs, mapping = anonymize(inputs, o.anonymize_key)

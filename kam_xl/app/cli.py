@@ -33,6 +33,21 @@ allow_large_option = click.option(
          "as a possible zip bomb).")
 
 
+def _presets() -> list[str]:
+    from kam_xl.inputs.presets import PRESETS
+    return list(PRESETS)
+
+
+preset_option = click.option(
+    "--preset", type=click.Choice(_presets()), default=None,
+    help="Read the input as this system's export (default: every preset's names are accepted and the closest is "
+         "reported in DataQuality).")
+map_option = click.option(
+    "--map", "column_map", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help="A ColumnMap file (.xlsx or .csv: Table, SourceSheet, SourceColumn, Column) naming which of your headers "
+         "feed which kam-xl column.")
+
+
 def _fail(message: str) -> None:
     err.print(f"[bold red]error:[/] {message}", highlight=False)
     sys.exit(2)
@@ -101,6 +116,26 @@ def _quality_table(frame, language: str) -> Table:
     return table
 
 
+def _sources_table(inputs, language: str) -> Table:
+    """Lineage: for each contract column read, the sheet and header it came from."""
+    from kam_xl.contract import TABLES
+    from kam_xl.words import header, ui
+    table = Table(title=ui("validate.sources", language), header_style="bold")
+    for name in ("Table", "Column", "Sheet", "Header"):
+        table.add_column(ui(f"validate.{name.lower()}", language))
+    for name, source in inputs.dq.sources.items():
+        if name not in TABLES:
+            continue
+        rows = [(c.name, source.header(c.name)) for c in TABLES[name].columns if c.name in source.headers]
+        if name == "Sales" and "NetRevenue" not in source.headers and "GrossAmount" in source.headers:
+            rate = source.header("TaxRate") or "VATRate"
+            rows.insert(0, ("NetRevenue", f"= {source.header('GrossAmount')} ÷ (1 + {rate})"))
+        for column, text in rows:
+            table.add_row(name, f"{column} ({header(column, 'zh-CN')})" if language == "zh-CN" else column,
+                          source.sheet, text)
+    return table
+
+
 @main.command()
 @click.argument("input_path", type=click.Path(path_type=Path))
 @click.option("--lang", type=click.Choice(LANGUAGES), default=None,
@@ -108,12 +143,16 @@ def _quality_table(frame, language: str) -> Table:
 @click.option("--password", envvar="KAM_XL_PASSWORD", default=None, help="Password of an encrypted workbook "
               "(or set KAM_XL_PASSWORD).")
 @allow_large_option
-def validate(input_path: Path, lang: str | None, password: str | None) -> None:
-    """Print the data-quality report. Exit 0 ok, 1 rows or cells rejected, 2 unusable."""
+@preset_option
+@map_option
+def validate(input_path: Path, lang: str | None, password: str | None, preset: str | None,
+             column_map: Path | None) -> None:
+    """Print the data-quality report and which sheet and header fed each
+    column. Exit 0 ok, 1 rows or cells rejected, 2 unusable."""
     from kam_xl.inputs.reader import read_workbook
     from kam_xl.words import catalogue, ui
     try:
-        inputs = read_workbook(input_path, password=password, language=lang)
+        inputs = read_workbook(input_path, password=password, language=lang, preset=preset, column_map=column_map)
     except InputError as exc:
         _fail(str(exc))
     language = lang or inputs.language
@@ -122,6 +161,7 @@ def validate(input_path: Path, lang: str | None, password: str | None) -> None:
         out.print(ui("validate.clean", language))
     else:
         out.print(_quality_table(frame, language))
+    out.print(_sources_table(inputs, language))
     counts = {s: inputs.dq.count(s) for s in ("Error", "Warning", "Info")}
     out.print(catalogue(language).counts(counts["Error"], counts["Warning"], counts["Info"]))
     if inputs.fatal:
@@ -155,10 +195,12 @@ def validate(input_path: Path, lang: str | None, password: str | None) -> None:
 @click.option("--payments", "payments_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Payments from a CSV or Parquet file.")
 @allow_large_option
+@preset_option
+@map_option
 def build(inputs: tuple[Path, ...], output: Path | None, out_dir: Path | None, split_by: str | None,
           lang: str | None, pdf: bool, pdf_all: bool, jobs: int, as_of: str | None, password: str | None,
           encrypt: bool, anonymize: bool, protect: bool, sales_file: Path | None, invoices_file: Path | None,
-          payments_file: Path | None) -> None:
+          payments_file: Path | None, preset: str | None, column_map: Path | None) -> None:
     """Read, validate, analyse and write summary workbook(s). Inputs are never modified."""
 
     from kam_xl.app.build import BuildOptions, build_many
@@ -174,7 +216,8 @@ def build(inputs: tuple[Path, ...], output: Path | None, out_dir: Path | None, s
     options = BuildOptions(output=output, out_dir=out_dir, language=lang, split_by=split_by, pdf=pdf,
                            pdf_all_sheets=pdf_all, password=password, params={"AsOfDate": as_of} if as_of else None,
                            anonymize_key=load_key() if anonymize else None, encrypt_password=encrypt_password,
-                           protect=protect, jobs=jobs, external={name: file for name, file in (
+                           protect=protect, jobs=jobs, preset=preset, column_map=column_map,
+                           external={name: file for name, file in (
                                ("Sales", sales_file), ("Invoices", invoices_file), ("Payments", payments_file)) if file})
     sources = list(inputs)
     if err.is_terminal and len(sources) > 1:

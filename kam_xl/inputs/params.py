@@ -24,7 +24,7 @@ PARAMETER_ZH = {
     "ABCShareB": "B类累计占比", "AgingBuckets": "账龄区间", "CostOfCapital": "资金成本率",
     "ForecastMonths": "预测月数", "DiscountRate": "折现率", "PotentialWeights": "潜力权重",
     "ContactCadenceDays": "联系频率天数", "Language": "语言", "DataStart": "数据起始日期",
-    "MinCoverage": "最低数据覆盖率",
+    "MinCoverage": "最低数据覆盖率", "VATRate": "增值税税率",
 }
 
 
@@ -48,6 +48,7 @@ class Params:
     language: str | None = None   # None: not set; the input's header language is used
     data_start: pd.Timestamp | None = None   # records complete from this date; None: the earliest date in each table
     min_coverage: float = 0.95    # share of a comparison period the data must cover for it to be compared
+    vat_rate: float = 0.13        # for NetRevenue from a tax-inclusive amount on lines without a TaxRate
 
     @property
     def period_days(self) -> int:
@@ -99,7 +100,7 @@ _CANONICAL = {
     "abc_share_b": "ABCShareB", "aging_buckets": "AgingBuckets", "cost_of_capital": "CostOfCapital",
     "forecast_months": "ForecastMonths", "discount_rate": "DiscountRate",
     "potential_weights": "PotentialWeights", "contact_cadence_days": "ContactCadenceDays",
-    "language": "Language", "data_start": "DataStart", "min_coverage": "MinCoverage",
+    "language": "Language", "data_start": "DataStart", "min_coverage": "MinCoverage", "vat_rate": "VATRate",
 }
 _FIELD_BY_KEY = {normalize_name(v): k for k, v in _CANONICAL.items()}
 _FIELD_BY_KEY.update({normalize_name(PARAMETER_ZH[v]): k for k, v in _CANONICAL.items()})
@@ -138,7 +139,7 @@ def _convert(field_name: str, value: object) -> object:
     text = str(value).strip()
     if field_name in ("as_of_date", "period_start", "period_end", "data_start"):
         return _one(value, parse_date)
-    if field_name in ("abc_share_a", "abc_share_b", "cost_of_capital", "discount_rate", "min_coverage"):
+    if field_name in ("abc_share_a", "abc_share_b", "cost_of_capital", "discount_rate", "min_coverage", "vat_rate"):
         number = float(_one(value, parse_number))
         if not 0 <= number <= 1:
             raise ParameterError("reason.fraction")

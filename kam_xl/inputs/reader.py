@@ -27,17 +27,19 @@ from defusedxml import DefusedXmlException, ElementTree
 
 from kam_xl.contract import (
     DATE,
+    OUTPUT_SHEETS,
     ID,
     NUMBER,
     TABLES,
     TEXT,
     TableSpec,
     accepted_names,
-    column_aliases,
     file_parameters,
     normalize_name,
-    table_aliases,
 )
+from kam_xl.inputs.derive import DERIVED_FROM, net_of_vat
+from kam_xl.inputs.names import CONTRACT, MAP, Names, Origin, default_names, preset_scores
+from kam_xl.inputs.presets import PRESETS
 from kam_xl.inputs.params import Params, parameters_from_table
 from kam_xl.inputs.parsing import (
     DATE_FORMATS,
@@ -53,6 +55,7 @@ from kam_xl.inputs.parsing import (
 )
 from kam_xl.inputs.safe_io import InputError, check_workbook_file, sha256
 from kam_xl.quality import ERROR, INFO, WARNING, DataQuality, TableSource
+from kam_xl.words import CATALOGUES
 
 ROW = "_row"  # worksheet row number the user sees, carried on every input row
 TOTALS_WORDS = {normalize_name(w) for w in ("合计", "总计", "小计", "总额", "Total", "Totals", "Grand Total", "Subtotal", "Sum")}
@@ -96,7 +99,8 @@ class _Grid:
 
 def read_workbook(path: str | Path, password: str | None = None,
                   external: dict[str, str | Path] | None = None, language: str | None = None,
-                  threads: int | None = None) -> Inputs:
+                  threads: int | None = None, preset: str | None = None,
+                  column_map: str | Path | None = None) -> Inputs:
     """Read and validate an input workbook (.xlsx/.xlsm); never writes to it.
     Messages are in ``language`` when given, else in that of the Language
     parameter, else in that of the input's headers.
@@ -105,25 +109,42 @@ def read_workbook(path: str | Path, password: str | None = None,
     replaces that table (for ERP extracts beyond Excel's 1,048,576 rows); the
     Parameters SalesFile, InvoicesFile and PaymentsFile do the same, relative
     to the workbook's folder. ``threads`` read tables at once (default
-    READ_THREADS; batch workers, whose processes are the parallelism, use 1)."""
+    READ_THREADS; batch workers, whose processes are the parallelism, use 1).
+
+    Sheets and headers are recognised by the names of kam_xl.inputs.names:
+    the contract's, synonyms and every ERP preset's (only ``preset``'s when
+    given), with a ColumnMap table in the workbook or in the ``column_map``
+    file (.xlsx or .csv) in front; a sheet whose name says nothing is taken
+    for the table whose required headers it carries."""
     path = Path(path)
     if password is not None:
         from kam_xl.inputs.crypto import decrypted_copy
         with decrypted_copy(path, password) as plain:
-            inputs = read_workbook(plain, external=external, language=language, threads=threads)
+            inputs = read_workbook(plain, external=external, language=language, threads=threads, preset=preset,
+                                   column_map=column_map)
         inputs.source, inputs.source_sha256 = path, sha256(path)
         return inputs
     check_workbook_file(path)
+    names = default_names(preset)
+    map_dq = DataQuality()
     book = _open(path)
     try:
+        if column_map is not None:
+            names = _with_map_file(Path(column_map), names, map_dq)
+        else:
+            names = _with_map(_find_grid(book, TABLES["ColumnMap"], names), names, map_dq)
         files = {name: Path(file) for name, file in (external or {}).items()}
-        files.update({name: path.parent / file for name, file in _file_parameters(book).items() if name not in files})
+        files.update({name: path.parent / file for name, file in _file_parameters(book, names).items()
+                      if name not in files})
         sheets = list(book.sheet_names)
+        names = _claim_sheets(book, names, set(files))
+    except _Unreadable as exc:
+        raise InputError(f"{path}: {exc.where} cannot be read ({exc.reason}); the file is damaged") from None
     finally:
         book.close()
-    grids = _workbook_grids(path, files, threads or READ_THREADS)
+    grids = _workbook_grids(path, files, threads or READ_THREADS, names)
     try:
-        inputs = _read(grids, path, sheets, language)
+        inputs = _read(grids, path, sheets, language, names, map_dq)
     finally:
         grids.close()   # stops the reading threads at once if typing failed
     inputs.source_sha256 = sha256(path)
@@ -156,7 +177,7 @@ def _lanes(names: list[str], threads: int) -> list[list[str]]:
     return [lane for lane in lanes if lane]
 
 
-def _workbook_grids(path: Path, files: dict[str, Path], threads: int):
+def _workbook_grids(path: Path, files: dict[str, Path], threads: int, names: Names):
     """Yield ``(spec, grid, error cells)`` for every table as soon as it is read.
 
     Each reading thread opens its own calamine workbook and works through its
@@ -167,9 +188,9 @@ def _workbook_grids(path: Path, files: dict[str, Path], threads: int):
 
     def read(book, spec: TableSpec):
         if spec.name in files:
-            return spec, _file_grid(files[spec.name], spec), {}
+            return spec, _file_grid(files[spec.name], spec, names), {}
         try:
-            found = _find_grid(book, spec, error_cells.last_row)
+            found = _find_grid(book, spec, names, error_cells.last_row)
         except _Unreadable as exc:
             raise error_cells.unreadable(exc) from None
         # calamine reads an error cell as '', so a table without '' has none and its sheet needs no scan.
@@ -189,12 +210,13 @@ def _workbook_grids(path: Path, files: dict[str, Path], threads: int):
         except BaseException as exc:  # handed to the consuming thread, which raises it
             ready.put(exc)
 
-    lanes = _lanes(list(TABLES), threads)
+    wanted = [name for name in TABLES if name != "ColumnMap"]   # the map was read first
+    lanes = _lanes(wanted, threads)
     with ThreadPoolExecutor(max_workers=len(lanes)) as pool:
         for lane in lanes:
             pool.submit(read_lane, lane)
         try:
-            for _ in TABLES:
+            for _ in wanted:
                 item = ready.get()
                 if isinstance(item, BaseException):
                     raise item
@@ -203,12 +225,9 @@ def _workbook_grids(path: Path, files: dict[str, Path], threads: int):
             stop.set()
 
 
-def _file_parameters(book) -> dict[str, str]:
+def _file_parameters(book, names: Names) -> dict[str, str]:
     """SalesFile / InvoicesFile / PaymentsFile given in the Parameters table."""
-    try:
-        found = _find_grid(book, TABLES["Parameters"])
-    except _Unreadable as exc:
-        raise InputError(f"{exc.where} cannot be read ({exc.reason})") from None
+    found = _find_grid(book, TABLES["Parameters"], names)
     if found is None or not found.header:
         return {}
     wanted = file_parameters()
@@ -216,7 +235,7 @@ def _file_parameters(book) -> dict[str, str]:
             if len(row) > 1 and isinstance(row[0], str) and normalize_name(row[0]) in wanted and row[1] not in ("", None)}
 
 
-def _file_grid(path: Path, spec: TableSpec) -> _Grid:
+def _file_grid(path: Path, spec: TableSpec, names: Names) -> _Grid:
     """A CSV or Parquet file as a typed frame (pyarrow); key and text columns
     are read as text so padded IDs keep their zeros."""
     import pyarrow as pa
@@ -232,7 +251,7 @@ def _file_grid(path: Path, spec: TableSpec) -> _Grid:
         elif suffix in (".csv", ".txt"):
             with path.open("r", encoding="utf-8-sig", errors="replace") as handle:
                 header = next(csv_module.reader([handle.readline()]))
-            by_alias = {alias: c for c in spec.columns for alias in column_aliases(c)}
+            by_alias = {alias: c for c in spec.columns for alias in names.column_aliases(spec, c)}
             text_columns = {h: pa.string() for h in header
                             if (c := by_alias.get(normalize_name(h))) is not None and c.kind in (ID, TEXT)}
             table = pa_csv.read_csv(path, convert_options=pa_csv.ConvertOptions(column_types=text_columns,
@@ -250,15 +269,18 @@ def inputs_from_frames(frames: dict[str, pd.DataFrame]) -> Inputs:
     or Chinese) exactly as if they had been read from sheets of those names.
     Row numbers are those of a sheet with the header in row 1."""
     by_alias = {normalize_name(name): frame for name, frame in frames.items()}
+    names = default_names()
 
     def grid(spec: TableSpec) -> _Grid | None:
-        frame = next((by_alias[a] for a in table_aliases(spec) if a in by_alias), None)
+        frame = next((by_alias[a] for a in names.table_aliases(spec) if a in by_alias), None)
         if frame is None:
             return None
         cells = frame.astype("object").where(frame.notna(), None)
         rows = [[_plain(v) for v in row] for row in cells.itertuples(index=False, name=None)]
         return _Grid(list(frame.columns), rows, 2, 0, spec.name, "frame")
-    return _read(((spec, grid(spec), {}) for spec in TABLES.values()), None)
+    map_dq = DataQuality()
+    names = _with_map(grid(TABLES["ColumnMap"]), names, map_dq)
+    return _read(((spec, grid(spec), {}) for spec in TABLES.values()), None, names=names, map_dq=map_dq)
 
 
 def _plain(value: object) -> object:
@@ -276,22 +298,32 @@ def read_grids(provider, source: Path | None = None) -> Inputs:
     """Validate tables handed over as cell grids by ``provider(name, aliases)``,
     which returns ``(header, rows, first_row, first_col, sheet)`` or None. Used by
     the xlwings macro to read an open workbook exactly as a file is read."""
+    names = default_names()
+
     def grid(spec: TableSpec) -> _Grid | None:
-        found = provider(spec.name, table_aliases(spec))
+        found = provider(spec.name, set(names.table_aliases(spec)))
         return _Grid(*found, "range") if found else None
-    return _read(((spec, grid(spec), {}) for spec in TABLES.values()), source)
+    map_dq = DataQuality()
+    names = _with_map(grid(TABLES["ColumnMap"]), names, map_dq)
+    return _read(((spec, grid(spec), {}) for spec in TABLES.values()), source, names=names, map_dq=map_dq)
 
 
-def _read(grids, path: Path | None, sheets: list[str] | None = None, language: str | None = None) -> Inputs:
+def _read(grids, path: Path | None, sheets: list[str] | None = None, language: str | None = None,
+          names: Names | None = None, map_dq: DataQuality | None = None) -> Inputs:
     """Type and check the tables from ``grids``, an iterable of ``(spec, grid
-    or None, error cells)`` in any order; findings are logged in table order.
-    ``sheets`` (the file's sheet names) are listed when a table is missing."""
+    or None, error cells)`` in any order; findings are logged in table order
+    (the ColumnMap's, read before, in ``map_dq``). ``sheets`` (the file's sheet names)
+    are listed when a table is missing."""
+    names = names or default_names()
     logs = {name: DataQuality() for name in TABLES}
+    logs["ColumnMap"] = map_dq or DataQuality()
     tables: dict[str, pd.DataFrame] = {}
     extras: dict[str, list[str]] = {}
     fatal: dict[str, dict | str] = {}
     for spec, grid, errors in grids:
         dq = logs[spec.name]
+        if spec.name == "ColumnMap":
+            continue
         if grid is None:
             if spec.required:
                 dq.add(ERROR, spec.name, "table.required_missing", names=accepted_names(spec),
@@ -300,7 +332,7 @@ def _read(grids, path: Path | None, sheets: list[str] | None = None, language: s
             elif spec.name != "Parameters":
                 dq.add(INFO, spec.name, "table.optional_missing", names=accepted_names(spec))
             continue
-        frame, extra, missing = _typed_frame(spec, grid, errors, dq)
+        frame, extra, missing = _typed_frame(spec, grid, errors, dq, names)
         if missing:
             if spec.required:
                 fatal[spec.name] = dq.records[-1]
@@ -312,12 +344,165 @@ def _read(grids, path: Path | None, sheets: list[str] | None = None, language: s
         dq.extend(log)
     params = parameters_from_table(tables.pop("Parameters", None), dq)
     extras.pop("Parameters", None)
+    _note_names_used(names, dq)
+    if "Sales" in tables:
+        tables["Sales"] = net_of_vat(tables["Sales"], params, dq)
     if not fatal:
         _check_keys(tables, dq)
     tables = {name: tables[name] for name in TABLES if name in tables}
     language = language or params.language or header_language(dq.sources)
     return Inputs(tables=tables, params=params, dq=dq, source=path, extra_columns=extras,
                   fatal=[dq.message(fatal[name], language) for name in TABLES if name in fatal], language=language)
+
+
+def _with_map(grid: _Grid | None, names: Names, dq: DataQuality) -> Names:
+    """``names`` with the ColumnMap in ``grid`` in front. A row naming an
+    unknown table or column, or a header without its column, is an Error
+    naming that row of the map, and the row is not used."""
+    if grid is None:
+        return names
+    spec = TABLES["ColumnMap"]
+    frame, _, missing = _typed_frame(spec, grid, {}, dq, names)
+    if missing:
+        return names
+    tables = {normalize_name(n): t.name for t in TABLES.values() for n in (t.name, t.zh)}
+    rows = []
+    for row in frame.to_dict("records"):
+        where = int(row[ROW])
+        table = tables.get(normalize_name(row["Table"]))
+        if table is None or table in ("Parameters", "ColumnMap"):
+            dq.add(ERROR, spec.name, "map.unknown_table", where, "Table", row["Table"],
+                   known=", ".join(t for t in TABLES if t not in ("Parameters", "ColumnMap")))
+            continue
+        source, column, sheet = _text(row["SourceColumn"]), _text(row["Column"]), _text(row["SourceSheet"])
+        if column is not None:
+            target = TABLES[table]
+            found = next((c.name for c in target.columns
+                          if normalize_name(column) in (normalize_name(c.name), normalize_name(c.zh))), None)
+            if found is None:
+                dq.add(ERROR, spec.name, "map.unknown_column", where, "Column", column, target=table,
+                       known=", ".join(c.name for c in target.columns))
+                continue
+            column = found
+        if (source is None) != (column is None) or (source is None and sheet is None):
+            dq.add(ERROR, spec.name, "map.incomplete", where, "SourceColumn" if source is None else "Column",
+                   source or column or sheet)
+            continue
+        rows.append((where, table, sheet, source, column))
+    return names.with_map(rows)
+
+
+def _text(value: object) -> str | None:
+    return None if value is None or pd.isna(value) or not str(value).strip() else str(value).strip()
+
+
+def _with_map_file(path: Path, names: Names, dq: DataQuality) -> Names:
+    """A ColumnMap given as its own file: .xlsx/.xlsm (the ColumnMap sheet or
+    table, else the first sheet) or .csv (UTF-8, with or without BOM, or GB18030)."""
+    if not path.exists():
+        raise InputError(f"column map {path}: file not found")
+    spec = TABLES["ColumnMap"]
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        check_workbook_file(path)
+        book = _open(path)
+        try:
+            grid = _find_grid(book, spec, names)
+            if grid is None:
+                with _reading(f"sheet '{book.sheet_names[0]}'", book.sheet_names[0]):
+                    cells = book.get_sheet_by_name(book.sheet_names[0]).to_python(skip_empty_area=False)
+                header, rows, offset = header_and_rows(cells)
+                grid = _Grid(header, rows, offset + 2, 0, book.sheet_names[0], "sheet")
+        finally:
+            book.close()
+    elif path.suffix.lower() in (".csv", ".txt"):
+        rows = list(csv_module.reader(read_text(path).splitlines()))
+        header, body, offset = header_and_rows(rows)
+        grid = _Grid(header, body, offset + 2, 0, path.name, "file")
+    else:
+        raise InputError(f"column map {path}: use .xlsx or .csv")
+    grid.sheet = path.name if grid.source == "file" else f"{path.name}!{grid.sheet}"
+    return _with_map(grid, names, dq)
+
+
+def read_text(path: Path) -> str:
+    """A text file as Chinese Excel and ERPs save it: UTF-8 (with or without
+    BOM), else GB18030 (a superset of GBK and GB2312)."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            return data.decode("gb18030")
+        except UnicodeDecodeError:
+            raise InputError(f"{path}: is neither UTF-8 nor GBK/GB18030 text") from None
+
+
+def _claim_sheets(book, names: Names, external: set[str]) -> Names:
+    """Sheets whose names say nothing (Sheet1, an export's list name) taken for
+    a table not found by name, when their header (or one of the first rows)
+    names every required column of that table and more of its columns than of
+    any other table's (a sales sheet has a date and a customer, as contacts do)."""
+    found = set(external)
+    claimed_sheets = set()
+    for spec in TABLES.values():
+        aliases = names.table_aliases(spec)
+        for name in [*book.table_names, *book.sheet_names]:
+            if normalize_name(name) in aliases:
+                found.add(spec.name)
+                claimed_sheets.add(normalize_name(name))
+    candidates = [spec for spec in TABLES.values() if spec.name not in ("Parameters", "ColumnMap")]
+    if all(spec.name in found for spec in candidates):
+        return names
+    outputs = {normalize_name(title) for words in CATALOGUES.values() for title in words.SHEETS.values()}
+    outputs |= {normalize_name(s) for s in OUTPUT_SHEETS}
+    for sheet in book.sheet_names:
+        key = normalize_name(sheet)
+        if key in claimed_sheets or key in outputs:
+            continue
+        with _reading(f"sheet '{sheet}'", sheet):
+            rows = book.get_sheet_by_name(sheet).to_python(nrows=MAX_TITLE_ROWS + 1)
+        fits = []
+        for spec in candidates:
+            best = 0
+            for row in rows:
+                texts = {normalize_name(v) for v in row if isinstance(v, str)}
+                present = {c.name for c in spec.columns if texts & set(names.column_aliases(spec, c))}
+                if present and not _missing_required(spec, present):
+                    best = max(best, len(present))
+            if best:
+                fits.append((best, spec))
+        fits.sort(key=lambda fit: -fit[0])
+        if fits and fits[0][1].name not in found and (len(fits) == 1 or fits[0][0] > fits[1][0]):
+            spec = fits[0][1]
+            names.add_sheet(spec.name, sheet, Origin("detected"))
+            found.add(spec.name)
+    return names
+
+
+def _note_names_used(names: Names, dq: DataQuality) -> None:
+    """Say, per table, which headers were read through a synonym, a preset or
+    the ColumnMap rather than the contract's own names, and which ERP the
+    export looks like: a mapping is never applied silently."""
+    used = {table: {column: text for column, (_, text) in source.headers.items()}
+            for table, source in dq.sources.items() if table in TABLES and table not in ("ColumnMap", "Parameters")}
+    for table, columns in used.items():
+        spec = TABLES[table]
+        read_as = []
+        for column, text in columns.items():
+            origin = names.origin(spec, spec.column(column), text)
+            if origin is not None and origin.kind != CONTRACT:
+                how = f" (ColumnMap row {origin.row})" if origin.kind == MAP else ""
+                read_as.append(f"{text} → {column}{how}")
+        if read_as:
+            dq.add(INFO, table, "names.read_as", None, None, None, sheet=dq.sources[table].sheet,
+                   pairs="; ".join(read_as))
+    ranked = sorted(preset_scores(names, used).items(), key=lambda item: -item[1])
+    if names.forced_preset:
+        dq.add(INFO, "Parameters", "names.preset_forced", None, None, None, title=PRESETS[names.forced_preset].title)
+    elif ranked and ranked[0][1] >= 3 and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
+        best, count = ranked[0]
+        dq.add(INFO, "Parameters", "names.preset_detected", None, None, None, title=PRESETS[best].title,
+               count=count)
 
 
 def header_language(sources: dict[str, TableSource]) -> str:
@@ -332,11 +517,11 @@ def header_language(sources: dict[str, TableSource]) -> str:
     return "zh-CN" if chinese > english else "en"
 
 
-def _find_grid(book, spec: TableSpec, last_row=None) -> _Grid | None:
+def _find_grid(book, spec: TableSpec, names: Names, last_row=None) -> _Grid | None:
     """The table as an Excel Table (with the rows typed straight under it, see
     :func:`_rows_below`) or as a sheet. ``last_row(sheet)`` gives a sheet's
     last used worksheet row when it is known cheaply."""
-    aliases = table_aliases(spec)
+    aliases = names.table_aliases(spec)
     for name in book.table_names:
         if normalize_name(name) in aliases:
             with _reading(f"Excel Table '{name}'"):
@@ -402,13 +587,14 @@ def _rows_below(sheet, end: int, first_col: int, width: int) -> list[list]:
     return below
 
 
-def _header_row(spec: TableSpec, grid: _Grid) -> int:
+def _header_row(spec: TableSpec, grid: _Grid, names: Names) -> int:
     """How many rows of ``grid.rows`` to skip so that the header is the first
     row naming every required column: ERP exports put a title (and a blank
     or a date line) above the header. 0 when the given header will do."""
     def names_required(row) -> bool:
         found = {normalize_name(v) for v in row if isinstance(v, str)}
-        return all(column_aliases(c) & found for c in spec.columns if c.required)
+        present = {c.name for c in spec.columns if found & set(names.column_aliases(spec, c))}
+        return not _missing_required(spec, present)
     if names_required(grid.header) or not isinstance(grid.rows, list):
         return 0
     for index, row in enumerate(grid.rows[:MAX_TITLE_ROWS]):
@@ -420,22 +606,29 @@ def _header_row(spec: TableSpec, grid: _Grid) -> int:
 MAX_TITLE_ROWS = 10   # title lines looked through for the header, above the table
 
 
-def _typed_frame(spec: TableSpec, grid: _Grid, errors: dict, dq: DataQuality):
+def _missing_required(spec: TableSpec, present) -> list:
+    """Required columns not among ``present``; NetRevenue is not missing when a
+    tax-inclusive GrossAmount is there to derive it from (kam_xl.inputs.derive)."""
+    return [c for c in spec.columns if c.required and c.name not in present
+            and not (c.name in DERIVED_FROM and DERIVED_FROM[c.name] in present and spec.name == "Sales")]
+
+
+def _typed_frame(spec: TableSpec, grid: _Grid, errors: dict, dq: DataQuality, names: Names):
     """Map headers, parse every column by kind, log problems; returns
     (frame, extra column names, whether required columns are missing)."""
-    _skip_title_rows(spec, grid, dq)
+    _skip_title_rows(spec, grid, dq, names)
     header = [str(h).strip() if h not in (None, "") else "" for h in grid.header]
     width = len(header)
     raw = _raw_frame(grid, width)
-    mapped, extra = _map_headers(spec, header)
+    mapped, extra = _map_headers(spec, header, names)
     dq.sources[spec.name] = TableSource(grid.sheet, grid.first_col,
                                         {name: (position, header[position]) for name, position in mapped.items()})
-    missing = [c for c in spec.columns if c.required and c.name not in mapped]
+    missing = _missing_required(spec, mapped)
     if missing:
         dq.add(ERROR, spec.name, "table.columns_missing", grid.first_row - 1, table_name=spec.name, sheet=grid.sheet,
                names="; ".join(accepted_names(spec, c) for c in missing), found=", ".join(h for h in header if h) or "-")
         return None, [], True
-    _note_missing_columns(spec, mapped, extra, dq)
+    _note_missing_columns(spec, mapped, extra, dq, names)
     if grid.below:
         dq.add(WARNING, spec.name, "table.rows_below", grid.below[0], name=grid.table, first=grid.below[0],
                last=grid.below[1])
@@ -526,9 +719,9 @@ def _typed_columns(spec: TableSpec, raw: pd.DataFrame, kinds: dict, parsed: dict
     return frame, rejected
 
 
-def _skip_title_rows(spec: TableSpec, grid: _Grid, dq: DataQuality) -> None:
+def _skip_title_rows(spec: TableSpec, grid: _Grid, dq: DataQuality, names: Names) -> None:
     """Move the grid's header down past title lines (see :func:`_header_row`), with a note naming them."""
-    title_rows = _header_row(spec, grid)
+    title_rows = _header_row(spec, grid, names)
     if not title_rows:
         return
     skipped = [grid.first_row - 1 + i for i, row in enumerate([grid.header] + grid.rows[:title_rows - 1])
@@ -557,18 +750,27 @@ def _raw_frame(grid: _Grid, width: int) -> pd.DataFrame:
     return raw
 
 
-def _map_headers(spec: TableSpec, header: list[str]) -> tuple[dict[str, int], dict[str, int]]:
-    """(contract column -> position, extra column name -> position): the first
-    header matching a column's name or alias maps it; every other non-empty
-    header is an extra column kept as text (a repeated name gets its position)."""
-    by_alias = {alias: c for c in spec.columns for alias in column_aliases(c)}
-    mapped: dict[str, int] = {}
+def _map_headers(spec: TableSpec, header: list[str], names: Names) -> tuple[dict[str, int], dict[str, int]]:
+    """(contract column -> position, extra column name -> position): of the
+    headers naming a column, the one whose name comes first in ``names`` maps
+    it (a ColumnMap's, then the contract's, a synonym, a preset's in its order
+    of preference: 金额(本位币) before 金额), the first such header when it is
+    repeated; every other non-empty header is an extra column kept as text (a
+    repeated name gets its position)."""
+    rank = {}
+    for column in spec.columns:
+        for order, alias in enumerate(names.column_aliases(spec, column)):
+            rank.setdefault(alias, (column, order))
+    best: dict[str, tuple[int, int]] = {}
+    for position, text in enumerate(header):
+        found = rank.get(normalize_name(text))
+        if found is not None and (found[0].name not in best or found[1] < best[found[0].name][0]):
+            best[found[0].name] = (found[1], position)
+    mapped = {c.name: best[c.name][1] for c in spec.columns if c.name in best}
+    used = set(mapped.values())
     extra: dict[str, int] = {}
     for position, text in enumerate(header):
-        column = by_alias.get(normalize_name(text))
-        if column is not None and column.name not in mapped:
-            mapped[column.name] = position
-        elif text:
+        if text and position not in used:
             taken = text in extra or text in {c.name for c in spec.columns}
             extra[f"{text}_{position + 1}" if taken else text] = position
     return mapped, extra
@@ -629,21 +831,21 @@ def _plain_number(value: float | None) -> str:
     return "" if value is None else f"{value:g}"
 
 
-def _note_missing_columns(spec: TableSpec, mapped: dict, extra: dict, dq: DataQuality) -> None:
+def _note_missing_columns(spec: TableSpec, mapped: dict, extra: dict, dq: DataQuality, names: Names) -> None:
     """An optional column that is absent changes what can be computed: say
     what (``Column.effect``), and name a header that looks like it (成本 for
     销售成本) instead of guessing silently."""
     for column in spec.columns:
         if column.name in mapped or column.effect is None:
             continue
-        names = accepted_names(spec, column)
-        near = _near_miss(column, list(extra))
+        accepted = accepted_names(spec, column)
+        near = _near_miss(names.column_aliases(spec, column), list(extra))
         severity = WARNING if column.effect == "effect.cogs" else INFO
         if near:
-            dq.add(severity, spec.name, "column.near_miss", None, column.name, near, names=names,
+            dq.add(severity, spec.name, "column.near_miss", None, column.name, near, names=accepted,
                    effect="~" + column.effect, found=near, canonical=accepted_names(spec, column))
         else:
-            dq.add(severity, spec.name, "column.optional_missing", None, column.name, names=names,
+            dq.add(severity, spec.name, "column.optional_missing", None, column.name, names=accepted,
                    effect="~" + column.effect)
 
 
@@ -660,14 +862,14 @@ def _note_blank_cells(spec: TableSpec, column, blank: pd.Series, dq: DataQuality
         dq.add_rows(WARNING, spec.name, pd.Series(blank[blank].index), column.name, None, column.blank_key)
 
 
-def _near_miss(column, headers: list[str]) -> str | None:
+def _near_miss(aliases, headers: list[str]) -> str | None:
     """The unmapped header most like one of the column's names, if any is close."""
     best, best_score = None, 0.0
     for text in headers:
         key = normalize_name(re.sub(r"_\d+$", "", text))
         if not key:
             continue
-        for alias in column_aliases(column):
+        for alias in aliases:
             score = difflib.SequenceMatcher(None, key, alias).ratio()
             if key in alias or alias in key:
                 score = max(score, 0.75)
@@ -733,6 +935,14 @@ def _check_keys(tables: dict[str, pd.DataFrame], dq: DataQuality) -> None:
         unknown = ~ids.isin(known_set)
         if not unknown.any():
             continue
+        named = _match_names(name, ids[unknown], tables["Customers"], frame, dq)
+        if named is not None:
+            frame.loc[named.index, "CustomerID"] = named
+            ids = frame["CustomerID"]
+            unknown = ~ids.isin(known_set)
+            if not unknown.any():
+                tables[name] = frame
+                continue
         rescue = {raw: by_key.get(customer_key(raw)) for raw in ids[unknown].unique()}
         rescued = ids[unknown].map(rescue)
         fixable = rescued.notna()
@@ -755,6 +965,28 @@ def _check_keys(tables: dict[str, pd.DataFrame], dq: DataQuality) -> None:
                     dq.add(ERROR, name, "key.unknown", int(row), "CustomerID", raw_id)
             frame = frame[~still].reset_index(drop=True)
         tables[name] = frame
+
+
+def _match_names(table: str, ids: pd.Series, customers: pd.DataFrame, frame: pd.DataFrame,
+                 dq: DataQuality) -> pd.Series | None:
+    """ERP document lists and CRM exports name the customer (客户: 华为技术)
+    where the Customers table has a code: a value equal to exactly one
+    customer's name (NFKC, case and spaces ignored) is that customer. Said
+    once per table; a name two customers share is matched to neither."""
+    names = customers["CustomerName"].dropna()
+    if names.empty:
+        return None
+    keys = names.map(normalize_name)
+    unique = keys[~keys.duplicated(keep=False)]
+    by_name = dict(zip(unique, customers.loc[unique.index, "CustomerID"]))
+    matched = ids.map(lambda v: by_name.get(normalize_name(v)))
+    matched = matched[matched.notna()]
+    if matched.empty:
+        return None
+    example = ids[matched.index[0]]
+    dq.add(WARNING, table, "key.matched_by_name", int(frame.loc[matched.index[0], ROW]), "CustomerID", example,
+           rows=len(matched), cid=matched.iloc[0])
+    return matched
 
 
 def _difference(raw: str, cid: str) -> str:

@@ -77,6 +77,8 @@ UI = {
     "skipped": "No {missing} table in the input: this analysis was skipped.",
     "totals": "Total",
     "validate.title": "Data quality",
+    "validate.sources": "Where each column came from",
+    "validate.table": "Table", "validate.column": "Column", "validate.sheet": "Sheet", "validate.header": "Header",
     "validate.clean": "No data-quality problems found",
 }
 
@@ -86,10 +88,23 @@ MESSAGES = {
     "file: {sheets}",
     "table.optional_missing": "No {names} table; analyses that need it are skipped",
     "table.columns_missing": "{table_name} (sheet '{sheet}') lacks required column(s) {names}; found headers: "
-    "{found}; table not used",
+    "{found}; table not used. Rename a header, or say which of yours it is in a ColumnMap (docs/IMPORT.md)",
     "table.rows_below": "Rows {first}-{last} below the Excel Table '{name}' were read as part of it; extend the "
     "table to include them (Excel: Table Design > Resize Table)",
     "table.title_rows": "Row(s) {rows} above the header ({header_row}) skipped as a title",
+    "key.matched_by_name": "{rows} row(s) name the customer instead of giving its ID (first: this one, '{cid}'); matched by Customers' CustomerName",
+    "names.read_as": "Sheet '{sheet}': headers read as kam-xl columns: {pairs}",
+    "names.preset_detected": "The headers look like {title} exports ({count} columns recognised by that preset); "
+    "use --preset to force one, or a ColumnMap for headers of your own",
+    "names.preset_forced": "Preset {title} (--preset): only its names, the contract's and the common synonyms "
+    "are recognised",
+    "map.unknown_table": "ColumnMap: no table of that name; tables: {known}. Row not used",
+    "map.unknown_column": "ColumnMap: {target} has no column of that name; its columns: {known}. Row not used",
+    "map.incomplete": "ColumnMap: give both SourceColumn and Column (or only SourceSheet to name a sheet). "
+    "Row not used",
+    "vat.net_derived": "NetRevenue derived net of VAT from the tax-inclusive '{gross}' for {lines} lines: "
+    "÷ (1 + '{rate_header}') on {stated}, ÷ (1 + the VATRate parameter, {rate}) on {defaulted} without a rate",
+    "vat.gross_blank": "Blank tax-inclusive amount and no NetRevenue column: no revenue to use. Row not used",
     "column.optional_missing": "No column {names}: {effect}",
     "column.all_blank": "Column {names} is empty: {effect}",
     "column.near_miss": "No column {names}: {effect}. Did you mean the header '{found}'? Rename it to {canonical} "

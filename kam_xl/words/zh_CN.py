@@ -210,6 +210,8 @@ UI = {
     "skipped": "未提供{missing_name}表（{missing}），本分析已跳过。",
     "totals": "合计",
     "validate.title": "数据质量",
+    "validate.sources": "各列的来源",
+    "validate.table": "表", "validate.column": "列", "validate.sheet": "工作表", "validate.header": "表头",
     "validate.clean": "未发现数据质量问题",
 }
 
@@ -217,9 +219,21 @@ UI = {
 MESSAGES = {
     "table.required_missing": "未找到必需的表 {names}（Excel 表格或工作表）；文件中的工作表：{sheets}",
     "table.optional_missing": "没有 {names} 表；需要它的分析已跳过",
-    "table.columns_missing": "{table_name}（工作表“{sheet}”）缺少必需的列 {names}；找到的表头：{found}；该表未使用",
+    "table.columns_missing": "{table_name}（工作表“{sheet}”）缺少必需的列 {names}；找到的表头：{found}；该表未使用。"
+    "请修改表头，或在列映射（ColumnMap）中指明对应的列（见 docs/IMPORT.md）",
     "table.rows_below": "Excel 表格“{name}”下方的第 {first}-{last} 行已作为表格数据读取；请将表格范围扩展到这些行（Excel：表设计 > 调整表格大小）",
     "table.title_rows": "表头（第 {header_row} 行）上方的第 {rows} 行视为标题，已跳过",
+    "key.matched_by_name": "{rows} 行填写的是客户名称而不是客户编号（第一个即本行，对应 '{cid}'）；已按客户表的客户名称匹配",
+    "names.read_as": "工作表“{sheet}”中以下表头按 kam-xl 列读取：{pairs}",
+    "names.preset_detected": "表头与 {title} 的导出格式一致（该预设识别了 {count} 列）；可用 --preset 指定预设，"
+    "或用列映射（ColumnMap）对应自定义表头",
+    "names.preset_forced": "预设 {title}（--preset）：只识别该预设、合同列名及通用同义词",
+    "map.unknown_table": "列映射：没有这个表；可用的表：{known}。该行未使用",
+    "map.unknown_column": "列映射：{target} 没有这个列；其列为：{known}。该行未使用",
+    "map.incomplete": "列映射：请同时填写来源列和列（或只填来源工作表以指定工作表）。该行未使用",
+    "vat.net_derived": "销售收入按不含税金额由含税的“{gross}”推算，共 {lines} 行：其中 {stated} 行 ÷（1 + “{rate_header}”），"
+    "{defaulted} 行无税率，÷（1 + 增值税税率参数 {rate}）",
+    "vat.gross_blank": "价税合计为空且没有销售收入列：无收入可用。该行未使用",
     "column.optional_missing": "没有 {names} 列：{effect}",
     "column.all_blank": "{names} 列全部为空：{effect}",
     "column.near_miss": "没有 {names} 列：{effect}。表头“{found}”是否就是这一列？请改名为 {canonical} 以便使用",

@@ -1,0 +1,226 @@
+"""Real data in: ERP and CRM exports read through presets, synonyms and column maps,
+VAT taken out of tax-inclusive amounts. Every figure is worked out by hand in the comments."""
+import openpyxl
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from kam_xl import analyze, read_workbook
+from kam_xl.app.cli import main
+from kam_xl.contract import TABLES, normalize_name
+from kam_xl.inputs.names import SYNONYMS, default_names
+from kam_xl.inputs.presets import PRESETS
+
+AS_OF = {"AsOfDate": "2026-11-30", "PeriodStart": "2026-01-01"}
+
+
+def kingdee_exports(path):
+    """Kingdee 云星空 list exports as finance saves them: one sheet per list, the
+    list title above the header, text amounts, customers by name on documents."""
+    book = openpyxl.Workbook()
+    customers = book.active
+    customers.title = "客户"
+    customers.append(["客户编码", "客户名称", "行业", "信用额度"])
+    customers.append(["C001", "华为技术", "通信", 500000])
+    customers.append(["C002", "美的集团", "家电", 300000])
+    sales = book.create_sheet("销售出库单")
+    sales.append(["销售出库单列表"])
+    sales.append([])
+    sales.append(["单据编号", "日期", "客户", "物料名称", "实发数量", "价税合计", "税率(%)", "总成本"])
+    sales.append(["XSCKD001", "2026-10-05", "华为技术", "服务器", 2, "11,300.00", 13, 8000])   # net 11300/1.13 = 10000
+    sales.append(["XSCKD002", "2026-10-20", "美的集团", "交换机", 1, "5,450.00", 9, 4000])     # net 5450/1.09 = 5000
+    sales.append(["XSCKD003", "2026-11-02", "C001", "服务器", 1, "5,650.00", None, 4100])     # VATRate 13 %: 5000
+    sales.append(["合计", None, None, None, 4, "22,400.00", None, 16100])                     # totals: not used
+    receivable = book.create_sheet("应收单")
+    receivable.append(["单据编号", "客户", "业务日期", "到期日", "价税合计"])
+    receivable.append(["AR001", "华为技术", "2026-10-05", "2026-11-04", 11300])
+    receivable.append(["AR002", "美的集团", "2026-10-20", "2026-11-19", 5450])
+    receipts = book.create_sheet("收款单")
+    receipts.append(["单据编号", "往来单位", "业务日期", "表体-实收金额"])
+    receipts.append(["SKD001", "华为技术", "2026-11-01", 11300])
+    follow_ups = book.create_sheet("跟进记录")
+    follow_ups.append(["客户名称", "跟进时间", "跟进方式", "跟进人", "跟进内容"])
+    follow_ups.append(["华为技术", "2026-11-10", "拜访", "张三", "对交付满意"])
+    book.save(path)
+    return path
+
+
+def test_kingdee_exports_build_with_hand_figures(tmp_path):
+    inputs = read_workbook(kingdee_exports(tmp_path / "金蝶导出.xlsx"))
+    assert not inputs.fatal
+    sales = inputs["Sales"].set_index("DocumentNo")
+    assert sales["NetRevenue"].to_dict() == {"XSCKD001": 10000.0, "XSCKD002": 5000.0, "XSCKD003": 5000.0}
+    assert sales["CustomerID"].tolist() == ["C001", "C002", "C001"]           # names matched to codes
+    results = analyze(inputs, AS_OF)
+    profit = results["Profitability"].set_index("CustomerID")
+    # C001: 10000 + 5000 revenue, 8000 + 4100 cost; C002: 5000 and 4000.
+    assert profit.loc["C001", ["NetRevenue", "COGS", "GrossProfit"]].tolist() == [15000.0, 12100.0, 2900.0]
+    assert profit.loc["C002", ["NetRevenue", "COGS", "GrossProfit"]].tolist() == [5000.0, 4000.0, 1000.0]
+    receivables = results["Receivables"].set_index("CustomerID")
+    # AR001 11300 paid in full on 11-01; AR002 5450 due 11-19 is 11 days overdue on 11-30.
+    assert receivables.loc["C001", "OpenBalance"] == 0
+    assert receivables.loc["C002", ["OpenBalance", "Overdue1_30"]].tolist() == [5450.0, 5450.0]
+    assert results["Relationship"].set_index("CustomerID").loc["C001", "DaysSinceContact"] == 20
+    messages = inputs.dq.frame("en")
+    info = " | ".join(messages["Message"])
+    assert "look like Kingdee" in info
+    assert "derived net of VAT from the tax-inclusive '价税合计' for 3 lines" in info
+    assert "on 2, ÷ (1 + the VATRate parameter, 13%) on 1 without a rate" in info
+    totals = messages[messages["Severity"] == "Error"]
+    assert totals["Location"].tolist() == ["销售出库单!C7 客户"]                # the 合计 line, row 7
+    named = messages[messages["Message"].str.contains("name the customer")]
+    assert set(named["Table"]) == {"Sales", "Invoices", "Payments", "Contacts"}
+
+
+def test_gross_amount_is_never_revenue_when_net_is_given(tmp_path):
+    """Yonyou U8 exports carry both: 本币无税金额 is the revenue, 本币价税合计 only rides along."""
+    path = tmp_path / "用友.xlsx"
+    book = openpyxl.Workbook()
+    book.active.title = "客户档案"
+    book.active.append(["客户编码", "客户名称", "所属行业", "信用额度", "信用期限", "专管业务员", "客户总公司编码"])
+    book.active.append(["010001", "上汽集团", "汽车", 800000, 60, "李四", None])
+    book.active.append(["010002", "上汽通用", "汽车", 200000, 30, "李四", "010001"])
+    sales = book.create_sheet("销售发票")
+    sales.append(["发票号", "开票日期", "客户编码", "存货名称", "数量", "本币无税金额", "本币价税合计", "税率"])
+    sales.append(["FP01", "2026-06-01", "010001", "轮毂", 10, 8000, 9040, 13])
+    sales.append(["FP02", "2026-06-15", "010002", "轮毂", 5, 4000, 4520, 13])
+    book.save(path)
+    inputs = read_workbook(path)
+    assert inputs["Sales"]["NetRevenue"].tolist() == [8000.0, 4000.0]
+    assert inputs["Customers"]["PaymentTermsDays"].tolist() == [60.0, 30.0]
+    assert inputs["Customers"]["AccountManager"].tolist() == ["李四", "李四"]
+    assert inputs["Customers"]["ParentID"].tolist()[1] == "010001"
+    assert inputs["Customers"]["CustomerID"].tolist() == ["010001", "010002"]   # leading zeros kept
+    info = " | ".join(inputs.dq.frame("en")["Message"])
+    assert "look like Yonyou" in info and "derived net of VAT" not in info
+
+
+def test_sap_fbl5n_line_items_as_invoices(tmp_path):
+    path = tmp_path / "sap.xlsx"
+    book = openpyxl.Workbook()
+    book.active.title = "Customers"
+    book.active.append(["Customer", "Name 1"])
+    book.active.append(["100045", "Siemens AG"])
+    sales = book.create_sheet("VF05")
+    sales.append(["Billing Document", "Billing Date", "Sold-To Party", "Material Description", "Net Value"])
+    sales.append(["90000001", "2026-05-02", "100045", "Pump", 12000])
+    items = book.create_sheet("FBL5N")
+    items.append(["Account", "Document Number", "Document Date", "Net due date", "Amount in local currency"])
+    items.append(["100045", "1800000011", "2026-05-02", "2026-06-01", 13560])
+    book.save(path)
+    inputs = read_workbook(path, preset="sap")
+    assert inputs["Invoices"][["InvoiceNo", "Amount"]].values.tolist() == [["1800000011", 13560.0]]
+    assert inputs["Invoices"]["DueDate"].iloc[0] == pd.Timestamp("2026-06-01")
+    assert inputs["Sales"]["NetRevenue"].tolist() == [12000.0]
+    assert "Preset SAP ECC" in " | ".join(inputs.dq.frame("en")["Message"])
+
+
+def test_a_sheet_named_sheet1_is_taken_for_the_table_its_headers_fit(tmp_path):
+    path = tmp_path / "export.xlsx"
+    book = openpyxl.Workbook()
+    book.active.title = "客户"
+    book.active.append(["客户编码", "客户名称"])
+    book.active.append(["K1", "甲"])
+    sheet = book.create_sheet("Sheet1")
+    sheet.append(["单据编号", "业务日期", "客户编码", "不含税金额"])
+    sheet.append(["D1", "2026-03-01", "K1", 100])
+    contacts = book.create_sheet("Sheet2")
+    contacts.append(["跟进时间", "客户编码", "跟进方式"])   # a date and a customer only: fits Contacts best
+    contacts.append(["2026-03-02", "K1", "电话"])
+    book.save(path)
+    inputs = read_workbook(path)
+    assert inputs["Sales"]["NetRevenue"].tolist() == [100.0]
+    assert inputs["Contacts"]["Channel"].tolist() == ["电话"]
+    assert inputs.dq.sources["Sales"].sheet == "Sheet1" and inputs.dq.sources["Contacts"].sheet == "Sheet2"
+
+
+def _own_headers_book(path, with_map_sheet: bool):
+    book = openpyxl.Workbook()
+    book.active.title = "客户名单"
+    book.active.append(["客户代号", "名字"])
+    book.active.append(["K1", "甲"])
+    sheet = book.create_sheet("出货明细")
+    sheet.append(["出货日", "客户代号", "收入(元)"])
+    sheet.append(["2026-03-01", "K1", 250])
+    if with_map_sheet:
+        mapping = book.create_sheet("列映射")
+        mapping.append(["表", "来源工作表", "来源列", "列"])
+        for row in MAP_ROWS:
+            mapping.append(row)
+    book.save(path)
+    return path
+
+
+MAP_ROWS = [
+    ["客户", "客户名单", None, None],                 # row 2: the sheet holding Customers
+    ["Customers", None, "客户代号", "CustomerID"],
+    ["Customers", None, "名字", "客户名称"],           # Chinese column names work too
+    ["销售", "出货明细", "出货日", "Date"],
+    ["Sales", None, "客户代号", "CustomerID"],
+    ["Sales", None, "收入(元)", "NetRevenue"],
+    ["Salez", None, "x", "Date"],                     # row 8: unknown table
+    ["Sales", None, "毛利", "Profit"],                # row 9: unknown column
+    ["Sales", None, "数量2", None],                   # row 10: no column
+]
+
+
+def _check_mapped(inputs):
+    assert not inputs.fatal, inputs.fatal
+    assert inputs["Customers"]["CustomerName"].tolist() == ["甲"]
+    assert inputs["Sales"]["NetRevenue"].tolist() == [250.0]
+    errors = inputs.dq.frame("en")
+    errors = errors[(errors["Severity"] == "Error") & (errors["Table"] == "ColumnMap")]
+    assert errors["Row"].tolist() == [8, 9, 10]
+    assert errors["Message"].iloc[0].startswith("ColumnMap: no table of that name")
+    assert "Sales has no column of that name" in errors["Message"].iloc[1]
+
+
+def test_a_column_map_in_the_workbook(tmp_path):
+    inputs = read_workbook(_own_headers_book(tmp_path / "own.xlsx", True))
+    _check_mapped(inputs)
+    info = " | ".join(inputs.dq.frame("en")["Message"])
+    assert "收入(元) → NetRevenue (ColumnMap row 7)" in info
+
+
+def test_a_column_map_file_in_gbk_and_validate_shows_where_each_column_came_from(tmp_path):
+    book = _own_headers_book(tmp_path / "own.xlsx", False)
+    map_file = tmp_path / "map.csv"
+    lines = ["Table,SourceSheet,SourceColumn,Column"] + [",".join("" if v is None else v for v in row) for row in MAP_ROWS]
+    map_file.write_bytes("\r\n".join(lines).encode("gbk"))          # as Chinese Excel saves CSV
+    _check_mapped(read_workbook(book, column_map=map_file))
+    result = CliRunner().invoke(main, ["validate", str(book), "--map", str(map_file), "--lang", "en"])
+    assert result.exit_code == 1, result.output
+    assert "Where each column came from" in result.output
+    assert "NetRevenue   │ 出货明细 │ 收入(元)" in result.output
+    assert "map.csv!B8 SourceSheet" in result.output or "map.csv!A8 Table" in result.output
+
+
+def test_no_name_means_two_columns_of_one_table():
+    """A synonym or preset header naming two columns of one table would be read as either."""
+    names = default_names()
+    for spec in TABLES.values():
+        owners = {}
+        for column in spec.columns:
+            for alias in names.column_aliases(spec, column):
+                assert owners.setdefault(alias, column.name) == column.name, (spec.name, alias)
+    for table, columns in SYNONYMS.items():
+        assert set(columns) <= {c.name for c in TABLES[table].columns}
+    for preset in PRESETS.values():
+        for table, columns in preset.columns.items():
+            assert set(columns) <= {c.name for c in TABLES[table].columns}, (preset.key, table)
+
+
+@pytest.mark.parametrize("header", ["客户编码", "客户代码", "客户号"])
+def test_common_chinese_customer_code_headers(tmp_path, header):
+    path = tmp_path / "b.xlsx"
+    book = openpyxl.Workbook()
+    book.active.title = "客户"
+    book.active.append([header, "客户名称"])
+    book.active.append(["K1", "甲"])
+    sales = book.create_sheet("销售")
+    sales.append(["单据编号", "业务日期", header, "物料名称", "实发数量", "销售收入"])
+    sales.append(["D1", "2026-03-01", "K1", "螺丝", 3, 90])
+    book.save(path)
+    inputs = read_workbook(path)
+    assert inputs["Sales"][["CustomerID", "Quantity", "NetRevenue"]].values.tolist() == [["K1", 3.0, 90.0]]
+    assert normalize_name(inputs.dq.sources["Sales"].header("CustomerID")) == normalize_name(header)
