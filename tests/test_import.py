@@ -224,3 +224,46 @@ def test_common_chinese_customer_code_headers(tmp_path, header):
     inputs = read_workbook(path)
     assert inputs["Sales"][["CustomerID", "Quantity", "NetRevenue"]].values.tolist() == [["K1", 3.0, 90.0]]
     assert normalize_name(inputs.dq.sources["Sales"].header("CustomerID")) == normalize_name(header)
+
+
+def test_a_dollar_amount_is_an_error_row_and_in_no_cny_total(tmp_path):
+    """'$1,000' used to be read as 1,000 yuan. Now the line is an Error and no CNY figure holds it."""
+    path = tmp_path / "mixed.xlsx"
+    book = openpyxl.Workbook()
+    book.active.title = "Customers"
+    book.active.append(["CustomerID", "CustomerName"])
+    book.active.append(["K1", "Alpha"])
+    sales = book.create_sheet("Sales")
+    sales.append(["Date", "CustomerID", "NetRevenue", "COGS"])
+    sales.append(["2026-03-01", "K1", "¥2,000", "1,500"])        # yuan, the reporting currency
+    sales.append(["2026-03-02", "K1", "$1,000", 600])            # dollars: row not used
+    sales.append(["2026-03-03", "K1", "USD 500", 300])           # dollars: row not used
+    sales.append(["2026-03-04", "K1", 800, "€100"])              # cost in euros: cost unknown, never 0
+    invoices = book.create_sheet("Invoices")
+    invoices.append(["InvoiceNo", "CustomerID", "InvoiceDate", "Amount"])
+    invoices.append(["I1", "K1", "2026-03-01", "2,260元"])
+    invoices.append(["I2", "K1", "2026-03-02", "US$1,130"])
+    book.save(path)
+    inputs = read_workbook(path)
+    assert inputs["Sales"]["NetRevenue"].tolist() == [2000.0, 800.0]
+    assert inputs["Invoices"]["Amount"].tolist() == [2260.0]
+    errors = inputs.dq.frame("en")
+    errors = errors[errors["Message"].str.startswith("Amount in")]
+    assert errors[["Row", "Column", "Value"]].values.tolist() == [
+        [3, "NetRevenue", "$1,000"], [4, "NetRevenue", "USD 500"], [5, "COGS", "€100"], [3, "Amount", "US$1,130"]]
+    assert "Amount in USD by its sign, not in the reporting currency CNY" in errors["Message"].iloc[0]
+    results = analyze(inputs, {"AsOfDate": "2026-03-31", "PeriodStart": "2026-01-01"})
+    profit = results["Profitability"].set_index("CustomerID").loc["K1"]
+    assert profit["NetRevenue"] == 2800.0 and pd.isna(profit["COGS"]) and pd.isna(profit["GrossProfit"])
+    assert results["Receivables"].set_index("CustomerID").loc["K1", "OpenBalance"] == 2260.0
+
+
+def test_dollars_are_the_reporting_currency_of_a_dollar_book():
+    from kam_xl.inputs.reader import inputs_from_frames
+    frames = {"Customers": pd.DataFrame({"CustomerID": ["K1"]}),
+              "Sales": pd.DataFrame({"Date": ["2026-03-01", "2026-03-02"], "CustomerID": ["K1", "K1"],
+                                     "NetRevenue": ["$1,000", "¥7,000"]}),
+              "Parameters": pd.DataFrame({"Parameter": ["ReportingCurrency"], "Value": ["USD"]})}
+    inputs = inputs_from_frames(frames)
+    assert inputs["Sales"]["NetRevenue"].tolist() == [1000.0]
+    assert "Amount in CNY by its sign, not in the reporting currency USD" in " ".join(inputs.dq.frame("en")["Message"])

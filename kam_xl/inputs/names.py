@@ -82,6 +82,8 @@ class Names:
     sheets: dict[str, dict[str, Origin]] = field(default_factory=dict)
     headers: dict[tuple[str, str], dict[str, Origin]] = field(default_factory=dict)
     forced_preset: str | None = None
+    # The reporting currency: an amount marked with another ('$1,000') is not read as it.
+    currency: str = "CNY"
 
     def add_sheet(self, table: str, name: str, origin: Origin) -> None:
         self.sheets.setdefault(table, {}).setdefault(normalize_name(name), origin)
@@ -103,7 +105,7 @@ class Names:
     def with_map(self, rows: list[tuple[int, str, str | None, str | None, str | None]]) -> Names:
         """These names with a user's ColumnMap in front: rows of (worksheet
         row, Table, SourceSheet, SourceColumn, Column), already checked."""
-        mapped = Names(forced_preset=self.forced_preset)
+        mapped = Names(forced_preset=self.forced_preset, currency=self.currency)
         for row, table, sheet, source, column in rows:
             if sheet:
                 mapped.add_sheet(table, sheet, Origin(MAP, row=row))

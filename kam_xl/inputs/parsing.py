@@ -29,7 +29,36 @@ MAX_DATE = pd.Timestamp("2199-12-31")
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 _MIN_SERIAL, _MAX_SERIAL = 1, 109_574
 
-_CURRENCY = re.compile(r"[¥￥$€£,，\s]|RMB|CNY|USD|EUR|元")
+_CURRENCY = re.compile(r"[¥￥$€£,，\s]|RMB|CNY|USD|EUR|HKD|GBP|JPY|元|人民币|美元|欧元|港币")
+# Currency marks typed in amounts, by the currency they mean (¥ is the yen's sign as well as the yuan's).
+CURRENCY_MARKS = {
+    "CNY": ("¥", "￥", "RMB", "CNY", "元", "人民币"), "JPY": ("¥", "￥", "JPY", "円"),
+    "USD": ("US$", "$", "USD", "美元"), "HKD": ("HK$", "HKD", "港币"), "EUR": ("€", "EUR", "欧元"),
+    "GBP": ("£", "GBP"),
+}
+_MARK = re.compile("|".join(re.escape(m) for m in sorted({m for ms in CURRENCY_MARKS.values() for m in ms},
+                                                          key=len, reverse=True)), re.IGNORECASE)
+
+
+def foreign_currency(raw: pd.Series, kinds: Kinds | None, reporting: str) -> pd.Series:
+    """For each text amount marked with a currency other than ``reporting``
+    ('$1,000', 'USD 1,000', '€5'), that currency's code; None elsewhere. Such
+    an amount is not in the reporting currency and must not be summed as it."""
+    kinds = kinds or Kinds(raw)
+    found = pd.Series(None, index=raw.index, dtype="object")
+    if not len(kinds.text_rows):
+        return found
+    accepted = {m.upper() for m in CURRENCY_MARKS.get(reporting, ())}
+
+    def marks(uniques: pd.Series) -> np.ndarray:
+        def code(text: str):
+            for mark in _MARK.findall(text):
+                if mark.upper() not in accepted:
+                    return next(c for c, ms in CURRENCY_MARKS.items() if mark.upper() in {m.upper() for m in ms})
+            return None
+        return np.array([code(t) for t in uniques], dtype="object")
+    found[kinds.text_rows] = kinds.on_strings(marks)
+    return found
 _PAREN_NEGATIVE = re.compile(r"^\((.*)\)$")
 _DATE_TEXT = re.compile(
     r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"

@@ -40,11 +40,12 @@ from kam_xl.contract import (
 from kam_xl.inputs.derive import DERIVED_FROM, net_of_vat
 from kam_xl.inputs.names import CONTRACT, MAP, Names, Origin, default_names, preset_scores
 from kam_xl.inputs.presets import PRESETS
-from kam_xl.inputs.params import Params, parameters_from_table
+from kam_xl.inputs.params import PARAMETER_ZH, Params, parameters_from_table
 from kam_xl.inputs.parsing import (
     DATE_FORMATS,
     ERROR_VALUES,
     Kinds,
+    foreign_currency,
     ambiguous_dates,
     is_error_text,
     matches_words,
@@ -226,13 +227,26 @@ def _workbook_grids(path: Path, files: dict[str, Path], threads: int, names: Nam
 
 
 def _file_parameters(book, names: Names) -> dict[str, str]:
-    """SalesFile / InvoicesFile / PaymentsFile given in the Parameters table."""
+    """SalesFile / InvoicesFile / PaymentsFile given in the Parameters table;
+    sets ``names.currency`` from ReportingCurrency, which typing amounts needs."""
     found = _find_grid(book, TABLES["Parameters"], names)
     if found is None or not found.header:
         return {}
+    _note_currency(found, names)
     wanted = file_parameters()
     return {wanted[normalize_name(row[0])]: str(row[1]).strip() for row in found.rows
             if len(row) > 1 and isinstance(row[0], str) and normalize_name(row[0]) in wanted and row[1] not in ("", None)}
+
+
+def _note_currency(grid: _Grid | None, names: Names) -> None:
+    """The ReportingCurrency typed in a Parameters grid (checked properly, with
+    a message, when the table is typed; here only a valid code is taken)."""
+    keys = {normalize_name("ReportingCurrency"), normalize_name(PARAMETER_ZH["ReportingCurrency"])}
+    for row in (grid.rows if grid is not None and isinstance(grid.rows, list) else []):
+        if len(row) > 1 and isinstance(row[0], str) and normalize_name(row[0]) in keys:
+            code = str(row[1]).strip().upper()
+            if re.fullmatch(r"[A-Z]{3}", code):
+                names.currency = code
 
 
 def _file_grid(path: Path, spec: TableSpec, names: Names) -> _Grid:
@@ -280,6 +294,7 @@ def inputs_from_frames(frames: dict[str, pd.DataFrame]) -> Inputs:
         return _Grid(list(frame.columns), rows, 2, 0, spec.name, "frame")
     map_dq = DataQuality()
     names = _with_map(grid(TABLES["ColumnMap"]), names, map_dq)
+    _note_currency(grid(TABLES["Parameters"]), names)
     return _read(((spec, grid(spec), {}) for spec in TABLES.values()), None, names=names, map_dq=map_dq)
 
 
@@ -305,6 +320,7 @@ def read_grids(provider, source: Path | None = None) -> Inputs:
         return _Grid(*found, "range") if found else None
     map_dq = DataQuality()
     names = _with_map(grid(TABLES["ColumnMap"]), names, map_dq)
+    _note_currency(grid(TABLES["Parameters"]), names)
     return _read(((spec, grid(spec), {}) for spec in TABLES.values()), source, names=names, map_dq=map_dq)
 
 
@@ -642,14 +658,14 @@ def _typed_frame(spec: TableSpec, grid: _Grid, errors: dict, dq: DataQuality, na
     blank_rows = pd.concat([k.blank for k in kinds.values()], axis=1).all(axis=1) if width else \
         pd.Series(True, index=raw.index)
 
-    parsed = {c.name: _parse_column(c, raw[mapped[c.name]], kinds[mapped[c.name]])
+    parsed = {c.name: _parse_column(c, raw[mapped[c.name]], kinds[mapped[c.name]], names.currency)
               for c in spec.columns if c.name in mapped}
     key = spec.key if spec.key in mapped else None
     key_blank = kinds[mapped[key]].blank if key else pd.Series(False, index=raw.index)
     totals = _totals_rows(spec, raw, kinds, parsed, mapped[key], key_blank) if key else \
         pd.Series(False, index=raw.index)
     skip = totals | key_blank | blank_rows
-    frame, rejected = _typed_columns(spec, raw, kinds, parsed, mapped, key, skip, dq)
+    frame, rejected = _typed_columns(spec, raw, kinds, parsed, mapped, key, skip, dq, names)
     rejected |= totals
     for column in spec.columns:
         if column.blank_key and column.name in mapped:
@@ -688,7 +704,7 @@ def _totals_rows(spec: TableSpec, raw: pd.DataFrame, kinds: dict, parsed: dict, 
 
 
 def _typed_columns(spec: TableSpec, raw: pd.DataFrame, kinds: dict, parsed: dict, mapped: dict, key: str | None,
-                   skip: pd.Series, dq: DataQuality) -> tuple[pd.DataFrame, pd.Series]:
+                   skip: pd.Series, dq: DataQuality, names: Names) -> tuple[pd.DataFrame, pd.Series]:
     """Every contract column typed (an absent one empty), with its bad, out of
     range and blank required cells logged; returns (frame, rows rejected)."""
     frame = pd.DataFrame(index=raw.index)
@@ -701,7 +717,7 @@ def _typed_columns(spec: TableSpec, raw: pd.DataFrame, kinds: dict, parsed: dict
         values, bad, error_text = parsed[column.name]
         problem = (bad | error_text) & ~skip
         if problem.any():
-            _log_bad_cells(spec, column, cells, problem, error_text, kinds[mapped[column.name]], dq)
+            _log_bad_cells(spec, column, cells, problem, error_text, kinds[mapped[column.name]], dq, names.currency)
             if column.required:
                 rejected |= problem
         out_of_range = _out_of_range(column, values) & ~skip & ~problem
@@ -777,8 +793,9 @@ def _map_headers(spec: TableSpec, header: list[str], names: Names) -> tuple[dict
 
 
 def _log_bad_cells(spec: TableSpec, column, cells: pd.Series, problem: pd.Series, error_text: pd.Series,
-                   kinds: Kinds, dq: DataQuality) -> None:
-    """One record per cell that is an error value or not of the column's kind."""
+                   kinds: Kinds, dq: DataQuality, currency: str) -> None:
+    """One record per cell that is an error value, an amount in another
+    currency, or not of the column's kind."""
     rows = problem[problem].index
     errors = error_text[rows]
     effect = "~row not used" if column.required else "~cell not used"
@@ -786,6 +803,12 @@ def _log_bad_cells(spec: TableSpec, column, cells: pd.Series, problem: pd.Series
         dq.add_rows(ERROR, spec.name, pd.Series(rows[errors.to_numpy()]), column.name, cells[rows[errors.to_numpy()]],
                     "cell.required_error" if column.required else "cell.optional_error")
     invalid = rows[~errors.to_numpy()]
+    if column.kind == NUMBER and len(invalid):
+        foreign = foreign_currency(cells[invalid], None, currency)
+        for row, code in foreign.dropna().items():
+            dq.add(ERROR, spec.name, "cell.foreign_currency", int(row), column.name, cells[row], currency=code,
+                   reporting=currency, effect=effect)
+        invalid = invalid[foreign.isna().to_numpy()]
     if not len(invalid):
         return
     if spec.name == "Invoices" and column.name == "DueDate":
@@ -878,11 +901,15 @@ def _near_miss(aliases, headers: list[str]) -> str | None:
     return best if best_score >= 0.6 else None
 
 
-def _parse_column(column, cells: pd.Series, kinds: Kinds):
-    """(values, bad, error_text) for one input column; error text is never a value."""
+def _parse_column(column, cells: pd.Series, kinds: Kinds, currency: str = "CNY"):
+    """(values, bad, error_text) for one input column; error text is never a
+    value, nor is an amount marked with a currency other than ``currency``."""
     error_text = is_error_text(cells, kinds)
     if column.kind == NUMBER:
         values, bad = parse_number(cells, kinds)
+        foreign = foreign_currency(cells, kinds, currency).notna()
+        if foreign.any():
+            values, bad = values.where(~foreign), bad | foreign
     elif column.kind == DATE:
         values, bad = parse_date(cells, kinds)
     else:

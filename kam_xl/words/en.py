@@ -93,6 +93,8 @@ MESSAGES = {
     "table to include them (Excel: Table Design > Resize Table)",
     "table.title_rows": "Row(s) {rows} above the header ({header_row}) skipped as a title",
     "key.matched_by_name": "{rows} row(s) name the customer instead of giving its ID (first: this one, '{cid}'); matched by Customers' CustomerName",
+    "cell.foreign_currency": "Amount in {currency} by its sign, not in the reporting currency {reporting}; it is not "
+    "converted or added to any {reporting} total ({effect}). Give the amount in {reporting}, or convert it first",
     "names.read_as": "Sheet '{sheet}': headers read as kam-xl columns: {pairs}",
     "names.preset_detected": "The headers look like {title} exports ({count} columns recognised by that preset); "
     "use --preset to force one, or a ColumnMap for headers of your own",
@@ -121,8 +123,6 @@ MESSAGES = {
     "cell.above_maximum": "{col} must be {maximum} or less; cell not used",
     "cell.not_whole": "{col} must be a whole number; cell not used",
     "cell.required_out_of_range": "{col} must be {minimum} or more; row not used",
-    "cell.foreign_currency": "{col}: amount in {currency}, not the reporting currency {reporting}, and no exchange "
-    "rate; row not used",
     "due_date.fallback": "{col} not understood; InvoiceDate + customer's PaymentTermsDays used",
     "row.totals": "Looks like a totals row (no key, or a word such as 合计/Total, with figures); not used",
     "row.key_blank": "{col} is blank; row not used",

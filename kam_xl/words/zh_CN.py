@@ -224,6 +224,8 @@ MESSAGES = {
     "table.rows_below": "Excel 表格“{name}”下方的第 {first}-{last} 行已作为表格数据读取；请将表格范围扩展到这些行（Excel：表设计 > 调整表格大小）",
     "table.title_rows": "表头（第 {header_row} 行）上方的第 {rows} 行视为标题，已跳过",
     "key.matched_by_name": "{rows} 行填写的是客户名称而不是客户编号（第一个即本行，对应 '{cid}'）；已按客户表的客户名称匹配",
+    "cell.foreign_currency": "按符号判断该金额为 {currency}，不是报告币种 {reporting}；不会换算，也不计入任何 {reporting} 合计"
+    "（{effect}）。请填写 {reporting} 金额，或先行换算",
     "names.read_as": "工作表“{sheet}”中以下表头按 kam-xl 列读取：{pairs}",
     "names.preset_detected": "表头与 {title} 的导出格式一致（该预设识别了 {count} 列）；可用 --preset 指定预设，"
     "或用列映射（ColumnMap）对应自定义表头",
@@ -248,7 +250,6 @@ MESSAGES = {
     "cell.above_maximum": "{col}必须小于或等于 {maximum}；该单元格未使用",
     "cell.not_whole": "{col}必须是整数；该单元格未使用",
     "cell.required_out_of_range": "{col}必须大于或等于 {minimum}；该行未使用",
-    "cell.foreign_currency": "{col}：金额为 {currency}，不是报告币种 {reporting}，且没有汇率；该行未使用",
     "due_date.fallback": "{col}无法识别；按开票日期加客户账期天数计算到期日",
     "row.totals": "疑似合计行（无编号，或含“合计/Total”等字样并有数字）；未使用",
     "row.key_blank": "{col}为空；该行未使用",
