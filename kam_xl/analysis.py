@@ -16,6 +16,7 @@ from kam_xl import __version__
 from kam_xl.contract import (
     CLASSIFICATION_COLUMNS,
     CUSTOMER_COLUMNS,
+    GROUPS_COLUMNS,
     POTENTIAL_COLUMNS,
     PROFITABILITY_COLUMNS,
     RELATIONSHIP_COLUMNS,
@@ -30,7 +31,7 @@ from kam_xl.domain.potential import potential
 from kam_xl.domain.profitability import cost_to_serve, financing_cost, gross_profit, profitability, whale_curve
 from kam_xl.domain.receivables import receivables
 from kam_xl.domain.relationship import relationship
-from kam_xl.domain.risk import risk_summary
+from kam_xl.domain.risk import group_exposure, risk_summary
 from kam_xl.domain.strategy import churn_risk, strategy
 from kam_xl.domain.summary import commentary_facts, kpi_table, period_kpis
 from kam_xl.inputs.params import Params, with_overrides
@@ -264,11 +265,16 @@ def assemble(figures: CustomerFigures, p: Params, dq: DataQuality, about: dict,
     tables["Potential"] = _out(pot, order, POTENTIAL_COLUMNS)
     tables["ModelParameters"] = f.models
     tables["Strategy"] = _out(f.strategy, order, STRATEGY_COLUMNS)
-    oldest = bucket_names(p.aging_buckets)[-1]
+    buckets = bucket_names(p.aging_buckets)
     churn = churn_risk(tiers, pot["PAlive"])
+    groups = group_exposure(f.classification["ParentID"].reindex(order), f.info["CustomerName"], profit, ar,
+                            f.info["CreditLimit"], buckets[1:], decimals)
     tables["RiskSummary"] = risk_summary(profit["NetRevenue"], profit["NetProfit"],
-                                         ar[oldest] if ar is not None else None,
-                                         ar["CreditUtilization"] if ar is not None else None, churn, decimals)
+                                         ar[buckets[-1]] if ar is not None else None,
+                                         ar["CreditUtilization"] if ar is not None else None, churn, decimals,
+                                         groups.set_index("GroupID")["NetRevenue"])
+    if f.info["ParentID"].reindex(order).notna().any():   # without ParentIDs every group is one customer: nothing to show
+        tables["Groups"] = groups[GROUPS_COLUMNS]
     prior_profit = f.prior_profit.reindex(order)
     prior_ar = f.prior_receivables.reindex(order) if f.prior_receivables is not None else None
     this_kpis = period_kpis(profit, ar, tiers, p.period_days, decimals)

@@ -191,21 +191,25 @@ def receivables_columns(buckets: tuple[int, ...]) -> list[str]:
 SEGMENTS_COLUMNS = ["Dimension", "Segment", "Customers", "NetRevenue", "GrossProfit", "NetProfit", "RevenueShare",
                     "GrossMarginPct"]
 WHALE_CURVE_COLUMNS = ["ProfitRank", "CustomerID", "CumulativeCustomerShare", "CumulativeProfitShare"]
+# Customer groups (集团客户): the customers sharing a ParentID, one exposure.
+GROUPS_COLUMNS = ["GroupID", "GroupName", "Customers", "NetRevenue", "GrossProfit", "NetProfit", "RevenueShare",
+                  "OpenBalance", "OverdueBalance", "GroupCreditLimit", "GroupCreditUtilization"]
 
 # Output sheets in workbook order, and the tables on each are in OUTPUT_TABLES.
 OUTPUT_SHEETS = ("Dashboard", "Classification", "Profitability", "Receivables", "Relationship", "Potential",
                  "Strategy", "Risk", "DataQuality", "About")
 OUTPUT_TABLES = ("Classification", "Segments", "Profitability", "WhaleCurve", "Receivables", "Relationship",
-                 "Potential", "ModelParameters", "Strategy", "RiskSummary", "KPIs", "DataQuality", "About")
+                 "Potential", "ModelParameters", "Strategy", "RiskSummary", "Groups", "KPIs", "DataQuality", "About")
 
 # How each output column reads (number format, alignment); a column not listed is text or a plain number.
 COLUMN_KINDS = {
     **dict.fromkeys(["NetRevenue", "COGS", "GrossProfit", "CostToServe", "FinancingCost", "NetProfit",
                      "ABCBasisValue", "Monetary", "OpenBalance", "CreditSales", "AverageAR",
-                     "ExpectedOrderValue", "CLV", "WalletHeadroom"], "money"),
+                     "ExpectedOrderValue", "CLV", "WalletHeadroom", "OverdueBalance", "GroupCreditLimit"], "money"),
     **dict.fromkeys(["GrossMarginPct", "NetMarginPct", "OverdueShare", "CreditUtilization", "GrowthRate",
                      "IndustryGrowth", "RevenueShare", "ABCShare", "ABCCumulativeShare", "CumulativeCustomerShare",
-                     "CumulativeProfitShare", "CurrentEffortShare", "SuggestedEffortShare", "ChangePct"], "pct"),
+                     "CumulativeProfitShare", "CurrentEffortShare", "SuggestedEffortShare", "ChangePct",
+                     "GroupCreditUtilization"], "pct"),
     **dict.fromkeys(["Recency", "DSO", "AvgDaysToPay", "AvgDaysLate", "DaysSinceContact", "CadenceDays",
                      "RecencyDays", "AgeDays"], "days"),
     **dict.fromkeys(["ARTurnover", "AvgSatisfaction", "ExpectedPurchases"], "ratio"),
@@ -220,6 +224,7 @@ KPI_KINDS = {"ActiveCustomers": "int", "NetRevenue": "money", "GrossProfit": "mo
              "OverdueShare": "pct", "Top5Share": "pct", "TierACustomers": "int", "TierBCustomers": "int",
              "TierCCustomers": "int", "LossMakingCustomers": "int"}
 METRIC_KINDS = {"Top1Share": "pct", "Top5Share": "pct", "Top10Share": "pct", "HHI": "int",
+                "GroupTop1Share": "pct", "GroupTop5Share": "pct", "GroupHHI": "int",
                 "Overdue90PlusBalance": "money", "CustomersOverLimit": "int", "LossMakingCustomers": "int",
                 "LossMakingNetProfit": "money", "ChurnRiskCustomers": "int"}
 KPI_ORDER = list(KPI_KINDS)

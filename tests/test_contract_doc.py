@@ -1,5 +1,7 @@
 """docs/CONTRACT.md lists exactly the output columns the summary is written with."""
 import re
+
+import pandas as pd
 from pathlib import Path
 
 from kam_xl import analyze
@@ -18,8 +20,14 @@ def documented_columns() -> dict[str, list[str]]:
     return found
 
 
-def test_every_output_table_and_column_is_documented(small_inputs):
-    results = analyze(small_inputs)
+def test_every_output_table_and_column_is_documented():
+    """The small book with a customer group, so that the Groups table is written too."""
+    from conftest import small_book
+
+    from kam_xl.inputs.reader import inputs_from_frames
+    book = small_book()
+    book["Customers"]["ParentID"] = [None, "A1", None, None]
+    results = analyze(inputs_from_frames(book))
     written = {name: list(frame.columns) for name, frame in results.items()}
     assert documented_columns() == written
 
@@ -35,3 +43,25 @@ def test_the_group_stands_beside_each_customer():
                                "NetRevenue": [30.0, 20.0, 50.0], "COGS": [10.0, 10.0, 10.0]})})
     groups = analyze(inputs)["Classification"].set_index("CustomerID")["ParentID"]
     assert groups.to_dict() == {"S1": "H9", "S2": "H9", "H9": "H9"}
+
+
+def test_groups_sum_their_members_by_hand():
+    """Small book, A1 heads a group with B2 (figures from tests/test_small_book.py's hand sums):
+    NetRevenue 2800 + 1200 = 4000, GrossProfit 1220 + 250 = 1470, NetProfit 911.75 + 218.84 = 1130.59,
+    OpenBalance 1499 + 750 = 2249 of which 565 not due: OverdueBalance 1684; credit limits 10000 + 500 =
+    10500, used 2249 / 10500. C3 and D4 form a group without limits: its limit stays empty, never 0."""
+    from conftest import small_book
+
+    from kam_xl.inputs.reader import inputs_from_frames
+    book = small_book()
+    book["Customers"]["ParentID"] = [None, "A1", None, "C3"]
+    results = analyze(inputs_from_frames(book))
+    groups = results["Groups"].set_index("GroupID")
+    assert groups.loc["A1", ["Customers", "NetRevenue", "GrossProfit", "NetProfit", "OpenBalance", "OverdueBalance",
+                             "GroupCreditLimit"]].tolist() == [2, 4000.0, 1470.0, 1130.59, 2249.0, 1684.0, 10500.0]
+    assert groups.loc["A1", "GroupName"] == "Alpha"
+    assert abs(groups.loc["A1", "GroupCreditUtilization"] - 2249 / 10500) < 1e-12
+    assert groups.loc["C3", "Customers"] == 2 and pd.isna(groups.loc["C3", "GroupCreditLimit"])
+    risk = results["RiskSummary"].set_index("Metric")["Value"]
+    # Customers: shares 0.7 and 0.3 -> HHI 4900 + 900 = 5800; groups: A1 holds all revenue -> 10000.
+    assert risk["HHI"] == 5800 and risk["GroupHHI"] == 10000 and risk["GroupTop1Share"] == 1.0

@@ -267,3 +267,19 @@ def test_dollars_are_the_reporting_currency_of_a_dollar_book():
     inputs = inputs_from_frames(frames)
     assert inputs["Sales"]["NetRevenue"].tolist() == [1000.0]
     assert "Amount in CNY by its sign, not in the reporting currency USD" in " ".join(inputs.dq.frame("en")["Message"])
+
+
+def test_new_preset_template_carries_the_systems_headers_and_reads_back(tmp_path):
+    path = tmp_path / "金蝶模板.xlsx"
+    assert CliRunner().invoke(main, ["new", str(path), "--lang", "zh-CN", "--preset", "kingdee"]).exit_code == 0
+    book = openpyxl.load_workbook(path)
+    sales = book["销售出库单"]
+    headers = [c.value for c in sales[1]]
+    assert headers[:4] == ["日期", "客户编码", "单据编号", "物料名称"] and "价税合计(本位币)" in headers
+    assert [c.value for c in book["客户列表"][1]][:2] == ["客户编码", "客户名称"]
+    row = {"日期": "2026-05-01", "客户编码": "C1", "单据编号": "D1", "金额(本位币)": 900, "总成本(本位币)": 700}
+    sales.append([row.get(h) for h in headers])
+    book["客户列表"].append(["C1", "甲"])
+    book.save(path)
+    inputs = read_workbook(path)
+    assert inputs["Sales"][["CustomerID", "NetRevenue", "COGS"]].values.tolist() == [["C1", 900.0, 700.0]]

@@ -63,7 +63,9 @@ def main() -> None:
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--lang", type=click.Choice(LANGUAGES), default="en", help="Template language.")
 @click.option("--force", is_flag=True, help="Replace an existing file.")
-def new(path: Path, lang: str, force: bool) -> None:
+@click.option("--preset", type=click.Choice(_presets()), default=None,
+              help="Name the input sheets and headers as this system exports them.")
+def new(path: Path, lang: str, force: bool, preset: str | None) -> None:
     """Write a blank input template (.xlsx, or .xlsm with the refresh macro)."""
     from kam_xl.authoring.template import write_template
     from kam_xl.excel.macro import write_macro_module
@@ -71,7 +73,7 @@ def new(path: Path, lang: str, force: bool) -> None:
         _fail(f"{path} exists; use --force to replace it")
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         _fail("the template must be an .xlsx or .xlsm file")
-    write_template(path, language=lang)
+    write_template(path, language=lang, preset=preset)
     out.print(f"template: {path}")
     if path.suffix.lower() == ".xlsm":
         module = write_macro_module(path)

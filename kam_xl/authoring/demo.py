@@ -244,6 +244,12 @@ def _contacts(rng, p: _Profiles, visits: pd.DataFrame, seed: int) -> pd.DataFram
 
 def _customers(rng, p: _Profiles, language: str) -> pd.DataFrame:
     n, annual = len(p.ids), p.annual
+    # Two groups (集团客户), set without drawing from the generator so every other figure stays as it was:
+    # a head customer buying through three subsidiaries, another through two.
+    parent = np.full(n, None, dtype=object)
+    if n >= 30:
+        for head, members in ((1, range(n // 6, n // 6 + 3)), (4, range(n // 3, n // 3 + 2))):
+            parent[list(members)] = p.ids[head]
     return pd.DataFrame({
         "CustomerID": p.ids, "CustomerName": p.names,
         "Industry": [INDUSTRIES[i][0] if language == "zh-CN" else i for i in p.industry],
@@ -253,6 +259,7 @@ def _customers(rng, p: _Profiles, language: str) -> pd.DataFrame:
         "CreditLimit": np.round(annual * rng.uniform(0.12, 0.3, n) * 1.13, -3),
         "PaymentTermsDays": p.terms.astype(float),
         "EstimatedWallet": np.where(rng.random(n) < 0.8, np.round(annual * rng.uniform(1.1, 3.0, n), -3), np.nan),
+        "ParentID": parent,
     })
 
 

@@ -19,6 +19,7 @@ import pandas as pd
 from kam_xl import __version__
 from kam_xl.contract import DATE, ID, INPUT_TABLES, NUMBER, TABLES
 from kam_xl.inputs.params import PARAMETER_ZH, Params
+from kam_xl.inputs.presets import PRESETS
 from kam_xl.inputs.safe_io import atomic_output
 from kam_xl.render.xlsx import INPUT_FILL, TAB_INFO, TAB_INPUT, VBA_PART, Formats, new_workbook, write_column
 
@@ -121,20 +122,26 @@ def quickstart_vba() -> bytes:
         return archive.read(VBA_PART)
 
 
-def sheet_name(table: str, language: str) -> str:
+def sheet_name(table: str, language: str, preset: str | None = None) -> str:
+    if preset is not None and PRESETS[preset].sheets.get(table):
+        return PRESETS[preset].sheets[table][0]
     return TABLES[table].zh if language == "zh-CN" else table
 
 
-def column_header(table: str, column: str, language: str) -> str:
+def column_header(table: str, column: str, language: str, preset: str | None = None) -> str:
+    if preset is not None and PRESETS[preset].columns.get(table, {}).get(column):
+        return PRESETS[preset].columns[table][column][0]
     spec = TABLES[table].column(column)
     return spec.zh if language == "zh-CN" else spec.name
 
 
 def write_template(path: str | Path, data: dict[str, pd.DataFrame] | None = None, language: str = "en",
-                   examples=None) -> Path:
+                   examples=None, preset: str | None = None) -> Path:
     """Write the input template (optionally filled with ``data``, canonical
     columns) to ``path`` atomically. ``.xlsm`` gets the xlwings VBA project.
-    ``examples`` writes the UDF worked-examples sheet (see kam_xl.authoring.examples)."""
+    ``examples`` writes the UDF worked-examples sheet (see kam_xl.authoring.examples).
+    ``preset`` (a key of kam_xl.inputs.presets.PRESETS) names the sheets and
+    headers as that system exports them, so its lists paste straight in."""
     path = Path(path)
     with atomic_output(path) as temp:
         book = new_workbook(temp)
@@ -153,7 +160,7 @@ def write_template(path: str | Path, data: dict[str, pd.DataFrame] | None = None
             if table == "Parameters":
                 continue
             frame = (data or {}).get(table)
-            _write_input_table(book, formats, table, frame, language)
+            _write_input_table(book, formats, table, frame, language, preset)
         _write_parameters(book, formats, (data or {}).get("Parameters"), language)
         if examples is not None:
             examples(book, formats, language)
@@ -179,9 +186,10 @@ def _write_readme(sheet, formats: Formats) -> None:
     sheet.hide_gridlines(2)
 
 
-def _write_input_table(book, formats: Formats, table: str, frame: pd.DataFrame | None, language: str) -> None:
+def _write_input_table(book, formats: Formats, table: str, frame: pd.DataFrame | None, language: str,
+                       preset: str | None = None) -> None:
     spec = TABLES[table]
-    sheet = book.add_worksheet(sheet_name(table, language))
+    sheet = book.add_worksheet(sheet_name(table, language, preset))
     sheet.set_tab_color(TAB_INPUT)
     columns = [c.name for c in spec.columns]
     rows = 0 if frame is None else len(frame)
@@ -203,7 +211,8 @@ def _write_input_table(book, formats: Formats, table: str, frame: pd.DataFrame |
         _validate(sheet, col, column, rows)
     sheet.add_table(0, 0, max(rows, 1), len(columns) - 1, {
         "name": table, "style": "Table Style Light 1",
-        "columns": [{"header": column_header(table, c, language), "header_format": header_format} for c in columns],
+        "columns": [{"header": column_header(table, c, language, preset), "header_format": header_format}
+                    for c in columns],
     })
     sheet.freeze_panes(1, 0)
 

@@ -135,3 +135,27 @@ CRM = Preset(
 )
 
 PRESETS: dict[str, Preset] = {p.key: p for p in (KINGDEE, YONYOU, SAP, CRM)}
+
+
+def import_markdown() -> str:
+    """The presets and synonyms as documented in docs/IMPORT.md (a test keeps them equal)."""
+    from kam_xl.inputs.names import SYNONYMS
+    lines = ["## Presets", ""]
+    for preset in PRESETS.values():
+        lines += [f"### `{preset.key}`: {preset.title}", ""]
+        if preset.sheets:
+            lines.append("Sheets: " + "; ".join(f"{table} ← " + ", ".join(f"`{s}`" for s in sheets)
+                                                for table, sheets in preset.sheets.items()) + ".")
+            lines.append("")
+        lines += ["| table | column | headers, in order of preference |", "|---|---|---|"]
+        for table, columns in preset.columns.items():
+            for column, headers in columns.items():
+                lines.append(f"| {table} | {column} | " + ", ".join(f"`{h}`" for h in headers) + " |")
+        lines.append("")
+        lines += [f"- {note}" for note in preset.notes]
+        lines += ["", "Sources: " + "; ".join(preset.sources) + ".", ""]
+    lines += ["## Synonyms (always on)", "", "| table | column | also accepted |", "|---|---|---|"]
+    for table, columns in SYNONYMS.items():
+        for column, names in columns.items():
+            lines.append(f"| {table} | {column} | " + ", ".join(f"`{n}`" for n in names) + " |")
+    return "\n".join(lines) + "\n"

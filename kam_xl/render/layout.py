@@ -179,8 +179,8 @@ def plan(results: Results, language: str | None = None) -> list[SheetPlan]:
     sheets += [
         sheet("Potential", [("Potential", t["Potential"]), ("ModelParameters", t["ModelParameters"])]),
         sheet("Strategy", [("Strategy", t["Strategy"])]),
-        sheet("Risk", [("RiskSummary", _labelled(t["RiskSummary"], "Metric", metric_label, language))],
-              freeze=(3, 0)),
+        sheet("Risk", [("RiskSummary", _labelled(t["RiskSummary"], "Metric", metric_label, language)),
+                       *([("Groups", t["Groups"])] if "Groups" in t else [])], freeze=(3, 0)),
         sheet("DataQuality", [("DataQuality", t["DataQuality"])], tab_color=TAB_INFO, freeze=(3, 0)),
         sheet("About", [("About", results.tables["About"])], tab_color=TAB_INFO, freeze=(3, 0)),
     ]
