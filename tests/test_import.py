@@ -283,3 +283,11 @@ def test_new_preset_template_carries_the_systems_headers_and_reads_back(tmp_path
     book.save(path)
     inputs = read_workbook(path)
     assert inputs["Sales"][["CustomerID", "NetRevenue", "COGS"]].values.tolist() == [["C1", 900.0, 700.0]]
+
+
+def test_import_doc_lists_every_preset_column_and_synonym():
+    from pathlib import Path
+
+    from kam_xl.inputs.presets import import_markdown
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "IMPORT.md").read_text(encoding="utf-8")
+    assert import_markdown() in doc
