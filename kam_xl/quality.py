@@ -53,6 +53,8 @@ class DataQuality:
 
     records: list[dict] = field(default_factory=list)
     sources: dict[str, TableSource] = field(default_factory=dict)
+    # Every (table, source) read, in order: several when a table came from several files.
+    lineage: list[tuple[str, TableSource]] = field(default_factory=list)
 
     def add(self, severity: str, table: str, key: str, row: int | None = None,
             column: str | None = None, value: object = None, **values) -> None:
@@ -71,15 +73,21 @@ class DataQuality:
     def extend(self, other: "DataQuality") -> None:
         self.records.extend(other.records)
         self.sources.update(other.sources)
+        self.lineage.extend(other.lineage)
 
     def copy(self) -> "DataQuality":
-        return DataQuality(list(self.records), dict(self.sources))
+        return DataQuality(list(self.records), dict(self.sources), list(self.lineage))
 
     def count(self, severity: str) -> int:
         return sum(r["Severity"] == severity for r in self.records)
 
+    def source(self, record: dict) -> TableSource | None:
+        """Where the record's table came from: its own source when the table
+        was put together from several files, else the table's."""
+        return record.get("where") or self.sources.get(record["Table"])
+
     def message(self, record: dict, language: str = "en", private: bool = False) -> str:
-        source = self.sources.get(record["Table"])
+        source = self.source(record)
         header = source.header(record["Column"]) if source else None
         values = record["values"]
         if private:
@@ -87,7 +95,7 @@ class DataQuality:
         return message(record["key"], language, {"col": header or record["Column"], **values})
 
     def location(self, record: dict) -> str | None:
-        source = self.sources.get(record["Table"])
+        source = self.source(record)
         return source.location(record["Row"], record["Column"]) if source else None
 
     def frame(self, language: str = "en", private: bool = False) -> pd.DataFrame:

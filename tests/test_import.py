@@ -291,3 +291,102 @@ def test_import_doc_lists_every_preset_column_and_synonym():
     from kam_xl.inputs.presets import import_markdown
     doc = (Path(__file__).resolve().parent.parent / "docs" / "IMPORT.md").read_text(encoding="utf-8")
     assert import_markdown() in doc
+
+
+def three_departments(folder):
+    """Finance's Kingdee workbook (customers with a group of three subsidiaries, sales outbound list,
+    receipts, parameters), finance's receivables list saved as GBK CSV with a dollar invoice, the sales
+    team's CRM follow-ups, and operations' own sales outbound export repeating one document."""
+    finance = openpyxl.Workbook()
+    customers = finance.active
+    customers.title = "客户"
+    customers.append(["客户编码", "客户名称", "行业", "信用额度", "对应集团客户"])
+    for row in (["G01", "华润集团", "零售", 100000, None], ["S01", "华润万家", "零售", 50000, "G01"],
+                ["S02", "华润置地", "地产", 50000, "G01"], ["S03", "华润医药", "医药", 20000, "G01"],
+                ["C09", "美的集团", "家电", 80000, None]):
+        customers.append(row)
+    sales = finance.create_sheet("销售出库单")
+    sales.append(["销售出库单列表"])
+    sales.append(["单据编号", "日期", "客户", "物料名称", "实发数量", "价税合计", "税率(%)", "总成本"])
+    sales.append(["XS01", "2026-09-05", "华润万家", "商品A", 10, "11,300.00", 13, 7000])   # net 10000
+    sales.append(["XS02", "2026-09-15", "华润置地", "商品B", 5, "5,450.00", 9, 3500])      # net 5000
+    sales.append(["XS03", "2026-10-02", "S03", "商品A", 2, "2,260.00", 13, 1500])          # net 2000
+    sales.append(["XS04", "2026-10-20", "美的集团", "商品C", 1, "3,390", None, 2500])      # VATRate: 3000
+    receipts = finance.create_sheet("收款单")
+    receipts.append(["单据编号", "往来单位", "业务日期", "表体-实收金额"])
+    receipts.append(["SK01", "华润万家", "2026-10-01", "11,300.00"])
+    parameters = finance.create_sheet("参数")
+    parameters.append(["参数", "值"])
+    parameters.append(["截止日期", "2026-10-31"])
+    parameters.append(["期间开始", "2026-01-01"])
+    finance.save(folder / "finance.xlsx")
+    receivable = ["单据编号,客户,业务日期,到期日,价税合计", "AR01,华润万家,2026-09-05,2026-10-05,11300",
+                  "AR02,华润置地,2026-09-15,2026-10-15,\"5,450\"", "AR03,美的集团,2026-10-20,2026-11-19,$500"]
+    (folder / "应收单.csv").write_bytes("\r\n".join(receivable).encode("gbk"))
+    crm = openpyxl.Workbook()
+    crm.active.title = "跟进记录"
+    crm.active.append(["客户名称", "跟进时间", "跟进方式", "跟进人", "跟进内容"])
+    crm.active.append(["华润万家", "2026-10-25", "拜访", "王五", "年度框架续签"])
+    crm.save(folder / "crm_contacts.xlsx")
+    ops = openpyxl.Workbook()
+    ops.active.title = "销售出库单"
+    ops.active.append(["单据编号", "日期", "客户", "物料名称", "实发数量", "价税合计", "税率(%)", "总成本"])
+    ops.active.append(["XS04", "2026-10-20", "美的集团", "商品C", 1, "3,390", None, 2500])   # finance has it
+    ops.active.append(["XS05", "2026-10-28", "华润医药", "商品B", 1, "1,130", 13, 800])     # net 1000
+    ops.save(folder / "ops.xlsx")
+    return folder / "finance.xlsx", [folder / "应收单.csv", folder / "crm_contacts.xlsx", folder / "ops.xlsx"]
+
+
+def test_three_departments_build_one_summary_with_hand_figures(tmp_path):
+    main_file, sources = three_departments(tmp_path)
+    inputs = read_workbook(main_file, sources=sources)
+    assert not inputs.fatal
+    results = analyze(inputs)
+    profit = results["Profitability"].set_index("CustomerID")
+    # Net of VAT: S01 11300/1.13; S02 5450/1.09; S03 2260/1.13 + 1130/1.13 (ops); C09 3390/1.13 once.
+    assert profit["NetRevenue"].to_dict() == {"S01": 10000.0, "S02": 5000.0, "S03": 3000.0, "C09": 3000.0,
+                                              "G01": 0.0}
+    assert profit["GrossProfit"].to_dict() == {"S01": 3000.0, "S02": 1500.0, "S03": 700.0, "C09": 500.0, "G01": 0.0}
+    sales = inputs["Sales"]
+    assert sales.groupby("Source")["DocumentNo"].apply(list).to_dict() == {
+        "finance.xlsx": ["XS01", "XS02", "XS03", "XS04"], "ops.xlsx": ["XS05"]}
+    receivables = results["Receivables"].set_index("CustomerID")
+    # AR01 paid 10-01; AR02 5450 due 10-15 is 16 days overdue on 10-31; AR03 in dollars is not used.
+    assert receivables.loc["S02", ["OpenBalance", "Overdue1_30"]].tolist() == [5450.0, 5450.0]
+    assert receivables["OpenBalance"].sum() == 5450.0
+    groups = results["Groups"].set_index("GroupID")
+    # G01 with its three subsidiaries: 10000 + 5000 + 3000 revenue, 3000 + 1500 + 700 gross profit,
+    # limits 100000 + 50000 + 50000 + 20000, 5450 open and overdue.
+    assert groups.loc["G01", ["Customers", "NetRevenue", "GrossProfit", "OpenBalance", "OverdueBalance",
+                              "GroupCreditLimit"]].tolist() == [4, 18000.0, 5200.0, 5450.0, 5450.0, 220000.0]
+    risk = results["RiskSummary"].set_index("Metric")["Value"]
+    assert abs(risk["GroupHHI"] - (18 ** 2 + 3 ** 2) / 21 ** 2 * 10_000) < 1e-9
+    assert abs(risk["GroupTop1Share"] - 18 / 21) < 1e-12
+    assert results["Relationship"].set_index("CustomerID").loc["S01", "DaysSinceContact"] == 6
+    messages = inputs.dq.frame("en")
+    duplicate = messages[messages["Message"].str.startswith("The same document")]
+    assert duplicate[["Row", "Value", "Location"]].values.tolist() == [[2, "XS04", "[ops.xlsx]销售出库单!A2 单据编号"]]
+    assert "finance.xlsx (row 6)" in duplicate["Message"].iloc[0]
+    dollar = messages[messages["Message"].str.startswith("Amount in USD")]
+    assert dollar["Location"].tolist() == ["应收单.csv!E4 价税合计"]
+
+
+def test_a_project_file_runs_the_month_end_in_one_command(tmp_path):
+    main_file, sources = three_departments(tmp_path)
+    (tmp_path / "kam.toml").write_text(
+        'inputs = ["finance.xlsx"]\nsources = ["应收单.csv", "crm_contacts.xlsx", "ops.xlsx"]\n'
+        'out_dir = "月结"\nlang = "zh-CN"\n\n[parameters]\nAsOfDate = 2026-10-31\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", "--config", str(tmp_path / "kam.toml")])
+    assert result.exit_code == 1, result.output            # rows were rejected: the duplicate and the dollars
+    summary = tmp_path / "月结" / "finance_Summary.xlsx"
+    assert summary.exists()
+    from kam_xl.render.results_reader import read_results
+    back = read_results(summary)
+    assert back["Profitability"].set_index("CustomerID")["NetRevenue"].sum() == 21000.0
+    assert set(back["Groups"]["GroupID"]) == {"G01", "C09"}
+    (tmp_path / "bad.toml").write_text('inputs = ["finance.xlsx"]\noutdir = "x"\n', encoding="utf-8")
+    wrong = CliRunner().invoke(main, ["build", "--config", str(tmp_path / "bad.toml")])
+    assert wrong.exit_code == 2 and "unknown setting(s) outdir" in wrong.output
+    (tmp_path / "bad.toml").write_text('inputs = ["finance.xlsx"]\npreset = "kingdom"\n', encoding="utf-8")
+    wrong = CliRunner().invoke(main, ["build", "--config", str(tmp_path / "bad.toml")])
+    assert wrong.exit_code == 2 and "preset 'kingdom' is not one of kingdee, yonyou, sap, crm" in wrong.output

@@ -58,7 +58,8 @@ class BuildOptions:
     output sheets against accidental edits. ``external`` maps Sales, Invoices
     or Payments to a CSV or Parquet file. ``preset`` (a key of
     kam_xl.inputs.presets.PRESETS) and ``column_map`` (a ColumnMap file) say
-    how the input's sheets and headers are named. ``read_threads``: threads reading the
+    how the input's sheets and headers are named; ``sources`` are more files
+    (other departments' exports) whose tables join each input's. ``read_threads``: threads reading the
     workbook (None: the reader's default; batch workers use 1)."""
 
     output: Path | None = None
@@ -75,6 +76,7 @@ class BuildOptions:
     external: dict[str, Path] = field(default_factory=dict)
     preset: str | None = None
     column_map: Path | None = None
+    sources: tuple[Path, ...] = ()
     jobs: int = 1
     read_threads: int | None = None
 
@@ -88,7 +90,7 @@ def build_file(source: str | Path, options: BuildOptions | None = None, **change
     outcome = Outcome(source)
     try:
         inputs = read_workbook(source, password=o.password, external=o.external, language=o.language,
-                               threads=o.read_threads, preset=o.preset, column_map=o.column_map)
+                               threads=o.read_threads, preset=o.preset, column_map=o.column_map, sources=o.sources)
         mapping = None
         if o.anonymize_key is not None and not inputs.fatal:
             inputs, mapping = anonymize(inputs, o.anonymize_key)

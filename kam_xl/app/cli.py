@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 import pandas as pd
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from kam_xl import __version__
@@ -42,6 +43,9 @@ preset_option = click.option(
     "--preset", type=click.Choice(_presets()), default=None,
     help="Read the input as this system's export (default: every preset's names are accepted and the closest is "
          "reported in DataQuality).")
+source_option = click.option(
+    "--source", "sources", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+    help="Another file whose tables join the input's (a department's export: .xlsx, .csv or .parquet); repeat it.")
 map_option = click.option(
     "--map", "column_map", type=click.Path(dir_okay=False, path_type=Path), default=None,
     help="A ColumnMap file (.xlsx or .csv: Table, SourceSheet, SourceColumn, Column) naming which of your headers "
@@ -113,19 +117,19 @@ def _quality_table(frame, language: str) -> Table:
     for column in frame.columns:
         table.add_column(header(column, language), overflow="fold", no_wrap=column in ("Severity", "Row"))
     colours = {"Error": "red", "Warning": "yellow", "Info": "cyan"}
-    for row in frame.itertuples(index=False):
-        table.add_row(*("" if pd.isna(v) else str(v) for v in row), style=colours.get(row.Severity))
+    for row in frame.itertuples(index=False):   # escaped: '[ops.xlsx]Sheet' is data, not rich markup
+        table.add_row(*(escape("" if pd.isna(v) else str(v)) for v in row), style=colours.get(row.Severity))
     return table
 
 
 def _sources_table(inputs, language: str) -> Table:
     """Lineage: for each contract column read, the sheet and header it came from."""
     from kam_xl.contract import TABLES
-    from kam_xl.words import header, ui
+    from kam_xl.words import ui
     table = Table(title=ui("validate.sources", language), header_style="bold")
     for name in ("Table", "Column", "Sheet", "Header"):
         table.add_column(ui(f"validate.{name.lower()}", language))
-    for name, source in inputs.dq.sources.items():
+    for name, source in inputs.dq.lineage or inputs.dq.sources.items():
         if name not in TABLES:
             continue
         rows = [(c.name, source.header(c.name)) for c in TABLES[name].columns if c.name in source.headers]
@@ -133,8 +137,8 @@ def _sources_table(inputs, language: str) -> Table:
             rate = source.header("TaxRate") or "VATRate"
             rows.insert(0, ("NetRevenue", f"= {source.header('GrossAmount')} ÷ (1 + {rate})"))
         for column, text in rows:
-            table.add_row(name, f"{column} ({header(column, 'zh-CN')})" if language == "zh-CN" else column,
-                          source.sheet, text)
+            shown = f"{column} ({TABLES[name].column(column).zh})" if language == "zh-CN" else column
+            table.add_row(name, shown, escape(source.sheet), escape(text))
     return table
 
 
@@ -147,14 +151,16 @@ def _sources_table(inputs, language: str) -> Table:
 @allow_large_option
 @preset_option
 @map_option
+@source_option
 def validate(input_path: Path, lang: str | None, password: str | None, preset: str | None,
-             column_map: Path | None) -> None:
+             column_map: Path | None, sources: tuple[Path, ...]) -> None:
     """Print the data-quality report and which sheet and header fed each
     column. Exit 0 ok, 1 rows or cells rejected, 2 unusable."""
     from kam_xl.inputs.reader import read_workbook
     from kam_xl.words import catalogue, ui
     try:
-        inputs = read_workbook(input_path, password=password, language=lang, preset=preset, column_map=column_map)
+        inputs = read_workbook(input_path, password=password, language=lang, preset=preset, column_map=column_map,
+                               sources=sources)
     except InputError as exc:
         _fail(str(exc))
     language = lang or inputs.language
@@ -174,7 +180,9 @@ def validate(input_path: Path, lang: str | None, password: str | None, preset: s
 
 
 @main.command()
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--config", type=click.Path(dir_okay=False, path_type=Path),
+              help="A kam.toml project file: inputs, sources, preset, map, output and parameters of a month end.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Output file (one input only).")
 @click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path), help="Folder for the summaries.")
 @click.option("--split-by", help="Customers column: one workbook per value (e.g. AccountManager).")
@@ -199,14 +207,37 @@ def validate(input_path: Path, lang: str | None, password: str | None, preset: s
 @allow_large_option
 @preset_option
 @map_option
-def build(inputs: tuple[Path, ...], output: Path | None, out_dir: Path | None, split_by: str | None,
-          lang: str | None, pdf: bool, pdf_all: bool, jobs: int, as_of: str | None, password: str | None,
-          encrypt: bool, anonymize: bool, protect: bool, sales_file: Path | None, invoices_file: Path | None,
-          payments_file: Path | None, preset: str | None, column_map: Path | None) -> None:
+@source_option
+def build(inputs: tuple[Path, ...], config: Path | None, output: Path | None, out_dir: Path | None,
+          split_by: str | None, lang: str | None, pdf: bool, pdf_all: bool, jobs: int, as_of: str | None,
+          password: str | None, encrypt: bool, anonymize: bool, protect: bool, sales_file: Path | None,
+          invoices_file: Path | None, payments_file: Path | None, preset: str | None, column_map: Path | None,
+          sources: tuple[Path, ...]) -> None:
     """Read, validate, analyse and write summary workbook(s). Inputs are never modified."""
-
     from kam_xl.app.build import BuildOptions, build_many
     from kam_xl.inputs.anonymize import load_key
+    parameters = {}
+    if config is not None:
+        from kam_xl.app.config import load_config
+        try:
+            settings = load_config(config)
+        except InputError as exc:
+            _fail(str(exc))
+        # What is typed on the command line wins over the file.
+        inputs = inputs or settings.get("inputs", ())
+        sources = sources or settings.get("sources", ())
+        output, out_dir = output or settings.get("output"), out_dir or settings.get("out_dir")
+        split_by, lang = split_by or settings.get("split_by"), lang or settings.get("lang")
+        preset, column_map = preset or settings.get("preset"), column_map or settings.get("map")
+        as_of = as_of or settings.get("as_of")
+        pdf, pdf_all, protect = (pdf or settings.get("pdf", False), pdf_all or settings.get("pdf_all", False),
+                                 protect or settings.get("protect", False))
+        jobs = jobs if jobs != 1 else settings.get("jobs", 1)
+        parameters = settings.get("parameters", {})
+        if preset is not None and preset not in _presets():
+            _fail(f"{config}: preset {preset!r} is not one of {', '.join(_presets())}")
+    if not inputs:
+        _fail("give an input workbook, or --config kam.toml")
     encrypt_password = None
     if encrypt:
         encrypt_password = os.environ.get("KAM_XL_OUTPUT_PASSWORD") or click.prompt(
@@ -215,10 +246,11 @@ def build(inputs: tuple[Path, ...], output: Path | None, out_dir: Path | None, s
         _fail("-o/--output takes one input; use --out-dir for several")
     if output and split_by:
         _fail("--split-by writes several files; use --out-dir")
+    parameters = {**parameters, **({"AsOfDate": as_of} if as_of else {})}
     options = BuildOptions(output=output, out_dir=out_dir, language=lang, split_by=split_by, pdf=pdf,
-                           pdf_all_sheets=pdf_all, password=password, params={"AsOfDate": as_of} if as_of else None,
+                           pdf_all_sheets=pdf_all, password=password, params=parameters or None,
                            anonymize_key=load_key() if anonymize else None, encrypt_password=encrypt_password,
-                           protect=protect, jobs=jobs, preset=preset, column_map=column_map,
+                           protect=protect, jobs=jobs, preset=preset, column_map=column_map, sources=tuple(sources),
                            external={name: file for name, file in (
                                ("Sales", sales_file), ("Invoices", invoices_file), ("Payments", payments_file)) if file})
     sources = list(inputs)

@@ -6,13 +6,13 @@ import numpy as np
 import pandas as pd
 
 from kam_xl.inputs.params import Params
-from kam_xl.quality import ERROR, INFO, DataQuality
+from kam_xl.quality import ERROR, INFO, DataQuality, TableSource
 
 DERIVED_FROM = {"NetRevenue": "GrossAmount"}
 ROW = "_row"
 
 
-def net_of_vat(sales: pd.DataFrame, params: Params, dq: DataQuality) -> pd.DataFrame:
+def net_of_vat(sales: pd.DataFrame, source: TableSource | None, params: Params, dq: DataQuality) -> pd.DataFrame:
     """When Sales has a tax-inclusive GrossAmount but no NetRevenue column:
     NetRevenue = round(GrossAmount / (1 + TaxRate), 2), in the amounts' unit,
     TaxRate as a fraction (0.13, 13 % or 13: a rate of 1 or more is in
@@ -31,9 +31,12 @@ def net_of_vat(sales: pd.DataFrame, params: Params, dq: DataQuality) -> pd.DataF
     blank = gross.isna()
     if blank.any():
         dq.add_rows(ERROR, "Sales", sales.loc[blank, ROW], "GrossAmount", None, "vat.gross_blank")
+        for record in dq.records[-int(blank.sum()):]:
+            record["where"] = source
         sales = sales[~blank].reset_index(drop=True)
         stated = stated[~blank.to_numpy()]
     dq.add(INFO, "Sales", "vat.net_derived", None, "NetRevenue", None, gross=source.header("GrossAmount"),
            lines=int(len(sales)), stated=int(stated.sum()), defaulted=int((~stated).sum()),
            rate=f"{params.vat_rate:.0%}", rate_header=source.header("TaxRate") or "TaxRate")
+    dq.records[-1]["where"] = source
     return sales

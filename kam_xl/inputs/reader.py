@@ -101,7 +101,7 @@ class _Grid:
 def read_workbook(path: str | Path, password: str | None = None,
                   external: dict[str, str | Path] | None = None, language: str | None = None,
                   threads: int | None = None, preset: str | None = None,
-                  column_map: str | Path | None = None) -> Inputs:
+                  column_map: str | Path | None = None, sources=()) -> Inputs:
     """Read and validate an input workbook (.xlsx/.xlsm); never writes to it.
     Messages are in ``language`` when given, else in that of the Language
     parameter, else in that of the input's headers.
@@ -116,23 +116,50 @@ def read_workbook(path: str | Path, password: str | None = None,
     the contract's, synonyms and every ERP preset's (only ``preset``'s when
     given), with a ColumnMap table in the workbook or in the ``column_map``
     file (.xlsx or .csv) in front; a sheet whose name says nothing is taken
-    for the table whose required headers it carries."""
-    path = Path(path)
+    for the table whose required headers it carries.
+
+    ``sources`` are more files (workbooks, CSV or Parquet; the departments'
+    exports) whose tables join this one's: a table given by several files is
+    appended with a Source column, and a document two files give is used
+    once (see :func:`_merge_parts`)."""
+    paths = [Path(path), *(Path(source) for source in sources)]
+    names = default_names(preset)
+    map_dq = DataQuality()
+    if column_map is not None:
+        names = _with_map_file(Path(column_map), names, map_dq)
+    parts = []
+    for index, source in enumerate(paths):
+        part = _source_part(source, names, map_dq if index == 0 else DataQuality(), password,
+                            external if index == 0 else None, threads, column_map is None)
+        if index == 0:
+            names = part.names   # the main workbook's ColumnMap serves every source
+        parts.append(part)
+    inputs = _finish(parts, language)
+    inputs.source, inputs.source_sha256 = paths[0], sha256(paths[0])
+    return inputs
+
+
+def _source_part(path: Path, names: Names, map_dq: DataQuality, password: str | None, external, threads,
+                 map_sheet: bool) -> _Part:
+    """One source file typed: a workbook (decrypted with ``password`` when it
+    is encrypted), or a CSV/Parquet file holding one table."""
+    if path.suffix.lower() in (".csv", ".txt", ".parquet"):
+        return _file_part(path, names)
     if password is not None:
         from kam_xl.inputs.crypto import decrypted_copy
         with decrypted_copy(path, password) as plain:
-            inputs = read_workbook(plain, external=external, language=language, threads=threads, preset=preset,
-                                   column_map=column_map)
-        inputs.source, inputs.source_sha256 = path, sha256(path)
-        return inputs
+            part = _workbook_part(plain, names, map_dq, external, threads, map_sheet)
+        part.path = path
+        return part
+    return _workbook_part(path, names, map_dq, external, threads, map_sheet)
+
+
+def _workbook_part(path: Path, names: Names, map_dq: DataQuality, external, threads, map_sheet: bool) -> _Part:
     check_workbook_file(path)
-    names = default_names(preset)
-    map_dq = DataQuality()
+    names = names.with_map([])   # a copy: the sheets claimed here are this workbook's
     book = _open(path)
     try:
-        if column_map is not None:
-            names = _with_map_file(Path(column_map), names, map_dq)
-        else:
+        if map_sheet:
             names = _with_map(_find_grid(book, TABLES["ColumnMap"], names), names, map_dq)
         files = {name: Path(file) for name, file in (external or {}).items()}
         files.update({name: path.parent / file for name, file in _file_parameters(book, names).items()
@@ -145,11 +172,48 @@ def read_workbook(path: str | Path, password: str | None = None,
         book.close()
     grids = _workbook_grids(path, files, threads or READ_THREADS, names)
     try:
-        inputs = _read(grids, path, sheets, language, names, map_dq)
+        return _type_part(grids, path, sheets, names, map_dq)
     finally:
         grids.close()   # stops the reading threads at once if typing failed
-    inputs.source_sha256 = sha256(path)
-    return inputs
+
+
+def _file_part(path: Path, names: Names) -> _Part:
+    """A CSV or Parquet source: the table its file name names (销售.csv,
+    crm_contacts.csv: Contacts by its headers), else the one its header fits."""
+    if not path.exists():
+        raise InputError(f"{path}: file not found")
+    stem = normalize_name(path.stem)
+    spec = next((t for t in TABLES.values() if stem in names.table_aliases(t)), None)
+    if spec is None:
+        header = _file_header(path)
+        fits = _fits(names, [header])
+        if not fits or (len(fits) > 1 and fits[0][0] == fits[1][0]):
+            raise InputError(f"{path}: cannot tell which table this file holds; name the file after the table "
+                             f"(Sales.csv, 销售.csv ...) or give its headers in a ColumnMap")
+        spec = fits[0][1]
+    return _type_part([(spec, _file_grid(path, spec, names), {})], path, [path.name], names)
+
+
+def _file_header(path: Path) -> list:
+    if path.suffix.lower() == ".parquet":
+        import pyarrow.parquet as pq
+        return list(pq.read_schema(path).names)
+    with path.open("rb") as handle:
+        head = handle.read(1 << 16)
+    first_line = head.decode(_csv_encoding(head), errors="replace").splitlines()[0] if head else ""
+    return next(csv_module.reader([first_line]), [])
+
+
+def _csv_encoding(head: bytes) -> str:
+    """utf-8 (with or without BOM) when the bytes decode as it, else GB18030
+    (GBK's superset), as Chinese Excel and ERPs save CSV."""
+    try:
+        head.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(head) - 3:   # a character cut at the end of the sample
+            return "utf-8"
+        return "gb18030"
 
 
 def _open(path: Path):
@@ -263,13 +327,16 @@ def _file_grid(path: Path, spec: TableSpec, names: Names) -> _Grid:
         if suffix == ".parquet":
             table = pq.read_table(path)
         elif suffix in (".csv", ".txt"):
-            with path.open("r", encoding="utf-8-sig", errors="replace") as handle:
+            with path.open("rb") as handle:
+                encoding = _csv_encoding(handle.read(1 << 16))
+            with path.open("r", encoding="utf-8-sig" if encoding == "utf-8" else encoding, errors="replace") as handle:
                 header = next(csv_module.reader([handle.readline()]))
             by_alias = {alias: c for c in spec.columns for alias in names.column_aliases(spec, c)}
             text_columns = {h: pa.string() for h in header
                             if (c := by_alias.get(normalize_name(h))) is not None and c.kind in (ID, TEXT)}
-            table = pa_csv.read_csv(path, convert_options=pa_csv.ConvertOptions(column_types=text_columns,
-                                                                                   strings_can_be_null=True))
+            table = pa_csv.read_csv(path, read_options=pa_csv.ReadOptions(encoding=encoding),
+                                    convert_options=pa_csv.ConvertOptions(column_types=text_columns,
+                                                                          strings_can_be_null=True))
         else:
             raise InputError(f"{spec.name} file {path}: use .csv or .parquet")
     except (pa.ArrowInvalid, OSError, StopIteration) as exc:
@@ -324,51 +391,156 @@ def read_grids(provider, source: Path | None = None) -> Inputs:
     return _read(((spec, grid(spec), {}) for spec in TABLES.values()), source, names=names, map_dq=map_dq)
 
 
-def _read(grids, path: Path | None, sheets: list[str] | None = None, language: str | None = None,
-          names: Names | None = None, map_dq: DataQuality | None = None) -> Inputs:
-    """Type and check the tables from ``grids``, an iterable of ``(spec, grid
-    or None, error cells)`` in any order; findings are logged in table order
-    (the ColumnMap's, read before, in ``map_dq``). ``sheets`` (the file's sheet names)
-    are listed when a table is missing."""
-    names = names or default_names()
-    logs = {name: DataQuality() for name in TABLES}
-    logs["ColumnMap"] = map_dq or DataQuality()
-    tables: dict[str, pd.DataFrame] = {}
-    extras: dict[str, list[str]] = {}
-    fatal: dict[str, dict | str] = {}
+@dataclass
+class _Part:
+    """One source's typed tables and their findings, before the checks that
+    look across tables (and across sources)."""
+
+    path: Path | None
+    names: Names
+    sheets: list[str] | None = None
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    extras: dict[str, list[str]] = field(default_factory=dict)
+    logs: dict[str, DataQuality] = field(default_factory=dict)
+    unusable: dict[str, dict] = field(default_factory=dict)   # required table found but lacking columns
+
+
+def _type_part(grids, path: Path | None, sheets: list[str] | None, names: Names,
+               map_dq: DataQuality | None = None) -> _Part:
+    """Type the tables from ``grids``, an iterable of ``(spec, grid or None,
+    error cells)`` in any order (the ColumnMap was read before; its findings
+    are ``map_dq``)."""
+    part = _Part(path, names, sheets, logs={name: DataQuality() for name in TABLES})
+    part.logs["ColumnMap"] = map_dq or DataQuality()
     for spec, grid, errors in grids:
-        dq = logs[spec.name]
-        if spec.name == "ColumnMap":
+        if spec.name == "ColumnMap" or grid is None:
             continue
-        if grid is None:
-            if spec.required:
-                dq.add(ERROR, spec.name, "table.required_missing", names=accepted_names(spec),
-                       sheets=", ".join(sheets) if sheets else "-")
-                fatal[spec.name] = dq.records[-1]
-            elif spec.name != "Parameters":
-                dq.add(INFO, spec.name, "table.optional_missing", names=accepted_names(spec))
-            continue
+        dq = part.logs[spec.name]
         frame, extra, missing = _typed_frame(spec, grid, errors, dq, names)
         if missing:
             if spec.required:
-                fatal[spec.name] = dq.records[-1]
+                part.unusable[spec.name] = dq.records[-1]
             continue
-        tables[spec.name] = frame
-        extras[spec.name] = extra
+        part.tables[spec.name] = frame
+        part.extras[spec.name] = extra
+    return part
+
+
+def _read(grids, path: Path | None, sheets: list[str] | None = None, language: str | None = None,
+          names: Names | None = None, map_dq: DataQuality | None = None) -> Inputs:
+    """Type and check the tables of one source (see :func:`_type_part`)."""
+    return _finish([_type_part(grids, path, sheets, names or default_names(), map_dq)], language)
+
+
+def _finish(parts: list[_Part], language: str | None) -> Inputs:
+    """The checks across tables, on the tables of every source together:
+    required tables, parameters, VAT, documents given by two sources, keys.
+    Findings are logged in table order; with several sources each finding
+    names its file, and each table gets a Source column naming the file of
+    each row. ``sheets`` of a source are listed when a required table is missing."""
+    several = len(parts) > 1
     dq = DataQuality()
-    for log in logs.values():
-        dq.extend(log)
-    params = parameters_from_table(tables.pop("Parameters", None), dq)
-    extras.pop("Parameters", None)
-    _note_names_used(names, dq)
-    if "Sales" in tables:
-        tables["Sales"] = net_of_vat(tables["Sales"], params, dq)
+    fatal: dict[str, dict] = {}
+    for name, spec in TABLES.items():
+        found = [part for part in parts if name in part.tables or name in part.unusable]
+        if not found and name != "ColumnMap":
+            if spec.required:
+                sheets = [s for part in parts for s in (part.sheets or [])]
+                dq.add(ERROR, name, "table.required_missing", names=accepted_names(spec),
+                       sheets=", ".join(sheets) if sheets else "-")
+                fatal[name] = dq.records[-1]
+            elif name != "Parameters":
+                dq.add(INFO, name, "table.optional_missing", names=accepted_names(spec))
+        for part in parts:
+            _take_log(dq, part, name, several)
+        if spec.required and found and all(name in part.unusable for part in found):
+            fatal[name] = found[0].unusable[name]
+    with_parameters = [part for part in parts if "Parameters" in part.tables]
+    parameter_tables = [part.tables.pop("Parameters") for part in with_parameters]
+    params = parameters_from_table(parameter_tables[0] if parameter_tables else None, dq)
+    if len(parameter_tables) > 1:
+        dq.add(WARNING, "Parameters", "source.parameters_ignored", None, None, None,
+               first=with_parameters[0].path.name if with_parameters[0].path is not None else "-")
+    for part in parts:
+        part.extras.pop("Parameters", None)
+        sources = _part_sources(part, several)
+        _note_names_used(part.names, sources, dq)
+        if "Sales" in part.tables:
+            part.tables["Sales"] = net_of_vat(part.tables["Sales"], sources.get("Sales"), params, dq)
+    tables, extras = _merge_parts(parts, dq) if several else (parts[0].tables, parts[0].extras)
     if not fatal:
         _check_keys(tables, dq)
     tables = {name: tables[name] for name in TABLES if name in tables}
     language = language or params.language or header_language(dq.sources)
-    return Inputs(tables=tables, params=params, dq=dq, source=path, extra_columns=extras,
+    return Inputs(tables=tables, params=params, dq=dq, source=parts[0].path, extra_columns=extras,
                   fatal=[dq.message(fatal[name], language) for name in TABLES if name in fatal], language=language)
+
+
+def _part_sources(part: _Part, several: bool) -> dict[str, TableSource]:
+    """Where each of the part's tables sits; with several sources the sheet
+    is named with its file (``[crm.xlsx]跟进记录``)."""
+    sources = {}
+    for log in part.logs.values():
+        for table, source in log.sources.items():
+            if several and part.path is not None and source.sheet != part.path.name \
+                    and not source.sheet.startswith("["):
+                # Excel's own way of naming a sheet in another file: [ops.xlsx]销售出库单!A2
+                source = TableSource(f"[{part.path.name}]{source.sheet}", source.first_col, source.headers)
+            sources[table] = source
+    return sources
+
+
+def _take_log(dq: DataQuality, part: _Part, table: str, several: bool) -> None:
+    """Move the part's findings on ``table`` into ``dq``; with several sources
+    each record keeps where it came from."""
+    log = part.logs[table]
+    sources = _part_sources(part, several)
+    for record in log.records:
+        if several and record["Table"] in sources:
+            record["where"] = sources[record["Table"]]
+        dq.records.append(record)
+    for name, source in sources.items():
+        if name in log.sources:
+            dq.sources.setdefault(name, source)
+            dq.lineage.append((name, source))
+
+
+SOURCE = "Source"   # the extra column naming each row's file when tables come from several sources
+DOCUMENT_KEYS = {"Sales": "DocumentNo", "Invoices": "InvoiceNo"}
+
+
+def _merge_parts(parts: list[_Part], dq: DataQuality) -> tuple[dict[str, pd.DataFrame], dict[str, list[str]]]:
+    """Each table from every source that has it, appended in source order
+    with a Source column. A document (Sales DocumentNo, Invoices InvoiceNo)
+    that an earlier source already gave is the same document exported twice:
+    an Error naming both files and rows, and the later rows are not used."""
+    tables: dict[str, pd.DataFrame] = {}
+    extras: dict[str, list[str]] = {}
+    for name in TABLES:
+        pieces = [(part, part.tables[name]) for part in parts if name in part.tables]
+        if not pieces:
+            continue
+        frames = []
+        first_seen: dict[str, tuple[str, int]] = {}
+        key = DOCUMENT_KEYS.get(name)
+        for part, frame in pieces:
+            label = part.path.name if part.path is not None else "-"
+            frame = frame.assign(**{SOURCE: label})
+            if key is not None:
+                known = frame[key].notna() & frame[key].isin(list(first_seen))
+                for row, document in zip(frame.loc[known, ROW], frame.loc[known, key]):
+                    where = first_seen[document]
+                    dq.add(ERROR, name, "source.duplicate_document", int(row), key, document,
+                           first_file=where[0], first_row=where[1])
+                    dq.records[-1]["where"] = _part_sources(part, True).get(name)
+                for document, row in zip(frame.loc[~known, key], frame.loc[~known, ROW]):
+                    if pd.notna(document):
+                        first_seen.setdefault(document, (label, int(row)))
+                frame = frame[~known]
+            frames.append(frame)
+        tables[name] = pd.concat(frames, ignore_index=True)
+        extras[name] = list(dict.fromkeys([c for part, _ in pieces for c in part.extras.get(name, [])] + [SOURCE]))
+    return tables, extras
 
 
 def _with_map(grid: _Grid | None, names: Names, dq: DataQuality) -> Names:
@@ -477,17 +649,7 @@ def _claim_sheets(book, names: Names, external: set[str]) -> Names:
             continue
         with _reading(f"sheet '{sheet}'", sheet):
             rows = book.get_sheet_by_name(sheet).to_python(nrows=MAX_TITLE_ROWS + 1)
-        fits = []
-        for spec in candidates:
-            best = 0
-            for row in rows:
-                texts = {normalize_name(v) for v in row if isinstance(v, str)}
-                present = {c.name for c in spec.columns if texts & set(names.column_aliases(spec, c))}
-                if present and not _missing_required(spec, present):
-                    best = max(best, len(present))
-            if best:
-                fits.append((best, spec))
-        fits.sort(key=lambda fit: -fit[0])
+        fits = _fits(names, rows)
         if fits and fits[0][1].name not in found and (len(fits) == 1 or fits[0][0] > fits[1][0]):
             spec = fits[0][1]
             names.add_sheet(spec.name, sheet, Origin("detected"))
@@ -495,12 +657,30 @@ def _claim_sheets(book, names: Names, external: set[str]) -> Names:
     return names
 
 
-def _note_names_used(names: Names, dq: DataQuality) -> None:
+def _fits(names: Names, rows: list[list]) -> list[tuple[int, TableSpec]]:
+    """(columns named, table) for every table whose required columns one of
+    ``rows`` names, most columns first."""
+    fits = []
+    for spec in TABLES.values():
+        if spec.name in ("Parameters", "ColumnMap"):
+            continue
+        best = 0
+        for row in rows:
+            texts = {normalize_name(v) for v in row if isinstance(v, str)}
+            present = {c.name for c in spec.columns if texts & set(names.column_aliases(spec, c))}
+            if present and not _missing_required(spec, present):
+                best = max(best, len(present))
+        if best:
+            fits.append((best, spec))
+    return sorted(fits, key=lambda fit: -fit[0])
+
+
+def _note_names_used(names: Names, sources: dict[str, TableSource], dq: DataQuality) -> None:
     """Say, per table, which headers were read through a synonym, a preset or
     the ColumnMap rather than the contract's own names, and which ERP the
     export looks like: a mapping is never applied silently."""
     used = {table: {column: text for column, (_, text) in source.headers.items()}
-            for table, source in dq.sources.items() if table in TABLES and table not in ("ColumnMap", "Parameters")}
+            for table, source in sources.items() if table in TABLES and table not in ("ColumnMap", "Parameters")}
     for table, columns in used.items():
         spec = TABLES[table]
         read_as = []
@@ -510,8 +690,9 @@ def _note_names_used(names: Names, dq: DataQuality) -> None:
                 how = f" (ColumnMap row {origin.row})" if origin.kind == MAP else ""
                 read_as.append(f"{text} → {column}{how}")
         if read_as:
-            dq.add(INFO, table, "names.read_as", None, None, None, sheet=dq.sources[table].sheet,
+            dq.add(INFO, table, "names.read_as", None, None, None, sheet=sources[table].sheet,
                    pairs="; ".join(read_as))
+            dq.records[-1]["where"] = sources[table]
     ranked = sorted(preset_scores(names, used).items(), key=lambda item: -item[1])
     if names.forced_preset:
         dq.add(INFO, "Parameters", "names.preset_forced", None, None, None, title=PRESETS[names.forced_preset].title)

@@ -95,6 +95,9 @@ MESSAGES = {
     "key.matched_by_name": "{rows} row(s) name the customer instead of giving its ID (first: this one, '{cid}'); matched by Customers' CustomerName",
     "cell.foreign_currency": "Amount in {currency} by its sign, not in the reporting currency {reporting}; it is not "
     "converted or added to any {reporting} total ({effect}). Give the amount in {reporting}, or convert it first",
+    "source.duplicate_document": "The same document is in {first_file} (row {first_row}): exported twice? This "
+    "copy is not used",
+    "source.parameters_ignored": "Parameters given in several files: those of {first} are used",
     "names.read_as": "Sheet '{sheet}': headers read as kam-xl columns: {pairs}",
     "names.preset_detected": "The headers look like {title} exports ({count} columns recognised by that preset); "
     "use --preset to force one, or a ColumnMap for headers of your own",

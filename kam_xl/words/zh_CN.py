@@ -234,6 +234,8 @@ MESSAGES = {
     "key.matched_by_name": "{rows} 行填写的是客户名称而不是客户编号（第一个即本行，对应 '{cid}'）；已按客户表的客户名称匹配",
     "cell.foreign_currency": "按符号判断该金额为 {currency}，不是报告币种 {reporting}；不会换算，也不计入任何 {reporting} 合计"
     "（{effect}）。请填写 {reporting} 金额，或先行换算",
+    "source.duplicate_document": "同一单据已在 {first_file}（第 {first_row} 行）出现：是否重复导出？本行未使用",
+    "source.parameters_ignored": "多个文件都有参数表：使用 {first} 中的参数",
     "names.read_as": "工作表“{sheet}”中以下表头按 kam-xl 列读取：{pairs}",
     "names.preset_detected": "表头与 {title} 的导出格式一致（该预设识别了 {count} 列）；可用 --preset 指定预设，"
     "或用列映射（ColumnMap）对应自定义表头",

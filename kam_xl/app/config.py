@@ -1,0 +1,70 @@
+"""The project file (kam.toml): one month end as one repeatable command.
+
+```toml
+inputs = ["main.xlsx"]                      # the workbook(s) to build
+sources = ["crm_contacts.xlsx", "应收单.csv"] # other departments' files joining each input
+preset = "kingdee"                          # optional: force an ERP preset
+map = "map.csv"                             # optional: a ColumnMap file
+out_dir = "summaries"
+lang = "zh-CN"
+split_by = "AccountManager"
+pdf = true
+
+[parameters]                                # override the workbook's Parameters
+AsOfDate = "2026-10-31"
+```
+
+Paths are relative to the file's folder. Options typed on the command line
+win over the file.
+"""
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from kam_xl.inputs.safe_io import InputError
+
+PATHS = {"inputs", "sources"}
+PATH = {"map", "output", "out_dir"}
+TEXT = {"preset", "lang", "split_by", "as_of"}
+FLAGS = {"pdf", "pdf_all", "protect"}
+KNOWN = PATHS | PATH | TEXT | FLAGS | {"jobs", "parameters"}
+
+
+def load_config(path: Path) -> dict:
+    """The settings of a kam.toml, paths resolved; an unknown key or a value
+    of the wrong kind is an InputError naming it."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise InputError(f"{path}: file not found") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: not a valid TOML file ({exc})") from None
+    unknown = sorted(set(data) - KNOWN)
+    if unknown:
+        raise InputError(f"{path}: unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(KNOWN))}")
+    folder = path.parent
+    settings: dict = {}
+    for key, value in data.items():
+        if key in PATHS:
+            values = [value] if isinstance(value, str) else value
+            if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+                raise InputError(f"{path}: {key} must be a file name or a list of them")
+            settings[key] = tuple(folder / v for v in values)
+        elif key in PATH | TEXT:
+            if not isinstance(value, str):
+                raise InputError(f"{path}: {key} must be text")
+            settings[key] = folder / value if key in PATH else value
+        elif key in FLAGS:
+            if not isinstance(value, bool):
+                raise InputError(f"{path}: {key} must be true or false")
+            settings[key] = value
+        elif key == "jobs":
+            if not isinstance(value, int) or not 1 <= value <= 64:
+                raise InputError(f"{path}: jobs must be a whole number from 1 to 64")
+            settings[key] = value
+        else:   # parameters
+            if not isinstance(value, dict):
+                raise InputError(f"{path}: [parameters] must be a table of Parameter = value")
+            settings[key] = {str(k): v for k, v in value.items()}
+    return settings
