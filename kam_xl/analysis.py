@@ -5,6 +5,7 @@ where it is computed.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from kam_xl.contract import (
     CLASSIFICATION_COLUMNS,
     CUSTOMER_COLUMNS,
     GROUPS_COLUMNS,
+    RECEIVABLES_BY_CURRENCY_COLUMNS,
     POTENTIAL_COLUMNS,
     PROFITABILITY_COLUMNS,
     RELATIONSHIP_COLUMNS,
@@ -26,6 +28,7 @@ from kam_xl.contract import (
 )
 from kam_xl.domain.classification import abc_tiers, portfolio_quadrant, rfm, segments
 from kam_xl.domain.coverage import History, history
+from kam_xl.domain.currency import balances_by_currency, converted, rate_on
 from kam_xl.domain.frames import minor_unit_decimals
 from kam_xl.domain.potential import potential
 from kam_xl.domain.profitability import cost_to_serve, financing_cost, gross_profit, profitability, whale_curve
@@ -35,9 +38,10 @@ from kam_xl.domain.risk import group_exposure, risk_summary
 from kam_xl.domain.strategy import churn_risk, strategy
 from kam_xl.domain.summary import commentary_facts, kpi_table, period_kpis
 from kam_xl.inputs.params import Params, with_overrides
+from kam_xl.inputs.parsing import currency_code
 from kam_xl.inputs.reader import Inputs
 from kam_xl.inputs.safe_io import InputError
-from kam_xl.quality import INFO, WARNING, DataQuality
+from kam_xl.quality import ERROR, INFO, WARNING, DataQuality
 
 
 @dataclass
@@ -57,6 +61,7 @@ class CustomerFigures:
     prior_receivables: pd.DataFrame | None
     prior_tiers: pd.Series
     models: pd.DataFrame
+    receivables_by_currency: pd.DataFrame | None = None
 
 
 @dataclass
@@ -182,6 +187,64 @@ def _coverage_note(dq: DataQuality, table: str, share: float, prior: Params, his
            effect="~" + effect)
 
 
+# The amounts of each table in a currency, and the date whose rate converts them (None: AsOfDate, the
+# closing rate, for receivables and receipts: an open balance is a monetary item).
+CURRENCY_AMOUNTS = {"Sales": ("Date", ["NetRevenue", "COGS", "GrossAmount"]), "Invoices": (None, ["Amount"]),
+                    "Payments": (None, ["Amount"])}
+
+
+def _in_reporting_currency(inputs: Inputs, p: Params, dq: DataQuality) -> tuple[Inputs, pd.Series | None]:
+    """Sales, Invoices and Payments with every amount in the reporting
+    currency: sales lines at the rate of their date, invoices and receipts at
+    the AsOfDate rate, so open balances follow the closing-rate rule (and the
+    prior period's balances are at the same rates: a constant-currency
+    comparison). A line whose currency is not understood, or has no rate on
+    or before that date, is an Error and not used: it is never summed as the
+    reporting currency. Returns the inputs and, when any amount was foreign,
+    the closing rate of each currency met (1 for the reporting one)."""
+    rates = inputs.get("FXRates")
+    if rates is not None:
+        rates = rates.assign(Currency=rates["Currency"].map(currency_code))
+    tables = dict(inputs.tables)
+    currencies: set[str] = set()
+    for table, (date_column, amounts) in CURRENCY_AMOUNTS.items():
+        frame = tables.get(table)
+        if frame is None:
+            continue
+        if frame["Currency"].isna().all():
+            if date_column is None:   # for ReceivablesByCurrency: all in the reporting currency
+                tables[table] = frame.assign(Currency=p.reporting_currency, OriginalAmount=frame[amounts[0]])
+            continue
+        code = frame["Currency"].map(currency_code)
+        unknown = frame["Currency"].notna() & code.isna()
+        code = code.fillna(p.reporting_currency)
+        foreign = code != p.reporting_currency
+        when = frame[date_column] if date_column else pd.Series(p.as_of_date, index=frame.index)
+        rate = pd.Series(np.nan, index=frame.index)
+        rate[foreign] = rate_on(rates, code[foreign], when[foreign])
+        missing = foreign & rate.isna() & ~unknown
+        for key, rows in (("currency.unknown", unknown), ("currency.no_rate", missing)):
+            for index in rows[rows].index:
+                dq.add(ERROR, table, key, int(frame.at[index, "_row"]), "Currency", frame.at[index, "Currency"],
+                       code=code[index], date=pd.Timestamp(when[index]).date())
+        keep = ~(unknown | missing)
+        frame = converted(frame[keep].assign(Currency=code[keep], OriginalAmount=frame.loc[keep, amounts[0]]),
+                          amounts, rate[keep], minor_unit_decimals(p.reporting_currency))
+        tables[table] = frame.reset_index(drop=True)
+        used = sorted(set(code[keep & foreign]))
+        if used:
+            currencies.update(used)
+            dq.add(INFO, table, "currency.converted", None, "Currency", None, lines=int((keep & foreign).sum()),
+                   currencies=", ".join(used), reporting=p.reporting_currency,
+                   basis="~" + ("rate of each line's date" if date_column else "closing rate of AsOfDate"))
+    if not currencies:
+        return inputs, None
+    closing = rate_on(rates, pd.Series(sorted(currencies)), pd.Series(p.as_of_date, index=range(len(currencies))))
+    closing.index = sorted(currencies)
+    closing[p.reporting_currency] = 1.0
+    return dataclasses.replace(inputs, tables=tables), closing
+
+
 def analyze(inputs: Inputs, params: dict | Params | None = None) -> Results:
     """Every output table of the contract (docs/CONTRACT.md section 2) from validated inputs.
 
@@ -192,6 +255,7 @@ def analyze(inputs: Inputs, params: dict | Params | None = None) -> Results:
     dq = inputs.dq.copy()
     base = params if isinstance(params, Params) else with_overrides(inputs.params, params, dq)
     p = base.resolved(latest_date(inputs), inputs.language)
+    inputs, closing = _in_reporting_currency(inputs, p, dq)
     customers = inputs["Customers"]
     if customers.empty:
         raise InputError("The Customers table has no usable rows")
@@ -228,8 +292,13 @@ def analyze(inputs: Inputs, params: dict | Params | None = None) -> Results:
     for name in ("Invoices", "Contacts"):
         if inputs.get(name) is None:
             dq.add(INFO, name, "analysis.no_invoices" if name == "Invoices" else "analysis.no_contacts")
+    by_currency = None
+    if closing is not None and invoices is not None:
+        by_currency = balances_by_currency(invoices, inputs.get("Payments"), p.as_of_date, closing,
+                                           minor_unit_decimals(p.reporting_currency))
     figures = CustomerFigures(info=info.reindex(order), classification=classification, profit=profit_order,
                               receivables=ar, relationship=rel, potential=pot, strategy=plan,
+                              receivables_by_currency=by_currency,
                               prior_profit=prior_profit, prior_receivables=prior_ar,
                               prior_tiers=prior_tiers, models=models)
     about = {"Tool": "kam-xl", "Version": __version__, "RunTime": dt.datetime.now().isoformat(timespec="seconds"),
@@ -260,6 +329,10 @@ def assemble(figures: CustomerFigures, p: Params, dq: DataQuality, about: dict,
     tables["WhaleCurve"] = whale_curve(profit)
     if ar is not None:
         tables["Receivables"] = _out(ar, order, receivables_columns(p.aging_buckets))
+    if f.receivables_by_currency is not None:
+        by_currency = f.receivables_by_currency
+        tables["ReceivablesByCurrency"] = by_currency[by_currency["CustomerID"].isin(order)].reset_index(drop=True)[
+            RECEIVABLES_BY_CURRENCY_COLUMNS]
     if f.relationship is not None:
         tables["Relationship"] = _out(f.relationship, order, RELATIONSHIP_COLUMNS)
     tables["Potential"] = _out(pot, order, POTENTIAL_COLUMNS)

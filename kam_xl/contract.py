@@ -68,6 +68,7 @@ TABLES: dict[str, TableSpec] = {t.name: t for t in (
         # Tax-inclusive amount (价税合计) and VAT rate: NetRevenue is derived from them when only they are given.
         Column("GrossAmount", "价税合计", NUMBER),
         Column("TaxRate", "税率", NUMBER, minimum=0, maximum=100),   # 0.13, 13 % or 13 (percent)
+        Column("Currency", "币别", TEXT),   # of the amounts; blank = the reporting currency (FXRates convert)
     ), required=True),
     TableSpec("Invoices", "发票", (
         Column("InvoiceNo", "发票号", ID, True),
@@ -75,12 +76,14 @@ TABLES: dict[str, TableSpec] = {t.name: t for t in (
         Column("InvoiceDate", "开票日期", DATE, True),
         Column("DueDate", "到期日", DATE),
         Column("Amount", "金额", NUMBER, True),
+        Column("Currency", "币别", TEXT),
     )),
     TableSpec("Payments", "收款", (
         Column("InvoiceNo", "发票号", ID),
         _CID,
         Column("PaymentDate", "收款日期", DATE, True),
         Column("Amount", "金额", NUMBER, True),
+        Column("Currency", "币别", TEXT),
     )),
     TableSpec("Activities", "服务作业", (
         Column("Date", "日期", DATE, True),
@@ -106,6 +109,12 @@ TABLES: dict[str, TableSpec] = {t.name: t for t in (
         Column("Industry", "行业", TEXT, True),
         Column("GrowthOutlook", "行业增速", NUMBER, True),
     ), key="Industry"),
+    # Exchange rates: units of the reporting currency per unit of Currency, from Date until the next rate.
+    TableSpec("FXRates", "汇率", (
+        Column("Date", "日期", DATE, True),
+        Column("Currency", "币别", TEXT, True),
+        Column("Rate", "汇率", NUMBER, True, minimum=0),
+    ), key="Currency"),
     TableSpec("Parameters", "参数", (
         Column("Parameter", "参数", TEXT, True),
         Column("Value", "值", TEXT, True, allow_blank=True),
@@ -190,6 +199,8 @@ def receivables_columns(buckets: tuple[int, ...]) -> list[str]:
 
 SEGMENTS_COLUMNS = ["Dimension", "Segment", "Customers", "NetRevenue", "GrossProfit", "NetProfit", "RevenueShare",
                     "GrossMarginPct"]
+# Open receivables in each original currency (books with foreign-currency invoices).
+RECEIVABLES_BY_CURRENCY_COLUMNS = ["CustomerID", "Currency", "OpenBalanceOriginal", "ClosingRate", "OpenBalance"]
 WHALE_CURVE_COLUMNS = ["ProfitRank", "CustomerID", "CumulativeCustomerShare", "CumulativeProfitShare"]
 # Customer groups (集团客户): the customers sharing a ParentID, one exposure.
 GROUPS_COLUMNS = ["GroupID", "GroupName", "Customers", "NetRevenue", "GrossProfit", "NetProfit", "RevenueShare",
@@ -198,8 +209,9 @@ GROUPS_COLUMNS = ["GroupID", "GroupName", "Customers", "NetRevenue", "GrossProfi
 # Output sheets in workbook order, and the tables on each are in OUTPUT_TABLES.
 OUTPUT_SHEETS = ("Dashboard", "Classification", "Profitability", "Receivables", "Relationship", "Potential",
                  "Strategy", "Risk", "DataQuality", "About")
-OUTPUT_TABLES = ("Classification", "Segments", "Profitability", "WhaleCurve", "Receivables", "Relationship",
-                 "Potential", "ModelParameters", "Strategy", "RiskSummary", "Groups", "KPIs", "DataQuality", "About")
+OUTPUT_TABLES = ("Classification", "Segments", "Profitability", "WhaleCurve", "Receivables", "ReceivablesByCurrency",
+                 "Relationship", "Potential", "ModelParameters", "Strategy", "RiskSummary", "Groups", "KPIs",
+                 "DataQuality", "About")
 
 # How each output column reads (number format, alignment); a column not listed is text or a plain number.
 COLUMN_KINDS = {

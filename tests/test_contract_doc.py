@@ -21,12 +21,15 @@ def documented_columns() -> dict[str, list[str]]:
 
 
 def test_every_output_table_and_column_is_documented():
-    """The small book with a customer group, so that the Groups table is written too."""
+    """The small book with a customer group and a dollar invoice, so that the Groups and
+    ReceivablesByCurrency tables are written too."""
     from conftest import small_book
 
     from kam_xl.inputs.reader import inputs_from_frames
     book = small_book()
     book["Customers"]["ParentID"] = [None, "A1", None, None]
+    book["Invoices"]["Currency"] = [None] * 5 + ["USD"]
+    book["FXRates"] = pd.DataFrame({"Date": ["2025-01-01"], "Currency": ["USD"], "Rate": [7.0]})
     results = analyze(inputs_from_frames(book))
     written = {name: list(frame.columns) for name, frame in results.items()}
     assert documented_columns() == written

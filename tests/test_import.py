@@ -390,3 +390,44 @@ def test_a_project_file_runs_the_month_end_in_one_command(tmp_path):
     (tmp_path / "bad.toml").write_text('inputs = ["finance.xlsx"]\npreset = "kingdom"\n', encoding="utf-8")
     wrong = CliRunner().invoke(main, ["build", "--config", str(tmp_path / "bad.toml")])
     assert wrong.exit_code == 2 and "preset 'kingdom' is not one of kingdee, yonyou, sap, crm" in wrong.output
+
+
+def test_currencies_convert_at_the_dates_rate_and_balances_at_the_closing_rate():
+    """USD at 7.10 from 2026-01-01, 7.20 from 04-01 and 7.25 from 06-30 (AsOfDate)."""
+    from kam_xl.inputs.reader import inputs_from_frames
+    frames = {
+        "Customers": pd.DataFrame({"CustomerID": ["K1", "K2"], "CustomerName": ["甲", "Acme Inc."]}),
+        "FXRates": pd.DataFrame({"Date": ["2026-01-01", "2026-04-01", "2026-06-30"], "Currency": ["USD"] * 3,
+                                 "Rate": [7.10, 7.20, 7.25]}),
+        "Sales": pd.DataFrame({
+            "Date": ["2026-02-10", "2026-05-05", "2026-03-01", "2026-03-02"], "CustomerID": ["K2", "K2", "K1", "K2"],
+            "NetRevenue": [1000, "$500", 5000, "€100"], "COGS": [600, 300, 3000, 50],
+            "Currency": ["USD", "美元", None, "EUR"]}),                       # no EUR rate: the line is not used
+        "Invoices": pd.DataFrame({
+            "InvoiceNo": ["I1", "I2", "I3", "I4"], "CustomerID": ["K2", "K2", "K1", "K2"],
+            "InvoiceDate": ["2026-02-10", "2026-05-05", "2026-03-01", "2026-06-01"],
+            "DueDate": ["2026-03-12", "2026-06-04", "2026-03-31", "2026-07-01"],
+            "Amount": [1130, 565, 5650, 100], "Currency": ["USD", "USD", "CNY", "GBP"]}),   # no GBP rate
+        "Payments": pd.DataFrame({"InvoiceNo": ["I1", "I3"], "CustomerID": ["K2", "K1"],
+                                  "PaymentDate": ["2026-03-10", "2026-04-01"], "Amount": [1130, 5650],
+                                  "Currency": ["USD", None]}),
+        "Parameters": pd.DataFrame({"Parameter": ["AsOfDate", "PeriodStart"], "Value": ["2026-06-30", "2026-01-01"]}),
+    }
+    inputs = inputs_from_frames(frames)
+    results = analyze(inputs)
+    profit = results["Profitability"].set_index("CustomerID")
+    # K2: 1000 × 7.10 + 500 × 7.20 = 10700 revenue; 600 × 7.10 + 300 × 7.20 = 6420 cost.
+    assert profit.loc["K2", ["NetRevenue", "COGS", "GrossProfit"]].tolist() == [10700.0, 6420.0, 4280.0]
+    assert profit.loc["K1", "NetRevenue"] == 5000.0
+    receivables = results["Receivables"].set_index("CustomerID")
+    # I2: 565 USD open, at the closing rate 7.25 = 4096.25, due 06-04: 26 days overdue.
+    assert receivables.loc["K2", ["OpenBalance", "Overdue1_30"]].tolist() == [4096.25, 4096.25]
+    assert receivables.loc["K1", "OpenBalance"] == 0
+    assert results["ReceivablesByCurrency"].values.tolist() == [["K2", "USD", 565.0, 7.25, 4096.25]]
+    messages = results["DataQuality"]
+    errors = messages[messages["Severity"] == "Error"]
+    assert errors[["Table", "Row", "Value"]].values.tolist() == [["Sales", 5, "EUR"], ["Invoices", 5, "GBP"]]
+    assert "No FXRates rate of EUR on or before 2026-03-02" in errors["Message"].iloc[0]
+    info = " | ".join(messages["Message"])
+    assert "2 line(s) in USD converted to CNY at the rate of each line's date" in info
+    assert "2 line(s) in USD converted to CNY at the closing rate of AsOfDate" in info

@@ -38,6 +38,7 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "GrossAmount": ("本币价税合计", "价税合计", "本币含税金额", "含税金额", "Gross Amount"),
         "TaxRate": ("税率(%)", "税率%", "Tax Rate", "VAT Rate"),
         "COGS": ("成本金额", "总成本", "实际成本", "Cost", "Cost of Sales"),
+        "Currency": ("币种", "结算币别", "币别名称", "货币", "Document currency"),
     },
     "Invoices": {
         "InvoiceNo": ("发票号码", "单据编号", "Invoice No", "Invoice Number", "Document Number"),
@@ -45,12 +46,14 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "InvoiceDate": ("单据日期", "业务日期", "发票日期", "Invoice Date", "Document Date"),
         "DueDate": ("到期日期", "Due Date", "Net due date"),
         "Amount": ("价税合计", "应收金额", "Invoice Amount"),
+        "Currency": ("币种", "币别名称", "货币", "Document currency"),
     },
     "Payments": {
         "InvoiceNo": ("源单编号", "Invoice No"),
         "CustomerID": ("客户编码", "客户代码", "客户号", "客户", "往来单位", "付款单位", "Customer ID", "Customer"),
         "PaymentDate": ("业务日期", "单据日期", "收款日期", "Payment Date"),
         "Amount": ("收款金额", "实收金额", "Payment Amount"),
+        "Currency": ("币种", "币别名称", "货币"),
     },
     "Contacts": {
         "Date": ("跟进时间", "跟进日期", "拜访日期", "联系日期"),

@@ -40,6 +40,22 @@ _MARK = re.compile("|".join(re.escape(m) for m in sorted({m for ms in CURRENCY_M
                                                           key=len, reverse=True)), re.IGNORECASE)
 
 
+def currency_code(text: object) -> str | None:
+    """The ISO code a currency cell means: 'USD', '美元', 'US$', '$' -> USD;
+    any three letters as typed (upper case); None when blank or not a currency."""
+    if text is None or (isinstance(text, float) and np.isnan(text)):
+        return None
+    value = str(text).strip()
+    if not value:
+        return None
+    for code, marks in CURRENCY_MARKS.items():
+        if code != "JPY" and value.upper() in {m.upper() for m in marks}:
+            return code
+    if value.upper() in {m.upper() for m in CURRENCY_MARKS["JPY"]} | {"日元"}:
+        return "JPY"
+    return value.upper() if re.fullmatch(r"[A-Za-z]{3}", value) else None
+
+
 def foreign_currency(raw: pd.Series, kinds: Kinds | None, reporting: str) -> pd.Series:
     """For each text amount marked with a currency other than ``reporting``
     ('$1,000', 'USD 1,000', '€5'), that currency's code; None elsewhere. Such

@@ -45,6 +45,7 @@ from kam_xl.inputs.parsing import (
     DATE_FORMATS,
     ERROR_VALUES,
     Kinds,
+    currency_code,
     foreign_currency,
     ambiguous_dates,
     is_error_text,
@@ -449,7 +450,7 @@ def _finish(parts: list[_Part], language: str | None) -> Inputs:
                 dq.add(ERROR, name, "table.required_missing", names=accepted_names(spec),
                        sheets=", ".join(sheets) if sheets else "-")
                 fatal[name] = dq.records[-1]
-            elif name != "Parameters":
+            elif name not in ("Parameters", "FXRates"):   # rates matter only once a foreign amount appears
                 dq.add(INFO, name, "table.optional_missing", names=accepted_names(spec))
         for part in parts:
             _take_log(dq, part, name, several)
@@ -467,6 +468,7 @@ def _finish(parts: list[_Part], language: str | None) -> Inputs:
         _note_names_used(part.names, sources, dq)
         if "Sales" in part.tables:
             part.tables["Sales"] = net_of_vat(part.tables["Sales"], sources.get("Sales"), params, dq)
+        _local_amounts(part, sources, dq)
     tables, extras = _merge_parts(parts, dq) if several else (parts[0].tables, parts[0].extras)
     if not fatal:
         _check_keys(tables, dq)
@@ -503,6 +505,24 @@ def _take_log(dq: DataQuality, part: _Part, table: str, several: bool) -> None:
         if name in log.sources:
             dq.sources.setdefault(name, source)
             dq.lineage.append((name, source))
+
+
+LOCAL_MARKS = ("本位币", "本币", "localcurrency", "loc.curr", "inlc")
+
+
+def _local_amounts(part: _Part, sources: dict[str, TableSource], dq: DataQuality) -> None:
+    """An ERP list exports amounts in the document currency and in the local
+    one (金额(本位币), Amount in local currency); when the local amount was
+    read, the row's Currency (币别, the document's) must not convert it again."""
+    for table, amount in (("Sales", "NetRevenue"), ("Invoices", "Amount"), ("Payments", "Amount")):
+        source = sources.get(table)
+        if table not in part.tables or source is None or "Currency" not in source.headers:
+            continue
+        header = source.header(amount) or source.header("GrossAmount") or ""
+        if any(mark in normalize_name(header) for mark in LOCAL_MARKS):
+            part.tables[table] = part.tables[table].assign(Currency=None)
+            dq.add(INFO, table, "currency.local_amounts", None, "Currency", None, header=header)
+            dq.records[-1]["where"] = source
 
 
 SOURCE = "Source"   # the extra column naming each row's file when tables come from several sources
@@ -839,7 +859,11 @@ def _typed_frame(spec: TableSpec, grid: _Grid, errors: dict, dq: DataQuality, na
     blank_rows = pd.concat([k.blank for k in kinds.values()], axis=1).all(axis=1) if width else \
         pd.Series(True, index=raw.index)
 
-    parsed = {c.name: _parse_column(c, raw[mapped[c.name]], kinds[mapped[c.name]], names.currency)
+    row_currency = None
+    if "Currency" in mapped and spec.name != "FXRates":   # an amount may carry its own row's currency sign
+        cells = raw[mapped["Currency"]]
+        row_currency = cells.map({v: currency_code(v) for v in pd.unique(cells)})
+    parsed = {c.name: _parse_column(c, raw[mapped[c.name]], kinds[mapped[c.name]], names.currency, row_currency)
               for c in spec.columns if c.name in mapped}
     key = spec.key if spec.key in mapped else None
     key_blank = kinds[mapped[key]].blank if key else pd.Series(False, index=raw.index)
@@ -1082,13 +1106,18 @@ def _near_miss(aliases, headers: list[str]) -> str | None:
     return best if best_score >= 0.6 else None
 
 
-def _parse_column(column, cells: pd.Series, kinds: Kinds, currency: str = "CNY"):
+def _parse_column(column, cells: pd.Series, kinds: Kinds, currency: str = "CNY",
+                  row_currency: pd.Series | None = None):
     """(values, bad, error_text) for one input column; error text is never a
-    value, nor is an amount marked with a currency other than ``currency``."""
+    value, nor is an amount marked with a currency other than ``currency``
+    (unless it is the one ``row_currency`` gives for its row)."""
     error_text = is_error_text(cells, kinds)
     if column.kind == NUMBER:
         values, bad = parse_number(cells, kinds)
-        foreign = foreign_currency(cells, kinds, currency).notna()
+        codes = foreign_currency(cells, kinds, currency)
+        foreign = codes.notna()
+        if row_currency is not None and foreign.any():
+            foreign &= (codes.astype(object) != row_currency.astype(object)).to_numpy()
         if foreign.any():
             values, bad = values.where(~foreign), bad | foreign
     elif column.kind == DATE:

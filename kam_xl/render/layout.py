@@ -169,7 +169,9 @@ def plan(results: Results, language: str | None = None) -> list[SheetPlan]:
         sheet("Profitability", [("Profitability", t["Profitability"]), ("WhaleCurve", t["WhaleCurve"])]),
     ]
     if "Receivables" in t:
-        sheets.append(sheet("Receivables", [("Receivables", t["Receivables"])]))
+        sheets.append(sheet("Receivables", [("Receivables", t["Receivables"]),
+                                            *([("ReceivablesByCurrency", t["ReceivablesByCurrency"])]
+                                              if "ReceivablesByCurrency" in t else [])]))
     else:
         sheets.append(_skipped("Receivables", "Invoices", language, subtitle))
     if "Relationship" in t:

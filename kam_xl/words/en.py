@@ -98,6 +98,11 @@ MESSAGES = {
     "source.duplicate_document": "The same document is in {first_file} (row {first_row}): exported twice? This "
     "copy is not used",
     "source.parameters_ignored": "Parameters given in several files: those of {first} are used",
+    "currency.unknown": "Currency '{code}' not understood (give an ISO code such as USD, or 美元); row not used",
+    "currency.no_rate": "No FXRates rate of {code} on or before {date}; row not used (never summed unconverted)",
+    "currency.converted": "{lines} line(s) in {currencies} converted to {reporting} at the {basis} (FXRates)",
+    "currency.local_amounts": "The amounts ('{header}') are in the local currency (本位币): the Currency column is "
+    "not used to convert them",
     "names.read_as": "Sheet '{sheet}': headers read as kam-xl columns: {pairs}",
     "names.preset_detected": "The headers look like {title} exports ({count} columns recognised by that preset); "
     "use --preset to force one, or a ColumnMap for headers of your own",
@@ -169,6 +174,8 @@ WORDS = {
     "date": "date",
     "text": "text",
     "id": "ID",
+    "rate of each line's date": "rate of each line's date",
+    "closing rate of AsOfDate": "closing rate of AsOfDate",
     "row not used": "row not used",
     "cell not used": "cell not used",
     "this period": "this period",
