@@ -126,6 +126,9 @@ def test_action_flags_thresholds_and_boolean_result():
     }, index=["X", "Y"])
     flags = action_flags(frame, "Overdue90Plus")
     assert (flags.dtypes == bool).all()
+    # The flag names are the action keys the words catalogues translate (action.churn_alert ...).
+    assert list(flags.columns) == ["loss_making", "overdue_oldest", "over_limit", "churn_alert", "cadence_breached",
+                                   "follow_up_overdue", "revenue_decline", "low_satisfaction", "wallet_headroom"]
     assert flags.loc["X"].all()                   # every flag on for X
     assert not flags.loc["Y"].any()               # every boundary value of Y is not flagged
 
