@@ -47,6 +47,13 @@ COLUMN_HELP = {
     "NextFollowUp": ("Next follow-up date agreed at this contact", "本次联系约定的下次跟进日期"),
     "GrowthOutlook": ("Expected industry growth per year, e.g. 8% or 0.08", "行业年增速预期，如 8% 或 0.08"),
     "Industry": ("Industry; pick from the IndustryOutlook table", "行业；从行业前景表中选择"),
+    "GrossAmount": ("Amount incl. VAT (价税合计); without NetRevenue, revenue = GrossAmount / (1 + TaxRate)",
+                    "价税合计；不填销售收入时，收入 = 价税合计 ÷（1 + 税率）"),
+    "TaxRate": ("VAT rate: 0.13, 13% or 13; blank = the VATRate parameter", "增值税税率：0.13、13% 或 13；空白 = 参数中的增值税税率"),
+    "Currency": ("Currency of the amounts (USD, 美元...); blank = reporting currency; needs FXRates",
+                 "金额的币别（USD、美元……）；空白 = 报告币种；需要汇率表"),
+    "SourceColumn": ("Your header, as in your sheet or export", "您的表头（与工作表或导出文件一致）"),
+    "SourceSheet": ("Your sheet holding Table (optional)", "存放该表的您的工作表（可不填）"),
 }
 
 PARAMETER_HELP = {
@@ -107,6 +114,9 @@ README_LINES = [
     ("Customers 客户 and Sales 销售 are required; Invoices, Payments, Activities, ActivityRates, Contacts and "
      "IndustryOutlook enable the receivables, cost-to-serve, relationship and potential analyses.", None),
     ("客户表和销售表必填；发票、收款、服务作业、作业费率、联系记录、行业前景表用于应收、服务成本、关系与潜力分析。", None),
+    ("FXRates converts amounts in other currencies (Currency column); ColumnMap says which of your own headers "
+     "feed which column (docs/IMPORT.md).", None),
+    ("汇率表用于换算外币金额（币别列）；列映射表说明您自己的表头对应哪一列（见 docs/IMPORT.md）。", None),
     ("", None),
     ("Formulas in cells · 单元格公式", "heading"),
     ("With the xlwings add-in and `Import Functions`, formulas such as =KAM_DSO(...), =KAM_ABC(...) and "
