@@ -465,7 +465,7 @@ def _finish(parts: list[_Part], language: str | None) -> Inputs:
     for part in parts:
         part.extras.pop("Parameters", None)
         sources = _part_sources(part, several)
-        _note_names_used(part.names, sources, dq)
+        _note_names_used(part.names, sources, dq, part.path.name if several and part.path is not None else None)
         if "Sales" in part.tables:
             part.tables["Sales"] = net_of_vat(part.tables["Sales"], sources.get("Sales"), params, dq)
         _local_amounts(part, sources, dq)
@@ -695,7 +695,7 @@ def _fits(names: Names, rows: list[list]) -> list[tuple[int, TableSpec]]:
     return sorted(fits, key=lambda fit: -fit[0])
 
 
-def _note_names_used(names: Names, sources: dict[str, TableSource], dq: DataQuality) -> None:
+def _note_names_used(names: Names, sources: dict[str, TableSource], dq: DataQuality, file: str | None = None) -> None:
     """Say, per table, which headers were read through a synonym, a preset or
     the ColumnMap rather than the contract's own names, and which ERP the
     export looks like: a mapping is never applied silently."""
@@ -716,10 +716,14 @@ def _note_names_used(names: Names, sources: dict[str, TableSource], dq: DataQual
     ranked = sorted(preset_scores(names, used).items(), key=lambda item: -item[1])
     if names.forced_preset:
         dq.add(INFO, "Parameters", "names.preset_forced", None, None, None, title=PRESETS[names.forced_preset].title)
+        if file:
+            dq.records[-1]["where"] = TableSource(file)
     elif ranked and ranked[0][1] >= 3 and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
         best, count = ranked[0]
         dq.add(INFO, "Parameters", "names.preset_detected", None, None, None, title=PRESETS[best].title,
                count=count)
+        if file:   # which file looks like which system
+            dq.records[-1]["where"] = TableSource(file)
 
 
 def header_language(sources: dict[str, TableSource]) -> str:
