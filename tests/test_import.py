@@ -14,6 +14,18 @@ from kam_xl.inputs.presets import PRESETS
 AS_OF = {"AsOfDate": "2026-11-30", "PeriodStart": "2026-01-01"}
 
 
+def write_book(path, sheets: dict[str, list[list]]):
+    """A workbook as an export or a person writes it: one sheet per name, rows as given."""
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+    return path
+
+
 def kingdee_exports(path):
     """Kingdee 云星空 list exports as finance saves them: one sheet per list, the
     list title above the header, text amounts, customers by name on documents."""
@@ -116,18 +128,11 @@ def test_sap_fbl5n_line_items_as_invoices(tmp_path):
 
 
 def test_a_sheet_named_sheet1_is_taken_for_the_table_its_headers_fit(tmp_path):
-    path = tmp_path / "export.xlsx"
-    book = openpyxl.Workbook()
-    book.active.title = "客户"
-    book.active.append(["客户编码", "客户名称"])
-    book.active.append(["K1", "甲"])
-    sheet = book.create_sheet("Sheet1")
-    sheet.append(["单据编号", "业务日期", "客户编码", "不含税金额"])
-    sheet.append(["D1", "2026-03-01", "K1", 100])
-    contacts = book.create_sheet("Sheet2")
-    contacts.append(["跟进时间", "客户编码", "跟进方式"])   # a date and a customer only: fits Contacts best
-    contacts.append(["2026-03-02", "K1", "电话"])
-    book.save(path)
+    path = write_book(tmp_path / "export.xlsx", {
+        "客户": [["客户编码", "客户名称"], ["K1", "甲"]],
+        "Sheet1": [["单据编号", "业务日期", "客户编码", "不含税金额"], ["D1", "2026-03-01", "K1", 100]],
+        # a date and a customer only: fits Contacts best
+        "Sheet2": [["跟进时间", "客户编码", "跟进方式"], ["2026-03-02", "K1", "电话"]]})
     inputs = read_workbook(path)
     assert inputs["Sales"]["NetRevenue"].tolist() == [100.0]
     assert inputs["Contacts"]["Channel"].tolist() == ["电话"]
@@ -228,22 +233,15 @@ def test_common_chinese_customer_code_headers(tmp_path, header):
 
 def test_a_dollar_amount_is_an_error_row_and_in_no_cny_total(tmp_path):
     """'$1,000' used to be read as 1,000 yuan. Now the line is an Error and no CNY figure holds it."""
-    path = tmp_path / "mixed.xlsx"
-    book = openpyxl.Workbook()
-    book.active.title = "Customers"
-    book.active.append(["CustomerID", "CustomerName"])
-    book.active.append(["K1", "Alpha"])
-    sales = book.create_sheet("Sales")
-    sales.append(["Date", "CustomerID", "NetRevenue", "COGS"])
-    sales.append(["2026-03-01", "K1", "¥2,000", "1,500"])        # yuan, the reporting currency
-    sales.append(["2026-03-02", "K1", "$1,000", 600])            # dollars: row not used
-    sales.append(["2026-03-03", "K1", "USD 500", 300])           # dollars: row not used
-    sales.append(["2026-03-04", "K1", 800, "€100"])              # cost in euros: cost unknown, never 0
-    invoices = book.create_sheet("Invoices")
-    invoices.append(["InvoiceNo", "CustomerID", "InvoiceDate", "Amount"])
-    invoices.append(["I1", "K1", "2026-03-01", "2,260元"])
-    invoices.append(["I2", "K1", "2026-03-02", "US$1,130"])
-    book.save(path)
+    path = write_book(tmp_path / "mixed.xlsx", {
+        "Customers": [["CustomerID", "CustomerName"], ["K1", "Alpha"]],
+        "Sales": [["Date", "CustomerID", "NetRevenue", "COGS"],
+                  ["2026-03-01", "K1", "¥2,000", "1,500"],        # yuan, the reporting currency
+                  ["2026-03-02", "K1", "$1,000", 600],            # dollars: row not used
+                  ["2026-03-03", "K1", "USD 500", 300],           # dollars: row not used
+                  ["2026-03-04", "K1", 800, "€100"]],             # cost in euros: cost unknown, never 0
+        "Invoices": [["InvoiceNo", "CustomerID", "InvoiceDate", "Amount"],
+                     ["I1", "K1", "2026-03-01", "2,260元"], ["I2", "K1", "2026-03-02", "US$1,130"]]})
     inputs = read_workbook(path)
     assert inputs["Sales"]["NetRevenue"].tolist() == [2000.0, 800.0]
     assert inputs["Invoices"]["Amount"].tolist() == [2260.0]
