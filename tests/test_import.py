@@ -119,12 +119,16 @@ def test_sap_fbl5n_line_items_as_invoices(tmp_path):
     items = book.create_sheet("FBL5N")
     items.append(["Account", "Document Number", "Document Date", "Net due date", "Amount in local currency"])
     items.append(["100045", "1800000011", "2026-05-02", "2026-06-01", 13560])
+    items.append([None, None, "Result", None, 13560])            # the ALV subtotal line
     book.save(path)
     inputs = read_workbook(path, preset="sap")
     assert inputs["Invoices"][["InvoiceNo", "Amount"]].values.tolist() == [["1800000011", 13560.0]]
     assert inputs["Invoices"]["DueDate"].iloc[0] == pd.Timestamp("2026-06-01")
     assert inputs["Sales"]["NetRevenue"].tolist() == [12000.0]
-    assert "Preset SAP ECC" in " | ".join(inputs.dq.frame("en")["Message"])
+    messages = inputs.dq.frame("en")
+    assert "Preset SAP ECC" in " | ".join(messages["Message"])
+    totals = messages[messages["Message"].str.startswith("Looks like a totals row")]
+    assert totals[["Table", "Row"]].values.tolist() == [["Invoices", 3]]
 
 
 def test_a_sheet_named_sheet1_is_taken_for_the_table_its_headers_fit(tmp_path):
@@ -370,7 +374,7 @@ def test_three_departments_build_one_summary_with_hand_figures(tmp_path):
 
 
 def test_a_project_file_runs_the_month_end_in_one_command(tmp_path):
-    main_file, sources = three_departments(tmp_path)
+    three_departments(tmp_path)
     (tmp_path / "kam.toml").write_text(
         'inputs = ["finance.xlsx"]\nsources = ["应收单.csv", "crm_contacts.xlsx", "ops.xlsx"]\n'
         'out_dir = "月结"\nlang = "zh-CN"\n\n[parameters]\nAsOfDate = 2026-10-31\n', encoding="utf-8")

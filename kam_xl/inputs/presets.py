@@ -39,14 +39,14 @@ KINGDEE = Preset(
         "Payments": {"InvoiceNo": ("源单编号",), "CustomerID": ("往来单位编码", "往来单位", "付款单位"),
                      "PaymentDate": ("业务日期",), "Amount": ("表体-实收金额", "实收金额本位币", "实收金额")},
     },
-    notes=("`客户` on document lists holds the customer's name; kam-xl matches it to the Customers table by "
-           "name when no code column is exported (say so in DataQuality).",
+    notes=(("`客户` on document lists holds the customer's name; kam-xl matches it to the Customers table by "
+           "name when no code column is exported (say so in DataQuality)."),
            "The cost column of 销售出库单 is `总成本`; `成本价` is a unit cost and is not used.",
-           "The customer master has no industry or credit-limit field: add 行业 and 信用额度 columns by hand, or "
-           "map 客户类别 in a ColumnMap if that is how your company classifies customers.",
+           ("The customer master has no industry or credit-limit field: add 行业 and 信用额度 columns by hand, or "
+           "map 客户类别 in a ColumnMap if that is how your company classifies customers."),
            "`收款条件` is a code, not days: PaymentTermsDays stays empty unless mapped."),
-    sources=("LittleBeaverStudio/KingdeeDataExporter data_exporter.py (SAL_OUTSTOCK, AR_receivable, "
-             "AR_RECEIVEBILL field→header lists)",
+    sources=(("LittleBeaverStudio/KingdeeDataExporter data_exporter.py (SAL_OUTSTOCK, AR_receivable, "
+             "AR_RECEIVEBILL field→header lists)"),
              "K/3 Cloud caption:FieldKey lists (税率(%), 价税合计(本位币), 总成本, 总成本(本位币))",
              "qeasy.cloud K/3 Cloud SAL_OUTSTOCK and customer field mappings",
              "CSDN K/3 Cloud AP_Payable / 收款单 query field lists (到期日, 币别, 业务日期)",
@@ -74,12 +74,12 @@ YONYOU = Preset(
                      "Amount": ("本币金额", "收款金额", "金额")},
     },
     notes=("U8 and NC write 价税合计, YonSuite 含税金额: both are tax-inclusive and feed GrossAmount.",
-           "U8 sales lists carry no cost: export 销售出库单 with 成本 or map the 存货核算 销售成本 column, else "
-           "margins stay empty (never 0)."),
+           ("U8 sales lists carry no cost: export 销售出库单 with 成本 or map the 存货核算 销售成本 column, else "
+           "margins stay empty (never 0).")),
     sources=("U8 MES field-map SQL (发货单号, 客户编码, 币种, 汇率, 税率, 本币价税合计)",
              "JSP list and C# view models over U8 data (存货名称, 本币无税金额, 本币价税合计)",
-             "U8 Ap_CloseBill entity (单据号, 单据日期, 客户编码); U8 customer form (所属行业, 信用额度, 信用期限, "
-             "专管业务员, 客户总公司编码)",
+             ("U8 Ap_CloseBill entity (单据号, 单据日期, 客户编码); U8 customer form (所属行业, 信用额度, 信用期限, "
+             "专管业务员, 客户总公司编码)"),
              "NC sales invoice DDL comments (本币无税金额, 本币价税合计); YonBIP V5 metadata (本币含税金额, 成本金额)",
              "YonSuite receipt API (收款金额, 本币金额) and customer mappings (专管业务员, 客户区域)"),
 )
@@ -102,14 +102,14 @@ SAP = Preset(
                      "Amount": ("Amount in local currency", "Amount in Loc. Curr.", "Amount in LC", "本币金额",
                                 "按本币计的金额")},
     },
-    notes=("FBL5N open items include payments on account and credit memos as negative lines; they are read as "
+    notes=(("FBL5N open items include payments on account and credit memos as negative lines; they are read as "
            "negative invoices. Drop the `Result` subtotal rows or leave them: a row whose key says Result/合计 "
-           "is reported and not used.",
+           "is reported and not used."),
            "`Arrears after net due date` is a number of days, not a date; kam-xl computes days overdue itself.",
-           "The Chinese SAP GUI headings (凭证编号, 净到期日, 本币金额...) are SAP's field descriptions; no real "
-           "Chinese FBL5N export was seen."),
-    sources=("Python FBL5N open-items importers renaming Document Date / Net due date / Amount in doc. curr. / "
-             "Account / Document Number / Billing Document",
+           ("The Chinese SAP GUI headings (凭证编号, 净到期日, 本币金额...) are SAP's field descriptions; no real "
+           "Chinese FBL5N export was seen.")),
+    sources=(("Python FBL5N open-items importers renaming Document Date / Net due date / Amount in doc. curr. / "
+             "Account / Document Number / Billing Document"),
              "Athena DDL for FBL5N-style exports (Amount in local currency, Net due date, Credit limit)",
              "SAP Excel connector mapping and S/4 OData CDS labels (Billing Date, Net Value, Billing Document)",
              "C# FBL5N RFC wrapper with Chinese descriptions (按本币计的金额, 净价到期日)"),
@@ -127,8 +127,8 @@ CRM = Preset(
                      "NextFollowUp": ("下次联系时间",)},
     },
     notes=("CRM exports name the customer (客户名称, Account Name); kam-xl matches names to the Customers table.",
-           "An export sheet called `Activities` is read as kam-xl's cost-to-serve Activities table: rename it or "
-           "map it to Contacts in a ColumnMap."),
+           ("An export sheet called `Activities` is read as kam-xl's cost-to-serve Activities table: rename it or "
+           "map it to Contacts in a ColumnMap.")),
     sources=("Salesforce Field Reference, OpenActivity / ActivityHistory (Account ID, Type, Assigned To, Comments)",
              "悟空CRM CrmActivity entity (WuKongOpenSource/WukongCRM-11.0-JAVA)",
              "简道云 follow-up record template (跟进时间, 跟进方式, 跟进内容, 跟进人)"),

@@ -27,9 +27,9 @@ from defusedxml import DefusedXmlException, ElementTree
 
 from kam_xl.contract import (
     DATE,
-    OUTPUT_SHEETS,
     ID,
     NUMBER,
+    OUTPUT_SHEETS,
     TABLES,
     TEXT,
     TableSpec,
@@ -39,15 +39,14 @@ from kam_xl.contract import (
 )
 from kam_xl.inputs.derive import DERIVED_FROM, net_of_vat
 from kam_xl.inputs.names import CONTRACT, MAP, Names, Origin, default_names, preset_scores
-from kam_xl.inputs.presets import PRESETS
 from kam_xl.inputs.params import PARAMETER_ZH, Params, parameters_from_table
 from kam_xl.inputs.parsing import (
     DATE_FORMATS,
     ERROR_VALUES,
     Kinds,
+    ambiguous_dates,
     currency_code,
     foreign_currency,
-    ambiguous_dates,
     is_error_text,
     matches_words,
     parse_date,
@@ -55,12 +54,14 @@ from kam_xl.inputs.parsing import (
     parse_number,
     parse_text,
 )
+from kam_xl.inputs.presets import PRESETS
 from kam_xl.inputs.safe_io import InputError, check_workbook_file, sha256
 from kam_xl.quality import ERROR, INFO, WARNING, DataQuality, TableSource
 from kam_xl.words import CATALOGUES
 
 ROW = "_row"  # worksheet row number the user sees, carried on every input row
-TOTALS_WORDS = {normalize_name(w) for w in ("合计", "总计", "小计", "总额", "Total", "Totals", "Grand Total", "Subtotal", "Sum")}
+TOTALS_WORDS = {normalize_name(w) for w in ("合计", "总计", "小计", "总额", "Total", "Totals", "Grand Total", "Subtotal", "Sum",
+                                           "Result")}   # Result: the subtotal line of an SAP list (ALV)
 
 
 @dataclass
