@@ -433,3 +433,19 @@ def test_currencies_convert_at_the_dates_rate_and_balances_at_the_closing_rate()
     info = " | ".join(messages["Message"])
     assert "2 line(s) in USD converted to CNY at the rate of each line's date" in info
     assert "2 line(s) in USD converted to CNY at the closing rate of AsOfDate" in info
+
+
+def test_sources_in_utf8_with_bom_and_parquet(tmp_path):
+    """A Payments CSV saved by Excel as 'CSV UTF-8' (with BOM) and Contacts as Parquet join the workbook."""
+    main_file = write_book(tmp_path / "main.xlsx", {
+        "客户": [["客户编码", "客户名称"], ["K1", "甲"]],
+        "销售": [["单据编号", "业务日期", "客户编码", "销售收入"], ["D1", "2026-03-01", "K1", 100]],
+        "应收单": [["单据编号", "客户编码", "业务日期", "价税合计"], ["AR1", "K1", "2026-03-01", 113]]})
+    (tmp_path / "收款.csv").write_bytes("客户编码,收款日期,收款金额\r\nK1,2026-03-20,113\r\n".encode("utf-8-sig"))
+    pd.DataFrame({"Date": [pd.Timestamp("2026-03-25")], "CustomerID": ["K1"], "Channel": ["visit"]}).to_parquet(
+        tmp_path / "crm.parquet")
+    inputs = read_workbook(main_file, sources=[tmp_path / "收款.csv", tmp_path / "crm.parquet"])
+    assert inputs["Payments"][["CustomerID", "Amount", "Source"]].values.tolist() == [["K1", 113.0, "收款.csv"]]
+    assert inputs["Contacts"]["Channel"].tolist() == ["visit"]                 # taken by its headers
+    results = analyze(inputs, {"AsOfDate": "2026-03-31"})
+    assert results["Receivables"].set_index("CustomerID").loc["K1", "OpenBalance"] == 0
