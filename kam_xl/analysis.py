@@ -325,10 +325,11 @@ def assemble(figures: CustomerFigures, p: Params, dq: DataQuality, about: dict,
     tables["Classification"] = _out(f.classification, order, CLASSIFICATION_COLUMNS)
     decimals = minor_unit_decimals(p.reporting_currency)
     tables["Segments"] = segments(f.info.reindex(order).reset_index(), profit, decimals)
-    tables["Profitability"] = _out(profit, order, PROFITABILITY_COLUMNS)
+    group = f.classification["ParentID"]   # the customer's group beside it, where money is counted
+    tables["Profitability"] = _out(profit.join(group), order, PROFITABILITY_COLUMNS)
     tables["WhaleCurve"] = whale_curve(profit)
     if ar is not None:
-        tables["Receivables"] = _out(ar, order, receivables_columns(p.aging_buckets))
+        tables["Receivables"] = _out(ar.join(group), order, receivables_columns(p.aging_buckets))
     if f.receivables_by_currency is not None:
         by_currency = f.receivables_by_currency
         tables["ReceivablesByCurrency"] = by_currency[by_currency["CustomerID"].isin(order)].reset_index(drop=True)[

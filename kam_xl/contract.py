@@ -181,7 +181,7 @@ CUSTOMER_COLUMNS = ["CustomerName", "Industry", "Size", "Region", "AccountManage
 CLASSIFICATION_COLUMNS = ["CustomerID", *CUSTOMER_COLUMNS,
                           "ABCBasisValue", "ABCShare", "ABCCumulativeShare", "ABCTier", "Recency", "Frequency",
                           "Monetary", "RScore", "FScore", "MScore", "RFMSegment", "PortfolioQuadrant"]
-PROFITABILITY_COLUMNS = ["CustomerID", "NetRevenue", "COGS", "GrossProfit", "GrossMarginPct", "CostToServe",
+PROFITABILITY_COLUMNS = ["CustomerID", "ParentID", "NetRevenue", "COGS", "GrossProfit", "GrossMarginPct", "CostToServe",
                          "FinancingCost", "NetProfit", "NetMarginPct", "ProfitRank"]
 RELATIONSHIP_COLUMNS = ["CustomerID", "LastContact", "DaysSinceContact", "Contacts", "AvgSatisfaction",
                         "LatestFeedback", "NextFollowUp", "FollowUpOverdue", "CadenceDays", "CadenceBreached"]
@@ -193,7 +193,7 @@ STRATEGY_COLUMNS = ["CustomerID", "PortfolioQuadrant", "RecommendedStrategy", "A
 
 
 def receivables_columns(buckets: tuple[int, ...]) -> list[str]:
-    return ["CustomerID", "OpenBalance", *bucket_names(buckets), "OverdueShare", "CreditSales", "AverageAR",
+    return ["CustomerID", "ParentID", "OpenBalance", *bucket_names(buckets), "OverdueShare", "CreditSales", "AverageAR",
             "ARTurnover", "DSO", "AvgDaysToPay", "AvgDaysLate", "CreditUtilization", "CreditRisk"]
 
 

@@ -49,18 +49,18 @@ def test_table_names_and_sheets_follow_the_contract(built):
     where = {name: ws.title for ws in book.worksheets for name in ws.tables}
     assert where["Profitability"] == "客户盈利" and where["WhaleCurve"] == "客户盈利"
     assert where["Receivables"] == "应收账款"
-    headers = [c.value for c in book["客户盈利"][3]][:4]
-    assert headers == ["客户编号", "销售收入", "销售成本", "毛利"]
+    headers = [c.value for c in book["客户盈利"][3]][:5]
+    assert headers == ["客户编号", "集团", "销售收入", "销售成本", "毛利"]
 
 
 def test_formulas_carry_cached_values(built):
     path, results = built["en"]
     book = openpyxl.load_workbook(path)
     sheet = book["Profitability"]
-    assert sheet["D4"].value == ('=IF(ISNUMBER(Profitability[[#This Row],[COGS]]),'
+    assert sheet["E4"].value == ('=IF(ISNUMBER(Profitability[[#This Row],[COGS]]),'
                                  'Profitability[[#This Row],[NetRevenue]]-Profitability[[#This Row],[COGS]],"")')
     cached = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Profitability").to_python()
-    assert cached[3][3] == pytest.approx(results.tables["Profitability"]["GrossProfit"].iloc[0])
+    assert cached[3][4] == pytest.approx(results.tables["Profitability"]["GrossProfit"].iloc[0])
     formula_functions = set()
     for ws in book.worksheets:
         for row in ws.iter_rows():
