@@ -18,6 +18,7 @@ from kam_xl.contract import (
     CLASSIFICATION_COLUMNS,
     CUSTOMER_COLUMNS,
     GROUPS_COLUMNS,
+    OPEN_ITEMS_COLUMNS,
     RECEIVABLES_BY_CURRENCY_COLUMNS,
     POTENTIAL_COLUMNS,
     PROFITABILITY_COLUMNS,
@@ -32,7 +33,7 @@ from kam_xl.domain.currency import balances_by_currency, converted, rate_on
 from kam_xl.domain.frames import minor_unit_decimals
 from kam_xl.domain.potential import potential
 from kam_xl.domain.profitability import cost_to_serve, financing_cost, gross_profit, profitability, whale_curve
-from kam_xl.domain.receivables import receivables
+from kam_xl.domain.receivables import chase_list, receivables
 from kam_xl.domain.relationship import relationship
 from kam_xl.domain.risk import group_exposure, risk_summary
 from kam_xl.domain.strategy import churn_risk, strategy
@@ -62,6 +63,7 @@ class CustomerFigures:
     prior_tiers: pd.Series
     models: pd.DataFrame
     receivables_by_currency: pd.DataFrame | None = None
+    open_items: pd.DataFrame | None = None
 
 
 @dataclass
@@ -292,13 +294,17 @@ def analyze(inputs: Inputs, params: dict | Params | None = None) -> Results:
     for name in ("Invoices", "Contacts"):
         if inputs.get(name) is None:
             dq.add(INFO, name, "analysis.no_invoices" if name == "Invoices" else "analysis.no_contacts")
+    chase = None
+    if invoices is not None:
+        chase = chase_list(invoices, inputs.get("Payments"), customers, p.as_of_date, p.follow_up_levels,
+                           rel["LastContact"] if rel is not None else None, minor_unit_decimals(p.reporting_currency))
     by_currency = None
     if closing is not None and invoices is not None:
         by_currency = balances_by_currency(invoices, inputs.get("Payments"), p.as_of_date, closing,
                                            minor_unit_decimals(p.reporting_currency))
     figures = CustomerFigures(info=info.reindex(order), classification=classification, profit=profit_order,
                               receivables=ar, relationship=rel, potential=pot, strategy=plan,
-                              receivables_by_currency=by_currency,
+                              receivables_by_currency=by_currency, open_items=chase,
                               prior_profit=prior_profit, prior_receivables=prior_ar,
                               prior_tiers=prior_tiers, models=models)
     about = {"Tool": "kam-xl", "Version": __version__, "RunTime": dt.datetime.now().isoformat(timespec="seconds"),
@@ -330,6 +336,10 @@ def assemble(figures: CustomerFigures, p: Params, dq: DataQuality, about: dict,
     tables["WhaleCurve"] = whale_curve(profit)
     if ar is not None:
         tables["Receivables"] = _out(ar.join(group), order, receivables_columns(p.aging_buckets))
+    if f.open_items is not None:
+        chase = f.open_items
+        tables["OpenItems"] = chase[chase["CustomerID"].isin(order)].reset_index(drop=True).assign(NextStep=None)[
+            OPEN_ITEMS_COLUMNS]
     if f.receivables_by_currency is not None:
         by_currency = f.receivables_by_currency
         tables["ReceivablesByCurrency"] = by_currency[by_currency["CustomerID"].isin(order)].reset_index(drop=True)[

@@ -199,6 +199,9 @@ def receivables_columns(buckets: tuple[int, ...]) -> list[str]:
 
 SEGMENTS_COLUMNS = ["Dimension", "Segment", "Customers", "NetRevenue", "GrossProfit", "NetProfit", "RevenueShare",
                     "GrossMarginPct"]
+# The chase list (催收清单): one row per invoice still open, as collection works them.
+OPEN_ITEMS_COLUMNS = ["CustomerID", "CustomerName", "AccountManager", "InvoiceNo", "InvoiceDate", "DueDate",
+                      "Amount", "OpenAmount", "DaysOverdue", "FollowUpLevel", "NextStep", "LastContact"]
 # Open receivables in each original currency (books with foreign-currency invoices).
 RECEIVABLES_BY_CURRENCY_COLUMNS = ["CustomerID", "Currency", "OpenBalanceOriginal", "ClosingRate", "OpenBalance"]
 WHALE_CURVE_COLUMNS = ["ProfitRank", "CustomerID", "CumulativeCustomerShare", "CumulativeProfitShare"]
@@ -207,17 +210,18 @@ GROUPS_COLUMNS = ["GroupID", "GroupName", "Customers", "NetRevenue", "GrossProfi
                   "OpenBalance", "OverdueBalance", "GroupCreditLimit", "GroupCreditUtilization"]
 
 # Output sheets in workbook order, and the tables on each are in OUTPUT_TABLES.
-OUTPUT_SHEETS = ("Dashboard", "Classification", "Profitability", "Receivables", "Relationship", "Potential",
-                 "Strategy", "Risk", "DataQuality", "About")
+OUTPUT_SHEETS = ("Dashboard", "Classification", "Profitability", "Receivables", "Collections", "Relationship",
+                 "Potential", "Strategy", "Risk", "DataQuality", "About")
 OUTPUT_TABLES = ("Classification", "Segments", "Profitability", "WhaleCurve", "Receivables", "ReceivablesByCurrency",
-                 "Relationship", "Potential", "ModelParameters", "Strategy", "RiskSummary", "Groups", "KPIs",
-                 "DataQuality", "About")
+                 "OpenItems", "Relationship", "Potential", "ModelParameters", "Strategy", "RiskSummary", "Groups",
+                 "KPIs", "DataQuality", "About")
 
 # How each output column reads (number format, alignment); a column not listed is text or a plain number.
 COLUMN_KINDS = {
     **dict.fromkeys(["NetRevenue", "COGS", "GrossProfit", "CostToServe", "FinancingCost", "NetProfit",
                      "ABCBasisValue", "Monetary", "OpenBalance", "CreditSales", "AverageAR",
-                     "ExpectedOrderValue", "CLV", "WalletHeadroom", "OverdueBalance", "GroupCreditLimit"], "money"),
+                     "ExpectedOrderValue", "CLV", "WalletHeadroom", "OverdueBalance", "GroupCreditLimit", "Amount",
+                     "OpenAmount"], "money"),
     **dict.fromkeys(["GrossMarginPct", "NetMarginPct", "OverdueShare", "CreditUtilization", "GrowthRate",
                      "IndustryGrowth", "RevenueShare", "ABCShare", "ABCCumulativeShare", "CumulativeCustomerShare",
                      "CumulativeProfitShare", "CurrentEffortShare", "SuggestedEffortShare", "ChangePct",
@@ -228,6 +232,7 @@ COLUMN_KINDS = {
     **dict.fromkeys(["Frequency", "RScore", "FScore", "MScore", "ProfitRank", "PotentialRank", "Contacts",
                      "Customers", "Row"], "int"),
     "PAlive": "prob", "PotentialScore": "score", "LastContact": "date", "NextFollowUp": "date",
+    "InvoiceDate": "date", "DueDate": "date", "DaysOverdue": "int", "FollowUpLevel": "int",
     "FollowUpOverdue": "bool", "CadenceBreached": "bool",
 }
 # Row-wise kinds for tables whose rows are different measures; KPIs in the order shown.

@@ -97,6 +97,22 @@ def open_items(invoices: pd.DataFrame, applied: pd.DataFrame, as_of: pd.Timestam
     return issued.assign(Open=round_money(issued["Amount"].to_numpy() - np.where(first, paid_on_each, 0.0), decimals))
 
 
+def outstanding_invoices(items: pd.DataFrame, unapplied_credit: pd.Series,
+                         as_of: pd.Timestamp) -> tuple[pd.DataFrame, pd.Series]:
+    """(open invoices, credit per customer). The customer's credits (credit
+    notes, overpaid invoices, unapplied receipts) are set against its oldest
+    open invoices first (by DueDate, then InvoiceDate); Outstanding is what is
+    left of each invoice (currency) and DaysOverdue = AsOfDate - DueDate (days,
+    negative when not yet due)."""
+    debit = items[items["Open"] > 0].sort_values(["CustomerID", "DueDate", "InvoiceDate", "InvoiceNo"])
+    credit = (-items.loc[items["Open"] < 0].groupby("CustomerID")["Open"].sum()).add(unapplied_credit, fill_value=0.0)
+    running = debit.groupby("CustomerID")["Open"].cumsum()
+    available = debit["CustomerID"].map(credit).astype("float64").fillna(0.0)
+    debit = debit.assign(Outstanding=np.minimum(debit["Open"], np.maximum(running - available, 0.0)),
+                         DaysOverdue=(as_of - debit["DueDate"]).dt.days)
+    return debit, credit
+
+
 def aging(items: pd.DataFrame, unapplied_credit: pd.Series, as_of: pd.Timestamp,
           buckets: tuple[int, ...], customer_ids: pd.Index, decimals: int = 2) -> pd.DataFrame:
     """Open balances by days overdue (AsOfDate - DueDate; NotDue when <= 0).
@@ -107,13 +123,9 @@ def aging(items: pd.DataFrame, unapplied_credit: pd.Series, as_of: pd.Timestamp,
     negative amount, so the buckets always add up to OpenBalance.
     """
     names = bucket_names(buckets)
-    debit = items[items["Open"] > 0].sort_values(["CustomerID", "DueDate", "InvoiceDate", "InvoiceNo"])
-    credit = (-items.loc[items["Open"] < 0].groupby("CustomerID")["Open"].sum()).add(unapplied_credit, fill_value=0.0)
-    running = debit.groupby("CustomerID")["Open"].cumsum()
-    available = debit["CustomerID"].map(credit).astype("float64").fillna(0.0)
-    remaining = np.minimum(debit["Open"], np.maximum(running - available, 0.0))
-    bucket = aging_bucket((as_of - debit["DueDate"]).dt.days, buckets)
-    table = (pd.DataFrame({"CustomerID": debit["CustomerID"], "bucket": bucket, "amount": remaining})
+    debit, credit = outstanding_invoices(items, unapplied_credit, as_of)
+    bucket = aging_bucket(debit["DaysOverdue"], buckets)
+    table = (pd.DataFrame({"CustomerID": debit["CustomerID"], "bucket": bucket, "amount": debit["Outstanding"]})
              .pivot_table(index="CustomerID", columns="bucket", values="amount", aggfunc="sum", observed=False)
              .reindex(index=customer_ids, columns=names).fillna(0.0))
     open_debit = debit.groupby("CustomerID")["Open"].sum().reindex(customer_ids).fillna(0.0)
@@ -140,6 +152,48 @@ def credit_risk(table: pd.DataFrame, names: list[str]) -> pd.Series:
     return pd.Series(np.select([oldest | over_limit, beyond_first], ["High", "Medium"], "Low"), index=table.index)
 
 
+def open_position(invoices: pd.DataFrame, payments: pd.DataFrame | None, customers: pd.DataFrame, as_of,
+                  dq: DataQuality | None = None, decimals: int = 2):
+    """(invoices with due dates and document keys, payments with keys,
+    applied payments, unapplied receipts to date per customer, open items as
+    of AsOfDate): the common start of the receivables figures."""
+    invoices, payments = with_document_keys(invoices.assign(DueDate=due_dates(invoices, customers, dq)), payments)
+    applied, unapplied = split_payments(invoices, payments)
+    unapplied_to_date = unapplied[unapplied["PaymentDate"] <= as_of].groupby("CustomerID")["Amount"].sum()
+    return invoices, payments, applied, unapplied_to_date, open_items(invoices, applied, as_of, decimals)
+
+
+def follow_up_level(days_overdue: pd.Series, levels: tuple[int, ...]) -> pd.Series:
+    """The number (1 .. len(levels)) of the highest FollowUpLevels threshold
+    the days overdue have reached; 0 below the first (not yet due included)."""
+    return pd.Series(np.searchsorted(np.asarray(levels), days_overdue.to_numpy(), side="right"),
+                     index=days_overdue.index).astype("int64")
+
+
+def chase_list(invoices: pd.DataFrame, payments: pd.DataFrame | None, customers: pd.DataFrame, as_of,
+               levels: tuple[int, ...], last_contact: pd.Series | None, decimals: int = 2) -> pd.DataFrame:
+    """The open items as collection works them (催收清单): one row per invoice
+    still open on AsOfDate after the customer's credits (see
+    :func:`outstanding_invoices`), with the customer's account manager, the
+    days overdue, FollowUpLevel (see :func:`follow_up_level`) and the last
+    contact on or before AsOfDate. Sorted by level, then days overdue, then
+    amount, highest first."""
+    _, _, _, unapplied_to_date, items = open_position(invoices, payments, customers, as_of, None, decimals)
+    debit, _ = outstanding_invoices(items, unapplied_to_date, as_of)
+    debit = debit[debit["Outstanding"] > 0.005]
+    info = customers.set_index("CustomerID")
+    table = pd.DataFrame({
+        "CustomerID": debit["CustomerID"], "CustomerName": debit["CustomerID"].map(info["CustomerName"]),
+        "AccountManager": debit["CustomerID"].map(info["AccountManager"]), "InvoiceNo": debit["InvoiceNo"],
+        "InvoiceDate": debit["InvoiceDate"], "DueDate": debit["DueDate"], "Amount": debit["Amount"],
+        "OpenAmount": round_money(debit["Outstanding"], decimals), "DaysOverdue": debit["DaysOverdue"],
+        "FollowUpLevel": follow_up_level(debit["DaysOverdue"], levels),
+        "LastContact": debit["CustomerID"].map(last_contact) if last_contact is not None else pd.NaT,
+    })
+    return (table.sort_values(["FollowUpLevel", "DaysOverdue", "OpenAmount", "CustomerID", "InvoiceNo"],
+                              ascending=[False, False, False, True, True], kind="stable").reset_index(drop=True))
+
+
 def receivables(invoices: pd.DataFrame, payments: pd.DataFrame | None, customers: pd.DataFrame,
                 as_of, start, end, buckets: tuple[int, ...], dq: DataQuality | None = None,
                 opening_known: bool = True, decimals: int = 2) -> pd.DataFrame:
@@ -154,10 +208,8 @@ def receivables(invoices: pd.DataFrame, payments: pd.DataFrame | None, customers
     item and per customer. With ``opening_known`` False (the invoices do not
     reach back before PeriodStart) AverageAR, ARTurnover and DSO are empty."""
     customer_ids = pd.Index(customers["CustomerID"], name="CustomerID")
-    invoices, payments = with_document_keys(invoices.assign(DueDate=due_dates(invoices, customers, dq)), payments)
-    applied, unapplied = split_payments(invoices, payments)
-    unapplied_to_date = unapplied[unapplied["PaymentDate"] <= as_of].groupby("CustomerID")["Amount"].sum()
-    items = open_items(invoices, applied, as_of, decimals)
+    invoices, payments, applied, unapplied_to_date, items = open_position(invoices, payments, customers, as_of, dq,
+                                                                          decimals)
     names = bucket_names(buckets)
     table = aging(items, unapplied_to_date, as_of, buckets, customer_ids, decimals)
     table.insert(0, "OpenBalance", round_money(per_customer(items.groupby("CustomerID")["Open"].sum(), customer_ids)

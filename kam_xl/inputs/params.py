@@ -15,7 +15,9 @@ from kam_xl.words import CATALOGUES, word
 DEFAULT_POTENTIAL_WEIGHTS = {"CLV": 0.4, "Growth": 0.2, "Industry": 0.15, "Wallet": 0.15, "Alive": 0.1}
 DEFAULT_CADENCE = {"A": 30, "B": 60, "C": 90}
 ABC_BASES = ("NetRevenue", "GrossProfit", "NetProfit")
-LANGUAGES = tuple(CATALOGUES)   # a language is a words catalogue
+LANGUAGES = tuple(CATALOGUES)
+# The collection steps FollowUpLevels sets the days of (word keys followup.<step> in kam_xl.words).
+FOLLOW_UP_STEPS = ("reminder", "call", "manager", "stop_deliveries", "legal")   # a language is a words catalogue
 
 # Chinese aliases of parameter names (matching as for column names).
 PARAMETER_ZH = {
@@ -24,7 +26,7 @@ PARAMETER_ZH = {
     "ABCShareB": "B类累计占比", "AgingBuckets": "账龄区间", "CostOfCapital": "资金成本率",
     "ForecastMonths": "预测月数", "DiscountRate": "折现率", "PotentialWeights": "潜力权重",
     "ContactCadenceDays": "联系频率天数", "Language": "语言", "DataStart": "数据起始日期",
-    "MinCoverage": "最低数据覆盖率", "VATRate": "增值税税率",
+    "MinCoverage": "最低数据覆盖率", "VATRate": "增值税税率", "FollowUpLevels": "催收级别天数",
 }
 
 
@@ -49,6 +51,8 @@ class Params:
     data_start: pd.Timestamp | None = None   # records complete from this date; None: the earliest date in each table
     min_coverage: float = 0.95    # share of a comparison period the data must cover for it to be compared
     vat_rate: float = 0.13        # for NetRevenue from a tax-inclusive amount on lines without a TaxRate
+    # Days overdue at which collection steps up: reminder, call, account manager, stop deliveries, legal.
+    follow_up_levels: tuple[int, ...] = (1, 15, 30, 60, 90)
 
     @property
     def period_days(self) -> int:
@@ -101,6 +105,7 @@ _CANONICAL = {
     "forecast_months": "ForecastMonths", "discount_rate": "DiscountRate",
     "potential_weights": "PotentialWeights", "contact_cadence_days": "ContactCadenceDays",
     "language": "Language", "data_start": "DataStart", "min_coverage": "MinCoverage", "vat_rate": "VATRate",
+    "follow_up_levels": "FollowUpLevels",
 }
 _FIELD_BY_KEY = {normalize_name(v): k for k, v in _CANONICAL.items()}
 _FIELD_BY_KEY.update({normalize_name(PARAMETER_ZH[v]): k for k, v in _CANONICAL.items()})
@@ -149,11 +154,13 @@ def _convert(field_name: str, value: object) -> object:
         if not (number.is_integer() and 1 <= number <= 120):
             raise ParameterError("reason.months")
         return int(number)
-    if field_name == "aging_buckets":
+    if field_name in ("aging_buckets", "follow_up_levels"):
         parts = [p for p in re.split(r"[,，;；\s]+", text) if p]
         days = tuple(int(float(p)) for p in parts)
         if not days or any(d <= 0 for d in days) or list(days) != sorted(set(days)):
             raise ParameterError("reason.buckets")
+        if field_name == "follow_up_levels" and len(days) != len(FOLLOW_UP_STEPS):
+            raise ParameterError("reason.follow_up_levels")
         return days
     if field_name == "abc_basis":
         match = {normalize_name(b): b for b in ABC_BASES}.get(normalize_name(text))

@@ -174,6 +174,10 @@ def plan(results: Results, language: str | None = None) -> list[SheetPlan]:
                                               if "ReceivablesByCurrency" in t else [])]))
     else:
         sheets.append(_skipped("Receivables", "Invoices", language, subtitle))
+    if "OpenItems" in t:
+        sheets.append(sheet("Collections", [("OpenItems", t["OpenItems"])], freeze=(3, 2)))
+    else:
+        sheets.append(_skipped("Collections", "Invoices", language, subtitle))
     if "Relationship" in t:
         sheets.append(sheet("Relationship", [("Relationship", t["Relationship"])]))
     else:
@@ -231,5 +235,6 @@ def _decorate(table: TablePlan, results: Results, language: str) -> None:
         "Potential": [("PotentialScore", "bar"), ("PAlive", "low_alive")],
         "Strategy": [("PortfolioQuadrant", "quadrant")],
         "DataQuality": [("Severity", "severity")],
+        "OpenItems": [("DaysOverdue", "heat")],
     }.get(table.name, [])
     table.highlight = [{"column": c, "rule": r} for c, r in rules if any(col.name == c for col in table.columns)]

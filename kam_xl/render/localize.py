@@ -10,6 +10,7 @@ import pandas as pd
 from kam_xl import analysis
 from kam_xl.analysis import Results
 from kam_xl.domain.strategy import ACTION_SEPARATOR
+from kam_xl.inputs.params import FOLLOW_UP_STEPS
 from kam_xl.words import sentences, text
 
 
@@ -28,6 +29,10 @@ def localized(results: Results) -> Results:
                 RecommendedStrategy=frame["RecommendedStrategy"].map(
                     lambda q: text(f"strategy.{q}", language) if isinstance(q, str) else None),
                 Actions=frame["Actions"].map(lambda keys: actions_text(keys, days, language)))
+        elif name == "OpenItems":   # the step each level calls for, in words
+            frame = frame.assign(NextStep=frame["FollowUpLevel"].map(
+                lambda level: text(f"followup.{FOLLOW_UP_STEPS[level - 1]}", language) if level > 0 else
+                text("followup.not_due", language)))
         elif name == "Segments":
             frame = frame.assign(Segment=frame["Segment"].fillna(text("blank", language)))
         if name == "About":   # the worded tables stand before About, as in the workbook

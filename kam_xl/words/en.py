@@ -42,6 +42,12 @@ def bucket_canonical(display: str) -> str | None:
 
 # Strategies, actions and labels inside tables.
 TEXT = {
+    "followup.reminder": "Send a payment reminder",
+    "followup.call": "Call the customer's accounts payable",
+    "followup.manager": "Escalate to the account manager and agree a payment date",
+    "followup.stop_deliveries": "Stop deliveries on credit until paid",
+    "followup.legal": "Hand to legal or a collection agency",
+    "followup.not_due": "Not yet due",
     "list.separator": "; ",
     "strategy.Strategic": "Invest and partner: joint account plan, senior sponsor, protect share",
     "strategy.Develop": "Grow: targeted offers and cross-sell to build share of wallet",
@@ -198,6 +204,7 @@ WORDS = {
     "reason.not_understood": "not understood",
     "reason.fraction": "must be a fraction between 0 and 1, e.g. 0.8 or 80%",
     "reason.months": "must be a whole number of months from 1 to 120",
+    "reason.follow_up_levels": "must be five increasing whole days, e.g. 1,15,30,60,90 (reminder, call, account manager, stop deliveries, legal)",
     "reason.buckets": "must be increasing whole days, e.g. 30,60,90",
     "reason.basis": "must be one of NetRevenue, GrossProfit, NetProfit",
     "reason.language": "must be en or zh-CN",

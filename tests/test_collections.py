@@ -1,0 +1,54 @@
+"""The chase list (催收清单), worked out by hand on the small book (tests/conftest.py),
+AsOfDate 2026-06-30, FollowUpLevels 1, 15, 30, 60, 90 days."""
+import pandas as pd
+import pytest
+from conftest import small_book
+
+from kam_xl import analyze
+from kam_xl.render.localize import restrict
+from kam_xl.domain.receivables import follow_up_level
+from kam_xl.inputs.reader import inputs_from_frames
+
+
+def test_levels_at_each_threshold():
+    days = pd.Series([-3, 0, 1, 14, 15, 29, 30, 59, 60, 89, 90, 400])
+    assert follow_up_level(days, (1, 15, 30, 60, 90)).tolist() == [0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5]
+
+
+def test_chase_list_by_hand(small_inputs):
+    """A1: INV2 2260 less 1000 paid on 05-20, less the credits set against the oldest invoice first
+    (credit note CN1 226 and the unapplied 100 receipt) = 934 open, due 04-14: 77 days, level 4.
+    INV3 565 due 07-10 is not yet due (level 0). B2: INV4 800 (no DueDate: 01-05 + 60 days terms =
+    03-06) less the 50 receipt for an unknown invoice = 750, 116 days: level 5. Worked highest first."""
+    chase = analyze(small_inputs)["OpenItems"]
+    assert chase[["CustomerID", "InvoiceNo", "OpenAmount", "DaysOverdue", "FollowUpLevel"]].values.tolist() == [
+        ["B2", "INV4", 750.0, 116, 5], ["A1", "INV2", 934.0, 77, 4], ["A1", "INV3", 565.0, -10, 0]]
+    assert chase["DueDate"].tolist() == [pd.Timestamp("2026-03-06"), pd.Timestamp("2026-04-14"),
+                                         pd.Timestamp("2026-07-10")]
+    assert chase["NextStep"].tolist() == ["Hand to legal or a collection agency",
+                                          "Stop deliveries on credit until paid", "Not yet due"]
+    assert chase["LastContact"].tolist() == [pd.Timestamp("2025-12-01"), pd.Timestamp("2026-06-10"),
+                                             pd.Timestamp("2026-06-10")]
+    receivables = analyze(small_inputs)["Receivables"].set_index("CustomerID")["OpenBalance"]
+    assert chase.groupby("CustomerID")["OpenAmount"].sum().to_dict() == {"A1": 1499.0, "B2": 750.0}
+    assert receivables[["A1", "B2"]].tolist() == [1499.0, 750.0]     # the list adds up to the balances
+
+
+def test_follow_up_levels_parameter_and_a_bad_value():
+    book = small_book()
+    book["Parameters"] = pd.concat([book["Parameters"], pd.DataFrame(
+        {"Parameter": ["FollowUpLevels"], "Value": ["7,30,80,100,120"]})], ignore_index=True)
+    chase = analyze(inputs_from_frames(book))["OpenItems"].set_index("InvoiceNo")["FollowUpLevel"]
+    assert chase.to_dict() == {"INV4": 4, "INV2": 2, "INV3": 0}     # 100 <= 116 < 120; 30 <= 77 < 80
+    book["Parameters"].loc[book["Parameters"]["Parameter"] == "FollowUpLevels", "Value"] = "1,15,30"
+    inputs = inputs_from_frames(book)
+    messages = inputs.dq.frame("en")
+    assert "must be five increasing whole days" in " ".join(messages["Message"])
+    assert inputs.params.follow_up_levels == (1, 15, 30, 60, 90)
+
+
+@pytest.mark.parametrize("manager, invoices", [("Li", ["INV4", "INV2", "INV3"]), ("Wang", [])])
+def test_each_manager_gets_their_own_list(small_inputs, manager, invoices):
+    results = analyze(small_inputs)
+    ids = results["Classification"].query("AccountManager == @manager")["CustomerID"]
+    assert restrict(results, ids)["OpenItems"]["InvoiceNo"].tolist() == invoices
