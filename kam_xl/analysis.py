@@ -19,6 +19,8 @@ from kam_xl.contract import (
     CUSTOMER_COLUMNS,
     GROUPS_COLUMNS,
     OPEN_ITEMS_COLUMNS,
+    PROVISION_BANDS_COLUMNS,
+    PROVISION_COLUMNS,
     RECEIVABLES_BY_CURRENCY_COLUMNS,
     POTENTIAL_COLUMNS,
     PROFITABILITY_COLUMNS,
@@ -30,10 +32,10 @@ from kam_xl.contract import (
 from kam_xl.domain.classification import abc_tiers, portfolio_quadrant, rfm, segments
 from kam_xl.domain.coverage import History, history
 from kam_xl.domain.currency import balances_by_currency, converted, rate_on
-from kam_xl.domain.frames import minor_unit_decimals
+from kam_xl.domain.frames import minor_unit_decimals, round_money
 from kam_xl.domain.potential import potential
 from kam_xl.domain.profitability import cost_to_serve, financing_cost, gross_profit, profitability, whale_curve
-from kam_xl.domain.receivables import chase_list, receivables
+from kam_xl.domain.receivables import DEFAULT_PROVISION_RATES, bad_debt_allowance, chase_list, receivables
 from kam_xl.domain.relationship import relationship
 from kam_xl.domain.risk import group_exposure, risk_summary
 from kam_xl.domain.strategy import churn_risk, strategy
@@ -64,6 +66,8 @@ class CustomerFigures:
     models: pd.DataFrame
     receivables_by_currency: pd.DataFrame | None = None
     open_items: pd.DataFrame | None = None
+    provision: pd.DataFrame | None = None
+    provision_bands: pd.DataFrame | None = None
 
 
 @dataclass
@@ -247,6 +251,26 @@ def _in_reporting_currency(inputs: Inputs, p: Params, dq: DataQuality) -> tuple[
     return dataclasses.replace(inputs, tables=tables), closing
 
 
+def _provision(inputs: Inputs, p: Params, customers: pd.DataFrame, invoices: History,
+               dq: DataQuality) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The bad-debt allowance as of AsOfDate and as of the prior period's end
+    (empty when the invoices do not reach back that far), and the charge for
+    the period = Allowance - PriorAllowance. Without a ProvisionRates table the
+    documented default policy is used, and DataQuality says so."""
+    rates = inputs.get("ProvisionRates")
+    if rates is None or rates.empty:
+        rates = DEFAULT_PROVISION_RATES
+        dq.add(INFO, "ProvisionRates", "provision.default")
+    decimals = minor_unit_decimals(p.reporting_currency)
+    args = (inputs["Invoices"], inputs.get("Payments"), customers)
+    table, bands = bad_debt_allowance(*args, p.as_of_date, rates, decimals)
+    prior_end = p.prior().as_of_date
+    prior = bad_debt_allowance(*args, prior_end, rates, decimals)[0]["Allowance"]
+    table["PriorAllowance"] = prior if invoices.balance_known(prior_end) else np.nan
+    table["AllowanceCharge"] = round_money(table["Allowance"] - table["PriorAllowance"], decimals)
+    return table, bands
+
+
 def analyze(inputs: Inputs, params: dict | Params | None = None) -> Results:
     """Every output table of the contract (docs/CONTRACT.md section 2) from validated inputs.
 
@@ -298,13 +322,17 @@ def analyze(inputs: Inputs, params: dict | Params | None = None) -> Results:
     if invoices is not None:
         chase = chase_list(invoices, inputs.get("Payments"), customers, p.as_of_date, p.follow_up_levels,
                            rel["LastContact"] if rel is not None else None, minor_unit_decimals(p.reporting_currency))
+    provision = bands = None
+    if invoices is not None:
+        provision, bands = _provision(inputs, p, customers, invoice_history, dq)
     by_currency = None
     if closing is not None and invoices is not None:
         by_currency = balances_by_currency(invoices, inputs.get("Payments"), p.as_of_date, closing,
                                            minor_unit_decimals(p.reporting_currency))
     figures = CustomerFigures(info=info.reindex(order), classification=classification, profit=profit_order,
                               receivables=ar, relationship=rel, potential=pot, strategy=plan,
-                              receivables_by_currency=by_currency, open_items=chase,
+                              receivables_by_currency=by_currency, open_items=chase, provision=provision,
+                              provision_bands=bands,
                               prior_profit=prior_profit, prior_receivables=prior_ar,
                               prior_tiers=prior_tiers, models=models)
     about = {"Tool": "kam-xl", "Version": __version__, "RunTime": dt.datetime.now().isoformat(timespec="seconds"),
@@ -340,6 +368,11 @@ def assemble(figures: CustomerFigures, p: Params, dq: DataQuality, about: dict,
         chase = f.open_items
         tables["OpenItems"] = chase[chase["CustomerID"].isin(order)].reset_index(drop=True).assign(NextStep=None)[
             OPEN_ITEMS_COLUMNS]
+    if f.provision is not None:
+        tables["Provision"] = _out(f.provision, order, PROVISION_COLUMNS)
+        bands = f.provision_bands
+        tables["ProvisionBands"] = bands[bands["CustomerID"].isin(order)].reset_index(drop=True)[
+            PROVISION_BANDS_COLUMNS]
     if f.receivables_by_currency is not None:
         by_currency = f.receivables_by_currency
         tables["ReceivablesByCurrency"] = by_currency[by_currency["CustomerID"].isin(order)].reset_index(drop=True)[

@@ -54,8 +54,11 @@ TABLES: dict[str, TableSpec] = {t.name: t for t in (
         Column("CreditLimit", "信用额度", NUMBER, minimum=0, effect="effect.credit_limit"),
         Column("PaymentTermsDays", "账期天数", NUMBER, minimum=0, whole=True, effect="effect.terms"),
         Column("EstimatedWallet", "预计年采购额", NUMBER, minimum=0, effect="effect.wallet"),
-        # Last, so that scripts appending rows by position keep working: the customer's group (集团客户).
+        # Last, so that scripts appending rows by position keep working: the customer's group (集团客户),
+        # and a specific bad-debt provision (单项计提) for a customer in dispute or bankruptcy.
         Column("ParentID", "集团", ID),
+        Column("SpecificProvisionRate", "单项计提比例", NUMBER, minimum=0, maximum=1),
+        Column("SpecificProvisionAmount", "单项计提金额", NUMBER, minimum=0),
     ), required=True),
     TableSpec("Sales", "销售", (
         Column("Date", "日期", DATE, True),
@@ -109,6 +112,12 @@ TABLES: dict[str, TableSpec] = {t.name: t for t in (
         Column("Industry", "行业", TEXT, True),
         Column("GrowthOutlook", "行业增速", NUMBER, True),
     ), key="Industry"),
+    # The bad-debt provision policy by age (账龄组合): bands up to UpToDays days (blank: no limit) and rates.
+    TableSpec("ProvisionRates", "坏账计提比例", (
+        Column("Band", "账龄区间", TEXT, True),
+        Column("UpToDays", "截至天数", NUMBER, minimum=0, whole=True),
+        Column("Rate", "计提比例", NUMBER, True, minimum=0, maximum=1),
+    ), key="Band"),
     # Exchange rates: units of the reporting currency per unit of Currency, from Date until the next rate.
     TableSpec("FXRates", "汇率", (
         Column("Date", "日期", DATE, True),
@@ -199,6 +208,10 @@ def receivables_columns(buckets: tuple[int, ...]) -> list[str]:
 
 SEGMENTS_COLUMNS = ["Dimension", "Segment", "Customers", "NetRevenue", "GrossProfit", "NetProfit", "RevenueShare",
                     "GrossMarginPct"]
+# The bad-debt provision (坏账准备): per customer, and per customer and age band.
+PROVISION_COLUMNS = ["CustomerID", "GrossReceivable", "Allowance", "NetReceivable", "Method", "PriorAllowance",
+                     "AllowanceCharge"]
+PROVISION_BANDS_COLUMNS = ["CustomerID", "Band", "UpToDays", "Rate", "GrossReceivable", "Allowance"]
 # The chase list (催收清单): one row per invoice still open, as collection works them.
 OPEN_ITEMS_COLUMNS = ["CustomerID", "CustomerName", "AccountManager", "InvoiceNo", "InvoiceDate", "DueDate",
                       "Amount", "OpenAmount", "DaysOverdue", "FollowUpLevel", "NextStep", "LastContact"]
@@ -210,10 +223,11 @@ GROUPS_COLUMNS = ["GroupID", "GroupName", "Customers", "NetRevenue", "GrossProfi
                   "OpenBalance", "OverdueBalance", "GroupCreditLimit", "GroupCreditUtilization"]
 
 # Output sheets in workbook order, and the tables on each are in OUTPUT_TABLES.
-OUTPUT_SHEETS = ("Dashboard", "Classification", "Profitability", "Receivables", "Collections", "Relationship",
+OUTPUT_SHEETS = ("Dashboard", "Classification", "Profitability", "Receivables", "Collections", "Provision",
+                 "Relationship",
                  "Potential", "Strategy", "Risk", "DataQuality", "About")
 OUTPUT_TABLES = ("Classification", "Segments", "Profitability", "WhaleCurve", "Receivables", "ReceivablesByCurrency",
-                 "OpenItems", "Relationship", "Potential", "ModelParameters", "Strategy", "RiskSummary", "Groups",
+                 "OpenItems", "Provision", "ProvisionBands", "Relationship", "Potential", "ModelParameters", "Strategy", "RiskSummary", "Groups",
                  "KPIs", "DataQuality", "About")
 
 # How each output column reads (number format, alignment); a column not listed is text or a plain number.
@@ -221,18 +235,19 @@ COLUMN_KINDS = {
     **dict.fromkeys(["NetRevenue", "COGS", "GrossProfit", "CostToServe", "FinancingCost", "NetProfit",
                      "ABCBasisValue", "Monetary", "OpenBalance", "CreditSales", "AverageAR",
                      "ExpectedOrderValue", "CLV", "WalletHeadroom", "OverdueBalance", "GroupCreditLimit", "Amount",
-                     "OpenAmount"], "money"),
+                     "OpenAmount", "GrossReceivable", "Allowance", "NetReceivable", "PriorAllowance",
+                     "AllowanceCharge"], "money"),
     **dict.fromkeys(["GrossMarginPct", "NetMarginPct", "OverdueShare", "CreditUtilization", "GrowthRate",
                      "IndustryGrowth", "RevenueShare", "ABCShare", "ABCCumulativeShare", "CumulativeCustomerShare",
                      "CumulativeProfitShare", "CurrentEffortShare", "SuggestedEffortShare", "ChangePct",
-                     "GroupCreditUtilization"], "pct"),
+                     "GroupCreditUtilization", "Rate"], "pct"),
     **dict.fromkeys(["Recency", "DSO", "AvgDaysToPay", "AvgDaysLate", "DaysSinceContact", "CadenceDays",
                      "RecencyDays", "AgeDays"], "days"),
     **dict.fromkeys(["ARTurnover", "AvgSatisfaction", "ExpectedPurchases"], "ratio"),
     **dict.fromkeys(["Frequency", "RScore", "FScore", "MScore", "ProfitRank", "PotentialRank", "Contacts",
                      "Customers", "Row"], "int"),
     "PAlive": "prob", "PotentialScore": "score", "LastContact": "date", "NextFollowUp": "date",
-    "InvoiceDate": "date", "DueDate": "date", "DaysOverdue": "int", "FollowUpLevel": "int",
+    "InvoiceDate": "date", "DueDate": "date", "DaysOverdue": "int", "FollowUpLevel": "int", "UpToDays": "int",
     "FollowUpOverdue": "bool", "CadenceBreached": "bool",
 }
 # Row-wise kinds for tables whose rows are different measures; KPIs in the order shown.

@@ -48,7 +48,7 @@ def minimal_book(customers, sales, invoices=None, parameters=None):
 def test_rows_appended_under_the_template_tables_are_all_read(runner, tmp_path):
     book_path = new_template(runner, tmp_path / "kam.xlsx")
     book = openpyxl.load_workbook(book_path)
-    assert book["Customers"].tables["Customers"].ref == "A1:J2"    # header and one blank row
+    assert book["Customers"].tables["Customers"].ref == "A1:L2"    # header and one blank row
     for i in range(15):
         book["Customers"].append([f"K{i:02d}", f"Customer {i}", "Retail", None, None, "Li", 100000, 30])
     for i in range(200):

@@ -451,7 +451,8 @@ def _finish(parts: list[_Part], language: str | None) -> Inputs:
                 dq.add(ERROR, name, "table.required_missing", names=accepted_names(spec),
                        sheets=", ".join(sheets) if sheets else "-")
                 fatal[name] = dq.records[-1]
-            elif name not in ("Parameters", "FXRates"):   # rates matter only once a foreign amount appears
+            elif name not in ("Parameters", "FXRates", "ProvisionRates"):   # FXRates: only for foreign amounts;
+                # ProvisionRates: a documented default stands in (said by the analysis)
                 dq.add(INFO, name, "table.optional_missing", names=accepted_names(spec))
         for part in parts:
             _take_log(dq, part, name, several)

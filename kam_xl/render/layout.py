@@ -59,6 +59,7 @@ def _formulas(buckets: tuple[int, ...], receivables: bool = True) -> dict[str, d
 TOTAL_COLUMNS = {
     "Profitability": ["NetRevenue", "COGS", "GrossProfit", "CostToServe", "FinancingCost", "NetProfit"],
     "Receivables": None,  # every money column, set from the buckets
+    "Provision": ["GrossReceivable", "Allowance", "NetReceivable", "PriorAllowance", "AllowanceCharge"],
 }
 DEFINED_NAMES = {"PeriodDays": ("About", "PeriodDays")}
 
@@ -178,6 +179,10 @@ def plan(results: Results, language: str | None = None) -> list[SheetPlan]:
         sheets.append(sheet("Collections", [("OpenItems", t["OpenItems"])], freeze=(3, 2)))
     else:
         sheets.append(_skipped("Collections", "Invoices", language, subtitle))
+    if "Provision" in t:
+        sheets.append(sheet("Provision", [("Provision", t["Provision"]), ("ProvisionBands", t["ProvisionBands"])]))
+    else:
+        sheets.append(_skipped("Provision", "Invoices", language, subtitle))
     if "Relationship" in t:
         sheets.append(sheet("Relationship", [("Relationship", t["Relationship"])]))
     else:

@@ -33,6 +33,8 @@ def localized(results: Results) -> Results:
             frame = frame.assign(NextStep=frame["FollowUpLevel"].map(
                 lambda level: text(f"followup.{FOLLOW_UP_STEPS[level - 1]}", language) if level > 0 else
                 text("followup.not_due", language)))
+        elif name == "Provision":
+            frame = frame.assign(Method=frame["Method"].map(lambda m: text(f"provision.{m}", language)))
         elif name == "Segments":
             frame = frame.assign(Segment=frame["Segment"].fillna(text("blank", language)))
         if name == "About":   # the worded tables stand before About, as in the workbook

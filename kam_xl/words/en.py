@@ -48,6 +48,8 @@ TEXT = {
     "followup.stop_deliveries": "Stop deliveries on credit until paid",
     "followup.legal": "Hand to legal or a collection agency",
     "followup.not_due": "Not yet due",
+    "provision.Aging": "By age",
+    "provision.Specific": "Specific (单项计提)",
     "list.separator": "; ",
     "strategy.Strategic": "Invest and partner: joint account plan, senior sponsor, protect share",
     "strategy.Develop": "Grow: targeted offers and cross-sell to build share of wallet",
@@ -109,6 +111,8 @@ MESSAGES = {
     "currency.converted": "{lines} line(s) in {currencies} converted to {reporting} at the {basis} (FXRates)",
     "currency.local_amounts": "The amounts ('{header}') are in the local currency (本位币): the Currency column is "
     "not used to convert them",
+    "provision.default": "No ProvisionRates table: the default policy is used (within 1 year 5 %, 1-2 years 10 %, "
+    "2-3 years 30 %, over 3 years 100 %, aged from the invoice date)",
     "names.read_as": "Sheet '{sheet}': headers read as kam-xl columns: {pairs}",
     "names.preset_detected": "The headers look like {title} exports ({count} columns recognised by that preset); "
     "use --preset to force one, or a ColumnMap for headers of your own",

@@ -1,0 +1,75 @@
+"""Bad-debt provision (坏账准备) worked out by hand: AsOfDate 2026-06-30, period 2026-01-01 .. 06-30,
+so the prior period ends on 2025-12-31. Ages count from the invoice date (账龄)."""
+import pandas as pd
+import pytest
+
+from kam_xl import analyze
+from kam_xl.inputs.reader import inputs_from_frames
+
+POLICY = pd.DataFrame({"账龄区间": ["1年以内", "1-2年", "2-3年", "3年以上"], "截至天数": [365, 730, 1095, None],
+                       "计提比例": ["5%", "10%", "30%", "100%"]})
+
+
+def book(policy=POLICY):
+    invoices = pd.DataFrame({
+        "InvoiceNo": ["I1", "I2", "I3", "I4", "CN", "I5", "I6"],
+        "CustomerID": ["K1", "K1", "K1", "K1", "K1", "K2", "K3"],
+        "InvoiceDate": ["2026-03-01", "2025-03-01", "2023-12-01", "2022-01-01", "2026-05-01", "2026-01-10",
+                        "2025-10-01"],
+        "Amount": [1000, 2000, 500, 400, -300, 800, 1000]})
+    invoices["DueDate"] = pd.to_datetime(invoices["InvoiceDate"]) + pd.Timedelta(days=30)
+    frames = {
+        "Customers": pd.DataFrame({"CustomerID": ["K1", "K2", "K3"],
+                                   "SpecificProvisionRate": [None, 0.5, None],     # K2 in dispute: half
+                                   "SpecificProvisionAmount": [None, None, 300]}),  # K3: 300 specifically
+        "Sales": pd.DataFrame({"Date": ["2026-03-01"], "CustomerID": ["K1"], "NetRevenue": [1000]}),
+        "Invoices": invoices,
+        "Payments": pd.DataFrame({"InvoiceNo": ["I1"], "CustomerID": ["K1"], "PaymentDate": ["2026-04-01"],
+                                  "Amount": [600]}),                              # I1 partly paid
+        "Parameters": pd.DataFrame({"Parameter": ["AsOfDate", "PeriodStart"], "Value": ["2026-06-30", "2026-01-01"]}),
+    }
+    if policy is not None:
+        frames["坏账计提比例"] = policy
+    return inputs_from_frames(frames)
+
+
+def test_allowance_by_band_specific_provisions_and_the_charge():
+    """K1 owes I1 400 (1000 - 600), I2 2000, I3 500, I4 400; the credit note's 300 goes against the oldest,
+    I4, leaving 100. Ages on 06-30: I1 121 days (5 %: 20), I2 486 (10 %: 200), I3 942 (30 %: 150), I4 1641
+    (100 %: 100): gross 3000, allowance 470. K2 owes 800, specific 50 %: 400. K3 owes 1000, specific 300.
+    On 2025-12-31 K1 owed I2 2000 (305 days, 5 %: 100), I3 500 (761, 30 %: 150), I4 400 (1460, 100 %: 400)
+    = 650; K3 owed I6 1000, specific 300; K2 nothing. Charges: K1 470 - 650 = -180 (a release), K2 400, K3 0."""
+    results = analyze(book())
+    provision = results["Provision"].set_index("CustomerID")
+    assert provision.loc["K1", ["GrossReceivable", "Allowance", "NetReceivable", "PriorAllowance",
+                                "AllowanceCharge"]].tolist() == [3000.0, 470.0, 2530.0, 650.0, -180.0]
+    assert provision.loc["K2", ["GrossReceivable", "Allowance", "PriorAllowance", "AllowanceCharge"]].tolist() == \
+        [800.0, 400.0, 0.0, 400.0]
+    assert provision.loc["K3", ["Allowance", "PriorAllowance", "AllowanceCharge"]].tolist() == [300.0, 300.0, 0.0]
+    assert provision["Method"].to_dict() == {"K1": "By age", "K2": "Specific (单项计提)", "K3": "Specific (单项计提)"}
+    bands = results["ProvisionBands"].query("CustomerID == 'K1'")
+    assert bands[["Band", "GrossReceivable", "Allowance"]].values.tolist() == [
+        ["1年以内", 400.0, 20.0], ["1-2年", 2000.0, 200.0], ["2-3年", 500.0, 150.0], ["3年以上", 100.0, 100.0]]
+    assert results["Receivables"].set_index("CustomerID").loc["K1", "OpenBalance"] == 3000.0
+
+
+def test_without_a_policy_the_documented_default_is_used_and_said():
+    results = analyze(book(policy=None))
+    assert results["Provision"].set_index("CustomerID").loc["K1", "Allowance"] == 470.0   # the same bands
+    assert "No ProvisionRates table: the default policy is used" in " ".join(results["DataQuality"]["Message"])
+
+
+def test_a_specific_amount_is_never_more_than_is_owed():
+    inputs = book()
+    inputs.tables["Customers"].loc[2, "SpecificProvisionAmount"] = 5000.0
+    provision = analyze(inputs)["Provision"].set_index("CustomerID")
+    assert provision.loc["K3", ["GrossReceivable", "Allowance", "NetReceivable"]].tolist() == [1000.0, 1000.0, 0.0]
+
+
+@pytest.mark.parametrize("rate", ["150%", "-5%"])
+def test_a_rate_outside_0_to_100_percent_is_an_error(rate):
+    policy = POLICY.copy()
+    policy.loc[0, "计提比例"] = rate
+    messages = book(policy).dq.frame("en")
+    errors = messages[(messages["Severity"] == "Error") & (messages["Table"] == "ProvisionRates")]
+    assert errors["Row"].tolist() == [2]
