@@ -114,8 +114,11 @@ def outstanding_invoices(items: pd.DataFrame, unapplied_credit: pd.Series,
 
 
 def aging(items: pd.DataFrame, unapplied_credit: pd.Series, as_of: pd.Timestamp,
-          buckets: tuple[int, ...], customer_ids: pd.Index, decimals: int = 2) -> pd.DataFrame:
-    """Open balances by days overdue (AsOfDate - DueDate; NotDue when <= 0).
+          buckets: tuple[int, ...], customer_ids: pd.Index, decimals: int = 2,
+          basis: str = "DueDate") -> pd.DataFrame:
+    """Open balances by days overdue (AsOfDate - DueDate; NotDue when <= 0),
+    or with ``basis`` InvoiceDate by days since the invoice (AsOfDate -
+    InvoiceDate; NotDue only for an invoice dated after AsOfDate, which is none).
 
     Credits (credit notes, overpaid invoices, unapplied receipts) are set
     against the customer's oldest open invoices first (by DueDate, then
@@ -124,7 +127,8 @@ def aging(items: pd.DataFrame, unapplied_credit: pd.Series, as_of: pd.Timestamp,
     """
     names = bucket_names(buckets)
     debit, credit = outstanding_invoices(items, unapplied_credit, as_of)
-    bucket = aging_bucket(debit["DaysOverdue"], buckets)
+    days = debit["DaysOverdue"] if basis == "DueDate" else (as_of - debit["InvoiceDate"]).dt.days
+    bucket = aging_bucket(days, buckets)
     table = (pd.DataFrame({"CustomerID": debit["CustomerID"], "bucket": bucket, "amount": debit["Outstanding"]})
              .pivot_table(index="CustomerID", columns="bucket", values="amount", aggfunc="sum", observed=False)
              .reindex(index=customer_ids, columns=names).fillna(0.0))
@@ -196,8 +200,9 @@ def chase_list(invoices: pd.DataFrame, payments: pd.DataFrame | None, customers:
 
 def receivables(invoices: pd.DataFrame, payments: pd.DataFrame | None, customers: pd.DataFrame,
                 as_of, start, end, buckets: tuple[int, ...], dq: DataQuality | None = None,
-                opening_known: bool = True, decimals: int = 2) -> pd.DataFrame:
-    """Per customer: OpenBalance and its aging buckets as of AsOfDate,
+                opening_known: bool = True, decimals: int = 2, aging_basis: str = "DueDate") -> pd.DataFrame:
+    """Per customer: OpenBalance and its aging buckets as of AsOfDate (by
+    days overdue, or by days since the invoice with ``aging_basis`` InvoiceDate),
     OverdueShare = overdue / OpenBalance, CreditSales (invoices dated in the
     period), AverageAR = (AR at PeriodStart - 1 day + AR at PeriodEnd) / 2,
     ARTurnover = CreditSales / AverageAR (times), DSO = period days /
@@ -211,7 +216,7 @@ def receivables(invoices: pd.DataFrame, payments: pd.DataFrame | None, customers
     invoices, payments, applied, unapplied_to_date, items = open_position(invoices, payments, customers, as_of, dq,
                                                                           decimals)
     names = bucket_names(buckets)
-    table = aging(items, unapplied_to_date, as_of, buckets, customer_ids, decimals)
+    table = aging(items, unapplied_to_date, as_of, buckets, customer_ids, decimals, aging_basis)
     table.insert(0, "OpenBalance", round_money(per_customer(items.groupby("CustomerID")["Open"].sum(), customer_ids)
                                                - per_customer(unapplied_to_date, customer_ids), decimals))
     table["OverdueShare"] = ratio(table[names[1:]].sum(axis=1), table["OpenBalance"])

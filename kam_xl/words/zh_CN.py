@@ -356,6 +356,7 @@ WORDS = {
     "reason.fraction": "必须是 0 到 1 之间的比例，如 0.8 或 80%",
     "reason.months": "必须是 1 到 120 之间的整数月数",
     "reason.follow_up_levels": "必须是五个递增的整数天数，如 1,15,30,60,90（提醒、电话、客户经理、停止发货、法务）",
+    "reason.aging_basis": "必须是 DueDate（到期日）或 InvoiceDate（开票日期）",
     "reason.buckets": "必须是递增的整数天数，如 30,60,90",
     "reason.basis": "必须是 NetRevenue、GrossProfit 或 NetProfit 之一",
     "reason.language": "必须是 en 或 zh-CN",
