@@ -130,7 +130,7 @@ def _period(inputs: Inputs, params: Params, customers: pd.DataFrame, dq: DataQua
     ar = None
     if invoices is not None:
         ar = receivables(invoices, inputs.get("Payments"), customers, as_of, start, end, params.aging_buckets, dq,
-                         opening_known, decimals, params.aging_basis)
+                         opening_known, decimals, params.aging_basis, params.average_ar_method)
         finance = financing_cost(ar["AverageAR"], params.cost_of_capital, params.period_days, decimals)
     else:
         finance = pd.Series(float("nan"), index=ids)

@@ -203,7 +203,7 @@ STRATEGY_COLUMNS = ["CustomerID", "PortfolioQuadrant", "RecommendedStrategy", "A
 
 def receivables_columns(buckets: tuple[int, ...]) -> list[str]:
     return ["CustomerID", "ParentID", "OpenBalance", *bucket_names(buckets), "OverdueShare", "CreditSales", "AverageAR",
-            "ARTurnover", "DSO", "AvgDaysToPay", "AvgDaysLate", "CreditUtilization", "CreditRisk"]
+            "ARTurnover", "DSO", "DSOCountback", "AvgDaysToPay", "AvgDaysLate", "CreditUtilization", "CreditRisk"]
 
 
 SEGMENTS_COLUMNS = ["Dimension", "Segment", "Customers", "NetRevenue", "GrossProfit", "NetProfit", "RevenueShare",
@@ -241,7 +241,7 @@ COLUMN_KINDS = {
                      "IndustryGrowth", "RevenueShare", "ABCShare", "ABCCumulativeShare", "CumulativeCustomerShare",
                      "CumulativeProfitShare", "CurrentEffortShare", "SuggestedEffortShare", "ChangePct",
                      "GroupCreditUtilization", "Rate"], "pct"),
-    **dict.fromkeys(["Recency", "DSO", "AvgDaysToPay", "AvgDaysLate", "DaysSinceContact", "CadenceDays",
+    **dict.fromkeys(["Recency", "DSO", "DSOCountback", "AvgDaysToPay", "AvgDaysLate", "DaysSinceContact", "CadenceDays",
                      "RecencyDays", "AgeDays"], "days"),
     **dict.fromkeys(["ARTurnover", "AvgSatisfaction", "ExpectedPurchases"], "ratio"),
     **dict.fromkeys(["Frequency", "RScore", "FScore", "MScore", "ProfitRank", "PotentialRank", "Contacts",

@@ -68,3 +68,29 @@ def test_aging_basis_invoice_date_ages_from_the_invoice():
     assert table.loc["A1", buckets].tolist() == [0.0, 565.0, 0.0, 0.0, 934.0]
     assert table.loc["B2", buckets].tolist() == [0.0, 0.0, 0.0, 0.0, 750.0]
     assert table.loc["A1", "OpenBalance"] == 1499.0
+
+
+def test_countback_dso_and_the_month_end_average_by_hand(small_inputs):
+    """Countback from the closing balance on 06-30. A1 owes 1499: June's credit sales (INV3 565) are used up
+    in 30 days, May and April have none (+31, +30), March's 2260 - 226 = 2034 covers the 934 left in
+    934 / 2034 × 31 days: 105.2350 days. B2 owes 750: nothing since January (30+31+30+31+28 = 150 days),
+    then January's 800 covers it in 750 / 800 × 31 = 29.0625: 179.0625. MonthEnd AverageAR for B2: balances
+    on 12-31 (0), at the end of January to May (800 each) and on 06-30 (750): 4750 / 7 = 678.57."""
+    table = analyze(small_inputs)["Receivables"].set_index("CustomerID")
+    assert table.loc["A1", "DSOCountback"] == pytest.approx(90 + 1 + 934 / 2034 * 31)
+    assert table.loc["B2", "DSOCountback"] == pytest.approx(150 + 750 / 800 * 31)
+    assert table.loc["C3", "DSOCountback"] == 0
+    assert table.loc["B2", "AverageAR"] == 375.0                        # (0 + 750) / 2, the default
+    month_end = analyze(small_inputs, {"AverageARMethod": "月末"})["Receivables"].set_index("CustomerID")
+    assert month_end.loc["B2", "AverageAR"] == 678.57
+    assert month_end.loc["B2", "DSO"] == pytest.approx(181 / (800 / 678.57))
+
+
+def test_countback_is_empty_when_the_history_does_not_cover_the_balance():
+    from kam_xl.domain.receivables import countback_dso
+    ids = pd.Index(["X", "Y"], name="CustomerID")
+    invoices = pd.DataFrame({"CustomerID": ["X", "Y"], "InvoiceDate": pd.to_datetime(["2026-06-10", "2026-06-20"]),
+                             "Amount": [100.0, 50.0]})
+    closing = pd.Series([80.0, 120.0], index=ids)     # Y owes more than all its recorded sales
+    days = countback_dso(closing, invoices, pd.Timestamp("2026-06-30"), pd.Timestamp("2026-06-01"), ids)
+    assert days["X"] == pytest.approx(80 / 100 * 30) and pd.isna(days["Y"])

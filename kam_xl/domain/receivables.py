@@ -18,6 +18,54 @@ def average_ar(opening_ar, closing_ar):
     return (opening_ar + closing_ar) / 2.0
 
 
+def month_end_points(start: pd.Timestamp, end: pd.Timestamp) -> list[pd.Timestamp]:
+    """The balance dates of the MonthEnd average: the day before PeriodStart
+    (the opening), every month end inside the period, and PeriodEnd."""
+    month_ends = pd.date_range(start, end, freq="ME")
+    return sorted({start - pd.Timedelta(days=1), *month_ends, end})
+
+
+def average_ar_month_end(invoices: pd.DataFrame, payments: pd.DataFrame | None, start, end,
+                         customer_ids: pd.Index, decimals: int = 2) -> pd.Series:
+    """AverageAR = the mean of the balances on :func:`month_end_points`
+    (currency): steadier than the opening and closing pair, which a single
+    large invoice near either date moves."""
+    balances = [balance_as_of(invoices, payments, date, customer_ids, decimals)
+                for date in month_end_points(start, end)]
+    return sum(balances) / len(balances)
+
+
+def countback_dso(closing: pd.Series, invoices: pd.DataFrame, end: pd.Timestamp, first: pd.Timestamp,
+                  customer_ids: pd.Index, months: int = 36) -> pd.Series:
+    """Countback DSO (days): the closing balance is matched against the
+    credit sales of the latest calendar months, newest first (the month of
+    PeriodEnd up to PeriodEnd, then whole months): each month the balance
+    exceeds adds its days, the month that covers the rest adds its share of
+    days (rest / that month's sales × its days). 0 for a balance <= 0; empty
+    when the sales since ``first`` (the first invoice) or ``months`` months do
+    not cover the balance."""
+    remaining = closing.reindex(customer_ids).astype("float64")
+    days = pd.Series(0.0, index=customer_ids)
+    result = pd.Series(np.nan, index=customer_ids)
+    done = remaining.isna() | (remaining <= 0)
+    result[remaining <= 0] = 0.0
+    month_end = end
+    for _ in range(months):
+        if done.all() or month_end < first:
+            break
+        month_start = month_end.replace(day=1)
+        span = float((month_end - month_start).days + 1)
+        sales = per_customer(in_window(invoices, "InvoiceDate", month_start, month_end)
+                             .groupby("CustomerID")["Amount"].sum(), customer_ids).clip(lower=0.0)
+        covers = ~done & (sales > 0) & (remaining <= sales)
+        result[covers] = days[covers] + remaining[covers] / sales[covers] * span
+        done |= covers
+        remaining[~done] -= sales[~done]
+        days[~done] += span
+        month_end = month_start - pd.Timedelta(days=1)
+    return result
+
+
 def ar_turnover(credit_sales: pd.Series, average: pd.Series) -> pd.Series:
     """ARTurnover = CreditSales / AverageAR (times per period; empty when AverageAR <= 0)."""
     return ratio(credit_sales, average)
@@ -200,13 +248,15 @@ def chase_list(invoices: pd.DataFrame, payments: pd.DataFrame | None, customers:
 
 def receivables(invoices: pd.DataFrame, payments: pd.DataFrame | None, customers: pd.DataFrame,
                 as_of, start, end, buckets: tuple[int, ...], dq: DataQuality | None = None,
-                opening_known: bool = True, decimals: int = 2, aging_basis: str = "DueDate") -> pd.DataFrame:
+                opening_known: bool = True, decimals: int = 2, aging_basis: str = "DueDate",
+                average_method: str = "OpeningClosing") -> pd.DataFrame:
     """Per customer: OpenBalance and its aging buckets as of AsOfDate (by
     days overdue, or by days since the invoice with ``aging_basis`` InvoiceDate),
     OverdueShare = overdue / OpenBalance, CreditSales (invoices dated in the
     period), AverageAR = (AR at PeriodStart - 1 day + AR at PeriodEnd) / 2,
+    (or with ``average_method`` MonthEnd, see :func:`average_ar_month_end`),
     ARTurnover = CreditSales / AverageAR (times), DSO = period days /
-    ARTurnover (days), AvgDaysToPay and AvgDaysLate (amount-weighted over
+    ARTurnover (days), DSOCountback (see :func:`countback_dso`), AvgDaysToPay and AvgDaysLate (amount-weighted over
     applied payments received in the period, from InvoiceDate and DueDate,
     late days floored at 0), CreditUtilization = OpenBalance / CreditLimit,
     CreditRisk. Money is rounded to the minor unit (``decimals``) per open
@@ -222,11 +272,18 @@ def receivables(invoices: pd.DataFrame, payments: pd.DataFrame | None, customers
     table["OverdueShare"] = ratio(table[names[1:]].sum(axis=1), table["OpenBalance"])
     table["CreditSales"] = round_money(per_customer(
         in_window(invoices, "InvoiceDate", start, end).groupby("CustomerID")["Amount"].sum(), customer_ids), decimals)
-    opening = balance_as_of(invoices, payments, start - pd.Timedelta(days=1), customer_ids, decimals)
-    table["AverageAR"] = average_ar(opening if opening_known else np.nan,
-                                    balance_as_of(invoices, payments, end, customer_ids, decimals))
+    closing = balance_as_of(invoices, payments, end, customer_ids, decimals)
+    if not opening_known:
+        table["AverageAR"] = np.nan
+    elif average_method == "MonthEnd":
+        table["AverageAR"] = round_money(average_ar_month_end(invoices, payments, start, end, customer_ids, decimals),
+                                         decimals)
+    else:
+        opening = balance_as_of(invoices, payments, start - pd.Timedelta(days=1), customer_ids, decimals)
+        table["AverageAR"] = average_ar(opening, closing)
     table["ARTurnover"] = ar_turnover(table["CreditSales"], table["AverageAR"])
     table["DSO"] = days_sales_outstanding(float((end - start).days + 1), table["ARTurnover"])
+    table["DSOCountback"] = countback_dso(closing, invoices, end, invoices["InvoiceDate"].min(), customer_ids)
     received = in_window(applied, "PaymentDate", start, end)
     matched = received.merge(invoices.drop_duplicates(DOCUMENT)[[DOCUMENT, "InvoiceDate", "DueDate"]], on=DOCUMENT, how="left")
     table["AvgDaysToPay"] = weighted_days(matched, (matched["PaymentDate"] - matched["InvoiceDate"]).dt.days, customer_ids)

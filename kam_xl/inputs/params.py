@@ -16,6 +16,7 @@ DEFAULT_POTENTIAL_WEIGHTS = {"CLV": 0.4, "Growth": 0.2, "Industry": 0.15, "Walle
 DEFAULT_CADENCE = {"A": 30, "B": 60, "C": 90}
 ABC_BASES = ("NetRevenue", "GrossProfit", "NetProfit")
 AGING_BASES = ("DueDate", "InvoiceDate")
+AVERAGE_AR_METHODS = ("OpeningClosing", "MonthEnd")
 LANGUAGES = tuple(CATALOGUES)
 # The collection steps FollowUpLevels sets the days of (word keys followup.<step> in kam_xl.words).
 FOLLOW_UP_STEPS = ("reminder", "call", "manager", "stop_deliveries", "legal")   # a language is a words catalogue
@@ -28,7 +29,7 @@ PARAMETER_ZH = {
     "ForecastMonths": "预测月数", "DiscountRate": "折现率", "PotentialWeights": "潜力权重",
     "ContactCadenceDays": "联系频率天数", "Language": "语言", "DataStart": "数据起始日期",
     "MinCoverage": "最低数据覆盖率", "VATRate": "增值税税率", "FollowUpLevels": "催收级别天数",
-    "AgingBasis": "账龄基准",
+    "AgingBasis": "账龄基准", "AverageARMethod": "平均应收计算方法",
 }
 
 
@@ -45,6 +46,7 @@ class Params:
     abc_share_b: float = 0.95
     aging_buckets: tuple[int, ...] = (30, 60, 90)
     aging_basis: str = "DueDate"   # or InvoiceDate: the buckets count days since the invoice
+    average_ar_method: str = "OpeningClosing"   # or MonthEnd: the mean of the month-end balances
     cost_of_capital: float = 0.06
     forecast_months: int = 12
     discount_rate: float = 0.10
@@ -109,6 +111,7 @@ _CANONICAL = {
     "potential_weights": "PotentialWeights", "contact_cadence_days": "ContactCadenceDays",
     "language": "Language", "data_start": "DataStart", "min_coverage": "MinCoverage", "vat_rate": "VATRate",
     "follow_up_levels": "FollowUpLevels", "aging_basis": "AgingBasis",
+    "average_ar_method": "AverageARMethod",
 }
 _FIELD_BY_KEY = {normalize_name(v): k for k, v in _CANONICAL.items()}
 _FIELD_BY_KEY.update({normalize_name(PARAMETER_ZH[v]): k for k, v in _CANONICAL.items()})
@@ -171,6 +174,12 @@ def _convert(field_name: str, value: object) -> object:
                       normalize_name("开票日"): "InvoiceDate"})
         if normalize_name(text) not in match:
             raise ParameterError("reason.aging_basis")
+        return match[normalize_name(text)]
+    if field_name == "average_ar_method":
+        match = {normalize_name(m): m for m in AVERAGE_AR_METHODS}
+        match.update({normalize_name("期初期末"): "OpeningClosing", normalize_name("月末"): "MonthEnd"})
+        if normalize_name(text) not in match:
+            raise ParameterError("reason.average_ar_method")
         return match[normalize_name(text)]
     if field_name == "abc_basis":
         match = {normalize_name(b): b for b in ABC_BASES}.get(normalize_name(text))

@@ -210,6 +210,7 @@ WORDS = {
     "reason.months": "must be a whole number of months from 1 to 120",
     "reason.follow_up_levels": "must be five increasing whole days, e.g. 1,15,30,60,90 (reminder, call, account manager, stop deliveries, legal)",
     "reason.aging_basis": "must be DueDate or InvoiceDate",
+    "reason.average_ar_method": "must be OpeningClosing or MonthEnd",
     "reason.buckets": "must be increasing whole days, e.g. 30,60,90",
     "reason.basis": "must be one of NetRevenue, GrossProfit, NetProfit",
     "reason.language": "must be en or zh-CN",
