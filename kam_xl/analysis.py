@@ -17,6 +17,7 @@ from kam_xl import __version__
 from kam_xl.contract import (
     CLASSIFICATION_COLUMNS,
     CUSTOMER_COLUMNS,
+    EXPECTED_RECEIPTS_COLUMNS,
     GROUPS_COLUMNS,
     OPEN_ITEMS_COLUMNS,
     PROVISION_BANDS_COLUMNS,
@@ -35,7 +36,13 @@ from kam_xl.domain.currency import balances_by_currency, converted, rate_on
 from kam_xl.domain.frames import minor_unit_decimals, round_money
 from kam_xl.domain.potential import potential
 from kam_xl.domain.profitability import cost_to_serve, financing_cost, gross_profit, profitability, whale_curve
-from kam_xl.domain.receivables import DEFAULT_PROVISION_RATES, bad_debt_allowance, chase_list, receivables
+from kam_xl.domain.receivables import (
+    DEFAULT_PROVISION_RATES,
+    bad_debt_allowance,
+    chase_list,
+    expected_receipts,
+    receivables,
+)
 from kam_xl.domain.relationship import relationship
 from kam_xl.domain.risk import group_exposure, risk_summary
 from kam_xl.domain.strategy import churn_risk, strategy
@@ -68,6 +75,7 @@ class CustomerFigures:
     open_items: pd.DataFrame | None = None
     provision: pd.DataFrame | None = None
     provision_bands: pd.DataFrame | None = None
+    expected_receipts: pd.DataFrame | None = None
 
 
 @dataclass
@@ -322,8 +330,10 @@ def analyze(inputs: Inputs, params: dict | Params | None = None) -> Results:
     if invoices is not None:
         chase = chase_list(invoices, inputs.get("Payments"), customers, p.as_of_date, p.follow_up_levels,
                            rel["LastContact"] if rel is not None else None, minor_unit_decimals(p.reporting_currency))
-    provision = bands = None
+    provision = bands = forecast = None
     if invoices is not None:
+        forecast = expected_receipts(chase, ar["AvgDaysLate"], p.as_of_date, inputs.get("Payments"), p.period_days,
+                                     p.aging_buckets[-1], minor_unit_decimals(p.reporting_currency))
         provision, bands = _provision(inputs, p, customers, invoice_history, dq)
     by_currency = None
     if closing is not None and invoices is not None:
@@ -332,7 +342,7 @@ def analyze(inputs: Inputs, params: dict | Params | None = None) -> Results:
     figures = CustomerFigures(info=info.reindex(order), classification=classification, profit=profit_order,
                               receivables=ar, relationship=rel, potential=pot, strategy=plan,
                               receivables_by_currency=by_currency, open_items=chase, provision=provision,
-                              provision_bands=bands,
+                              provision_bands=bands, expected_receipts=forecast,
                               prior_profit=prior_profit, prior_receivables=prior_ar,
                               prior_tiers=prior_tiers, models=models)
     about = {"Tool": "kam-xl", "Version": __version__, "RunTime": dt.datetime.now().isoformat(timespec="seconds"),
@@ -364,6 +374,8 @@ def assemble(figures: CustomerFigures, p: Params, dq: DataQuality, about: dict,
     tables["WhaleCurve"] = whale_curve(profit)
     if ar is not None:
         tables["Receivables"] = _out(ar.join(group), order, receivables_columns(p.aging_buckets))
+    if f.expected_receipts is not None and customer_ids is None:   # a portfolio forecast, not split
+        tables["ExpectedReceipts"] = f.expected_receipts[EXPECTED_RECEIPTS_COLUMNS]
     if f.open_items is not None:
         chase = f.open_items
         tables["OpenItems"] = chase[chase["CustomerID"].isin(order)].reset_index(drop=True).assign(NextStep=None)[

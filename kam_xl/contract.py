@@ -212,6 +212,8 @@ SEGMENTS_COLUMNS = ["Dimension", "Segment", "Customers", "NetRevenue", "GrossPro
 PROVISION_COLUMNS = ["CustomerID", "GrossReceivable", "Allowance", "NetReceivable", "Method", "PriorAllowance",
                      "AllowanceCharge"]
 PROVISION_BANDS_COLUMNS = ["CustomerID", "Band", "UpToDays", "Rate", "GrossReceivable", "Allowance"]
+# The cash forecast of the open receivable: 13 weeks, then months; Later and Doubtful rows.
+EXPECTED_RECEIPTS_COLUMNS = ["Bucket", "From", "To", "Expected", "Invoices", "PriorReceipts"]
 # The chase list (催收清单): one row per invoice still open, as collection works them.
 OPEN_ITEMS_COLUMNS = ["CustomerID", "CustomerName", "AccountManager", "InvoiceNo", "InvoiceDate", "DueDate",
                       "Amount", "OpenAmount", "DaysOverdue", "FollowUpLevel", "NextStep", "LastContact"]
@@ -227,7 +229,7 @@ OUTPUT_SHEETS = ("Dashboard", "Classification", "Profitability", "Receivables", 
                  "Relationship",
                  "Potential", "Strategy", "Risk", "DataQuality", "About")
 OUTPUT_TABLES = ("Classification", "Segments", "Profitability", "WhaleCurve", "Receivables", "ReceivablesByCurrency",
-                 "OpenItems", "Provision", "ProvisionBands", "Relationship", "Potential", "ModelParameters", "Strategy", "RiskSummary", "Groups",
+                 "ExpectedReceipts", "OpenItems", "Provision", "ProvisionBands", "Relationship", "Potential", "ModelParameters", "Strategy", "RiskSummary", "Groups",
                  "KPIs", "DataQuality", "About")
 
 # How each output column reads (number format, alignment); a column not listed is text or a plain number.
@@ -236,7 +238,7 @@ COLUMN_KINDS = {
                      "ABCBasisValue", "Monetary", "OpenBalance", "CreditSales", "AverageAR",
                      "ExpectedOrderValue", "CLV", "WalletHeadroom", "OverdueBalance", "GroupCreditLimit", "Amount",
                      "OpenAmount", "GrossReceivable", "Allowance", "NetReceivable", "PriorAllowance",
-                     "AllowanceCharge"], "money"),
+                     "AllowanceCharge", "Expected", "PriorReceipts"], "money"),
     **dict.fromkeys(["GrossMarginPct", "NetMarginPct", "OverdueShare", "CreditUtilization", "GrowthRate",
                      "IndustryGrowth", "RevenueShare", "ABCShare", "ABCCumulativeShare", "CumulativeCustomerShare",
                      "CumulativeProfitShare", "CurrentEffortShare", "SuggestedEffortShare", "ChangePct",
@@ -247,6 +249,7 @@ COLUMN_KINDS = {
     **dict.fromkeys(["Frequency", "RScore", "FScore", "MScore", "ProfitRank", "PotentialRank", "Contacts",
                      "Customers", "Row"], "int"),
     "PAlive": "prob", "PotentialScore": "score", "LastContact": "date", "NextFollowUp": "date",
+    "From": "date", "To": "date", "Invoices": "int",
     "InvoiceDate": "date", "DueDate": "date", "DaysOverdue": "int", "FollowUpLevel": "int", "UpToDays": "int",
     "FollowUpOverdue": "bool", "CadenceBreached": "bool",
 }

@@ -340,3 +340,63 @@ def bad_debt_allowance(invoices: pd.DataFrame, payments: pd.DataFrame | None, cu
     table["NetReceivable"] = round_money(table["GrossReceivable"] - table["Allowance"], decimals)
     table["Method"] = np.where(specific.notna(), "Specific", "Aging")
     return table, by_band[["CustomerID", "Band", "UpToDays", "Rate", "GrossReceivable", "Allowance"]].reset_index(drop=True)
+
+
+FORECAST_WEEKS = 13
+FORECAST_MONTHS = 12
+
+
+def forecast_buckets(as_of: pd.Timestamp) -> pd.DataFrame:
+    """The cash-forecast periods after AsOfDate: 13 weeks (week 1 = the 7 days
+    after AsOfDate), then calendar months from the day after week 13 to the
+    end of the 12th month: Bucket, From, To (dates, both included)."""
+    rows = []
+    start = as_of + pd.Timedelta(days=1)
+    for week in range(1, FORECAST_WEEKS + 1):
+        rows.append((f"W{week:02d}", start, start + pd.Timedelta(days=6)))
+        start += pd.Timedelta(days=7)
+    for _ in range(FORECAST_MONTHS):
+        end = start + pd.offsets.MonthEnd(0)
+        rows.append((start.strftime("%Y-%m"), start, end))
+        start = end + pd.Timedelta(days=1)
+    return pd.DataFrame(rows, columns=["Bucket", "From", "To"])
+
+
+def expected_receipts(open_items: pd.DataFrame, avg_days_late: pd.Series, as_of: pd.Timestamp,
+                      payments: pd.DataFrame | None, prior_shift_days: int, doubtful_after: int,
+                      decimals: int = 2) -> pd.DataFrame:
+    """The cash forecast of the open receivable (currency). Each invoice still
+    open (``open_items``: CustomerID, DueDate, OpenAmount, DaysOverdue) is
+    expected on its DueDate + the customer's AvgDaysLate (amount-weighted, 0
+    without payment history). Stated rules for what is already late: an
+    invoice more than ``doubtful_after`` days overdue is not forecast (the
+    Doubtful row); one whose expected date has passed is expected in week 1.
+    Per bucket of :func:`forecast_buckets`: Expected, Invoices (count), and
+    PriorReceipts, the receipts actually seen in the same dates
+    ``prior_shift_days`` earlier (the prior period). A Later row holds what is
+    expected after the last month."""
+    buckets = forecast_buckets(as_of)
+    items = open_items[open_items["OpenAmount"] > 0]
+    doubtful = items["DaysOverdue"] > doubtful_after
+    late = items["CustomerID"].map(avg_days_late).astype("float64").fillna(0.0)
+    expected = items["DueDate"] + pd.to_timedelta(late.round(), unit="D")
+    expected = expected.where(expected > as_of, as_of + pd.Timedelta(days=1))
+    position = np.searchsorted(buckets["To"].to_numpy(), expected.to_numpy(), side="left")
+    forecast = items[~doubtful].assign(position=position[~doubtful.to_numpy()])
+    sums = forecast.groupby("position")["OpenAmount"].agg(["sum", "size"])
+    table = buckets.copy()
+    table["Expected"] = round_money(sums["sum"].reindex(range(len(buckets))).fillna(0.0).to_numpy(), decimals)
+    table["Invoices"] = sums["size"].reindex(range(len(buckets))).fillna(0).astype("int64").to_numpy()
+    shift = pd.Timedelta(days=prior_shift_days)
+    paid = payments if payments is not None else pd.DataFrame({"PaymentDate": pd.Series(dtype="datetime64[ns]"),
+                                                               "Amount": pd.Series(dtype="float64")})
+    table["PriorReceipts"] = [round_money(float(paid.loc[(paid["PaymentDate"] >= start - shift)
+                                                        & (paid["PaymentDate"] <= end - shift), "Amount"].sum()), decimals)
+                              for start, end in zip(table["From"], table["To"])]
+    later = forecast[forecast["position"] >= len(buckets)]
+    extra = pd.DataFrame([("Later", buckets["To"].iloc[-1] + pd.Timedelta(days=1), pd.NaT,
+                           round_money(float(later["OpenAmount"].sum()), decimals), len(later), np.nan),
+                          ("Doubtful", pd.NaT, pd.NaT, round_money(float(items.loc[doubtful, "OpenAmount"].sum()),
+                                                                   decimals), int(doubtful.sum()), np.nan)],
+                         columns=table.columns)
+    return pd.concat([table, extra], ignore_index=True)

@@ -171,8 +171,8 @@ def plan(results: Results, language: str | None = None) -> list[SheetPlan]:
     ]
     if "Receivables" in t:
         sheets.append(sheet("Receivables", [("Receivables", t["Receivables"]),
-                                            *([("ReceivablesByCurrency", t["ReceivablesByCurrency"])]
-                                              if "ReceivablesByCurrency" in t else [])]))
+                                            *[(name, t[name]) for name in ("ExpectedReceipts", "ReceivablesByCurrency")
+                                              if name in t]]))
     else:
         sheets.append(_skipped("Receivables", "Invoices", language, subtitle))
     if "OpenItems" in t:

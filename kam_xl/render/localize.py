@@ -33,6 +33,9 @@ def localized(results: Results) -> Results:
             frame = frame.assign(NextStep=frame["FollowUpLevel"].map(
                 lambda level: text(f"followup.{FOLLOW_UP_STEPS[level - 1]}", language) if level > 0 else
                 text("followup.not_due", language)))
+        elif name == "ExpectedReceipts":   # the two rows past the weeks and months
+            frame = frame.assign(Bucket=frame["Bucket"].map(
+                lambda b: text(f"forecast.{b}", language, days=days) if b in ("Later", "Doubtful") else b))
         elif name == "Provision":
             frame = frame.assign(Method=frame["Method"].map(lambda m: text(f"provision.{m}", language)))
         elif name == "Segments":

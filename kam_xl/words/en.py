@@ -50,6 +50,8 @@ TEXT = {
     "followup.not_due": "Not yet due",
     "provision.Aging": "By age",
     "provision.Specific": "Specific (单项计提)",
+    "forecast.Later": "Later",
+    "forecast.Doubtful": "Doubtful (over {days} days overdue, not forecast)",
     "list.separator": "; ",
     "strategy.Strategic": "Invest and partner: joint account plan, senior sponsor, protect share",
     "strategy.Develop": "Grow: targeted offers and cross-sell to build share of wallet",
