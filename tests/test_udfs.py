@@ -119,3 +119,17 @@ def test_every_udf_is_documented_and_decorated_consistently():
             if isinstance(decorator, ast.Call) and getattr(decorator.func, "id", "") == "ranges":
                 assert {a.value for a in decorator.args} <= params, function.name
         assert any(getattr(d, "attr", None) == "func" for d in function.decorator_list), function.name
+
+
+def test_provision_and_expected_receipt_date_udfs_by_hand():
+    # ages 121, 486, 942 and 1641 days fall in the 1-year, 1-2, 2-3 and over-3-years bands (5/10/30/100 %).
+    allowance = udf.KAM_PROVISION([[400], [2000], [500], [100]], [[121], [486], [942], [1641]],
+                                  [[365], [730], [1095], [None]], [["5%"], [0.10], [0.3], ["100%"]])
+    assert allowance == [[20.0], [200.0], [150.0], [100.0]]
+    assert udf.KAM_PROVISION([[100]], [[400]], [[365], [730]], [[0.05], [0.1]]) == [[10.0]]
+    assert udf.KAM_PROVISION([[100]], [[800]], [[365], [730]], [[0.05], [0.1]]) == [[None]]   # beyond every band
+    dates = udf.KAM_EXPECTED_RECEIPT_DATE([[dt.datetime(2026, 7, 10)], [dt.datetime(2026, 4, 14)]], 30.52)
+    assert dates == [[dt.datetime(2026, 8, 10)], [dt.datetime(2026, 5, 15)]]
+    assert udf.KAM_EXPECTED_RECEIPT_DATE([["2026-07-10"]], [[None]]) == [[dt.datetime(2026, 7, 10)]]
+    message = udf.KAM_PROVISION([[100]], [[10]], [[365]], [["150%"]])
+    assert "rates must be fractions" in str(message)

@@ -109,6 +109,33 @@ def KAM_AGING(due_dates, open_amounts, as_of, buckets: str = "30,60,90"):
 
 
 @xw.func
+@ranges("amounts", "ages", "bands", "rates")
+@xw.ret(expand="table")
+@_cell_errors
+def KAM_PROVISION(amounts, ages, bands, rates):
+    """Bad-debt allowance (坏账准备) per receivable = amount × the rate of its age band, in currency.
+
+    amounts: open receivables; ages: their ages in days (from the invoice date, 账龄);
+    bands: upper limits of the bands in days (inclusive; blank = no limit); rates: 5% or 0.05 per band.
+    Example: =KAM_PROVISION(H2:H200, I2:I200, ProvisionRates[UpToDays], ProvisionRates[Rate])
+    """
+    return functions.provision_of(amounts, ages, bands, rates)
+
+
+@xw.func
+@ranges("due_dates", "avg_days_late")
+@xw.ret(expand="table")
+@_cell_errors
+def KAM_EXPECTED_RECEIPT_DATE(due_dates, avg_days_late):
+    """Expected receipt date = due date + the customer's average days late (whole days; blank = on time).
+
+    due_dates: a column of dates; avg_days_late: one figure, or one per due date.
+    Example: =KAM_EXPECTED_RECEIPT_DATE(OpenItems[DueDate], 12)
+    """
+    return functions.expected_receipt_dates(due_dates, avg_days_late)
+
+
+@xw.func
 @ranges("recency_days", "frequency", "monetary")
 @xw.ret(expand="table")
 @_cell_errors

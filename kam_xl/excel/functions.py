@@ -14,7 +14,7 @@ from kam_xl.domain.classification import abc_tiers, rfm_score
 from kam_xl.domain.frames import ratio
 from kam_xl.domain.models import fit_bgnbd
 from kam_xl.domain.models.bgnbd import BetaGeoFit
-from kam_xl.domain.receivables import aging_bucket, ar_turnover, average_ar, days_sales_outstanding
+from kam_xl.domain.receivables import aging_bucket, ar_turnover, average_ar, days_sales_outstanding, provision_band
 from kam_xl.domain.risk import herfindahl_index
 from kam_xl.excel import cells
 from kam_xl.inputs.params import parse_parameter
@@ -60,6 +60,32 @@ def aging_of(due_dates, open_amounts, as_of, buckets: str = "30,60,90"):
     bucket = aging_bucket((as_of_date - due).dt.days.fillna(0), limits)  # no due date: not due
     totals = amounts.fillna(0.0).groupby(bucket, observed=False).sum().reindex(bucket_names(limits)).fillna(0.0)
     return [[float(v) for v in totals]]
+
+
+def provision_of(amounts, ages, band_days, rates):
+    """Bad-debt allowance per amount = amount × the rate of the band its age
+    (days) falls in: the first band whose upper limit (days, inclusive) is >=
+    the age; a blank limit is the open-ended last band."""
+    money, age = cells.numbers(amounts, "amounts"), cells.numbers(ages, "ages")
+    cells.same_length(amounts=money, ages=age)
+    limits, rate = cells.numbers(band_days, "bands"), cells.numbers(rates, "rates")
+    cells.same_length(bands=limits, rates=rate)
+    if rate.isna().any() or (rate < 0).any() or (rate > 1).any():
+        raise cells.CellInputError("rates must be fractions from 0 to 1 (5% or 0.05)")
+    policy = pd.DataFrame({"UpToDays": limits, "Rate": rate}).sort_values("UpToDays", na_position="last")
+    band = provision_band(age, policy.reset_index(drop=True))
+    allowance = money * policy["Rate"].reset_index(drop=True).reindex(band.to_numpy()).to_numpy()
+    return cells.column_of(allowance.where(age.notna() & (band < len(policy))))
+
+
+def expected_receipt_dates(due_dates, avg_days_late):
+    """Expected receipt date = due date + the customer's average days late
+    (rounded to whole days; blank = 0, paid on time)."""
+    due, late = cells.dates(due_dates, "due_dates"), cells.numbers(avg_days_late, "avg_days_late")
+    if len(late) == 1 and len(due) > 1:   # one figure for every invoice of the customer
+        late = pd.Series(late.iloc[0], index=due.index)
+    cells.same_length(due_dates=due, avg_days_late=late)
+    return cells.column_of(due + pd.to_timedelta(late.fillna(0.0).round().to_numpy(), unit="D"))
 
 
 def rfm_scores(recency_days, frequency, monetary):
