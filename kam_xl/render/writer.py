@@ -329,8 +329,9 @@ def _charts(book, sheet, results: Results, sheets: list[SheetPlan], chart_data: 
     money_axis = {"num_format": "#,##0", "display_units": catalogue(language).MONEY_AXIS_UNITS,
                   "display_units_visible": True, "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}}
     specs = (_pareto(sheets, language, money_axis), _whale(sheets, language), _aging(chart_data, language, money_axis),
-             _profit_potential(chart_data, language, money_axis), _industry(results, sheets, language, money_axis))
-    positions = [(top, 0), (top, 5), (top, 10), (top + 16, 0), (top + 16, 5)]
+             _profit_potential(chart_data, language, money_axis), _industry(results, sheets, language, money_axis),
+             _receipts(sheets, language, money_axis))
+    positions = [(top, 0), (top, 5), (top, 10), (top + 16, 0), (top + 16, 5), (top + 16, 10)]
     for spec, (row, col) in zip([s for s in specs if s], positions):
         chart = _draw(book, spec)
         chart.set_size({"width": 430, "height": 300})
@@ -394,6 +395,23 @@ def _whale(sheets: list[SheetPlan], language: str) -> dict | None:
             "y_axis": {"name": header("CumulativeProfitShare", language), "num_format": "0%",
                        "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}},
             "legend": {"none": True}}
+
+
+def _receipts(sheets: list[SheetPlan], language: str, money_axis: dict) -> dict | None:
+    """The next 13 weeks' expected receipts as columns, the same weeks' receipts of the prior period as a line."""
+    er_sheet, er = _find(sheets, "ExpectedReceipts")
+    if er is None or not er.rows:
+        return None
+    weeks = 13
+    categories = _cells(er_sheet, er, "Bucket", 1, weeks)
+    return {"chart": {"type": "column"}, "title": ui("chart.receipts", language),
+            "series": [{"name": header("Expected", language), "categories": categories,
+                        "values": _cells(er_sheet, er, "Expected", 1, weeks), "fill": {"color": "#5B9BD5"}, "gap": 40}],
+            "y_axis": money_axis, "legend": {"position": "bottom"},
+            "combine": {"chart": {"type": "line"},
+                        "series": [{"name": header("PriorReceipts", language), "categories": categories,
+                                    "values": _cells(er_sheet, er, "PriorReceipts", 1, weeks),
+                                    "line": {"color": "#7F7F7F", "width": 1.5, "dash_type": "dash"}}]}}
 
 
 def _aging(chart_data: dict, language: str, money_axis: dict) -> dict | None:

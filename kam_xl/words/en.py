@@ -79,6 +79,7 @@ UI = {
     "dashboard.summary": "Management summary",
     "chart.pareto": "ABC Pareto (top {n})",
     "chart.whale": "Whale curve of profit",
+    "chart.receipts": "Expected receipts, next 13 weeks",
     "chart.aging": "Receivables aging by credit risk",
     "chart.profit_potential": "Profit vs potential",
     "chart.industry": "Revenue by industry",

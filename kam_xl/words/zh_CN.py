@@ -249,6 +249,7 @@ UI = {
     "dashboard.summary": "管理层摘要",
     "chart.pareto": "ABC 帕累托（前{n}名）",
     "chart.whale": "利润鲸鱼曲线",
+    "chart.receipts": "未来 13 周预计收款",
     "chart.aging": "应收账龄（按信用风险）",
     "chart.profit_potential": "利润与潜力",
     "chart.industry": "各行业收入",
