@@ -10,7 +10,7 @@ import sys
 
 W = str(__import__("pathlib").Path(__file__).resolve().parents[2])
 BUGS=[
- ("1 days overdue +1","kam_xl/domain/receivables.py",'bucket = aging_bucket((as_of - debit["DueDate"]).dt.days, buckets)','bucket = aging_bucket((as_of - debit["DueDate"]).dt.days + 1, buckets)'),
+ ("1 days overdue +1","kam_xl/domain/receivables.py",'DaysOverdue=(as_of - debit["DueDate"]).dt.days)','DaysOverdue=(as_of - debit["DueDate"]).dt.days + 1)'),
  ("2 opening AR at PeriodStart","kam_xl/domain/receivables.py",'balance_as_of(invoices, payments, start - pd.Timedelta(days=1), customer_ids, decimals)','balance_as_of(invoices, payments, start, customer_ids, decimals)'),
  ("3 RFM tie max->average","kam_xl/domain/classification.py",'key.rank(method="max", ascending=True)','key.rank(method="average", ascending=True)'),
  ("4 FM banker's rounding","kam_xl/domain/classification.py",'np.floor((f + m) / 2.0 + 0.5)','np.round((f + m) / 2.0)'),
