@@ -402,7 +402,7 @@ def assemble(figures: CustomerFigures, p: Params, dq: DataQuality, about: dict,
                                          ar[buckets[-1]] if ar is not None else None,
                                          ar["CreditUtilization"] if ar is not None else None, churn, decimals,
                                          groups.set_index("GroupID")["NetRevenue"])
-    if f.info["ParentID"].reindex(order).notna().any():   # without ParentIDs every group is one customer: nothing to show
+    if f.info["ParentID"].reindex(order).notna().any():   # without ParentIDs every group is one customer
         tables["Groups"] = groups[GROUPS_COLUMNS]
     prior_profit = f.prior_profit.reindex(order)
     prior_ar = f.prior_receivables.reindex(order) if f.prior_receivables is not None else None

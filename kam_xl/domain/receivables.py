@@ -339,7 +339,8 @@ def bad_debt_allowance(invoices: pd.DataFrame, payments: pd.DataFrame | None, cu
     table = pd.DataFrame({"GrossReceivable": round_money(gross, decimals), "Allowance": allowance}, index=ids)
     table["NetReceivable"] = round_money(table["GrossReceivable"] - table["Allowance"], decimals)
     table["Method"] = np.where(specific.notna(), "Specific", "Aging")
-    return table, by_band[["CustomerID", "Band", "UpToDays", "Rate", "GrossReceivable", "Allowance"]].reset_index(drop=True)
+    bands = by_band[["CustomerID", "Band", "UpToDays", "Rate", "GrossReceivable", "Allowance"]]
+    return table, bands.reset_index(drop=True)
 
 
 FORECAST_WEEKS = 13
@@ -390,9 +391,10 @@ def expected_receipts(open_items: pd.DataFrame, avg_days_late: pd.Series, as_of:
     shift = pd.Timedelta(days=prior_shift_days)
     paid = payments if payments is not None else pd.DataFrame({"PaymentDate": pd.Series(dtype="datetime64[ns]"),
                                                                "Amount": pd.Series(dtype="float64")})
-    table["PriorReceipts"] = [round_money(float(paid.loc[(paid["PaymentDate"] >= start - shift)
-                                                        & (paid["PaymentDate"] <= end - shift), "Amount"].sum()), decimals)
-                              for start, end in zip(table["From"], table["To"])]
+    def received(start, end) -> float:
+        dates = paid["PaymentDate"]
+        return round_money(float(paid.loc[(dates >= start - shift) & (dates <= end - shift), "Amount"].sum()), decimals)
+    table["PriorReceipts"] = [received(start, end) for start, end in zip(table["From"], table["To"])]
     later = forecast[forecast["position"] >= len(buckets)]
     extra = pd.DataFrame([("Later", buckets["To"].iloc[-1] + pd.Timedelta(days=1), pd.NaT,
                            round_money(float(later["OpenAmount"].sum()), decimals), len(later), np.nan),

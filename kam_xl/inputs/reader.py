@@ -60,8 +60,9 @@ from kam_xl.quality import ERROR, INFO, WARNING, DataQuality, TableSource
 from kam_xl.words import CATALOGUES
 
 ROW = "_row"  # worksheet row number the user sees, carried on every input row
-TOTALS_WORDS = {normalize_name(w) for w in ("合计", "总计", "小计", "总额", "Total", "Totals", "Grand Total", "Subtotal", "Sum",
-                                           "Result")}   # Result: the subtotal line of an SAP list (ALV)
+# Result: the subtotal line of an SAP list (ALV).
+TOTALS_WORDS = {normalize_name(w) for w in ("合计", "总计", "小计", "总额", "Total", "Totals", "Grand Total", "Subtotal",
+                                           "Sum", "Result")}
 
 
 @dataclass
