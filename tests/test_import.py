@@ -449,3 +449,20 @@ def test_sources_in_utf8_with_bom_and_parquet(tmp_path):
     assert inputs["Contacts"]["Channel"].tolist() == ["visit"]                 # taken by its headers
     results = analyze(inputs, {"AsOfDate": "2026-03-31"})
     assert results["Receivables"].set_index("CustomerID").loc["K1", "OpenBalance"] == 0
+
+
+def test_key_findings_name_the_file_the_row_came_from(tmp_path):
+    """With several files a row number alone is ambiguous: an unknown customer on operations' sheet and a
+    customer that finance already listed must point at operations' file."""
+    main_file, sources = three_departments(tmp_path)
+    ops = openpyxl.load_workbook(tmp_path / "ops.xlsx")
+    ops["销售出库单"].append(["XS06", "2026-10-29", "无名公司", "商品B", 1, "1,130", 13, 800])     # row 4
+    ops.create_sheet("客户").append(["客户编码", "客户名称"])
+    ops["客户"].append(["C09", "美的集团（重复）"])                                              # row 2
+    ops.save(tmp_path / "ops.xlsx")
+    messages = read_workbook(main_file, sources=sources).dq.frame("en")
+    unknown = messages[messages["Message"].str.startswith("CustomerID is not in Customers")]
+    assert unknown["Location"].tolist() == ["[ops.xlsx]销售出库单!C4 客户"]
+    duplicate = messages[messages["Message"].str.startswith("Duplicate CustomerID")]
+    assert duplicate["Location"].tolist() == ["[ops.xlsx]客户!A2 客户编码"]
+    assert "(row 6, finance.xlsx)" in duplicate["Message"].iloc[0]

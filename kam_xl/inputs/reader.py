@@ -474,7 +474,8 @@ def _finish(parts: list[_Part], language: str | None) -> Inputs:
         _local_amounts(part, sources, dq)
     tables, extras = _merge_parts(parts, dq) if several else (parts[0].tables, parts[0].extras)
     if not fatal:
-        _check_keys(tables, dq)
+        by_label = {part.path.name: _part_sources(part, True) for part in parts if part.path is not None}
+        _check_keys(tables, dq, (lambda table, label: by_label.get(label, {}).get(table)) if several else None)
     tables = {name: tables[name] for name in TABLES if name in tables}
     language = language or params.language or header_language(dq.sources)
     return Inputs(tables=tables, params=params, dq=dq, source=parts[0].path, extra_columns=extras,
@@ -1155,16 +1156,25 @@ def customer_key(cid: str) -> str:
     return text.lstrip("0") or "0"
 
 
-def _check_keys(tables: dict[str, pd.DataFrame], dq: DataQuality) -> None:
+def _check_keys(tables: dict[str, pd.DataFrame], dq: DataQuality, locate=None) -> None:
     """Duplicate customers (first kept); rows for unknown customers (with a
     'did you mean'); IDs that differ only by full-width forms, case or
-    zero-padding are matched to the one customer they can mean, with a warning."""
+    zero-padding are matched to the one customer they can mean, with a warning.
+    ``locate(table, source label)`` gives where a row of a table put together
+    from several files came from (its Source), so each finding names its file."""
+    def place(table: str, frame: pd.DataFrame, index) -> None:
+        if locate is not None and SOURCE in frame:
+            dq.records[-1]["where"] = locate(table, frame.at[index, SOURCE])
+
     customers = tables["Customers"]
     duplicated = customers["CustomerID"].duplicated()
     if duplicated.any():
-        first_row = customers.drop_duplicates("CustomerID").set_index("CustomerID")[ROW]
-        for row, cid in zip(customers.loc[duplicated, ROW], customers.loc[duplicated, "CustomerID"]):
-            dq.add(ERROR, "Customers", "key.duplicate", int(row), "CustomerID", cid, first=first_row[cid])
+        first = customers.drop_duplicates("CustomerID").set_index("CustomerID")
+        for index in duplicated[duplicated].index:
+            cid = customers.at[index, "CustomerID"]
+            where = first.at[cid, ROW] if SOURCE not in first else f"{first.at[cid, ROW]}, {first.at[cid, SOURCE]}"
+            dq.add(ERROR, "Customers", "key.duplicate", int(customers.at[index, ROW]), "CustomerID", cid, first=where)
+            place("Customers", customers, index)
         tables["Customers"] = customers[~duplicated].reset_index(drop=True)
     known = list(tables["Customers"]["CustomerID"])
     by_key: dict[str, str | None] = {}
@@ -1181,6 +1191,7 @@ def _check_keys(tables: dict[str, pd.DataFrame], dq: DataQuality) -> None:
             continue
         named = _match_names(name, ids[unknown], tables["Customers"], frame, dq)
         if named is not None:
+            place(name, frame, named.index[0])
             frame.loc[named.index, "CustomerID"] = named
             ids = frame["CustomerID"]
             unknown = ~ids.isin(known_set)
@@ -1191,9 +1202,11 @@ def _check_keys(tables: dict[str, pd.DataFrame], dq: DataQuality) -> None:
         rescued = ids[unknown].map(rescue)
         fixable = rescued.notna()
         fixed_index = fixable[fixable].index
-        for row, raw_id, cid in zip(frame.loc[fixed_index, ROW], ids[fixed_index], rescued[fixable]):
-            dq.add(WARNING, name, "key.matched", int(row), "CustomerID", raw_id, cid=cid,
+        for index in fixed_index:
+            raw_id, cid = ids[index], rescued[index]
+            dq.add(WARNING, name, "key.matched", int(frame.at[index, ROW]), "CustomerID", raw_id, cid=cid,
                    ignoring="~" + _difference(raw_id, cid))
+            place(name, frame, index)
         if len(fixed_index):
             frame.loc[fixed_index, "CustomerID"] = rescued[fixable]
         still = unknown & ~unknown.index.isin(fixed_index)
@@ -1201,12 +1214,14 @@ def _check_keys(tables: dict[str, pd.DataFrame], dq: DataQuality) -> None:
             # 'did you mean' for the first distinct IDs only: a wrong Customers table would make it slow.
             suggestions = {raw: _suggest(raw, known) if i < MAX_SUGGESTED else ""
                            for i, raw in enumerate(ids[still].unique())}
-            for row, raw_id in zip(frame.loc[still, ROW], ids[still]):
+            for index in still[still].index:
+                raw_id, row = ids[index], int(frame.at[index, ROW])
                 hint = suggestions[raw_id]
                 if hint:
-                    dq.add(ERROR, name, "key.unknown_suggest", int(row), "CustomerID", raw_id, suggestions=hint)
+                    dq.add(ERROR, name, "key.unknown_suggest", row, "CustomerID", raw_id, suggestions=hint)
                 else:
-                    dq.add(ERROR, name, "key.unknown", int(row), "CustomerID", raw_id)
+                    dq.add(ERROR, name, "key.unknown", row, "CustomerID", raw_id)
+                place(name, frame, index)
             frame = frame[~still].reset_index(drop=True)
         tables[name] = frame
 
