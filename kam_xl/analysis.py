@@ -138,7 +138,7 @@ def _period(inputs: Inputs, params: Params, customers: pd.DataFrame, dq: DataQua
     ar = None
     if invoices is not None:
         ar = receivables(invoices, inputs.get("Payments"), customers, as_of, start, end, params.aging_buckets, dq,
-                         opening_known, decimals, params.aging_basis, params.average_ar_method)
+                         opening_known, decimals, params.average_ar_method)
         finance = financing_cost(ar["AverageAR"], params.cost_of_capital, params.period_days, decimals)
     else:
         finance = pd.Series(float("nan"), index=ids)
@@ -225,12 +225,19 @@ def _in_reporting_currency(inputs: Inputs, p: Params, dq: DataQuality) -> tuple[
         frame = tables.get(table)
         if frame is None:
             continue
-        if frame["Currency"].isna().all():
+        inherits = table == "Payments" and "Invoices" in tables and tables["Invoices"]["Currency"].notna().any()
+        if frame["Currency"].isna().all() and not inherits:
             if date_column is None:   # for ReceivablesByCurrency: all in the reporting currency
                 tables[table] = frame.assign(Currency=p.reporting_currency, OriginalAmount=frame[amounts[0]])
             continue
         code = frame["Currency"].map(currency_code)
         unknown = frame["Currency"].notna() & code.isna()
+        if table == "Payments" and "Invoices" in tables and "Currency" in tables["Invoices"]:
+            # A receipt without its own currency is in that of the invoice it pays.
+            billed = tables["Invoices"].dropna(subset=["InvoiceNo"]).drop_duplicates(["CustomerID", "InvoiceNo"])
+            of_invoice = frame[["CustomerID", "InvoiceNo"]].merge(
+                billed[["CustomerID", "InvoiceNo", "Currency"]], on=["CustomerID", "InvoiceNo"], how="left")["Currency"]
+            code = code.fillna(pd.Series(of_invoice.map(currency_code).to_numpy(), index=frame.index))
         code = code.fillna(p.reporting_currency)
         foreign = code != p.reporting_currency
         when = frame[date_column] if date_column else pd.Series(p.as_of_date, index=frame.index)
@@ -251,8 +258,8 @@ def _in_reporting_currency(inputs: Inputs, p: Params, dq: DataQuality) -> tuple[
             dq.add(INFO, table, "currency.converted", None, "Currency", None, lines=int((keep & foreign).sum()),
                    currencies=", ".join(used), reporting=p.reporting_currency,
                    basis="~" + ("rate of each line's date" if date_column else "closing rate of AsOfDate"))
-    if not currencies:
-        return inputs, None
+    if not currencies:   # nothing converted; rows refused above stay refused
+        return dataclasses.replace(inputs, tables=tables), None
     closing = rate_on(rates, pd.Series(sorted(currencies)), pd.Series(p.as_of_date, index=range(len(currencies))))
     closing.index = sorted(currencies)
     closing[p.reporting_currency] = 1.0
@@ -269,6 +276,9 @@ def _provision(inputs: Inputs, p: Params, customers: pd.DataFrame, invoices: His
     if rates is None or rates.empty:
         rates = DEFAULT_PROVISION_RATES
         dq.add(INFO, "ProvisionRates", "provision.default")
+    elif rates["UpToDays"].notna().all():
+        dq.add(WARNING, "ProvisionRates", "provision.no_open_band", None, "UpToDays", None,
+               last=f"{rates['UpToDays'].max():g}")
     decimals = minor_unit_decimals(p.reporting_currency)
     args = (inputs["Invoices"], inputs.get("Payments"), customers)
     table, bands = bad_debt_allowance(*args, p.as_of_date, rates, decimals)

@@ -54,22 +54,6 @@ def test_each_manager_gets_their_own_list(small_inputs, manager, invoices):
     assert restrict(results, ids)["OpenItems"]["InvoiceNo"].tolist() == invoices
 
 
-def test_aging_basis_invoice_date_ages_from_the_invoice():
-    """Small book with AgingBasis 开票日期: A1's 934 left of INV2 (dated 03-15) is 107 days old on 06-30,
-    over 90, and INV3's 565 (dated 06-10) is 20 days old, 1-30. B2's 750 of INV4 (01-05) is 176 days old,
-    over 90. The due-date view had A1's 565 not due and its 934 in 61-90."""
-    book = small_book()
-    book["Parameters"] = pd.concat([book["Parameters"], pd.DataFrame(
-        {"Parameter": ["账龄基准"], "Value": ["开票日期"]})], ignore_index=True)
-    inputs = inputs_from_frames(book)
-    assert inputs.params.aging_basis == "InvoiceDate"
-    table = analyze(inputs)["Receivables"].set_index("CustomerID")
-    buckets = ["NotDue", "Overdue1_30", "Overdue31_60", "Overdue61_90", "Overdue90Plus"]
-    assert table.loc["A1", buckets].tolist() == [0.0, 565.0, 0.0, 0.0, 934.0]
-    assert table.loc["B2", buckets].tolist() == [0.0, 0.0, 0.0, 0.0, 750.0]
-    assert table.loc["A1", "OpenBalance"] == 1499.0
-
-
 def test_countback_dso_and_the_month_end_average_by_hand(small_inputs):
     """Countback from the closing balance on 06-30. A1 owes 1499: June's credit sales (INV3 565) are used up
     in 30 days, May and April have none (+31, +30), March's 2260 - 226 = 2034 covers the 934 left in

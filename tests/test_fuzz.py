@@ -178,3 +178,14 @@ def test_allow_large_reads_the_padded_book(tmp_path, monkeypatch):
     monkeypatch.setenv(safe_io.ALLOW_LARGE_VARIABLE, "0")   # restored after the test; the flag sets it to 1
     result = runner.invoke(main, ["build", "--allow-large", str(bomb), "-o", str(tmp_path / "b.xlsx")])
     assert result.exit_code == 0 and "4 customers" in result.output, result.output
+
+
+def test_the_blank_cell_count_sees_any_whitespace_after_the_tag(tmp_path, monkeypatch):
+    monkeypatch.setattr(safe_io, "SCANNED_FROM", 1 << 20)
+    bomb = _blank_cell_bomb(tmp_path, 20_000)
+    with zipfile.ZipFile(bomb) as src, zipfile.ZipFile(tmp_path / "tabs.xlsx", "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            out.writestr(info.filename, data.replace(b"<c r=", b"<c\tr=") if "sheet3" in info.filename else data)
+    result = CliRunner().invoke(main, ["build", str(tmp_path / "tabs.xlsx"), "-o", str(tmp_path / "o.xlsx")])
+    assert result.exit_code == 2 and "refused as a possible zip bomb" in result.output, result.output

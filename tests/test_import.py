@@ -466,3 +466,31 @@ def test_key_findings_name_the_file_the_row_came_from(tmp_path):
     duplicate = messages[messages["Message"].str.startswith("Duplicate CustomerID")]
     assert duplicate["Location"].tolist() == ["[ops.xlsx]客户!A2 客户编码"]
     assert "(row 6, finance.xlsx)" in duplicate["Message"].iloc[0]
+
+
+def test_review_findings_stay_fixed(tmp_path):
+    """Found by review: refused foreign lines must not come back; each file's VAT derivation uses its own
+    headers; a receipt without a currency is in its invoice's; a guessed sheet stays with its workbook."""
+    from kam_xl.inputs.reader import inputs_from_frames
+    frames = {"Customers": pd.DataFrame({"CustomerID": ["K1"]}),
+              "Sales": pd.DataFrame({"Date": ["2026-03-01"], "CustomerID": ["K1"], "NetRevenue": [100]}),
+              "Invoices": pd.DataFrame({"InvoiceNo": ["U1", "U2"], "CustomerID": ["K1", "K1"],
+                                        "InvoiceDate": ["2026-03-01", "2026-03-02"], "Amount": [1000, 50],
+                                        "Currency": ["USD", "CNY"]}),
+              "Parameters": pd.DataFrame({"Parameter": ["AsOfDate"], "Value": ["2026-03-31"]})}
+    results = analyze(inputs_from_frames(frames))        # no FXRates: the USD invoice is refused...
+    assert results["Receivables"].set_index("CustomerID").loc["K1", "OpenBalance"] == 50.0   # ...and stays out
+    frames["FXRates"] = pd.DataFrame({"Date": ["2026-01-01"], "Currency": ["USD"], "Rate": [7.0]})
+    frames["Payments"] = pd.DataFrame({"InvoiceNo": ["U1"], "CustomerID": ["K1"], "PaymentDate": ["2026-03-10"],
+                                       "Amount": [1000]})          # no currency: the invoice's dollars
+    results = analyze(inputs_from_frames(frames))
+    assert results["Receivables"].set_index("CustomerID").loc["K1", "OpenBalance"] == 50.0
+    main_file = write_book(tmp_path / "m.xlsx", {
+        "客户": [["客户编码", "客户名称"], ["K1", "甲"]],
+        "Sheet1": [["单据编号", "业务日期", "客户编码", "不含税金额"], ["D1", "2026-03-01", "K1", 100]]})
+    crm = write_book(tmp_path / "crm.xlsx", {"Sheet1": [["跟进时间", "客户编码", "跟进方式"], ["2026-03-02", "K1", "电话"]]})
+    (tmp_path / "销售.csv").write_text("单据编号,业务日期,客户编码,价税合计,税率(%)\nD2,2026-03-05,K1,226,13\n",
+                                     encoding="utf-8")
+    inputs = read_workbook(main_file, sources=[crm, tmp_path / "销售.csv"])
+    assert inputs["Contacts"]["Channel"].tolist() == ["电话"]                 # crm's Sheet1 is not Sales
+    assert inputs["Sales"].set_index("DocumentNo")["NetRevenue"].to_dict() == {"D1": 100.0, "D2": 200.0}

@@ -73,3 +73,13 @@ def test_a_rate_outside_0_to_100_percent_is_an_error(rate):
     messages = book(policy).dq.frame("en")
     errors = messages[(messages["Severity"] == "Error") & (messages["Table"] == "ProvisionRates")]
     assert errors["Row"].tolist() == [2]
+
+
+def test_a_policy_without_an_open_band_provides_old_debts_at_its_last_rate_and_says_so():
+    policy = POLICY.iloc[:2].copy()                                  # up to 365 days 5 %, up to 730 days 10 %
+    results = analyze(book(policy))
+    bands = results["ProvisionBands"].query("CustomerID == 'K1'")
+    # I3 (942 days) and I4 (1641 days) are older than every limit: the last band's 10 %, never left out
+    assert bands[["Band", "GrossReceivable", "Allowance"]].values.tolist() == [
+        ["1年以内", 400.0, 20.0], ["1-2年", 2600.0, 260.0]]
+    assert "No band without an upper limit" in " ".join(results["DataQuality"]["Message"])

@@ -162,11 +162,8 @@ def outstanding_invoices(items: pd.DataFrame, unapplied_credit: pd.Series,
 
 
 def aging(items: pd.DataFrame, unapplied_credit: pd.Series, as_of: pd.Timestamp,
-          buckets: tuple[int, ...], customer_ids: pd.Index, decimals: int = 2,
-          basis: str = "DueDate") -> pd.DataFrame:
-    """Open balances by days overdue (AsOfDate - DueDate; NotDue when <= 0),
-    or with ``basis`` InvoiceDate by days since the invoice (AsOfDate -
-    InvoiceDate; NotDue only for an invoice dated after AsOfDate, which is none).
+          buckets: tuple[int, ...], customer_ids: pd.Index, decimals: int = 2) -> pd.DataFrame:
+    """Open balances by days overdue (AsOfDate - DueDate; NotDue when <= 0).
 
     Credits (credit notes, overpaid invoices, unapplied receipts) are set
     against the customer's oldest open invoices first (by DueDate, then
@@ -175,8 +172,7 @@ def aging(items: pd.DataFrame, unapplied_credit: pd.Series, as_of: pd.Timestamp,
     """
     names = bucket_names(buckets)
     debit, credit = outstanding_invoices(items, unapplied_credit, as_of)
-    days = debit["DaysOverdue"] if basis == "DueDate" else (as_of - debit["InvoiceDate"]).dt.days
-    bucket = aging_bucket(days, buckets)
+    bucket = aging_bucket(debit["DaysOverdue"], buckets)
     table = (pd.DataFrame({"CustomerID": debit["CustomerID"], "bucket": bucket, "amount": debit["Outstanding"]})
              .pivot_table(index="CustomerID", columns="bucket", values="amount", aggfunc="sum", observed=False)
              .reindex(index=customer_ids, columns=names).fillna(0.0))
@@ -248,10 +244,9 @@ def chase_list(invoices: pd.DataFrame, payments: pd.DataFrame | None, customers:
 
 def receivables(invoices: pd.DataFrame, payments: pd.DataFrame | None, customers: pd.DataFrame,
                 as_of, start, end, buckets: tuple[int, ...], dq: DataQuality | None = None,
-                opening_known: bool = True, decimals: int = 2, aging_basis: str = "DueDate",
+                opening_known: bool = True, decimals: int = 2,
                 average_method: str = "OpeningClosing") -> pd.DataFrame:
-    """Per customer: OpenBalance and its aging buckets as of AsOfDate (by
-    days overdue, or by days since the invoice with ``aging_basis`` InvoiceDate),
+    """Per customer: OpenBalance and its aging buckets (days overdue) as of AsOfDate,
     OverdueShare = overdue / OpenBalance, CreditSales (invoices dated in the
     period), AverageAR = (AR at PeriodStart - 1 day + AR at PeriodEnd) / 2,
     (or with ``average_method`` MonthEnd, see :func:`average_ar_month_end`),
@@ -266,7 +261,7 @@ def receivables(invoices: pd.DataFrame, payments: pd.DataFrame | None, customers
     invoices, payments, applied, unapplied_to_date, items = open_position(invoices, payments, customers, as_of, dq,
                                                                           decimals)
     names = bucket_names(buckets)
-    table = aging(items, unapplied_to_date, as_of, buckets, customer_ids, decimals, aging_basis)
+    table = aging(items, unapplied_to_date, as_of, buckets, customer_ids, decimals)
     table.insert(0, "OpenBalance", round_money(per_customer(items.groupby("CustomerID")["Open"].sum(), customer_ids)
                                                - per_customer(unapplied_to_date, customer_ids), decimals))
     table["OverdueShare"] = ratio(table[names[1:]].sum(axis=1), table["OpenBalance"])
@@ -323,7 +318,8 @@ def bad_debt_allowance(invoices: pd.DataFrame, payments: pd.DataFrame | None, cu
     rates = rates.sort_values("UpToDays", na_position="last", kind="stable").reset_index(drop=True)
     _, _, _, unapplied_to_date, items = open_position(invoices, payments, customers, as_of, None, decimals)
     debit, _ = outstanding_invoices(items, unapplied_to_date, as_of)
-    band = provision_band((as_of - debit["InvoiceDate"]).dt.days, rates)
+    # An age beyond a policy's last limit is in its last band (the reader warns of a policy without an open end).
+    band = provision_band((as_of - debit["InvoiceDate"]).dt.days, rates).clip(upper=len(rates) - 1)
     by_band = (pd.DataFrame({"CustomerID": debit["CustomerID"], "band": band, "GrossReceivable": debit["Outstanding"]})
                .groupby(["CustomerID", "band"], sort=True)["GrossReceivable"].sum().reset_index())
     by_band["GrossReceivable"] = round_money(by_band["GrossReceivable"], decimals)

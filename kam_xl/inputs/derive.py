@@ -20,7 +20,6 @@ def net_of_vat(sales: pd.DataFrame, source: TableSource | None, params: Params, 
     one), the VATRate parameter (default 0.13) on lines without one. A line without a gross
     amount has no revenue to use and is not used (Error). Never is a gross
     amount taken as revenue."""
-    source = dq.sources.get("Sales")
     if source is None or "NetRevenue" in source.headers or "GrossAmount" not in source.headers:
         return sales
     gross = sales["GrossAmount"]

@@ -123,6 +123,15 @@ class Names:
         return mapped
 
 
+def without_detected(names: Names) -> Names:
+    """``names`` without the sheet names guessed from one workbook's headers:
+    another file's Sheet1 is not that workbook's Sheet1."""
+    kept = Names(forced_preset=names.forced_preset, currency=names.currency, headers=names.headers)
+    kept.sheets = {table: {name: origin for name, origin in sheets.items() if origin.kind != "detected"}
+                   for table, sheets in names.sheets.items()}
+    return kept
+
+
 def default_names(preset: str | None = None) -> Names:
     """The contract's names, the synonyms, and every preset's names (or only
     those of ``preset``, a key of PRESETS)."""

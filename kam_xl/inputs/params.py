@@ -15,7 +15,6 @@ from kam_xl.words import CATALOGUES, word
 DEFAULT_POTENTIAL_WEIGHTS = {"CLV": 0.4, "Growth": 0.2, "Industry": 0.15, "Wallet": 0.15, "Alive": 0.1}
 DEFAULT_CADENCE = {"A": 30, "B": 60, "C": 90}
 ABC_BASES = ("NetRevenue", "GrossProfit", "NetProfit")
-AGING_BASES = ("DueDate", "InvoiceDate")
 AVERAGE_AR_METHODS = ("OpeningClosing", "MonthEnd")
 LANGUAGES = tuple(CATALOGUES)
 # The collection steps FollowUpLevels sets the days of (word keys followup.<step> in kam_xl.words).
@@ -29,7 +28,7 @@ PARAMETER_ZH = {
     "ForecastMonths": "预测月数", "DiscountRate": "折现率", "PotentialWeights": "潜力权重",
     "ContactCadenceDays": "联系频率天数", "Language": "语言", "DataStart": "数据起始日期",
     "MinCoverage": "最低数据覆盖率", "VATRate": "增值税税率", "FollowUpLevels": "催收级别天数",
-    "AgingBasis": "账龄基准", "AverageARMethod": "平均应收计算方法",
+    "AverageARMethod": "平均应收计算方法",
 }
 
 
@@ -45,7 +44,6 @@ class Params:
     abc_share_a: float = 0.80
     abc_share_b: float = 0.95
     aging_buckets: tuple[int, ...] = (30, 60, 90)
-    aging_basis: str = "DueDate"   # or InvoiceDate: the buckets count days since the invoice
     average_ar_method: str = "OpeningClosing"   # or MonthEnd: the mean of the month-end balances
     cost_of_capital: float = 0.06
     forecast_months: int = 12
@@ -110,8 +108,7 @@ _CANONICAL = {
     "forecast_months": "ForecastMonths", "discount_rate": "DiscountRate",
     "potential_weights": "PotentialWeights", "contact_cadence_days": "ContactCadenceDays",
     "language": "Language", "data_start": "DataStart", "min_coverage": "MinCoverage", "vat_rate": "VATRate",
-    "follow_up_levels": "FollowUpLevels", "aging_basis": "AgingBasis",
-    "average_ar_method": "AverageARMethod",
+    "follow_up_levels": "FollowUpLevels",     "average_ar_method": "AverageARMethod",
 }
 _FIELD_BY_KEY = {normalize_name(v): k for k, v in _CANONICAL.items()}
 _FIELD_BY_KEY.update({normalize_name(PARAMETER_ZH[v]): k for k, v in _CANONICAL.items()})
@@ -168,13 +165,6 @@ def _convert(field_name: str, value: object) -> object:
         if field_name == "follow_up_levels" and len(days) != len(FOLLOW_UP_STEPS):
             raise ParameterError("reason.follow_up_levels")
         return days
-    if field_name == "aging_basis":
-        match = {normalize_name(b): b for b in AGING_BASES}
-        match.update({normalize_name("到期日"): "DueDate", normalize_name("开票日期"): "InvoiceDate",
-                      normalize_name("开票日"): "InvoiceDate"})
-        if normalize_name(text) not in match:
-            raise ParameterError("reason.aging_basis")
-        return match[normalize_name(text)]
     if field_name == "average_ar_method":
         match = {normalize_name(m): m for m in AVERAGE_AR_METHODS}
         match.update({normalize_name("期初期末"): "OpeningClosing", normalize_name("月末"): "MonthEnd"})

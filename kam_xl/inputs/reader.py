@@ -38,7 +38,7 @@ from kam_xl.contract import (
     normalize_name,
 )
 from kam_xl.inputs.derive import DERIVED_FROM, net_of_vat
-from kam_xl.inputs.names import CONTRACT, MAP, Names, Origin, default_names, preset_scores
+from kam_xl.inputs.names import CONTRACT, MAP, Names, Origin, default_names, preset_scores, without_detected
 from kam_xl.inputs.params import PARAMETER_ZH, Params, parameters_from_table
 from kam_xl.inputs.parsing import (
     DATE_FORMATS,
@@ -135,7 +135,7 @@ def read_workbook(path: str | Path, password: str | None = None,
         part = _source_part(source, names, map_dq if index == 0 else DataQuality(), password,
                             external if index == 0 else None, threads, column_map is None)
         if index == 0:
-            names = part.names   # the main workbook's ColumnMap serves every source
+            names = without_detected(part.names)   # the main workbook's ColumnMap serves every source
         parts.append(part)
     inputs = _finish(parts, language)
     inputs.source, inputs.source_sha256 = paths[0], sha256(paths[0])
@@ -517,16 +517,29 @@ LOCAL_MARKS = ("本位币", "本币", "localcurrency", "loc.curr", "inlc")
 def _local_amounts(part: _Part, sources: dict[str, TableSource], dq: DataQuality) -> None:
     """An ERP list exports amounts in the document currency and in the local
     one (金额(本位币), Amount in local currency); when the local amount was
-    read, the row's Currency (币别, the document's) must not convert it again."""
-    for table, amount in (("Sales", "NetRevenue"), ("Invoices", "Amount"), ("Payments", "Amount")):
+    read, the row's Currency (币别, the document's) must not convert it again.
+    A sheet that gave the revenue in local currency but a cost or gross amount
+    only in the document's leaves that amount empty (unknown, never summed
+    unconverted), with a Warning."""
+    for table, amounts in (("Sales", ("NetRevenue", "GrossAmount", "COGS")), ("Invoices", ("Amount",)),
+                           ("Payments", ("Amount",))):
         source = sources.get(table)
         if table not in part.tables or source is None or "Currency" not in source.headers:
             continue
-        header = source.header(amount) or source.header("GrossAmount") or ""
-        if any(mark in normalize_name(header) for mark in LOCAL_MARKS):
-            part.tables[table] = part.tables[table].assign(Currency=None)
-            dq.add(INFO, table, "currency.local_amounts", None, "Currency", None, header=header)
+        read = {a: source.header(a) for a in amounts if source.header(a)}
+        local = {a for a, header in read.items() if any(m in normalize_name(header) for m in LOCAL_MARKS)}
+        main = "NetRevenue" if "NetRevenue" in read else next(iter(read), None)
+        if main not in local:
+            continue
+        frame = part.tables[table].assign(Currency=None)
+        dq.add(INFO, table, "currency.local_amounts", None, "Currency", None, header=read[main])
+        dq.records[-1]["where"] = source
+        for amount in sorted(set(read) - local):
+            frame[amount] = np.nan
+            dq.add(WARNING, table, "currency.document_amount", None, amount, None, header=read[amount],
+                   local=read[main])
             dq.records[-1]["where"] = source
+        part.tables[table] = frame
 
 
 SOURCE = "Source"   # the extra column naming each row's file when tables come from several sources
@@ -979,6 +992,24 @@ def _raw_frame(grid: _Grid, width: int) -> pd.DataFrame:
     return raw
 
 
+GROSS_MARKS = ("价税合计", "含税")
+
+
+def _preference(spec: TableSpec, column: str, alias: str, origin: Origin) -> int:
+    """Which of several headers naming one column wins: the ColumnMap's; then
+    a local-currency amount (金额(本位币) over 金额: the Currency column is the
+    document's); then, for what a customer owes or pays, the tax-inclusive
+    amount (价税合计 over a plain 金额, which lists export net of VAT); then
+    the order of the names."""
+    if origin.kind == MAP:
+        return 0
+    if any(mark in alias for mark in LOCAL_MARKS):
+        return 1
+    if spec.name in ("Invoices", "Payments") and column == "Amount" and any(m in alias for m in GROSS_MARKS):
+        return 2
+    return 3
+
+
 def _map_headers(spec: TableSpec, header: list[str], names: Names) -> tuple[dict[str, int], dict[str, int]]:
     """(contract column -> position, extra column name -> position): of the
     headers naming a column, the one whose name comes first in ``names`` maps
@@ -988,8 +1019,9 @@ def _map_headers(spec: TableSpec, header: list[str], names: Names) -> tuple[dict
     repeated name gets its position)."""
     rank = {}
     for column in spec.columns:
-        for order, alias in enumerate(names.column_aliases(spec, column)):
-            rank.setdefault(alias, (column, order))
+        aliases = names.column_aliases(spec, column)
+        for order, (alias, origin) in enumerate(aliases.items()):
+            rank.setdefault(alias, (column, (_preference(spec, column.name, alias, origin), order)))
     best: dict[str, tuple[int, int]] = {}
     for position, text in enumerate(header):
         found = rank.get(normalize_name(text))
@@ -1182,6 +1214,7 @@ def _check_keys(tables: dict[str, pd.DataFrame], dq: DataQuality, locate=None) -
         key = customer_key(cid)
         by_key[key] = None if key in by_key else cid   # None: two customers share the key, no guessing
     known_set = set(known)
+    _check_parents(tables, known_set, by_key, dq, place)
     for name, frame in tables.items():
         if name == "Customers" or "CustomerID" not in frame:
             continue
@@ -1224,6 +1257,31 @@ def _check_keys(tables: dict[str, pd.DataFrame], dq: DataQuality, locate=None) -
                 place(name, frame, index)
             frame = frame[~still].reset_index(drop=True)
         tables[name] = frame
+
+
+def _check_parents(tables: dict[str, pd.DataFrame], known: set, by_key: dict, dq: DataQuality, place) -> None:
+    """A ParentID (集团) names the group's head customer: one spelled with
+    other case, full-width forms or zero-padding, or by the head's name, is
+    read as that customer's ID (a Warning says so); one that is no customer
+    stays the group's name as typed (a Warning says that too), so a group is
+    never split silently."""
+    customers = tables["Customers"]
+    parents = customers["ParentID"]
+    unknown = parents.notna() & ~parents.isin(known)
+    if not unknown.any():
+        return
+    names = customers["CustomerName"].dropna().map(normalize_name)
+    unique_names = names[~names.duplicated(keep=False)]
+    by_name = dict(zip(unique_names, customers.loc[unique_names.index, "CustomerID"]))
+    for value in parents[unknown].unique():
+        rows = parents.index[parents == value]
+        cid = by_key.get(customer_key(value)) or by_name.get(normalize_name(value))
+        if cid is not None:
+            customers.loc[rows, "ParentID"] = cid
+            dq.add(WARNING, "Customers", "key.parent_matched", int(customers.at[rows[0], ROW]), "ParentID", value, cid=cid)
+        else:
+            dq.add(WARNING, "Customers", "key.parent_unknown", int(customers.at[rows[0], ROW]), "ParentID", value)
+        place("Customers", customers, rows[0])
 
 
 def _match_names(table: str, ids: pd.Series, customers: pd.DataFrame, frame: pd.DataFrame,

@@ -4,6 +4,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import tempfile
 import zipfile
 import zlib
@@ -88,9 +89,13 @@ def _check_sizes(path: Path, archive: zipfile.ZipFile, members: list[zipfile.Zip
         if (member.file_size > SCANNED_FROM and ratio > SCANNED_RATIO
                 and member.filename.startswith("xl/worksheets/")):
             cells, values = _count_cells(archive, member)
-            if cells and values / cells < MIN_VALUE_SHARE:
+            if not cells or values / cells < MIN_VALUE_SHARE:   # no cells at all in 100 MB is no sheet of data
                 raise InputError(f"{path}: part {member.filename} unpacks to {_mb(member.file_size)} MB of "
                                  f"{cells:,} cells, of which {values:,} hold a value; {_TOO_LARGE}")
+
+
+_CELL_TAG = re.compile(rb"<c[\s/>]")
+_VALUE_TAG = re.compile(rb"<(?:v|is|f)[\s/>]")
 
 
 def _count_cells(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> tuple[int, int]:
@@ -99,8 +104,8 @@ def _count_cells(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> tuple[int
     cells = values = 0
     with archive.open(member) as stream:
         for block in iter(lambda: stream.read(1 << 20), b""):
-            cells += block.count(b"<c ") + block.count(b"<c>")
-            values += block.count(b"<v>") + block.count(b"<v ") + block.count(b"<is>") + block.count(b"<f")
+            cells += len(_CELL_TAG.findall(block))
+            values += len(_VALUE_TAG.findall(block))
     return cells, values
 
 

@@ -116,6 +116,10 @@ MESSAGES = {
     "not used to convert them",
     "provision.default": "No ProvisionRates table: the default policy is used (within 1 year 5 %, 1-2 years 10 %, "
     "2-3 years 30 %, over 3 years 100 %, aged from the invoice date)",
+    "provision.no_open_band": "No band without an upper limit: receivables older than {last} days are provided for at the last band's rate; add a band with a blank UpToDays for them",
+    "currency.document_amount": "'{header}' is in the document's currency while '{local}' is local (本位币): it is left empty rather than summed unconverted; export its local-currency column too",
+    "key.parent_matched": "ParentID read as the customer '{cid}' (spelled differently, or by its name)",
+    "key.parent_unknown": "ParentID is not a customer's ID: the group keeps the name as typed",
     "names.read_as": "Sheet '{sheet}': headers read as kam-xl columns: {pairs}",
     "names.preset_detected": "The headers look like {title} exports ({count} columns recognised by that preset); "
     "use --preset to force one, or a ColumnMap for headers of your own",
@@ -212,7 +216,6 @@ WORDS = {
     "reason.fraction": "must be a fraction between 0 and 1, e.g. 0.8 or 80%",
     "reason.months": "must be a whole number of months from 1 to 120",
     "reason.follow_up_levels": "must be five increasing whole days, e.g. 1,15,30,60,90 (reminder, call, account manager, stop deliveries, legal)",
-    "reason.aging_basis": "must be DueDate or InvoiceDate",
     "reason.average_ar_method": "must be OpeningClosing or MonthEnd",
     "reason.buckets": "must be increasing whole days, e.g. 30,60,90",
     "reason.basis": "must be one of NetRevenue, GrossProfit, NetProfit",

@@ -281,6 +281,10 @@ MESSAGES = {
     "currency.converted": "{lines} 行 {currencies} 金额已按{basis}换算为 {reporting}（汇率表）",
     "currency.local_amounts": "金额（“{header}”）为本位币金额：不按币别列换算",
     "provision.default": "未提供坏账计提比例表：使用默认政策（1年以内 5%、1-2年 10%、2-3年 30%、3年以上 100%，按开票日计算账龄）",
+    "provision.no_open_band": "没有不设上限的账龄区间：超过 {last} 天的应收按最后一个区间的比例计提；请增加一个截至天数为空的区间",
+    "currency.document_amount": "“{header}”为原币金额，而“{local}”为本位币金额：该列留空，不按未换算金额合计；请一并导出其本位币列",
+    "key.parent_matched": "集团按客户“{cid}”读取（写法不同或填写的是名称）",
+    "key.parent_unknown": "集团不是任何客户的编号：按所填写的名称作为集团",
     "names.read_as": "工作表“{sheet}”中以下表头按 kam-xl 列读取：{pairs}",
     "names.preset_detected": "表头与 {title} 的导出格式一致（该预设识别了 {count} 列）；可用 --preset 指定预设，"
     "或用列映射（ColumnMap）对应自定义表头",
@@ -366,7 +370,6 @@ WORDS = {
     "reason.fraction": "必须是 0 到 1 之间的比例，如 0.8 或 80%",
     "reason.months": "必须是 1 到 120 之间的整数月数",
     "reason.follow_up_levels": "必须是五个递增的整数天数，如 1,15,30,60,90（提醒、电话、客户经理、停止发货、法务）",
-    "reason.aging_basis": "必须是 DueDate（到期日）或 InvoiceDate（开票日期）",
     "reason.average_ar_method": "必须是 OpeningClosing（期初期末）或 MonthEnd（月末）",
     "reason.buckets": "必须是递增的整数天数，如 30,60,90",
     "reason.basis": "必须是 NetRevenue、GrossProfit 或 NetProfit 之一",
