@@ -57,18 +57,24 @@ class DataQuality:
     lineage: list[tuple[str, TableSource]] = field(default_factory=list)
 
     def add(self, severity: str, table: str, key: str, row: int | None = None,
-            column: str | None = None, value: object = None, **values) -> None:
-        self.records.append({
-            "Severity": severity, "Table": table, "Row": row, "Column": column,
-            "Value": None if value is None else str(value), "key": key, "values": values,
-        })
+            column: str | None = None, value: object = None, *, where: TableSource | None = None,
+            **values) -> None:
+        """``where``: the record's own source, for a table put together from
+        several files (else the table's source locates it)."""
+        record = {"Severity": severity, "Table": table, "Row": row, "Column": column,
+                  "Value": None if value is None else str(value), "key": key, "values": values}
+        if where is not None:
+            record["where"] = where
+        self.records.append(record)
 
     def add_rows(self, severity: str, table: str, rows: pd.Series, column: str | None,
-                 values: pd.Series | None, key: str, **message_values) -> None:
+                 values: pd.Series | None, key: str, *, where: TableSource | None = None,
+                 **message_values) -> None:
         """One record per row: ``rows`` holds worksheet row numbers."""
         values = values if values is not None else pd.Series([None] * len(rows), index=rows.index)
         for row, value in zip(rows.tolist(), values.tolist()):
-            self.add(severity, table, key, int(row) if row is not None else None, column, value, **message_values)
+            self.add(severity, table, key, int(row) if row is not None else None, column, value, where=where,
+                     **message_values)
 
     def extend(self, other: "DataQuality") -> None:
         self.records.extend(other.records)

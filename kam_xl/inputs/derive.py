@@ -29,13 +29,10 @@ def net_of_vat(sales: pd.DataFrame, source: TableSource | None, params: Params, 
     sales = sales.assign(NetRevenue=np.round(gross / (1.0 + rate), 2))
     blank = gross.isna()
     if blank.any():
-        dq.add_rows(ERROR, "Sales", sales.loc[blank, ROW], "GrossAmount", None, "vat.gross_blank")
-        for record in dq.records[-int(blank.sum()):]:
-            record["where"] = source
+        dq.add_rows(ERROR, "Sales", sales.loc[blank, ROW], "GrossAmount", None, "vat.gross_blank", where=source)
         sales = sales[~blank].reset_index(drop=True)
         stated = stated[~blank.to_numpy()]
     dq.add(INFO, "Sales", "vat.net_derived", None, "NetRevenue", None, gross=source.header("GrossAmount"),
            lines=int(len(sales)), stated=int(stated.sum()), defaulted=int((~stated).sum()),
-           rate=f"{params.vat_rate:.0%}", rate_header=source.header("TaxRate") or "TaxRate")
-    dq.records[-1]["where"] = source
+           rate=f"{params.vat_rate:.0%}", rate_header=source.header("TaxRate") or "TaxRate", where=source)
     return sales

@@ -442,6 +442,7 @@ def _finish(parts: list[_Part], language: str | None) -> Inputs:
     names its file, and each table gets a Source column naming the file of
     each row. ``sheets`` of a source are listed when a required table is missing."""
     several = len(parts) > 1
+    located = [_part_sources(part, several) for part in parts]   # the sheets are typed: this does not change
     dq = DataQuality()
     fatal: dict[str, dict] = {}
     for name, spec in TABLES.items():
@@ -455,8 +456,8 @@ def _finish(parts: list[_Part], language: str | None) -> Inputs:
             elif name not in ("Parameters", "FXRates", "ProvisionRates"):   # FXRates: only for foreign amounts;
                 # ProvisionRates: a documented default stands in (said by the analysis)
                 dq.add(INFO, name, "table.optional_missing", names=accepted_names(spec))
-        for part in parts:
-            _take_log(dq, part, name, several)
+        for part, sources in zip(parts, located):
+            _take_log(dq, part, name, sources, several)
         if spec.required and found and all(name in part.unusable for part in found):
             fatal[name] = found[0].unusable[name]
     with_parameters = [part for part in parts if "Parameters" in part.tables]
@@ -465,16 +466,15 @@ def _finish(parts: list[_Part], language: str | None) -> Inputs:
     if len(parameter_tables) > 1:
         dq.add(WARNING, "Parameters", "source.parameters_ignored", None, None, None,
                first=with_parameters[0].path.name if with_parameters[0].path is not None else "-")
-    for part in parts:
+    for part, sources in zip(parts, located):
         part.extras.pop("Parameters", None)
-        sources = _part_sources(part, several)
         _note_names_used(part.names, sources, dq, part.path.name if several and part.path is not None else None)
         if "Sales" in part.tables:
             part.tables["Sales"] = net_of_vat(part.tables["Sales"], sources.get("Sales"), params, dq)
         _local_amounts(part, sources, dq)
-    tables, extras = _merge_parts(parts, dq) if several else (parts[0].tables, parts[0].extras)
+    tables, extras = _merge_parts(parts, located, dq) if several else (parts[0].tables, parts[0].extras)
     if not fatal:
-        by_label = {part.path.name: _part_sources(part, True) for part in parts if part.path is not None}
+        by_label = {part.path.name: sources for part, sources in zip(parts, located) if part.path is not None}
         _check_keys(tables, dq, (lambda table, label: by_label.get(label, {}).get(table)) if several else None)
     tables = {name: tables[name] for name in TABLES if name in tables}
     language = language or params.language or header_language(dq.sources)
@@ -496,11 +496,10 @@ def _part_sources(part: _Part, several: bool) -> dict[str, TableSource]:
     return sources
 
 
-def _take_log(dq: DataQuality, part: _Part, table: str, several: bool) -> None:
+def _take_log(dq: DataQuality, part: _Part, table: str, sources: dict[str, TableSource], several: bool) -> None:
     """Move the part's findings on ``table`` into ``dq``; with several sources
-    each record keeps where it came from."""
+    each record keeps where it came from (``sources``, the part's)."""
     log = part.logs[table]
-    sources = _part_sources(part, several)
     for record in log.records:
         if several and record["Table"] in sources:
             record["where"] = sources[record["Table"]]
@@ -532,13 +531,11 @@ def _local_amounts(part: _Part, sources: dict[str, TableSource], dq: DataQuality
         if main not in local:
             continue
         frame = part.tables[table].assign(Currency=None)
-        dq.add(INFO, table, "currency.local_amounts", None, "Currency", None, header=read[main])
-        dq.records[-1]["where"] = source
+        dq.add(INFO, table, "currency.local_amounts", None, "Currency", None, header=read[main], where=source)
         for amount in sorted(set(read) - local):
             frame[amount] = np.nan
             dq.add(WARNING, table, "currency.document_amount", None, amount, None, header=read[amount],
-                   local=read[main])
-            dq.records[-1]["where"] = source
+                   local=read[main], where=source)
         part.tables[table] = frame
 
 
@@ -546,7 +543,8 @@ SOURCE = "Source"   # the extra column naming each row's file when tables come f
 DOCUMENT_KEYS = {"Sales": "DocumentNo", "Invoices": "InvoiceNo"}
 
 
-def _merge_parts(parts: list[_Part], dq: DataQuality) -> tuple[dict[str, pd.DataFrame], dict[str, list[str]]]:
+def _merge_parts(parts: list[_Part], located: list[dict[str, TableSource]],
+                 dq: DataQuality) -> tuple[dict[str, pd.DataFrame], dict[str, list[str]]]:
     """Each table from every source that has it, appended in source order
     with a Source column. A document (Sales DocumentNo, Invoices InvoiceNo)
     that an earlier source already gave is the same document exported twice:
@@ -554,13 +552,13 @@ def _merge_parts(parts: list[_Part], dq: DataQuality) -> tuple[dict[str, pd.Data
     tables: dict[str, pd.DataFrame] = {}
     extras: dict[str, list[str]] = {}
     for name in TABLES:
-        pieces = [(part, part.tables[name]) for part in parts if name in part.tables]
+        pieces = [(part, part.tables[name], sources) for part, sources in zip(parts, located) if name in part.tables]
         if not pieces:
             continue
         frames = []
         first_seen: dict[str, tuple[str, int]] = {}
         key = DOCUMENT_KEYS.get(name)
-        for part, frame in pieces:
+        for part, frame, sources in pieces:
             label = part.path.name if part.path is not None else "-"
             frame = frame.assign(**{SOURCE: label})
             if key is not None:
@@ -568,15 +566,14 @@ def _merge_parts(parts: list[_Part], dq: DataQuality) -> tuple[dict[str, pd.Data
                 for row, document in zip(frame.loc[known, ROW], frame.loc[known, key]):
                     where = first_seen[document]
                     dq.add(ERROR, name, "source.duplicate_document", int(row), key, document,
-                           first_file=where[0], first_row=where[1])
-                    dq.records[-1]["where"] = _part_sources(part, True).get(name)
+                           first_file=where[0], first_row=where[1], where=sources.get(name))
                 for document, row in zip(frame.loc[~known, key], frame.loc[~known, ROW]):
                     if pd.notna(document):
                         first_seen.setdefault(document, (label, int(row)))
                 frame = frame[~known]
             frames.append(frame)
         tables[name] = pd.concat(frames, ignore_index=True)
-        extras[name] = list(dict.fromkeys([c for part, _ in pieces for c in part.extras.get(name, [])] + [SOURCE]))
+        extras[name] = list(dict.fromkeys([c for part, _, _ in pieces for c in part.extras.get(name, [])] + [SOURCE]))
     return tables, extras
 
 
@@ -728,19 +725,15 @@ def _note_names_used(names: Names, sources: dict[str, TableSource], dq: DataQual
                 read_as.append(f"{text} → {column}{how}")
         if read_as:
             dq.add(INFO, table, "names.read_as", None, None, None, sheet=sources[table].sheet,
-                   pairs="; ".join(read_as))
-            dq.records[-1]["where"] = sources[table]
+                   pairs="; ".join(read_as), where=sources[table])
     ranked = sorted(preset_scores(names, used).items(), key=lambda item: -item[1])
     if names.forced_preset:
-        dq.add(INFO, "Parameters", "names.preset_forced", None, None, None, title=PRESETS[names.forced_preset].title)
-        if file:
-            dq.records[-1]["where"] = TableSource(file)
+        dq.add(INFO, "Parameters", "names.preset_forced", None, None, None, title=PRESETS[names.forced_preset].title,
+               where=TableSource(file) if file else None)
     elif ranked and ranked[0][1] >= 3 and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
         best, count = ranked[0]
         dq.add(INFO, "Parameters", "names.preset_detected", None, None, None, title=PRESETS[best].title,
-               count=count)
-        if file:   # which file looks like which system
-            dq.records[-1]["where"] = TableSource(file)
+               count=count, where=TableSource(file) if file else None)   # which file looks like which system
 
 
 def header_language(sources: dict[str, TableSource]) -> str:
@@ -1278,7 +1271,8 @@ def _check_parents(tables: dict[str, pd.DataFrame], known: set, by_key: dict, dq
         cid = by_key.get(customer_key(value)) or by_name.get(normalize_name(value))
         if cid is not None:
             customers.loc[rows, "ParentID"] = cid
-            dq.add(WARNING, "Customers", "key.parent_matched", int(customers.at[rows[0], ROW]), "ParentID", value, cid=cid)
+            dq.add(WARNING, "Customers", "key.parent_matched", int(customers.at[rows[0], ROW]), "ParentID", value,
+                   cid=cid)
         else:
             dq.add(WARNING, "Customers", "key.parent_unknown", int(customers.at[rows[0], ROW]), "ParentID", value)
         place("Customers", customers, rows[0])
