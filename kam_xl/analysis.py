@@ -18,16 +18,16 @@ from kam_xl.contract import (
     CLASSIFICATION_COLUMNS,
     CUSTOMER_COLUMNS,
     EXPECTED_RECEIPTS_COLUMNS,
-    GROUPS_COLUMNS,
     OPEN_ITEMS_COLUMNS,
     PROVISION_BANDS_COLUMNS,
-    PROVISION_COLUMNS,
     RECEIVABLES_BY_CURRENCY_COLUMNS,
     POTENTIAL_COLUMNS,
-    PROFITABILITY_COLUMNS,
     RELATIONSHIP_COLUMNS,
     STRATEGY_COLUMNS,
     bucket_names,
+    profitability_columns,
+    provision_columns,
+    groups_columns,
     receivables_columns,
 )
 from kam_xl.domain.classification import abc_tiers, portfolio_quadrant, rfm, segments
@@ -37,10 +37,10 @@ from kam_xl.domain.frames import minor_unit_decimals, round_money
 from kam_xl.domain.potential import potential
 from kam_xl.domain.profitability import cost_to_serve, financing_cost, gross_profit, profitability, whale_curve
 from kam_xl.domain.receivables import (
-    DEFAULT_PROVISION_RATES,
     bad_debt_allowance,
     chase_list,
     expected_receipts,
+    provision_policy,
     receivables,
 )
 from kam_xl.domain.relationship import relationship
@@ -75,6 +75,7 @@ class CustomerFigures:
     open_items: pd.DataFrame | None = None
     provision: pd.DataFrame | None = None
     provision_bands: pd.DataFrame | None = None
+    provision_policy: pd.DataFrame | None = None   # the age bands used: Band, FromDays, ToDays, Rate
     expected_receipts: pd.DataFrame | None = None
 
 
@@ -127,8 +128,9 @@ def latest_date(inputs: Inputs) -> pd.Timestamp | None:
 
 
 def _period(inputs: Inputs, params: Params, customers: pd.DataFrame, dq: DataQuality | None,
-            opening_known: bool = True):
-    """Profitability, receivables and ABC tiers for one period."""
+            opening_known: bool = True, bands: pd.DataFrame | None = None):
+    """Profitability, receivables and ABC tiers for one period (NetProfit
+    after the bad-debt charge when ProvisionInNetProfit is set)."""
     ids = pd.Index(customers["CustomerID"], name="CustomerID")
     start, end, as_of = params.period_start, params.period_end, params.as_of_date
     decimals = minor_unit_decimals(params.reporting_currency)
@@ -138,25 +140,28 @@ def _period(inputs: Inputs, params: Params, customers: pd.DataFrame, dq: DataQua
     ar = None
     if invoices is not None:
         ar = receivables(invoices, inputs.get("Payments"), customers, as_of, start, end, params.aging_buckets, dq,
-                         opening_known, decimals, params.average_ar_method)
+                         opening_known, decimals, params.average_ar_method, params.aging_basis)
         finance = financing_cost(ar["AverageAR"], params.cost_of_capital, params.period_days, decimals)
     else:
         finance = pd.Series(float("nan"), index=ids)
     absent = tuple(part for part, table in (("CostToServe", "Activities"), ("FinancingCost", "Invoices"))
                    if inputs.get(table) is None)
-    profit = profitability(gross, cts, finance, absent, decimals)
+    charge = None
+    if params.provision_in_net_profit and invoices is not None:
+        charge = _bad_debt_charge(inputs, params, customers, bands, opening_known)
+    profit = profitability(gross, cts, finance, absent, decimals, charge)
     basis = profit[params.abc_basis]
     abc = abc_tiers(basis, params.abc_share_a, params.abc_share_b)
     return profit, ar, abc
 
 
 def _this_period(inputs: Inputs, p: Params, customers: pd.DataFrame, sales: History, invoices: History,
-                 dq: DataQuality):
+                 dq: DataQuality, bands: pd.DataFrame | None):
     """This period's figures. The period is the user's choice: where the data
     cover only part of it the figures are kept and DataQuality says so; an
     opening balance before the invoices begin leaves what needs it empty."""
     opening_known = invoices.balance_known(p.period_start - pd.Timedelta(days=1))
-    figures = _period(inputs, p, customers, dq, opening_known)
+    figures = _period(inputs, p, customers, dq, opening_known, bands)
     for table, history_ in (("Sales", sales), ("Invoices", invoices)):
         share = history_.share_of(p.period_start, p.period_end)
         if share < p.min_coverage:
@@ -169,12 +174,12 @@ def _this_period(inputs: Inputs, p: Params, customers: pd.DataFrame, sales: Hist
 
 
 def _prior_period(inputs: Inputs, p: Params, customers: pd.DataFrame, sales: History, invoices: History,
-                  dq: DataQuality):
+                  dq: DataQuality, bands: pd.DataFrame | None):
     """The prior period's figures, left empty where the data do not cover it
     (DataQuality says which and why)."""
     prior = p.prior()
     opening_known = invoices.balance_known(prior.period_start - pd.Timedelta(days=1))
-    profit, ar, abc = _period(inputs, prior, customers, None, opening_known)
+    profit, ar, abc = _period(inputs, prior, customers, None, opening_known, bands)
     tiers = abc["ABCTier"]
     share = sales.share_of(prior.period_start, prior.period_end)
     if share < p.min_coverage:
@@ -266,27 +271,55 @@ def _in_reporting_currency(inputs: Inputs, p: Params, dq: DataQuality) -> tuple[
     return dataclasses.replace(inputs, tables=tables), closing
 
 
-def _provision(inputs: Inputs, p: Params, customers: pd.DataFrame, invoices: History,
-               dq: DataQuality) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _with_specific_provisions(customers: pd.DataFrame, specific: pd.DataFrame, dq: DataQuality) -> pd.DataFrame:
+    """Customers with the specific provisions (单项计提) of ProvisionRates: a
+    customer listed there takes its Rate or Amount instead of those in
+    Customers (a Warning when Customers said something else)."""
+    if specific.empty:
+        return customers
+    info = customers.set_index("CustomerID")
+    listed = info.index.isin(specific.index)
+    columns = ["SpecificProvisionRate", "SpecificProvisionAmount"]
+    before = info.loc[listed, columns]
+    after = specific.reindex(before.index)[columns]
+    differs = (before.notna() & ~np.isclose(before.fillna(0.0), after.fillna(0.0))).any(axis=1)
+    for cid in differs[differs].index:
+        dq.add(WARNING, "ProvisionRates", "provision.specific_replaces", int(specific.at[cid, "_row"]), "CustomerID",
+               cid, customers=", ".join(f"{c} {v:g}" for c, v in before.loc[cid].dropna().items()))
+    info.loc[listed, columns] = after.to_numpy()
+    return info.reset_index()
+
+
+def _allowance(inputs: Inputs, customers: pd.DataFrame, bands: pd.DataFrame, date: pd.Timestamp,
+               decimals: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return bad_debt_allowance(inputs["Invoices"], inputs.get("Payments"), customers, date, bands, decimals)
+
+
+def _bad_debt_charge(inputs: Inputs, p: Params, customers: pd.DataFrame, bands: pd.DataFrame,
+                     opening_known: bool) -> pd.Series:
+    """The period's bad-debt charge per customer = the allowance as of
+    AsOfDate - the allowance the day before PeriodStart (empty when the
+    invoices do not reach back that far)."""
+    decimals = minor_unit_decimals(p.reporting_currency)
+    now = _allowance(inputs, customers, bands, p.as_of_date, decimals)[0]["Allowance"]
+    if not opening_known:
+        return now * np.nan
+    before = _allowance(inputs, customers, bands, p.period_start - pd.Timedelta(days=1), decimals)[0]["Allowance"]
+    return round_money(now - before, decimals)
+
+
+def _provision(inputs: Inputs, p: Params, customers: pd.DataFrame, bands: pd.DataFrame,
+               invoices: History) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The bad-debt allowance as of AsOfDate and as of the prior period's end
     (empty when the invoices do not reach back that far), and the charge for
-    the period = Allowance - PriorAllowance. Without a ProvisionRates table the
-    documented default policy is used, and DataQuality says so."""
-    rates = inputs.get("ProvisionRates")
-    if rates is None or rates.empty:
-        rates = DEFAULT_PROVISION_RATES
-        dq.add(INFO, "ProvisionRates", "provision.default")
-    elif rates["UpToDays"].notna().all():
-        dq.add(WARNING, "ProvisionRates", "provision.no_open_band", None, "UpToDays", None,
-               last=f"{rates['UpToDays'].max():g}")
+    the period = Allowance - PriorAllowance."""
     decimals = minor_unit_decimals(p.reporting_currency)
-    args = (inputs["Invoices"], inputs.get("Payments"), customers)
-    table, bands = bad_debt_allowance(*args, p.as_of_date, rates, decimals)
+    table, rows = _allowance(inputs, customers, bands, p.as_of_date, decimals)
     prior_end = p.prior().as_of_date
-    prior = bad_debt_allowance(*args, prior_end, rates, decimals)[0]["Allowance"]
+    prior = _allowance(inputs, customers, bands, prior_end, decimals)[0]["Allowance"]
     table["PriorAllowance"] = prior if invoices.balance_known(prior_end) else np.nan
-    table["AllowanceCharge"] = round_money(table["Allowance"] - table["PriorAllowance"], decimals)
-    return table, bands
+    table["Charge"] = round_money(table["Allowance"] - table["PriorAllowance"], decimals)
+    return table, rows
 
 
 def analyze(inputs: Inputs, params: dict | Params | None = None) -> Results:
@@ -303,13 +336,18 @@ def analyze(inputs: Inputs, params: dict | Params | None = None) -> Results:
     customers = inputs["Customers"]
     if customers.empty:
         raise InputError("The Customers table has no usable rows")
+    invoices = inputs.get("Invoices")
+    bands = None
+    if invoices is not None:
+        bands, specific = provision_policy(inputs.get("ProvisionRates"), dq)
+        customers = _with_specific_provisions(customers, specific, dq)
     ids = pd.Index(customers["CustomerID"], name="CustomerID")
 
     sales_history = history(inputs["Sales"]["Date"], p.data_start)
-    invoices = inputs.get("Invoices")
     invoice_history = history(invoices["InvoiceDate"] if invoices is not None else None, p.data_start)
-    profit, ar, abc = _this_period(inputs, p, customers, sales_history, invoice_history, dq)
-    prior_profit, prior_ar, prior_tiers = _prior_period(inputs, p, customers, sales_history, invoice_history, dq)
+    profit, ar, abc = _this_period(inputs, p, customers, sales_history, invoice_history, dq, bands)
+    prior_profit, prior_ar, prior_tiers = _prior_period(inputs, p, customers, sales_history, invoice_history, dq,
+                                                        bands)
     order = abc.index
     tiers = abc["ABCTier"]
 
@@ -340,11 +378,11 @@ def analyze(inputs: Inputs, params: dict | Params | None = None) -> Results:
     if invoices is not None:
         chase = chase_list(invoices, inputs.get("Payments"), customers, p.as_of_date, p.follow_up_levels,
                            rel["LastContact"] if rel is not None else None, minor_unit_decimals(p.reporting_currency))
-    provision = bands = forecast = None
+    provision = provision_rows = forecast = None
     if invoices is not None:
         forecast = expected_receipts(chase, ar["AvgDaysLate"], p.as_of_date, inputs.get("Payments"), p.period_days,
                                      p.aging_buckets[-1], minor_unit_decimals(p.reporting_currency))
-        provision, bands = _provision(inputs, p, customers, invoice_history, dq)
+        provision, provision_rows = _provision(inputs, p, customers, bands, invoice_history)
     by_currency = None
     if closing is not None and invoices is not None:
         by_currency = balances_by_currency(invoices, inputs.get("Payments"), p.as_of_date, closing,
@@ -352,7 +390,7 @@ def analyze(inputs: Inputs, params: dict | Params | None = None) -> Results:
     figures = CustomerFigures(info=info.reindex(order), classification=classification, profit=profit_order,
                               receivables=ar, relationship=rel, potential=pot, strategy=plan,
                               receivables_by_currency=by_currency, open_items=chase, provision=provision,
-                              provision_bands=bands, expected_receipts=forecast,
+                              provision_bands=provision_rows, provision_policy=bands, expected_receipts=forecast,
                               prior_profit=prior_profit, prior_receivables=prior_ar,
                               prior_tiers=prior_tiers, models=models)
     about = {"Tool": "kam-xl", "Version": __version__, "RunTime": dt.datetime.now().isoformat(timespec="seconds"),
@@ -380,10 +418,10 @@ def assemble(figures: CustomerFigures, p: Params, dq: DataQuality, about: dict,
     decimals = minor_unit_decimals(p.reporting_currency)
     tables["Segments"] = segments(f.info.reindex(order).reset_index(), profit, decimals)
     group = f.classification["ParentID"]   # the customer's group beside it, where money is counted
-    tables["Profitability"] = _out(profit.join(group), order, PROFITABILITY_COLUMNS)
+    tables["Profitability"] = _out(profit.join(group), order, profitability_columns(p.provision_in_net_profit))
     tables["WhaleCurve"] = whale_curve(profit)
     if ar is not None:
-        tables["Receivables"] = _out(ar.join(group), order, receivables_columns(p.aging_buckets))
+        tables["Receivables"] = _out(ar.join(group), order, receivables_columns(p.aging_buckets, p.aging_basis))
     if f.expected_receipts is not None and customer_ids is None:   # a portfolio forecast, not split
         tables["ExpectedReceipts"] = f.expected_receipts[EXPECTED_RECEIPTS_COLUMNS]
     if f.open_items is not None:
@@ -391,7 +429,7 @@ def assemble(figures: CustomerFigures, p: Params, dq: DataQuality, about: dict,
         tables["OpenItems"] = chase[chase["CustomerID"].isin(order)].reset_index(drop=True).assign(NextStep=None)[
             OPEN_ITEMS_COLUMNS]
     if f.provision is not None:
-        tables["Provision"] = _out(f.provision, order, PROVISION_COLUMNS)
+        tables["Provision"] = _out(f.provision, order, provision_columns(list(f.provision_policy["Band"])))
         bands = f.provision_bands
         tables["ProvisionBands"] = bands[bands["CustomerID"].isin(order)].reset_index(drop=True)[
             PROVISION_BANDS_COLUMNS]
@@ -411,9 +449,9 @@ def assemble(figures: CustomerFigures, p: Params, dq: DataQuality, about: dict,
     tables["RiskSummary"] = risk_summary(profit["NetRevenue"], profit["NetProfit"],
                                          ar[buckets[-1]] if ar is not None else None,
                                          ar["CreditUtilization"] if ar is not None else None, churn, decimals,
-                                         groups.set_index("GroupID")["NetRevenue"])
+                                         groups.set_index("ParentID")["NetRevenue"])
     if f.info["ParentID"].reindex(order).notna().any():   # without ParentIDs every group is one customer
-        tables["Groups"] = groups[GROUPS_COLUMNS]
+        tables["Groups"] = groups[groups_columns(p.aging_buckets)]
     prior_profit = f.prior_profit.reindex(order)
     prior_ar = f.prior_receivables.reindex(order) if f.prior_receivables is not None else None
     this_kpis = period_kpis(profit, ar, tiers, p.period_days, decimals)

@@ -112,12 +112,17 @@ TABLES: dict[str, TableSpec] = {t.name: t for t in (
         Column("Industry", "行业", TEXT, True),
         Column("GrowthOutlook", "行业增速", NUMBER, True),
     ), key="Industry"),
-    # The bad-debt provision policy by age (账龄组合): bands up to UpToDays days (blank: no limit) and rates.
+    # The bad-debt provision policy (账龄组合): age bands FromDays..ToDays (days, inclusive; blank ToDays:
+    # no limit) and their rates; a row with a CustomerID is that customer's specific provision (单项计提),
+    # a Rate or an Amount.
     TableSpec("ProvisionRates", "坏账计提比例", (
-        Column("Band", "账龄区间", TEXT, True),
-        Column("UpToDays", "截至天数", NUMBER, minimum=0, whole=True),
-        Column("Rate", "计提比例", NUMBER, True, minimum=0, maximum=1),
-    ), key="Band"),
+        Column("Band", "账龄区间", TEXT),
+        Column("FromDays", "起始天数", NUMBER, minimum=0, whole=True),
+        Column("ToDays", "截至天数", NUMBER, minimum=0, whole=True),
+        Column("Rate", "计提比例", NUMBER, True, allow_blank=True, minimum=0, maximum=1),
+        Column("CustomerID", "客户编号", ID),
+        Column("Amount", "单项计提金额", NUMBER, minimum=0),
+    ), key=None),
     # Exchange rates: units of the reporting currency per unit of Currency, from Date until the next rate.
     TableSpec("FXRates", "汇率", (
         Column("Date", "日期", DATE, True),
@@ -185,6 +190,29 @@ def bucket_names(buckets: tuple[int, ...]) -> list[str]:
     return names + [f"Overdue{buckets[-1]}Plus"]
 
 
+def not_due_split(buckets: tuple[int, ...]) -> list[str]:
+    """NotDue split by when it falls due: ['DueIn0_30', 'DueAfter30'] for (30, 60, 90)."""
+    return [f"DueIn0_{buckets[0]}", f"DueAfter{buckets[0]}"]
+
+
+def age_bucket_names(buckets: tuple[int, ...]) -> list[str]:
+    """Ages from the invoice date: ['Age0_30', 'Age31_60', 'Age61_90', 'Age90Plus'] for (30, 60, 90)."""
+    names, low = [], 0
+    for high in buckets:
+        names.append(f"Age{low}_{high}")
+        low = high + 1
+    return names + [f"Age{buckets[-1]}Plus"]
+
+
+def shown_buckets(buckets: tuple[int, ...], basis: str = "DueDate") -> list[str]:
+    """The aging columns of Receivables: by due date NotDue, its split and the
+    overdue buckets; by invoice date the age buckets."""
+    if basis == "InvoiceDate":
+        return age_bucket_names(buckets)
+    names = bucket_names(buckets)
+    return [names[0], *not_due_split(buckets), *names[1:]]
+
+
 # Who the customer is, carried from Customers into Classification (ParentID: its own ID when blank).
 CUSTOMER_COLUMNS = ["CustomerName", "Industry", "Size", "Region", "AccountManager", "ParentID"]
 CLASSIFICATION_COLUMNS = ["CustomerID", *CUSTOMER_COLUMNS,
@@ -192,6 +220,14 @@ CLASSIFICATION_COLUMNS = ["CustomerID", *CUSTOMER_COLUMNS,
                           "Monetary", "RScore", "FScore", "MScore", "RFMSegment", "PortfolioQuadrant"]
 PROFITABILITY_COLUMNS = ["CustomerID", "ParentID", "NetRevenue", "COGS", "GrossProfit", "GrossMarginPct", "CostToServe",
                          "FinancingCost", "NetProfit", "NetMarginPct", "ProfitRank"]
+
+
+def profitability_columns(bad_debt: bool = False) -> list[str]:
+    """Profitability's columns; with ProvisionInNetProfit, BadDebtCharge before NetProfit."""
+    if not bad_debt:
+        return PROFITABILITY_COLUMNS
+    at = PROFITABILITY_COLUMNS.index("NetProfit")
+    return [*PROFITABILITY_COLUMNS[:at], "BadDebtCharge", *PROFITABILITY_COLUMNS[at:]]
 RELATIONSHIP_COLUMNS = ["CustomerID", "LastContact", "DaysSinceContact", "Contacts", "AvgSatisfaction",
                         "LatestFeedback", "NextFollowUp", "FollowUpOverdue", "CadenceDays", "CadenceBreached"]
 POTENTIAL_COLUMNS = ["CustomerID", "Frequency", "RecencyDays", "AgeDays", "PAlive", "ExpectedPurchases",
@@ -201,28 +237,34 @@ STRATEGY_COLUMNS = ["CustomerID", "PortfolioQuadrant", "RecommendedStrategy", "A
                     "SuggestedEffortShare"]
 
 
-def receivables_columns(buckets: tuple[int, ...]) -> list[str]:
-    return ["CustomerID", "ParentID", "OpenBalance", *bucket_names(buckets), "OverdueShare", "CreditSales", "AverageAR",
+def receivables_columns(buckets: tuple[int, ...], basis: str = "DueDate") -> list[str]:
+    return ["CustomerID", "ParentID", "OpenBalance", *shown_buckets(buckets, basis), "OverdueShare", "CreditSales", "AverageAR",
             "ARTurnover", "DSO", "DSOCountback", "AvgDaysToPay", "AvgDaysLate", "CreditUtilization", "CreditRisk"]
 
 
 SEGMENTS_COLUMNS = ["Dimension", "Segment", "Customers", "NetRevenue", "GrossProfit", "NetProfit", "RevenueShare",
                     "GrossMarginPct"]
 # The bad-debt provision (坏账准备): per customer, and per customer and age band.
-PROVISION_COLUMNS = ["CustomerID", "GrossReceivable", "Allowance", "NetReceivable", "Method", "PriorAllowance",
-                     "AllowanceCharge"]
-PROVISION_BANDS_COLUMNS = ["CustomerID", "Band", "UpToDays", "Rate", "GrossReceivable", "Allowance"]
+def provision_columns(bands: list[str]) -> list[str]:
+    """Per customer: the receivable, one column per age band (its gross receivable), the allowance."""
+    return ["CustomerID", "GrossReceivable", *bands, "Allowance", "NetReceivable", "Method", "PriorAllowance",
+            "Charge"]
+
+
+PROVISION_BANDS_COLUMNS = ["CustomerID", "Band", "FromDays", "ToDays", "Rate", "GrossReceivable", "Allowance"]
 # The cash forecast of the open receivable: 13 weeks, then months; Later and Doubtful rows.
-EXPECTED_RECEIPTS_COLUMNS = ["Bucket", "From", "To", "Expected", "Invoices", "PriorReceipts"]
+EXPECTED_RECEIPTS_COLUMNS = ["Bucket", "PeriodStart", "PeriodEnd", "Granularity", "Expected", "Invoices",
+                             "PriorActual"]
 # The chase list (催收清单): one row per invoice still open, as collection works them.
-OPEN_ITEMS_COLUMNS = ["CustomerID", "CustomerName", "AccountManager", "InvoiceNo", "InvoiceDate", "DueDate",
+OPEN_ITEMS_COLUMNS = ["CustomerID", "CustomerName", "Owner", "InvoiceNo", "InvoiceDate", "DueDate",
                       "Amount", "OpenAmount", "DaysOverdue", "FollowUpLevel", "NextStep", "LastContact"]
 # Open receivables in each original currency (books with foreign-currency invoices).
 RECEIVABLES_BY_CURRENCY_COLUMNS = ["CustomerID", "Currency", "OpenBalanceOriginal", "ClosingRate", "OpenBalance"]
 WHALE_CURVE_COLUMNS = ["ProfitRank", "CustomerID", "CumulativeCustomerShare", "CumulativeProfitShare"]
 # Customer groups (集团客户): the customers sharing a ParentID, one exposure.
-GROUPS_COLUMNS = ["GroupID", "GroupName", "Customers", "NetRevenue", "GrossProfit", "NetProfit", "RevenueShare",
-                  "OpenBalance", "OverdueBalance", "GroupCreditLimit", "GroupCreditUtilization"]
+def groups_columns(buckets: tuple[int, ...]) -> list[str]:
+    return ["ParentID", "GroupName", "Customers", "NetRevenue", "GrossProfit", "NetProfit", "RevenueShare",
+            "OpenBalance", "OverdueBalance", bucket_names(buckets)[-1], "CreditLimit", "CreditUtilization"]
 
 # Output sheets in workbook order, and the tables on each are in OUTPUT_TABLES.
 OUTPUT_SHEETS = ("Dashboard", "Classification", "Profitability", "Receivables", "Collections", "Provision",
@@ -236,21 +278,21 @@ OUTPUT_TABLES = ("Classification", "Segments", "Profitability", "WhaleCurve", "R
 COLUMN_KINDS = {
     **dict.fromkeys(["NetRevenue", "COGS", "GrossProfit", "CostToServe", "FinancingCost", "NetProfit",
                      "ABCBasisValue", "Monetary", "OpenBalance", "CreditSales", "AverageAR",
-                     "ExpectedOrderValue", "CLV", "WalletHeadroom", "OverdueBalance", "GroupCreditLimit", "Amount",
+                     "ExpectedOrderValue", "CLV", "WalletHeadroom", "OverdueBalance", "CreditLimit", "Amount",
                      "OpenAmount", "GrossReceivable", "Allowance", "NetReceivable", "PriorAllowance",
-                     "AllowanceCharge", "Expected", "PriorReceipts"], "money"),
+                     "Charge", "BadDebtCharge", "Expected", "PriorActual"], "money"),
     **dict.fromkeys(["GrossMarginPct", "NetMarginPct", "OverdueShare", "CreditUtilization", "GrowthRate",
                      "IndustryGrowth", "RevenueShare", "ABCShare", "ABCCumulativeShare", "CumulativeCustomerShare",
                      "CumulativeProfitShare", "CurrentEffortShare", "SuggestedEffortShare", "ChangePct",
-                     "GroupCreditUtilization", "Rate"], "pct"),
+                     "Rate"], "pct"),
     **dict.fromkeys(["Recency", "DSO", "DSOCountback", "AvgDaysToPay", "AvgDaysLate", "DaysSinceContact", "CadenceDays",
                      "RecencyDays", "AgeDays"], "days"),
     **dict.fromkeys(["ARTurnover", "AvgSatisfaction", "ExpectedPurchases"], "ratio"),
     **dict.fromkeys(["Frequency", "RScore", "FScore", "MScore", "ProfitRank", "PotentialRank", "Contacts",
                      "Customers", "Row"], "int"),
     "PAlive": "prob", "PotentialScore": "score", "LastContact": "date", "NextFollowUp": "date",
-    "From": "date", "To": "date", "Invoices": "int",
-    "InvoiceDate": "date", "DueDate": "date", "DaysOverdue": "int", "FollowUpLevel": "int", "UpToDays": "int",
+    "PeriodStart": "date", "PeriodEnd": "date", "Invoices": "int",
+    "InvoiceDate": "date", "DueDate": "date", "DaysOverdue": "int", "FollowUpLevel": "int", "FromDays": "int", "ToDays": "int",
     "FollowUpOverdue": "bool", "CadenceBreached": "bool",
 }
 # Row-wise kinds for tables whose rows are different measures; KPIs in the order shown.

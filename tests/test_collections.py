@@ -91,5 +91,47 @@ def test_expected_receipts_by_hand(small_inputs):
     assert forecast["Expected"].drop(["W01", "W06"]).filter(regex="^(W|20)").sum() == 0
     doubtful = "Doubtful (over 90 days overdue, not forecast)"
     assert forecast.loc[doubtful, ["Expected", "Invoices"]].tolist() == [750.0, 1]
-    assert forecast.loc["W03", "PriorReceipts"] == 400.0
-    assert forecast.loc["W01", "From"] == pd.Timestamp("2026-07-01") and len(forecast) == 13 + 12 + 2
+    assert forecast.loc["W03", "PriorActual"] == 400.0
+    assert forecast.loc["W01", "PeriodStart"] == pd.Timestamp("2026-07-01") and len(forecast) == 13 + 12 + 2
+
+
+def _book_with_later_items():
+    """The small book plus C3's invoice INV5 300 of 06-25 due 08-15 (46 days ahead) and a credit note of
+    100 for D4, who owes nothing else."""
+    book = small_book()
+    extra = pd.DataFrame([("INV5", "C3", pd.Timestamp("2026-06-25"), pd.Timestamp("2026-08-15"), 300),
+                          ("CN9", "D4", pd.Timestamp("2026-06-28"), None, -100)],
+                         columns=["InvoiceNo", "CustomerID", "InvoiceDate", "DueDate", "Amount"])
+    book["Invoices"] = pd.concat([book["Invoices"], extra], ignore_index=True)
+    return inputs_from_frames(book)
+
+
+def test_not_due_split_and_aging_by_invoice_date():
+    """By due date (the default): A1's INV3 565 falls due in 10 days (DueIn0_30), C3's INV5 in 46 days
+    (DueAfter30), D4's unused credit of 100 stays negative in NotDue and DueAfter30. By invoice date: A1's
+    INV3 is 20 days old (Age0_30) and INV2's 934 107 days (Age90Plus); B2's INV4 750 176 days; C3's INV5 5
+    days; D4's credit in the youngest. OverdueShare and CreditRisk count from the due date under both."""
+    inputs = _book_with_later_items()
+    by_due = analyze(inputs)["Receivables"].set_index("CustomerID")
+    assert list(by_due.columns[2:10]) == ["NotDue", "DueIn0_30", "DueAfter30", "Overdue1_30", "Overdue31_60",
+                                          "Overdue61_90", "Overdue90Plus", "OverdueShare"]
+    assert by_due.loc[["A1", "B2", "C3", "D4"], ["NotDue", "DueIn0_30", "DueAfter30", "Overdue61_90",
+                                                  "Overdue90Plus"]].values.tolist() == [
+        [565.0, 565.0, 0.0, 934.0, 0.0], [0.0, 0.0, 0.0, 0.0, 750.0], [300.0, 0.0, 300.0, 0.0, 0.0],
+        [-100.0, 0.0, -100.0, 0.0, 0.0]]
+    by_invoice = analyze(inputs, {"AgingBasis": "开票日期"})["Receivables"].set_index("CustomerID")
+    assert list(by_invoice.columns[2:7]) == ["Age0_30", "Age31_60", "Age61_90", "Age90Plus", "OverdueShare"]
+    assert by_invoice.loc[["A1", "B2", "C3", "D4"], ["OpenBalance", "Age0_30", "Age90Plus"]].values.tolist() == [
+        [1499.0, 565.0, 934.0], [750.0, 0.0, 750.0], [300.0, 300.0, 0.0], [-100.0, -100.0, 0.0]]
+    for column in ("OverdueShare", "CreditRisk"):
+        assert by_invoice[column].equals(by_due[column])
+    assert by_due.loc["A1", "OverdueShare"] == pytest.approx(934 / 1499)
+
+
+def test_an_aging_basis_that_is_not_understood_is_named():
+    book = small_book()
+    book["Parameters"] = pd.concat([book["Parameters"], pd.DataFrame(
+        {"Parameter": ["AgingBasis"], "Value": ["PostingDay"]})], ignore_index=True)
+    inputs = inputs_from_frames(book)
+    assert "must be DueDate or InvoiceDate" in " ".join(inputs.dq.frame("en")["Message"])
+    assert inputs.params.aging_basis == "DueDate"

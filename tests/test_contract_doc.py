@@ -59,12 +59,15 @@ def test_groups_sum_their_members_by_hand():
     book = small_book()
     book["Customers"]["ParentID"] = [None, "A1", None, "C3"]
     results = analyze(inputs_from_frames(book))
-    groups = results["Groups"].set_index("GroupID")
+    groups = results["Groups"].set_index("ParentID")
     assert groups.loc["A1", ["Customers", "NetRevenue", "GrossProfit", "NetProfit", "OpenBalance", "OverdueBalance",
-                             "GroupCreditLimit"]].tolist() == [2, 4000.0, 1470.0, 1130.59, 2249.0, 1684.0, 10500.0]
+                             "CreditLimit"]].tolist() == [2, 4000.0, 1470.0, 1130.59, 2249.0, 1684.0, 10500.0]
     assert groups.loc["A1", "GroupName"] == "Alpha"
-    assert abs(groups.loc["A1", "GroupCreditUtilization"] - 2249 / 10500) < 1e-12
-    assert groups.loc["C3", "Customers"] == 2 and pd.isna(groups.loc["C3", "GroupCreditLimit"])
+    assert groups.loc["A1", "Overdue90Plus"] == 750.0      # B2's INV4, 116 days overdue; A1's INV2 is 77
+    assert {"ParentID", "Customers", "NetRevenue", "GrossProfit", "NetProfit", "OpenBalance", "Overdue90Plus",
+            "CreditLimit", "CreditUtilization"} <= set(results["Groups"].columns)
+    assert abs(groups.loc["A1", "CreditUtilization"] - 2249 / 10500) < 1e-12
+    assert groups.loc["C3", "Customers"] == 2 and pd.isna(groups.loc["C3", "CreditLimit"])
     risk = results["RiskSummary"].set_index("Metric")["Value"]
     # Customers: shares 0.7 and 0.3 -> HHI 4900 + 900 = 5800; groups: A1 holds all revenue -> 10000.
     assert risk["HHI"] == 5800 and risk["GroupHHI"] == 10000 and risk["GroupTop1Share"] == 1.0

@@ -356,11 +356,11 @@ def test_three_departments_build_one_summary_with_hand_figures(tmp_path):
     # AR01 paid 10-01; AR02 5450 due 10-15 is 16 days overdue on 10-31; AR03 in dollars is not used.
     assert receivables.loc["S02", ["OpenBalance", "Overdue1_30"]].tolist() == [5450.0, 5450.0]
     assert receivables["OpenBalance"].sum() == 5450.0
-    groups = results["Groups"].set_index("GroupID")
+    groups = results["Groups"].set_index("ParentID")
     # G01 with its three subsidiaries: 10000 + 5000 + 3000 revenue, 3000 + 1500 + 700 gross profit,
     # limits 100000 + 50000 + 50000 + 20000, 5450 open and overdue.
     assert groups.loc["G01", ["Customers", "NetRevenue", "GrossProfit", "OpenBalance", "OverdueBalance",
-                              "GroupCreditLimit"]].tolist() == [4, 18000.0, 5200.0, 5450.0, 5450.0, 220000.0]
+                              "CreditLimit"]].tolist() == [4, 18000.0, 5200.0, 5450.0, 5450.0, 220000.0]
     risk = results["RiskSummary"].set_index("Metric")["Value"]
     assert abs(risk["GroupHHI"] - (18 ** 2 + 3 ** 2) / 21 ** 2 * 10_000) < 1e-9
     assert abs(risk["GroupTop1Share"] - 18 / 21) < 1e-12
@@ -385,7 +385,7 @@ def test_a_project_file_runs_the_month_end_in_one_command(tmp_path):
     from kam_xl.render.results_reader import read_results
     back = read_results(summary)
     assert back["Profitability"].set_index("CustomerID")["NetRevenue"].sum() == 21000.0
-    assert set(back["Groups"]["GroupID"]) == {"G01", "C09"}
+    assert set(back["Groups"]["ParentID"]) == {"G01", "C09"}
     (tmp_path / "bad.toml").write_text('inputs = ["finance.xlsx"]\noutdir = "x"\n', encoding="utf-8")
     wrong = CliRunner().invoke(main, ["build", "--config", str(tmp_path / "bad.toml")])
     assert wrong.exit_code == 2 and "unknown setting(s) outdir" in wrong.output

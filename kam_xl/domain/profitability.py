@@ -65,8 +65,10 @@ def financing_cost(average_ar: pd.Series, cost_of_capital: float, period_days: i
 
 
 def profitability(gross: pd.DataFrame, cost_to_serve_: pd.Series, financing_cost_: pd.Series,
-                  absent: tuple[str, ...] = (), decimals: int = 2) -> pd.DataFrame:
-    """NetProfit = GrossProfit - CostToServe - FinancingCost; NetMarginPct =
+                  absent: tuple[str, ...] = (), decimals: int = 2,
+                  bad_debt_charge: pd.Series | None = None) -> pd.DataFrame:
+    """NetProfit = GrossProfit - CostToServe - FinancingCost (- BadDebtCharge,
+    the period's change in the bad-debt allowance, when given); NetMarginPct =
     NetProfit / NetRevenue; ProfitRank 1 = most profitable, ties by CustomerID.
 
     A part named in ``absent`` (its whole input table is missing: no
@@ -77,7 +79,11 @@ def profitability(gross: pd.DataFrame, cost_to_serve_: pd.Series, financing_cost
     out["CostToServe"] = cost_to_serve_
     out["FinancingCost"] = financing_cost_
     parts = {name: out[name].fillna(0.0) if name in absent else out[name] for name in ("CostToServe", "FinancingCost")}
-    out["NetProfit"] = round_money(out["GrossProfit"] - parts["CostToServe"] - parts["FinancingCost"], decimals)
+    net = out["GrossProfit"] - parts["CostToServe"] - parts["FinancingCost"]
+    if bad_debt_charge is not None:
+        out["BadDebtCharge"] = bad_debt_charge
+        net = net - bad_debt_charge
+    out["NetProfit"] = round_money(net, decimals)
     out["NetMarginPct"] = ratio(out["NetProfit"], out["NetRevenue"])
     out["ProfitRank"] = rank_descending(out["NetProfit"]).where(out["NetProfit"].notna())
     return out

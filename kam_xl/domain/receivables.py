@@ -8,9 +8,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kam_xl.contract import bucket_names
+from kam_xl.contract import age_bucket_names, bucket_names, not_due_split
 from kam_xl.domain.frames import in_window, per_customer, ratio, round_money
-from kam_xl.quality import INFO, DataQuality
+from kam_xl.quality import ERROR, INFO, WARNING, DataQuality
 
 
 def average_ar(opening_ar, closing_ar):
@@ -162,25 +162,42 @@ def outstanding_invoices(items: pd.DataFrame, unapplied_credit: pd.Series,
 
 
 def aging(items: pd.DataFrame, unapplied_credit: pd.Series, as_of: pd.Timestamp,
-          buckets: tuple[int, ...], customer_ids: pd.Index, decimals: int = 2) -> pd.DataFrame:
-    """Open balances by days overdue (AsOfDate - DueDate; NotDue when <= 0).
+          buckets: tuple[int, ...], customer_ids: pd.Index, decimals: int = 2,
+          basis: str = "DueDate") -> pd.DataFrame:
+    """Open balances by age (currency). By due date: days overdue =
+    AsOfDate - DueDate, NotDue when <= 0 and one column per AgingBuckets
+    limit; NotDue is also split into DueIn0_<first limit> (due within that
+    many days, today included) and DueAfter<first limit>. By invoice date
+    (``basis`` InvoiceDate): days since InvoiceDate, Age0_<first limit> ...
+    Age<last>Plus.
 
     Credits (credit notes, overpaid invoices, unapplied receipts) are set
     against the customer's oldest open invoices first (by DueDate, then
-    InvoiceDate). A credit larger than all open invoices stays in NotDue as a
-    negative amount, so the buckets always add up to OpenBalance.
+    InvoiceDate). A credit larger than all open invoices stays as a negative
+    amount in NotDue (and DueAfter<first>), or in the youngest age, so the
+    buckets always add up to OpenBalance.
     """
-    names = bucket_names(buckets)
     debit, credit = outstanding_invoices(items, unapplied_credit, as_of)
-    bucket = aging_bucket(debit["DaysOverdue"], buckets)
-    table = (pd.DataFrame({"CustomerID": debit["CustomerID"], "bucket": bucket, "amount": debit["Outstanding"]})
-             .pivot_table(index="CustomerID", columns="bucket", values="amount", aggfunc="sum", observed=False)
-             .reindex(index=customer_ids, columns=names).fillna(0.0))
     open_debit = debit.groupby("CustomerID")["Open"].sum().reindex(customer_ids).fillna(0.0)
     leftover = (credit.reindex(customer_ids).fillna(0.0) - open_debit).clip(lower=0.0)
-    table["NotDue"] -= leftover
-    table.columns = list(names)
-    return round_money(table, decimals)
+
+    def by_bucket(bucket: pd.Series, names: list[str], credit_column: str) -> pd.DataFrame:
+        table = (pd.DataFrame({"CustomerID": debit["CustomerID"], "bucket": bucket, "amount": debit["Outstanding"]})
+                 .pivot_table(index="CustomerID", columns="bucket", values="amount", aggfunc="sum", observed=False)
+                 .reindex(index=customer_ids, columns=names).fillna(0.0))
+        table[credit_column] -= leftover
+        table.columns = list(names)
+        return round_money(table, decimals)
+
+    if basis == "InvoiceDate":
+        names = age_bucket_names(buckets)
+        age = (as_of - debit["InvoiceDate"]).dt.days
+        return by_bucket(pd.cut(age, bins=[-np.inf, *buckets, np.inf], labels=names, right=True), names, names[0])
+    names = bucket_names(buckets)
+    table = by_bucket(aging_bucket(debit["DaysOverdue"], buckets), names, "NotDue")
+    split = not_due_split(buckets)
+    when_due = pd.cut(debit["DaysOverdue"], bins=[-np.inf, -buckets[0] - 1, 0], labels=split[::-1], right=True)
+    return table.join(by_bucket(when_due, split, split[1]))
 
 
 def weighted_days(payments: pd.DataFrame, days: pd.Series, customer_ids: pd.Index) -> pd.Series:
@@ -224,7 +241,7 @@ def chase_list(invoices: pd.DataFrame, payments: pd.DataFrame | None, customers:
     still open on AsOfDate after the customer's credits (see
     :func:`outstanding_invoices`), with the customer's account manager, the
     days overdue, FollowUpLevel (see :func:`follow_up_level`) and the last
-    contact on or before AsOfDate. Sorted by level, then days overdue, then
+    contact on or before AsOfDate; Owner is the customer's AccountManager. Sorted by level, then days overdue, then
     amount, highest first."""
     _, _, _, unapplied_to_date, items = open_position(invoices, payments, customers, as_of, None, decimals)
     debit, _ = outstanding_invoices(items, unapplied_to_date, as_of)
@@ -232,7 +249,7 @@ def chase_list(invoices: pd.DataFrame, payments: pd.DataFrame | None, customers:
     info = customers.set_index("CustomerID")
     table = pd.DataFrame({
         "CustomerID": debit["CustomerID"], "CustomerName": debit["CustomerID"].map(info["CustomerName"]),
-        "AccountManager": debit["CustomerID"].map(info["AccountManager"]), "InvoiceNo": debit["InvoiceNo"],
+        "Owner": debit["CustomerID"].map(info["AccountManager"]), "InvoiceNo": debit["InvoiceNo"],
         "InvoiceDate": debit["InvoiceDate"], "DueDate": debit["DueDate"], "Amount": debit["Amount"],
         "OpenAmount": round_money(debit["Outstanding"], decimals), "DaysOverdue": debit["DaysOverdue"],
         "FollowUpLevel": follow_up_level(debit["DaysOverdue"], levels),
@@ -245,8 +262,10 @@ def chase_list(invoices: pd.DataFrame, payments: pd.DataFrame | None, customers:
 def receivables(invoices: pd.DataFrame, payments: pd.DataFrame | None, customers: pd.DataFrame,
                 as_of, start, end, buckets: tuple[int, ...], dq: DataQuality | None = None,
                 opening_known: bool = True, decimals: int = 2,
-                average_method: str = "OpeningClosing") -> pd.DataFrame:
-    """Per customer: OpenBalance and its aging buckets (days overdue) as of AsOfDate,
+                average_method: str = "OpeningClosing", aging_basis: str = "DueDate") -> pd.DataFrame:
+    """Per customer: OpenBalance and its aging buckets (days overdue, and with
+    ``aging_basis`` InvoiceDate also the ages from the invoice date; see
+    :func:`aging`) as of AsOfDate,
     OverdueShare = overdue / OpenBalance, CreditSales (invoices dated in the
     period), AverageAR = (AR at PeriodStart - 1 day + AR at PeriodEnd) / 2,
     (or with ``average_method`` MonthEnd, see :func:`average_ar_month_end`),
@@ -262,6 +281,8 @@ def receivables(invoices: pd.DataFrame, payments: pd.DataFrame | None, customers
                                                                           decimals)
     names = bucket_names(buckets)
     table = aging(items, unapplied_to_date, as_of, buckets, customer_ids, decimals)
+    if aging_basis == "InvoiceDate":   # overdue measures still count from the due date
+        table = table.join(aging(items, unapplied_to_date, as_of, buckets, customer_ids, decimals, "InvoiceDate"))
     table.insert(0, "OpenBalance", round_money(per_customer(items.groupby("CustomerID")["Open"].sum(), customer_ids)
                                                - per_customer(unapplied_to_date, customer_ids), decimals))
     table["OverdueShare"] = ratio(table[names[1:]].sum(axis=1), table["OpenBalance"])
@@ -291,40 +312,120 @@ def receivables(invoices: pd.DataFrame, payments: pd.DataFrame | None, customers
 # Bad-debt provision by age when no ProvisionRates table is given: a common Chinese policy
 # (账龄组合: within 1 year 5 %, 1-2 years 10 %, 2-3 years 30 %, over 3 years 100 %).
 DEFAULT_PROVISION_RATES = pd.DataFrame({"Band": ["0-1y", "1-2y", "2-3y", "3y+"],
-                                        "UpToDays": [365.0, 730.0, 1095.0, np.nan], "Rate": [0.05, 0.10, 0.30, 1.0]})
+                                        "FromDays": [0.0, 366.0, 731.0, 1096.0],
+                                        "ToDays": [365.0, 730.0, 1095.0, np.nan], "Rate": [0.05, 0.10, 0.30, 1.0]})
+# Provision columns a band label may not take (the band's column would hide them).
+_PROVISION_FIGURES = {"CustomerID", "GrossReceivable", "Allowance", "NetReceivable", "Method", "PriorAllowance",
+                      "Charge"}
+
+
+def provision_policy(rates: pd.DataFrame | None, dq: DataQuality | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(age bands, specific provisions) of a ProvisionRates table.
+
+    Rows without a CustomerID are age bands: a band covers ages FromDays ..
+    ToDays (days, both included); a blank ToDays is read from the next band's
+    FromDays - 1, and the band left without one has no upper limit. Bands are
+    ordered and read by ToDays, so a FromDays that does not follow the band
+    before is a Warning (the band covers from the day after the one before).
+    A blank Band is named by its days ("366-730", "1096+"). Rows with a
+    CustomerID are that customer's specific provision (单项计提): Rate
+    (fraction) or Amount (currency; wins over Rate). Rows that cannot be used
+    (no rate; a second band without limit; a customer twice) are Errors.
+    Without any band the documented default policy is used (Info).
+    Bands: Band, FromDays, ToDays, Rate; specific: index CustomerID,
+    SpecificProvisionRate, SpecificProvisionAmount (and _row, the table row)."""
+    def log(severity, key, frame, mask, column, **values):
+        if dq is None:
+            return
+        for index in frame.index[mask]:
+            row = int(frame.at[index, "_row"]) if "_row" in frame else None
+            value = frame.at[index, column]
+            value = None if value is None or pd.isna(value) else f"{value:g}" if isinstance(value, float) else value
+            dq.add(severity, "ProvisionRates", key, row, column, value,
+                   **{k: (v(frame.loc[index]) if callable(v) else v) for k, v in values.items()})
+
+    empty = pd.DataFrame({"SpecificProvisionRate": pd.Series(dtype="float64"),
+                          "SpecificProvisionAmount": pd.Series(dtype="float64")},
+                         index=pd.Index([], dtype=object, name="CustomerID"))
+    if rates is None:
+        rates = DEFAULT_PROVISION_RATES.iloc[:0].assign(CustomerID=None, Amount=np.nan)
+    specific_rows = rates["CustomerID"].notna() if "CustomerID" in rates else pd.Series(False, index=rates.index)
+    specific = rates[specific_rows]
+    unusable = specific["Rate"].isna() & specific["Amount"].isna()
+    log(ERROR, "provision.specific_blank", specific, unusable, "Rate")
+    twice = specific["CustomerID"].duplicated() & ~unusable
+    log(ERROR, "provision.specific_twice", specific, twice, "CustomerID")
+    specific = specific[~unusable & ~twice]
+    specific = pd.DataFrame({"SpecificProvisionRate": specific["Rate"].where(specific["Amount"].isna()).to_numpy(),
+                             "SpecificProvisionAmount": specific["Amount"].to_numpy(),
+                             "_row": specific["_row"].to_numpy() if "_row" in specific else None},
+                            index=pd.Index(specific["CustomerID"], name="CustomerID")) if len(specific) else empty
+
+    bands = rates[~specific_rows]
+    no_rate = bands["Rate"].isna()
+    log(ERROR, "provision.rate_blank", bands, no_rate, "Rate")
+    bands = bands[~no_rate]
+    if bands.empty:
+        if dq is not None:
+            dq.add(INFO, "ProvisionRates", "provision.default")
+        return DEFAULT_PROVISION_RATES.copy(), specific
+    bands = bands.assign(FromDays=bands.get("FromDays", np.nan), ToDays=bands.get("ToDays", np.nan))
+    by_start = bands.sort_values("FromDays", kind="stable")
+    next_start = by_start["FromDays"].shift(-1) - 1
+    bands["ToDays"] = bands["ToDays"].fillna(next_start.reindex(bands.index).where(by_start["FromDays"].notna()))
+    bands = bands.sort_values(["ToDays", "FromDays"], na_position="last", kind="stable")
+    open_ended = bands["ToDays"].isna()
+    extra_open = open_ended & open_ended.cumsum().gt(1)
+    log(ERROR, "provision.two_open_bands", bands, extra_open, "ToDays")
+    bands = bands[~extra_open]
+    implied = (bands["ToDays"].shift(1) + 1).fillna(0.0)
+    off = bands["FromDays"].notna() & (bands["FromDays"] != implied)
+    log(WARNING, "provision.band_edge", bands, off, "FromDays",
+        previous=lambda r: f"{implied[r.name] - 1:g}", start=lambda r: f"{implied[r.name]:g}")
+    bands = bands.assign(FromDays=implied)
+    named = bands["FromDays"].map("{:g}".format) + np.where(
+        bands["ToDays"].isna(), "+", "-" + bands["ToDays"].map(lambda d: "" if pd.isna(d) else f"{d:g}"))
+    label = bands["Band"].where(bands["Band"].notna(), named) if "Band" in bands else named
+    clash = label.duplicated() | label.isin(_PROVISION_FIGURES)
+    log(WARNING, "provision.band_renamed", bands.assign(Band=label), clash, "Band",
+        name=lambda r: f"{label[r.name]} {named[r.name]}")
+    bands = bands.assign(Band=label.where(~clash, label + " " + named))
+    if dq is not None and bands["ToDays"].notna().all():
+        dq.add(WARNING, "ProvisionRates", "provision.no_open_band", None, "ToDays", None,
+               last=f"{bands['ToDays'].max():g}")
+    return bands[["Band", "FromDays", "ToDays", "Rate"]].reset_index(drop=True), specific
 
 
 def provision_band(age_days: pd.Series, rates: pd.DataFrame) -> pd.Series:
-    """The position in ``rates`` (sorted by UpToDays, the open-ended band last)
-    of the band each age falls in: the first whose UpToDays is >= the age."""
-    limits = rates["UpToDays"].fillna(np.inf).to_numpy()
+    """The position in ``rates`` (sorted by ToDays, the open-ended band last)
+    of the band each age falls in: the first whose ToDays is >= the age."""
+    limits = rates["ToDays"].fillna(np.inf).to_numpy()
     return pd.Series(np.searchsorted(limits, age_days.to_numpy(), side="left"), index=age_days.index)
 
 
 def bad_debt_allowance(invoices: pd.DataFrame, payments: pd.DataFrame | None, customers: pd.DataFrame, as_of,
-                       rates: pd.DataFrame, decimals: int = 2) -> tuple[pd.DataFrame, pd.DataFrame]:
+                       bands: pd.DataFrame, decimals: int = 2) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(per customer, per customer and band). The receivable still open on
     AsOfDate after credits (see :func:`outstanding_invoices`) is aged from
-    the invoice date (账龄 counts from recognition) into the ProvisionRates
-    bands (sorted by UpToDays, days inclusive; blank UpToDays = no upper
-    limit); allowance = open amount × the band's rate (fraction), rounded per
-    band. A customer's SpecificProvisionAmount (单项计提, currency, at most
-    its gross receivable), else its SpecificProvisionRate × its gross
-    receivable, replaces the bands. Per
-    customer: GrossReceivable, Allowance, NetReceivable = GrossReceivable -
-    Allowance, Method ('Specific' or 'Aging'); per band: Band, UpToDays,
-    Rate, GrossReceivable, Allowance."""
+    the invoice date (账龄 counts from recognition) into the age ``bands`` of
+    :func:`provision_policy`; allowance = open amount × the band's rate
+    (fraction), rounded per band. A customer's SpecificProvisionAmount
+    (单项计提, currency, at most its gross receivable), else its
+    SpecificProvisionRate × its gross receivable, replaces the bands. Per
+    customer: GrossReceivable, one column per band (its gross receivable),
+    Allowance, NetReceivable = GrossReceivable - Allowance, Method
+    ('Specific' or 'Aging'); per band: Band, FromDays, ToDays, Rate,
+    GrossReceivable, Allowance (empty for a customer provided for specifically)."""
     ids = pd.Index(customers["CustomerID"], name="CustomerID")
-    rates = rates.sort_values("UpToDays", na_position="last", kind="stable").reset_index(drop=True)
     _, _, _, unapplied_to_date, items = open_position(invoices, payments, customers, as_of, None, decimals)
     debit, _ = outstanding_invoices(items, unapplied_to_date, as_of)
-    # An age beyond a policy's last limit is in its last band (the reader warns of a policy without an open end).
-    band = provision_band((as_of - debit["InvoiceDate"]).dt.days, rates).clip(upper=len(rates) - 1)
+    # An age beyond a policy's last limit is in its last band (the analysis warns of a policy without an open end).
+    band = provision_band((as_of - debit["InvoiceDate"]).dt.days, bands).clip(upper=len(bands) - 1)
     by_band = (pd.DataFrame({"CustomerID": debit["CustomerID"], "band": band, "GrossReceivable": debit["Outstanding"]})
                .groupby(["CustomerID", "band"], sort=True)["GrossReceivable"].sum().reset_index())
     by_band["GrossReceivable"] = round_money(by_band["GrossReceivable"], decimals)
     by_band = by_band[by_band["GrossReceivable"] > 0]
-    by_band = by_band.join(rates[["Band", "UpToDays", "Rate"]], on="band").drop(columns="band")
+    by_band = by_band.join(bands[["Band", "FromDays", "ToDays", "Rate"]], on="band")
     by_band["Allowance"] = round_money(by_band["GrossReceivable"] * by_band["Rate"], decimals)
     gross = per_customer(by_band.groupby("CustomerID")["GrossReceivable"].sum(), ids)
     aging_allowance = per_customer(by_band.groupby("CustomerID")["Allowance"].sum(), ids)
@@ -332,11 +433,16 @@ def bad_debt_allowance(invoices: pd.DataFrame, payments: pd.DataFrame | None, cu
     amount = np.minimum(info["SpecificProvisionAmount"], gross)   # never more than is owed
     specific = amount.where(amount.notna(), info["SpecificProvisionRate"] * gross)
     allowance = round_money(specific.where(specific.notna(), aging_allowance), decimals)
-    table = pd.DataFrame({"GrossReceivable": round_money(gross, decimals), "Allowance": allowance}, index=ids)
+    table = pd.DataFrame({"GrossReceivable": round_money(gross, decimals)}, index=ids)
+    columns = by_band.pivot_table(index="CustomerID", columns="band", values="GrossReceivable", aggfunc="sum")
+    for position, name in enumerate(bands["Band"]):
+        table[name] = (columns[position].reindex(ids) if position in columns else pd.Series(np.nan, index=ids)).fillna(0.0)
+    table["Allowance"] = allowance
     table["NetReceivable"] = round_money(table["GrossReceivable"] - table["Allowance"], decimals)
     table["Method"] = np.where(specific.notna(), "Specific", "Aging")
-    bands = by_band[["CustomerID", "Band", "UpToDays", "Rate", "GrossReceivable", "Allowance"]]
-    return table, bands.reset_index(drop=True)
+    by_band.loc[by_band["CustomerID"].map(specific.notna()).astype(bool).to_numpy(), "Allowance"] = np.nan
+    rows = by_band[["CustomerID", "Band", "FromDays", "ToDays", "Rate", "GrossReceivable", "Allowance"]]
+    return table, rows.reset_index(drop=True)
 
 
 FORECAST_WEEKS = 13
@@ -346,17 +452,18 @@ FORECAST_MONTHS = 12
 def forecast_buckets(as_of: pd.Timestamp) -> pd.DataFrame:
     """The cash-forecast periods after AsOfDate: 13 weeks (week 1 = the 7 days
     after AsOfDate), then calendar months from the day after week 13 to the
-    end of the 12th month: Bucket, From, To (dates, both included)."""
+    end of the 12th month: Bucket, PeriodStart, PeriodEnd (dates, both
+    included), Granularity (Week | Month)."""
     rows = []
     start = as_of + pd.Timedelta(days=1)
     for week in range(1, FORECAST_WEEKS + 1):
-        rows.append((f"W{week:02d}", start, start + pd.Timedelta(days=6)))
+        rows.append((f"W{week:02d}", start, start + pd.Timedelta(days=6), "Week"))
         start += pd.Timedelta(days=7)
     for _ in range(FORECAST_MONTHS):
         end = start + pd.offsets.MonthEnd(0)
-        rows.append((start.strftime("%Y-%m"), start, end))
+        rows.append((start.strftime("%Y-%m"), start, end, "Month"))
         start = end + pd.Timedelta(days=1)
-    return pd.DataFrame(rows, columns=["Bucket", "From", "To"])
+    return pd.DataFrame(rows, columns=["Bucket", "PeriodStart", "PeriodEnd", "Granularity"])
 
 
 def expected_receipts(open_items: pd.DataFrame, avg_days_late: pd.Series, as_of: pd.Timestamp,
@@ -369,16 +476,17 @@ def expected_receipts(open_items: pd.DataFrame, avg_days_late: pd.Series, as_of:
     invoice more than ``doubtful_after`` days overdue is not forecast (the
     Doubtful row); one whose expected date has passed is expected in week 1.
     Per bucket of :func:`forecast_buckets`: Expected, Invoices (count), and
-    PriorReceipts, the receipts actually seen in the same dates
+    PriorActual, the receipts actually seen in the same dates
     ``prior_shift_days`` earlier (the prior period). A Later row holds what is
-    expected after the last month."""
+    expected after the last month (Granularity Later), a Doubtful row what is
+    not forecast (Granularity Doubtful)."""
     buckets = forecast_buckets(as_of)
     items = open_items[open_items["OpenAmount"] > 0]
     doubtful = items["DaysOverdue"] > doubtful_after
     late = items["CustomerID"].map(avg_days_late).astype("float64").fillna(0.0)
     expected = items["DueDate"] + pd.to_timedelta(late.round(), unit="D")
     expected = expected.where(expected > as_of, as_of + pd.Timedelta(days=1))
-    position = np.searchsorted(buckets["To"].to_numpy(), expected.to_numpy(), side="left")
+    position = np.searchsorted(buckets["PeriodEnd"].to_numpy(), expected.to_numpy(), side="left")
     forecast = items[~doubtful].assign(position=position[~doubtful.to_numpy()])
     sums = forecast.groupby("position")["OpenAmount"].agg(["sum", "size"])
     table = buckets.copy()
@@ -390,11 +498,12 @@ def expected_receipts(open_items: pd.DataFrame, avg_days_late: pd.Series, as_of:
     def received(start, end) -> float:
         dates = paid["PaymentDate"]
         return round_money(float(paid.loc[(dates >= start - shift) & (dates <= end - shift), "Amount"].sum()), decimals)
-    table["PriorReceipts"] = [received(start, end) for start, end in zip(table["From"], table["To"])]
+    table["PriorActual"] = [received(start, end) for start, end in zip(table["PeriodStart"], table["PeriodEnd"])]
     later = forecast[forecast["position"] >= len(buckets)]
-    extra = pd.DataFrame([("Later", buckets["To"].iloc[-1] + pd.Timedelta(days=1), pd.NaT,
+    extra = pd.DataFrame([("Later", buckets["PeriodEnd"].iloc[-1] + pd.Timedelta(days=1), pd.NaT, "Later",
                            round_money(float(later["OpenAmount"].sum()), decimals), len(later), np.nan),
-                          ("Doubtful", pd.NaT, pd.NaT, round_money(float(items.loc[doubtful, "OpenAmount"].sum()),
-                                                                   decimals), int(doubtful.sum()), np.nan)],
+                          ("Doubtful", pd.NaT, pd.NaT, "Doubtful",
+                           round_money(float(items.loc[doubtful, "OpenAmount"].sum()), decimals), int(doubtful.sum()),
+                           np.nan)],
                          columns=table.columns)
     return pd.concat([table, extra], ignore_index=True)

@@ -56,28 +56,31 @@ def risk_summary(net_revenue: pd.Series, net_profit: pd.Series, overdue_oldest: 
 
 def group_exposure(group_of: pd.Series, names: pd.Series, profit: pd.DataFrame, receivables: pd.DataFrame | None,
                    credit_limit: pd.Series, overdue_columns: list[str], decimals: int = 2) -> pd.DataFrame:
-    """One row per customer group (``group_of``: CustomerID -> GroupID, a
+    """One row per customer group (``group_of``: CustomerID -> ParentID, a
     customer without a ParentID being its own group), largest NetRevenue
-    first. GroupName is the name of the customer whose ID is the GroupID, if
+    first. GroupName is the name of the customer whose ID is the ParentID, if
     it is one. NetRevenue, GrossProfit, NetProfit, OpenBalance, OverdueBalance
-    (the overdue buckets) and GroupCreditLimit are sums over the members
+    (all the overdue buckets), the oldest bucket (``overdue_columns[-1]``,
+    Overdue90Plus by default) and CreditLimit are sums over the members
     (currency), each empty when any member's figure is unknown;
-    RevenueShare = NetRevenue / Σ NetRevenue; GroupCreditUtilization =
-    OpenBalance / GroupCreditLimit (fraction; empty when the limit is 0 or unknown)."""
-    members = pd.DataFrame({"GroupID": group_of}).join(profit[["NetRevenue", "GrossProfit", "NetProfit"]])
+    RevenueShare = NetRevenue / Σ NetRevenue; CreditUtilization =
+    OpenBalance / CreditLimit (fraction; empty when the limit is 0 or unknown)."""
+    oldest = overdue_columns[-1]
+    members = pd.DataFrame({"ParentID": group_of}).join(profit[["NetRevenue", "GrossProfit", "NetProfit"]])
     if receivables is not None:
         members["OpenBalance"] = receivables["OpenBalance"]
         members["OverdueBalance"] = receivables[overdue_columns].sum(axis=1, skipna=False)
+        members[oldest] = receivables[oldest]
     else:
-        members["OpenBalance"] = members["OverdueBalance"] = np.nan
-    members["GroupCreditLimit"] = credit_limit.reindex(members.index)
-    money = ["NetRevenue", "GrossProfit", "NetProfit", "OpenBalance", "OverdueBalance", "GroupCreditLimit"]
-    table = (members.groupby("GroupID", sort=False)
+        members["OpenBalance"] = members["OverdueBalance"] = members[oldest] = np.nan
+    members["CreditLimit"] = credit_limit.reindex(members.index)
+    money = ["NetRevenue", "GrossProfit", "NetProfit", "OpenBalance", "OverdueBalance", oldest, "CreditLimit"]
+    table = (members.groupby("ParentID", sort=False)
              .agg(Customers=("NetRevenue", "size"), **{m: (m, total) for m in money})
              .sort_values("NetRevenue", ascending=False, kind="stable").reset_index())
     table[money] = round_money(table[money], decimals)
-    table.insert(1, "GroupName", table["GroupID"].map(names))
+    table.insert(1, "GroupName", table["ParentID"].map(names))
     revenue = profit["NetRevenue"].sum()
     table["RevenueShare"] = table["NetRevenue"] / revenue if revenue > 0 else np.nan
-    table["GroupCreditUtilization"] = ratio(table["OpenBalance"], table["GroupCreditLimit"])
+    table["CreditUtilization"] = ratio(table["OpenBalance"], table["CreditLimit"])
     return table

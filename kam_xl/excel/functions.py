@@ -72,7 +72,7 @@ def provision_of(amounts, ages, band_days, rates):
     cells.same_length(bands=limits, rates=rate)
     if rate.isna().any() or (rate < 0).any() or (rate > 1).any():
         raise cells.CellInputError("rates must be fractions from 0 to 1 (5% or 0.05)")
-    policy = pd.DataFrame({"UpToDays": limits, "Rate": rate}).sort_values("UpToDays", na_position="last")
+    policy = pd.DataFrame({"ToDays": limits, "Rate": rate}).sort_values("ToDays", na_position="last")
     band = provision_band(age, policy.reset_index(drop=True))
     allowance = money * policy["Rate"].reset_index(drop=True).reindex(band.to_numpy()).to_numpy()
     return cells.column_of(allowance.where(age.notna() & (band < len(policy))))

@@ -55,6 +55,12 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "Amount": ("收款金额", "实收金额", "Payment Amount"),
         "Currency": ("币种", "币别名称", "货币"),
     },
+    "ProvisionRates": {
+        "ToDays": ("UpToDays", "至天数", "止天数", "账龄上限天数"),
+        "FromDays": ("起天数", "自天数", "账龄下限天数"),
+        "Rate": ("比例", "计提率", "坏账计提比例"),
+        "Amount": ("计提金额", "单项计提"),
+    },
     "Contacts": {
         "Date": ("跟进时间", "跟进日期", "拜访日期", "联系日期"),
         "CustomerID": ("客户编码", "客户", "Customer ID"),

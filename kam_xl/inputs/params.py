@@ -16,6 +16,7 @@ DEFAULT_POTENTIAL_WEIGHTS = {"CLV": 0.4, "Growth": 0.2, "Industry": 0.15, "Walle
 DEFAULT_CADENCE = {"A": 30, "B": 60, "C": 90}
 ABC_BASES = ("NetRevenue", "GrossProfit", "NetProfit")
 AVERAGE_AR_METHODS = ("OpeningClosing", "MonthEnd")
+AGING_BASES = ("DueDate", "InvoiceDate")
 LANGUAGES = tuple(CATALOGUES)
 # The collection steps FollowUpLevels sets the days of (word keys followup.<step> in kam_xl.words).
 FOLLOW_UP_STEPS = ("reminder", "call", "manager", "stop_deliveries", "legal")   # a language is a words catalogue
@@ -28,7 +29,7 @@ PARAMETER_ZH = {
     "ForecastMonths": "预测月数", "DiscountRate": "折现率", "PotentialWeights": "潜力权重",
     "ContactCadenceDays": "联系频率天数", "Language": "语言", "DataStart": "数据起始日期",
     "MinCoverage": "最低数据覆盖率", "VATRate": "增值税税率", "FollowUpLevels": "催收级别天数",
-    "AverageARMethod": "平均应收计算方法",
+    "AverageARMethod": "平均应收计算方法", "AgingBasis": "账龄起算日", "ProvisionInNetProfit": "坏账计入客户利润",
 }
 
 
@@ -44,6 +45,7 @@ class Params:
     abc_share_a: float = 0.80
     abc_share_b: float = 0.95
     aging_buckets: tuple[int, ...] = (30, 60, 90)
+    aging_basis: str = "DueDate"   # or InvoiceDate: the Receivables buckets count from the invoice date
     average_ar_method: str = "OpeningClosing"   # or MonthEnd: the mean of the month-end balances
     cost_of_capital: float = 0.06
     forecast_months: int = 12
@@ -56,6 +58,7 @@ class Params:
     vat_rate: float = 0.13        # for NetRevenue from a tax-inclusive amount on lines without a TaxRate
     # Days overdue at which collection steps up: reminder, call, account manager, stop deliveries, legal.
     follow_up_levels: tuple[int, ...] = (1, 15, 30, 60, 90)
+    provision_in_net_profit: bool = False   # NetProfit after the period's bad-debt charge
 
     @property
     def period_days(self) -> int:
@@ -93,6 +96,8 @@ class Params:
                 return ",".join(str(v) for v in value)
             if isinstance(value, dict):
                 return ", ".join(f"{k} {v}" for k, v in value.items())
+            if isinstance(value, bool):   # as a spreadsheet writes it
+                return "TRUE" if value else "FALSE"
             return value
         return {_CANONICAL[f.name]: typed(getattr(self, f.name)) for f in dataclasses.fields(self)}
 
@@ -108,7 +113,8 @@ _CANONICAL = {
     "forecast_months": "ForecastMonths", "discount_rate": "DiscountRate",
     "potential_weights": "PotentialWeights", "contact_cadence_days": "ContactCadenceDays",
     "language": "Language", "data_start": "DataStart", "min_coverage": "MinCoverage", "vat_rate": "VATRate",
-    "follow_up_levels": "FollowUpLevels",     "average_ar_method": "AverageARMethod",
+    "follow_up_levels": "FollowUpLevels", "average_ar_method": "AverageARMethod", "aging_basis": "AgingBasis",
+    "provision_in_net_profit": "ProvisionInNetProfit",
 }
 _FIELD_BY_KEY = {normalize_name(v): k for k, v in _CANONICAL.items()}
 _FIELD_BY_KEY.update({normalize_name(PARAMETER_ZH[v]): k for k, v in _CANONICAL.items()})
@@ -171,6 +177,19 @@ def _convert(field_name: str, value: object) -> object:
         if normalize_name(text) not in match:
             raise ParameterError("reason.average_ar_method")
         return match[normalize_name(text)]
+    if field_name == "aging_basis":
+        match = {normalize_name(b): b for b in AGING_BASES}
+        match.update({normalize_name("到期日"): "DueDate", normalize_name("开票日期"): "InvoiceDate",
+                      normalize_name("开票日"): "InvoiceDate"})
+        if normalize_name(text) not in match:
+            raise ParameterError("reason.aging_basis")
+        return match[normalize_name(text)]
+    if field_name == "provision_in_net_profit":
+        answer = {normalize_name(w): True for w in ("TRUE", "yes", "y", "1", "是", "真")}
+        answer.update({normalize_name(w): False for w in ("FALSE", "no", "n", "0", "否", "假")})
+        if normalize_name(text) not in answer:
+            raise ParameterError("reason.yes_no")
+        return answer[normalize_name(text)]
     if field_name == "abc_basis":
         match = {normalize_name(b): b for b in ABC_BASES}.get(normalize_name(text))
         if match is None:

@@ -1212,7 +1212,7 @@ def _check_keys(tables: dict[str, pd.DataFrame], dq: DataQuality, locate=None) -
         if name == "Customers" or "CustomerID" not in frame:
             continue
         ids = frame["CustomerID"]
-        unknown = ~ids.isin(known_set)
+        unknown = ids.notna() & ~ids.isin(known_set)   # blank only where allowed (ProvisionRates' age bands)
         if not unknown.any():
             continue
         named = _match_names(name, ids[unknown], tables["Customers"], frame, dq)
@@ -1220,7 +1220,7 @@ def _check_keys(tables: dict[str, pd.DataFrame], dq: DataQuality, locate=None) -
             place(name, frame, named.index[0])
             frame.loc[named.index, "CustomerID"] = named
             ids = frame["CustomerID"]
-            unknown = ~ids.isin(known_set)
+            unknown = ids.notna() & ~ids.isin(known_set)
             if not unknown.any():
                 tables[name] = frame
                 continue

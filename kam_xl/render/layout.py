@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from kam_xl.analysis import Results
-from kam_xl.contract import COLUMN_KINDS, KPI_KINDS, METRIC_KINDS, TABLES, bucket_names
+from kam_xl.inputs.params import Params
+from kam_xl.contract import COLUMN_KINDS, KPI_KINDS, METRIC_KINDS, TABLES, age_bucket_names, bucket_names, shown_buckets
 from kam_xl.domain.frames import minor_unit_decimals, round_money
 from kam_xl.render.xlsx import TAB_INFO, TAB_OUTPUT
 from kam_xl.words import catalogue, header, kpi_label, metric_label, sheet_title, ui
@@ -24,28 +25,39 @@ from kam_xl.words import catalogue, header, kpi_label, metric_label, sheet_title
 TEXT_WIDTHS = {"CustomerName": 30, "RecommendedStrategy": 48, "Actions": 60, "LatestFeedback": 34,
                "Message": 70, "Location": 28, "Value": 24, "Commentary": 120, "Segment": 20, "Item": 20}
 
-def _formulas(buckets: tuple[int, ...], receivables: bool = True) -> dict[str, dict[str, str]]:
+MONEY_WIDTH = 16
+
+
+def _formulas(p: Params, receivables: bool = True) -> dict[str, dict[str, str]]:
     """Live formulas of derived columns. A blank input stays blank (a cell
     holding "" would compute as 0 in a plain subtraction): COGS unknown ->
     GrossProfit empty; with receivables analysed, FinancingCost unknown ->
-    NetProfit empty (without, it counts as 0, as in the core)."""
-    names = bucket_names(buckets)
-    all_buckets = "+".join(f"{{{n}}}" for n in names)
+    NetProfit empty (without, it counts as 0, as in the core), and so is a
+    BadDebtCharge unknown. OverdueShare is live only where the overdue
+    buckets are shown (AgingBasis DueDate)."""
+    names = bucket_names(p.aging_buckets)
+    by_due_date = p.aging_basis == "DueDate"
+    shown = names if by_due_date else age_bucket_names(p.aging_buckets)
+    all_buckets = "+".join(f"{{{n}}}" for n in shown)
     overdue = "+".join(f"{{{n}}}" for n in names[1:])
-    net_known = "AND(ISNUMBER({GrossProfit}),ISNUMBER({FinancingCost}))" if receivables else "ISNUMBER({GrossProfit})"
+    known = ["{GrossProfit}", *(["{FinancingCost}"] if receivables else []),
+             *(["{BadDebtCharge}"] if receivables and p.provision_in_net_profit else [])]
+    net_known = f"AND({','.join(f'ISNUMBER({k})' for k in known)})" if len(known) > 1 else "ISNUMBER({GrossProfit})"
+    bad_debt = "-{BadDebtCharge}" if receivables and p.provision_in_net_profit else ""
+    receivables_formulas = {
+        "OpenBalance": all_buckets,
+        **({"OverdueShare": f'IF({{OpenBalance}}>0,({overdue})/{{OpenBalance}},"")'} if by_due_date else {}),
+        "ARTurnover": 'IF({AverageAR}>0,{CreditSales}/{AverageAR},"")',
+        "DSO": 'IF(ISNUMBER({ARTurnover}),IF({ARTurnover}>0,{PeriodDays}/{ARTurnover},""),"")',
+    }
     return {
         "Profitability": {
             "GrossProfit": 'IF(ISNUMBER({COGS}),{NetRevenue}-{COGS},"")',
             "GrossMarginPct": 'IF(AND(ISNUMBER({GrossProfit}),{NetRevenue}>0),{GrossProfit}/{NetRevenue},"")',
-            "NetProfit": f'IF({net_known},{{GrossProfit}}-{{CostToServe}}-{{FinancingCost}},"")',
+            "NetProfit": f'IF({net_known},{{GrossProfit}}-{{CostToServe}}-{{FinancingCost}}{bad_debt},"")',
             "NetMarginPct": 'IF(AND(ISNUMBER({NetProfit}),{NetRevenue}>0),{NetProfit}/{NetRevenue},"")',
         },
-        "Receivables": {
-            "OpenBalance": all_buckets,
-            "OverdueShare": f'IF({{OpenBalance}}>0,({overdue})/{{OpenBalance}},"")',
-            "ARTurnover": 'IF({AverageAR}>0,{CreditSales}/{AverageAR},"")',
-            "DSO": 'IF(ISNUMBER({ARTurnover}),IF({ARTurnover}>0,{PeriodDays}/{ARTurnover},""),"")',
-        },
+        "Receivables": receivables_formulas,
         "Segments": {
             "RevenueShare": 'IF(SUMIFS({col:NetRevenue},{col:Dimension},{Dimension})>0,'
                             '{NetRevenue}/SUMIFS({col:NetRevenue},{col:Dimension},{Dimension}),"")',
@@ -57,9 +69,10 @@ def _formulas(buckets: tuple[int, ...], receivables: bool = True) -> dict[str, d
 
 # Totals shown in the row above a table's header: SUBTOTAL sums, so they follow filters.
 TOTAL_COLUMNS = {
-    "Profitability": ["NetRevenue", "COGS", "GrossProfit", "CostToServe", "FinancingCost", "NetProfit"],
+    "Profitability": ["NetRevenue", "COGS", "GrossProfit", "CostToServe", "FinancingCost", "BadDebtCharge",
+                      "NetProfit"],
     "Receivables": None,  # every money column, set from the buckets
-    "Provision": ["GrossReceivable", "Allowance", "NetReceivable", "PriorAllowance", "AllowanceCharge"],
+    "Provision": None,    # every money column, with one per age band
 }
 DEFINED_NAMES = {"PeriodDays": ("About", "PeriodDays")}
 
@@ -132,7 +145,7 @@ def _column(name: str, values: pd.Series, language: str, formula: str | None) ->
     if kind == "text":
         width = TEXT_WIDTHS.get(name, 16)
     else:
-        width = {"money": 16, "date": 13, "pct": 11, "bool": 12}.get(kind, 11)
+        width = {"money": MONEY_WIDTH, "date": 13, "pct": 11, "bool": 12}.get(kind, 11)
     width = max(width, min(len(display) * catalogue(language).CHAR_WIDTH + 2, 40))
     return ColumnPlan(name, display, kind, values.reset_index(drop=True), formula, width)
 
@@ -152,7 +165,7 @@ def plan(results: Results, language: str | None = None) -> list[SheetPlan]:
     """The sheets of the summary workbook (Dashboard first, then the tables)."""
     language = language or results.params.language
     p = results.params
-    formulas = _formulas(p.aging_buckets, "Receivables" in results.tables)
+    formulas = _formulas(p, "Receivables" in results.tables)
     period = f"{p.period_start.date()} – {p.period_end.date()}"
     subtitle = ui("subtitle", language, period=period, as_of=p.as_of_date.date(), currency=p.reporting_currency)
 
@@ -203,7 +216,7 @@ def plan(results: Results, language: str | None = None) -> list[SheetPlan]:
 
 def kpi_plan(results: Results, language: str, row: int, col: int) -> TablePlan:
     frame = _labelled(results.tables["KPIs"], "KPI", kpi_label, language)
-    table = table_plan("KPIs", frame, row, col, language, _formulas(results.params.aging_buckets)["KPIs"])
+    table = table_plan("KPIs", frame, row, col, language, _formulas(results.params)["KPIs"])
     table.row_kinds = [KPI_KINDS[k] for k in results.tables["KPIs"]["KPI"]]
     return table
 
@@ -218,13 +231,25 @@ def _skipped(name: str, missing: str, language: str, subtitle: str) -> SheetPlan
     return SheetPlan(name, sheet_title(name, language), subtitle, [], notes=[note])
 
 
+def _money_columns(table: TablePlan) -> list[str]:
+    return [c.name for c in table.columns if c.kind == "money"]
+
+
 def _decorate(table: TablePlan, results: Results, language: str) -> None:
     """Totals above the header and the conditional highlights of each table."""
-    names = bucket_names(results.params.aging_buckets)
+    p = results.params
+    names = bucket_names(p.aging_buckets)
+    shown = shown_buckets(p.aging_buckets, p.aging_basis)
+    band_money = {"Receivables": shown, "Provision": list(results.figures.provision_policy["Band"])
+                  if results.figures is not None and results.figures.provision_policy is not None else []}
+    for column in table.columns:   # aging buckets and age bands: named by parameters, money all the same
+        if column.name in band_money.get(table.name, []):
+            column.kind, column.width = "money", max(column.width, MONEY_WIDTH)
     if table.name == "RiskSummary":
         table.row_kinds = [METRIC_KINDS[m] for m in results.tables["RiskSummary"]["Metric"]]
     if table.name in TOTAL_COLUMNS:
-        wanted = TOTAL_COLUMNS[table.name] or ["OpenBalance", *names, "CreditSales", "AverageAR"]
+        present = {c.name for c in table.columns}
+        wanted = [c for c in TOTAL_COLUMNS[table.name] or _money_columns(table) if c in present]
         table.totals_label = ui("totals", language)
         for name in wanted:
             # Blank when any shown row is blank: a sum of the known rows would pass for the whole.
@@ -235,7 +260,8 @@ def _decorate(table: TablePlan, results: Results, language: str) -> None:
     rules = {
         "Classification": [("ABCTier", "tier")],
         "Profitability": [("GrossProfit", "negative"), ("NetProfit", "negative"), ("NetMarginPct", "negative")],
-        "Receivables": [*[(n, "heat") for n in names[1:]], ("CreditRisk", "risk"), ("CreditUtilization", "over_one")],
+        "Receivables": [*[(n, "heat") for n in (names[1:] if p.aging_basis == "DueDate" else shown[1:])],
+                        ("CreditRisk", "risk"), ("CreditUtilization", "over_one")],
         "Relationship": [("DaysSinceContact", "overdue_contact")],
         "Potential": [("PotentialScore", "bar"), ("PAlive", "low_alive")],
         "Strategy": [("PortfolioQuadrant", "quadrant")],

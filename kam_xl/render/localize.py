@@ -11,7 +11,7 @@ from kam_xl import analysis
 from kam_xl.analysis import Results
 from kam_xl.domain.strategy import ACTION_SEPARATOR
 from kam_xl.inputs.params import FOLLOW_UP_STEPS
-from kam_xl.words import sentences, text
+from kam_xl.words import header, sentences, text
 
 
 def localized(results: Results) -> Results:
@@ -35,9 +35,12 @@ def localized(results: Results) -> Results:
                 text("followup.not_due", language)))
         elif name == "ExpectedReceipts":   # the two rows past the weeks and months
             frame = frame.assign(Bucket=frame["Bucket"].map(
-                lambda b: text(f"forecast.{b}", language, days=days) if b in ("Later", "Doubtful") else b))
+                lambda b: text(f"forecast.{b}", language, days=days) if b in ("Later", "Doubtful") else b),
+                Granularity=frame["Granularity"].map(lambda g: text(f"granularity.{g}", language)))
         elif name == "Provision":
             frame = frame.assign(Method=frame["Method"].map(lambda m: text(f"provision.{m}", language)))
+        elif name == "ProvisionBands":   # the default policy's bands have names in each language
+            frame = frame.assign(Band=frame["Band"].map(lambda band: header(band, language)))
         elif name == "Segments":
             frame = frame.assign(Segment=frame["Segment"].fillna(text("blank", language)))
         if name == "About":   # the worded tables stand before About, as in the workbook

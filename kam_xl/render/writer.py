@@ -409,8 +409,8 @@ def _receipts(sheets: list[SheetPlan], language: str, money_axis: dict) -> dict 
                         "values": _cells(er_sheet, er, "Expected", 1, weeks), "fill": {"color": "#5B9BD5"}, "gap": 40}],
             "y_axis": money_axis, "legend": {"position": "bottom"},
             "combine": {"chart": {"type": "line"},
-                        "series": [{"name": header("PriorReceipts", language), "categories": categories,
-                                    "values": _cells(er_sheet, er, "PriorReceipts", 1, weeks),
+                        "series": [{"name": header("PriorActual", language), "categories": categories,
+                                    "values": _cells(er_sheet, er, "PriorActual", 1, weeks),
                                     "line": {"color": "#7F7F7F", "width": 1.5, "dash_type": "dash"}}]}}
 
 

@@ -24,6 +24,7 @@ HEADERS = {
     "Region": "地区",
     "AccountManager": "客户经理",
     "ParentID": "集团",
+    "Owner": "负责人",
     "InvoiceNo": "发票号",
     "InvoiceDate": "开票日期",
     "DueDate": "到期日",
@@ -37,25 +38,30 @@ HEADERS = {
     "NetReceivable": "应收账款净额",
     "Method": "计提方式",
     "PriorAllowance": "上期坏账准备",
-    "AllowanceCharge": "本期计提",
     "Band": "账龄区间",
-    "UpToDays": "截至天数",
+    "0-1y": "1年以内",
+    "1-2y": "1-2年",
+    "2-3y": "2-3年",
+    "3y+": "3年以上",
     "Rate": "计提比例",
     "DSOCountback": "倒推法应收周转天数",
     "Bucket": "期间",
-    "From": "起",
-    "To": "止",
+    "PeriodStart": "起始日",
+    "PeriodEnd": "截止日",
+    "Granularity": "粒度",
+    "FromDays": "起始天数",
+    "ToDays": "截至天数",
+    "Charge": "本期计提",
+    "BadDebtCharge": "坏账损失",
     "Expected": "预计收款",
     "Invoices": "发票数",
-    "PriorReceipts": "上期同期收款",
-    "GroupID": "集团编号",
+    "PriorActual": "上期同期实收",
     "Currency": "币别",
     "OpenBalanceOriginal": "原币余额",
     "ClosingRate": "期末汇率",
     "GroupName": "集团名称",
     "OverdueBalance": "逾期余额",
-    "GroupCreditLimit": "集团信用额度",
-    "GroupCreditUtilization": "集团额度使用率",
+    "CreditLimit": "信用额度",
     "ABCBasisValue": "ABC依据值",
     "ABCShare": "ABC占比",
     "ABCCumulativeShare": "ABC累计占比",
@@ -140,22 +146,34 @@ HEADERS = {
 
 
 def bucket_header(name: str) -> str:
-    """Aging bucket headers follow AgingBuckets: Overdue1_30 -> 逾期1-30天, Overdue90Plus -> 逾期90天以上."""
-    if name.startswith("Overdue") and name.endswith("Plus"):
-        return f"逾期{name[7:-4]}天以上"
-    if name.startswith("Overdue") and "_" in name:
-        low, high = name[7:].split("_")
-        return f"逾期{low}-{high}天"
+    """Aging bucket headers follow AgingBuckets: Overdue1_30 -> 逾期1-30天, Overdue90Plus -> 逾期90天以上,
+    DueIn0_30 -> 30天内到期, DueAfter30 -> 30天后到期, Age0_30 -> 账龄0-30天, Age90Plus -> 账龄90天以上."""
+    for prefix, word in (("Overdue", "逾期"), ("Age", "账龄")):
+        if name.startswith(prefix) and name.endswith("Plus"):
+            return f"{word}{name[len(prefix):-4]}天以上"
+        if name.startswith(prefix) and "_" in name:
+            low, high = name[len(prefix):].split("_")
+            return f"{word}{low}-{high}天"
+    if name.startswith("DueIn0_"):
+        return f"{name[7:]}天内到期"
+    if name.startswith("DueAfter"):
+        return f"{name[8:]}天后到期"
     return name
 
 
 def bucket_canonical(display: str) -> str | None:
     """The canonical bucket name of a display header, if it is one."""
-    bucket = re.fullmatch(r"逾期(\d+)-(\d+)天", display)
-    if bucket:
-        return f"Overdue{bucket[1]}_{bucket[2]}"
-    oldest = re.fullmatch(r"逾期(\d+)天以上", display)
-    return f"Overdue{oldest[1]}Plus" if oldest else None
+    for prefix, word in (("Overdue", "逾期"), ("Age", "账龄")):
+        bucket = re.fullmatch(word + r"(\d+)-(\d+)天", display)
+        if bucket:
+            return f"{prefix}{bucket[1]}_{bucket[2]}"
+        oldest = re.fullmatch(word + r"(\d+)天以上", display)
+        if oldest:
+            return f"{prefix}{oldest[1]}Plus"
+    due = re.fullmatch(r"(\d+)天(内|后)到期", display)
+    if due:
+        return f"DueIn0_{due[1]}" if due[2] == "内" else f"DueAfter{due[1]}"
+    return None
 
 
 # Sheet titles.
@@ -220,6 +238,10 @@ TEXT = {
     "followup.not_due": "未到期",
     "provision.Aging": "账龄组合",
     "provision.Specific": "单项计提",
+    "granularity.Week": "周",
+    "granularity.Month": "月",
+    "granularity.Later": "以后",
+    "granularity.Doubtful": "不预计",
     "forecast.Later": "以后",
     "forecast.Doubtful": "可疑（逾期超过 {days} 天，不预计收回）",
     "list.separator": "；",
@@ -282,6 +304,13 @@ MESSAGES = {
     "currency.local_amounts": "金额（“{header}”）为本位币金额：不按币别列换算",
     "provision.default": "未提供坏账计提比例表：使用默认政策（1年以内 5%、1-2年 10%、2-3年 30%、3年以上 100%，按开票日计算账龄）",
     "provision.no_open_band": "没有不设上限的账龄区间：超过 {last} 天的应收按最后一个区间的比例计提；请增加一个截至天数为空的区间",
+    "provision.rate_blank": "账龄区间没有计提比例：该区间未使用",
+    "provision.two_open_bands": "出现第二个不设上限（截至天数为空）的区间：只使用第一个",
+    "provision.band_edge": "起始天数与上一区间不衔接（上一区间截至 {previous} 天）：区间按截至天数划分，本区间从 {start} 天起",
+    "provision.band_renamed": "账龄区间名称重复或与坏账准备表的列名相同：该区间显示为“{name}”",
+    "provision.specific_blank": "客户行既无计提比例也无计提金额：未对该客户单项计提",
+    "provision.specific_twice": "该客户的单项计提出现两次：使用第一行",
+    "provision.specific_replaces": "此处的单项计提取代客户表中不同的设置（{customers}）",
     "currency.document_amount": "“{header}”为原币金额，而“{local}”为本位币金额：该列留空，不按未换算金额合计；请一并导出其本位币列",
     "key.parent_matched": "集团按客户“{cid}”读取（写法不同或填写的是名称）",
     "key.parent_unknown": "集团不是任何客户的编号：按所填写的名称作为集团",
@@ -370,6 +399,8 @@ WORDS = {
     "reason.fraction": "必须是 0 到 1 之间的比例，如 0.8 或 80%",
     "reason.months": "必须是 1 到 120 之间的整数月数",
     "reason.follow_up_levels": "必须是五个递增的整数天数，如 1,15,30,60,90（提醒、电话、客户经理、停止发货、法务）",
+    "reason.aging_basis": "必须是 DueDate（到期日）或 InvoiceDate（开票日期）",
+    "reason.yes_no": "必须是 TRUE 或 FALSE（是或否）",
     "reason.average_ar_method": "必须是 OpeningClosing（期初期末）或 MonthEnd（月末）",
     "reason.buckets": "必须是递增的整数天数，如 30,60,90",
     "reason.basis": "必须是 NetRevenue、GrossProfit 或 NetProfit 之一",
