@@ -96,10 +96,13 @@ def test_expected_receipts_by_hand(small_inputs):
 
 
 def _book_with_later_items():
-    """The small book plus C3's invoice INV5 300 of 06-25 due 08-15 (46 days ahead) and a credit note of
-    100 for D4, who owes nothing else."""
+    """The small book plus C3's INV5 300 of 06-25 due 08-15 (46 days ahead), INV6 200 of 05-01 due 06-10
+    (20 days overdue, 60 days old), INV7 150 of 04-20 due 05-20 (41 overdue, 71 old), and a credit note
+    of 100 for D4, who owes nothing else."""
     book = small_book()
     extra = pd.DataFrame([("INV5", "C3", pd.Timestamp("2026-06-25"), pd.Timestamp("2026-08-15"), 300),
+                          ("INV6", "C3", pd.Timestamp("2026-05-01"), pd.Timestamp("2026-06-10"), 200),
+                          ("INV7", "C3", pd.Timestamp("2026-04-20"), pd.Timestamp("2026-05-20"), 150),
                           ("CN9", "D4", pd.Timestamp("2026-06-28"), None, -100)],
                          columns=["InvoiceNo", "CustomerID", "InvoiceDate", "DueDate", "Amount"])
     book["Invoices"] = pd.concat([book["Invoices"], extra], ignore_index=True)
@@ -108,21 +111,23 @@ def _book_with_later_items():
 
 def test_not_due_split_and_aging_by_invoice_date():
     """By due date (the default): A1's INV3 565 falls due in 10 days (DueIn0_30), C3's INV5 in 46 days
-    (DueAfter30), D4's unused credit of 100 stays negative in NotDue and DueAfter30. By invoice date: A1's
-    INV3 is 20 days old (Age0_30) and INV2's 934 107 days (Age90Plus); B2's INV4 750 176 days; C3's INV5 5
-    days; D4's credit in the youngest. OverdueShare and CreditRisk count from the due date under both."""
+    (DueAfter30), its INV6 and INV7 are 1-30 and 31-60 days overdue, D4's unused credit of 100 stays negative in NotDue and DueAfter30. By invoice date: A1's
+    INV3 is 20 days old (Age0_30) and INV2's 934 107 days (Age90Plus); B2's INV4 750 176 days; C3's INV5 5,
+    INV6 60 and INV7 71 days; D4's credit in the youngest. OverdueShare and CreditRisk count from the due date under both."""
     inputs = _book_with_later_items()
     by_due = analyze(inputs)["Receivables"].set_index("CustomerID")
     assert list(by_due.columns[2:10]) == ["NotDue", "DueIn0_30", "DueAfter30", "Overdue1_30", "Overdue31_60",
                                           "Overdue61_90", "Overdue90Plus", "OverdueShare"]
-    assert by_due.loc[["A1", "B2", "C3", "D4"], ["NotDue", "DueIn0_30", "DueAfter30", "Overdue61_90",
-                                                  "Overdue90Plus"]].values.tolist() == [
-        [565.0, 565.0, 0.0, 934.0, 0.0], [0.0, 0.0, 0.0, 0.0, 750.0], [300.0, 0.0, 300.0, 0.0, 0.0],
-        [-100.0, 0.0, -100.0, 0.0, 0.0]]
+    assert by_due.loc[["A1", "B2", "C3", "D4"], ["NotDue", "DueIn0_30", "DueAfter30", "Overdue1_30", "Overdue31_60",
+                                                  "Overdue61_90", "Overdue90Plus"]].values.tolist() == [
+        [565.0, 565.0, 0.0, 0.0, 0.0, 934.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 750.0],
+        [300.0, 0.0, 300.0, 200.0, 150.0, 0.0, 0.0], [-100.0, 0.0, -100.0, 0.0, 0.0, 0.0, 0.0]]
     by_invoice = analyze(inputs, {"AgingBasis": "开票日期"})["Receivables"].set_index("CustomerID")
     assert list(by_invoice.columns[2:7]) == ["Age0_30", "Age31_60", "Age61_90", "Age90Plus", "OverdueShare"]
-    assert by_invoice.loc[["A1", "B2", "C3", "D4"], ["OpenBalance", "Age0_30", "Age90Plus"]].values.tolist() == [
-        [1499.0, 565.0, 934.0], [750.0, 0.0, 750.0], [300.0, 300.0, 0.0], [-100.0, -100.0, 0.0]]
+    assert by_invoice.loc[["A1", "B2", "C3", "D4"], ["OpenBalance", "Age0_30", "Age31_60", "Age61_90",
+                                                      "Age90Plus"]].values.tolist() == [
+        [1499.0, 565.0, 0.0, 0.0, 934.0], [750.0, 0.0, 0.0, 0.0, 750.0], [650.0, 300.0, 200.0, 150.0, 0.0],
+        [-100.0, -100.0, 0.0, 0.0, 0.0]]
     for column in ("OverdueShare", "CreditRisk"):
         assert by_invoice[column].equals(by_due[column])
     assert by_due.loc["A1", "OverdueShare"] == pytest.approx(934 / 1499)

@@ -25,7 +25,10 @@ def built(tmp_path_factory, demo_workbook):
     out = tmp_path_factory.mktemp("built")
     results = analyze(read_workbook(demo_workbook))
     en = write_workbook(results, out / "summary_en.xlsx")
-    zh_results = analyze(read_workbook(demo_workbook), {"Language": "zh-CN"})
+    # The Chinese book also takes the options that change formulas: NetProfit after the bad-debt charge
+    # and the Receivables buckets by age from the invoice date.
+    zh_results = analyze(read_workbook(demo_workbook), {"Language": "zh-CN", "ProvisionInNetProfit": "TRUE",
+                                                        "AgingBasis": "InvoiceDate"})
     zh = write_workbook(zh_results, out / "summary_zh.xlsx")
     manager = results.tables["Classification"]["AccountManager"].iloc[0]
     ids = results.tables["Classification"].query("AccountManager == @manager")["CustomerID"]
@@ -51,6 +54,8 @@ def test_table_names_and_sheets_follow_the_contract(built):
     assert where["Receivables"] == "应收账款"
     headers = [c.value for c in book["客户盈利"][3]][:5]
     assert headers == ["客户编号", "集团", "销售收入", "销售成本", "毛利"]
+    assert "坏账损失" in [c.value for c in book["客户盈利"][3]]
+    assert [c.value for c in book["应收账款"][3]][3:7] == ["账龄0-30天", "账龄31-60天", "账龄61-90天", "账龄90天以上"]
 
 
 def test_formulas_carry_cached_values(built):

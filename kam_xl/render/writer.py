@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from kam_xl.analysis import Results
-from kam_xl.contract import KPI_KINDS, bucket_names
+from kam_xl.contract import KPI_KINDS, age_bucket_names, bucket_names
 from kam_xl.inputs.safe_io import atomic_output
 from kam_xl.render.layout import KPI_ANCHOR, SheetPlan, TablePlan, kpi_plan, plan
 from kam_xl.render.xlsx import (
@@ -60,9 +60,9 @@ def write_workbook(results: Results, path: str | Path, language: str | None = No
         formats = Formats(book, results.params.reporting_currency, language)
         sheets = plan(results, language)
         dashboard = add_sheet(book, sheet_title("Dashboard", language))
-        for sheet_plan in sheets:
-            _render_sheet(book, formats, sheet_plan, protect)
+        rendered = {sheet_plan.title: _render_sheet(book, formats, sheet_plan, protect) for sheet_plan in sheets}
         _define_names(book, sheets)
+        _receipts_chart(book, rendered, sheets, language)
         chart_data = _chart_data(book, formats, results, language)
         _dashboard(book, dashboard, formats, results, sheets, chart_data, language)
         dashboard.activate()
@@ -78,7 +78,7 @@ def _vba_project(source: str | Path | None) -> bytes | None:
         return archive.read(VBA_PART) if VBA_PART in archive.namelist() else None
 
 
-def _render_sheet(book, formats: Formats, sheet_plan: SheetPlan, protect: bool = False) -> None:
+def _render_sheet(book, formats: Formats, sheet_plan: SheetPlan, protect: bool = False):
     sheet = add_sheet(book, sheet_plan.title)
     if protect:  # against accidental edits only: sheet protection is not encryption
         sheet.protect("", {"autofilter": True, "sort": True, "select_locked_cells": True,
@@ -95,6 +95,7 @@ def _render_sheet(book, formats: Formats, sheet_plan: SheetPlan, protect: bool =
     sheet.set_landscape()
     sheet.set_paper(9)
     sheet.fit_to_pages(1, 0)
+    return sheet
 
 
 def render_table(sheet, formats: Formats, table: TablePlan) -> None:
@@ -208,7 +209,8 @@ def _chart_data(book, formats: Formats, results: Results, language: str) -> dict
     receivables = results.tables.get("Receivables")
     row = 2
     if receivables is not None:
-        buckets = bucket_names(results.params.aging_buckets)
+        p = results.params
+        buckets = bucket_names(p.aging_buckets) if p.aging_basis == "DueDate" else age_bucket_names(p.aging_buckets)
         levels = ["High", "Medium", "Low"]
         sheet.write_string(row, 0, header("CreditRisk", language), formats.header())
         for j, level in enumerate(levels):
@@ -326,17 +328,31 @@ def _colour_change(sheet, formats: Formats, area: tuple[int, int, int, int], ris
 def _charts(book, sheet, results: Results, sheets: list[SheetPlan], chart_data: dict,
             language: str, top: int) -> None:
     """The Dashboard's charts, two rows of up to three; a chart without data is left out."""
-    money_axis = {"num_format": "#,##0", "display_units": catalogue(language).MONEY_AXIS_UNITS,
-                  "display_units_visible": True, "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}}
+    money_axis = _money_axis(language)
     specs = (_pareto(sheets, language, money_axis), _whale(sheets, language), _aging(chart_data, language, money_axis),
-             _profit_potential(chart_data, language, money_axis), _industry(results, sheets, language, money_axis),
-             _receipts(sheets, language, money_axis))
+             _profit_potential(chart_data, language, money_axis), _industry(results, sheets, language, money_axis))
     positions = [(top, 0), (top, 5), (top, 10), (top + 16, 0), (top + 16, 5), (top + 16, 10)]
     for spec, (row, col) in zip([s for s in specs if s], positions):
         chart = _draw(book, spec)
         chart.set_size({"width": 430, "height": 300})
         chart.set_chartarea({"border": {"color": "#D9D9D9"}})
         sheet.insert_chart(row, col, chart, {"x_offset": 4, "y_offset": 4})
+
+
+def _money_axis(language: str) -> dict:
+    return {"num_format": "#,##0", "display_units": catalogue(language).MONEY_AXIS_UNITS,
+            "display_units_visible": True, "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}}
+
+
+def _receipts_chart(book, rendered: dict, sheets: list[SheetPlan], language: str) -> None:
+    """The cash forecast's chart on the Receivables sheet, under the ExpectedReceipts table."""
+    spec = _receipts(sheets, language, _money_axis(language))
+    if spec is None:
+        return
+    sheet_plan, table = _find(sheets, "ExpectedReceipts")
+    chart = _draw(book, spec)
+    chart.set_size({"width": 640, "height": 300})
+    rendered[sheet_plan.title].insert_chart(table.row + table.rows + 3, table.col, chart, {"x_offset": 4})
 
 
 def _draw(book, spec: dict):
