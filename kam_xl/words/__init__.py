@@ -85,7 +85,9 @@ def headers_markdown() -> str:
     """The documented Chinese names of output columns, sheets, KPIs and metrics (docs/CHINESE_NAMES.md)."""
     lines = ["# Chinese names in zh-CN summaries · 中文名称对照", "",
              "Table names stay canonical (English) in both languages; these are the display names.",
-             "Aging buckets follow AgingBuckets: Overdue1_30 -> 逾期1-30天, Overdue90Plus -> 逾期90天以上.", ""]
+             "Aging buckets follow AgingBuckets: Overdue1_30 -> 逾期1-30天, Overdue90Plus -> 逾期90天以上, "
+             "DueIn0_30 -> 30天内到期, DueAfter30 -> 30天后到期, Age0_30 -> 账龄0-30天, Age90Plus -> 账龄90天以上. "
+             "Age bands of the bad-debt provision keep the names typed in ProvisionRates.", ""]
     for title, names in (("Sheets · 工作表", zh_CN.SHEETS), ("Columns · 列", zh_CN.HEADERS),
                          ("KPIs · 关键指标", zh_CN.KPIS), ("Risk metrics · 风险指标", zh_CN.METRICS)):
         lines += [f"## {title}", "", "| English | 中文 |", "|---|---|"]
