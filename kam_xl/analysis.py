@@ -70,6 +70,7 @@ class CustomerFigures:
     prior_profit: pd.DataFrame
     prior_receivables: pd.DataFrame | None
     prior_tiers: pd.Series
+    last_year: tuple[pd.DataFrame, pd.DataFrame | None, pd.Series]   # profit, receivables, tiers a year earlier
     models: pd.DataFrame
     receivables_by_currency: pd.DataFrame | None = None
     open_items: pd.DataFrame | None = None
@@ -173,37 +174,41 @@ def _this_period(inputs: Inputs, p: Params, customers: pd.DataFrame, sales: Hist
     return figures
 
 
-def _prior_period(inputs: Inputs, p: Params, customers: pd.DataFrame, sales: History, invoices: History,
-                  dq: DataQuality, bands: pd.DataFrame | None):
-    """The prior period's figures, left empty where the data do not cover it
-    (DataQuality says which and why)."""
-    prior = p.prior()
-    opening_known = invoices.balance_known(prior.period_start - pd.Timedelta(days=1))
-    profit, ar, abc = _period(inputs, prior, customers, None, opening_known, bands)
+def _compared_period(inputs: Inputs, p: Params, compared: Params, customers: pd.DataFrame, sales: History,
+                     invoices: History, dq: DataQuality, bands: pd.DataFrame | None, last_year: bool = False):
+    """The figures of a period compared with this one (the prior period, or
+    the same period last year), left empty where the data do not cover it
+    (DataQuality says which and why: a Warning for the prior period, an Info
+    for last year, which young books never have)."""
+    opening_known = invoices.balance_known(compared.period_start - pd.Timedelta(days=1))
+    profit, ar, abc = _period(inputs, compared, customers, None, opening_known, bands)
     tiers = abc["ABCTier"]
-    share = sales.share_of(prior.period_start, prior.period_end)
+    severity = INFO if last_year else WARNING
+    which = "~the same period last year" if last_year else "~the prior period"
+    share = sales.share_of(compared.period_start, compared.period_end)
     if share < p.min_coverage:
         profit = profit.astype("float64") * np.nan
         tiers = pd.Series(None, index=tiers.index, dtype=object)
-        _coverage_note(dq, "Sales", share, prior, sales, p.min_coverage, "effect.prior_revenue")
+        _coverage_note(dq, severity, "Sales", share, compared, sales, p.min_coverage, "effect.prior_revenue", which)
     if ar is not None:
-        credit_share = invoices.share_of(prior.period_start, prior.period_end)
-        if not invoices.balance_known(prior.period_end):
+        credit_share = invoices.share_of(compared.period_start, compared.period_end)
+        if not invoices.balance_known(compared.period_end):
             ar.loc[:, ["OpenBalance", *bucket_names(p.aging_buckets), "OverdueShare"]] = np.nan
         if credit_share < p.min_coverage:
             ar.loc[:, ["CreditSales", "ARTurnover", "DSO"]] = np.nan
-            _coverage_note(dq, "Invoices", credit_share, prior, invoices, p.min_coverage, "effect.prior_ar")
+            _coverage_note(dq, severity, "Invoices", credit_share, compared, invoices, p.min_coverage,
+                           "effect.prior_ar", which)
         elif not opening_known:
-            dq.add(WARNING, "Invoices", "coverage.opening_ar", first=invoices.start.date(),
-                   start=prior.period_start.date(), period="~the prior period")
+            dq.add(severity, "Invoices", "coverage.opening_ar", first=invoices.start.date(),
+                   start=compared.period_start.date(), period=which)
     return profit, ar, tiers
 
 
-def _coverage_note(dq: DataQuality, table: str, share: float, prior: Params, history_: History,
-                   minimum: float, effect: str) -> None:
-    dq.add(WARNING, table, "coverage.prior", share=f"{share:.0%}", start=prior.period_start.date(),
-           end=prior.period_end.date(), table_name=table, first=history_.start.date(), minimum=f"{minimum:.0%}",
-           effect="~" + effect)
+def _coverage_note(dq: DataQuality, severity: str, table: str, share: float, compared: Params, history_: History,
+                   minimum: float, effect: str, which: str) -> None:
+    dq.add(severity, table, "coverage.prior", share=f"{share:.0%}", start=compared.period_start.date(),
+           end=compared.period_end.date(), table_name=table, first=history_.start.date(), minimum=f"{minimum:.0%}",
+           effect="~" + effect, which=which)
 
 
 # The amounts of each table in a currency, and the date whose rate converts them (None: AsOfDate, the
@@ -346,8 +351,13 @@ def analyze(inputs: Inputs, params: dict | Params | None = None) -> Results:
     sales_history = history(inputs["Sales"]["Date"], p.data_start)
     invoice_history = history(invoices["InvoiceDate"] if invoices is not None else None, p.data_start)
     profit, ar, abc = _this_period(inputs, p, customers, sales_history, invoice_history, dq, bands)
-    prior_profit, prior_ar, prior_tiers = _prior_period(inputs, p, customers, sales_history, invoice_history, dq,
-                                                        bands)
+    prior_profit, prior_ar, prior_tiers = _compared_period(inputs, p, p.prior(), customers, sales_history,
+                                                           invoice_history, dq, bands)
+    if p.period_days < 365:
+        last_year = _compared_period(inputs, p, p.last_year(), customers, sales_history, invoice_history, dq, bands,
+                                     last_year=True)
+    else:   # a year or longer: the prior period is the same period last year
+        last_year = (prior_profit, prior_ar, prior_tiers)
     order = abc.index
     tiers = abc["ABCTier"]
 
@@ -380,7 +390,8 @@ def analyze(inputs: Inputs, params: dict | Params | None = None) -> Results:
                            rel["LastContact"] if rel is not None else None, minor_unit_decimals(p.reporting_currency))
     provision = provision_rows = forecast = None
     if invoices is not None:
-        forecast = expected_receipts(chase, ar["AvgDaysLate"], p.as_of_date, inputs.get("Payments"), p.period_days,
+        forecast = expected_receipts(chase, ar["AvgDaysLate"], p.as_of_date, inputs.get("Payments"),
+                                     (p.period_start - p.prior().period_start).days,
                                      p.aging_buckets[-1], minor_unit_decimals(p.reporting_currency))
         provision, provision_rows = _provision(inputs, p, customers, bands, invoice_history)
     by_currency = None
@@ -392,7 +403,7 @@ def analyze(inputs: Inputs, params: dict | Params | None = None) -> Results:
                               receivables_by_currency=by_currency, open_items=chase, provision=provision,
                               provision_bands=provision_rows, provision_policy=bands, expected_receipts=forecast,
                               prior_profit=prior_profit, prior_receivables=prior_ar,
-                              prior_tiers=prior_tiers, models=models)
+                              prior_tiers=prior_tiers, last_year=last_year, models=models)
     about = {"Tool": "kam-xl", "Version": __version__, "RunTime": dt.datetime.now().isoformat(timespec="seconds"),
              "InputFile": str(inputs.source.name) if inputs.source else "",
              "InputSHA256": inputs.source_sha256 or ""}
@@ -455,13 +466,17 @@ def assemble(figures: CustomerFigures, p: Params, dq: DataQuality, about: dict,
     prior_profit = f.prior_profit.reindex(order)
     prior_ar = f.prior_receivables.reindex(order) if f.prior_receivables is not None else None
     this_kpis = period_kpis(profit, ar, tiers, p.period_days, decimals)
-    prior_kpis = period_kpis(prior_profit, prior_ar, f.prior_tiers.reindex(order), p.period_days, decimals)
-    tables["KPIs"] = kpi_table(this_kpis, prior_kpis)
+    prior_kpis = period_kpis(prior_profit, prior_ar, f.prior_tiers.reindex(order), p.prior().period_days, decimals)
+    last_profit, last_ar, last_tiers = f.last_year
+    last_year_kpis = period_kpis(last_profit.reindex(order), last_ar.reindex(order) if last_ar is not None else None,
+                                 last_tiers.reindex(order), p.last_year().period_days, decimals)
+    tables["KPIs"] = kpi_table(this_kpis, prior_kpis, last_year_kpis)
     facts = commentary_facts(tables["KPIs"], tables["RiskSummary"], profit, f.info["CustomerName"],
                              model_fitted=bool(f.potential["PAlive"].notna().any()))
-    prior = p.prior()
-    rows = {**about, "Customers": len(order), "PeriodDays": p.period_days,
-            "PriorPeriod": f"{prior.period_start.date()} – {prior.period_end.date()}"}
+    prior, last_year = p.prior(), p.last_year()
+    rows = {**about, "Customers": len(order), "PeriodDays": p.period_days, "Comparison": p.comparison,
+            "PriorPeriod": f"{prior.period_start.date()} – {prior.period_end.date()}",
+            "LastYearPeriod": f"{last_year.period_start.date()} – {last_year.period_end.date()}"}
     tables["About"] = pd.DataFrame(list(rows.items()) + p.as_rows(), columns=["Item", "Value"])
     return Results(tables=tables, params=p, facts=facts, dq=dq, about=about, figures=figures,
                    private=customer_ids is not None)

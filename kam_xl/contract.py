@@ -283,7 +283,7 @@ COLUMN_KINDS = {
                      "Charge", "BadDebtCharge", "Expected", "PriorActual"], "money"),
     **dict.fromkeys(["GrossMarginPct", "NetMarginPct", "OverdueShare", "CreditUtilization", "GrowthRate",
                      "IndustryGrowth", "RevenueShare", "ABCShare", "ABCCumulativeShare", "CumulativeCustomerShare",
-                     "CumulativeProfitShare", "CurrentEffortShare", "SuggestedEffortShare", "ChangePct",
+                     "CumulativeProfitShare", "CurrentEffortShare", "SuggestedEffortShare", "ChangePct", "YoYChangePct",
                      "Rate"], "pct"),
     **dict.fromkeys(["Recency", "DSO", "DSOCountback", "AvgDaysToPay", "AvgDaysLate", "DaysSinceContact", "CadenceDays",
                      "RecencyDays", "AgeDays"], "days"),

@@ -23,7 +23,11 @@ def test_period_parameters(results):
     assert (p.as_of_date, p.period_start, p.period_end) == (pd.Timestamp("2026-06-30"), pd.Timestamp("2026-01-01"),
                                                             pd.Timestamp("2026-06-30"))
     assert p.period_days == 181
-    assert (p.prior().period_start, p.prior().period_end) == (pd.Timestamp("2025-07-04"), pd.Timestamp("2025-12-31"))
+    # Six whole calendar months: compared with the six calendar months before (184 days), not the 181 days before
+    assert p.comparison == "months"
+    assert (p.prior().period_start, p.prior().period_end) == (pd.Timestamp("2025-07-01"), pd.Timestamp("2025-12-31"))
+    assert (p.last_year().period_start, p.last_year().period_end) == (pd.Timestamp("2025-01-01"),
+                                                                      pd.Timestamp("2025-06-30"))
 
 
 def test_gross_profit_with_returns(results):

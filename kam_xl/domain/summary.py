@@ -42,14 +42,19 @@ def _count(mask: pd.Series, basis: pd.Series) -> float:
     return float(mask.sum()) if basis.notna().all() else np.nan
 
 
-def kpi_table(this: dict, prior: dict) -> pd.DataFrame:
+def kpi_table(this: dict, prior: dict, last_year: dict) -> pd.DataFrame:
     """KPI, ThisPeriod, PriorPeriod, Change = this - prior, ChangePct = change
-    / |prior| (empty for ratios and when prior is 0)."""
+    / |prior| (empty for ratios and when prior is 0); LastYear (the same
+    period a year earlier), YoYChange and YoYChangePct likewise."""
     frame = pd.DataFrame({"KPI": KPI_ORDER, "ThisPeriod": [this[k] for k in KPI_ORDER],
                           "PriorPeriod": [prior[k] for k in KPI_ORDER]})
-    frame["Change"] = frame["ThisPeriod"] - frame["PriorPeriod"]
-    prior_abs = frame["PriorPeriod"].abs()
-    frame["ChangePct"] = (frame["Change"] / prior_abs.where(prior_abs > 0)).where(~frame["KPI"].isin(RATIO_KPIS))
+    ratios = frame["KPI"].isin(RATIO_KPIS)
+    for base, change, pct in (("PriorPeriod", "Change", "ChangePct"), ("LastYear", "YoYChange", "YoYChangePct")):
+        if base == "LastYear":
+            frame[base] = [last_year[k] for k in KPI_ORDER]
+        frame[change] = frame["ThisPeriod"] - frame[base]
+        base_abs = frame[base].abs()
+        frame[pct] = (frame[change] / base_abs.where(base_abs > 0)).where(~ratios)
     return frame
 
 

@@ -65,10 +65,42 @@ class Params:
         """Days in [PeriodStart, PeriodEnd], both included."""
         return int((self.period_end - self.period_start).days) + 1
 
+    @property
+    def calendar_months(self) -> int | None:
+        """How many calendar months the period spans when it is made of whole
+        months (PeriodStart on a 1st, PeriodEnd on a month's last day), else None."""
+        start, end = self.period_start, self.period_end
+        if start.day != 1 or (end + pd.Timedelta(days=1)).day != 1:
+            return None
+        return (end.year - start.year) * 12 + end.month - start.month + 1
+
+    @property
+    def comparison(self) -> str:
+        """What the prior period is: 'month', 'quarter', 'months' (whole
+        calendar months) or 'days' (the same number of days just before)."""
+        months = self.calendar_months
+        return "days" if months is None else {1: "month", 3: "quarter"}.get(months, "months")
+
     def prior(self) -> "Params":
-        """The same-length period just before, with balances as of its end."""
+        """The period just before, with balances as of its end: the previous
+        calendar month(s) when the period is whole calendar months (March ->
+        February, a quarter -> the quarter before), else the same number of
+        days just before."""
         end = self.period_start - pd.Timedelta(days=1)
-        start = end - pd.Timedelta(days=self.period_days - 1)
+        months = self.calendar_months
+        if months is not None:
+            start = self.period_start - pd.DateOffset(months=months)
+        else:
+            start = end - pd.Timedelta(days=self.period_days - 1)
+        return dataclasses.replace(self, as_of_date=end, period_start=start, period_end=end)
+
+    def last_year(self) -> "Params":
+        """The same period a year earlier (month ends stay month ends: a
+        February report compares with the whole February before)."""
+        start = self.period_start - pd.DateOffset(years=1)
+        end = self.period_end - pd.DateOffset(years=1)
+        if self.calendar_months is not None:
+            end = end + pd.offsets.MonthEnd(0)
         return dataclasses.replace(self, as_of_date=end, period_start=start, period_end=end)
 
     def resolved(self, latest_date: pd.Timestamp | None, language: str | None = None) -> "Params":

@@ -63,7 +63,8 @@ def _formulas(p: Params, receivables: bool = True) -> dict[str, dict[str, str]]:
                             '{NetRevenue}/SUMIFS({col:NetRevenue},{col:Dimension},{Dimension}),"")',
             "GrossMarginPct": 'IF(AND(ISNUMBER({GrossProfit}),{NetRevenue}>0),{GrossProfit}/{NetRevenue},"")',
         },
-        "KPIs": {"Change": 'IF(AND(ISNUMBER({ThisPeriod}),ISNUMBER({PriorPeriod})),{ThisPeriod}-{PriorPeriod},"")'},
+        "KPIs": {"Change": 'IF(AND(ISNUMBER({ThisPeriod}),ISNUMBER({PriorPeriod})),{ThisPeriod}-{PriorPeriod},"")',
+                 "YoYChange": 'IF(AND(ISNUMBER({ThisPeriod}),ISNUMBER({LastYear})),{ThisPeriod}-{LastYear},"")'},
     }
 
 

@@ -89,6 +89,10 @@ UI = {
     "chart.industry": "Revenue by industry",
     "sheet.chart_data": "ChartData",
     "subtitle": "Period {period} · as of {as_of} · {currency}",
+    "compared.month": "Prior = the previous calendar month ({prior}); last year = {last_year}",
+    "compared.quarter": "Prior = the previous calendar quarter ({prior}); last year = {last_year}",
+    "compared.months": "Prior = the {months} calendar months before ({prior}); last year = {last_year}",
+    "compared.days": "Prior = the {days} days just before ({prior}); last year = {last_year}",
     "skipped": "No {missing} table in the input: this analysis was skipped.",
     "totals": "Total",
     "validate.title": "Data quality",
@@ -185,7 +189,7 @@ MESSAGES = {
     "potential.clv_no_margin": "CLV left empty for {count} customer(s) without a gross margin in the period (no "
     "positive NetRevenue, or COGS missing)",
     "industry.no_outlook": "No GrowthOutlook for industry: {industries}; left empty",
-    "coverage.prior": "The data cover {share} of the prior period {start} - {end} ({table_name} from {first}); "
+    "coverage.prior": "The data cover {share} of {which} {start} - {end} ({table_name} from {first}); "
     "below {minimum}: {effect} left empty. Set the DataStart parameter if your records are "
     "complete from an earlier date",
     "coverage.this": "The data cover only {share} of this period {start} - {end} ({table_name} from {first}): its "
@@ -208,6 +212,7 @@ WORDS = {
     "cell not used": "cell not used",
     "this period": "this period",
     "the prior period": "the prior period",
+    "the same period last year": "the same period last year",
     "leading zeros": "leading zeros",
     "full-width characters": "full-width characters",
     "case": "upper/lower case",

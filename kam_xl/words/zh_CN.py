@@ -134,6 +134,9 @@ HEADERS = {
     "PriorPeriod": "上期",
     "Change": "变动",
     "ChangePct": "变动率",
+    "LastYear": "上年同期",
+    "YoYChange": "同比变动",
+    "YoYChangePct": "同比变动率",
     "Item": "项目",
     "Commentary": "管理层摘要",
     "Severity": "级别",
@@ -277,6 +280,10 @@ UI = {
     "chart.industry": "各行业收入",
     "sheet.chart_data": "图表数据",
     "subtitle": "期间 {period} · 截止 {as_of} · 币种 {currency}",
+    "compared.month": "上期 = 上一个自然月（{prior}）；上年同期 = {last_year}",
+    "compared.quarter": "上期 = 上一个自然季度（{prior}）；上年同期 = {last_year}",
+    "compared.months": "上期 = 之前的 {months} 个自然月（{prior}）；上年同期 = {last_year}",
+    "compared.days": "上期 = 紧邻之前的 {days} 天（{prior}）；上年同期 = {last_year}",
     "skipped": "未提供{missing_name}表（{missing}），本分析已跳过。",
     "totals": "合计",
     "validate.title": "数据质量",
@@ -361,7 +368,7 @@ MESSAGES = {
     "potential.gg_failed": "Gamma-Gamma 模型拟合未收敛；改用客户自身的平均单次金额",
     "potential.clv_no_margin": "{count} 家客户本期没有毛利率（无正的销售收入或缺少销售成本），客户终身价值留空",
     "industry.no_outlook": "以下行业没有行业增速：{industries}；留空",
-    "coverage.prior": "数据仅覆盖上期（{start} 至 {end}）的 {share}（{table_name}自 {first} 起）；低于 "
+    "coverage.prior": "数据仅覆盖{which}（{start} 至 {end}）的 {share}（{table_name}自 {first} 起）；低于 "
     "{minimum}：{effect}留空。如记录自更早日期起即完整，请设置参数“数据起始日期”",
     "coverage.this": "数据仅覆盖本期（{start} 至 {end}）的 {share}（{table_name}自 {first} 起）：本期收入、赊销和回款仅为已覆盖天数的金额",
     "coverage.opening_ar": "发票数据自 {first} "
@@ -380,6 +387,7 @@ WORDS = {
     "cell not used": "该单元格未使用",
     "this period": "本期",
     "the prior period": "上期",
+    "the same period last year": "上年同期",
     "leading zeros": "前导零",
     "full-width characters": "全角字符",
     "case": "大小写",
