@@ -24,6 +24,8 @@ from kam_xl.contract import (
     POTENTIAL_COLUMNS,
     RELATIONSHIP_COLUMNS,
     STRATEGY_COLUMNS,
+    TREND_COLUMNS,
+    TREND_SUMMARY_COLUMNS,
     bucket_names,
     profitability_columns,
     provision_columns,
@@ -35,7 +37,8 @@ from kam_xl.domain.coverage import History, history
 from kam_xl.domain.currency import balances_by_currency, converted, rate_on
 from kam_xl.domain.frames import minor_unit_decimals, round_money
 from kam_xl.domain.potential import potential
-from kam_xl.domain.profitability import cost_to_serve, financing_cost, gross_profit, profitability, whale_curve
+from kam_xl.domain.profitability import activity_costs, cost_to_serve, financing_cost, gross_profit, profitability, whale_curve
+from kam_xl.domain.trend import DIMENSIONS, customer_trend, trend_months, trend_summary
 from kam_xl.domain.receivables import (
     bad_debt_allowance,
     chase_list,
@@ -78,6 +81,8 @@ class CustomerFigures:
     provision_bands: pd.DataFrame | None = None
     provision_policy: pd.DataFrame | None = None   # the age bands used: Band, FromDays, ToDays, Rate
     expected_receipts: pd.DataFrame | None = None
+    trend: pd.DataFrame | None = None   # per customer and month, a year more than shown (for YoY)
+    trend_shown: pd.Index | None = None  # the months shown
 
 
 @dataclass
@@ -327,6 +332,32 @@ def _provision(inputs: Inputs, p: Params, customers: pd.DataFrame, bands: pd.Dat
     return table, rows
 
 
+def _trend(inputs: Inputs, p: Params, ids: pd.Index, sales: History, invoices: History,
+           dq: DataQuality) -> tuple[pd.DataFrame | None, pd.Index | None]:
+    """Each customer's figures per calendar month for TrendMonths months up to
+    AsOfDate's, and the twelve before them where the data reach (for the
+    year-on-year changes). A month the sales do not cover (MinCoverage) is
+    left out, and DataQuality says from when the trend runs."""
+    months = trend_months(p.as_of_date, p.trend_months + 12)
+    covered = np.array([sales.share_of(m, t) >= p.min_coverage for m, t in zip(months["Month"], months["Through"])])
+    # only the unbroken run of covered months up to AsOfDate
+    first = len(covered) - int(np.argmin(covered[::-1])) if not covered.all() else 0
+    months = months.iloc[first:].reset_index(drop=True)
+    shown = pd.Index(months["Month"].iloc[-p.trend_months:])
+    if len(shown) < p.trend_months:
+        dq.add(INFO, "Sales", "trend.short", months=len(shown), wanted=p.trend_months,
+               first=shown[0].date() if len(shown) else p.as_of_date.date())
+    if months.empty:
+        return None, None
+    opening_known = pd.Series([invoices.balance_known(m - pd.Timedelta(days=1)) for m in months["Month"]],
+                              index=pd.Index(months["Month"]))
+    activities = inputs.get("Activities")
+    costs = activity_costs(activities, inputs.get("ActivityRates")) if activities is not None else None
+    trend = customer_trend(inputs["Sales"], costs, inputs.get("Invoices"), inputs.get("Payments"), ids, months,
+                           opening_known, p.cost_of_capital, minor_unit_decimals(p.reporting_currency))
+    return trend, shown
+
+
 def analyze(inputs: Inputs, params: dict | Params | None = None) -> Results:
     """Every output table of the contract (docs/CONTRACT.md section 2) from validated inputs.
 
@@ -398,10 +429,12 @@ def analyze(inputs: Inputs, params: dict | Params | None = None) -> Results:
     if closing is not None and invoices is not None:
         by_currency = balances_by_currency(invoices, inputs.get("Payments"), p.as_of_date, closing,
                                            minor_unit_decimals(p.reporting_currency))
+    trend, trend_shown = _trend(inputs, p, ids, sales_history, invoice_history, dq)
     figures = CustomerFigures(info=info.reindex(order), classification=classification, profit=profit_order,
                               receivables=ar, relationship=rel, potential=pot, strategy=plan,
                               receivables_by_currency=by_currency, open_items=chase, provision=provision,
                               provision_bands=provision_rows, provision_policy=bands, expected_receipts=forecast,
+                              trend=trend, trend_shown=trend_shown,
                               prior_profit=prior_profit, prior_receivables=prior_ar,
                               prior_tiers=prior_tiers, last_year=last_year, models=models)
     about = {"Tool": "kam-xl", "Version": __version__, "RunTime": dt.datetime.now().isoformat(timespec="seconds"),
@@ -450,6 +483,8 @@ def assemble(figures: CustomerFigures, p: Params, dq: DataQuality, about: dict,
             RECEIVABLES_BY_CURRENCY_COLUMNS]
     if f.relationship is not None:
         tables["Relationship"] = _out(f.relationship, order, RELATIONSHIP_COLUMNS)
+    if f.trend is not None:
+        tables["TrendSummary"], tables["Trend"] = _trend_tables(f, order, decimals)
     tables["Potential"] = _out(pot, order, POTENTIAL_COLUMNS)
     tables["ModelParameters"] = f.models
     tables["Strategy"] = _out(f.strategy, order, STRATEGY_COLUMNS)
@@ -480,6 +515,17 @@ def assemble(figures: CustomerFigures, p: Params, dq: DataQuality, about: dict,
     tables["About"] = pd.DataFrame(list(rows.items()) + p.as_rows(), columns=["Item", "Value"])
     return Results(tables=tables, params=p, facts=facts, dq=dq, about=about, figures=figures,
                    private=customer_ids is not None)
+
+
+def _trend_tables(f: CustomerFigures, order: pd.Index, decimals: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The monthly totals and the per-customer months shown, for the customers kept."""
+    groups = f.classification[list(DIMENSIONS)].reindex(order).rename_axis("CustomerID").reset_index()
+    trend = f.trend[f.trend["CustomerID"].isin(order)]
+    summary = trend_summary(trend, groups, decimals)
+    trend = trend.merge(groups, on="CustomerID", how="left")
+    shown = f.trend_shown
+    return (summary[summary["Month"].isin(shown)].reset_index(drop=True)[TREND_SUMMARY_COLUMNS],
+            trend[trend["Month"].isin(shown)].reset_index(drop=True)[TREND_COLUMNS])
 
 
 def restrict(results: Results, customer_ids) -> Results:

@@ -260,6 +260,12 @@ OPEN_ITEMS_COLUMNS = ["CustomerID", "CustomerName", "Owner", "InvoiceNo", "Invoi
                       "Amount", "OpenAmount", "DaysOverdue", "FollowUpLevel", "NextStep", "LastContact"]
 # Open receivables in each original currency (books with foreign-currency invoices).
 RECEIVABLES_BY_CURRENCY_COLUMNS = ["CustomerID", "Currency", "OpenBalanceOriginal", "ClosingRate", "OpenBalance"]
+# Month by month (long form: one row per month and customer), and the monthly totals by dimension.
+TREND_COLUMNS = ["Month", "CustomerID", "ABCTier", "Industry", "AccountManager", "Days", "NetRevenue", "GrossProfit",
+                 "GrossMarginPct", "NetProfit", "Collections", "CreditSales", "ClosingAR", "AverageAR", "DSO"]
+TREND_SUMMARY_COLUMNS = ["Dimension", "Segment", "Month", "Days", "NetRevenue", "GrossProfit", "GrossMarginPct",
+                         "NetProfit", "Collections", "CreditSales", "ClosingAR", "AverageAR", "DSO", "NetRevenueMoM",
+                         "NetRevenueYoY"]
 WHALE_CURVE_COLUMNS = ["ProfitRank", "CustomerID", "CumulativeCustomerShare", "CumulativeProfitShare"]
 # Customer groups (集团客户): the customers sharing a ParentID, one exposure.
 def groups_columns(buckets: tuple[int, ...]) -> list[str]:
@@ -267,10 +273,10 @@ def groups_columns(buckets: tuple[int, ...]) -> list[str]:
             "OpenBalance", "OverdueBalance", bucket_names(buckets)[-1], "CreditLimit", "CreditUtilization"]
 
 # Output sheets in workbook order, and the tables on each are in OUTPUT_TABLES.
-OUTPUT_SHEETS = ("Dashboard", "Classification", "Profitability", "Receivables", "Collections", "Provision",
+OUTPUT_SHEETS = ("Dashboard", "Classification", "Profitability", "Trend", "Receivables", "Collections", "Provision",
                  "Relationship",
                  "Potential", "Strategy", "Risk", "DataQuality", "About")
-OUTPUT_TABLES = ("Classification", "Segments", "Profitability", "WhaleCurve", "Receivables", "ReceivablesByCurrency",
+OUTPUT_TABLES = ("Classification", "Segments", "Profitability", "WhaleCurve", "TrendSummary", "Trend", "Receivables", "ReceivablesByCurrency",
                  "ExpectedReceipts", "OpenItems", "Provision", "ProvisionBands", "Relationship", "Potential", "ModelParameters", "Strategy", "RiskSummary", "Groups",
                  "KPIs", "DataQuality", "About")
 
@@ -280,10 +286,11 @@ COLUMN_KINDS = {
                      "ABCBasisValue", "Monetary", "OpenBalance", "CreditSales", "AverageAR",
                      "ExpectedOrderValue", "CLV", "WalletHeadroom", "OverdueBalance", "CreditLimit", "Amount",
                      "OpenAmount", "GrossReceivable", "Allowance", "NetReceivable", "PriorAllowance",
-                     "Charge", "BadDebtCharge", "Expected", "PriorActual"], "money"),
+                     "Charge", "BadDebtCharge", "Expected", "PriorActual", "Collections",
+                     "ClosingAR"], "money"),
     **dict.fromkeys(["GrossMarginPct", "NetMarginPct", "OverdueShare", "CreditUtilization", "GrowthRate",
                      "IndustryGrowth", "RevenueShare", "ABCShare", "ABCCumulativeShare", "CumulativeCustomerShare",
-                     "CumulativeProfitShare", "CurrentEffortShare", "SuggestedEffortShare", "ChangePct", "YoYChangePct",
+                     "CumulativeProfitShare", "CurrentEffortShare", "SuggestedEffortShare", "ChangePct", "YoYChangePct", "NetRevenueMoM", "NetRevenueYoY",
                      "Rate"], "pct"),
     **dict.fromkeys(["Recency", "DSO", "DSOCountback", "AvgDaysToPay", "AvgDaysLate", "DaysSinceContact", "CadenceDays",
                      "RecencyDays", "AgeDays"], "days"),
@@ -291,7 +298,7 @@ COLUMN_KINDS = {
     **dict.fromkeys(["Frequency", "RScore", "FScore", "MScore", "ProfitRank", "PotentialRank", "Contacts",
                      "Customers", "Row"], "int"),
     "PAlive": "prob", "PotentialScore": "score", "LastContact": "date", "NextFollowUp": "date",
-    "PeriodStart": "date", "PeriodEnd": "date", "Invoices": "int",
+    "PeriodStart": "date", "PeriodEnd": "date", "Invoices": "int", "Month": "month", "Days": "int",
     "InvoiceDate": "date", "DueDate": "date", "DaysOverdue": "int", "FollowUpLevel": "int", "FromDays": "int", "ToDays": "int",
     "FollowUpOverdue": "bool", "CadenceBreached": "bool",
 }

@@ -72,7 +72,7 @@ def test_formulas_carry_cached_values(built):
             for c in row:
                 if isinstance(c.value, str) and c.value.startswith("="):
                     formula_functions |= set(__import__("re").findall(r"([A-Z][A-Z0-9.]+)\(", c.value))
-    assert formula_functions <= {"IF", "SUMIFS", "SUBTOTAL", "ISNUMBER", "AND"}
+    assert formula_functions <= {"IF", "SUMIFS", "COUNTIFS", "SUBTOTAL", "ISNUMBER", "AND", "N"}
 
 
 def test_build_never_modifies_input_and_keeps_vba(tmp_path, demo_tables):

@@ -74,6 +74,7 @@ PARAMETER_HELP = {
                        "逾期天数达到时：提醒、电话、客户经理、停止发货、法务"),
     "ProvisionInNetProfit": ("TRUE: customer net profit after the period's bad-debt charge",
                              "TRUE：客户贡献利润扣除本期坏账损失"),
+    "TrendMonths": ("Calendar months shown month by month on the Trend sheet", "趋势表逐月列示的自然月数"),
     "CostOfCapital": ("Yearly cost of capital for financing cost", "年资金成本率（计算资金占用成本）"),
     "ForecastMonths": ("CLV horizon in months", "客户终身价值预测月数"),
     "DiscountRate": ("Yearly discount rate for CLV", "客户终身价值年折现率"),

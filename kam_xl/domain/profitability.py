@@ -36,27 +36,33 @@ def gross_profit(sales: pd.DataFrame, customer_ids: pd.Index, start, end, decima
     return out
 
 
-def cost_to_serve(activities: pd.DataFrame | None, rates: pd.DataFrame | None, customer_ids: pd.Index,
-                  start, end, dq: DataQuality | None = None, decimals: int = 2) -> pd.Series:
-    """CostToServe = sum(DriverQuantity x Rate) + sum(DirectCost) over the
-    period's activities. An activity with no rate costs nothing for its
-    drivers and is logged once as a DataQuality warning. Empty when there is
-    no Activities table."""
-    if activities is None:
-        return pd.Series(np.nan, index=customer_ids, dtype="float64")
-    period = in_window(activities, "Date", start, end)
+def activity_costs(activities: pd.DataFrame, rates: pd.DataFrame | None,
+                   dq: DataQuality | None = None) -> pd.DataFrame:
+    """Each activity's cost = DriverQuantity x Rate + DirectCost (currency):
+    Date, CustomerID, Cost. An activity with no rate costs nothing for its
+    drivers and is logged once as a DataQuality warning."""
     rate_by_key = {} if rates is None else dict(zip(rates["Activity"].map(normalize_name), rates["Rate"]))
-    keys = map_distinct(period["Activity"], normalize_name)
+    keys = map_distinct(activities["Activity"], normalize_name)
     rate = keys.map(rate_by_key).astype("float64")
-    driven = period["DriverQuantity"].fillna(0.0) != 0
+    driven = activities["DriverQuantity"].fillna(0.0) != 0
     unrated = rate.isna() & driven
     if dq is not None and unrated.any():
-        for activity, rows in period[unrated].groupby(keys[unrated], sort=False)["_row"]:
-            name = period.loc[rows.index[0], "Activity"]
+        for activity, rows in activities[unrated].groupby(keys[unrated], sort=False)["_row"]:
+            name = activities.loc[rows.index[0], "Activity"]
             dq.add(WARNING, "Activities", "activity.no_rate", int(rows.iloc[0]), "Activity", name, name=name,
                    count=len(rows))
-    cost = period["DriverQuantity"].fillna(0.0) * rate.fillna(0.0) + period["DirectCost"].fillna(0.0)
-    return round_money(sum_by_customer(period.assign(_cost=cost), "_cost", customer_ids), decimals)
+    cost = activities["DriverQuantity"].fillna(0.0) * rate.fillna(0.0) + activities["DirectCost"].fillna(0.0)
+    return pd.DataFrame({"Date": activities["Date"], "CustomerID": activities["CustomerID"], "Cost": cost})
+
+
+def cost_to_serve(activities: pd.DataFrame | None, rates: pd.DataFrame | None, customer_ids: pd.Index,
+                  start, end, dq: DataQuality | None = None, decimals: int = 2) -> pd.Series:
+    """CostToServe = sum of the period's :func:`activity_costs` (an unrated
+    activity warned about once). Empty when there is no Activities table."""
+    if activities is None:
+        return pd.Series(np.nan, index=customer_ids, dtype="float64")
+    costs = activity_costs(in_window(activities, "Date", start, end), rates, dq)
+    return round_money(sum_by_customer(costs, "Cost", customer_ids), decimals)
 
 
 def financing_cost(average_ar: pd.Series, cost_of_capital: float, period_days: int, decimals: int = 2) -> pd.Series:

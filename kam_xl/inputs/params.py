@@ -30,6 +30,7 @@ PARAMETER_ZH = {
     "ContactCadenceDays": "联系频率天数", "Language": "语言", "DataStart": "数据起始日期",
     "MinCoverage": "最低数据覆盖率", "VATRate": "增值税税率", "FollowUpLevels": "催收级别天数",
     "AverageARMethod": "平均应收计算方法", "AgingBasis": "账龄起算日", "ProvisionInNetProfit": "坏账计入客户利润",
+    "TrendMonths": "趋势月数",
 }
 
 
@@ -59,6 +60,7 @@ class Params:
     # Days overdue at which collection steps up: reminder, call, account manager, stop deliveries, legal.
     follow_up_levels: tuple[int, ...] = (1, 15, 30, 60, 90)
     provision_in_net_profit: bool = False   # NetProfit after the period's bad-debt charge
+    trend_months: int = 12   # calendar months shown month by month, up to the one holding AsOfDate
 
     @property
     def period_days(self) -> int:
@@ -146,7 +148,7 @@ _CANONICAL = {
     "potential_weights": "PotentialWeights", "contact_cadence_days": "ContactCadenceDays",
     "language": "Language", "data_start": "DataStart", "min_coverage": "MinCoverage", "vat_rate": "VATRate",
     "follow_up_levels": "FollowUpLevels", "average_ar_method": "AverageARMethod", "aging_basis": "AgingBasis",
-    "provision_in_net_profit": "ProvisionInNetProfit",
+    "provision_in_net_profit": "ProvisionInNetProfit", "trend_months": "TrendMonths",
 }
 _FIELD_BY_KEY = {normalize_name(v): k for k, v in _CANONICAL.items()}
 _FIELD_BY_KEY.update({normalize_name(PARAMETER_ZH[v]): k for k, v in _CANONICAL.items()})
@@ -190,7 +192,7 @@ def _convert(field_name: str, value: object) -> object:
         if not 0 <= number <= 1:
             raise ParameterError("reason.fraction")
         return number
-    if field_name == "forecast_months":
+    if field_name in ("forecast_months", "trend_months"):
         number = float(_one(value, parse_number))
         if not (number.is_integer() and 1 <= number <= 120):
             raise ParameterError("reason.months")

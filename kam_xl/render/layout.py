@@ -20,7 +20,8 @@ from kam_xl.inputs.params import Params
 from kam_xl.contract import COLUMN_KINDS, KPI_KINDS, METRIC_KINDS, TABLES, age_bucket_names, bucket_names, shown_buckets
 from kam_xl.domain.frames import minor_unit_decimals, round_money
 from kam_xl.render.xlsx import TAB_INFO, TAB_OUTPUT
-from kam_xl.words import catalogue, header, kpi_label, metric_label, sheet_title, ui
+from kam_xl.domain.trend import DIMENSIONS, TREND_MONEY
+from kam_xl.words import catalogue, dimension_label, header, kpi_label, metric_label, sheet_title, ui
 
 TEXT_WIDTHS = {"CustomerName": 30, "RecommendedStrategy": 48, "Actions": 60, "LatestFeedback": 34,
                "Message": 70, "Location": 28, "Value": 24, "Commentary": 120, "Segment": 20, "Item": 20}
@@ -68,6 +69,24 @@ def _formulas(p: Params, receivables: bool = True) -> dict[str, dict[str, str]]:
     }
 
 
+# Above this many customer-months the monthly totals are values: thousands of SUMIFS over as many rows
+# would make every recalculation slow.
+LIVE_TREND_ROWS = 20_000
+
+
+def _trend_formulas(language: str) -> dict[str, str]:
+    """The monthly totals as SUMIFS over the Trend table: the month's rows of
+    the row's segment (a dimension's criterion is "<>", any, unless the row is
+    of that dimension); empty when any of those rows is."""
+    rows = "{Trend:Month},{Month}," + ",".join(
+        f'{{Trend:{d}}},IF({{Dimension}}="{dimension_label(d, language)}",{{Segment}},"<>")' for d in DIMENSIONS)
+    sums = {m: f'IF(COUNTIFS({rows})=COUNTIFS({rows},{{Trend:{m}}},"<>"),SUMIFS({{Trend:{m}}},{rows}),"")'
+            for m in TREND_MONEY}
+    return {**sums,
+            "GrossMarginPct": 'IF(AND(ISNUMBER({GrossProfit}),N({NetRevenue})>0),{GrossProfit}/{NetRevenue},"")',
+            "DSO": 'IF(AND(ISNUMBER({AverageAR}),N({CreditSales})>0),{Days}*{AverageAR}/{CreditSales},"")'}
+
+
 # Totals shown in the row above a table's header: SUBTOTAL sums, so they follow filters.
 TOTAL_COLUMNS = {
     "Profitability": ["NetRevenue", "COGS", "GrossProfit", "CostToServe", "FinancingCost", "BadDebtCharge",
@@ -95,6 +114,7 @@ class TablePlan:
     col: int            # 0-based column of the first column
     columns: list[ColumnPlan]
     row_kinds: list[str] | None = None   # per-row kind for measure tables (KPIs, RiskSummary)
+    language: str = "en"
     totals: dict[str, tuple[str, float]] = field(default_factory=dict)  # column -> (formula, value)
     totals_label: str = "Total"
     highlight: list[dict] = field(default_factory=list)
@@ -117,6 +137,9 @@ class TablePlan:
                 return token
             if token.startswith("col:"):
                 return f"{self.name}[{_escape(self.column(token[4:]).header)}]"
+            if ":" in token:   # another table's column: {Trend:NetRevenue}
+                table, column = token.split(":")
+                return f"{table}[{_escape(header(column, self.language))}]"
             return f"{self.name}[[#This Row],[{_escape(self.column(token).header)}]]"
         return "=" + re.sub(r"\{([^{}]+)\}", replace, template)
 
@@ -155,7 +178,7 @@ def table_plan(name: str, frame: pd.DataFrame, row: int, col: int, language: str
                formulas: dict[str, str] | None = None) -> TablePlan:
     formulas = formulas or {}
     columns = [_column(c, frame[c], language, formulas.get(c)) for c in frame.columns]
-    return TablePlan(name, row, col, columns)
+    return TablePlan(name, row, col, columns, language=language)
 
 
 HEADER_ROW = 2  # row 1 title, row 2 totals/subtitle, row 3 header
@@ -183,6 +206,10 @@ def plan(results: Results, language: str | None = None) -> list[SheetPlan]:
         sheet("Classification", [("Classification", t["Classification"]), ("Segments", t["Segments"])]),
         sheet("Profitability", [("Profitability", t["Profitability"]), ("WhaleCurve", t["WhaleCurve"])]),
     ]
+    if "Trend" in t:
+        if len(t["Trend"]) <= LIVE_TREND_ROWS:
+            formulas["TrendSummary"] = _trend_formulas(language)
+        sheets.append(sheet("Trend", [("TrendSummary", t["TrendSummary"]), ("Trend", t["Trend"])], freeze=(3, 3)))
     if "Receivables" in t:
         sheets.append(sheet("Receivables", [("Receivables", t["Receivables"]),
                                             *[(name, t[name]) for name in ("ExpectedReceipts", "ReceivablesByCurrency")

@@ -11,7 +11,8 @@ from kam_xl import analysis
 from kam_xl.analysis import Results
 from kam_xl.domain.strategy import ACTION_SEPARATOR
 from kam_xl.inputs.params import FOLLOW_UP_STEPS
-from kam_xl.words import header, sentences, text
+from kam_xl.domain.trend import DIMENSIONS
+from kam_xl.words import dimension_label, header, sentences, text
 
 
 def localized(results: Results) -> Results:
@@ -43,6 +44,11 @@ def localized(results: Results) -> Results:
             frame = frame.assign(Band=frame["Band"].map(lambda band: header(band, language)))
         elif name == "Segments":
             frame = frame.assign(Segment=frame["Segment"].fillna(text("blank", language)))
+        elif name == "TrendSummary":   # dimensions in words; a blank segment labelled as in Trend
+            frame = frame.assign(Dimension=frame["Dimension"].map(lambda d: dimension_label(d, language)),
+                                 Segment=frame["Segment"].fillna(text("blank", language)))
+        elif name == "Trend":   # labelled so the monthly totals can sum by them (SUMIFS skips no blank)
+            frame = frame.assign(**{d: frame[d].fillna(text("blank", language)) for d in DIMENSIONS})
         if name == "About":   # the worded tables stand before About, as in the workbook
             tables["Commentary"] = pd.DataFrame({"Commentary": summary})
             tables["DataQuality"] = results.dq.frame(language, private=results.private)

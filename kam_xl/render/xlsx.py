@@ -52,7 +52,8 @@ def number_formats(currency: str, language: str) -> dict[str, str]:
     return {
         "money": f'"{symbol}"#,##0.00;[Red]-"{symbol}"#,##0.00',
         "pct": "0.0%", "share": "0.00%", "days": "#,##0.0", "int": "#,##0", "number": "#,##0.00",
-        "ratio": "0.00", "prob": "0.000", "score": "0.0", "date": date, "text": "@", "bool": "General",
+        "ratio": "0.00", "prob": "0.000", "score": "0.0", "date": date, "month": catalogue(language).MONTH_FORMAT,
+        "text": "@", "bool": "General",
         "general": "General",
     }
 

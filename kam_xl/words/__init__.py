@@ -49,6 +49,12 @@ def ui(key: str, language: str = "en", **values) -> str:
     return catalogue(language).UI[key].format(**values)
 
 
+def dimension_label(name: str, language: str = "en") -> str:
+    """A dimension of the monthly totals (ABCTier, Industry, AccountManager) by
+    its column header; Total as the totals label."""
+    return ui("totals", language) if name == "Total" else header(name, language)
+
+
 def word(key: str, language: str = "en") -> str:
     return catalogue(language).WORDS[key]
 

@@ -11,6 +11,7 @@ from kam_xl.words.figures import days
 CHAR_WIDTH = 1.1
 FONT = "Calibri"
 DATE_FORMAT = "yyyy-mm-dd"
+MONTH_FORMAT = "yyyy-mm"
 # Charts show money in thousands.
 MONEY_AXIS_UNITS = "thousands"
 # Headers, sheets, KPIs and metrics read as their canonical names.
@@ -189,6 +190,7 @@ MESSAGES = {
     "potential.clv_no_margin": "CLV left empty for {count} customer(s) without a gross margin in the period (no "
     "positive NetRevenue, or COGS missing)",
     "industry.no_outlook": "No GrowthOutlook for industry: {industries}; left empty",
+    "trend.short": "The trend shows {months} of the {wanted} months asked for (TrendMonths): the sales cover the months from {first} only",
     "coverage.prior": "The data cover {share} of {which} {start} - {end} ({table_name} from {first}); "
     "below {minimum}: {effect} left empty. Set the DataStart parameter if your records are "
     "complete from an earlier date",

@@ -13,6 +13,7 @@ from kam_xl.words.figures import days
 CHAR_WIDTH = 2.0
 FONT = "Microsoft YaHei"
 DATE_FORMAT = 'yyyy"年"m"月"d"日"'
+MONTH_FORMAT = 'yyyy"年"m"月"'
 # Charts show money in 万 (ten thousands).
 MONEY_AXIS_UNITS = "ten_thousands"
 # Output column headers (canonical name -> display).
@@ -134,6 +135,12 @@ HEADERS = {
     "PriorPeriod": "上期",
     "Change": "变动",
     "ChangePct": "变动率",
+    "Month": "月份",
+    "Days": "天数",
+    "Collections": "回款",
+    "ClosingAR": "期末应收",
+    "NetRevenueMoM": "收入环比",
+    "NetRevenueYoY": "收入同比",
     "LastYear": "上年同期",
     "YoYChange": "同比变动",
     "YoYChangePct": "同比变动率",
@@ -184,6 +191,7 @@ SHEETS = {
     "Dashboard": "仪表板",
     "Classification": "客户分类",
     "Profitability": "客户盈利",
+    "Trend": "月度趋势",
     "Receivables": "应收账款",
     "Collections": "催收清单",
     "Provision": "坏账准备",
@@ -368,6 +376,7 @@ MESSAGES = {
     "potential.gg_failed": "Gamma-Gamma 模型拟合未收敛；改用客户自身的平均单次金额",
     "potential.clv_no_margin": "{count} 家客户本期没有毛利率（无正的销售收入或缺少销售成本），客户终身价值留空",
     "industry.no_outlook": "以下行业没有行业增速：{industries}；留空",
+    "trend.short": "趋势表只列示 {wanted} 个月（趋势月数）中的 {months} 个月：销售数据仅覆盖 {first} 起的月份",
     "coverage.prior": "数据仅覆盖{which}（{start} 至 {end}）的 {share}（{table_name}自 {first} 起）；低于 "
     "{minimum}：{effect}留空。如记录自更早日期起即完整，请设置参数“数据起始日期”",
     "coverage.this": "数据仅覆盖本期（{start} 至 {end}）的 {share}（{table_name}自 {first} 起）：本期收入、赊销和回款仅为已覆盖天数的金额",
