@@ -30,7 +30,7 @@ from kam_xl.render.xlsx import (
     write_column,
     write_value,
 )
-from kam_xl.words import catalogue, header, sheet_title, tile_label, ui
+from kam_xl.words import chart_label, catalogue, header, sheet_title, tile_label, ui
 
 TABLE_STYLE = "Table Style Light 9"
 DASHBOARD_WIDTH = 16          # columns A..P make the printed page
@@ -39,6 +39,7 @@ TILE_KPIS = ["NetRevenue", "GrossMarginPct", "NetProfit", "NetMarginPct", "Closi
 # KPIs where a rise is bad news (their arrows are coloured the other way).
 RISE_IS_BAD = {"ClosingAR", "DSO", "OverdueShare", "Top5Share", "LossMakingCustomers"}
 PARETO_POINTS = 100
+DASHBOARD_CHARTS = 9   # three rows of three; a chart without data is left out
 QUADRANT_COLOURS = {"Strategic": "#2E7D32", "Develop": "#1565C0", "Maintain": "#F9A825", "Streamline": "#9E9E9E"}
 
 
@@ -217,7 +218,7 @@ def _chart_data(book, formats: Formats, results: Results, language: str) -> dict
             sheet.write_string(row, 1 + j, level, formats.header())
         for i, bucket in enumerate(buckets):
             r = row + 1 + i
-            sheet.write_string(r, 0, header(bucket, language))
+            sheet.write_string(r, 0, chart_label(bucket, language))
             for j, level in enumerate(levels):
                 value = float(receivables.loc[receivables["CreditRisk"] == level, bucket].sum())
                 formula = (f"=SUMIFS(Receivables[{header(bucket, language)}],"
@@ -245,9 +246,37 @@ def _chart_data(book, formats: Formats, results: Results, language: str) -> dict
             sheet.write_number(r, 2, float(y), formats.get("money"))
             r += 1
     info["scatter"] = blocks
+    trend = results.tables.get("Trend")
+    if trend is not None and len(trend):
+        info["top_accounts"] = _top_accounts_block(sheet, formats, results, language, r + 2)
     sheet.set_column(0, 0, 18)
     sheet.set_column(1, 3, 16)
     return info
+
+
+TOP_ACCOUNTS = 5
+
+
+def _top_accounts_block(sheet, formats: Formats, results: Results, language: str, row: int) -> tuple:
+    """Months down, the largest accounts (by this period's ABC basis) across:
+    each one's monthly NetRevenue as a live SUMIFS over Trend."""
+    months = sorted(results.tables["Trend"]["Month"].unique())
+    top = results.tables["Classification"].head(TOP_ACCOUNTS)
+    revenue = results.tables["Trend"].set_index(["Month", "CustomerID"])["NetRevenue"]
+    sheet.write_string(row, 0, header("Month", language), formats.header())
+    sheet.write_string(row + len(months) + 1, 0, header("CustomerID", language))
+    for j, (cid, name) in enumerate(zip(top["CustomerID"], top["CustomerName"])):
+        sheet.write_string(row, 1 + j, str(name) if isinstance(name, str) and name else str(cid), formats.header())
+        sheet.write_string(row + len(months) + 1, 1 + j, str(cid))   # the key the sums look up
+    for i, month in enumerate(months):
+        r = row + 1 + i
+        sheet.write_datetime(r, 0, pd.Timestamp(month).to_pydatetime(), formats.get("month"))
+        for j, cid in enumerate(top["CustomerID"]):
+            formula = (f"=SUMIFS(Trend[{header('NetRevenue', language)}],Trend[{header('Month', language)}],"
+                       f"{cell(r, 0, absolute=True)},Trend[{header('CustomerID', language)}],"
+                       f"{cell(row + len(months) + 1, 1 + j, absolute=True)})")
+            sheet.write_formula(r, 1 + j, formula, formats.get("money"), float(revenue.get((month, cid), 0.0)))
+    return row, len(months), len(top)
 
 
 def _dashboard(book, sheet, formats: Formats, results: Results, sheets: list[SheetPlan], chart_data: dict,
@@ -298,7 +327,7 @@ def _dashboard(book, sheet, formats: Formats, results: Results, sheets: list[She
                           formats.get(text_wrap=True, valign="top"))
     charts_top = comment_top + 2 + max(len(results.commentary), 5)
     _charts(book, sheet, results, sheets, chart_data, language, charts_top)
-    last_row = charts_top + 2 * 16 + 1
+    last_row = charts_top + 16 * -(-DASHBOARD_CHARTS // 3) + 1
     sheet.print_area(0, 0, last_row, DASHBOARD_WIDTH - 1)
     sheet.set_landscape()
     sheet.set_paper(9)
@@ -334,9 +363,10 @@ def _charts(book, sheet, results: Results, sheets: list[SheetPlan], chart_data: 
             language: str, top: int) -> None:
     """The Dashboard's charts, two rows of up to three; a chart without data is left out."""
     money_axis = _money_axis(language)
-    specs = (_pareto(sheets, language, money_axis), _whale(sheets, language), _aging(chart_data, language, money_axis),
+    specs = (*_trend_charts(sheets, chart_data, language, money_axis),
+             _pareto(sheets, language, money_axis), _whale(sheets, language), _aging(chart_data, language, money_axis),
              _profit_potential(chart_data, language, money_axis), _industry(results, sheets, language, money_axis))
-    positions = [(top, 0), (top, 5), (top, 10), (top + 16, 0), (top + 16, 5), (top + 16, 10)]
+    positions = [(top + 16 * (k // 3), 5 * (k % 3)) for k in range(DASHBOARD_CHARTS)]
     for spec, (row, col) in zip([s for s in specs if s], positions):
         chart = _draw(book, spec)
         chart.set_size({"width": 430, "height": 300})
@@ -382,6 +412,45 @@ def _cells(sheet: SheetPlan, table: TablePlan, column: str, first: int, last: in
     return [sheet.title, table.row + first, table.position(column), table.row + last, table.position(column)]
 
 
+def _trend_charts(sheets: list[SheetPlan], chart_data: dict, language: str, money_axis: dict) -> tuple:
+    """Monthly revenue (columns) and gross margin (line) of the portfolio, the
+    largest accounts' monthly revenue, and DSO by month (None when there is no trend)."""
+    ts_sheet, ts = _find(sheets, "TrendSummary")
+    if ts is None or not ts.rows:
+        return None, None, None
+    months = int((ts.column("Dimension").values == ts.column("Dimension").values.iloc[0]).sum())   # the Total rows
+    categories = _cells(ts_sheet, ts, "Month", 1, months)
+    date_axis = {"num_format": "yyyy-mm", "num_font": {"rotation": -45, "size": 8}}
+    portfolio = {"chart": {"type": "column"}, "title": ui("chart.trend_revenue", language),
+                 "series": [{"name": chart_label("NetRevenue", language), "categories": categories,
+                             "values": _cells(ts_sheet, ts, "NetRevenue", 1, months), "fill": {"color": "#5B9BD5"},
+                             "gap": 40}],
+                 "x_axis": date_axis, "y_axis": money_axis, "legend": {"position": "bottom"},
+                 "plotarea": {"layout": {"x": 0.16, "y": 0.14, "width": 0.68, "height": 0.5}},
+                 "combine": {"chart": {"type": "line"}, "y2_axis": {"num_format": "0%"},
+                             "series": [{"name": chart_label("GrossMarginPct", language), "categories": categories,
+                                         "values": _cells(ts_sheet, ts, "GrossMarginPct", 1, months),
+                                         "y2_axis": True, "line": {"color": "#C00000", "width": 2}}]}}
+    dso = {"chart": {"type": "line"}, "title": ui("chart.trend_dso", language),
+           "series": [{"name": chart_label("DSO", language), "categories": categories,
+                       "values": _cells(ts_sheet, ts, "DSO", 1, months), "line": {"color": "#1F4E78", "width": 2},
+                       "marker": {"type": "circle", "size": 4}}],
+           "x_axis": date_axis, "y_axis": {"num_format": "0", "major_gridlines": {"visible": True,
+                                                                                 "line": {"color": "#E0E0E0"}}},
+           "legend": {"none": True}}
+    top = None
+    if "top_accounts" in chart_data:
+        row, n_months, n_accounts = chart_data["top_accounts"]
+        data = chart_data["sheet"]
+        colours = ["#1F4E78", "#2E7D32", "#C00000", "#F9A825", "#7F7F7F"]
+        top = {"chart": {"type": "line"}, "title": ui("chart.trend_top", language, n=n_accounts),
+               "series": [{"name": [data, row, 1 + j], "categories": [data, row + 1, 0, row + n_months, 0],
+                           "values": [data, row + 1, 1 + j, row + n_months, 1 + j],
+                           "line": {"color": colours[j % len(colours)], "width": 1.75}} for j in range(n_accounts)],
+               "x_axis": date_axis, "y_axis": money_axis, "legend": {"position": "bottom", "font": {"size": 7}}}
+    return portfolio, top, dso
+
+
 def _pareto(sheets: list[SheetPlan], language: str, money_axis: dict) -> dict | None:
     """ABC basis of the top customers as columns, their cumulative share as a line."""
     cls_sheet, cls = _find(sheets, "Classification")
@@ -390,14 +459,14 @@ def _pareto(sheets: list[SheetPlan], language: str, money_axis: dict) -> dict | 
         return None
     categories = _cells(cls_sheet, cls, "CustomerID", 1, n)
     return {"chart": {"type": "column"}, "title": ui("chart.pareto", language, n=n),
-            "series": [{"name": header("ABCBasisValue", language), "categories": categories,
+            "series": [{"name": chart_label("ABCBasisValue", language), "categories": categories,
                         "values": _cells(cls_sheet, cls, "ABCBasisValue", 1, n), "fill": {"color": "#5B9BD5"},
                         "gap": 30}],
             "x_axis": {"num_font": {"rotation": -45, "size": 7}}, "y_axis": money_axis,
             "legend": {"position": "bottom"},
             "plotarea": {"layout": {"x": 0.13, "y": 0.14, "width": 0.72, "height": 0.58}},
             "combine": {"chart": {"type": "line"}, "y2_axis": {"num_format": "0%", "max": 1, "min": 0},
-                        "series": [{"name": header("ABCCumulativeShare", language), "categories": categories,
+                        "series": [{"name": chart_label("ABCCumulativeShare", language), "categories": categories,
                                     "values": _cells(cls_sheet, cls, "ABCCumulativeShare", 1, n), "y2_axis": True,
                                     "line": {"color": "#C00000", "width": 2}}]}}
 
@@ -408,12 +477,12 @@ def _whale(sheets: list[SheetPlan], language: str) -> dict | None:
     if not wc.rows:
         return None
     return {"chart": {"type": "scatter", "subtype": "straight"}, "title": ui("chart.whale", language),
-            "series": [{"name": header("CumulativeProfitShare", language),
+            "series": [{"name": chart_label("CumulativeProfitShare", language),
                         "categories": _cells(wc_sheet, wc, "CumulativeCustomerShare", 1, wc.rows),
                         "values": _cells(wc_sheet, wc, "CumulativeProfitShare", 1, wc.rows),
                         "line": {"color": "#2E7D32", "width": 2.25}}],
-            "x_axis": {"name": header("CumulativeCustomerShare", language), "num_format": "0%", "min": 0, "max": 1},
-            "y_axis": {"name": header("CumulativeProfitShare", language), "num_format": "0%",
+            "x_axis": {"name": chart_label("CumulativeCustomerShare", language), "num_format": "0%", "min": 0, "max": 1},
+            "y_axis": {"name": chart_label("CumulativeProfitShare", language), "num_format": "0%",
                        "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}},
             "legend": {"none": True}}
 
@@ -426,11 +495,11 @@ def _receipts(sheets: list[SheetPlan], language: str, money_axis: dict) -> dict 
     weeks = 13
     categories = _cells(er_sheet, er, "Bucket", 1, weeks)
     return {"chart": {"type": "column"}, "title": ui("chart.receipts", language),
-            "series": [{"name": header("Expected", language), "categories": categories,
+            "series": [{"name": chart_label("Expected", language), "categories": categories,
                         "values": _cells(er_sheet, er, "Expected", 1, weeks), "fill": {"color": "#5B9BD5"}, "gap": 40}],
             "y_axis": money_axis, "legend": {"position": "bottom"},
             "combine": {"chart": {"type": "line"},
-                        "series": [{"name": header("PriorActual", language), "categories": categories,
+                        "series": [{"name": chart_label("PriorActual", language), "categories": categories,
                                     "values": _cells(er_sheet, er, "PriorActual", 1, weeks),
                                     "line": {"color": "#7F7F7F", "width": 1.5, "dash_type": "dash"}}]}}
 
@@ -459,8 +528,8 @@ def _profit_potential(chart_data: dict, language: str, money_axis: dict) -> dict
                         "marker": {"type": "circle", "size": 6, "fill": {"color": QUADRANT_COLOURS[q]},
                                    "border": {"color": QUADRANT_COLOURS[q]}}}
                        for q, (r0, r1) in chart_data["scatter"].items()],
-            "x_axis": {"name": header("PotentialScore", language), "min": 0, "max": 100},
-            "y_axis": {**money_axis, "name": header("NetProfit", language)}, "legend": {"position": "bottom"}}
+            "x_axis": {"name": chart_label("PotentialScore", language), "min": 0, "max": 100},
+            "y_axis": {**money_axis, "name": chart_label("NetProfit", language)}, "legend": {"position": "bottom"}}
 
 
 def _industry(results: Results, sheets: list[SheetPlan], language: str, money_axis: dict) -> dict | None:
@@ -471,7 +540,7 @@ def _industry(results: Results, sheets: list[SheetPlan], language: str, money_ax
         return None
     first, last = 1 + dims.index("Industry"), len(dims) - dims[::-1].index("Industry")
     return {"chart": {"type": "bar"}, "title": ui("chart.industry", language),
-            "series": [{"name": header("NetRevenue", language),
+            "series": [{"name": chart_label("NetRevenue", language),
                         "categories": _cells(seg_sheet, seg, "Segment", first, last),
                         "values": _cells(seg_sheet, seg, "NetRevenue", first, last), "fill": {"color": "#2F75B5"},
                         "gap": 40}],

@@ -49,6 +49,12 @@ def ui(key: str, language: str = "en", **values) -> str:
     return catalogue(language).UI[key].format(**values)
 
 
+def chart_label(name: str, language: str = "en") -> str:
+    """A column's name in a chart's legend, axis or categories: in words
+    (Net revenue, 1-30 days overdue), not as the column is spelled."""
+    return catalogue(language).chart_label(name)
+
+
 def dimension_label(name: str, language: str = "en") -> str:
     """A dimension of the monthly totals (ABCTier, Industry, AccountManager) by
     its column header; Total as the totals label."""

@@ -41,6 +41,27 @@ def bucket_canonical(display: str) -> str | None:
     return None
 
 
+# Column names as charts say them.
+CHART_LABELS = {
+    "NetRevenue": "Net revenue", "GrossMarginPct": "Gross margin", "DSO": "DSO (days)", "NetProfit": "Net profit",
+    "ABCBasisValue": "ABC basis", "ABCCumulativeShare": "Cumulative share",
+    "CumulativeProfitShare": "Cumulative share of profit", "CumulativeCustomerShare": "Share of customers",
+    "Expected": "Expected receipts", "PriorActual": "Receipts in the prior period", "PotentialScore": "Potential score",
+    "NotDue": "Not due",
+}
+
+
+def chart_label(name: str) -> str:
+    """Overdue1_30 -> 1-30 days overdue, Overdue90Plus -> over 90 days overdue, Age0_30 -> 0-30 days old."""
+    for prefix, word in (("Overdue", "overdue"), ("Age", "old")):
+        if name.startswith(prefix) and name.endswith("Plus"):
+            return f"Over {name[len(prefix):-4]} days {word}"
+        if name.startswith(prefix) and "_" in name:
+            low, high = name[len(prefix):].split("_")
+            return f"{low}-{high} days {word}"
+    return CHART_LABELS.get(name, name)
+
+
 # Strategies, actions and labels inside tables.
 TEXT = {
     "followup.reminder": "Send a payment reminder",
@@ -84,6 +105,9 @@ UI = {
     "dashboard.summary": "Management summary",
     "chart.pareto": "ABC Pareto (top {n})",
     "chart.whale": "Whale curve of profit",
+    "chart.trend_revenue": "Revenue and gross margin by month",
+    "chart.trend_top": "Top {n} accounts: revenue by month",
+    "chart.trend_dso": "DSO by month (days)",
     "chart.receipts": "Expected receipts, next 13 weeks",
     "chart.aging": "Receivables aging by credit risk",
     "chart.profit_potential": "Profit vs potential",

@@ -186,6 +186,11 @@ def bucket_canonical(display: str) -> str | None:
     return None
 
 
+def chart_label(name: str) -> str:
+    """Charts say a column as its header does."""
+    return HEADERS.get(name) or bucket_header(name)
+
+
 # Sheet titles.
 SHEETS = {
     "Dashboard": "仪表板",
@@ -282,6 +287,9 @@ UI = {
     "dashboard.summary": "管理层摘要",
     "chart.pareto": "ABC 帕累托（前{n}名）",
     "chart.whale": "利润鲸鱼曲线",
+    "chart.trend_revenue": "月度销售收入与毛利率",
+    "chart.trend_top": "前 {n} 大客户月度销售收入",
+    "chart.trend_dso": "月度应收账款周转天数",
     "chart.receipts": "未来 13 周预计收款",
     "chart.aging": "应收账龄（按信用风险）",
     "chart.profit_potential": "利润与潜力",
