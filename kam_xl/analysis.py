@@ -24,6 +24,7 @@ from kam_xl.contract import (
     POTENTIAL_COLUMNS,
     RELATIONSHIP_COLUMNS,
     STRATEGY_COLUMNS,
+    ATTAINMENT_COLUMNS,
     TREND_COLUMNS,
     TREND_SUMMARY_COLUMNS,
     bucket_names,
@@ -38,6 +39,7 @@ from kam_xl.domain.currency import balances_by_currency, converted, rate_on
 from kam_xl.domain.frames import minor_unit_decimals, round_money
 from kam_xl.domain.potential import potential
 from kam_xl.domain.profitability import activity_costs, cost_to_serve, financing_cost, gross_profit, profitability, whale_curve
+from kam_xl.domain.targets import MEASURES, attainment
 from kam_xl.domain.trend import DIMENSIONS, customer_trend, trend_months, trend_summary
 from kam_xl.domain.receivables import (
     bad_debt_allowance,
@@ -49,9 +51,9 @@ from kam_xl.domain.receivables import (
 from kam_xl.domain.relationship import relationship
 from kam_xl.domain.risk import group_exposure, risk_summary
 from kam_xl.domain.strategy import churn_risk, strategy
-from kam_xl.domain.summary import commentary_facts, kpi_table, period_kpis
+from kam_xl.domain.summary import commentary_facts, kpi_table, period_kpis, target_facts
 from kam_xl.inputs.params import Params, with_overrides
-from kam_xl.inputs.parsing import currency_code
+from kam_xl.inputs.parsing import currency_code, parse_period
 from kam_xl.inputs.reader import Inputs
 from kam_xl.inputs.safe_io import InputError
 from kam_xl.quality import ERROR, INFO, WARNING, DataQuality
@@ -83,6 +85,7 @@ class CustomerFigures:
     expected_receipts: pd.DataFrame | None = None
     trend: pd.DataFrame | None = None   # per customer and month, a year more than shown (for YoY)
     trend_shown: pd.Index | None = None  # the months shown
+    attainment: pd.DataFrame | None = None
 
 
 @dataclass
@@ -358,6 +361,65 @@ def _trend(inputs: Inputs, p: Params, ids: pd.Index, sales: History, invoices: H
     return trend, shown
 
 
+def _targets(inputs: Inputs, p: Params, customers: pd.DataFrame, sales: History,
+             dq: DataQuality) -> pd.DataFrame | None:
+    """Attainment of the Targets table, its rows checked first: a period that
+    is not understood, a row without CustomerID or AccountManager, an account
+    manager no customer has, or a row without any target are named and not
+    used, as is a target whose period overlaps an earlier one of the same key
+    and measure; targets that run past the period or
+    the year to date are not counted there (an Info). A row with both keys is
+    the customer's target."""
+    targets = inputs.get("Targets")
+    if targets is None or targets.empty:
+        return None
+    periods = targets["Period"].map(parse_period)
+    managers = customers.set_index("CustomerID")["AccountManager"]
+    known = {str(m).strip().casefold(): m for m in managers.dropna().unique()}
+    manager = targets["AccountManager"].map(lambda m: known.get(str(m).strip().casefold()) if pd.notna(m) else None)
+    checks = [
+        ("targets.period", "Period", periods.isna()),
+        ("targets.no_key", "CustomerID", targets["CustomerID"].isna() & targets["AccountManager"].isna()),
+        ("targets.unknown_manager", "AccountManager",
+         targets["CustomerID"].isna() & targets["AccountManager"].notna() & manager.isna()),
+        ("targets.empty", "Revenue", targets[list(MEASURES)].isna().all(axis=1)),
+    ]
+    usable = pd.Series(True, index=targets.index)
+    for key, column, bad in checks:
+        for index in bad[bad & usable].index:
+            dq.add(ERROR, "Targets", key, int(targets.at[index, "_row"]), column, targets.at[index, column])
+        usable &= ~bad
+    table = pd.DataFrame({
+        "Level": np.where(targets["CustomerID"].notna(), "Customer", "AccountManager"),
+        "Key": targets["CustomerID"].where(targets["CustomerID"].notna(), manager),
+        "Start": periods.map(lambda x: x[0] if x else pd.NaT), "End": periods.map(lambda x: x[1] if x else pd.NaT),
+        **{m: targets[m] for m in MEASURES}}, index=targets.index)
+    table = table[usable]
+    for measure in MEASURES:   # a key's periods for one measure must not overlap, or a sale counts twice
+        kept: dict = {}
+        for index, level, key, start, end in table.loc[table[measure].notna(), ["Level", "Key", "Start", "End"]] \
+                .itertuples():
+            if any(start <= e and s <= end for s, e in kept.get((level, key), [])):
+                dq.add(ERROR, "Targets", "targets.overlap", int(targets.at[index, "_row"]), "Period",
+                       targets.at[index, "Period"], measure=measure)
+                table.loc[index, measure] = np.nan
+            else:
+                kept.setdefault((level, key), []).append((start, end))
+    year_start = pd.Timestamp(p.period_end.year, 1, 1)
+    past = ((table["Start"] < p.period_start) & (table["End"] >= p.period_start)) | \
+        ((table["Start"] <= p.period_end) & (table["End"] > p.period_end)) | \
+        ((table["Start"] < year_start) & (table["End"] >= year_start))
+    if past.any():
+        dq.add(INFO, "Targets", "targets.partial", rows=int(past.sum()))
+    receipts = inputs.get("Payments")
+    collections = history(receipts["PaymentDate"] if receipts is not None else None, p.data_start)
+
+    def covered(measure: str, start: pd.Timestamp, end: pd.Timestamp) -> bool:
+        return (collections if measure == "Collections" else sales).share_of(start, end) >= p.min_coverage
+    return attainment(table, inputs["Sales"], receipts, managers, customers.set_index("CustomerID")["CustomerName"],
+                      p.period_start, p.period_end, covered, minor_unit_decimals(p.reporting_currency))
+
+
 def analyze(inputs: Inputs, params: dict | Params | None = None) -> Results:
     """Every output table of the contract (docs/CONTRACT.md section 2) from validated inputs.
 
@@ -435,6 +497,7 @@ def analyze(inputs: Inputs, params: dict | Params | None = None) -> Results:
                               receivables_by_currency=by_currency, open_items=chase, provision=provision,
                               provision_bands=provision_rows, provision_policy=bands, expected_receipts=forecast,
                               trend=trend, trend_shown=trend_shown,
+                              attainment=_targets(inputs, p, customers, sales_history, dq),
                               prior_profit=prior_profit, prior_receivables=prior_ar,
                               prior_tiers=prior_tiers, last_year=last_year, models=models)
     about = {"Tool": "kam-xl", "Version": __version__, "RunTime": dt.datetime.now().isoformat(timespec="seconds"),
@@ -485,6 +548,11 @@ def assemble(figures: CustomerFigures, p: Params, dq: DataQuality, about: dict,
         tables["Relationship"] = _out(f.relationship, order, RELATIONSHIP_COLUMNS)
     if f.trend is not None:
         tables["TrendSummary"], tables["Trend"] = _trend_tables(f, order, decimals)
+    if f.attainment is not None:
+        met = f.attainment
+        mine = ((met["Level"] == "Customer") & met["Key"].isin(order)) | \
+            ((met["Level"] == "AccountManager") & met["Key"].isin(set(f.info["AccountManager"].reindex(order))))
+        tables["Attainment"] = met[mine].reset_index(drop=True)[ATTAINMENT_COLUMNS]
     tables["Potential"] = _out(pot, order, POTENTIAL_COLUMNS)
     tables["ModelParameters"] = f.models
     tables["Strategy"] = _out(f.strategy, order, STRATEGY_COLUMNS)
@@ -507,7 +575,8 @@ def assemble(figures: CustomerFigures, p: Params, dq: DataQuality, about: dict,
                                  last_tiers.reindex(order), p.last_year().period_days, decimals)
     tables["KPIs"] = kpi_table(this_kpis, prior_kpis, last_year_kpis)
     facts = commentary_facts(tables["KPIs"], tables["RiskSummary"], profit, f.info["CustomerName"],
-                             model_fitted=bool(f.potential["PAlive"].notna().any()))
+                             model_fitted=bool(f.potential["PAlive"].notna().any()),
+                             targets=target_facts(tables["Attainment"], tiers) if "Attainment" in tables else None)
     prior, last_year = p.prior(), p.last_year()
     rows = {**about, "Customers": len(order), "PeriodDays": p.period_days, "Comparison": p.comparison,
             "PriorPeriod": f"{prior.period_start.date()} – {prior.period_end.date()}",

@@ -123,6 +123,15 @@ TABLES: dict[str, TableSpec] = {t.name: t for t in (
         Column("CustomerID", "客户编号", ID),
         Column("Amount", "单项计提金额", NUMBER, minimum=0),
     ), key=None),
+    # Targets (目标): per customer or account manager, per month, quarter, year or date range.
+    TableSpec("Targets", "目标", (
+        Column("CustomerID", "客户编号", ID),
+        Column("AccountManager", "客户经理", TEXT),
+        Column("Period", "期间", TEXT, True),
+        Column("Revenue", "收入目标", NUMBER),
+        Column("GrossProfit", "毛利目标", NUMBER),
+        Column("Collections", "回款目标", NUMBER),
+    ), key=None),
     # Exchange rates: units of the reporting currency per unit of Currency, from Date until the next rate.
     TableSpec("FXRates", "汇率", (
         Column("Date", "日期", DATE, True),
@@ -266,6 +275,9 @@ TREND_COLUMNS = ["Month", "CustomerID", "ABCTier", "Industry", "AccountManager",
 TREND_SUMMARY_COLUMNS = ["Dimension", "Segment", "Month", "Days", "NetRevenue", "GrossProfit", "GrossMarginPct",
                          "NetProfit", "Collections", "CreditSales", "ClosingAR", "AverageAR", "DSO", "NetRevenueMoM",
                          "NetRevenueYoY"]
+# Targets met (达成率): per customer or account manager, window and measure.
+ATTAINMENT_COLUMNS = ["Level", "Key", "Name", "Window", "Period", "Measure", "Target", "Actual", "Attainment",
+                      "Variance"]
 WHALE_CURVE_COLUMNS = ["ProfitRank", "CustomerID", "CumulativeCustomerShare", "CumulativeProfitShare"]
 # Customer groups (集团客户): the customers sharing a ParentID, one exposure.
 def groups_columns(buckets: tuple[int, ...]) -> list[str]:
@@ -273,10 +285,10 @@ def groups_columns(buckets: tuple[int, ...]) -> list[str]:
             "OpenBalance", "OverdueBalance", bucket_names(buckets)[-1], "CreditLimit", "CreditUtilization"]
 
 # Output sheets in workbook order, and the tables on each are in OUTPUT_TABLES.
-OUTPUT_SHEETS = ("Dashboard", "Classification", "Profitability", "Trend", "Receivables", "Collections", "Provision",
+OUTPUT_SHEETS = ("Dashboard", "Classification", "Profitability", "Trend", "Attainment", "Receivables", "Collections", "Provision",
                  "Relationship",
                  "Potential", "Strategy", "Risk", "DataQuality", "About")
-OUTPUT_TABLES = ("Classification", "Segments", "Profitability", "WhaleCurve", "TrendSummary", "Trend", "Receivables", "ReceivablesByCurrency",
+OUTPUT_TABLES = ("Classification", "Segments", "Profitability", "WhaleCurve", "TrendSummary", "Trend", "Attainment", "Receivables", "ReceivablesByCurrency",
                  "ExpectedReceipts", "OpenItems", "Provision", "ProvisionBands", "Relationship", "Potential", "ModelParameters", "Strategy", "RiskSummary", "Groups",
                  "KPIs", "DataQuality", "About")
 
@@ -287,10 +299,10 @@ COLUMN_KINDS = {
                      "ExpectedOrderValue", "CLV", "WalletHeadroom", "OverdueBalance", "CreditLimit", "Amount",
                      "OpenAmount", "GrossReceivable", "Allowance", "NetReceivable", "PriorAllowance",
                      "Charge", "BadDebtCharge", "Expected", "PriorActual", "Collections",
-                     "ClosingAR"], "money"),
+                     "ClosingAR", "Target", "Actual", "Variance"], "money"),
     **dict.fromkeys(["GrossMarginPct", "NetMarginPct", "OverdueShare", "CreditUtilization", "GrowthRate",
                      "IndustryGrowth", "RevenueShare", "ABCShare", "ABCCumulativeShare", "CumulativeCustomerShare",
-                     "CumulativeProfitShare", "CurrentEffortShare", "SuggestedEffortShare", "ChangePct", "YoYChangePct", "NetRevenueMoM", "NetRevenueYoY",
+                     "CumulativeProfitShare", "CurrentEffortShare", "SuggestedEffortShare", "ChangePct", "YoYChangePct", "NetRevenueMoM", "NetRevenueYoY", "Attainment",
                      "Rate"], "pct"),
     **dict.fromkeys(["Recency", "DSO", "DSOCountback", "AvgDaysToPay", "AvgDaysLate", "DaysSinceContact", "CadenceDays",
                      "RecencyDays", "AgeDays"], "days"),

@@ -21,8 +21,8 @@ def documented_columns() -> dict[str, list[str]]:
 
 
 def test_every_output_table_and_column_is_documented():
-    """The small book with a customer group and a dollar invoice, so that the Groups and
-    ReceivablesByCurrency tables are written too."""
+    """The small book with a customer group, a dollar invoice and a target, so that the Groups,
+    ReceivablesByCurrency and Attainment tables are written too."""
     from conftest import small_book
 
     from kam_xl.inputs.reader import inputs_from_frames
@@ -30,6 +30,7 @@ def test_every_output_table_and_column_is_documented():
     book["Customers"]["ParentID"] = [None, "A1", None, None]
     book["Invoices"]["Currency"] = [None] * 5 + ["USD"]
     book["FXRates"] = pd.DataFrame({"Date": ["2025-01-01"], "Currency": ["USD"], "Rate": [7.0]})
+    book["Targets"] = pd.DataFrame({"CustomerID": ["A1"], "Period": ["2026Q1"], "Revenue": [3000]})
     results = analyze(inputs_from_frames(book))
     written = {name: list(frame.columns) for name, frame in results.items()}
     assert documented_columns() == written

@@ -58,8 +58,27 @@ def kpi_table(this: dict, prior: dict, last_year: dict) -> pd.DataFrame:
     return frame
 
 
+# Tier-A customers below this share of their revenue target are counted in the commentary.
+LOW_ATTAINMENT = 0.8
+
+
+def target_facts(attainment: pd.DataFrame, tiers: pd.Series) -> dict | None:
+    """Revenue attainment of the period: Σ Actual / Σ Target over the
+    customers' revenue targets (else the account managers'), and how many
+    tier-A customers reached less than LOW_ATTAINMENT of theirs."""
+    revenue = attainment[(attainment["Window"] == "Period") & (attainment["Measure"] == "Revenue")]
+    for level in ("Customer", "AccountManager"):
+        rows = revenue[revenue["Level"] == level]
+        if len(rows) and rows["Actual"].notna().all() and rows["Target"].sum() > 0:
+            below = rows[(rows["Attainment"] < LOW_ATTAINMENT) & rows["Key"].map(tiers).eq("A")] \
+                if level == "Customer" else rows.iloc[:0]
+            return {"attainment": rows["Actual"].sum() / rows["Target"].sum(), "below": float(len(below)),
+                    "threshold": LOW_ATTAINMENT}
+    return None
+
+
 def commentary_facts(kpis: pd.DataFrame, risk: pd.DataFrame, profit: pd.DataFrame, names: pd.Series,
-                     model_fitted: bool = True) -> list[tuple[str, dict]]:
+                     model_fitted: bool = True, targets: dict | None = None) -> list[tuple[str, dict]]:
     """What the management summary says, as (fact key, figures) pairs, at most
     eight: revenue and its change, margins, concentration, loss makers,
     receivables, customers over limit, churn and tiers. Only figures from the
@@ -78,6 +97,8 @@ def commentary_facts(kpis: pd.DataFrame, risk: pd.DataFrame, profit: pd.DataFram
         facts.append(("revenue.change", {"revenue": revenue, "change": revenue / prior_revenue - 1}))
     else:
         facts.append(("revenue.no_prior_revenue", {"revenue": revenue}))
+    if targets is not None:
+        facts.append(("targets", targets))
     if pd.notna(this["GrossMarginPct"]):
         facts.append(("margin", {
             "gross_margin": this["GrossMarginPct"],

@@ -55,6 +55,13 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "Amount": ("收款金额", "实收金额", "Payment Amount"),
         "Currency": ("币种", "币别名称", "货币"),
     },
+    "Targets": {
+        "Period": ("目标期间", "月份", "考核期间", "Month"),
+        "Revenue": ("销售目标", "收入", "销售额目标", "销售收入目标", "Revenue Target", "Sales Target"),
+        "GrossProfit": ("毛利", "毛利额目标", "Gross Profit Target"),
+        "Collections": ("回款", "收款目标", "回款额目标", "Collections Target"),
+        "AccountManager": ("业务员", "销售员", "Account Manager", "Sales Rep"),
+    },
     "ProvisionRates": {
         "ToDays": ("UpToDays", "至天数", "止天数", "账龄上限天数"),
         "FromDays": ("起天数", "自天数", "账龄下限天数"),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 
 import numpy as np
 import pandas as pd
@@ -306,3 +307,40 @@ def matches_words(raw: pd.Series, words: frozenset[str], kinds: Kinds | None = N
         found = kinds.on_strings(lambda u: u.map(lambda v: re.sub(r"[\s_]", "", v).casefold() in words))
         result[kinds.text_rows] = found.astype(bool)
     return result
+
+
+_MONTH = re.compile(r"(\d{4})\s*(?:[-/.年]\s*(\d{1,2})\s*月?|(\d{2}))(?:[-/.]0?1(?:\s+00:00(?::00)?)?)?")
+_QUARTER = re.compile(r"(?:(\d{4})\s*(?:年\s*第?\s*([1-4])\s*季度?|[-\s]?\s*[Qq]\s*([1-4]))|[Qq]([1-4])\s*[-\s]?\s*(\d{4}))")
+_YEAR = re.compile(r"(\d{4})\s*年?(?:度)?")
+_RANGE = re.compile(r"\s*(?:\.\.|–|—|~|～|至|到|\bto\b)\s*")
+
+
+def parse_period(text: object) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """A target's period as (first day, last day): a month ('2026-03',
+    '2026/3', '2026年3月', '202603', or a date on the 1st, as Excel stores a
+    typed month), a quarter ('2026Q1', '2026-Q1', '2026年第1季度'), a year
+    ('2026', '2026年') or two dates ('2026-01-01 .. 2026-03-31', '~', '至').
+    None when it is none of these or the range runs backwards."""
+    if text is None or (isinstance(text, float) and np.isnan(text)):
+        return None
+    value = unicodedata.normalize("NFKC", str(text)).strip()
+    parts = [p for p in _RANGE.split(value) if p]
+    if len(parts) == 2:
+        dates, bad = parse_date(pd.Series(parts, dtype=object))
+        if bad.any() or dates.isna().any() or dates.iloc[1] < dates.iloc[0]:
+            return None
+        return dates.iloc[0], dates.iloc[1]
+    if match := _QUARTER.fullmatch(value):
+        year, quarter = (match[1], match[2] or match[3]) if match[1] else (match[5], match[4])
+        start = pd.Timestamp(int(year), 3 * int(quarter) - 2, 1)
+        return start, start + pd.offsets.QuarterEnd(0)
+    if match := _MONTH.fullmatch(value):
+        month = int(match[2] or match[3])
+        if not 1 <= month <= 12:
+            return None
+        start = pd.Timestamp(int(match[1]), month, 1)
+        return start, start + pd.offsets.MonthEnd(0)
+    if match := _YEAR.fullmatch(value):
+        start = pd.Timestamp(int(match[1]), 1, 1)
+        return start, pd.Timestamp(int(match[1]), 12, 31)
+    return None

@@ -453,8 +453,9 @@ def _finish(parts: list[_Part], language: str | None) -> Inputs:
                 dq.add(ERROR, name, "table.required_missing", names=accepted_names(spec),
                        sheets=", ".join(sheets) if sheets else "-")
                 fatal[name] = dq.records[-1]
-            elif name not in ("Parameters", "FXRates", "ProvisionRates"):   # FXRates: only for foreign amounts;
-                # ProvisionRates: a documented default stands in (said by the analysis)
+            elif name not in ("Parameters", "FXRates", "ProvisionRates", "Targets"):   # FXRates: only for foreign
+                # amounts; ProvisionRates: a documented default stands in (said by the analysis); Targets: the
+                # Attainment sheet says there are none
                 dq.add(INFO, name, "table.optional_missing", names=accepted_names(spec))
         for part, sources in zip(parts, located):
             _take_log(dq, part, name, sources, several)

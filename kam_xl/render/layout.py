@@ -210,6 +210,10 @@ def plan(results: Results, language: str | None = None) -> list[SheetPlan]:
         if len(t["Trend"]) <= LIVE_TREND_ROWS:
             formulas["TrendSummary"] = _trend_formulas(language)
         sheets.append(sheet("Trend", [("TrendSummary", t["TrendSummary"]), ("Trend", t["Trend"])], freeze=(3, 3)))
+    if "Attainment" in t:
+        sheets.append(sheet("Attainment", [("Attainment", t["Attainment"])], freeze=(3, 3)))
+    else:
+        sheets.append(_skipped("Attainment", "Targets", language, subtitle))
     if "Receivables" in t:
         sheets.append(sheet("Receivables", [("Receivables", t["Receivables"]),
                                             *[(name, t[name]) for name in ("ExpectedReceipts", "ReceivablesByCurrency")
@@ -295,5 +299,6 @@ def _decorate(table: TablePlan, results: Results, language: str) -> None:
         "Strategy": [("PortfolioQuadrant", "quadrant")],
         "DataQuality": [("Severity", "severity")],
         "OpenItems": [("DaysOverdue", "heat")],
+        "Attainment": [("Variance", "negative")],
     }.get(table.name, [])
     table.highlight = [{"column": c, "rule": r} for c, r in rules if any(col.name == c for col in table.columns)]

@@ -42,6 +42,9 @@ def localized(results: Results) -> Results:
             frame = frame.assign(Method=frame["Method"].map(lambda m: text(f"provision.{m}", language)))
         elif name == "ProvisionBands":   # the default policy's bands have names in each language
             frame = frame.assign(Band=frame["Band"].map(lambda band: header(band, language)))
+        elif name == "Attainment" and language != "en":   # English keeps the contract's values
+            frame = frame.assign(**{c: frame[c].map(lambda v, c=c: text(f"attainment.{v}", language))
+                                    for c in ("Level", "Window", "Measure")})
         elif name == "Segments":
             frame = frame.assign(Segment=frame["Segment"].fillna(text("blank", language)))
         elif name == "TrendSummary":   # dimensions in words; a blank segment labelled as in Trend

@@ -215,6 +215,12 @@ MESSAGES = {
     "positive NetRevenue, or COGS missing)",
     "industry.no_outlook": "No GrowthOutlook for industry: {industries}; left empty",
     "trend.short": "The trend shows {months} of the {wanted} months asked for (TrendMonths): the sales cover the months from {first} only",
+    "targets.period": "The period is not understood: write a month (2026-03), a quarter (2026Q1), a year (2026) or two dates (2026-01-01 .. 2026-03-31); the row is not used",
+    "targets.no_key": "A target needs a CustomerID or an AccountManager; the row is not used",
+    "targets.unknown_manager": "No customer has this AccountManager; the row is not used",
+    "targets.empty": "No Revenue, GrossProfit or Collections target on the row; it is not used",
+    "targets.overlap": "This {measure} target's period overlaps an earlier one of the same customer or manager: it is not used",
+    "targets.partial": "{rows} target row(s) run past this period or the year to date: they are not counted there, only where they fit whole",
     "coverage.prior": "The data cover {share} of {which} {start} - {end} ({table_name} from {first}); "
     "below {minimum}: {effect} left empty. Set the DataStart parameter if your records are "
     "complete from an earlier date",
@@ -299,6 +305,10 @@ SENTENCES = {
                                       f"{p(abs(f['change']))} on the prior period.",
     "revenue.no_prior_revenue": lambda f, m, p: f"Net revenue was {m(f['revenue'])}; the prior period has no revenue "
                                                 "to compare with.",
+    "targets": lambda f, m, p: f"Revenue reached {p(f['attainment'])} of target"
+                               + (f"; {f['below']:.0f} tier-A "
+                                  + ("customer is below " if f["below"] == 1 else "customers are below ")
+                                  + f"{p(f['threshold'])} of their own." if f["below"] else "."),
     "margin": lambda f, m, p: _margin(f, p),
     "profit.not_totalled": lambda f, m, p: "Gross and net profit are not totalled: "
                                            f"{_customers(f['customers'], 'has', 'have')} sales without COGS "
