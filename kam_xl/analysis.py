@@ -25,6 +25,7 @@ from kam_xl.contract import (
     RELATIONSHIP_COLUMNS,
     STRATEGY_COLUMNS,
     ATTAINMENT_COLUMNS,
+    ACTION_REVIEW_COLUMNS,
     TREND_COLUMNS,
     TREND_SUMMARY_COLUMNS,
     bucket_names,
@@ -51,6 +52,7 @@ from kam_xl.domain.receivables import (
 from kam_xl.domain.relationship import relationship
 from kam_xl.domain.risk import group_exposure, risk_summary
 from kam_xl.domain.strategy import churn_risk, strategy
+from kam_xl.domain.review import action_review, purchases_since, review_facts
 from kam_xl.domain.summary import commentary_facts, kpi_table, period_kpis, target_facts
 from kam_xl.inputs.params import Params, with_overrides
 from kam_xl.inputs.parsing import currency_code, parse_period
@@ -86,6 +88,7 @@ class CustomerFigures:
     trend: pd.DataFrame | None = None   # per customer and month, a year more than shown (for YoY)
     trend_shown: pd.Index | None = None  # the months shown
     attainment: pd.DataFrame | None = None
+    review: pd.DataFrame | None = None   # last period's actions reviewed (see kam_xl.domain.review)
 
 
 @dataclass
@@ -420,11 +423,37 @@ def _targets(inputs: Inputs, p: Params, customers: pd.DataFrame, sales: History,
                       p.period_start, p.period_end, covered, minor_unit_decimals(p.reporting_currency))
 
 
-def analyze(inputs: Inputs, params: dict | Params | None = None) -> Results:
+def _review(previous, p: Params, customers: pd.Index, current: pd.DataFrame, sales: pd.DataFrame,
+            oldest: str | None, dq: DataQuality) -> pd.DataFrame | None:
+    """Last period's actions reviewed, or None with an Error when that summary
+    cannot be compared with this one: another reporting currency, an AsOfDate
+    not before this one, or none of these customers."""
+    problem = None
+    if previous.currency and previous.currency != p.reporting_currency:
+        problem = ("previous.currency", {"theirs": previous.currency, "ours": p.reporting_currency})
+    elif previous.as_of is not None and previous.as_of >= p.as_of_date:
+        problem = ("previous.not_earlier", {"theirs": previous.as_of.date(), "ours": p.as_of_date.date()})
+    elif not previous.customers.index.isin(customers).any():
+        problem = ("previous.other_customers", {})
+    if problem:
+        dq.add(ERROR, "PreviousSummary", problem[0], None, None, previous.path.name, **problem[1])
+        return None
+    if previous.unknown_actions:
+        dq.add(WARNING, "PreviousSummary", "previous.unknown_actions", None, "Actions", previous.unknown_actions[0],
+               count=len(previous.unknown_actions))
+    after = previous.as_of if previous.as_of is not None else p.period_start - pd.Timedelta(days=1)
+    current = current.assign(PurchasesSince=purchases_since(sales, after, p.as_of_date, customers))
+    known = previous.customers[previous.customers.index.isin(customers)]
+    return action_review(known, current, oldest or "Oldest")
+
+
+def analyze(inputs: Inputs, params: dict | Params | None = None, previous=None) -> Results:
     """Every output table of the contract (docs/CONTRACT.md section 2) from validated inputs.
 
     ``params`` overrides the workbook's Parameters (a dict of canonical names,
-    e.g. ``{"AsOfDate": "2026-06-30"}``, or a full :class:`Params`)."""
+    e.g. ``{"AsOfDate": "2026-06-30"}``, or a full :class:`Params`);
+    ``previous``: last period's summary as read by
+    :func:`kam_xl.render.results_reader.read_previous`, whose actions are reviewed."""
     if inputs.fatal:
         raise InputError("; ".join(inputs.fatal))
     dq = inputs.dq.copy()
@@ -492,12 +521,16 @@ def analyze(inputs: Inputs, params: dict | Params | None = None) -> Results:
         by_currency = balances_by_currency(invoices, inputs.get("Payments"), p.as_of_date, closing,
                                            minor_unit_decimals(p.reporting_currency))
     trend, trend_shown = _trend(inputs, p, ids, sales_history, invoice_history, dq)
+    review = None
+    if previous is not None:
+        measures = joined.assign(Oldest=joined[oldest] if oldest else np.nan)
+        review = _review(previous, p, ids, measures, inputs["Sales"], oldest, dq)
     figures = CustomerFigures(info=info.reindex(order), classification=classification, profit=profit_order,
                               receivables=ar, relationship=rel, potential=pot, strategy=plan,
                               receivables_by_currency=by_currency, open_items=chase, provision=provision,
                               provision_bands=provision_rows, provision_policy=bands, expected_receipts=forecast,
                               trend=trend, trend_shown=trend_shown,
-                              attainment=_targets(inputs, p, customers, sales_history, dq),
+                              attainment=_targets(inputs, p, customers, sales_history, dq), review=review,
                               prior_profit=prior_profit, prior_receivables=prior_ar,
                               prior_tiers=prior_tiers, last_year=last_year, models=models)
     about = {"Tool": "kam-xl", "Version": __version__, "RunTime": dt.datetime.now().isoformat(timespec="seconds"),
@@ -548,6 +581,10 @@ def assemble(figures: CustomerFigures, p: Params, dq: DataQuality, about: dict,
         tables["Relationship"] = _out(f.relationship, order, RELATIONSHIP_COLUMNS)
     if f.trend is not None:
         tables["TrendSummary"], tables["Trend"] = _trend_tables(f, order, decimals)
+    if f.review is not None:
+        kept = f.review[f.review["CustomerID"].isin(order)]
+        tables["ActionReview"] = kept.assign(CustomerName=kept["CustomerID"].map(f.info["CustomerName"])) \
+            .reset_index(drop=True)[ACTION_REVIEW_COLUMNS]
     if f.attainment is not None:
         met = f.attainment
         mine = ((met["Level"] == "Customer") & met["Key"].isin(order)) | \
@@ -576,7 +613,8 @@ def assemble(figures: CustomerFigures, p: Params, dq: DataQuality, about: dict,
     tables["KPIs"] = kpi_table(this_kpis, prior_kpis, last_year_kpis)
     facts = commentary_facts(tables["KPIs"], tables["RiskSummary"], profit, f.info["CustomerName"],
                              model_fitted=bool(f.potential["PAlive"].notna().any()),
-                             targets=target_facts(tables["Attainment"], tiers) if "Attainment" in tables else None)
+                             targets=target_facts(tables["Attainment"], tiers) if "Attainment" in tables else None,
+                             review=review_facts(tables["ActionReview"]) if "ActionReview" in tables else None)
     prior, last_year = p.prior(), p.last_year()
     rows = {**about, "Customers": len(order), "PeriodDays": p.period_days, "Comparison": p.comparison,
             "PriorPeriod": f"{prior.period_start.date()} – {prior.period_end.date()}",

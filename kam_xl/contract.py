@@ -278,6 +278,9 @@ TREND_SUMMARY_COLUMNS = ["Dimension", "Segment", "Month", "Days", "NetRevenue", 
 # Targets met (达成率): per customer or account manager, window and measure.
 ATTAINMENT_COLUMNS = ["Level", "Key", "Name", "Window", "Period", "Measure", "Target", "Actual", "Attainment",
                       "Variance"]
+# Last period's actions reviewed: one row per customer and measure an action targeted.
+ACTION_REVIEW_COLUMNS = ["CustomerID", "CustomerName", "PreviousTier", "Tier", "PreviousQuadrant", "Quadrant",
+                         "PreviousActions", "Metric", "Before", "Now", "Improved"]
 WHALE_CURVE_COLUMNS = ["ProfitRank", "CustomerID", "CumulativeCustomerShare", "CumulativeProfitShare"]
 # Customer groups (集团客户): the customers sharing a ParentID, one exposure.
 def groups_columns(buckets: tuple[int, ...]) -> list[str]:
@@ -285,10 +288,10 @@ def groups_columns(buckets: tuple[int, ...]) -> list[str]:
             "OpenBalance", "OverdueBalance", bucket_names(buckets)[-1], "CreditLimit", "CreditUtilization"]
 
 # Output sheets in workbook order, and the tables on each are in OUTPUT_TABLES.
-OUTPUT_SHEETS = ("Dashboard", "Classification", "Profitability", "Trend", "Attainment", "Receivables", "Collections", "Provision",
+OUTPUT_SHEETS = ("Dashboard", "Classification", "Profitability", "Trend", "Attainment", "ActionReview", "Receivables", "Collections", "Provision",
                  "Relationship",
                  "Potential", "Strategy", "Risk", "DataQuality", "About")
-OUTPUT_TABLES = ("Classification", "Segments", "Profitability", "WhaleCurve", "TrendSummary", "Trend", "Attainment", "Receivables", "ReceivablesByCurrency",
+OUTPUT_TABLES = ("Classification", "Segments", "Profitability", "WhaleCurve", "TrendSummary", "Trend", "Attainment", "ActionReview", "Receivables", "ReceivablesByCurrency",
                  "ExpectedReceipts", "OpenItems", "Provision", "ProvisionBands", "Relationship", "Potential", "ModelParameters", "Strategy", "RiskSummary", "Groups",
                  "KPIs", "DataQuality", "About")
 
@@ -312,7 +315,7 @@ COLUMN_KINDS = {
     "PAlive": "prob", "PotentialScore": "score", "LastContact": "date", "NextFollowUp": "date",
     "PeriodStart": "date", "PeriodEnd": "date", "Invoices": "int", "Month": "month", "Days": "int",
     "InvoiceDate": "date", "DueDate": "date", "DaysOverdue": "int", "FollowUpLevel": "int", "FromDays": "int", "ToDays": "int",
-    "FollowUpOverdue": "bool", "CadenceBreached": "bool",
+    "FollowUpOverdue": "bool", "CadenceBreached": "bool", "Improved": "bool",
 }
 # Row-wise kinds for tables whose rows are different measures; KPIs in the order shown.
 KPI_KINDS = {"ActiveCustomers": "int", "NetRevenue": "money", "GrossProfit": "money", "GrossMarginPct": "pct",

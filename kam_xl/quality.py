@@ -87,6 +87,10 @@ class DataQuality:
     def count(self, severity: str) -> int:
         return sum(r["Severity"] == severity for r in self.records)
 
+    def has(self, table: str, severity: str = "Error") -> bool:
+        """Whether ``table`` has a record of ``severity``."""
+        return any(r["Table"] == table and r["Severity"] == severity for r in self.records)
+
     def source(self, record: dict) -> TableSource | None:
         """Where the record's table came from: its own source when the table
         was put together from several files, else the table's."""

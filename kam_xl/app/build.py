@@ -22,6 +22,7 @@ from kam_xl.inputs.reader import read_workbook
 from kam_xl.inputs.safe_io import InputError, atomic_output
 from kam_xl.render import libreoffice
 from kam_xl.render.localize import analyze, restrict
+from kam_xl.render.results_reader import read_previous
 from kam_xl.render.splice import SpliceError, splice
 from kam_xl.render.writer import write_workbook
 from kam_xl.words import CATALOGUES, sheet_title, ui
@@ -79,6 +80,7 @@ class BuildOptions:
     sources: tuple[Path, ...] = ()
     jobs: int = 1
     read_threads: int | None = None
+    previous: Path | None = None   # last period's summary, whose actions are reviewed
 
 
 def build_file(source: str | Path, options: BuildOptions | None = None, **changes) -> Outcome:
@@ -95,7 +97,7 @@ def build_file(source: str | Path, options: BuildOptions | None = None, **change
         if o.anonymize_key is not None and not inputs.fatal:
             inputs, mapping = anonymize(inputs, o.anonymize_key)
         overrides = {**(o.params or {}), **({"Language": o.language} if o.language else {})}
-        results = analyze(inputs, overrides or None)
+        results = analyze(inputs, overrides or None, previous=_previous(source, inputs, o.previous, overrides))
         outcome.outputs += _write_summaries(source, inputs, results, o)
         if mapping is not None:
             outcome.outputs.append(write_private_csv(mapping, outcome.outputs[0].with_suffix(".mapping.csv")))
@@ -221,7 +223,8 @@ def refresh_file(workbook: str | Path, language: str | None = None, password: st
             raise InputError(f"{workbook}: refresh works on .xlsx/.xlsm workbooks")
         refuse_if_open(workbook)
         inputs = read_workbook(workbook, password=password, language=language)
-        results = analyze(inputs, {"Language": language} if language else None)
+        results = analyze(inputs, {"Language": language} if language else None,
+                          previous=_previous(workbook, inputs, None, {}))
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         backup = workbook.with_name(f"{workbook.stem}.backup-{stamp}{workbook.suffix}")
         with atomic_output(backup) as temp:
@@ -239,6 +242,18 @@ def refresh_file(workbook: str | Path, language: str | None = None, password: st
     except (OSError, ValueError, KeyError) as exc:
         outcome.exit_code, outcome.message = 2, f"{workbook}: {type(exc).__name__}: {exc}"
     return outcome
+
+
+def _previous(source: Path, inputs, given: Path | None, overrides: dict):
+    """Last period's summary: ``--previous``, else the PreviousSummary
+    parameter (a path relative to the input's folder); None when neither."""
+    named = given or overrides.get("PreviousSummary") or inputs.params.previous_summary
+    if not named:
+        return None
+    path = Path(named) if given else source.parent / named
+    if not path.is_file():
+        raise InputError(f"{path}: the previous summary is not there")
+    return read_previous(path)
 
 
 def _customers_column(inputs, name: str) -> str:

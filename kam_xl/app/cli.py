@@ -188,7 +188,9 @@ def validate(input_path: Path, lang: str | None, password: str | None, preset: s
 @click.option("--split-by", help="Customers column: one workbook per value (e.g. AccountManager).")
 @click.option("--lang", type=click.Choice(LANGUAGES), default=None, help="Output language.")
 @click.option("--pdf", is_flag=True, help="Also export the Dashboard to PDF (needs LibreOffice).")
-@click.option("--pdf-all", is_flag=True, help="With --pdf: every sheet, not only the Dashboard.")
+@click.option("--pdf-all", is_flag=True, help="Export every sheet to PDF (implies --pdf).")
+@click.option("--previous", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Last period's summary: review whether its recommended actions worked.")
 @click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes.")
 @click.option("--as-of", "as_of", help="Override the AsOfDate parameter (YYYY-MM-DD).")
 @click.option("--password", envvar="KAM_XL_PASSWORD", default=None, help="Password of encrypted inputs "
@@ -209,7 +211,8 @@ def validate(input_path: Path, lang: str | None, password: str | None, preset: s
 @map_option
 @source_option
 def build(inputs: tuple[Path, ...], config: Path | None, output: Path | None, out_dir: Path | None,
-          split_by: str | None, lang: str | None, pdf: bool, pdf_all: bool, jobs: int, as_of: str | None,
+          split_by: str | None, lang: str | None, pdf: bool, pdf_all: bool, previous: Path | None, jobs: int,
+          as_of: str | None,
           password: str | None, encrypt: bool, anonymize: bool, protect: bool, sales_file: Path | None,
           invoices_file: Path | None, payments_file: Path | None, preset: str | None, column_map: Path | None,
           sources: tuple[Path, ...]) -> None:
@@ -229,7 +232,7 @@ def build(inputs: tuple[Path, ...], config: Path | None, output: Path | None, ou
         output, out_dir = output or settings.get("output"), out_dir or settings.get("out_dir")
         split_by, lang = split_by or settings.get("split_by"), lang or settings.get("lang")
         preset, column_map = preset or settings.get("preset"), column_map or settings.get("map")
-        as_of = as_of or settings.get("as_of")
+        as_of, previous = as_of or settings.get("as_of"), previous or settings.get("previous")
         pdf, pdf_all, protect = (pdf or settings.get("pdf", False), pdf_all or settings.get("pdf_all", False),
                                  protect or settings.get("protect", False))
         jobs = jobs if jobs != 1 else settings.get("jobs", 1)
@@ -246,11 +249,15 @@ def build(inputs: tuple[Path, ...], config: Path | None, output: Path | None, ou
         _fail("-o/--output takes one input; use --out-dir for several")
     if output and split_by:
         _fail("--split-by writes several files; use --out-dir")
+    if previous and len(inputs) > 1:
+        _fail("--previous is the summary of one input's last period; give one input")
+    pdf = pdf or pdf_all
     parameters = {**parameters, **({"AsOfDate": as_of} if as_of else {})}
     options = BuildOptions(output=output, out_dir=out_dir, language=lang, split_by=split_by, pdf=pdf,
                            pdf_all_sheets=pdf_all, password=password, params=parameters or None,
                            anonymize_key=load_key() if anonymize else None, encrypt_password=encrypt_password,
                            protect=protect, jobs=jobs, preset=preset, column_map=column_map, sources=tuple(sources),
+                           previous=previous,
                            external={name: file for name, file in (
                                ("Sales", sales_file), ("Invoices", invoices_file), ("Payments", payments_file)) if file})
     sources = list(inputs)

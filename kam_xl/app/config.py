@@ -6,6 +6,7 @@ sources = ["crm_contacts.xlsx", "应收单.csv"] # other departments' files join
 preset = "kingdee"                          # optional: force an ERP preset
 map = "map.csv"                             # optional: a ColumnMap file
 out_dir = "summaries"
+previous = "summaries/main_Summary_2026-09.xlsx"  # optional: last month's summary, its actions reviewed
 lang = "zh-CN"
 split_by = "AccountManager"
 pdf = true
@@ -25,7 +26,7 @@ from pathlib import Path
 from kam_xl.inputs.safe_io import InputError
 
 PATHS = {"inputs", "sources"}
-PATH = {"map", "output", "out_dir"}
+PATH = {"map", "output", "out_dir", "previous"}
 TEXT = {"preset", "lang", "split_by", "as_of"}
 FLAGS = {"pdf", "pdf_all", "protect"}
 KNOWN = PATHS | PATH | TEXT | FLAGS | {"jobs", "parameters"}

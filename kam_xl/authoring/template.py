@@ -75,6 +75,8 @@ PARAMETER_HELP = {
     "ProvisionInNetProfit": ("TRUE: customer net profit after the period's bad-debt charge",
                              "TRUE：客户贡献利润扣除本期坏账损失"),
     "TrendMonths": ("Calendar months shown month by month on the Trend sheet", "趋势表逐月列示的自然月数"),
+    "PreviousSummary": ("Last period's summary (a file beside this one): its actions are reviewed",
+                        "上期生成的汇总文件（与本文件同目录）：复核其建议措施的效果"),
     "CostOfCapital": ("Yearly cost of capital for financing cost", "年资金成本率（计算资金占用成本）"),
     "ForecastMonths": ("CLV horizon in months", "客户终身价值预测月数"),
     "DiscountRate": ("Yearly discount rate for CLV", "客户终身价值年折现率"),

@@ -78,7 +78,8 @@ def target_facts(attainment: pd.DataFrame, tiers: pd.Series) -> dict | None:
 
 
 def commentary_facts(kpis: pd.DataFrame, risk: pd.DataFrame, profit: pd.DataFrame, names: pd.Series,
-                     model_fitted: bool = True, targets: dict | None = None) -> list[tuple[str, dict]]:
+                     model_fitted: bool = True, targets: dict | None = None,
+                     review: dict | None = None) -> list[tuple[str, dict]]:
     """What the management summary says, as (fact key, figures) pairs, at most
     eight: revenue and its change, margins, concentration, loss makers,
     receivables, customers over limit, churn and tiers. Only figures from the
@@ -99,6 +100,8 @@ def commentary_facts(kpis: pd.DataFrame, risk: pd.DataFrame, profit: pd.DataFram
         facts.append(("revenue.no_prior_revenue", {"revenue": revenue}))
     if targets is not None:
         facts.append(("targets", targets))
+    if review is not None and review["customers"]:
+        facts.append(("actions.review", review))
     if pd.notna(this["GrossMarginPct"]):
         facts.append(("margin", {
             "gross_margin": this["GrossMarginPct"],

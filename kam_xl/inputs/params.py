@@ -30,7 +30,7 @@ PARAMETER_ZH = {
     "ContactCadenceDays": "联系频率天数", "Language": "语言", "DataStart": "数据起始日期",
     "MinCoverage": "最低数据覆盖率", "VATRate": "增值税税率", "FollowUpLevels": "催收级别天数",
     "AverageARMethod": "平均应收计算方法", "AgingBasis": "账龄起算日", "ProvisionInNetProfit": "坏账计入客户利润",
-    "TrendMonths": "趋势月数",
+    "TrendMonths": "趋势月数", "PreviousSummary": "上期汇总",
 }
 
 
@@ -61,6 +61,7 @@ class Params:
     follow_up_levels: tuple[int, ...] = (1, 15, 30, 60, 90)
     provision_in_net_profit: bool = False   # NetProfit after the period's bad-debt charge
     trend_months: int = 12   # calendar months shown month by month, up to the one holding AsOfDate
+    previous_summary: str | None = None   # last period's summary, whose actions are reviewed
 
     @property
     def period_days(self) -> int:
@@ -149,6 +150,7 @@ _CANONICAL = {
     "language": "Language", "data_start": "DataStart", "min_coverage": "MinCoverage", "vat_rate": "VATRate",
     "follow_up_levels": "FollowUpLevels", "average_ar_method": "AverageARMethod", "aging_basis": "AgingBasis",
     "provision_in_net_profit": "ProvisionInNetProfit", "trend_months": "TrendMonths",
+    "previous_summary": "PreviousSummary",
 }
 _FIELD_BY_KEY = {normalize_name(v): k for k, v in _CANONICAL.items()}
 _FIELD_BY_KEY.update({normalize_name(PARAMETER_ZH[v]): k for k, v in _CANONICAL.items()})
@@ -211,6 +213,8 @@ def _convert(field_name: str, value: object) -> object:
         if normalize_name(text) not in match:
             raise ParameterError("reason.average_ar_method")
         return match[normalize_name(text)]
+    if field_name == "previous_summary":
+        return text or None
     if field_name == "aging_basis":
         match = {normalize_name(b): b for b in AGING_BASES}
         match.update({normalize_name("到期日"): "DueDate", normalize_name("开票日期"): "InvoiceDate",

@@ -478,6 +478,13 @@ def _finish(parts: list[_Part], language: str | None) -> Inputs:
         by_label = {part.path.name: sources for part, sources in zip(parts, located) if part.path is not None}
         _check_keys(tables, dq, (lambda table, label: by_label.get(label, {}).get(table)) if several else None)
     tables = {name: tables[name] for name in TABLES if name in tables}
+    for name in [n for n, frame in tables.items() if frame.empty and not TABLES[n].required]:
+        # An empty table (the template's, left unfilled) says nothing: no contact is not "no contact
+        # for a year", no invoice is not "nothing owed". Analysed as absent, and said.
+        del tables[name]
+        if name not in ("FXRates", "ProvisionRates", "Targets", "ColumnMap", "Invoices", "Contacts"):   # (the
+            # analysis says what the last two's absence skips)
+            dq.add(INFO, name, "table.empty")
     language = language or params.language or header_language(dq.sources)
     return Inputs(tables=tables, params=params, dq=dq, source=parts[0].path, extra_columns=extras,
                   fatal=[dq.message(fatal[name], language) for name in TABLES if name in fatal], language=language)

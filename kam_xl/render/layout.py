@@ -214,6 +214,12 @@ def plan(results: Results, language: str | None = None) -> list[SheetPlan]:
         sheets.append(sheet("Attainment", [("Attainment", t["Attainment"])], freeze=(3, 3)))
     else:
         sheets.append(_skipped("Attainment", "Targets", language, subtitle))
+    if "ActionReview" in t:
+        sheets.append(sheet("ActionReview", [("ActionReview", t["ActionReview"])], freeze=(3, 2)))
+    else:
+        sheets.append(SheetPlan("ActionReview", sheet_title("ActionReview", language), subtitle, [],
+                                notes=[ui("review.refused" if results.dq.has("PreviousSummary") else "review.none",
+                                          language)]))
     if "Receivables" in t:
         sheets.append(sheet("Receivables", [("Receivables", t["Receivables"]),
                                             *[(name, t[name]) for name in ("ExpectedReceipts", "ReceivablesByCurrency")

@@ -45,6 +45,9 @@ def localized(results: Results) -> Results:
         elif name == "Attainment" and language != "en":   # English keeps the contract's values
             frame = frame.assign(**{c: frame[c].map(lambda v, c=c: text(f"attainment.{v}", language))
                                     for c in ("Level", "Window", "Measure")})
+        elif name == "ActionReview":   # last period's actions and the measures in words
+            frame = frame.assign(PreviousActions=frame["PreviousActions"].map(
+                lambda keys: actions_text(keys, days, language)), Metric=frame["Metric"].map(lambda m: header(m, language) if isinstance(m, str) else m))
         elif name == "Segments":
             frame = frame.assign(Segment=frame["Segment"].fillna(text("blank", language)))
         elif name == "TrendSummary":   # dimensions in words; a blank segment labelled as in Trend
@@ -66,10 +69,10 @@ def actions_text(keys: str, oldest_bucket_days: int, language: str) -> str:
         text(f"action.{key}", language, days=oldest_bucket_days) for key in keys.split(ACTION_SEPARATOR) if key)
 
 
-def analyze(inputs, params=None) -> Results:
+def analyze(inputs, params=None, previous=None) -> Results:
     """Every output table (see :func:`kam_xl.analysis.analyze`) in the words of
     the summary's language."""
-    return localized(analysis.analyze(inputs, params))
+    return localized(analysis.analyze(inputs, params, previous))
 
 
 def restrict(results: Results, customer_ids) -> Results:

@@ -1,13 +1,17 @@
 """Read a built summary workbook back into canonical tables (either language)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import python_calamine
 
-from kam_xl.contract import OUTPUT_TABLES
-from kam_xl.words import canonical_header, canonical_label
+from kam_xl.contract import OUTPUT_TABLES, bucket_names
+from kam_xl.domain.review import REVIEW_MEASURES
+from kam_xl.inputs.parsing import parse_date
+from kam_xl.inputs.safe_io import InputError
+from kam_xl.words import action_keys, canonical_header, canonical_label
 
 
 def read_results(path: str | Path) -> dict[str, pd.DataFrame]:
@@ -26,3 +30,49 @@ def read_results(path: str | Path) -> dict[str, pd.DataFrame]:
                 frame[key] = frame[key].map(canonical_label)
             tables[name] = frame
     return tables
+
+
+@dataclass
+class PreviousSummary:
+    """What a summary kam-xl wrote last period says about each customer:
+    per CustomerID its ABCTier, PortfolioQuadrant, Actions (keys) and the
+    measures actions target (REVIEW_MEASURES, "Oldest" being its oldest aging
+    bucket); its AsOfDate and ReportingCurrency; action phrases it holds that
+    are not kam-xl's (edited by hand)."""
+
+    path: Path
+    customers: pd.DataFrame
+    as_of: pd.Timestamp | None
+    currency: str | None
+    unknown_actions: list[str]
+
+
+def read_previous(path: str | Path) -> PreviousSummary:
+    """The previous summary at ``path`` (either language), for the review of its actions."""
+    path = Path(path)
+    try:
+        tables = read_results(path)
+    except Exception as exc:   # calamine's own errors: one line naming the file
+        raise InputError(f"{path}: not a summary kam-xl can read ({type(exc).__name__}: {exc})") from None
+    if "Strategy" not in tables or "About" not in tables:
+        raise InputError(f"{path}: not a summary written by kam-xl (no Strategy or About table)")
+    about = dict(zip(tables["About"]["Item"], tables["About"]["Value"]))
+    buckets = tuple(int(b) for b in str(about.get("AgingBuckets", "30,60,90")).split(","))
+    strategy = tables["Strategy"].set_index("CustomerID")
+    keys = strategy["Actions"].map(lambda cell: action_keys(cell, buckets[-1]))
+    customers = pd.DataFrame({"PortfolioQuadrant": strategy["PortfolioQuadrant"],
+                              "Actions": keys.map(lambda k: k[0])}, index=strategy.index)
+    sources = {"Classification": ["ABCTier"], "Profitability": ["NetMarginPct", "NetRevenue"],
+               "Receivables": [bucket_names(buckets)[-1], "DSO", "CreditUtilization"],
+               "Relationship": ["DaysSinceContact", "AvgSatisfaction"]}
+    for table, columns in sources.items():
+        frame = tables.get(table)
+        for column in columns:
+            values = frame.set_index("CustomerID")[column] if frame is not None and column in frame else None
+            name = "Oldest" if column.startswith("Overdue") else column
+            customers[name] = values.reindex(customers.index) if values is not None else None
+    for measure in REVIEW_MEASURES:
+        customers[measure] = pd.to_numeric(customers[measure], errors="coerce")
+    as_of = parse_date(pd.Series([about.get("AsOfDate")], dtype=object))[0].iloc[0]
+    return PreviousSummary(path, customers, as_of if pd.notna(as_of) else None, about.get("ReportingCurrency"),
+                           [p for k in keys for p in k[1]])

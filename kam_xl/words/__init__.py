@@ -5,6 +5,7 @@ chooses words; the core hands over canonical names, keys and numbers.
 """
 from __future__ import annotations
 
+import re
 from types import ModuleType
 
 from kam_xl.words import en, zh_CN
@@ -70,6 +71,23 @@ def message(key: str, language: str, values: dict) -> str:
     that is itself a word key (prefixed ``~``) is translated too."""
     words = {k: word(v[1:], language) if isinstance(v, str) and v.startswith("~") else v for k, v in values.items()}
     return catalogue(language).MESSAGES[key].format(**words)
+
+
+def action_keys(cell: object, days: int) -> tuple[list[str], list[str]]:
+    """The action keys of an Actions cell as a summary wrote it, in any
+    language (``days``: the oldest aging bucket's, which one action names),
+    and the phrases that are none of them."""
+    if not isinstance(cell, str) or not cell.strip():
+        return [], []
+    by_phrase, separators = {}, set()
+    for words in CATALOGUES.values():
+        separators.add(words.TEXT["list.separator"].strip())
+        for key, phrase in words.TEXT.items():
+            if key.startswith("action."):
+                by_phrase[phrase.format(days=days).strip()] = key[len("action."):]
+    pattern = "|".join(re.escape(s) for s in sorted(separators, key=len, reverse=True))
+    phrases = [p.strip() for p in re.split(pattern, cell) if p.strip()]
+    return [by_phrase[p] for p in phrases if p in by_phrase], [p for p in phrases if p not in by_phrase]
 
 
 def canonical_header(display: str) -> str:

@@ -119,6 +119,8 @@ UI = {
     "compared.months": "Prior = the {months} calendar months before ({prior}); last year = {last_year}",
     "compared.days": "Prior = the {days} days just before ({prior}); last year = {last_year}",
     "skipped": "No {missing} table in the input: this analysis was skipped.",
+    "review.none": "No previous summary given: build with --previous LAST_SUMMARY.xlsx (or set the PreviousSummary parameter) to see whether last period's actions worked.",
+    "review.refused": "The previous summary cannot be compared with this one (see DataQuality).",
     "totals": "Total",
     "validate.title": "Data quality",
     "validate.sources": "Where each column came from",
@@ -215,12 +217,17 @@ MESSAGES = {
     "positive NetRevenue, or COGS missing)",
     "industry.no_outlook": "No GrowthOutlook for industry: {industries}; left empty",
     "trend.short": "The trend shows {months} of the {wanted} months asked for (TrendMonths): the sales cover the months from {first} only",
+    "previous.currency": "The previous summary is in {theirs}, this one in {ours}: its actions are not reviewed",
+    "previous.not_earlier": "The previous summary is as of {theirs}, not before this one ({ours}): its actions are not reviewed",
+    "previous.other_customers": "The previous summary has none of these customers: it is another book, and its actions are not reviewed",
+    "previous.unknown_actions": "{count} action(s) in the previous summary are not kam-xl's wording (edited by hand?) and are not reviewed",
     "targets.period": "The period is not understood: write a month (2026-03), a quarter (2026Q1), a year (2026) or two dates (2026-01-01 .. 2026-03-31); the row is not used",
     "targets.no_key": "A target needs a CustomerID or an AccountManager; the row is not used",
     "targets.unknown_manager": "No customer has this AccountManager; the row is not used",
     "targets.empty": "No Revenue, GrossProfit or Collections target on the row; it is not used",
     "targets.overlap": "This {measure} target's period overlaps an earlier one of the same customer or manager: it is not used",
     "targets.partial": "{rows} target row(s) run past this period or the year to date: they are not counted there, only where they fit whole",
+    "table.empty": "The table has no rows: the analyses that need it are skipped, as if it were absent",
     "coverage.prior": "The data cover {share} of {which} {start} - {end} ({table_name} from {first}); "
     "below {minimum}: {effect} left empty. Set the DataStart parameter if your records are "
     "complete from an earlier date",
@@ -305,6 +312,9 @@ SENTENCES = {
                                       f"{p(abs(f['change']))} on the prior period.",
     "revenue.no_prior_revenue": lambda f, m, p: f"Net revenue was {m(f['revenue'])}; the prior period has no revenue "
                                                 "to compare with.",
+    "actions.review": lambda f, m, p: f"Of {f['customers']} customers given actions last time, {f['all']} improved "
+                                      f"on every measure targeted, {f['some']} on some and {f['none']} on none"
+                                      + (f"; {f['unknown']} cannot be judged yet." if f["unknown"] else "."),
     "targets": lambda f, m, p: f"Revenue reached {p(f['attainment'])} of target"
                                + (f"; {f['below']:.0f} tier-A "
                                   + ("customer is below " if f["below"] == 1 else "customers are below ")

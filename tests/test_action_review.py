@@ -1,0 +1,96 @@
+"""Did last month's actions work? A May summary written by kam-xl, read back, against June's figures,
+worked out by hand."""
+import pandas as pd
+import pytest
+
+from kam_xl.app.build import build_file
+from kam_xl.authoring.template import write_template
+from kam_xl.render.results_reader import read_previous, read_results
+
+
+def month_book(path, currency="CNY", customers=("X", "Y")):
+    """X sells 1000 in May at a COGS of 1100 (a loss: margin -10 %) and 1000 in June at 800 (+20 %).
+    Y sells 500 a month (COGS 300), invoiced on the 15th and never paid, on top of 2000 from January due
+    02-09: more than 90 days overdue at the end of May and of June. DSO of Y: May 31 × (2000 + 2500) / 2 /
+    500 = 139.5 days, June 30 × (2500 + 3000) / 2 / 500 = 165 days."""
+    x, y = customers
+    tables = {
+        "Customers": pd.DataFrame({"CustomerID": [x, y], "CustomerName": ["Xiang", "Yuan"]}),
+        "Sales": pd.DataFrame({"Date": pd.to_datetime(["2026-05-10", "2026-06-10", "2026-05-15", "2026-06-15"]),
+                               "CustomerID": [x, x, y, y], "NetRevenue": [1000, 1000, 500, 500],
+                               "COGS": [1100, 800, 300, 300]}),
+        "Invoices": pd.DataFrame({"InvoiceNo": ["Y1", "Y2", "Y3"], "CustomerID": [y, y, y],
+                                  "InvoiceDate": pd.to_datetime(["2026-01-10", "2026-05-15", "2026-06-15"]),
+                                  "DueDate": pd.to_datetime(["2026-02-09", "2026-06-14", "2026-07-15"]),
+                                  "Amount": [2000, 500, 500]}),
+        "Parameters": pd.DataFrame({"Parameter": ["PeriodStart", "AsOfDate", "DataStart", "ReportingCurrency"],
+                                    "Value": ["2026-06-01", "2026-06-30", "2026-01-01", currency]}),
+    }
+    return write_template(path, tables)
+
+
+@pytest.fixture(scope="module")
+def may_summary(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("may")
+    book = month_book(folder / "Book.xlsx")
+    outcome = build_file(book, output=folder / "May.xlsx", params={"PeriodStart": "2026-05-01",
+                                                                   "AsOfDate": "2026-05-31"})
+    assert outcome.exit_code == 0, outcome.message
+    return outcome.outputs[0]
+
+
+def test_reprice_worked_and_tighten_credit_did_not(tmp_path, may_summary):
+    """X was told to reprice (loss-making): its net margin went from -10 % to +20 %: improved. Y was told
+    to tighten credit: its 90+ balance stayed 2000 and its DSO rose from 139.5 to 165 days: not improved."""
+    book = month_book(tmp_path / "Book.xlsx")
+    outcome = build_file(book, output=tmp_path / "June.xlsx", previous=may_summary)
+    assert outcome.exit_code == 0, outcome.message
+    tables = read_results(outcome.outputs[0])
+    review = tables["ActionReview"].set_index(["CustomerID", "Metric"])
+    assert review.loc[("X", "NetMarginPct"), ["Before", "Now", "Improved"]].tolist() == pytest.approx(
+        [-0.1, 0.2, True])
+    assert "reprice" in review.loc[("X", "NetMarginPct"), "PreviousActions"]
+    assert review.loc[("Y", "Overdue90Plus"), ["Before", "Now", "Improved"]].tolist() == [2000.0, 2000.0, False]
+    assert review.loc[("Y", "DSO"), ["Before", "Now"]].tolist() == pytest.approx([139.5, 165.0])
+    assert pd.notna(review.loc[("Y", "DSO"), "Improved"]) and not review.loc[("Y", "DSO"), "Improved"]
+    assert set(review.index) == {("X", "NetMarginPct"), ("Y", "Overdue90Plus"), ("Y", "DSO")}
+    commentary = " ".join(outcome_commentary(outcome.outputs[0]))
+    assert "Of 2 customers given actions last time, 1 improved on every measure targeted, 0 on some and 1 on " \
+           "none." in commentary
+
+
+def outcome_commentary(path):
+    """The Dashboard's management summary lines (the Commentary sentences as written)."""
+    import python_calamine
+    rows = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+    return [str(r[0]) for r in rows if r and isinstance(r[0], str)]
+
+
+def test_a_chinese_previous_summary_reads_the_same(tmp_path, may_summary):
+    book = month_book(tmp_path / "Book.xlsx")
+    zh = build_file(book, output=tmp_path / "May_zh.xlsx", language="zh-CN",
+                    params={"PeriodStart": "2026-05-01", "AsOfDate": "2026-05-31"}).outputs[0]
+    english, chinese = read_previous(may_summary), read_previous(zh)
+    assert chinese.customers["Actions"].tolist() == english.customers["Actions"].tolist() == [
+        ["loss_making"], ["overdue_oldest"]]
+    assert chinese.customers[["NetMarginPct", "Oldest", "DSO"]].equals(english.customers[["NetMarginPct", "Oldest",
+                                                                                            "DSO"]])
+
+
+@pytest.mark.parametrize("currency, customers, says", [
+    ("USD", ("X", "Y"), "The previous summary is in CNY, this one in USD"),
+    ("CNY", ("P", "Q"), "The previous summary has none of these customers")])
+def test_a_summary_of_another_book_is_refused_in_plain_words(tmp_path, may_summary, currency, customers, says):
+    book = month_book(tmp_path / "Other.xlsx", currency, customers)
+    outcome = build_file(book, output=tmp_path / "Other_June.xlsx", previous=may_summary)
+    tables = read_results(outcome.outputs[0])
+    assert outcome.exit_code == 1 and "ActionReview" not in tables
+    errors = tables["DataQuality"].query("Severity == 'Error'")
+    assert errors["Message"].str.contains(says).any()
+
+
+def test_without_a_previous_summary_the_sheet_says_how(tmp_path):
+    import python_calamine
+    outcome = build_file(month_book(tmp_path / "Book.xlsx"), output=tmp_path / "June.xlsx")
+    sheet = python_calamine.CalamineWorkbook.from_path(str(outcome.outputs[0])).get_sheet_by_name("ActionReview")
+    assert "--previous" in " ".join(str(v) for row in sheet.to_python() for v in row)
