@@ -20,18 +20,22 @@ def documented_columns() -> dict[str, list[str]]:
     return found
 
 
-def test_every_output_table_and_column_is_documented():
-    """The small book with a customer group, a dollar invoice and a target, so that the Groups,
-    ReceivablesByCurrency and Attainment tables are written too."""
+def test_every_output_table_and_column_is_documented(tmp_path):
+    """The small book with a customer group, a dollar invoice, a target and the summary of a month
+    before, so that the Groups, ReceivablesByCurrency, Attainment and ActionReview tables are written too."""
     from conftest import small_book
 
     from kam_xl.inputs.reader import inputs_from_frames
+    from kam_xl.render.results_reader import read_previous
+    from kam_xl.render.writer import write_workbook
     book = small_book()
     book["Customers"]["ParentID"] = [None, "A1", None, None]
     book["Invoices"]["Currency"] = [None] * 5 + ["USD"]
     book["FXRates"] = pd.DataFrame({"Date": ["2025-01-01"], "Currency": ["USD"], "Rate": [7.0]})
     book["Targets"] = pd.DataFrame({"CustomerID": ["A1"], "Period": ["2026Q1"], "Revenue": [3000]})
-    results = analyze(inputs_from_frames(book))
+    earlier = analyze(inputs_from_frames(book), {"AsOfDate": "2026-05-31"})
+    previous = read_previous(write_workbook(earlier, tmp_path / "May.xlsx"))
+    results = analyze(inputs_from_frames(book), previous=previous)
     written = {name: list(frame.columns) for name, frame in results.items()}
     assert documented_columns() == written
 
