@@ -94,3 +94,11 @@ def test_without_a_previous_summary_the_sheet_says_how(tmp_path):
     outcome = build_file(month_book(tmp_path / "Book.xlsx"), output=tmp_path / "June.xlsx")
     sheet = python_calamine.CalamineWorkbook.from_path(str(outcome.outputs[0])).get_sheet_by_name("ActionReview")
     assert "--previous" in " ".join(str(v) for row in sheet.to_python() for v in row)
+
+
+def test_summaries_written_with_earlier_chinese_names_still_read_back():
+    from kam_xl.words import canonical_header, canonical_label, header
+    assert header("NetProfit", "zh-CN") == "客户净贡献" and header("DSO", "zh-CN") == "应收账款周转天数"
+    assert [canonical_header(h) for h in ("净利润", "应收周转天数", "钱包空间", "组合象限")] == [
+        "NetProfit", "DSO", "WalletHeadroom", "PortfolioQuadrant"]
+    assert canonical_label("最长账龄逾期余额") == "Overdue90PlusBalance"

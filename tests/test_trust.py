@@ -115,7 +115,7 @@ def test_renamed_cost_column_leaves_gross_profit_empty_and_names_the_header(runn
     dq = tables["DataQuality"]
     found = dq[dq["Column"] == "COGS"].iloc[0]
     assert found["Severity"] == "Warning" and found["Value"] == "成本"
-    assert found["Message"] == ("没有 'COGS' / '销售成本' 列：毛利、毛利率、净利润和客户终身价值留空（不会按零成本计算）。"
+    assert found["Message"] == ("没有 'COGS' / '销售成本' 列：毛利、毛利率、客户净贡献和客户终身价值留空（不会按零成本计算）。"
                                 "表头“成本”是否就是这一列？请改名为 'COGS' / '销售成本' 以便使用")
     kpis = tables["KPIs"].set_index("KPI")
     assert pd.isna(kpis.loc["GrossProfit", "ThisPeriod"]) and pd.isna(kpis.loc["GrossMarginPct", "ThisPeriod"])
@@ -286,7 +286,7 @@ def test_commentary_units_plurals_and_no_statement_about_a_model_that_did_not_ru
     names = pd.Series({"L": "亏损公司", "W": "盈利公司"})
     facts = commentary_facts(kpis, risk, profit, names, model_fitted=False)
     zh = sentences(facts, "CNY", "zh-CN")
-    assert "1家客户扣除服务成本后亏损，合计-465.43元；亏损最多的是亏损公司（-465.43元）。" in zh
+    assert "1家客户扣除服务成本和资金占用成本后亏损，合计-465.43元；亏损最多的是亏损公司（-465.43元）。" in zh
     assert not any("活跃概率" in s for s in zh)
     en = sentences(facts, "CNY", "en")
     assert any(s.startswith("1 customer loses money after cost-to-serve, CNY -465.43 in total") for s in en)

@@ -73,7 +73,7 @@ PARAMETER_HELP = {
     "FollowUpLevels": ("Days overdue for: reminder, call, account manager, stop deliveries, legal",
                        "逾期天数达到时：提醒、电话、客户经理、停止发货、法务"),
     "ProvisionInNetProfit": ("TRUE: customer net profit after the period's bad-debt charge",
-                             "TRUE：客户贡献利润扣除本期坏账损失"),
+                             "TRUE：客户净贡献扣除本期信用减值损失"),
     "TrendMonths": ("Calendar months shown month by month on the Trend sheet", "趋势表逐月列示的自然月数"),
     "PreviousSummary": ("Last period's summary (a file beside this one): its actions are reviewed",
                         "上期生成的汇总文件（与本文件同目录）：复核其建议措施的效果"),

@@ -29,7 +29,7 @@ PARAMETER_ZH = {
     "ForecastMonths": "预测月数", "DiscountRate": "折现率", "PotentialWeights": "潜力权重",
     "ContactCadenceDays": "联系频率天数", "Language": "语言", "DataStart": "数据起始日期",
     "MinCoverage": "最低数据覆盖率", "VATRate": "增值税税率", "FollowUpLevels": "催收级别天数",
-    "AverageARMethod": "平均应收计算方法", "AgingBasis": "账龄起算日", "ProvisionInNetProfit": "坏账计入客户利润",
+    "AverageARMethod": "平均应收计算方法", "AgingBasis": "账龄起算日", "ProvisionInNetProfit": "坏账计入客户净贡献",
     "TrendMonths": "趋势月数", "PreviousSummary": "上期汇总",
 }
 

@@ -99,6 +99,14 @@ def canonical_header(display: str) -> str:
         bucket = words.bucket_canonical(display)
         if bucket:
             return bucket
+    return _former(display)
+
+
+def _former(display: str) -> str:
+    """The canonical name of a header or label an earlier version wrote, else the text itself."""
+    for words in CATALOGUES.values():
+        if display in getattr(words, "FORMER_HEADERS", {}):
+            return words.FORMER_HEADERS[display]
     return display
 
 
@@ -108,7 +116,7 @@ def canonical_label(label: str) -> str:
         for name, shown in {**words.KPIS, **words.METRICS}.items():
             if shown == label:
                 return name
-    return label
+    return _former(label)
 
 
 def headers_markdown() -> str:
@@ -117,7 +125,14 @@ def headers_markdown() -> str:
              "Table names stay canonical (English) in both languages; these are the display names.",
              "Aging buckets follow AgingBuckets: Overdue1_30 -> 逾期1-30天, Overdue90Plus -> 逾期90天以上, "
              "DueIn0_30 -> 30天内到期, DueAfter30 -> 30天后到期, Age0_30 -> 账龄0-30天, Age90Plus -> 账龄90天以上. "
-             "Age bands of the bad-debt provision keep the names typed in ProvisionRates.", ""]
+             "Age bands of the bad-debt provision keep the names typed in ProvisionRates.", "",
+             "The terms follow Chinese accounting usage: NetProfit is 客户净贡献 (a customer's contribution after "
+             "cost-to-serve and the financing cost of its receivables, not the company's after-tax 净利润); "
+             "ARTurnover and DSO are 应收账款周转率 and 应收账款周转天数 as in the textbook formula; "
+             "PriorAllowance is 期初坏账准备 as in the 坏账准备 movement of the notes; BadDebtCharge is "
+             "信用减值损失, the line a provision charge is booked to; the 90+ balance counts days overdue, so it "
+             "is 最长逾期区间余额, not 账龄. Summaries written with earlier names (净利润, 应收周转天数, 钱包空间...) "
+             "still read back.", ""]
     for title, names in (("Sheets · 工作表", zh_CN.SHEETS), ("Columns · 列", zh_CN.HEADERS),
                          ("KPIs · 关键指标", zh_CN.KPIS), ("Risk metrics · 风险指标", zh_CN.METRICS)):
         lines += [f"## {title}", "", "| English | 中文 |", "|---|---|"]

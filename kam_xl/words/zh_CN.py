@@ -33,19 +33,19 @@ HEADERS = {
     "OpenAmount": "未收金额",
     "DaysOverdue": "逾期天数",
     "FollowUpLevel": "催收级别",
-    "NextStep": "下一步",
+    "NextStep": "下一步措施",
     "GrossReceivable": "应收账款余额",
     "Allowance": "坏账准备",
     "NetReceivable": "应收账款净额",
     "Method": "计提方式",
-    "PriorAllowance": "上期坏账准备",
+    "PriorAllowance": "期初坏账准备",
     "Band": "账龄区间",
     "0-1y": "1年以内",
     "1-2y": "1-2年",
     "2-3y": "2-3年",
     "3y+": "3年以上",
     "Rate": "计提比例",
-    "DSOCountback": "倒推法应收周转天数",
+    "DSOCountback": "倒推法周转天数",
     "Bucket": "期间",
     "PeriodStart": "起始日",
     "PeriodEnd": "截止日",
@@ -53,10 +53,10 @@ HEADERS = {
     "FromDays": "起始天数",
     "ToDays": "截至天数",
     "Charge": "本期计提",
-    "BadDebtCharge": "坏账损失",
+    "BadDebtCharge": "信用减值损失",
     "Expected": "预计收款",
     "Invoices": "发票数",
-    "PriorActual": "上期同期实收",
+    "PriorActual": "上期对应回款",
     "Currency": "币别",
     "OpenBalanceOriginal": "原币余额",
     "ClosingRate": "期末汇率",
@@ -74,7 +74,7 @@ HEADERS = {
     "FScore": "F评分",
     "MScore": "M评分",
     "RFMSegment": "RFM分群",
-    "PortfolioQuadrant": "组合象限",
+    "PortfolioQuadrant": "价值潜力象限",
     "Dimension": "维度",
     "Segment": "细分",
     "Customers": "客户数",
@@ -85,18 +85,18 @@ HEADERS = {
     "GrossMarginPct": "毛利率",
     "CostToServe": "服务成本",
     "FinancingCost": "资金占用成本",
-    "NetProfit": "净利润",
-    "NetMarginPct": "净利率",
-    "ProfitRank": "利润排名",
+    "NetProfit": "客户净贡献",
+    "NetMarginPct": "净贡献率",
+    "ProfitRank": "净贡献排名",
     "CumulativeCustomerShare": "累计客户占比",
-    "CumulativeProfitShare": "累计利润占比",
+    "CumulativeProfitShare": "累计净贡献占比",
     "OpenBalance": "应收余额",
     "NotDue": "未到期",
     "OverdueShare": "逾期占比",
     "CreditSales": "赊销额",
-    "AverageAR": "平均应收",
-    "ARTurnover": "应收周转率",
-    "DSO": "应收周转天数",
+    "AverageAR": "应收账款平均余额",
+    "ARTurnover": "应收账款周转率",
+    "DSO": "应收账款周转天数",
     "AvgDaysToPay": "平均回款天数",
     "AvgDaysLate": "平均逾期天数",
     "CreditUtilization": "信用额度使用率",
@@ -118,7 +118,7 @@ HEADERS = {
     "CLV": "客户终身价值",
     "GrowthRate": "收入增长率",
     "IndustryGrowth": "行业增速",
-    "WalletHeadroom": "钱包空间",
+    "WalletHeadroom": "可争取采购额",
     "PotentialScore": "潜力评分",
     "PotentialRank": "潜力排名",
     "Model": "模型",
@@ -138,9 +138,9 @@ HEADERS = {
     "Month": "月份",
     "Days": "天数",
     "Collections": "回款",
-    "ClosingAR": "期末应收",
-    "NetRevenueMoM": "收入环比",
-    "NetRevenueYoY": "收入同比",
+    "ClosingAR": "期末应收账款",
+    "NetRevenueMoM": "收入环比增长率",
+    "NetRevenueYoY": "收入同比增长率",
     "Level": "层级",
     "Key": "对象",
     "Name": "名称",
@@ -171,6 +171,26 @@ HEADERS = {
     "Column": "列",
     "Message": "说明",
     "Location": "位置",
+}
+
+
+# Headers of earlier versions, so their summaries still read back (e.g. as --previous).
+FORMER_HEADERS = {
+    '上期坏账准备': 'PriorAllowance',
+    '倒推法应收周转天数': 'DSOCountback',
+    '组合象限': 'PortfolioQuadrant',
+    '净利润': 'NetProfit',
+    '净利率': 'NetMarginPct',
+    '利润排名': 'ProfitRank',
+    '累计利润占比': 'CumulativeProfitShare',
+    '平均应收': 'AverageAR',
+    '应收周转率': 'ARTurnover',
+    '应收周转天数': 'DSO',
+    '钱包空间': 'WalletHeadroom',
+    '下一步': 'NextStep',
+    '期末应收': 'ClosingAR',
+    '最长账龄逾期余额': 'Overdue90PlusBalance',
+    '亏损客户净利润合计': 'LossMakingNetProfit',
 }
 
 
@@ -235,10 +255,10 @@ KPIS = {
     "NetRevenue": "销售收入",
     "GrossProfit": "毛利",
     "GrossMarginPct": "毛利率",
-    "NetProfit": "净利润",
-    "NetMarginPct": "净利率",
-    "ClosingAR": "期末应收",
-    "DSO": "应收周转天数",
+    "NetProfit": "客户净贡献",
+    "NetMarginPct": "净贡献率",
+    "ClosingAR": "期末应收账款",
+    "DSO": "应收账款周转天数",
     "OverdueShare": "逾期占比",
     "Top5Share": "前五大客户收入占比",
     "TierACustomers": "A类客户数",
@@ -258,10 +278,10 @@ METRICS = {
     "GroupTop1Share": "第一大集团收入占比",
     "GroupTop5Share": "前五大集团收入占比",
     "GroupHHI": "集团赫芬达尔指数",
-    "Overdue90PlusBalance": "最长账龄逾期余额",
+    "Overdue90PlusBalance": "最长逾期区间余额",
     "CustomersOverLimit": "超额度客户数",
     "LossMakingCustomers": "亏损客户数",
-    "LossMakingNetProfit": "亏损客户净利润合计",
+    "LossMakingNetProfit": "亏损客户净贡献合计",
     "ChurnRiskCustomers": "流失风险客户数",
 }
 
@@ -301,7 +321,7 @@ TEXT = {
     "action.follow_up_overdue": "跟进已逾期：尽快回访",
     "action.revenue_decline": "收入下降超过20%：复盘客户计划",
     "action.low_satisfaction": "满意度偏低：开展服务复盘",
-    "action.wallet_headroom": "钱包空间大：交叉销售",
+    "action.wallet_headroom": "可争取采购额大：交叉销售",
     "blank": "（未填）",
 }
 
@@ -394,7 +414,7 @@ MESSAGES = {
     "due_date.fallback": "{col}无法识别；按开票日期加客户账期天数计算到期日",
     "row.totals": "疑似合计行（无编号，或含“合计/Total”等字样并有数字）；未使用",
     "row.key_blank": "{col}为空；该行未使用",
-    "cogs.blank": "{col}为空：该客户的毛利、毛利率和净利润不予计算（留空）",
+    "cogs.blank": "{col}为空：该客户的毛利、毛利率和净贡献不予计算（留空）",
     "key.duplicate": "客户编号重复；保留第一条（第 {first} 行），此行未使用",
     "key.matched": "客户编号按“{cid}”匹配（忽略{ignoring}）",
     "key.unknown": "客户编号不在客户表中；该行未使用",
@@ -430,7 +450,7 @@ MESSAGES = {
     "{minimum}：{effect}留空。如记录自更早日期起即完整，请设置参数“数据起始日期”",
     "coverage.this": "数据仅覆盖本期（{start} 至 {end}）的 {share}（{table_name}自 {first} 起）：本期收入、赊销和回款仅为已覆盖天数的金额",
     "coverage.opening_ar": "发票数据自 {first} "
-    "开始，{period}期初（{start}）的应收余额不在数据中：{period}的平均应收、应收账款周转率、应收周转天数、资金占用成本和净利润留空。如记录自更早日期起即完整，请设置参数“数据起始日期”",
+    "开始，{period}期初（{start}）的应收余额不在数据中：{period}的应收账款平均余额、应收账款周转率、应收账款周转天数、资金占用成本和客户净贡献留空。如记录自更早日期起即完整，请设置参数“数据起始日期”",
 }
 
 # Words used inside messages.
@@ -449,10 +469,10 @@ WORDS = {
     "leading zeros": "前导零",
     "full-width characters": "全角字符",
     "case": "大小写",
-    "effect.cogs": "毛利、毛利率、净利润和客户终身价值留空（不会按零成本计算）",
+    "effect.cogs": "毛利、毛利率、客户净贡献和客户终身价值留空（不会按零成本计算）",
     "effect.credit_limit": "信用额度使用率和超额度检查留空",
     "effect.terms": "无到期日的发票按开票日当日到期处理",
-    "effect.wallet": "钱包空间留空",
+    "effect.wallet": "可争取采购额留空",
     "effect.document": "同一客户同一天的销售行计为一张单据",
     "effect.industry": "按行业细分及行业增速留空",
     "effect.account_manager": "无法按客户经理拆分报告",
@@ -460,7 +480,7 @@ WORDS = {
     "effect.direct_cost": "服务成本仅计作业量成本",
     "effect.driver": "服务成本仅计直接费用",
     "effect.prior_revenue": "上期收入、收入增长率及相关关键指标变动",
-    "effect.prior_ar": "上期应收、应收周转天数和逾期占比",
+    "effect.prior_ar": "上期应收账款、应收账款周转天数和逾期占比",
     "reason.not_understood": "无法识别",
     "reason.fraction": "必须是 0 到 1 之间的比例，如 0.8 或 80%",
     "reason.months": "必须是 1 到 120 之间的整数月数",
@@ -495,7 +515,7 @@ def money(value: float, currency: str) -> str:
 def _margin(f: dict, pct) -> str:
     trend = "" if f["points"] is None else \
         f"，较上期{'上升' if f['points'] >= 0 else '下降'}{abs(f['points']):.1f}个百分点"
-    net = "" if f["net_margin"] is None else f"；扣除服务成本和资金成本后净利率{pct(f['net_margin'])}"
+    net = "" if f["net_margin"] is None else f"；扣除服务成本和资金占用成本后净贡献率{pct(f['net_margin'])}"
     return f"毛利率{pct(f['gross_margin'])}{trend}{net}。"
 
 
@@ -510,14 +530,14 @@ SENTENCES = {
     "targets": lambda f, m, p: f"销售收入目标达成率{p(f['attainment'])}"
                                + (f"；{int(f['below'])}家A类客户达成率低于{p(f['threshold'])}。" if f["below"] else "。"),
     "margin": lambda f, m, p: _margin(f, p),
-    "profit.not_totalled": lambda f, m, p: f"有{f['customers']}家客户缺少销售成本，毛利和净利润不予汇总（见数据质量表）。",
+    "profit.not_totalled": lambda f, m, p: f"有{f['customers']}家客户缺少销售成本，毛利和客户净贡献不予汇总（见数据质量表）。",
     "concentration": lambda f, m, p: f"客户集中度：第一大客户占收入{p(f['top1'])}，前五大占{p(f['top5'])}，"
                                      f"HHI为{f['hhi']:,.0f}。",
-    "loss_makers": lambda f, m, p: f"{f['customers']}家客户扣除服务成本后亏损，合计{m(f['total'])}；亏损最多的是"
+    "loss_makers": lambda f, m, p: f"{f['customers']}家客户扣除服务成本和资金占用成本后亏损，合计{m(f['total'])}；亏损最多的是"
                                    f"{f['worst']}（{m(f['worst_loss'])}）。",
-    "no_loss_makers": lambda f, m, p: "扣除服务成本后没有亏损客户。",
-    "receivables": lambda f, m, p: f"期末应收{m(f['closing'])}，应收周转天数{days(f['dso'])}天，逾期占比{p(f['overdue'])}，"
-                                   f"最长账龄逾期余额{m(f['oldest'])}。",
+    "no_loss_makers": lambda f, m, p: "扣除服务成本和资金占用成本后没有亏损客户。",
+    "receivables": lambda f, m, p: f"期末应收账款{m(f['closing'])}，应收账款周转天数{days(f['dso'])}天，逾期占比{p(f['overdue'])}，"
+                                   f"最长逾期区间余额{m(f['oldest'])}。",
     "over_limit": lambda f, m, p: f"{f['customers']:.0f}家客户超出信用额度。",
     "churn": lambda f, m, p: f"{f['customers']:.0f}家A/B类客户活跃概率低于50%，需要关注流失风险。",
     "tiers": lambda f, m, p: f"本期A类客户{f['a']:.0f}家、B类{f['b']:.0f}家、C类{f['c']:.0f}家。",
