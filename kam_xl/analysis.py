@@ -109,6 +109,7 @@ class Results(Mapping):
     figures: CustomerFigures | None = field(default=None, repr=False)
     facts: list[tuple[str, dict]] = field(default_factory=list)   # what the commentary says, as keys and figures
     private: bool = False   # some customers only: other customers' IDs and values stay out
+    audience: str | None = None   # who a split workbook is for ("AccountManager Li")
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.tables[name]
@@ -557,7 +558,8 @@ def assemble(figures: CustomerFigures, p: Params, dq: DataQuality, about: dict,
     tables["Classification"] = _out(f.classification, order, CLASSIFICATION_COLUMNS)
     decimals = minor_unit_decimals(p.reporting_currency)
     tables["Segments"] = segments(f.info.reindex(order).reset_index(), profit, decimals)
-    group = f.classification["ParentID"]   # the customer's group beside it, where money is counted
+    # Who the customer is, beside it where money is counted: its name and its group.
+    group = f.classification[["CustomerName", "ParentID"]]
     tables["Profitability"] = _out(profit.join(group), order, profitability_columns(p.provision_in_net_profit))
     tables["WhaleCurve"] = whale_curve(profit)
     if ar is not None:
@@ -592,7 +594,7 @@ def assemble(figures: CustomerFigures, p: Params, dq: DataQuality, about: dict,
         tables["Attainment"] = met[mine].reset_index(drop=True)[ATTAINMENT_COLUMNS]
     tables["Potential"] = _out(pot, order, POTENTIAL_COLUMNS)
     tables["ModelParameters"] = f.models
-    tables["Strategy"] = _out(f.strategy, order, STRATEGY_COLUMNS)
+    tables["Strategy"] = _out(f.strategy.join(group[["CustomerName"]]), order, STRATEGY_COLUMNS)
     buckets = bucket_names(p.aging_buckets)
     churn = churn_risk(tiers, pot["PAlive"])
     groups = group_exposure(f.classification["ParentID"].reindex(order), f.info["CustomerName"], profit, ar,
@@ -635,10 +637,11 @@ def _trend_tables(f: CustomerFigures, order: pd.Index, decimals: int) -> tuple[p
             trend[trend["Month"].isin(shown)].reset_index(drop=True)[TREND_COLUMNS])
 
 
-def restrict(results: Results, customer_ids) -> Results:
+def restrict(results: Results, customer_ids, audience: str | None = None) -> Results:
     """The summary of a subset of customers (e.g. one account manager's) from
-    an analysed book, without analysing again."""
-    return assemble(results.figures, results.params, results.dq, results.about, customer_ids)
+    an analysed book, without analysing again; ``audience`` says whose it is."""
+    return dataclasses.replace(assemble(results.figures, results.params, results.dq, results.about, customer_ids),
+                               audience=audience)
 
 
 def _out(frame: pd.DataFrame, order: pd.Index, columns: list[str]) -> pd.DataFrame:

@@ -227,7 +227,7 @@ CUSTOMER_COLUMNS = ["CustomerName", "Industry", "Size", "Region", "AccountManage
 CLASSIFICATION_COLUMNS = ["CustomerID", *CUSTOMER_COLUMNS,
                           "ABCBasisValue", "ABCShare", "ABCCumulativeShare", "ABCTier", "Recency", "Frequency",
                           "Monetary", "RScore", "FScore", "MScore", "RFMSegment", "PortfolioQuadrant"]
-PROFITABILITY_COLUMNS = ["CustomerID", "ParentID", "NetRevenue", "COGS", "GrossProfit", "GrossMarginPct", "CostToServe",
+PROFITABILITY_COLUMNS = ["CustomerID", "CustomerName", "ParentID", "NetRevenue", "COGS", "GrossProfit", "GrossMarginPct", "CostToServe",
                          "FinancingCost", "NetProfit", "NetMarginPct", "ProfitRank"]
 
 
@@ -242,12 +242,12 @@ RELATIONSHIP_COLUMNS = ["CustomerID", "LastContact", "DaysSinceContact", "Contac
 POTENTIAL_COLUMNS = ["CustomerID", "Frequency", "RecencyDays", "AgeDays", "PAlive", "ExpectedPurchases",
                      "ExpectedOrderValue", "CLV", "GrowthRate", "IndustryGrowth", "WalletHeadroom",
                      "PotentialScore", "PotentialRank"]
-STRATEGY_COLUMNS = ["CustomerID", "PortfolioQuadrant", "RecommendedStrategy", "Actions", "CurrentEffortShare",
+STRATEGY_COLUMNS = ["CustomerID", "CustomerName", "PortfolioQuadrant", "RecommendedStrategy", "Actions", "CurrentEffortShare",
                     "SuggestedEffortShare"]
 
 
 def receivables_columns(buckets: tuple[int, ...], basis: str = "DueDate") -> list[str]:
-    return ["CustomerID", "ParentID", "OpenBalance", *shown_buckets(buckets, basis), "OverdueShare", "CreditSales", "AverageAR",
+    return ["CustomerID", "CustomerName", "ParentID", "OpenBalance", *shown_buckets(buckets, basis), "OverdueShare", "CreditSales", "AverageAR",
             "ARTurnover", "DSO", "DSOCountback", "AvgDaysToPay", "AvgDaysLate", "CreditUtilization", "CreditRisk"]
 
 

@@ -117,14 +117,14 @@ def test_not_due_split_and_aging_by_invoice_date():
     INV6 60 and INV7 71 days; D4's credit in the youngest. OverdueShare and CreditRisk count from the due date under both."""
     inputs = _book_with_later_items()
     by_due = analyze(inputs)["Receivables"].set_index("CustomerID")
-    assert list(by_due.columns[2:10]) == ["NotDue", "DueIn0_30", "DueAfter30", "Overdue1_30", "Overdue31_60",
+    assert list(by_due.columns[3:11]) == ["NotDue", "DueIn0_30", "DueAfter30", "Overdue1_30", "Overdue31_60",
                                           "Overdue61_90", "Overdue90Plus", "OverdueShare"]
     assert by_due.loc[["A1", "B2", "C3", "D4"], ["NotDue", "DueIn0_30", "DueAfter30", "Overdue1_30", "Overdue31_60",
                                                   "Overdue61_90", "Overdue90Plus"]].values.tolist() == [
         [565.0, 565.0, 0.0, 0.0, 0.0, 934.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 750.0],
         [300.0, 0.0, 300.0, 200.0, 150.0, 0.0, 0.0], [-100.0, 0.0, -100.0, 0.0, 0.0, 0.0, 0.0]]
     by_invoice = analyze(inputs, {"AgingBasis": "开票日期"})["Receivables"].set_index("CustomerID")
-    assert list(by_invoice.columns[2:7]) == ["Age0_30", "Age31_60", "Age61_90", "Age90Plus", "OverdueShare"]
+    assert list(by_invoice.columns[3:8]) == ["Age0_30", "Age31_60", "Age61_90", "Age90Plus", "OverdueShare"]
     assert by_invoice.loc[["A1", "B2", "C3", "D4"], ["OpenBalance", "Age0_30", "Age31_60", "Age61_90",
                                                       "Age90Plus"]].values.tolist() == [
         [1499.0, 565.0, 0.0, 0.0, 934.0], [750.0, 0.0, 0.0, 0.0, 750.0], [650.0, 300.0, 200.0, 150.0, 0.0],

@@ -52,8 +52,8 @@ def test_table_names_and_sheets_follow_the_contract(built):
     where = {name: ws.title for ws in book.worksheets for name in ws.tables}
     assert where["Profitability"] == "客户盈利" and where["WhaleCurve"] == "客户盈利"
     assert where["Receivables"] == "应收账款"
-    headers = [c.value for c in book["客户盈利"][3]][:5]
-    assert headers == ["客户编号", "集团", "销售收入", "销售成本", "毛利"]
+    headers = [c.value for c in book["客户盈利"][3]][:6]
+    assert headers == ["客户编号", "客户名称", "集团", "销售收入", "销售成本", "毛利"]
     assert "信用减值损失" in [c.value for c in book["客户盈利"][3]]
     assert [c.value for c in book["应收账款"][3]][3:7] == ["账龄0-30天", "账龄31-60天", "账龄61-90天", "账龄90天以上"]
 
@@ -62,10 +62,10 @@ def test_formulas_carry_cached_values(built):
     path, results = built["en"]
     book = openpyxl.load_workbook(path)
     sheet = book["Profitability"]
-    assert sheet["E4"].value == ('=IF(ISNUMBER(Profitability[[#This Row],[COGS]]),'
+    assert sheet["F4"].value == ('=IF(ISNUMBER(Profitability[[#This Row],[COGS]]),'
                                  'Profitability[[#This Row],[NetRevenue]]-Profitability[[#This Row],[COGS]],"")')
     cached = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Profitability").to_python()
-    assert cached[3][4] == pytest.approx(results.tables["Profitability"]["GrossProfit"].iloc[0])
+    assert cached[3][5] == pytest.approx(results.tables["Profitability"]["GrossProfit"].iloc[0])
     formula_functions = set()
     for ws in book.worksheets:
         for row in ws.iter_rows():

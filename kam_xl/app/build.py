@@ -25,7 +25,7 @@ from kam_xl.render.localize import analyze, restrict
 from kam_xl.render.results_reader import read_previous
 from kam_xl.render.splice import SpliceError, splice
 from kam_xl.render.writer import write_workbook
-from kam_xl.words import CATALOGUES, sheet_title, ui
+from kam_xl.words import CATALOGUES, header, sheet_title, ui
 
 
 @dataclass
@@ -125,9 +125,11 @@ def _write_summaries(source: Path, inputs, results: Results, o: BuildOptions) ->
     if o.split_by:
         column = _customers_column(inputs, o.split_by)
         info = inputs["Customers"].set_index("CustomerID")[column]
-        parts = [(Path(o.out_dir or source.parent) / f"{source.stem}_{_slug(value)}{suffix}", ids)
+        title = header(column, results.params.language)
+        parts = [(Path(o.out_dir or source.parent) / f"{source.stem}_{_slug(value)}{suffix}", ids,
+                  f"{title}: {value}")
                  for value, ids in info.groupby(info.fillna("(blank)"), sort=True).groups.items()]
-        for target, _ in parts:
+        for target, _, _ in parts:
             refuse_if_open(target)
         with _replacing(o.out_dir or source.parent):
             return _write_parts(results, parts, vba_from, o.protect, o.jobs)
@@ -147,10 +149,10 @@ def _start_part_writer(results: Results, vba_from: Path | None, protect: bool) -
     _PART_WRITER = (results, vba_from, protect)
 
 
-def _write_part(part: tuple[Path, object], shared: tuple = ()) -> Path:
-    target, ids = part
+def _write_part(part: tuple[Path, object, str], shared: tuple = ()) -> Path:
+    target, ids, audience = part
     results, vba_from, protect = shared or _PART_WRITER
-    write_workbook(restrict(results, ids), target, vba_from=vba_from, protect=protect)
+    write_workbook(restrict(results, ids, audience), target, vba_from=vba_from, protect=protect)
     return target
 
 

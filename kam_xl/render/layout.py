@@ -23,8 +23,10 @@ from kam_xl.render.xlsx import TAB_INFO, TAB_OUTPUT
 from kam_xl.domain.trend import DIMENSIONS, TREND_MONEY
 from kam_xl.words import catalogue, dimension_label, header, kpi_label, metric_label, sheet_title, ui
 
-TEXT_WIDTHS = {"CustomerName": 30, "RecommendedStrategy": 48, "Actions": 60, "LatestFeedback": 34,
-               "Message": 70, "Location": 28, "Value": 24, "Commentary": 120, "Segment": 20, "Item": 20}
+# Text that wraps in its column (on screen and on paper) rather than running on or being cut off.
+WRAPPED = {"RecommendedStrategy", "Actions", "PreviousActions", "LatestFeedback", "Message", "NextStep"}
+TEXT_WIDTHS = {"CustomerName": 30, "RecommendedStrategy": 48, "Actions": 60, "PreviousActions": 50,
+               "LatestFeedback": 34, "Message": 70, "Location": 28, "Value": 24, "Commentary": 120, "Segment": 20, "Item": 20}
 
 MONEY_WIDTH = 16
 
@@ -105,6 +107,7 @@ class ColumnPlan:
     values: pd.Series
     formula: str | None = None
     width: float = 12.0
+    wrap: bool = False   # long text (actions, feedback, messages) wraps instead of being cut off
 
 
 @dataclass
@@ -153,6 +156,7 @@ class SheetPlan:
     tab_color: str = TAB_OUTPUT
     notes: list[str] = field(default_factory=list)
     freeze: tuple[int, int] = (3, 1)
+    printed: int | None = None   # only the first tables print (the rest is detail to filter on screen)
 
 
 def _escape(name: str) -> str:
@@ -171,7 +175,8 @@ def _column(name: str, values: pd.Series, language: str, formula: str | None) ->
     else:
         width = {"money": MONEY_WIDTH, "date": 13, "pct": 11, "bool": 12}.get(kind, 11)
     width = max(width, min(len(display) * catalogue(language).CHAR_WIDTH + 2, 40))
-    return ColumnPlan(name, display, kind, values.reset_index(drop=True), formula, width)
+    return ColumnPlan(name, display, kind, values.reset_index(drop=True), formula, width,
+                      wrap=kind == "text" and name in WRAPPED)
 
 
 def table_plan(name: str, frame: pd.DataFrame, row: int, col: int, language: str,
@@ -192,6 +197,8 @@ def plan(results: Results, language: str | None = None) -> list[SheetPlan]:
     formulas = _formulas(p, "Receivables" in results.tables)
     period = f"{p.period_start.date()} – {p.period_end.date()}"
     subtitle = ui("subtitle", language, period=period, as_of=p.as_of_date.date(), currency=p.reporting_currency)
+    if results.audience:   # a split workbook says whose it is
+        subtitle += f" · {results.audience}"
 
     def sheet(name: str, tables: list[tuple[str, pd.DataFrame]], **kwargs) -> SheetPlan:
         plans, col = [], 0
@@ -203,13 +210,15 @@ def plan(results: Results, language: str | None = None) -> list[SheetPlan]:
 
     t = results.tables
     sheets = [
-        sheet("Classification", [("Classification", t["Classification"]), ("Segments", t["Segments"])]),
-        sheet("Profitability", [("Profitability", t["Profitability"]), ("WhaleCurve", t["WhaleCurve"])]),
+        sheet("Classification", [("Classification", t["Classification"]), ("Segments", t["Segments"])], freeze=(3, 2)),
+        sheet("Profitability", [("Profitability", t["Profitability"]), ("WhaleCurve", t["WhaleCurve"])],
+              freeze=(3, 2)),
     ]
     if "Trend" in t:
         if len(t["Trend"]) <= LIVE_TREND_ROWS:
             formulas["TrendSummary"] = _trend_formulas(language)
-        sheets.append(sheet("Trend", [("TrendSummary", t["TrendSummary"]), ("Trend", t["Trend"])], freeze=(3, 3)))
+        sheets.append(sheet("Trend", [("TrendSummary", t["TrendSummary"]), ("Trend", t["Trend"])], freeze=(3, 3),
+                            printed=1))
     if "Attainment" in t:
         sheets.append(sheet("Attainment", [("Attainment", t["Attainment"])], freeze=(3, 3)))
     else:
@@ -223,7 +232,7 @@ def plan(results: Results, language: str | None = None) -> list[SheetPlan]:
     if "Receivables" in t:
         sheets.append(sheet("Receivables", [("Receivables", t["Receivables"]),
                                             *[(name, t[name]) for name in ("ExpectedReceipts", "ReceivablesByCurrency")
-                                              if name in t]]))
+                                              if name in t]], freeze=(3, 2)))
     else:
         sheets.append(_skipped("Receivables", "Invoices", language, subtitle))
     if "OpenItems" in t:
@@ -240,7 +249,7 @@ def plan(results: Results, language: str | None = None) -> list[SheetPlan]:
         sheets.append(_skipped("Relationship", "Contacts", language, subtitle))
     sheets += [
         sheet("Potential", [("Potential", t["Potential"]), ("ModelParameters", t["ModelParameters"])]),
-        sheet("Strategy", [("Strategy", t["Strategy"])]),
+        sheet("Strategy", [("Strategy", t["Strategy"])], freeze=(3, 2)),
         sheet("Risk", [("RiskSummary", _labelled(t["RiskSummary"], "Metric", metric_label, language)),
                        *([("Groups", t["Groups"])] if "Groups" in t else [])], freeze=(3, 0)),
         sheet("DataQuality", [("DataQuality", t["DataQuality"])], tab_color=TAB_INFO, freeze=(3, 0)),

@@ -75,6 +75,6 @@ def analyze(inputs, params=None, previous=None) -> Results:
     return localized(analysis.analyze(inputs, params, previous))
 
 
-def restrict(results: Results, customer_ids) -> Results:
+def restrict(results: Results, customer_ids, audience: str | None = None) -> Results:
     """The summary of some customers only (see :func:`kam_xl.analysis.restrict`)."""
-    return localized(analysis.restrict(results, customer_ids))
+    return localized(analysis.restrict(results, customer_ids, audience))

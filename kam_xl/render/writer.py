@@ -7,6 +7,8 @@ The writer only renders :func:`kam_xl.render.layout.plan`; it computes no metric
 from __future__ import annotations
 
 import io
+import math
+import unicodedata
 import zipfile
 from pathlib import Path
 
@@ -14,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from kam_xl.analysis import Results
-from kam_xl.contract import KPI_KINDS, age_bucket_names, bucket_names
+from kam_xl.contract import KPI_KINDS, RATIO_KPIS, age_bucket_names, bucket_names
 from kam_xl.inputs.safe_io import atomic_output
 from kam_xl.render.layout import KPI_ANCHOR, SheetPlan, TablePlan, kpi_plan, plan
 from kam_xl.render.xlsx import (
@@ -30,7 +32,7 @@ from kam_xl.render.xlsx import (
     write_column,
     write_value,
 )
-from kam_xl.words import chart_label, catalogue, header, sheet_title, tile_label, ui
+from kam_xl.words import catalogue, chart_label, header, sheet_title, text, tile_label, ui
 
 TABLE_STYLE = "Table Style Light 9"
 DASHBOARD_WIDTH = 16          # columns A..P make the printed page
@@ -93,26 +95,83 @@ def _render_sheet(book, formats: Formats, sheet_plan: SheetPlan, protect: bool =
         render_table(sheet, formats, table)
     if sheet_plan.tables:
         sheet.freeze_panes(*sheet_plan.freeze)
+    _page_setup(sheet, sheet_plan)
+    return sheet
+
+
+# Printed columns fit one page wide down to this scale; a wider sheet prints at it over more pages,
+# its key columns repeated, rather than shrinking to an unreadable size.
+MIN_PRINT_SCALE = 65
+PRINTABLE_WIDTH = 125   # character widths of a landscape A4 page at 100 %
+
+
+LINE_HEIGHT = 13.5   # points per line of 10-point text
+
+
+def _fit_wrapped_rows(sheet, table: TablePlan) -> None:
+    """Rows tall enough for their wrapped text: a spreadsheet written by a
+    program keeps the default height, and its second line would print over
+    the next row."""
+    wrapped = [c for c in table.columns if c.wrap]
+    if not wrapped:
+        return
+    def lines(text: object, width: float) -> int:
+        if not isinstance(text, str) or not text:
+            return 1
+        wide = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+        return max(1, math.ceil(wide / max(width - 1, 1)))
+    for i in range(table.rows):
+        needed = max(lines(c.values.iloc[i], c.width) for c in wrapped)
+        if needed > 1:
+            sheet.set_row(table.row + 1 + i, LINE_HEIGHT * needed)
+
+
+def _page_setup(sheet, sheet_plan: SheetPlan) -> None:
+    """A page a manager reads: landscape A4, the header rows (and key
+    columns) repeated on every page, a page header naming the sheet, period
+    and whose book it is, page numbers in the footer, and a readable scale."""
     sheet.set_landscape()
     sheet.set_paper(9)
-    sheet.fit_to_pages(1, 0)
-    return sheet
+    sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.5)
+    sheet.set_header(f"&L&8{_page_text(sheet_plan.title)}&R&8{_page_text(sheet_plan.subtitle)}")
+    sheet.set_footer("&C&8&P / &N")
+    if not sheet_plan.tables:
+        return
+    tables = sheet_plan.tables[:sheet_plan.printed]
+    sheet.repeat_rows(0, max(t.row for t in tables))
+    if sheet_plan.printed:
+        sheet.print_area(0, 0, max(t.row + max(t.rows, 1) for t in tables),
+                         max(t.col + len(t.columns) - 1 for t in tables))
+    width = sum(c.width for t in tables for c in t.columns) + len(tables)
+    if width * MIN_PRINT_SCALE / 100 <= PRINTABLE_WIDTH:
+        sheet.fit_to_pages(1, 0)
+    else:
+        sheet.set_print_scale(MIN_PRINT_SCALE)
+        if sheet_plan.freeze[1]:
+            sheet.repeat_columns(0, sheet_plan.freeze[1] - 1)
+
+
+def _page_text(text: str) -> str:
+    """Text for a page header: '&' is its control character."""
+    return text.replace("&", "&&")
 
 
 def render_table(sheet, formats: Formats, table: TablePlan) -> None:
     """Values by column kind, formulas with cached values, totals above the
     header, the Excel Table itself and its highlights."""
     first = table.row + 1
+    top = {"valign": "top"} if any(c.wrap for c in table.columns) else {}   # rows of wrapped text read from the top
     for offset, column in enumerate(table.columns):
         col = table.col + offset
         sheet.set_column(col, col, column.width)
         formula = table.render(column.formula) if column.formula else None
-        style = {"bg_color": CALC_FILL} if formula else {}
+        style = {"bg_color": CALC_FILL, **top} if formula else {"text_wrap": True, **top} if column.wrap else top
         per_row = bool(table.row_kinds) and column.kind not in ("text", "pct")
         values = column.values
         if not formula and not per_row and isinstance(values.dtype, np.dtype) and values.dtype.kind in "fiubM":
             # numbers, dates and flags (NumPy types, so no pd.NA): one format, write_column's tight loops
-            write_column(sheet, first, col, values, formats.get(column.kind if column.kind not in ("text", "bool") else "general"))
+            write_column(sheet, first, col, values,
+                         formats.get(column.kind if column.kind not in ("text", "bool") else "general", **top))
         else:
             by_kind: dict[str, object] = {}
             for i, value in enumerate(values.tolist()):
@@ -128,6 +187,7 @@ def render_table(sheet, formats: Formats, table: TablePlan) -> None:
             total_formula, total_value = table.totals[column.name]
             sheet.write_formula(table.row - 1, col, table.render(total_formula),
                                 formats.get(column.kind, bold=True, top=1), "" if is_missing(total_value) else total_value)
+    _fit_wrapped_rows(sheet, table)
     if table.totals:
         sheet.write_string(table.row - 1, table.col, table.totals_label, formats.get(bold=True, top=1))
     sheet.add_table(table.row, table.col, table.row + max(table.rows, 1), table.col + len(table.columns) - 1, {
@@ -205,6 +265,7 @@ def _chart_data(book, formats: Formats, results: Results, language: str) -> dict
     name = ui("sheet.chart_data", language)
     sheet = add_sheet(book, name)
     sheet.set_tab_color(TAB_INFO)
+    sheet.hide()   # the charts' data: not a page to read or print
     sheet.write_string(0, 0, "Chart series (kept live from the tables) · 图表数据", formats.title())
     info = {"sheet": name}
     receivables = results.tables.get("Receivables")
@@ -246,6 +307,15 @@ def _chart_data(book, formats: Formats, results: Results, language: str) -> dict
             sheet.write_number(r, 2, float(y), formats.get("money"))
             r += 1
     info["scatter"] = blocks
+    if blocks:   # the two lines that divide the quadrants: potential 50 and the median net profit
+        median = float(profit.dropna().median())
+        low, high = float(points["y"].min()), float(points["y"].max())
+        lines_at = r + 1
+        for i, (x, y) in enumerate([(50.0, low), (50.0, high), (0.0, median), (100.0, median)]):
+            sheet.write_number(lines_at + i, 1, x)
+            sheet.write_number(lines_at + i, 2, y, formats.get("money"))
+        info["quadrant_lines"] = lines_at
+        r = lines_at + 4
     trend = results.tables.get("Trend")
     if trend is not None and len(trend):
         info["top_accounts"] = _top_accounts_block(sheet, formats, results, language, r + 2)
@@ -302,21 +372,28 @@ def _dashboard(book, sheet, formats: Formats, results: Results, sheets: list[She
         kpi_row = kpis.row + 1 + i
         top, left = 3 + (k // 4) * 6, (k % 4) * 4
         kind = KPI_KINDS[kpi]
-        box = {"bg_color": "#F2F2F2"}
+        # A white edge between tiles, so one tile's figure never runs into the next one's label.
+        box = {"bg_color": "#F2F2F2", "right": 5, "right_color": "#FFFFFF"}
+        shown = "money_whole" if kind == "money" else kind   # a tile reads in whole units
         figures = results.tables["KPIs"].iloc[i]
         sheet.merge_range(top, left, top, left + 3, tile_label(kpi, language),
-                          formats.get(bold=True, font_color="#1F4E78", **box))
-        big = formats.get(kind, font_size=20, bold=True, align="center", valign="vcenter", **box)
+                          formats.get(bold=True, font_color="#1F4E78", indent=1, **box))
+        big = formats.get(shown, font_size=20, bold=True, align="center", valign="vcenter", **box)
         _merged_formula(sheet, (top + 1, left, top + 2, left + 3), cell(kpi_row, this_col, absolute=True),
                         big, figures["ThisPeriod"])
-        small = formats.get(font_color="#595959", **box)
+        small = formats.get(font_color="#595959", indent=1, **box)
         sheet.write_string(top + 3, left, ui("dashboard.prior", language), small)
         _merged_formula(sheet, (top + 3, left + 1, top + 3, left + 3), cell(kpi_row, prior_col, absolute=True),
-                        formats.get(kind, font_color="#595959", align="right", **box), figures["PriorPeriod"])
+                        formats.get(shown, font_color="#595959", align="right", **box), figures["PriorPeriod"])
         sheet.write_string(top + 4, left, ui("dashboard.change", language), small)
         change_area = (top + 4, left + 1, top + 4, left + 3)
-        _merged_formula(sheet, change_area, cell(kpi_row, change_col, absolute=True), _arrow_format(formats, kind, box),
-                        figures["Change"])
+        change = cell(kpi_row, change_col, absolute=True)
+        if kpi in RATIO_KPIS:   # a ratio moves by percentage points, not by a percentage of itself
+            _merged_formula(sheet, change_area, f"{change}*100",
+                            _arrow_format(formats, "points", box, ui("points", language)),
+                            figures["Change"] * 100 if pd.notna(figures["Change"]) else None)
+        else:
+            _merged_formula(sheet, change_area, change, _arrow_format(formats, kind, box), figures["Change"])
         _colour_change(sheet, formats, change_area, kpi in RISE_IS_BAD)
 
     comment_top = 15
@@ -343,9 +420,9 @@ def _merged_formula(sheet, area: tuple[int, int, int, int], reference: str, fmt,
                         "" if is_missing(value) else float(value))
 
 
-def _arrow_format(formats: Formats, kind: str, box: dict):
+def _arrow_format(formats: Formats, kind: str, box: dict, unit: str = ""):
     """Change shown with an arrow (its colour comes from _colour_change)."""
-    body = {"money": "#,##0", "pct": "0.0%", "days": "0.0", "int": "0"}[kind]
+    body = {"money": "#,##0", "pct": "0.0%", "days": "0.0", "int": "0", "points": f'0.0" {unit}"'}[kind]
     return formats.get("general", num_format=f'"▲ "{body};"▼ "{body};"– "{body}', bold=True, align="right", **box)
 
 
@@ -482,8 +559,9 @@ def _whale(sheets: list[SheetPlan], language: str) -> dict | None:
                         "values": _cells(wc_sheet, wc, "CumulativeProfitShare", 1, wc.rows),
                         "line": {"color": "#2E7D32", "width": 2.25}}],
             "x_axis": {"name": chart_label("CumulativeCustomerShare", language), "num_format": "0%", "min": 0, "max": 1},
-            "y_axis": {"name": chart_label("CumulativeProfitShare", language), "num_format": "0%",
+            "y_axis": {"name": chart_label("CumulativeProfitShare", language), "num_format": "0%", "min": 0,
                        "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}},
+            "plotarea": {"layout": {"x": 0.16, "y": 0.16, "width": 0.78, "height": 0.62}},
             "legend": {"none": True}}
 
 
@@ -523,13 +601,23 @@ def _profit_potential(chart_data: dict, language: str, money_axis: dict) -> dict
     if not chart_data["scatter"]:   # no customer has both figures
         return None
     data = chart_data["sheet"]
+    lines = chart_data["quadrant_lines"]
+    divider = {"line": {"color": "#7F7F7F", "width": 1, "dash_type": "dash"}, "marker": {"type": "none"}}
     return {"chart": {"type": "scatter"}, "title": ui("chart.profit_potential", language),
-            "series": [{"name": q, "categories": [data, r0, 1, r1, 1], "values": [data, r0, 2, r1, 2],
-                        "marker": {"type": "circle", "size": 6, "fill": {"color": QUADRANT_COLOURS[q]},
-                                   "border": {"color": QUADRANT_COLOURS[q]}}}
-                       for q, (r0, r1) in chart_data["scatter"].items()],
-            "x_axis": {"name": chart_label("PotentialScore", language), "min": 0, "max": 100},
-            "y_axis": {**money_axis, "name": chart_label("NetProfit", language)}, "legend": {"position": "bottom"}}
+            "series": [*({"name": text(f"quadrant.{q}", language), "categories": [data, r0, 1, r1, 1],
+                          "values": [data, r0, 2, r1, 2],
+                          "marker": {"type": "circle", "size": 6, "fill": {"color": QUADRANT_COLOURS[q]},
+                                     "border": {"color": QUADRANT_COLOURS[q]}}}
+                         for q, (r0, r1) in chart_data["scatter"].items()),
+                       {"categories": [data, lines, 1, lines + 1, 1], "values": [data, lines, 2, lines + 1, 2],
+                        **divider},
+                       {"categories": [data, lines + 2, 1, lines + 3, 1], "values": [data, lines + 2, 2, lines + 3, 2],
+                        **divider}],
+            "x_axis": {"name": chart_label("PotentialScore", language), "min": 0, "max": 100,
+                       "label_position": "low"},
+            "y_axis": {**money_axis, "name": chart_label("NetProfit", language), "label_position": "low"},
+            "legend": {"position": "bottom", "delete_series": [len(chart_data["scatter"]),
+                                                               len(chart_data["scatter"]) + 1]}}
 
 
 def _industry(results: Results, sheets: list[SheetPlan], language: str, money_axis: dict) -> dict | None:

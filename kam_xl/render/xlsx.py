@@ -51,6 +51,7 @@ def number_formats(currency: str, language: str) -> dict[str, str]:
     date = catalogue(language).DATE_FORMAT
     return {
         "money": f'"{symbol}"#,##0.00;[Red]-"{symbol}"#,##0.00',
+        "money_whole": f'"{symbol}"#,##0;[Red]-"{symbol}"#,##0',
         "pct": "0.0%", "share": "0.00%", "days": "#,##0.0", "int": "#,##0", "number": "#,##0.00",
         "ratio": "0.00", "prob": "0.000", "score": "0.0", "date": date, "month": catalogue(language).MONTH_FORMAT,
         "text": "@", "bool": "General",

@@ -79,6 +79,10 @@ TEXT = {
     "forecast.Later": "Later",
     "forecast.Doubtful": "Doubtful (over {days} days overdue, not forecast)",
     "list.separator": "; ",
+    "quadrant.Strategic": "Strategic",
+    "quadrant.Develop": "Develop",
+    "quadrant.Maintain": "Maintain",
+    "quadrant.Streamline": "Streamline",
     "strategy.Strategic": "Invest and partner: joint account plan, senior sponsor, protect share",
     "strategy.Develop": "Grow: targeted offers and cross-sell to build share of wallet",
     "strategy.Maintain": "Retain efficiently: keep service level, defend price, automate routine work",
@@ -99,6 +103,7 @@ TEXT = {
 UI = {
     "sheet.examples": "Examples",
     "examples.see_readme": "",
+    "points": "pts",
     "dashboard.title": "Key-account accounting summary",
     "dashboard.prior": "Prior",
     "dashboard.change": "Change",

@@ -309,6 +309,10 @@ TEXT = {
     "forecast.Later": "以后",
     "forecast.Doubtful": "可疑（逾期超过 {days} 天，不预计收回）",
     "list.separator": "；",
+    "quadrant.Strategic": "战略客户",
+    "quadrant.Develop": "培育客户",
+    "quadrant.Maintain": "维持客户",
+    "quadrant.Streamline": "精简客户",
     "strategy.Strategic": "重点投入、战略合作：共同制定客户计划，高层对接，守住份额",
     "strategy.Develop": "培育发展：针对性方案和交叉销售，提升钱包份额",
     "strategy.Maintain": "高效维持：保持服务水平，守住价格，常规工作自动化",
@@ -329,6 +333,7 @@ TEXT = {
 UI = {
     "sheet.examples": "公式示例",
     "examples.see_readme": "函数说明见 README《在 Excel 中使用公式》一节。",
+    "points": "个百分点",
     "dashboard.title": "大客户管理会计汇总",
     "dashboard.prior": "上期",
     "dashboard.change": "变动",
