@@ -75,6 +75,9 @@ def test_a_chinese_previous_summary_reads_the_same(tmp_path, may_summary):
         ["loss_making"], ["overdue_oldest"]]
     assert chinese.customers[["NetMarginPct", "Oldest", "DSO"]].equals(english.customers[["NetMarginPct", "Oldest",
                                                                                             "DSO"]])
+    # the Chinese summary shows quadrants in words (战略客户...); they read back as the same keys
+    assert chinese.customers["PortfolioQuadrant"].tolist() == english.customers["PortfolioQuadrant"].tolist()
+    assert set(read_results(zh)["Receivables"]["CreditRisk"]) <= {"高", "中", "低"}
 
 
 @pytest.mark.parametrize("currency, customers, says", [

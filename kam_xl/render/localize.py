@@ -15,6 +15,11 @@ from kam_xl.domain.trend import DIMENSIONS
 from kam_xl.words import dimension_label, header, sentences, text
 
 
+# Columns whose values are keys shown in words: CreditRisk High/Medium/Low, the portfolio quadrants.
+WORDED_VALUES = {"CreditRisk": "risk", "PortfolioQuadrant": "quadrant", "PreviousQuadrant": "quadrant",
+                 "Quadrant": "quadrant"}
+
+
 def localized(results: Results) -> Results:
     """Strategies and actions in words, the blank segment labelled, the
     commentary written, and the Commentary and DataQuality tables added (after
@@ -46,8 +51,9 @@ def localized(results: Results) -> Results:
             frame = frame.assign(**{c: frame[c].map(lambda v, c=c: text(f"attainment.{v}", language))
                                     for c in ("Level", "Window", "Measure")})
         elif name == "ActionReview":   # last period's actions and the measures in words
-            frame = frame.assign(PreviousActions=frame["PreviousActions"].map(
-                lambda keys: actions_text(keys, days, language)), Metric=frame["Metric"].map(lambda m: header(m, language) if isinstance(m, str) else m))
+            frame = frame.assign(
+                PreviousActions=frame["PreviousActions"].map(lambda keys: actions_text(keys, days, language)),
+                Metric=frame["Metric"].map(lambda m: header(m, language) if isinstance(m, str) else m))
         elif name == "Segments":
             frame = frame.assign(Segment=frame["Segment"].fillna(text("blank", language)))
         elif name == "TrendSummary":   # dimensions in words; a blank segment labelled as in Trend
@@ -55,6 +61,10 @@ def localized(results: Results) -> Results:
                                  Segment=frame["Segment"].fillna(text("blank", language)))
         elif name == "Trend":   # labelled so the monthly totals can sum by them (SUMIFS skips no blank)
             frame = frame.assign(**{d: frame[d].fillna(text("blank", language)) for d in DIMENSIONS})
+        if language != "en":   # the levels and quadrants a table shows, in words (English keeps the keys)
+            frame = frame.assign(**{column: frame[column].map(lambda v, k=key: text(f"{k}.{v}", language)
+                                                              if isinstance(v, str) else v)
+                                    for column, key in WORDED_VALUES.items() if column in frame})
         if name == "About":   # the worded tables stand before About, as in the workbook
             tables["Commentary"] = pd.DataFrame({"Commentary": summary})
             tables["DataQuality"] = results.dq.frame(language, private=results.private)

@@ -11,7 +11,7 @@ from kam_xl.contract import OUTPUT_TABLES, bucket_names
 from kam_xl.domain.review import REVIEW_MEASURES
 from kam_xl.inputs.parsing import parse_date
 from kam_xl.inputs.safe_io import InputError
-from kam_xl.words import action_keys, canonical_header, canonical_label
+from kam_xl.words import action_keys, canonical_header, canonical_label, canonical_value
 
 
 def read_results(path: str | Path) -> dict[str, pd.DataFrame]:
@@ -60,7 +60,7 @@ def read_previous(path: str | Path) -> PreviousSummary:
     buckets = tuple(int(b) for b in str(about.get("AgingBuckets", "30,60,90")).split(","))
     strategy = tables["Strategy"].set_index("CustomerID")
     keys = strategy["Actions"].map(lambda cell: action_keys(cell, buckets[-1]))
-    customers = pd.DataFrame({"PortfolioQuadrant": strategy["PortfolioQuadrant"],
+    customers = pd.DataFrame({"PortfolioQuadrant": strategy["PortfolioQuadrant"].map(canonical_value),
                               "Actions": keys.map(lambda k: k[0])}, index=strategy.index)
     sources = {"Classification": ["ABCTier"], "Profitability": ["NetMarginPct", "NetRevenue"],
                "Receivables": [bucket_names(buckets)[-1], "DSO", "CreditUtilization"],

@@ -42,6 +42,7 @@ TILE_KPIS = ["NetRevenue", "GrossMarginPct", "NetProfit", "NetMarginPct", "Closi
 RISE_IS_BAD = {"ClosingAR", "DSO", "OverdueShare", "Top5Share", "LossMakingCustomers"}
 PARETO_POINTS = 100
 DASHBOARD_CHARTS = 9   # three rows of three; a chart without data is left out
+RISK_LEVELS = ("High", "Medium", "Low")
 QUADRANT_COLOURS = {"Strategic": "#2E7D32", "Develop": "#1565C0", "Maintain": "#F9A825", "Streamline": "#9E9E9E"}
 
 
@@ -212,16 +213,18 @@ def _highlight(sheet, formats: Formats, table: TablePlan) -> None:
     amber = formats.book.add_format({"font_color": "#9C5700", "bg_color": "#FFEB9C"})
     green = formats.book.add_format({"font_color": "#006100", "bg_color": "#C6EFCE"})
     grey = formats.book.add_format({"font_color": "#595959", "bg_color": "#EDEDED"})
-    fills = {"A": green, "B": amber, "C": grey, "High": red, "Medium": amber, "Low": green,
-             "Error": red, "Warning": amber, "Strategic": green, "Develop": amber, "Streamline": grey}
+    fills = {"A": green, "B": amber, "C": grey, "Error": red, "Warning": amber}
+    for key, fmt in (("risk.High", red), ("risk.Medium", amber), ("risk.Low", green), ("quadrant.Strategic", green),
+                     ("quadrant.Develop", amber), ("quadrant.Streamline", grey)):
+        fills[text(key, table.language)] = fmt   # as the table shows them
     first, last = table.row + 1, table.row + table.rows
     for rule in table.highlight:
         col = table.position(rule["column"])
         area = (first, col, last, col)
         kind = rule["rule"]
         if kind in ("tier", "risk", "severity", "quadrant"):
-            for text, fmt in fills.items():
-                sheet.conditional_format(*area, {"type": "cell", "criteria": "==", "value": f'"{text}"', "format": fmt})
+            for shown, fmt in fills.items():
+                sheet.conditional_format(*area, {"type": "cell", "criteria": "==", "value": f'"{shown}"', "format": fmt})
         elif kind == "negative":
             sheet.conditional_format(*area, {"type": "cell", "criteria": "<", "value": 0, "format": red})
         elif kind == "heat":
@@ -273,7 +276,7 @@ def _chart_data(book, formats: Formats, results: Results, language: str) -> dict
     if receivables is not None:
         p = results.params
         buckets = bucket_names(p.aging_buckets) if p.aging_basis == "DueDate" else age_bucket_names(p.aging_buckets)
-        levels = ["High", "Medium", "Low"]
+        levels = [text(f"risk.{level}", language) for level in RISK_LEVELS]   # as Receivables shows them
         sheet.write_string(row, 0, header("CreditRisk", language), formats.header())
         for j, level in enumerate(levels):
             sheet.write_string(row, 1 + j, level, formats.header())
@@ -289,7 +292,8 @@ def _chart_data(book, formats: Formats, results: Results, language: str) -> dict
         row += len(buckets) + 3
     potential = results.tables["Potential"].set_index("CustomerID")["PotentialScore"]
     profit = results.tables["Profitability"].set_index("CustomerID")["NetProfit"]
-    quadrant = results.tables["Strategy"].set_index("CustomerID")["PortfolioQuadrant"]
+    shown = {text(f"quadrant.{q}", language): q for q in QUADRANT_COLOURS}
+    quadrant = results.tables["Strategy"].set_index("CustomerID")["PortfolioQuadrant"].map(lambda q: shown.get(q, q))
     points = pd.DataFrame({"x": potential, "y": profit, "q": quadrant}).dropna(subset=["x", "y"])
     sheet.write_string(row, 0, header("PortfolioQuadrant", language), formats.header())
     sheet.write_string(row, 1, header("PotentialScore", language), formats.header())
@@ -588,11 +592,11 @@ def _aging(chart_data: dict, language: str, money_axis: dict) -> dict | None:
         return None
     row, buckets, levels = chart_data["aging"]
     data = chart_data["sheet"]
-    colours = {"High": "#C00000", "Medium": "#F4B183", "Low": "#A9D18E"}
+    colours = ["#C00000", "#F4B183", "#A9D18E"]   # High, Medium, Low
     return {"chart": {"type": "column", "subtype": "stacked"}, "title": ui("chart.aging", language),
             "series": [{"name": [data, row, 1 + j], "categories": [data, row + 1, 0, row + buckets, 0],
-                        "values": [data, row + 1, 1 + j, row + buckets, 1 + j], "fill": {"color": colours[level]},
-                        "gap": 60} for j, level in enumerate(levels)],
+                        "values": [data, row + 1, 1 + j, row + buckets, 1 + j], "fill": {"color": colours[j]},
+                        "gap": 60} for j in range(len(levels))],
             "y_axis": money_axis, "legend": {"position": "bottom"}}
 
 

@@ -110,6 +110,15 @@ def _former(display: str) -> str:
     return display
 
 
+def canonical_value(shown: object) -> object:
+    """The key of a level or quadrant shown in words (高 -> High, 战略客户 -> Strategic), else the value."""
+    for words in CATALOGUES.values():
+        for key, phrase in words.TEXT.items():
+            if key.startswith(("risk.", "quadrant.")) and phrase == shown:
+                return key.split(".", 1)[1]
+    return shown
+
+
 def canonical_label(label: str) -> str:
     """The canonical KPI or metric name of a displayed label in any language."""
     for words in CATALOGUES.values():
