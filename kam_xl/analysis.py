@@ -442,9 +442,13 @@ def _review(previous, p: Params, customers: pd.Index, current: pd.DataFrame, sal
     if previous.unknown_actions:
         dq.add(WARNING, "PreviousSummary", "previous.unknown_actions", None, "Actions", previous.unknown_actions[0],
                count=len(previous.unknown_actions))
+    known = previous.customers[previous.customers.index.isin(customers)]
+    if previous.oldest != oldest:   # 90+ then is not 120+ now, nor an age from the invoice date
+        dq.add(WARNING, "PreviousSummary", "previous.buckets", None, None, previous.path.name,
+               theirs=previous.oldest or "-", ours=oldest or "-")
+        known = known.assign(Oldest=np.nan)
     after = previous.as_of if previous.as_of is not None else p.period_start - pd.Timedelta(days=1)
     current = current.assign(PurchasesSince=purchases_since(sales, after, p.as_of_date, customers))
-    known = previous.customers[previous.customers.index.isin(customers)]
     return action_review(known, current, oldest or "Oldest")
 
 
@@ -476,11 +480,12 @@ def analyze(inputs: Inputs, params: dict | Params | None = None, previous=None) 
     profit, ar, abc = _this_period(inputs, p, customers, sales_history, invoice_history, dq, bands)
     prior_profit, prior_ar, prior_tiers = _compared_period(inputs, p, p.prior(), customers, sales_history,
                                                            invoice_history, dq, bands)
-    if p.period_days < 365:
-        last_year = _compared_period(inputs, p, p.last_year(), customers, sales_history, invoice_history, dq, bands,
+    prior, a_year_ago = p.prior(), p.last_year()
+    if (prior.period_start, prior.period_end) == (a_year_ago.period_start, a_year_ago.period_end):
+        last_year = (prior_profit, prior_ar, prior_tiers)   # a twelve-month report: the same period
+    else:
+        last_year = _compared_period(inputs, p, a_year_ago, customers, sales_history, invoice_history, dq, bands,
                                      last_year=True)
-    else:   # a year or longer: the prior period is the same period last year
-        last_year = (prior_profit, prior_ar, prior_tiers)
     order = abc.index
     tiers = abc["ABCTier"]
 
@@ -513,8 +518,9 @@ def analyze(inputs: Inputs, params: dict | Params | None = None, previous=None) 
                            rel["LastContact"] if rel is not None else None, minor_unit_decimals(p.reporting_currency))
     provision = provision_rows = forecast = None
     if invoices is not None:
-        forecast = expected_receipts(chase, ar["AvgDaysLate"], p.as_of_date, inputs.get("Payments"),
-                                     (p.period_start - p.prior().period_start).days,
+        # the same dates of the prior period: calendar months back for a calendar report, else its days
+        shift = pd.DateOffset(months=p.calendar_months) if p.calendar_months else p.as_of_date - p.prior().as_of_date
+        forecast = expected_receipts(chase, ar["AvgDaysLate"], p.as_of_date, inputs.get("Payments"), shift,
                                      p.aging_buckets[-1], minor_unit_decimals(p.reporting_currency))
         provision, provision_rows = _provision(inputs, p, customers, bands, invoice_history)
     by_currency = None
@@ -560,7 +566,7 @@ def assemble(figures: CustomerFigures, p: Params, dq: DataQuality, about: dict,
     tables["Segments"] = segments(f.info.reindex(order).reset_index(), profit, decimals)
     # Who the customer is, beside it where money is counted: its name and its group.
     group = f.classification[["CustomerName", "ParentID"]]
-    tables["Profitability"] = _out(profit.join(group), order, profitability_columns(p.provision_in_net_profit))
+    tables["Profitability"] = _out(profit.join(group), order, profitability_columns("BadDebtCharge" in profit))
     tables["WhaleCurve"] = whale_curve(profit)
     if ar is not None:
         tables["Receivables"] = _out(ar.join(group), order, receivables_columns(p.aging_buckets, p.aging_basis))
@@ -589,8 +595,11 @@ def assemble(figures: CustomerFigures, p: Params, dq: DataQuality, about: dict,
             .reset_index(drop=True)[ACTION_REVIEW_COLUMNS]
     if f.attainment is not None:
         met = f.attainment
+        # a manager's row only where all the manager's customers are in this book (it sums them all)
+        managers = f.info["AccountManager"]
+        whole = {m for m, ids in managers.groupby(managers).groups.items() if pd.Index(ids).isin(order).all()}
         mine = ((met["Level"] == "Customer") & met["Key"].isin(order)) | \
-            ((met["Level"] == "AccountManager") & met["Key"].isin(set(f.info["AccountManager"].reindex(order))))
+            ((met["Level"] == "AccountManager") & met["Key"].isin(whole))
         tables["Attainment"] = met[mine].reset_index(drop=True)[ATTAINMENT_COLUMNS]
     tables["Potential"] = _out(pot, order, POTENTIAL_COLUMNS)
     tables["ModelParameters"] = f.models

@@ -105,3 +105,18 @@ def test_summaries_written_with_earlier_chinese_names_still_read_back():
     assert [canonical_header(h) for h in ("净利润", "应收周转天数", "钱包空间", "组合象限")] == [
         "NetProfit", "DSO", "WalletHeadroom", "PortfolioQuadrant"]
     assert canonical_label("最长账龄逾期余额") == "Overdue90PlusBalance"
+
+
+def test_no_row_for_a_customer_whose_empty_quadrant_stayed_empty():
+    from kam_xl.domain.review import action_review
+    previous = pd.DataFrame({"ABCTier": ["A"], "PortfolioQuadrant": [None], "Actions": [[]]}, index=["X"])
+    current = pd.DataFrame({"ABCTier": ["A"], "PortfolioQuadrant": [float("nan")]}, index=["X"])
+    assert action_review(previous, current, "Overdue90Plus").empty
+    moved = current.assign(PortfolioQuadrant=["Develop"])
+    assert action_review(previous, moved, "Overdue90Plus")["Quadrant"].tolist() == ["Develop"]
+
+
+def test_chinese_headers_are_unique_so_every_column_reads_back():
+    from kam_xl.words import zh_CN
+    shown = list(zh_CN.HEADERS.values())
+    assert len(shown) == len(set(shown)), [h for h in shown if shown.count(h) > 1]

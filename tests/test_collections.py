@@ -83,16 +83,16 @@ def test_countback_is_empty_when_the_history_does_not_cover_the_balance():
 def test_expected_receipts_by_hand(small_inputs):
     """A1 pays 30.52 days late on average (amount-weighted): INV2's 934, due 04-14, is expected 05-15, already
     past, so in week 1 (07-01..07-07); INV3's 565, due 07-10, on 08-10: week 6 (08-05..08-11). B2's 750 is
-    116 days overdue, beyond the oldest bucket (90): Doubtful, not forecast. Prior receipts as far back as
-    the prior period starts before this one (six calendar months, 07-01 -> 01-01: 184 days): week 4
-    (07-22..07-28) -> 01-19..01-25, when A1 paid 400 on 01-20."""
+    116 days overdue, beyond the oldest bucket (90): Doubtful, not forecast. Prior receipts six calendar
+    months back (the report is six calendar months): week 3 (07-15..07-21) -> 01-15..01-21, when A1 paid
+    400 on 01-20; the month 2026-10 -> 2026-04."""
     forecast = analyze(small_inputs)["ExpectedReceipts"].set_index("Bucket")
     assert forecast.loc["W01", ["Expected", "Invoices"]].tolist() == [934.0, 1]
     assert forecast.loc["W06", ["Expected", "Invoices"]].tolist() == [565.0, 1]
     assert forecast["Expected"].drop(["W01", "W06"]).filter(regex="^(W|20)").sum() == 0
     doubtful = "Doubtful (over 90 days overdue, not forecast)"
     assert forecast.loc[doubtful, ["Expected", "Invoices"]].tolist() == [750.0, 1]
-    assert forecast.loc["W04", "PriorActual"] == 400.0 and forecast.loc["W03", "PriorActual"] == 0.0
+    assert forecast.loc["W03", "PriorActual"] == 400.0 and forecast.loc["W04", "PriorActual"] == 0.0
     assert forecast.loc["W01", "PeriodStart"] == pd.Timestamp("2026-07-01") and len(forecast) == 13 + 12 + 2
 
 

@@ -75,3 +75,17 @@ def test_last_year_not_covered_is_said_and_left_empty():
     assert sorted(said["Table"]) == ["Invoices", "Sales"]              # an Info per table, not a Warning
     assert not results["DataQuality"]["Message"].str.contains("last year").loc[
         results["DataQuality"]["Severity"] != "Info"].any()
+
+
+def test_a_period_longer_than_a_year_compares_with_its_own_last_year():
+    """18 calendar months: the prior period is the 18 months before, last year is the same 18 months a year
+    earlier, each with its own figures and dates."""
+    p = period("2024-07-01", "2025-12-31")
+    assert (p.prior().period_start, p.last_year().period_start) == (D("2023-01-01"), D("2023-07-01"))
+    results = analyze(march_book(), {"PeriodStart": "2025-03-01", "PeriodEnd": "2026-03-31",
+                                     "AsOfDate": "2026-03-31", "DataStart": "2024-01-01"})
+    about = results["About"].set_index("Item")["Value"]
+    assert about["LastYearPeriod"] == "2024-03-01 – 2025-03-31"
+    kpis = results["KPIs"].set_index("KPI")
+    # 13 months to March 2026 hold all 6400; the same 13 months a year earlier (from 2024-03) hold 1000
+    assert kpis.loc["NetRevenue", ["ThisPeriod", "LastYear"]].tolist() == [6400.0, 1000.0]

@@ -139,3 +139,12 @@ def test_the_bad_debt_charge_in_net_profit_when_asked():
         "FinancingCost", "BadDebtCharge", "NetProfit"]
     assert profit.loc["K1", ["FinancingCost", "BadDebtCharge", "NetProfit"]].tolist() == [87.77, -180.0, 492.23]
     assert profit.loc["K2", ["FinancingCost", "BadDebtCharge", "NetProfit"]].tolist() == [11.9, 400.0, -411.9]
+
+
+def test_the_bad_debt_option_without_invoices_changes_nothing():
+    """No Invoices, so no allowance and no charge: Profitability has no BadDebtCharge column, never a crash."""
+    inputs = book()
+    for table in ("Invoices", "Payments"):
+        del inputs.tables[table]
+    profit = analyze(inputs, {"ProvisionInNetProfit": "TRUE"})["Profitability"]
+    assert "BadDebtCharge" not in profit and len(profit) == 3

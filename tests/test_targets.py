@@ -99,3 +99,13 @@ def test_target_periods(text, start, end):
 @pytest.mark.parametrize("text", ["Mar", "2026-03-05", "2026-13", "2026-06-30 ~ 2026-01-01", ""])
 def test_periods_not_understood(text):
     assert parse_period(text) is None
+
+
+def test_a_workbook_split_by_region_shows_no_manager_total_it_cannot_show_whole():
+    """Li's customers K1 and K2 are in two regions: a Region workbook holds only some of them, so Li's
+    attainment (summed over both) stays out of it; the customers' own rows stay in."""
+    from kam_xl.render.localize import restrict
+    inputs = book(TARGETS)
+    inputs.tables["Customers"]["Region"] = ["East", "West", "East"]
+    east = restrict(analyze(inputs), ["K1", "K3"], "Region: East")["Attainment"]
+    assert "Li" not in set(east["Key"]) and {"K1", "Wang"} <= set(east["Key"])

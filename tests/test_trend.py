@@ -60,3 +60,18 @@ def test_the_trend_runs_only_where_the_data_reach_and_a_month_in_progress_is_not
 def test_trend_months_parameter(small_inputs):
     trend = analyze(small_inputs, {"TrendMonths": "3"})["Trend"]
     assert sorted(set(trend["Month"])) == [D("2026-04-01"), D("2026-05-01"), D("2026-06-01")]
+
+
+def test_segments_sumifs_would_merge_are_kept_as_values(small_inputs):
+    """SUMIFS ignores case and reads * ? ~ as wildcards: 'Retail' and 'retail' would be summed together, so
+    the monthly totals are written as values; with distinct names they are live formulas."""
+    from kam_xl.render.layout import plan, sumifs_alike
+    assert sumifs_alike(pd.Series(["Retail", "Steel"])) and not sumifs_alike(pd.Series(["Retail", "retail"]))
+    assert not sumifs_alike(pd.Series(["Ret*"]))
+    live = {c.name for s in plan(analyze(small_inputs)) for t in s.tables if t.name == "TrendSummary"
+            for c in t.columns if c.formula}
+    assert "NetRevenue" in live
+    small_inputs.tables["Customers"].loc[2, "Industry"] = "retail"
+    values = {c.name for s in plan(analyze(small_inputs)) for t in s.tables if t.name == "TrendSummary"
+              for c in t.columns if c.formula}
+    assert "NetRevenue" not in values

@@ -467,7 +467,7 @@ def forecast_buckets(as_of: pd.Timestamp) -> pd.DataFrame:
 
 
 def expected_receipts(open_items: pd.DataFrame, avg_days_late: pd.Series, as_of: pd.Timestamp,
-                      payments: pd.DataFrame | None, prior_shift_days: int, doubtful_after: int,
+                      payments: pd.DataFrame | None, prior_shift, doubtful_after: int,
                       decimals: int = 2) -> pd.DataFrame:
     """The cash forecast of the open receivable (currency). Each invoice still
     open (``open_items``: CustomerID, DueDate, OpenAmount, DaysOverdue) is
@@ -476,8 +476,8 @@ def expected_receipts(open_items: pd.DataFrame, avg_days_late: pd.Series, as_of:
     invoice more than ``doubtful_after`` days overdue is not forecast (the
     Doubtful row); one whose expected date has passed is expected in week 1.
     Per bucket of :func:`forecast_buckets`: Expected, Invoices (count), and
-    PriorActual, the receipts actually seen in the same dates
-    ``prior_shift_days`` earlier (the prior period). A Later row holds what is
+    PriorActual, the receipts actually seen in the same dates moved back by
+    ``prior_shift`` (a Timedelta or DateOffset: the prior period's dates). A Later row holds what is
     expected after the last month (Granularity Later), a Doubtful row what is
     not forecast (Granularity Doubtful)."""
     buckets = forecast_buckets(as_of)
@@ -492,13 +492,16 @@ def expected_receipts(open_items: pd.DataFrame, avg_days_late: pd.Series, as_of:
     table = buckets.copy()
     table["Expected"] = round_money(sums["sum"].reindex(range(len(buckets))).fillna(0.0).to_numpy(), decimals)
     table["Invoices"] = sums["size"].reindex(range(len(buckets))).fillna(0).astype("int64").to_numpy()
-    shift = pd.Timedelta(days=prior_shift_days)
     paid = payments if payments is not None else pd.DataFrame({"PaymentDate": pd.Series(dtype="datetime64[ns]"),
                                                                "Amount": pd.Series(dtype="float64")})
-    def received(start, end) -> float:
+    def received(start, end, granularity) -> float:
+        start, end = start - prior_shift, end - prior_shift
+        if granularity == "Month":   # a whole month back is a whole month (Feb 28 - 6 months is Aug 31)
+            end = end + pd.offsets.MonthEnd(0)
         dates = paid["PaymentDate"]
-        return round_money(float(paid.loc[(dates >= start - shift) & (dates <= end - shift), "Amount"].sum()), decimals)
-    table["PriorActual"] = [received(start, end) for start, end in zip(table["PeriodStart"], table["PeriodEnd"])]
+        return round_money(float(paid.loc[(dates >= start) & (dates <= end), "Amount"].sum()), decimals)
+    table["PriorActual"] = [received(*bucket) for bucket in
+                            zip(table["PeriodStart"], table["PeriodEnd"], table["Granularity"])]
     later = forecast[forecast["position"] >= len(buckets)]
     extra = pd.DataFrame([("Later", buckets["PeriodEnd"].iloc[-1] + pd.Timedelta(days=1), pd.NaT, "Later",
                            round_money(float(later["OpenAmount"].sum()), decimals), len(later), np.nan),

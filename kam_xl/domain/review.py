@@ -61,7 +61,7 @@ def action_review(previous: pd.DataFrame, current: pd.DataFrame, oldest: str) ->
             else:
                 improved = bool((value - then) * direction > 0)
             rows.append((*base, oldest if metric == "Oldest" else metric, then, value, improved))
-        moved = base[1] != base[2] or base[3] != base[4]
+        moved = _differ(base[1], base[2]) or _differ(base[3], base[4])
         if not targeted and moved and cid in current.index:
             rows.append((*base, None, np.nan, np.nan, None))
     columns = ["CustomerID", "PreviousTier", "Tier", "PreviousQuadrant", "Quadrant", "PreviousActions", "Metric",
@@ -70,6 +70,11 @@ def action_review(previous: pd.DataFrame, current: pd.DataFrame, oldest: str) ->
     table[["Before", "Now"]] = table[["Before", "Now"]].astype("float64")
     table["Improved"] = table["Improved"].astype(object)
     return table
+
+
+def _differ(before, now) -> bool:
+    """Whether a tier or quadrant changed (blank then and now is no change)."""
+    return not (before == now or (pd.isna(before) and pd.isna(now)))
 
 
 def review_facts(review: pd.DataFrame) -> dict:

@@ -58,6 +58,8 @@ def kpi_table(this: dict, prior: dict, last_year: dict) -> pd.DataFrame:
     return frame
 
 
+# The management summary says at most this many things.
+MAX_FACTS = 10
 # Tier-A customers below this share of their revenue target are counted in the commentary.
 LOW_ATTAINMENT = 0.8
 
@@ -81,7 +83,7 @@ def commentary_facts(kpis: pd.DataFrame, risk: pd.DataFrame, profit: pd.DataFram
                      model_fitted: bool = True, targets: dict | None = None,
                      review: dict | None = None) -> list[tuple[str, dict]]:
     """What the management summary says, as (fact key, figures) pairs, at most
-    eight: revenue and its change, margins, concentration, loss makers,
+    MAX_FACTS: revenue and its change, margins, concentration, loss makers,
     receivables, customers over limit, churn and tiers. Only figures from the
     tables; a figure whose basis is unknown (no comparable prior period, COGS
     missing) is reported as unknown, and nothing is said about churn when the
@@ -129,4 +131,4 @@ def commentary_facts(kpis: pd.DataFrame, risk: pd.DataFrame, profit: pd.DataFram
     if model_fitted:
         facts.append(("churn", {"customers": r["ChurnRiskCustomers"]}))
     facts.append(("tiers", {"a": this["TierACustomers"], "b": this["TierBCustomers"], "c": this["TierCCustomers"]}))
-    return facts[:8]
+    return facts[:MAX_FACTS]

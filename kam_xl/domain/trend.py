@@ -77,7 +77,8 @@ def customer_trend(sales: pd.DataFrame, activity_costs: pd.DataFrame | None, inv
         opening = _balances(invoices, payments, months["Month"] - pd.Timedelta(days=1), customer_ids)
         closing.columns = opening.columns = pd.Index(months["Month"])
         average = ((opening + closing) / 2).loc[:, opening_known.to_numpy()].reindex(columns=closing.columns)
-        figures.update(Collections=_by_month(payments, "PaymentDate", "Amount", months, customer_ids),
+        receipts = _by_month(payments, "PaymentDate", "Amount", months, customer_ids)
+        figures.update(Collections=receipts if payments is not None else receipts * np.nan,
                        CreditSales=_by_month(invoices, "InvoiceDate", "Amount", months, customer_ids),
                        ClosingAR=closing, AverageAR=average)
         financing = average * cost_of_capital * days / 365.0

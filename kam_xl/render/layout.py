@@ -76,6 +76,14 @@ def _formulas(p: Params, receivables: bool = True) -> dict[str, dict[str, str]]:
 LIVE_TREND_ROWS = 20_000
 
 
+def sumifs_alike(values: pd.Series) -> bool:
+    """Whether SUMIFS would pick the rows of each value as pandas groups
+    them: it ignores case and reads * ? ~ as wildcards, so two values that
+    differ only in case, or one holding a wildcard, keep the totals as values."""
+    texts = pd.Series(values.dropna().astype(str).unique())
+    return not texts.str.contains(r"[*?~]").any() and texts.str.casefold().nunique() == len(texts)
+
+
 def _trend_formulas(language: str) -> dict[str, str]:
     """The monthly totals as SUMIFS over the Trend table: the month's rows of
     the row's segment (a dimension's criterion is "<>", any, unless the row is
@@ -215,7 +223,7 @@ def plan(results: Results, language: str | None = None) -> list[SheetPlan]:
               freeze=(3, 2)),
     ]
     if "Trend" in t:
-        if len(t["Trend"]) <= LIVE_TREND_ROWS:
+        if len(t["Trend"]) <= LIVE_TREND_ROWS and all(sumifs_alike(t["Trend"][d]) for d in DIMENSIONS):
             formulas["TrendSummary"] = _trend_formulas(language)
         sheets.append(sheet("Trend", [("TrendSummary", t["TrendSummary"]), ("Trend", t["Trend"])], freeze=(3, 3),
                             printed=1))

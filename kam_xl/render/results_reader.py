@@ -45,6 +45,7 @@ class PreviousSummary:
     as_of: pd.Timestamp | None
     currency: str | None
     unknown_actions: list[str]
+    oldest: str | None = None   # its oldest overdue bucket (Overdue90Plus), None when it shows none
 
 
 def read_previous(path: str | Path) -> PreviousSummary:
@@ -65,6 +66,8 @@ def read_previous(path: str | Path) -> PreviousSummary:
     sources = {"Classification": ["ABCTier"], "Profitability": ["NetMarginPct", "NetRevenue"],
                "Receivables": [bucket_names(buckets)[-1], "DSO", "CreditUtilization"],
                "Relationship": ["DaysSinceContact", "AvgSatisfaction"]}
+    oldest = bucket_names(buckets)[-1]
+    shown = "Receivables" in tables and oldest in tables["Receivables"]
     for table, columns in sources.items():
         frame = tables.get(table)
         for column in columns:
@@ -75,4 +78,4 @@ def read_previous(path: str | Path) -> PreviousSummary:
         customers[measure] = pd.to_numeric(customers[measure], errors="coerce")
     as_of = parse_date(pd.Series([about.get("AsOfDate")], dtype=object))[0].iloc[0]
     return PreviousSummary(path, customers, as_of if pd.notna(as_of) else None, about.get("ReportingCurrency"),
-                           [p for k in keys for p in k[1]])
+                           [p for k in keys for p in k[1]], oldest if shown else None)

@@ -18,7 +18,7 @@ import pandas as pd
 from kam_xl.analysis import Results
 from kam_xl.contract import KPI_KINDS, RATIO_KPIS, age_bucket_names, bucket_names
 from kam_xl.inputs.safe_io import atomic_output
-from kam_xl.render.layout import KPI_ANCHOR, SheetPlan, TablePlan, kpi_plan, plan
+from kam_xl.render.layout import KPI_ANCHOR, SheetPlan, TablePlan, kpi_plan, plan, sumifs_alike
 from kam_xl.render.xlsx import (
     CALC_FILL,
     TAB_INFO,
@@ -337,6 +337,7 @@ def _top_accounts_block(sheet, formats: Formats, results: Results, language: str
     months = sorted(results.tables["Trend"]["Month"].unique())
     top = results.tables["Classification"].head(TOP_ACCOUNTS)
     revenue = results.tables["Trend"].set_index(["Month", "CustomerID"])["NetRevenue"]
+    live = sumifs_alike(results.tables["Trend"]["CustomerID"])
     sheet.write_string(row, 0, header("Month", language), formats.header())
     sheet.write_string(row + len(months) + 1, 0, header("CustomerID", language))
     for j, (cid, name) in enumerate(zip(top["CustomerID"], top["CustomerName"])):
@@ -349,7 +350,11 @@ def _top_accounts_block(sheet, formats: Formats, results: Results, language: str
             formula = (f"=SUMIFS(Trend[{header('NetRevenue', language)}],Trend[{header('Month', language)}],"
                        f"{cell(r, 0, absolute=True)},Trend[{header('CustomerID', language)}],"
                        f"{cell(row + len(months) + 1, 1 + j, absolute=True)})")
-            sheet.write_formula(r, 1 + j, formula, formats.get("money"), float(revenue.get((month, cid), 0.0)))
+            value = float(revenue.get((month, cid), 0.0))
+            if live:
+                sheet.write_formula(r, 1 + j, formula, formats.get("money"), value)
+            else:
+                sheet.write_number(r, 1 + j, value, formats.get("money"))
     return row, len(months), len(top)
 
 

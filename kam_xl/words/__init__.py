@@ -85,6 +85,7 @@ def action_keys(cell: object, days: int) -> tuple[list[str], list[str]]:
         for key, phrase in words.TEXT.items():
             if key.startswith("action."):
                 by_phrase[phrase.format(days=days).strip()] = key[len("action."):]
+        by_phrase.update(getattr(words, "FORMER_ACTIONS", {}))
     pattern = "|".join(re.escape(s) for s in sorted(separators, key=len, reverse=True))
     phrases = [p.strip() for p in re.split(pattern, cell) if p.strip()]
     return [by_phrase[p] for p in phrases if p in by_phrase], [p for p in phrases if p not in by_phrase]

@@ -225,6 +225,7 @@ MESSAGES = {
     "positive NetRevenue, or COGS missing)",
     "industry.no_outlook": "No GrowthOutlook for industry: {industries}; left empty",
     "trend.short": "The trend shows {months} of the {wanted} months asked for (TrendMonths): the sales cover the months from {first} only",
+    "previous.buckets": "The previous summary's oldest overdue bucket is {theirs}, this one's {ours}: that measure is not compared",
     "previous.currency": "The previous summary is in {theirs}, this one in {ours}: its actions are not reviewed",
     "previous.not_earlier": "The previous summary is as of {theirs}, not before this one ({ours}): its actions are not reviewed",
     "previous.other_customers": "The previous summary has none of these customers: it is another book, and its actions are not reviewed",

@@ -145,8 +145,8 @@ HEADERS = {
     "Key": "对象",
     "Name": "名称",
     "Window": "区间",
-    "Period": "期间",
-    "Measure": "指标",
+    "Period": "目标期间",
+    "Measure": "考核指标",
     "Target": "目标",
     "Actual": "实际",
     "Attainment": "达成率",
@@ -174,6 +174,8 @@ HEADERS = {
 }
 
 
+# Action phrases of earlier versions, so a previous summary's actions are still recognised.
+FORMER_ACTIONS = {"钱包空间大：交叉销售": "wallet_headroom"}
 # Headers of earlier versions, so their summaries still read back (e.g. as --previous).
 FORMER_HEADERS = {
     '上期坏账准备': 'PriorAllowance',
@@ -443,6 +445,7 @@ MESSAGES = {
     "potential.clv_no_margin": "{count} 家客户本期没有毛利率（无正的销售收入或缺少销售成本），客户终身价值留空",
     "industry.no_outlook": "以下行业没有行业增速：{industries}；留空",
     "trend.short": "趋势表只列示 {wanted} 个月（趋势月数）中的 {months} 个月：销售数据仅覆盖 {first} 起的月份",
+    "previous.buckets": "上期汇总的最长逾期区间为 {theirs}，本期为 {ours}：该指标不作比较",
     "previous.currency": "上期汇总币种为 {theirs}，本期为 {ours}：不复核其建议措施",
     "previous.not_earlier": "上期汇总截止日为 {theirs}，并不早于本期（{ours}）：不复核其建议措施",
     "previous.other_customers": "上期汇总中没有本期的任何客户：应为其他账套，不复核其建议措施",
