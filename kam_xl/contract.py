@@ -307,8 +307,9 @@ COLUMN_KINDS = {
                      "IndustryGrowth", "RevenueShare", "ABCShare", "ABCCumulativeShare", "CumulativeCustomerShare",
                      "CumulativeProfitShare", "CurrentEffortShare", "SuggestedEffortShare", "ChangePct", "YoYChangePct", "NetRevenueMoM", "NetRevenueYoY", "Attainment",
                      "Rate"], "pct"),
-    **dict.fromkeys(["Recency", "DSO", "DSOCountback", "AvgDaysToPay", "AvgDaysLate", "DaysSinceContact", "CadenceDays",
-                     "RecencyDays", "AgeDays"], "days"),
+    **dict.fromkeys(["DSO", "DSOCountback", "AvgDaysToPay", "AvgDaysLate"], "days"),
+    # whole days: 59, not 59.0
+    **dict.fromkeys(["Recency", "DaysSinceContact", "CadenceDays", "RecencyDays", "AgeDays"], "int"),
     **dict.fromkeys(["ARTurnover", "AvgSatisfaction", "ExpectedPurchases"], "ratio"),
     **dict.fromkeys(["Frequency", "RScore", "FScore", "MScore", "ProfitRank", "PotentialRank", "Contacts",
                      "Customers", "Row"], "int"),

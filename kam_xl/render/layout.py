@@ -26,7 +26,8 @@ from kam_xl.words import catalogue, dimension_label, header, kpi_label, metric_l
 # Text that wraps in its column (on screen and on paper) rather than running on or being cut off.
 WRAPPED = {"RecommendedStrategy", "Actions", "PreviousActions", "LatestFeedback", "Message", "NextStep"}
 TEXT_WIDTHS = {"CustomerName": 30, "RecommendedStrategy": 48, "Actions": 60, "PreviousActions": 50,
-               "LatestFeedback": 34, "Message": 70, "Location": 28, "Value": 24, "Commentary": 120, "Segment": 20, "Item": 20}
+               "LatestFeedback": 34, "Message": 70, "Location": 28, "Value": 24, "Commentary": 120, "Segment": 20, "Item": 22, "Metric": 30,
+               "KPI": 24}
 
 MONEY_WIDTH = 16
 

@@ -17,7 +17,7 @@ from kam_xl.words import dimension_label, header, sentences, text
 
 # Columns whose values are keys shown in words: CreditRisk High/Medium/Low, the portfolio quadrants.
 WORDED_VALUES = {"CreditRisk": "risk", "PortfolioQuadrant": "quadrant", "PreviousQuadrant": "quadrant",
-                 "Quadrant": "quadrant"}
+                 "Quadrant": "quadrant", "FollowUpOverdue": "flag", "CadenceBreached": "flag", "Improved": "flag"}
 
 
 def localized(results: Results) -> Results:
@@ -55,15 +55,16 @@ def localized(results: Results) -> Results:
                 PreviousActions=frame["PreviousActions"].map(lambda keys: actions_text(keys, days, language)),
                 Metric=frame["Metric"].map(lambda m: header(m, language) if isinstance(m, str) else m))
         elif name == "Segments":
-            frame = frame.assign(Segment=frame["Segment"].fillna(text("blank", language)))
+            frame = frame.assign(Segment=frame["Segment"].fillna(text("blank", language)),
+                                 Dimension=frame["Dimension"].map(lambda d: dimension_label(d, language)))
         elif name == "TrendSummary":   # dimensions in words; a blank segment labelled as in Trend
             frame = frame.assign(Dimension=frame["Dimension"].map(lambda d: dimension_label(d, language)),
                                  Segment=frame["Segment"].fillna(text("blank", language)))
         elif name == "Trend":   # labelled so the monthly totals can sum by them (SUMIFS skips no blank)
             frame = frame.assign(**{d: frame[d].fillna(text("blank", language)) for d in DIMENSIONS})
-        if language != "en":   # the levels and quadrants a table shows, in words (English keeps the keys)
+        if language != "en":   # levels, quadrants and yes/no flags in words (English keeps keys and TRUE/FALSE)
             frame = frame.assign(**{column: frame[column].map(lambda v, k=key: text(f"{k}.{v}", language)
-                                                              if isinstance(v, str) else v)
+                                                              if isinstance(v, (str, bool)) else v)
                                     for column, key in WORDED_VALUES.items() if column in frame})
         if name == "About":   # the worded tables stand before About, as in the workbook
             tables["Commentary"] = pd.DataFrame({"Commentary": summary})

@@ -32,7 +32,7 @@ from kam_xl.render.xlsx import (
     write_column,
     write_value,
 )
-from kam_xl.words import catalogue, chart_label, header, sheet_title, text, tile_label, ui
+from kam_xl.words import catalogue, chart_label, dimension_label, header, sheet_title, text, tile_label, ui
 
 TABLE_STYLE = "Table Style Light 9"
 DASHBOARD_WIDTH = 16          # columns A..P make the printed page
@@ -633,9 +633,10 @@ def _industry(results: Results, sheets: list[SheetPlan], language: str, money_ax
     """Net revenue by industry (the Industry rows of Segments)."""
     seg_sheet, seg = _find(sheets, "Segments")
     dims = results.tables["Segments"]["Dimension"].tolist()
-    if "Industry" not in dims:
+    industry = dimension_label("Industry", language)   # as the table shows it
+    if industry not in dims:
         return None
-    first, last = 1 + dims.index("Industry"), len(dims) - dims[::-1].index("Industry")
+    first, last = 1 + dims.index(industry), len(dims) - dims[::-1].index(industry)
     return {"chart": {"type": "bar"}, "title": ui("chart.industry", language),
             "series": [{"name": chart_label("NetRevenue", language),
                         "categories": _cells(seg_sheet, seg, "Segment", first, last),

@@ -311,6 +311,8 @@ TEXT = {
     "forecast.Later": "以后",
     "forecast.Doubtful": "可疑（逾期超过 {days} 天，不预计收回）",
     "list.separator": "；",
+    "flag.True": "是",
+    "flag.False": "否",
     "risk.High": "高",
     "risk.Medium": "中",
     "risk.Low": "低",
