@@ -53,7 +53,7 @@ from kam_xl.domain.relationship import relationship
 from kam_xl.domain.risk import group_exposure, risk_summary
 from kam_xl.domain.strategy import churn_risk, strategy
 from kam_xl.domain.review import action_review, purchases_since, review_facts
-from kam_xl.domain.summary import commentary_facts, kpi_table, period_kpis, target_facts
+from kam_xl.domain.summary import attainment_kpis, commentary_facts, kpi_table, period_kpis, target_facts
 from kam_xl.inputs.params import Params, with_overrides
 from kam_xl.inputs.parsing import currency_code, parse_period
 from kam_xl.inputs.reader import Inputs
@@ -622,6 +622,11 @@ def assemble(figures: CustomerFigures, p: Params, dq: DataQuality, about: dict,
     last_year_kpis = period_kpis(last_profit.reindex(order), last_ar.reindex(order) if last_ar is not None else None,
                                  last_tiers.reindex(order), p.last_year().period_days, decimals)
     tables["KPIs"] = kpi_table(this_kpis, prior_kpis, last_year_kpis)
+    if "Attainment" in tables:
+        attained = attainment_kpis(tables["Attainment"])
+        tables["KPIs"] = pd.concat([tables["KPIs"], pd.DataFrame({"KPI": list(attained),
+                                                                   "ThisPeriod": list(attained.values())})],
+                                   ignore_index=True)
     facts = commentary_facts(tables["KPIs"], tables["RiskSummary"], profit, f.info["CustomerName"],
                              model_fitted=bool(f.potential["PAlive"].notna().any()),
                              targets=target_facts(tables["Attainment"], tiers) if "Attainment" in tables else None,

@@ -328,5 +328,9 @@ METRIC_KINDS = {"Top1Share": "pct", "Top5Share": "pct", "Top10Share": "pct", "HH
                 "Overdue90PlusBalance": "money", "CustomersOverLimit": "int", "LossMakingCustomers": "int",
                 "LossMakingNetProfit": "money", "ChurnRiskCustomers": "int"}
 KPI_ORDER = list(KPI_KINDS)
+# With Targets, the period's attainment (Σ actual / Σ target) follows, without prior figures.
+ATTAINMENT_KPIS = {"RevenueAttainment": "Revenue", "GrossProfitAttainment": "GrossProfit",
+                   "CollectionsAttainment": "Collections"}
+KPI_KINDS.update(dict.fromkeys(ATTAINMENT_KPIS, "pct"))
 # KPIs that are ratios (their change is in percentage points, not percent).
-RATIO_KPIS = {"GrossMarginPct", "NetMarginPct", "OverdueShare", "Top5Share"}
+RATIO_KPIS = {"GrossMarginPct", "NetMarginPct", "OverdueShare", "Top5Share", *ATTAINMENT_KPIS}

@@ -82,6 +82,11 @@ def test_commentary_and_each_managers_own_attainment():
     from kam_xl.render.localize import restrict
     results = analyze(book(TARGETS))
     assert "Revenue reached 103.3% of target." in results.commentary
+    kpis = results["KPIs"].set_index("KPI")
+    # the customers' targets total the book where they exist: revenue 3100 / 3000; collections K1 2500 / 3000
+    assert kpis.loc["RevenueAttainment", "ThisPeriod"] == pytest.approx(3100 / 3000)
+    assert kpis.loc["CollectionsAttainment", "ThisPeriod"] == pytest.approx(2500 / 3000)
+    assert pd.isna(kpis.loc["RevenueAttainment", "PriorPeriod"])
     wang = restrict(results, ["K3"])["Attainment"]
     assert set(wang["Key"]) == {"Wang"}
 

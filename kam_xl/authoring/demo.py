@@ -77,9 +77,29 @@ def generate(customers: int = 120, seed: int = 7, lines_per_customer: float = 80
                             "GrowthOutlook": [v[1] for v in INDUSTRIES.values()]})
     parameters = pd.DataFrame({"Parameter": ["AsOfDate", "ReportingCurrency", "Language"],
                                "Value": [AS_OF.date().isoformat(), "CNY", language]})
-    return {"Customers": _customers(rng, p, language), "Sales": sales, "Invoices": invoices, "Payments": payments,
+    customer_table = _customers(rng, p, language)
+    return {"Customers": customer_table, "Sales": sales, "Invoices": invoices, "Payments": payments,
             "Activities": activities, "ActivityRates": rates, "Contacts": contacts, "IndustryOutlook": outlook,
-            "Parameters": parameters}
+            "Targets": _targets(customer_table, sales, payments), "Parameters": parameters}
+
+
+def _targets(customers: pd.DataFrame, sales: pd.DataFrame, payments: pd.DataFrame) -> pd.DataFrame:
+    """Each account manager's monthly plan for the twelve months to AS_OF: the
+    same month a year earlier plus 8 % for revenue and 5 % for collections,
+    rounded to thousands (computed, no random draw: the other tables do not move)."""
+    manager = customers.set_index("CustomerID")["AccountManager"]
+    months = pd.period_range(AS_OF.to_period("M") - 11, AS_OF.to_period("M"), freq="M")
+
+    def year_before(frame: pd.DataFrame, date: str, amount: str) -> pd.Series:
+        month = frame[date].dt.to_period("M") + 12
+        return frame.groupby([frame["CustomerID"].map(manager), month])[amount].sum()
+    revenue, receipts = year_before(sales, "Date", "NetRevenue"), year_before(payments, "PaymentDate", "Amount")
+    def plan(history: pd.Series, key: tuple, growth: float) -> float | None:
+        before = history.get(key, 0.0)
+        return round(before * growth, -3) if before > 0 else None   # nothing a year ago: no target
+    rows = [(m, str(month), plan(revenue, (m, month), 1.08), plan(receipts, (m, month), 1.05))
+            for m in sorted(manager.dropna().unique()) for month in months]
+    return pd.DataFrame(rows, columns=["AccountManager", "Period", "Revenue", "Collections"])
 
 
 def _profiles(rng, n: int) -> _Profiles:

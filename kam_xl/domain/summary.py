@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kam_xl.contract import KPI_ORDER, RATIO_KPIS
+from kam_xl.contract import ATTAINMENT_KPIS, KPI_ORDER, RATIO_KPIS
 from kam_xl.domain.frames import round_money, total
 from kam_xl.domain.risk import top_share
 
@@ -64,19 +64,39 @@ MAX_FACTS = 10
 LOW_ATTAINMENT = 0.8
 
 
-def target_facts(attainment: pd.DataFrame, tiers: pd.Series) -> dict | None:
-    """Revenue attainment of the period: Σ Actual / Σ Target over the
-    customers' revenue targets (else the account managers'), and how many
-    tier-A customers reached less than LOW_ATTAINMENT of theirs."""
-    revenue = attainment[(attainment["Window"] == "Period") & (attainment["Measure"] == "Revenue")]
+def attainment_of(attainment: pd.DataFrame, measure: str) -> tuple[str, pd.DataFrame] | None:
+    """The period's attainment rows of a measure that total the book: the
+    customers' targets, else the account managers' (level, rows); None when
+    neither has a known actual for every target."""
+    rows = attainment[(attainment["Window"] == "Period") & (attainment["Measure"] == measure)]
     for level in ("Customer", "AccountManager"):
-        rows = revenue[revenue["Level"] == level]
-        if len(rows) and rows["Actual"].notna().all() and rows["Target"].sum() > 0:
-            below = rows[(rows["Attainment"] < LOW_ATTAINMENT) & rows["Key"].map(tiers).eq("A")] \
-                if level == "Customer" else rows.iloc[:0]
-            return {"attainment": rows["Actual"].sum() / rows["Target"].sum(), "below": float(len(below)),
-                    "threshold": LOW_ATTAINMENT}
+        chosen = rows[rows["Level"] == level]
+        if len(chosen) and chosen["Actual"].notna().all() and chosen["Target"].sum() > 0:
+            return level, chosen
     return None
+
+
+def attainment_kpis(attainment: pd.DataFrame) -> dict[str, float]:
+    """Per measure with targets, the book's attainment of the period: Σ Actual / Σ Target (fraction)."""
+    kpis = {}
+    for kpi, measure in ATTAINMENT_KPIS.items():
+        found = attainment_of(attainment, measure)
+        if found is not None:
+            kpis[kpi] = found[1]["Actual"].sum() / found[1]["Target"].sum()
+    return kpis
+
+
+def target_facts(attainment: pd.DataFrame, tiers: pd.Series) -> dict | None:
+    """Revenue attainment of the period (see :func:`attainment_of`), and how
+    many tier-A customers reached less than LOW_ATTAINMENT of their target."""
+    found = attainment_of(attainment, "Revenue")
+    if found is None:
+        return None
+    level, rows = found
+    below = rows[(rows["Attainment"] < LOW_ATTAINMENT) & rows["Key"].map(tiers).eq("A")] \
+        if level == "Customer" else rows.iloc[:0]
+    return {"attainment": rows["Actual"].sum() / rows["Target"].sum(), "below": float(len(below)),
+            "threshold": LOW_ATTAINMENT}
 
 
 def commentary_facts(kpis: pd.DataFrame, risk: pd.DataFrame, profit: pd.DataFrame, names: pd.Series,

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from kam_xl.analysis import Results
-from kam_xl.contract import KPI_KINDS, RATIO_KPIS, age_bucket_names, bucket_names
+from kam_xl.contract import ATTAINMENT_KPIS, KPI_KINDS, RATIO_KPIS, age_bucket_names, bucket_names
 from kam_xl.inputs.safe_io import atomic_output
 from kam_xl.render.layout import KPI_ANCHOR, SheetPlan, TablePlan, kpi_plan, plan, sumifs_alike
 from kam_xl.render.xlsx import (
@@ -376,7 +376,8 @@ def _dashboard(book, sheet, formats: Formats, results: Results, sheets: list[She
     render_table(sheet, formats, kpis)
     keys = results.tables["KPIs"]["KPI"].tolist()
     this_col, prior_col, change_col = (kpis.position(c) for c in ("ThisPeriod", "PriorPeriod", "Change"))
-    for k, kpi in enumerate(TILE_KPIS):
+    tiles = TILE_KPIS + [k for k in ATTAINMENT_KPIS if k in keys]   # a third row with targets
+    for k, kpi in enumerate(tiles):
         i = keys.index(kpi)
         kpi_row = kpis.row + 1 + i
         top, left = 3 + (k // 4) * 6, (k % 4) * 4
@@ -405,7 +406,7 @@ def _dashboard(book, sheet, formats: Formats, results: Results, sheets: list[She
             _merged_formula(sheet, change_area, change, _arrow_format(formats, kind, box), figures["Change"])
         _colour_change(sheet, formats, change_area, kpi in RISE_IS_BAD)
 
-    comment_top = 15
+    comment_top = 3 + 6 * -(-len(tiles) // 4)
     sheet.write_string(comment_top, 0, ui("dashboard.summary", language),
                        formats.get(bold=True, font_size=12, font_color="#1F4E78"))
     for i, sentence in enumerate(results.commentary):

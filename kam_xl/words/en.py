@@ -30,6 +30,9 @@ TILES = {
     "DSO": "DSO (days)",
     "OverdueShare": "Overdue share of receivables",
     "Top5Share": "Top-5 customers' revenue share",
+    "RevenueAttainment": "Revenue vs target",
+    "GrossProfitAttainment": "Gross profit vs target",
+    "CollectionsAttainment": "Collections vs target",
 }
 
 

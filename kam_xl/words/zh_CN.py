@@ -267,6 +267,9 @@ KPIS = {
     "TierBCustomers": "B类客户数",
     "TierCCustomers": "C类客户数",
     "LossMakingCustomers": "亏损客户数",
+    "RevenueAttainment": "收入目标达成率",
+    "GrossProfitAttainment": "毛利目标达成率",
+    "CollectionsAttainment": "回款目标达成率",
 }
 
 TILES = KPIS
