@@ -75,6 +75,7 @@ PARAMETER_HELP = {
     "ProvisionInNetProfit": ("TRUE: customer net profit after the period's bad-debt charge",
                              "TRUE：客户净贡献扣除本期信用减值损失"),
     "TrendMonths": ("Calendar months shown month by month on the Trend sheet", "趋势表逐月列示的自然月数"),
+    "PurchaseModel": ("BGNBD, ParetoNBD or Auto (the one with the lower AIC)", "BGNBD、ParetoNBD 或 Auto（按 AIC 自动选择）"),
     "PreviousSummary": ("Last period's summary (a file beside this one): its actions are reviewed",
                         "上期生成的汇总文件（与本文件同目录）：复核其建议措施的效果"),
     "CostOfCapital": ("Yearly cost of capital for financing cost", "年资金成本率（计算资金占用成本）"),

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from kam_xl.domain.frames import percentile_rank, rank_descending, ratio
-from kam_xl.domain.models import fit_bgnbd, fit_gamma_gamma
+from kam_xl.domain.models import ParetoNBDFit, fit_bgnbd, fit_gamma_gamma, fit_pareto_nbd
 from kam_xl.quality import INFO, WARNING, DataQuality
 
 DAYS_PER_MONTH = 365.25 / 12
@@ -44,8 +44,48 @@ def monthly_discount_factors(months: int, annual_rate: float) -> np.ndarray:
     return 1.0 / np.power(1.0 + annual_rate, np.arange(1, months + 1) / 12.0)
 
 
+def purchase_model(x, t_x, T, choice: str, dq: DataQuality):
+    """The fitted purchase model: BG/NBD, Pareto/NBD, or with ``choice`` Auto
+    the one with the lower AIC = 2 x 4 parameters - 2 LogLikelihood (an Info
+    says which); None when the chosen one does not converge (a Warning)."""
+    fits = {}
+    for name, fit in (("BGNBD", fit_bgnbd), ("ParetoNBD", fit_pareto_nbd)):
+        if choice in (name, "Auto"):
+            model = fit(x, t_x, T)
+            usable = model.converged and np.isfinite(model.log_likelihood) and all(
+                np.isfinite(v) and v > 0 for v in (model.r, model.alpha))
+            if name == "BGNBD" and abs(model.a - 1.0) < 1e-6:   # a = 1 divides by zero in E[Y(t)]
+                usable = False
+            if usable:
+                fits[name] = model
+            else:
+                dq.add(WARNING, "Potential", "potential.model_failed", model=MODEL_NAMES[name])
+    if not fits:
+        return None
+    best = max(fits, key=lambda name: fits[name].log_likelihood)   # equal parameter counts: AIC follows LL
+    if choice == "Auto" and len(fits) > 1:
+        dq.add(INFO, "Potential", "potential.model_chosen", model=MODEL_NAMES[best],
+               aic=", ".join(f"{MODEL_NAMES[n]} {8 - 2 * f.log_likelihood:.1f}" for n, f in fits.items()))
+    return fits[best]
+
+
+MODEL_NAMES = {"BGNBD": "BG/NBD", "ParetoNBD": "Pareto/NBD"}
+
+
+def _model_parameters(model) -> list[tuple]:
+    """ModelParameters rows of the fitted purchase model (rates per day)."""
+    if isinstance(model, ParetoNBDFit):
+        name, shape = "ParetoNBD", [("r", model.r, "shape"), ("alpha", model.alpha, "days"),
+                                     ("s", model.s, "shape"), ("beta", model.beta, "days")]
+    else:
+        name, shape = "BG/NBD", [("r", model.r, "shape"), ("alpha", model.alpha, "days"), ("a", model.a, "shape"),
+                                 ("b", model.b, "shape")]
+    return [(name, *row) for row in shape] + [(name, "LogLikelihood", model.log_likelihood, "nats"),
+                                              (name, "Customers", model.customers, "count")]
+
+
 def lifetime_value(history: pd.DataFrame, gross_margin: pd.Series, months: int, discount_rate: float,
-                   dq: DataQuality) -> tuple[pd.DataFrame, pd.DataFrame]:
+                   dq: DataQuality, model_choice: str = "BGNBD") -> tuple[pd.DataFrame, pd.DataFrame]:
     """PAlive, ExpectedPurchases over the horizon, ExpectedOrderValue and CLV
     = sum over months of expected purchases in the month x ExpectedOrderValue
     x GrossMarginPct, discounted monthly at DiscountRate.
@@ -62,19 +102,14 @@ def lifetime_value(history: pd.DataFrame, gross_margin: pd.Series, months: int, 
     repeaters = int((x > 0).sum())
     bg = None
     if len(buyers) >= MIN_CUSTOMERS and repeaters >= MIN_REPEAT_BUYERS:
-        bg = fit_bgnbd(x, t_x, np.maximum(T, t_x))
-        if not bg.converged or not np.isfinite([bg.r, bg.alpha, bg.a, bg.b]).all() or abs(bg.a - 1.0) < 1e-6:
-            dq.add(WARNING, "Potential", "potential.bgnbd_failed")
-            bg = None
+        bg = purchase_model(x, t_x, np.maximum(T, t_x), model_choice, dq)
     else:
         dq.add(WARNING, "Potential", "potential.bgnbd_skipped", buyers=len(buyers), repeaters=repeaters,
                min_buyers=MIN_CUSTOMERS, min_repeaters=MIN_REPEAT_BUYERS)
     if bg is not None:
         cumulative = np.column_stack([bg.expected_purchases(t, x, t_x, T) for t in horizon_ends])
         out.loc[buyers.index, "PAlive"] = bg.p_alive(x, t_x, T)
-        parameters += [("BG/NBD", "r", bg.r, "shape"), ("BG/NBD", "alpha", bg.alpha, "days"),
-                       ("BG/NBD", "a", bg.a, "shape"), ("BG/NBD", "b", bg.b, "shape"),
-                       ("BG/NBD", "LogLikelihood", bg.log_likelihood, "nats"), ("BG/NBD", "Customers", bg.customers, "count")]
+        parameters += _model_parameters(bg)
     else:
         rate = (x + 1.0) / np.maximum(T, 1.0)
         cumulative = rate[:, None] * horizon_ends[None, :]
@@ -130,7 +165,8 @@ def potential(sales: pd.DataFrame, customers: pd.DataFrame, gross_margin: pd.Ser
     period has none); IndustryGrowth from IndustryOutlook (fraction per year)."""
     ids = pd.Index(customers["CustomerID"], name="CustomerID")
     history = purchase_history(sales, ids, params.as_of_date)
-    value, models = lifetime_value(history, gross_margin, params.forecast_months, params.discount_rate, dq)
+    value, models = lifetime_value(history, gross_margin, params.forecast_months, params.discount_rate, dq,
+                                   params.purchase_model)
     out = history[["Frequency", "RecencyDays", "AgeDays"]].join(value)
     out["GrowthRate"] = ratio(revenue, prior_revenue) - 1.0
     industry = customers.set_index("CustomerID")["Industry"]

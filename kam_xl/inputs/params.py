@@ -17,6 +17,7 @@ DEFAULT_CADENCE = {"A": 30, "B": 60, "C": 90}
 ABC_BASES = ("NetRevenue", "GrossProfit", "NetProfit")
 AVERAGE_AR_METHODS = ("OpeningClosing", "MonthEnd")
 AGING_BASES = ("DueDate", "InvoiceDate")
+PURCHASE_MODELS = ("BGNBD", "ParetoNBD", "Auto")
 LANGUAGES = tuple(CATALOGUES)
 # The collection steps FollowUpLevels sets the days of (word keys followup.<step> in kam_xl.words).
 FOLLOW_UP_STEPS = ("reminder", "call", "manager", "stop_deliveries", "legal")   # a language is a words catalogue
@@ -30,7 +31,7 @@ PARAMETER_ZH = {
     "ContactCadenceDays": "联系频率天数", "Language": "语言", "DataStart": "数据起始日期",
     "MinCoverage": "最低数据覆盖率", "VATRate": "增值税税率", "FollowUpLevels": "催收级别天数",
     "AverageARMethod": "平均应收计算方法", "AgingBasis": "账龄起算日", "ProvisionInNetProfit": "坏账计入客户净贡献",
-    "TrendMonths": "趋势月数", "PreviousSummary": "上期汇总",
+    "TrendMonths": "趋势月数", "PreviousSummary": "上期汇总", "PurchaseModel": "购买模型",
 }
 
 
@@ -62,6 +63,7 @@ class Params:
     provision_in_net_profit: bool = False   # NetProfit after the period's bad-debt charge
     trend_months: int = 12   # calendar months shown month by month, up to the one holding AsOfDate
     previous_summary: str | None = None   # last period's summary, whose actions are reviewed
+    purchase_model: str = "BGNBD"   # or ParetoNBD, or Auto: the one with the lower AIC
 
     @property
     def period_days(self) -> int:
@@ -150,7 +152,7 @@ _CANONICAL = {
     "language": "Language", "data_start": "DataStart", "min_coverage": "MinCoverage", "vat_rate": "VATRate",
     "follow_up_levels": "FollowUpLevels", "average_ar_method": "AverageARMethod", "aging_basis": "AgingBasis",
     "provision_in_net_profit": "ProvisionInNetProfit", "trend_months": "TrendMonths",
-    "previous_summary": "PreviousSummary",
+    "previous_summary": "PreviousSummary", "purchase_model": "PurchaseModel",
 }
 _FIELD_BY_KEY = {normalize_name(v): k for k, v in _CANONICAL.items()}
 _FIELD_BY_KEY.update({normalize_name(PARAMETER_ZH[v]): k for k, v in _CANONICAL.items()})
@@ -212,6 +214,13 @@ def _convert(field_name: str, value: object) -> object:
         match.update({normalize_name("期初期末"): "OpeningClosing", normalize_name("月末"): "MonthEnd"})
         if normalize_name(text) not in match:
             raise ParameterError("reason.average_ar_method")
+        return match[normalize_name(text)]
+    if field_name == "purchase_model":
+        match = {normalize_name(m): m for m in PURCHASE_MODELS}
+        match.update({normalize_name("BG/NBD"): "BGNBD", normalize_name("Pareto/NBD"): "ParetoNBD",
+                      normalize_name("自动"): "Auto"})
+        if normalize_name(text) not in match:
+            raise ParameterError("reason.purchase_model")
         return match[normalize_name(text)]
     if field_name == "previous_summary":
         return text or None

@@ -220,7 +220,8 @@ MESSAGES = {
     "{count} row(s) (first shown)",
     "invoice.no_terms": "{count} invoice(s) have neither DueDate nor customer PaymentTermsDays; treated as due on "
     "the invoice date (first row shown)",
-    "potential.bgnbd_failed": "BG/NBD fit did not converge; run-rate estimate used instead",
+    "potential.model_failed": "The {model} fit did not converge; it is not used (run-rate estimate when no model is left)",
+    "potential.model_chosen": "Purchase model chosen by AIC (lower is better): {model} ({aic})",
     "potential.bgnbd_skipped": "BG/NBD not fitted: {buyers} buying customers, {repeaters} repeat buyers (needs "
     "{min_buyers} and {min_repeaters}); run-rate estimate used, PAlive left empty",
     "potential.gg_failed": "Gamma-Gamma fit did not converge; customers' own mean order value used",
@@ -285,6 +286,7 @@ WORDS = {
     "reason.follow_up_levels": "must be five increasing whole days, e.g. 1,15,30,60,90 (reminder, call, account manager, stop deliveries, legal)",
     "reason.aging_basis": "must be DueDate or InvoiceDate",
     "reason.yes_no": "must be TRUE or FALSE (yes or no)",
+    "reason.purchase_model": "must be BGNBD, ParetoNBD or Auto",
     "reason.average_ar_method": "must be OpeningClosing or MonthEnd",
     "reason.buckets": "must be increasing whole days, e.g. 30,60,90",
     "reason.basis": "must be one of NetRevenue, GrossProfit, NetProfit",

@@ -443,7 +443,8 @@ MESSAGES = {
     "analysis.no_contacts": "没有联系记录表：客户关系分析已跳过",
     "activity.no_rate": "作业“{name}”在作业费率表中没有单位成本；其作业量成本在 {count} 行中按 0 计（显示第一行）",
     "invoice.no_terms": "{count} 张发票既无到期日也无客户账期天数；按开票日当日到期处理（显示第一行）",
-    "potential.bgnbd_failed": "BG/NBD 模型拟合未收敛；改用平均购买频率估算",
+    "potential.model_failed": "{model} 模型拟合未收敛，未使用（无可用模型时按历史频率估算）",
+    "potential.model_chosen": "按 AIC（越小越好）选用购买模型：{model}（{aic}）",
     "potential.bgnbd_skipped": "BG/NBD 模型未拟合：有购买的客户 {buyers} 家，复购客户 {repeaters} 家（至少需要 {min_buyers} 和 "
     "{min_repeaters} 家）；改用平均购买频率估算，活跃概率留空",
     "potential.gg_failed": "Gamma-Gamma 模型拟合未收敛；改用客户自身的平均单次金额",
@@ -503,6 +504,7 @@ WORDS = {
     "reason.follow_up_levels": "必须是五个递增的整数天数，如 1,15,30,60,90（提醒、电话、客户经理、停止发货、法务）",
     "reason.aging_basis": "必须是 DueDate（到期日）或 InvoiceDate（开票日期）",
     "reason.yes_no": "必须是 TRUE 或 FALSE（是或否）",
+    "reason.purchase_model": "必须是 BGNBD、ParetoNBD 或 Auto（自动）",
     "reason.average_ar_method": "必须是 OpeningClosing（期初期末）或 MonthEnd（月末）",
     "reason.buckets": "必须是递增的整数天数，如 30,60,90",
     "reason.basis": "必须是 NetRevenue、GrossProfit 或 NetProfit 之一",
