@@ -18,6 +18,14 @@ ABC_BASES = ("NetRevenue", "GrossProfit", "NetProfit")
 AVERAGE_AR_METHODS = ("OpeningClosing", "MonthEnd")
 AGING_BASES = ("DueDate", "InvoiceDate")
 PURCHASE_MODELS = ("BGNBD", "ParetoNBD", "Auto")
+_YES, _NO = ("TRUE", "yes", "y", "1", "1.0", "是", "真"), ("FALSE", "no", "n", "0", "0.0", "否", "假")
+# Parameters that take one of a few values: (the values, other spellings -> value). Word key reason.<field>.
+CHOICES = {
+    "average_ar_method": (AVERAGE_AR_METHODS, {"期初期末": "OpeningClosing", "月末": "MonthEnd"}),
+    "purchase_model": (PURCHASE_MODELS, {"BG/NBD": "BGNBD", "Pareto/NBD": "ParetoNBD", "自动": "Auto"}),
+    "aging_basis": (AGING_BASES, {"到期日": "DueDate", "开票日期": "InvoiceDate", "开票日": "InvoiceDate"}),
+    "provision_in_net_profit": ((), {**dict.fromkeys(_YES, True), **dict.fromkeys(_NO, False)}),
+}
 LANGUAGES = tuple(CATALOGUES)
 # The collection steps FollowUpLevels sets the days of (word keys followup.<step> in kam_xl.words).
 FOLLOW_UP_STEPS = ("reminder", "call", "manager", "stop_deliveries", "legal")   # a language is a words catalogue
@@ -209,34 +217,15 @@ def _convert(field_name: str, value: object) -> object:
         if field_name == "follow_up_levels" and len(days) != len(FOLLOW_UP_STEPS):
             raise ParameterError("reason.follow_up_levels")
         return days
-    if field_name == "average_ar_method":
-        match = {normalize_name(m): m for m in AVERAGE_AR_METHODS}
-        match.update({normalize_name("期初期末"): "OpeningClosing", normalize_name("月末"): "MonthEnd"})
+    if field_name in CHOICES:
+        values, aliases = CHOICES[field_name]
+        match = {normalize_name(v): v for v in values}
+        match.update({normalize_name(alias): v for alias, v in aliases.items()})
         if normalize_name(text) not in match:
-            raise ParameterError("reason.average_ar_method")
-        return match[normalize_name(text)]
-    if field_name == "purchase_model":
-        match = {normalize_name(m): m for m in PURCHASE_MODELS}
-        match.update({normalize_name("BG/NBD"): "BGNBD", normalize_name("Pareto/NBD"): "ParetoNBD",
-                      normalize_name("自动"): "Auto"})
-        if normalize_name(text) not in match:
-            raise ParameterError("reason.purchase_model")
+            raise ParameterError(f"reason.{field_name}")
         return match[normalize_name(text)]
     if field_name == "previous_summary":
         return text or None
-    if field_name == "aging_basis":
-        match = {normalize_name(b): b for b in AGING_BASES}
-        match.update({normalize_name("到期日"): "DueDate", normalize_name("开票日期"): "InvoiceDate",
-                      normalize_name("开票日"): "InvoiceDate"})
-        if normalize_name(text) not in match:
-            raise ParameterError("reason.aging_basis")
-        return match[normalize_name(text)]
-    if field_name == "provision_in_net_profit":
-        answer = {normalize_name(w): True for w in ("TRUE", "yes", "y", "1", "是", "真")}
-        answer.update({normalize_name(w): False for w in ("FALSE", "no", "n", "0", "否", "假")})
-        if normalize_name(text) not in answer:
-            raise ParameterError("reason.yes_no")
-        return answer[normalize_name(text)]
     if field_name == "abc_basis":
         match = {normalize_name(b): b for b in ABC_BASES}.get(normalize_name(text))
         if match is None:

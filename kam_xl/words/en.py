@@ -285,7 +285,7 @@ WORDS = {
     "reason.months": "must be a whole number of months from 1 to 120",
     "reason.follow_up_levels": "must be five increasing whole days, e.g. 1,15,30,60,90 (reminder, call, account manager, stop deliveries, legal)",
     "reason.aging_basis": "must be DueDate or InvoiceDate",
-    "reason.yes_no": "must be TRUE or FALSE (yes or no)",
+    "reason.provision_in_net_profit": "must be TRUE or FALSE (yes or no)",
     "reason.purchase_model": "must be BGNBD, ParetoNBD or Auto",
     "reason.average_ar_method": "must be OpeningClosing or MonthEnd",
     "reason.buckets": "must be increasing whole days, e.g. 30,60,90",

@@ -503,7 +503,7 @@ WORDS = {
     "reason.months": "必须是 1 到 120 之间的整数月数",
     "reason.follow_up_levels": "必须是五个递增的整数天数，如 1,15,30,60,90（提醒、电话、客户经理、停止发货、法务）",
     "reason.aging_basis": "必须是 DueDate（到期日）或 InvoiceDate（开票日期）",
-    "reason.yes_no": "必须是 TRUE 或 FALSE（是或否）",
+    "reason.provision_in_net_profit": "必须是 TRUE 或 FALSE（是或否）",
     "reason.purchase_model": "必须是 BGNBD、ParetoNBD 或 Auto（自动）",
     "reason.average_ar_method": "必须是 OpeningClosing（期初期末）或 MonthEnd（月末）",
     "reason.buckets": "必须是递增的整数天数，如 30,60,90",
