@@ -39,7 +39,14 @@ from kam_xl.domain.coverage import History, history
 from kam_xl.domain.currency import balances_by_currency, converted, rate_on
 from kam_xl.domain.frames import minor_unit_decimals, round_money
 from kam_xl.domain.potential import potential
-from kam_xl.domain.profitability import activity_costs, cost_to_serve, financing_cost, gross_profit, profitability, whale_curve
+from kam_xl.domain.profitability import (
+    activity_costs,
+    cost_to_serve,
+    financing_cost,
+    gross_profit,
+    profitability,
+    whale_curve,
+)
 from kam_xl.domain.targets import MEASURES, attainment
 from kam_xl.domain.trend import DIMENSIONS, customer_trend, trend_months, trend_summary
 from kam_xl.domain.receivables import (
@@ -89,6 +96,7 @@ class CustomerFigures:
     trend_shown: pd.Index | None = None  # the months shown
     attainment: pd.DataFrame | None = None
     review: pd.DataFrame | None = None   # last period's actions reviewed (see kam_xl.domain.review)
+    model_check: tuple[pd.DataFrame, pd.DataFrame] | None = None   # ModelCheck, ModelFit of the holdout
 
 
 @dataclass
@@ -494,7 +502,7 @@ def analyze(inputs: Inputs, params: dict | Params | None = None, previous=None) 
     classification = info[CUSTOMER_COLUMNS].assign(ParentID=groups).reindex(order).join(abc)
     classification = classification.join(rfm(inputs["Sales"], ids, p.as_of_date, p.period_start, p.period_end))
 
-    pot, models = potential(inputs["Sales"], customers, profit["GrossMarginPct"], profit["NetRevenue"],
+    pot, models, model_check = potential(inputs["Sales"], customers, profit["GrossMarginPct"], profit["NetRevenue"],
                             prior_profit["NetRevenue"], inputs.get("IndustryOutlook"), p, dq)
     classification["PortfolioQuadrant"] = portfolio_quadrant(profit["NetProfit"], pot["PotentialScore"]).reindex(order)
 
@@ -539,7 +547,8 @@ def analyze(inputs: Inputs, params: dict | Params | None = None, previous=None) 
                               trend=trend, trend_shown=trend_shown,
                               attainment=_targets(inputs, p, customers, sales_history, dq), review=review,
                               prior_profit=prior_profit, prior_receivables=prior_ar,
-                              prior_tiers=prior_tiers, last_year=last_year, models=models)
+                              prior_tiers=prior_tiers, last_year=last_year, models=models,
+                              model_check=model_check)
     about = {"Tool": "kam-xl", "Version": __version__, "RunTime": dt.datetime.now().isoformat(timespec="seconds"),
              "InputFile": str(inputs.source.name) if inputs.source else "",
              "InputSHA256": inputs.source_sha256 or ""}
@@ -603,6 +612,8 @@ def assemble(figures: CustomerFigures, p: Params, dq: DataQuality, about: dict,
         tables["Attainment"] = met[mine].reset_index(drop=True)[ATTAINMENT_COLUMNS]
     tables["Potential"] = _out(pot, order, POTENTIAL_COLUMNS)
     tables["ModelParameters"] = f.models
+    if f.model_check is not None:   # the models' own check: no customer's figures in it
+        tables["ModelFit"], tables["ModelCheck"] = f.model_check[1], f.model_check[0]
     tables["Strategy"] = _out(f.strategy.join(group[["CustomerName"]]), order, STRATEGY_COLUMNS)
     buckets = bucket_names(p.aging_buckets)
     churn = churn_risk(tiers, pot["PAlive"])

@@ -281,6 +281,9 @@ ATTAINMENT_COLUMNS = ["Level", "Key", "Name", "Window", "Period", "Measure", "Ta
 # Last period's actions reviewed: one row per customer and measure an action targeted.
 ACTION_REVIEW_COLUMNS = ["CustomerID", "CustomerName", "PreviousTier", "Tier", "PreviousQuadrant", "Quadrant",
                          "PreviousActions", "Metric", "Before", "Now", "Improved"]
+# The purchase models' holdout check (parameter HoldoutMonths).
+MODEL_CHECK_COLUMNS = ["Model", "CalibrationFrequency", "Customers", "ActualPurchases", "PredictedPurchases"]
+MODEL_FIT_COLUMNS = ["Model", "LogLikelihood", "AIC", "HoldoutActualTotal", "HoldoutPredictedTotal", "HoldoutMAE"]
 WHALE_CURVE_COLUMNS = ["ProfitRank", "CustomerID", "CumulativeCustomerShare", "CumulativeProfitShare"]
 # Customer groups (集团客户): the customers sharing a ParentID, one exposure.
 def groups_columns(buckets: tuple[int, ...]) -> list[str]:
@@ -291,8 +294,10 @@ def groups_columns(buckets: tuple[int, ...]) -> list[str]:
 OUTPUT_SHEETS = ("Dashboard", "Classification", "Profitability", "Trend", "Attainment", "ActionReview", "Receivables", "Collections", "Provision",
                  "Relationship",
                  "Potential", "Strategy", "Risk", "DataQuality", "About")
-OUTPUT_TABLES = ("Classification", "Segments", "Profitability", "WhaleCurve", "TrendSummary", "Trend", "Attainment", "ActionReview", "Receivables", "ReceivablesByCurrency",
-                 "ExpectedReceipts", "OpenItems", "Provision", "ProvisionBands", "Relationship", "Potential", "ModelParameters", "Strategy", "RiskSummary", "Groups",
+OUTPUT_TABLES = ("Classification", "Segments", "Profitability", "WhaleCurve", "TrendSummary", "Trend", "Attainment",
+                 "ActionReview", "Receivables", "ReceivablesByCurrency", "ExpectedReceipts", "OpenItems", "Provision",
+                 "ProvisionBands", "Relationship", "Potential", "ModelParameters", "ModelFit", "ModelCheck", "Strategy",
+                 "RiskSummary", "Groups",
                  "KPIs", "DataQuality", "About")
 
 # How each output column reads (number format, alignment); a column not listed is text or a plain number.
@@ -310,7 +315,8 @@ COLUMN_KINDS = {
     **dict.fromkeys(["DSO", "DSOCountback", "AvgDaysToPay", "AvgDaysLate"], "days"),
     # whole days: 59, not 59.0
     **dict.fromkeys(["Recency", "DaysSinceContact", "CadenceDays", "RecencyDays", "AgeDays"], "int"),
-    **dict.fromkeys(["ARTurnover", "AvgSatisfaction", "ExpectedPurchases"], "ratio"),
+    **dict.fromkeys(["ARTurnover", "AvgSatisfaction", "ExpectedPurchases", "ActualPurchases", "PredictedPurchases",
+                     "HoldoutActualTotal", "HoldoutPredictedTotal", "HoldoutMAE", "LogLikelihood", "AIC"], "ratio"),
     **dict.fromkeys(["Frequency", "RScore", "FScore", "MScore", "ProfitRank", "PotentialRank", "Contacts",
                      "Customers", "Row"], "int"),
     "PAlive": "prob", "PotentialScore": "score", "LastContact": "date", "NextFollowUp": "date",

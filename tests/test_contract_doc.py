@@ -7,6 +7,7 @@ from pathlib import Path
 from kam_xl import analyze
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "CONTRACT.md"
+HOLDOUT_TABLES = ("ModelFit", "ModelCheck")
 
 
 def documented_columns() -> dict[str, list[str]]:
@@ -37,7 +38,9 @@ def test_every_output_table_and_column_is_documented(tmp_path):
     previous = read_previous(write_workbook(earlier, tmp_path / "May.xlsx"))
     results = analyze(inputs_from_frames(book), previous=previous)
     written = {name: list(frame.columns) for name, frame in results.items()}
-    assert documented_columns() == written
+    documented = documented_columns()
+    # The holdout check needs a book where the models fit: tests/test_fitted_path.py checks its columns.
+    assert {name: columns for name, columns in documented.items() if name not in HOLDOUT_TABLES} == written
 
 
 def test_the_group_stands_beside_each_customer():

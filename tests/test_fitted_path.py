@@ -227,3 +227,49 @@ def test_pareto_nbd_through_analyze_and_auto_choosing_by_aic(cdnow_dir):
     assert "BG/NBD" in set(auto["ModelParameters"]["Model"])
     said = " ".join(auto["DataQuality"]["Message"])
     assert "Purchase model chosen by AIC (lower is better): BG/NBD" in said
+
+
+def test_holdout_check_by_hand(cdnow_dir):
+    """HoldoutMonths 9 with AsOfDate 1998-06-30: the models are fitted on the purchases to 1997-09-30 (the
+    papers' 39-week calibration) and forecast the next 273 days. Here the actual holdout purchases are counted
+    from the raw transactions, and BG/NBD's forecast is recomputed with FHL 2005 eq. (10) from the published
+    parameters (alpha in days); the table's totals and per-frequency means must agree."""
+    sales = cdnow_sales(cdnow_dir)
+    customers = pd.DataFrame({"CustomerID": sorted(sales["CustomerID"].unique())})
+    parameters = pd.DataFrame({"Parameter": ["AsOfDate", "PeriodStart", "HoldoutMonths"],
+                               "Value": ["1998-06-30", "1997-07-01", "9"]})
+    results = analyze(inputs_from_frames({"Customers": customers, "Sales": sales, "Parameters": parameters}))
+    calibration = summary(sales)
+    later = sales[(sales["Date"] > AS_OF) & (sales["Date"] <= pd.Timestamp("1998-06-30"))]
+    days = later.groupby(["CustomerID", "Date"])["NetRevenue"].sum()
+    actual = days[days > 0].groupby(level=0).size().reindex(calibration.index).fillna(0)
+    p = PUBLISHED_BGNBD
+    predicted = pd.Series([expected_purchases(273, p["r"], p["alpha"] * 7, p["a"], p["b"], row.x, row.t_x, row.T)
+                           for row in calibration.itertuples()], index=calibration.index)
+    fit = results["ModelFit"].set_index("Model")
+    assert fit.loc["BGNBD", "HoldoutActualTotal"] == actual.sum()
+    assert fit.loc["BGNBD", "HoldoutPredictedTotal"] == pytest.approx(predicted.sum(), rel=0.01)
+    assert fit.loc["BGNBD", "HoldoutMAE"] == pytest.approx((actual - predicted).abs().mean(), rel=0.01)
+    assert fit.loc["BGNBD", "AIC"] == pytest.approx(8 - 2 * fit.loc["BGNBD", "LogLikelihood"])
+    check = results["ModelCheck"].query("Model == 'BGNBD'").set_index("CalibrationFrequency")
+    bucket = calibration["x"].clip(upper=7)
+    assert check["Customers"].tolist() == bucket.value_counts().sort_index().tolist()
+    assert check["ActualPurchases"].tolist() == pytest.approx(actual.groupby(bucket).mean().tolist())
+    assert check["PredictedPurchases"].tolist() == pytest.approx(predicted.groupby(bucket).mean().tolist(), rel=0.02)
+    assert set(results["ModelCheck"]["Model"]) == {"BGNBD", "ParetoNBD"}
+    from test_contract_doc import documented_columns
+    documented = documented_columns()
+    assert [list(results[t].columns) for t in ("ModelFit", "ModelCheck")] == [documented["ModelFit"],
+                                                                               documented["ModelCheck"]]
+
+
+def test_gamma_gamma_independence_is_checked(fitted):
+    """Fader & Hardie (2013) check that spend and frequency are not correlated before using Gamma-Gamma:
+    the Pearson r of x and the mean repeat value over the repeat buyers, recomputed here."""
+    sales, results = fitted
+    data = summary(sales)
+    repeaters = data[data["x"] > 0]
+    expected = np.corrcoef(repeaters["x"], repeaters["m"])[0, 1]
+    models = results["ModelParameters"].set_index(["Model", "Parameter"])["Value"]
+    assert models[("Gamma-Gamma", "FrequencyValueCorrelation")] == pytest.approx(expected)
+    assert abs(expected) < 0.3 and "Gamma-Gamma assumes" not in " ".join(results["DataQuality"]["Message"])

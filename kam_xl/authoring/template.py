@@ -76,6 +76,8 @@ PARAMETER_HELP = {
                              "TRUE：客户净贡献扣除本期信用减值损失"),
     "TrendMonths": ("Calendar months shown month by month on the Trend sheet", "趋势表逐月列示的自然月数"),
     "PurchaseModel": ("BGNBD, ParetoNBD or Auto (the one with the lower AIC)", "BGNBD、ParetoNBD 或 Auto（按 AIC 自动选择）"),
+    "HoldoutMonths": ("Months held out to check the purchase models' forecast (blank: no check)",
+                      "留作样本外检验的月数（空白：不检验）"),
     "PreviousSummary": ("Last period's summary (a file beside this one): its actions are reviewed",
                         "上期生成的汇总文件（与本文件同目录）：复核其建议措施的效果"),
     "CostOfCapital": ("Yearly cost of capital for financing cost", "年资金成本率（计算资金占用成本）"),

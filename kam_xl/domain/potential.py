@@ -17,6 +17,8 @@ DAYS_PER_MONTH = 365.25 / 12
 # Fewer repeat buyers than this and the models are not fitted (run-rate instead).
 MIN_REPEAT_BUYERS = 20
 MIN_CUSTOMERS = 30
+# Above this |Pearson r| between repeat purchases and their mean value, Gamma-Gamma's independence is doubtful.
+MAX_VALUE_CORRELATION = 0.3
 
 
 def purchase_history(sales: pd.DataFrame, customer_ids: pd.Index, as_of: pd.Timestamp) -> pd.DataFrame:
@@ -84,6 +86,49 @@ def _model_parameters(model) -> list[tuple]:
                                               (name, "Customers", model.customers, "count")]
 
 
+# Calibration frequencies of ModelCheck: 0 .. 6 repeat purchases, then 7 or more together (as 7).
+CHECK_FREQUENCIES = 7
+
+
+def holdout_check(sales: pd.DataFrame, customer_ids: pd.Index, as_of: pd.Timestamp,
+                  months: int) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """Fit each purchase model on the purchases up to AsOfDate - ``months``
+    (the calibration), forecast the holdout (calibration end, AsOfDate] for
+    every customer who had bought by then, E[Y(t) | x, t_x, T] with t the
+    holdout's days, and compare with the purchases each made in it (distinct
+    days with positive NetRevenue). ModelCheck: per Model and
+    CalibrationFrequency (repeat purchases in the calibration, 7 = 7 or more):
+    Customers, ActualPurchases and PredictedPurchases (means per customer in
+    the holdout). ModelFit: per Model, the calibration LogLikelihood, AIC = 2 x
+    4 - 2 LogLikelihood, HoldoutActualTotal, HoldoutPredictedTotal and
+    HoldoutMAE (mean |actual - predicted| per customer). None when too few
+    customers had bought, or repeated, by the calibration end."""
+    end = as_of - pd.DateOffset(months=months)
+    calibration = purchase_history(sales, customer_ids, end).dropna(subset=["Frequency"])
+    x, t_x, T = (calibration[c].to_numpy() for c in ("Frequency", "RecencyDays", "AgeDays"))
+    if len(calibration) < MIN_CUSTOMERS or (x > 0).sum() < MIN_REPEAT_BUYERS:
+        return None
+    later = sales[(sales["Date"] > end) & (sales["Date"] <= as_of)]
+    days = later.groupby(["CustomerID", "Date"])["NetRevenue"].sum()
+    actual = days[days > 0].groupby(level="CustomerID").size().reindex(calibration.index).fillna(0).to_numpy(float)
+    t = float((as_of - end).days)
+    frequency = np.minimum(x, CHECK_FREQUENCIES).astype(int)
+    checks, fits = [], []
+    for name, fit in (("BGNBD", fit_bgnbd), ("ParetoNBD", fit_pareto_nbd)):
+        model = fit(x, t_x, T)
+        predicted = model.expected_purchases(t, x, t_x, T)
+        frame = pd.DataFrame({"f": frequency, "a": actual, "p": predicted}).groupby("f")
+        checks.append(pd.DataFrame({"Model": name, "CalibrationFrequency": frame.size().index,
+                                    "Customers": frame.size().to_numpy(),
+                                    "ActualPurchases": frame["a"].mean().to_numpy(),
+                                    "PredictedPurchases": frame["p"].mean().to_numpy()}))
+        fits.append((name, model.log_likelihood, 8.0 - 2.0 * model.log_likelihood, float(actual.sum()),
+                     float(predicted.sum()), float(np.abs(actual - predicted).mean())))
+    fit_table = pd.DataFrame(fits, columns=["Model", "LogLikelihood", "AIC", "HoldoutActualTotal",
+                                            "HoldoutPredictedTotal", "HoldoutMAE"])
+    return pd.concat(checks, ignore_index=True), fit_table
+
+
 def lifetime_value(history: pd.DataFrame, gross_margin: pd.Series, months: int, discount_rate: float,
                    dq: DataQuality, model_choice: str = "BGNBD") -> tuple[pd.DataFrame, pd.DataFrame]:
     """PAlive, ExpectedPurchases over the horizon, ExpectedOrderValue and CLV
@@ -125,6 +170,12 @@ def lifetime_value(history: pd.DataFrame, gross_margin: pd.Series, months: int, 
             dq.add(WARNING, "Potential", "potential.gg_failed")
             gg = None
     if gg is not None:
+        # Gamma-Gamma assumes order value independent of frequency: check it on the repeat buyers.
+        correlation = float(np.corrcoef(x[x > 0], mean_value[x > 0])[0, 1])
+        parameters.append(("Gamma-Gamma", "FrequencyValueCorrelation", correlation, "Pearson r"))
+        if abs(correlation) > MAX_VALUE_CORRELATION:
+            dq.add(WARNING, "Potential", "potential.gg_correlated", r=f"{correlation:.2f}",
+                   limit=f"{MAX_VALUE_CORRELATION:g}")
         out.loc[buyers.index, "ExpectedOrderValue"] = gg.expected_order_value(x, np.where(x > 0, mean_value, 0.0))
         parameters += [("Gamma-Gamma", "p", gg.p, "shape"), ("Gamma-Gamma", "q", gg.q, "shape"),
                        ("Gamma-Gamma", "gamma", gg.gamma, "currency"),
@@ -165,8 +216,17 @@ def potential(sales: pd.DataFrame, customers: pd.DataFrame, gross_margin: pd.Ser
     period has none); IndustryGrowth from IndustryOutlook (fraction per year)."""
     ids = pd.Index(customers["CustomerID"], name="CustomerID")
     history = purchase_history(sales, ids, params.as_of_date)
-    value, models = lifetime_value(history, gross_margin, params.forecast_months, params.discount_rate, dq,
-                                   params.purchase_model)
+    check, choice = None, params.purchase_model
+    if params.holdout_months:
+        check = holdout_check(sales, ids, params.as_of_date, params.holdout_months)
+        if check is None:
+            dq.add(INFO, "Potential", "potential.no_holdout", months=params.holdout_months)
+        elif choice == "Auto":   # evidence first: the lower holdout error
+            fits = check[1].set_index("Model")
+            choice = str(fits["HoldoutMAE"].idxmin())
+            dq.add(INFO, "Potential", "potential.model_by_holdout", model=MODEL_NAMES[choice],
+                   mae=", ".join(f"{MODEL_NAMES[m]} {v:.3f}" for m, v in fits["HoldoutMAE"].items()))
+    value, models = lifetime_value(history, gross_margin, params.forecast_months, params.discount_rate, dq, choice)
     out = history[["Frequency", "RecencyDays", "AgeDays"]].join(value)
     out["GrowthRate"] = ratio(revenue, prior_revenue) - 1.0
     industry = customers.set_index("CustomerID")["Industry"]
@@ -185,4 +245,4 @@ def potential(sales: pd.DataFrame, customers: pd.DataFrame, gross_margin: pd.Ser
     out["PotentialScore"] = potential_score(parts, params.potential_weights)
     ranked = rank_descending(out["PotentialScore"]).astype("float64")
     out["PotentialRank"] = ranked.where(out["PotentialScore"].notna())
-    return out, models
+    return out, models, check

@@ -39,7 +39,7 @@ PARAMETER_ZH = {
     "ContactCadenceDays": "联系频率天数", "Language": "语言", "DataStart": "数据起始日期",
     "MinCoverage": "最低数据覆盖率", "VATRate": "增值税税率", "FollowUpLevels": "催收级别天数",
     "AverageARMethod": "平均应收计算方法", "AgingBasis": "账龄起算日", "ProvisionInNetProfit": "坏账计入客户净贡献",
-    "TrendMonths": "趋势月数", "PreviousSummary": "上期汇总", "PurchaseModel": "购买模型",
+    "TrendMonths": "趋势月数", "PreviousSummary": "上期汇总", "PurchaseModel": "购买模型", "HoldoutMonths": "检验月数",
 }
 
 
@@ -71,7 +71,8 @@ class Params:
     provision_in_net_profit: bool = False   # NetProfit after the period's bad-debt charge
     trend_months: int = 12   # calendar months shown month by month, up to the one holding AsOfDate
     previous_summary: str | None = None   # last period's summary, whose actions are reviewed
-    purchase_model: str = "BGNBD"   # or ParetoNBD, or Auto: the one with the lower AIC
+    purchase_model: str = "BGNBD"   # or ParetoNBD, or Auto: the lower holdout error, else the lower AIC
+    holdout_months: int | None = None   # the last months held out to check the purchase models' forecast
 
     @property
     def period_days(self) -> int:
@@ -160,7 +161,7 @@ _CANONICAL = {
     "language": "Language", "data_start": "DataStart", "min_coverage": "MinCoverage", "vat_rate": "VATRate",
     "follow_up_levels": "FollowUpLevels", "average_ar_method": "AverageARMethod", "aging_basis": "AgingBasis",
     "provision_in_net_profit": "ProvisionInNetProfit", "trend_months": "TrendMonths",
-    "previous_summary": "PreviousSummary", "purchase_model": "PurchaseModel",
+    "previous_summary": "PreviousSummary", "purchase_model": "PurchaseModel", "holdout_months": "HoldoutMonths",
 }
 _FIELD_BY_KEY = {normalize_name(v): k for k, v in _CANONICAL.items()}
 _FIELD_BY_KEY.update({normalize_name(PARAMETER_ZH[v]): k for k, v in _CANONICAL.items()})
@@ -204,7 +205,9 @@ def _convert(field_name: str, value: object) -> object:
         if not 0 <= number <= 1:
             raise ParameterError("reason.fraction")
         return number
-    if field_name in ("forecast_months", "trend_months"):
+    if field_name == "holdout_months" and not text:
+        return None
+    if field_name in ("forecast_months", "trend_months", "holdout_months"):
         number = float(_one(value, parse_number))
         if not (number.is_integer() and 1 <= number <= 120):
             raise ParameterError("reason.months")

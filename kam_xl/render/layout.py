@@ -257,7 +257,8 @@ def plan(results: Results, language: str | None = None) -> list[SheetPlan]:
     else:
         sheets.append(_skipped("Relationship", "Contacts", language, subtitle))
     sheets += [
-        sheet("Potential", [("Potential", t["Potential"]), ("ModelParameters", t["ModelParameters"])]),
+        sheet("Potential", [("Potential", t["Potential"]), ("ModelParameters", t["ModelParameters"]),
+                            *[(name, t[name]) for name in ("ModelFit", "ModelCheck") if name in t]]),
         sheet("Strategy", [("Strategy", t["Strategy"])], freeze=(3, 2)),
         sheet("Risk", [("RiskSummary", _labelled(t["RiskSummary"], "Metric", metric_label, language)),
                        *([("Groups", t["Groups"])] if "Groups" in t else [])], freeze=(3, 0)),

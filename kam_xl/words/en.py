@@ -220,6 +220,9 @@ MESSAGES = {
     "{count} row(s) (first shown)",
     "invoice.no_terms": "{count} invoice(s) have neither DueDate nor customer PaymentTermsDays; treated as due on "
     "the invoice date (first row shown)",
+    "potential.gg_correlated": "Repeat purchases and their mean value are correlated (Pearson r {r}, above {limit}): Gamma-Gamma assumes they are independent, so read ExpectedOrderValue and CLV with care",
+    "potential.no_holdout": "No holdout check: the data up to {months} months before AsOfDate hold too few buying or repeat customers",
+    "potential.model_by_holdout": "Purchase model chosen by the holdout check (lower mean absolute error is better): {model} ({mae})",
     "potential.model_failed": "The {model} fit did not converge; it is not used (run-rate estimate when no model is left)",
     "potential.model_chosen": "Purchase model chosen by AIC (lower is better): {model} ({aic})",
     "potential.bgnbd_skipped": "BG/NBD not fitted: {buyers} buying customers, {repeaters} repeat buyers (needs "
