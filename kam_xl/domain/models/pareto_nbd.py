@@ -81,7 +81,8 @@ def log_likelihood(params, x, t_x, T, weights=None) -> float:
     head = special.gammaln(r + x) - special.gammaln(r) + r * np.log(alpha) + s * np.log(beta)
     survived = -(r + x) * np.log(alpha + T) - s * np.log(beta + T)
     died = np.log(s) - np.log(r + s + x) + _log_a0(params, x, t_x, T)
-    terms = head + np.logaddexp(survived, died)
+    with np.errstate(invalid="ignore"):   # far from the optimum 2F1 can fail: a NaN the optimiser rejects
+        terms = head + np.logaddexp(survived, died)
     return float(np.sum(terms if weights is None else weights * terms))
 
 
