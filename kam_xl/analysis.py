@@ -149,7 +149,7 @@ def latest_date(inputs: Inputs) -> pd.Timestamp | None:
 
 
 def _period(inputs: Inputs, params: Params, customers: pd.DataFrame, dq: DataQuality | None,
-            opening_known: bool = True, bands: pd.DataFrame | None = None):
+            opening_known: bool = True, allowance_on=None):
     """Profitability, receivables and ABC tiers for one period (NetProfit
     after the bad-debt charge when ProvisionInNetProfit is set)."""
     ids = pd.Index(customers["CustomerID"], name="CustomerID")
@@ -169,7 +169,7 @@ def _period(inputs: Inputs, params: Params, customers: pd.DataFrame, dq: DataQua
                    if inputs.get(table) is None)
     charge = None
     if params.provision_in_net_profit and invoices is not None:
-        charge = _bad_debt_charge(inputs, params, customers, bands, opening_known)
+        charge = _bad_debt_charge(params, allowance_on, opening_known)
     profit = profitability(gross, cts, finance, absent, decimals, charge)
     basis = profit[params.abc_basis]
     abc = abc_tiers(basis, params.abc_share_a, params.abc_share_b)
@@ -177,12 +177,12 @@ def _period(inputs: Inputs, params: Params, customers: pd.DataFrame, dq: DataQua
 
 
 def _this_period(inputs: Inputs, p: Params, customers: pd.DataFrame, sales: History, invoices: History,
-                 dq: DataQuality, bands: pd.DataFrame | None):
+                 dq: DataQuality, allowance_on):
     """This period's figures. The period is the user's choice: where the data
     cover only part of it the figures are kept and DataQuality says so; an
     opening balance before the invoices begin leaves what needs it empty."""
     opening_known = invoices.balance_known(p.period_start - pd.Timedelta(days=1))
-    figures = _period(inputs, p, customers, dq, opening_known, bands)
+    figures = _period(inputs, p, customers, dq, opening_known, allowance_on)
     for table, history_ in (("Sales", sales), ("Invoices", invoices)):
         share = history_.share_of(p.period_start, p.period_end)
         if share < p.min_coverage:
@@ -195,13 +195,13 @@ def _this_period(inputs: Inputs, p: Params, customers: pd.DataFrame, sales: Hist
 
 
 def _compared_period(inputs: Inputs, p: Params, compared: Params, customers: pd.DataFrame, sales: History,
-                     invoices: History, dq: DataQuality, bands: pd.DataFrame | None, last_year: bool = False):
+                     invoices: History, dq: DataQuality, allowance_on, last_year: bool = False):
     """The figures of a period compared with this one (the prior period, or
     the same period last year), left empty where the data do not cover it
     (DataQuality says which and why: a Warning for the prior period, an Info
     for last year, which young books never have)."""
     opening_known = invoices.balance_known(compared.period_start - pd.Timedelta(days=1))
-    profit, ar, abc = _period(inputs, compared, customers, None, opening_known, bands)
+    profit, ar, abc = _period(inputs, compared, customers, None, opening_known, allowance_on)
     tiers = abc["ABCTier"]
     severity = INFO if last_year else WARNING
     which = "~the same period last year" if last_year else "~the prior period"
@@ -315,33 +315,40 @@ def _with_specific_provisions(customers: pd.DataFrame, specific: pd.DataFrame, d
     return info.reset_index()
 
 
-def _allowance(inputs: Inputs, customers: pd.DataFrame, bands: pd.DataFrame, date: pd.Timestamp,
-               decimals: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    return bad_debt_allowance(inputs["Invoices"], inputs.get("Payments"), customers, date, bands, decimals)
+def _allowances(inputs: Inputs, customers: pd.DataFrame, bands: pd.DataFrame, decimals: int):
+    """The bad-debt allowance as of a date (see :func:`bad_debt_allowance`),
+    each date worked out once: the period's charges and the Provision table
+    ask for the same dates (this AsOfDate, the day before PeriodStart...)."""
+    computed: dict = {}
+
+    def on(date: pd.Timestamp) -> tuple[pd.DataFrame, pd.DataFrame]:
+        if date not in computed:
+            computed[date] = bad_debt_allowance(inputs["Invoices"], inputs.get("Payments"), customers, date, bands,
+                                                decimals)
+        return computed[date]
+    return on
 
 
-def _bad_debt_charge(inputs: Inputs, p: Params, customers: pd.DataFrame, bands: pd.DataFrame,
-                     opening_known: bool) -> pd.Series:
+def _bad_debt_charge(p: Params, allowance_on, opening_known: bool) -> pd.Series:
     """The period's bad-debt charge per customer = the allowance as of
     AsOfDate - the allowance the day before PeriodStart (empty when the
     invoices do not reach back that far)."""
-    decimals = minor_unit_decimals(p.reporting_currency)
-    now = _allowance(inputs, customers, bands, p.as_of_date, decimals)[0]["Allowance"]
+    now = allowance_on(p.as_of_date)[0]["Allowance"]
     if not opening_known:
         return now * np.nan
-    before = _allowance(inputs, customers, bands, p.period_start - pd.Timedelta(days=1), decimals)[0]["Allowance"]
-    return round_money(now - before, decimals)
+    before = allowance_on(p.period_start - pd.Timedelta(days=1))[0]["Allowance"]
+    return round_money(now - before, minor_unit_decimals(p.reporting_currency))
 
 
-def _provision(inputs: Inputs, p: Params, customers: pd.DataFrame, bands: pd.DataFrame,
-               invoices: History) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _provision(p: Params, allowance_on, invoices: History) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The bad-debt allowance as of AsOfDate and as of the prior period's end
     (empty when the invoices do not reach back that far), and the charge for
     the period = Allowance - PriorAllowance."""
     decimals = minor_unit_decimals(p.reporting_currency)
-    table, rows = _allowance(inputs, customers, bands, p.as_of_date, decimals)
+    table, rows = allowance_on(p.as_of_date)
+    table = table.copy()   # the shared one stays as computed
     prior_end = p.prior().as_of_date
-    prior = _allowance(inputs, customers, bands, prior_end, decimals)[0]["Allowance"]
+    prior = allowance_on(prior_end)[0]["Allowance"]
     table["PriorAllowance"] = prior if invoices.balance_known(prior_end) else np.nan
     table["Charge"] = round_money(table["Allowance"] - table["PriorAllowance"], decimals)
     return table, rows
@@ -477,23 +484,24 @@ def analyze(inputs: Inputs, params: dict | Params | None = None, previous=None) 
     if customers.empty:
         raise InputError("The Customers table has no usable rows")
     invoices = inputs.get("Invoices")
-    bands = None
+    bands = allowance_on = None
     if invoices is not None:
         bands, specific = provision_policy(inputs.get("ProvisionRates"), dq)
         customers = _with_specific_provisions(customers, specific, dq)
+        allowance_on = _allowances(inputs, customers, bands, minor_unit_decimals(p.reporting_currency))
     ids = pd.Index(customers["CustomerID"], name="CustomerID")
 
     sales_history = history(inputs["Sales"]["Date"], p.data_start)
     invoice_history = history(invoices["InvoiceDate"] if invoices is not None else None, p.data_start)
-    profit, ar, abc = _this_period(inputs, p, customers, sales_history, invoice_history, dq, bands)
+    profit, ar, abc = _this_period(inputs, p, customers, sales_history, invoice_history, dq, allowance_on)
     prior_profit, prior_ar, prior_tiers = _compared_period(inputs, p, p.prior(), customers, sales_history,
-                                                           invoice_history, dq, bands)
+                                                           invoice_history, dq, allowance_on)
     prior, a_year_ago = p.prior(), p.last_year()
     if (prior.period_start, prior.period_end) == (a_year_ago.period_start, a_year_ago.period_end):
         last_year = (prior_profit, prior_ar, prior_tiers)   # a twelve-month report: the same period
     else:
-        last_year = _compared_period(inputs, p, a_year_ago, customers, sales_history, invoice_history, dq, bands,
-                                     last_year=True)
+        last_year = _compared_period(inputs, p, a_year_ago, customers, sales_history, invoice_history, dq,
+                                     allowance_on, last_year=True)
     order = abc.index
     tiers = abc["ABCTier"]
 
@@ -530,7 +538,7 @@ def analyze(inputs: Inputs, params: dict | Params | None = None, previous=None) 
         shift = pd.DateOffset(months=p.calendar_months) if p.calendar_months else p.as_of_date - p.prior().as_of_date
         forecast = expected_receipts(chase, ar["AvgDaysLate"], p.as_of_date, inputs.get("Payments"), shift,
                                      p.aging_buckets[-1], minor_unit_decimals(p.reporting_currency))
-        provision, provision_rows = _provision(inputs, p, customers, bands, invoice_history)
+        provision, provision_rows = _provision(p, allowance_on, invoice_history)
     by_currency = None
     if closing is not None and invoices is not None:
         by_currency = balances_by_currency(invoices, inputs.get("Payments"), p.as_of_date, closing,
