@@ -117,7 +117,7 @@ def KAM_PROVISION(amounts, ages, bands, rates):
 
     amounts: open receivables; ages: their ages in days (from the invoice date, 账龄);
     bands: upper limits of the bands in days (inclusive; blank = no limit); rates: 5% or 0.05 per band.
-    Example: =KAM_PROVISION(H2:H200, I2:I200, ProvisionRates[UpToDays], ProvisionRates[Rate])
+    Example: =KAM_PROVISION(H2:H200, I2:I200, ProvisionRates[ToDays], ProvisionRates[Rate])
     """
     return functions.provision_of(amounts, ages, bands, rates)
 
