@@ -650,10 +650,8 @@ def assemble(figures: CustomerFigures, p: Params, dq: DataQuality, about: dict,
                              model_fitted=bool(f.potential["PAlive"].notna().any()),
                              targets=target_facts(tables["Attainment"], tiers) if "Attainment" in tables else None,
                              review=review_facts(tables["ActionReview"]) if "ActionReview" in tables else None)
-    prior, last_year = p.prior(), p.last_year()
     rows = {**about, "Customers": len(order), "PeriodDays": p.period_days, "Comparison": p.comparison,
-            "PriorPeriod": f"{prior.period_start.date()} – {prior.period_end.date()}",
-            "LastYearPeriod": f"{last_year.period_start.date()} – {last_year.period_end.date()}"}
+            "PriorPeriod": p.prior().span, "LastYearPeriod": p.last_year().span}
     tables["About"] = pd.DataFrame(list(rows.items()) + p.as_rows(), columns=["Item", "Value"])
     return Results(tables=tables, params=p, facts=facts, dq=dq, about=about, figures=figures,
                    private=customer_ids is not None)

@@ -80,6 +80,11 @@ class Params:
         return int((self.period_end - self.period_start).days) + 1
 
     @property
+    def span(self) -> str:
+        """The period as written in the summary: '2026-01-01 – 2026-06-30'."""
+        return f"{self.period_start.date()} – {self.period_end.date()}"
+
+    @property
     def calendar_months(self) -> int | None:
         """How many calendar months the period spans when it is made of whole
         months (PeriodStart on a 1st, PeriodEnd on a month's last day), else None."""

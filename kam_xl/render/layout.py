@@ -204,8 +204,7 @@ def plan(results: Results, language: str | None = None) -> list[SheetPlan]:
     language = language or results.params.language
     p = results.params
     formulas = _formulas(p, "Receivables" in results.tables)
-    period = f"{p.period_start.date()} – {p.period_end.date()}"
-    subtitle = ui("subtitle", language, period=period, as_of=p.as_of_date.date(), currency=p.reporting_currency)
+    subtitle = ui("subtitle", language, period=p.span, as_of=p.as_of_date.date(), currency=p.reporting_currency)
     if results.audience:   # a split workbook says whose it is
         subtitle += f" · {results.audience}"
 

@@ -366,10 +366,8 @@ def _dashboard(book, sheet, formats: Formats, results: Results, sheets: list[She
     sheet.write_string(0, 0, ui("dashboard.title", language),
                        formats.get(bold=True, font_size=18, font_color="#1F4E78"))
     p = results.params
-    prior, last_year = p.prior(), p.last_year()
     compared = ui(f"compared.{p.comparison}", language, months=p.calendar_months, days=p.period_days,
-                  prior=f"{prior.period_start.date()} – {prior.period_end.date()}",
-                  last_year=f"{last_year.period_start.date()} – {last_year.period_end.date()}")
+                  prior=p.prior().span, last_year=p.last_year().span)
     sheet.write_string(1, 0, f"{sheets[0].subtitle} · {compared}", formats.get(italic=True, font_color="#595959"))
 
     kpis = kpi_plan(results, language, *KPI_ANCHOR)
