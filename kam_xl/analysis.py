@@ -38,7 +38,7 @@ from kam_xl.domain.classification import abc_tiers, portfolio_quadrant, rfm, seg
 from kam_xl.domain.coverage import History, history
 from kam_xl.domain.currency import balances_by_currency, converted, rate_on
 from kam_xl.domain.frames import minor_unit_decimals, round_money
-from kam_xl.domain.potential import potential
+from kam_xl.domain.potential import ModelReport, potential
 from kam_xl.domain.profitability import (
     activity_costs,
     cost_to_serve,
@@ -96,7 +96,7 @@ class CustomerFigures:
     trend_shown: pd.Index | None = None  # the months shown
     attainment: pd.DataFrame | None = None
     review: pd.DataFrame | None = None   # last period's actions reviewed (see kam_xl.domain.review)
-    model_check: tuple[pd.DataFrame, pd.DataFrame] | None = None   # ModelCheck, ModelFit of the holdout
+    model_report: ModelReport | None = None   # the purchase model used, why, and its checks
 
 
 @dataclass
@@ -510,7 +510,7 @@ def analyze(inputs: Inputs, params: dict | Params | None = None, previous=None) 
     classification = info[CUSTOMER_COLUMNS].assign(ParentID=groups).reindex(order).join(abc)
     classification = classification.join(rfm(inputs["Sales"], ids, p.as_of_date, p.period_start, p.period_end))
 
-    pot, models, model_check = potential(inputs["Sales"], customers, profit["GrossMarginPct"], profit["NetRevenue"],
+    pot, models, model_report = potential(inputs["Sales"], customers, profit["GrossMarginPct"], profit["NetRevenue"],
                             prior_profit["NetRevenue"], inputs.get("IndustryOutlook"), p, dq)
     classification["PortfolioQuadrant"] = portfolio_quadrant(profit["NetProfit"], pot["PotentialScore"]).reindex(order)
 
@@ -556,7 +556,7 @@ def analyze(inputs: Inputs, params: dict | Params | None = None, previous=None) 
                               attainment=_targets(inputs, p, customers, sales_history, dq), review=review,
                               prior_profit=prior_profit, prior_receivables=prior_ar,
                               prior_tiers=prior_tiers, last_year=last_year, models=models,
-                              model_check=model_check)
+                              model_report=model_report)
     about = {"Tool": "kam-xl", "Version": __version__, "RunTime": dt.datetime.now().isoformat(timespec="seconds"),
              "InputFile": str(inputs.source.name) if inputs.source else "",
              "InputSHA256": inputs.source_sha256 or ""}
@@ -620,8 +620,8 @@ def assemble(figures: CustomerFigures, p: Params, dq: DataQuality, about: dict,
         tables["Attainment"] = met[mine].reset_index(drop=True)[ATTAINMENT_COLUMNS]
     tables["Potential"] = _out(pot, order, POTENTIAL_COLUMNS)
     tables["ModelParameters"] = f.models
-    if f.model_check is not None:   # the models' own check: no customer's figures in it
-        tables["ModelFit"], tables["ModelCheck"] = f.model_check[1], f.model_check[0]
+    if f.model_report is not None:   # the models' own checks: no customer's figures in them
+        tables.update(f.model_report.tables)
     tables["Strategy"] = _out(f.strategy.join(group[["CustomerName"]]), order, STRATEGY_COLUMNS)
     buckets = bucket_names(p.aging_buckets)
     churn = churn_risk(tiers, pot["PAlive"])

@@ -284,6 +284,8 @@ ACTION_REVIEW_COLUMNS = ["CustomerID", "CustomerName", "PreviousTier", "Tier", "
 # The purchase models' holdout check (parameter HoldoutMonths).
 MODEL_CHECK_COLUMNS = ["Model", "CalibrationFrequency", "Customers", "ActualPurchases", "PredictedPurchases"]
 MODEL_FIT_COLUMNS = ["Model", "LogLikelihood", "AIC", "HoldoutActualTotal", "HoldoutPredictedTotal", "HoldoutMAE"]
+# Customers by repeat purchases (7 = 7 or more): the data and the fitted purchase model.
+REPEAT_DISTRIBUTION_COLUMNS = ["Model", "Frequency", "ActualCustomers", "ExpectedCustomers"]
 WHALE_CURVE_COLUMNS = ["ProfitRank", "CustomerID", "CumulativeCustomerShare", "CumulativeProfitShare"]
 # Customer groups (集团客户): the customers sharing a ParentID, one exposure.
 def groups_columns(buckets: tuple[int, ...]) -> list[str]:
@@ -293,10 +295,11 @@ def groups_columns(buckets: tuple[int, ...]) -> list[str]:
 # Output sheets in workbook order, and the tables on each are in OUTPUT_TABLES.
 OUTPUT_SHEETS = ("Dashboard", "Classification", "Profitability", "Trend", "Attainment", "ActionReview", "Receivables", "Collections", "Provision",
                  "Relationship",
-                 "Potential", "Strategy", "Risk", "DataQuality", "About")
+                 "Potential", "Model", "Strategy", "Risk", "DataQuality", "About")
 OUTPUT_TABLES = ("Classification", "Segments", "Profitability", "WhaleCurve", "TrendSummary", "Trend", "Attainment",
                  "ActionReview", "Receivables", "ReceivablesByCurrency", "ExpectedReceipts", "OpenItems", "Provision",
-                 "ProvisionBands", "Relationship", "Potential", "ModelParameters", "ModelFit", "ModelCheck", "Strategy",
+                 "ProvisionBands", "Relationship", "Potential", "ModelParameters", "ModelFit", "ModelCheck", "RepeatDistribution",
+                 "Strategy",
                  "RiskSummary", "Groups",
                  "KPIs", "DataQuality", "About")
 
@@ -316,9 +319,10 @@ COLUMN_KINDS = {
     # whole days: 59, not 59.0
     **dict.fromkeys(["Recency", "DaysSinceContact", "CadenceDays", "RecencyDays", "AgeDays"], "int"),
     **dict.fromkeys(["ARTurnover", "AvgSatisfaction", "ExpectedPurchases", "ActualPurchases", "PredictedPurchases",
-                     "HoldoutActualTotal", "HoldoutPredictedTotal", "HoldoutMAE", "LogLikelihood", "AIC"], "ratio"),
+                     "HoldoutActualTotal", "HoldoutPredictedTotal", "HoldoutMAE", "LogLikelihood", "AIC",
+                     "ExpectedCustomers"], "ratio"),
     **dict.fromkeys(["Frequency", "RScore", "FScore", "MScore", "ProfitRank", "PotentialRank", "Contacts",
-                     "Customers", "Row"], "int"),
+                     "Customers", "ActualCustomers", "CalibrationFrequency", "Row"], "int"),
     "PAlive": "prob", "PotentialScore": "score", "LastContact": "date", "NextFollowUp": "date",
     "PeriodStart": "date", "PeriodEnd": "date", "Invoices": "int", "Month": "month", "Days": "int",
     "InvoiceDate": "date", "DueDate": "date", "DaysOverdue": "int", "FollowUpLevel": "int", "FromDays": "int", "ToDays": "int",

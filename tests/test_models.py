@@ -141,3 +141,46 @@ def test_pareto_nbd_likelihood_stays_finite_for_heavy_buyers():
     x = np.array([0.0, 50.0, 500.0, 5000.0])
     for params in ((0.55, 10.6, 0.61, 11.7), (0.55, 20.0, 0.61, 5.0)):   # both alpha >= beta and alpha < beta
         assert np.isfinite(log_likelihood(params, x, np.array([0.0, 30.0, 35.0, 38.0]), np.full(4, 39.0)))
+
+
+def _count_probability_by_integration(model, params, n, t, grid=500):
+    """P(X(t) = n) by integrating the individual-level probability over the mixing distributions on a
+    quantile grid: an oracle free of the papers' mixed (Beta / hypergeometric) closed forms.
+    BG/NBD (FHL 2005 eq. 3): (1-p)^n Pois(n; lambda t) + [n>0] p (1-p)^(n-1) P(Pois(lambda t) >= n).
+    Pareto/NBD, lifetime tau ~ Exp(mu): e^-mu t Pois(n; lambda t) + int_0^t mu e^-mu tau Pois(n; lambda tau) dtau
+    = e^-mu t Pois(n; lambda t) + mu/(lambda+mu) (lambda/(lambda+mu))^n P(Gamma(n+1) <= (lambda+mu) t)."""
+    from scipy import stats
+    from scipy.special import gammainc
+    u = (np.arange(grid) + 0.5) / grid
+    r, alpha, third, fourth = params
+    t = np.asarray(t, dtype=float).reshape(-1, 1, 1)   # one value per t, over a lambda x (p or mu) grid
+    lam = stats.gamma.ppf(u, r, scale=1 / alpha)[:, None]
+    poisson = stats.poisson.pmf(n, lam * t)
+    if model == "BGNBD":
+        p = stats.beta.ppf(u, third, fourth)[None, :]
+        tail = stats.poisson.sf(n - 1, lam * t) if n > 0 else 0.0
+        individual = (1 - p) ** n * poisson + (p * (1 - p) ** (n - 1) * tail if n > 0 else 0.0)
+    else:
+        mu = stats.gamma.ppf(u, third, scale=1 / fourth)[None, :]
+        individual = (np.exp(-mu * t) * poisson
+                      + mu / (lam + mu) * (lam / (lam + mu)) ** n * gammainc(n + 1, (lam + mu) * t))
+    return individual.mean(axis=(1, 2))
+
+
+@pytest.mark.parametrize("model", ["BGNBD", "ParetoNBD"])
+@pytest.mark.parametrize("alpha", [10.5776, 4.0])   # Pareto/NBD: alpha above and below beta (two closed forms)
+def test_count_probabilities_equal_direct_integration(model, alpha):
+    """P(X(t) = n), the repeat-purchase distribution of the Model sheet, against the integration oracle
+    at the CDNOW parameters (weeks), and as a distribution: it sums to 1 and its mean is E[X(t)]."""
+    from kam_xl.domain.models.pareto_nbd import ParetoNBDFit
+    params = (0.243, alpha, 0.793, 2.426) if model == "BGNBD" else (0.5533, alpha, 0.6061, 11.6650)
+    fit = (BetaGeoFit if model == "BGNBD" else ParetoNBDFit)(*params, log_likelihood=0.0, converged=True,
+                                                            customers=0)
+    t = np.array([5.0, 39.0, 78.0])
+    for n in (0, 1, 2, 5):
+        expected = _count_probability_by_integration(model, params, n, t)
+        assert fit.count_probability(n, t) == pytest.approx(expected, rel=5e-3, abs=1e-4), n
+    probabilities = np.array([fit.count_probability(n, t) for n in range(400)])
+    assert probabilities.sum(axis=0) == pytest.approx(1.0, abs=1e-6)
+    assert (probabilities * np.arange(400)[:, None]).sum(axis=0) == pytest.approx(fit.unconditional_purchases(t),
+                                                                                 rel=1e-4)

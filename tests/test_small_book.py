@@ -138,6 +138,12 @@ def test_potential_run_rate_fallback(results):
     dq = results["DataQuality"]
     assert dq.Message.str.contains("BG/NBD not fitted").any()
     assert results["ModelParameters"].Model.tolist()[0] == "RunRate"
+    from kam_xl.render.layout import plan
+    model = next(s for s in plan(results) if s.name == "Model")
+    assert model.lines[0] == ("Too few customers to fit a purchase model (at least 30 buyers and 20 repeat buyers are "
+                              "needed): ExpectedPurchases use each customer's run rate, (Frequency + 1) / AgeDays, "
+                              "and PAlive is blank.")
+    assert model.tables == [] and len(model.lines) == 2   # no check, no parameters, no charts to explain
 
 
 def test_risk_and_kpis(results):

@@ -6,6 +6,8 @@ the run-rate fallback below is used and DataQuality says so.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+
 import numpy as np
 import pandas as pd
 
@@ -47,9 +49,11 @@ def monthly_discount_factors(months: int, annual_rate: float) -> np.ndarray:
 
 
 def purchase_model(x, t_x, T, choice: str, dq: DataQuality):
-    """The fitted purchase model: BG/NBD, Pareto/NBD, or with ``choice`` Auto
-    the one with the lower AIC = 2 x 4 parameters - 2 LogLikelihood (an Info
-    says which); None when the chosen one does not converge (a Warning)."""
+    """(fit, reason, AIC per model fitted): the fitted purchase model, BG/NBD or
+    Pareto/NBD as ``choice`` names it (reason "parameter"), or with ``choice``
+    Auto the one with the lower AIC = 2 x 4 parameters - 2 LogLikelihood
+    (reason "aic", an Info says which); (None, "failed", ...) when none
+    converges (a Warning)."""
     fits = {}
     for name, fit in (("BGNBD", fit_bgnbd), ("ParetoNBD", fit_pareto_nbd)):
         if choice in (name, "Auto"):
@@ -62,13 +66,15 @@ def purchase_model(x, t_x, T, choice: str, dq: DataQuality):
                 fits[name] = model
             else:
                 dq.add(WARNING, "Potential", "potential.model_failed", model=MODEL_NAMES[name])
+    aic = {name: 8.0 - 2.0 * fit.log_likelihood for name, fit in fits.items()}
     if not fits:
-        return None
+        return None, "failed", aic
     best = max(fits, key=lambda name: fits[name].log_likelihood)   # equal parameter counts: AIC follows LL
     if choice == "Auto" and len(fits) > 1:
         dq.add(INFO, "Potential", "potential.model_chosen", model=MODEL_NAMES[best],
-               aic=", ".join(f"{MODEL_NAMES[n]} {8 - 2 * f.log_likelihood:.1f}" for n, f in fits.items()))
-    return fits[best]
+               aic=", ".join(f"{MODEL_NAMES[n]} {v:.1f}" for n, v in aic.items()))
+        return fits[best], "aic", aic
+    return fits[best], "parameter", aic
 
 
 MODEL_NAMES = {"BGNBD": "BG/NBD", "ParetoNBD": "Pareto/NBD"}
@@ -129,6 +135,40 @@ def holdout_check(sales: pd.DataFrame, customer_ids: pd.Index, as_of: pd.Timesta
     return pd.concat(checks, ignore_index=True), fit_table
 
 
+def repeat_distribution(model, history: pd.DataFrame) -> pd.DataFrame:
+    """Customers by repeat purchases in their whole history (0 .. 6, 7 = 7 or
+    more): ActualCustomers as the data have them, ExpectedCustomers as the
+    fitted model expects them, sum over customers of P(X(AgeDays) = n), the
+    7-or-more row taking what the first seven leave."""
+    buyers = history.dropna(subset=["Frequency"])
+    ages = buyers["AgeDays"].to_numpy()
+    expected = [float(model.count_probability(n, ages).sum()) for n in range(CHECK_FREQUENCIES)]
+    expected.append(len(buyers) - sum(expected))
+    actual = np.minimum(buyers["Frequency"].to_numpy(), CHECK_FREQUENCIES).astype(int)
+    counts = np.bincount(actual, minlength=CHECK_FREQUENCIES + 1)
+    return pd.DataFrame({"Model": model_key(model), "Frequency": np.arange(CHECK_FREQUENCIES + 1),
+                         "ActualCustomers": counts, "ExpectedCustomers": expected})
+
+
+def model_key(model) -> str:
+    """The purchase model's name in ModelCheck and the PurchaseModel parameter."""
+    return "ParetoNBD" if isinstance(model, ParetoNBDFit) else "BGNBD"
+
+
+@dataclass(frozen=True)
+class ModelReport:
+    """What the Model sheet says: the purchase model used (BGNBD, ParetoNBD;
+    None = the run rate), why (parameter | holdout | aic | failed | too_few),
+    the holdout months checked, the AIC of each model fitted on all data, and
+    its tables (ModelFit and ModelCheck with a holdout, RepeatDistribution
+    with a fitted model)."""
+    model: str | None
+    reason: str
+    holdout_months: int | None
+    aic: dict[str, float]
+    tables: dict[str, pd.DataFrame]
+
+
 def lifetime_value(history: pd.DataFrame, gross_margin: pd.Series, months: int, discount_rate: float,
                    dq: DataQuality, model_choice: str = "BGNBD") -> tuple[pd.DataFrame, pd.DataFrame]:
     """PAlive, ExpectedPurchases over the horizon, ExpectedOrderValue and CLV
@@ -138,16 +178,17 @@ def lifetime_value(history: pd.DataFrame, gross_margin: pd.Series, months: int, 
     Fallback (run-rate), when BG/NBD cannot be fitted: expected purchases per
     day = (Frequency + 1) / max(AgeDays, 1), spread evenly; PAlive empty.
     When Gamma-Gamma cannot be fitted: ExpectedOrderValue = the customer's
-    mean purchase-day value. Returns (table, ModelParameters)."""
+    mean purchase-day value. Returns (table, ModelParameters, the ModelReport
+    without its check tables, the fitted purchase model or None)."""
     buyers = history.dropna(subset=["Frequency"])
     horizon_ends = np.arange(1, months + 1) * DAYS_PER_MONTH
     x, t_x, T = (buyers[c].to_numpy() for c in ("Frequency", "RecencyDays", "AgeDays"))
     out = pd.DataFrame(index=history.index, columns=["PAlive", "ExpectedPurchases", "ExpectedOrderValue", "CLV"], dtype="float64")
     parameters: list[tuple] = []
     repeaters = int((x > 0).sum())
-    bg = None
+    bg, reason, aic = None, "too_few", {}
     if len(buyers) >= MIN_CUSTOMERS and repeaters >= MIN_REPEAT_BUYERS:
-        bg = purchase_model(x, t_x, np.maximum(T, t_x), model_choice, dq)
+        bg, reason, aic = purchase_model(x, t_x, np.maximum(T, t_x), model_choice, dq)
     else:
         dq.add(WARNING, "Potential", "potential.bgnbd_skipped", buyers=len(buyers), repeaters=repeaters,
                min_buyers=MIN_CUSTOMERS, min_repeaters=MIN_REPEAT_BUYERS)
@@ -190,7 +231,7 @@ def lifetime_value(history: pd.DataFrame, gross_margin: pd.Series, months: int, 
         dq.add(INFO, "Potential", "potential.clv_no_margin", count=int(np.isnan(margin).sum()))
     models = pd.DataFrame(parameters, columns=["Model", "Parameter", "Value", "Unit"])
     models.loc[len(models)] = ("Horizon", "ForecastDays", months * DAYS_PER_MONTH, "days")
-    return out, models
+    return out, models, ModelReport(None if bg is None else model_key(bg), reason, None, aic, {}), bg
 
 
 def wallet_headroom(wallet: pd.Series, net_revenue: pd.Series, period_days: int) -> pd.Series:
@@ -211,7 +252,7 @@ def potential_score(parts: pd.DataFrame, weights: dict) -> pd.Series:
 
 def potential(sales: pd.DataFrame, customers: pd.DataFrame, gross_margin: pd.Series, revenue: pd.Series,
               prior_revenue: pd.Series, industry_outlook: pd.DataFrame | None, params, dq: DataQuality):
-    """The Potential table and ModelParameters (see module docstring).
+    """The Potential table, ModelParameters and the ModelReport (see module docstring).
     GrowthRate = NetRevenue / prior-period NetRevenue - 1 (empty when the prior
     period has none); IndustryGrowth from IndustryOutlook (fraction per year)."""
     ids = pd.Index(customers["CustomerID"], name="CustomerID")
@@ -226,7 +267,14 @@ def potential(sales: pd.DataFrame, customers: pd.DataFrame, gross_margin: pd.Ser
             choice = str(fits["HoldoutMAE"].idxmin())
             dq.add(INFO, "Potential", "potential.model_by_holdout", model=MODEL_NAMES[choice],
                    mae=", ".join(f"{MODEL_NAMES[m]} {v:.3f}" for m, v in fits["HoldoutMAE"].items()))
-    value, models = lifetime_value(history, gross_margin, params.forecast_months, params.discount_rate, dq, choice)
+    value, models, report, fitted = lifetime_value(history, gross_margin, params.forecast_months,
+                                                   params.discount_rate, dq, choice)
+    tables = {"ModelFit": check[1], "ModelCheck": check[0]} if check is not None else {}
+    if fitted is not None:
+        tables["RepeatDistribution"] = repeat_distribution(fitted, history)
+    reason = "holdout" if report.reason == "parameter" and params.purchase_model == "Auto" else report.reason
+    report = replace(report, reason=reason, holdout_months=params.holdout_months if check is not None else None,
+                     tables=tables)
     out = history[["Frequency", "RecencyDays", "AgeDays"]].join(value)
     out["GrowthRate"] = ratio(revenue, prior_revenue) - 1.0
     industry = customers.set_index("CustomerID")["Industry"]
@@ -245,4 +293,4 @@ def potential(sales: pd.DataFrame, customers: pd.DataFrame, gross_margin: pd.Ser
     out["PotentialScore"] = potential_score(parts, params.potential_weights)
     ranked = rank_descending(out["PotentialScore"]).astype("float64")
     out["PotentialRank"] = ranked.where(out["PotentialScore"].notna())
-    return out, models, check
+    return out, models, report

@@ -76,8 +76,8 @@ def write_sheet(book, sheet_plan: SheetPlan, results: Results) -> None:
     sheet = _fresh_sheet(book, sheet_plan.title)
     sheet.range((1, 1)).value = sheet_plan.title
     sheet.range((2, 1)).value = sheet_plan.subtitle
-    for offset, note in enumerate(sheet_plan.notes):
-        sheet.range((4 + offset, 1)).value = note
+    for offset, text in enumerate([*sheet_plan.notes, *sheet_plan.lines]):
+        sheet.range((4 + offset, 1)).value = as_text_value(text)
     formats = number_formats(results.params.reporting_currency, results.params.language)
     for table in sheet_plan.tables:
         write_table(sheet, table, formats)

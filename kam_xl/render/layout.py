@@ -19,6 +19,7 @@ from kam_xl.analysis import Results
 from kam_xl.inputs.params import Params
 from kam_xl.contract import COLUMN_KINDS, KPI_KINDS, METRIC_KINDS, TABLES, age_bucket_names, bucket_names, shown_buckets
 from kam_xl.domain.frames import minor_unit_decimals, round_money
+from kam_xl.render.model_page import model_lines
 from kam_xl.render.xlsx import TAB_INFO, TAB_OUTPUT
 from kam_xl.domain.trend import DIMENSIONS, TREND_MONEY
 from kam_xl.words import catalogue, dimension_label, header, kpi_label, metric_label, sheet_title, ui
@@ -163,7 +164,8 @@ class SheetPlan:
     subtitle: str
     tables: list[TablePlan]
     tab_color: str = TAB_OUTPUT
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)   # warnings (red), from row 4
+    lines: list[str] = field(default_factory=list)   # explanatory text, after the notes; tables below
     freeze: tuple[int, int] = (3, 1)
     printed: int | None = None   # only the first tables print (the rest is detail to filter on screen)
 
@@ -208,10 +210,10 @@ def plan(results: Results, language: str | None = None) -> list[SheetPlan]:
     if results.audience:   # a split workbook says whose it is
         subtitle += f" · {results.audience}"
 
-    def sheet(name: str, tables: list[tuple[str, pd.DataFrame]], **kwargs) -> SheetPlan:
+    def sheet(name: str, tables: list[tuple[str, pd.DataFrame]], row: int = HEADER_ROW, **kwargs) -> SheetPlan:
         plans, col = [], 0
         for table, frame in tables:
-            t = table_plan(table, frame, HEADER_ROW, col, language, formulas.get(table))
+            t = table_plan(table, frame, row, col, language, formulas.get(table))
             plans.append(t)
             col += len(frame.columns) + 1
         return SheetPlan(name, sheet_title(name, language), subtitle, plans, **kwargs)
@@ -256,8 +258,8 @@ def plan(results: Results, language: str | None = None) -> list[SheetPlan]:
     else:
         sheets.append(_skipped("Relationship", "Contacts", language, subtitle))
     sheets += [
-        sheet("Potential", [("Potential", t["Potential"]), ("ModelParameters", t["ModelParameters"]),
-                            *[(name, t[name]) for name in ("ModelFit", "ModelCheck") if name in t]]),
+        sheet("Potential", [("Potential", t["Potential"]), ("ModelParameters", t["ModelParameters"])]),
+        _model_sheet(results, language, subtitle),
         sheet("Strategy", [("Strategy", t["Strategy"])], freeze=(3, 2)),
         sheet("Risk", [("RiskSummary", _labelled(t["RiskSummary"], "Metric", metric_label, language)),
                        *([("Groups", t["Groups"])] if "Groups" in t else [])], freeze=(3, 0)),
@@ -268,6 +270,23 @@ def plan(results: Results, language: str | None = None) -> list[SheetPlan]:
         for table in s.tables:
             _decorate(table, results, language)
     return sheets
+
+
+def _model_sheet(results: Results, language: str, subtitle: str) -> SheetPlan:
+    """The purchase model in words (rows 4 on), ModelFit under them, then
+    ModelCheck and RepeatDistribution side by side (the charts go under them)."""
+    lines = model_lines(results, language)
+    t = results.tables
+    row, tables = 3 + len(lines) + 1, []
+    if "ModelFit" in t:
+        tables.append(table_plan("ModelFit", t["ModelFit"], row, 0, language))
+        row += len(t["ModelFit"]) + 3
+    col = 0
+    for name in ("ModelCheck", "RepeatDistribution"):
+        if name in t:
+            tables.append(table_plan(name, t[name], row, col, language))
+            col += len(t[name].columns) + 1
+    return SheetPlan("Model", sheet_title("Model", language), subtitle, tables, lines=lines, freeze=(0, 0))
 
 
 def kpi_plan(results: Results, language: str, row: int, col: int) -> TablePlan:

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from kam_xl.analysis import Results
+from kam_xl.domain.potential import MODEL_NAMES
 from kam_xl.contract import ATTAINMENT_KPIS, KPI_KINDS, RATIO_KPIS, age_bucket_names, bucket_names
 from kam_xl.inputs.safe_io import atomic_output
 from kam_xl.render.layout import KPI_ANCHOR, SheetPlan, TablePlan, kpi_plan, plan, sumifs_alike
@@ -67,6 +68,7 @@ def write_workbook(results: Results, path: str | Path, language: str | None = No
         rendered = {sheet_plan.title: _render_sheet(book, formats, sheet_plan, protect) for sheet_plan in sheets}
         _define_names(book, sheets)
         _receipts_chart(book, rendered, sheets, language)
+        _model_charts(book, rendered, sheets, language)
         chart_data = _chart_data(book, formats, results, language)
         _dashboard(book, dashboard, formats, results, sheets, chart_data, language)
         dashboard.activate()
@@ -92,6 +94,7 @@ def _render_sheet(book, formats: Formats, sheet_plan: SheetPlan, protect: bool =
     sheet.write_string(1, 0, sheet_plan.subtitle, formats.get(italic=True, font_color="#595959"))
     for offset, note in enumerate(sheet_plan.notes):
         sheet.write_string(3 + offset, 0, note, formats.get(bold=True, font_color="#C00000"))
+    _write_lines(sheet, formats, sheet_plan)
     for table in sheet_plan.tables:
         render_table(sheet, formats, table)
     if sheet_plan.tables:
@@ -107,6 +110,7 @@ PRINTABLE_WIDTH = 125   # character widths of a landscape A4 page at 100 %
 
 
 LINE_HEIGHT = 13.5   # points per line of 10-point text
+DEFAULT_WIDTH = 8.43   # a column's width when nothing sets it
 
 
 def _fit_wrapped_rows(sheet, table: TablePlan) -> None:
@@ -116,15 +120,32 @@ def _fit_wrapped_rows(sheet, table: TablePlan) -> None:
     wrapped = [c for c in table.columns if c.wrap]
     if not wrapped:
         return
-    def lines(text: object, width: float) -> int:
-        if not isinstance(text, str) or not text:
-            return 1
-        wide = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-        return max(1, math.ceil(wide / max(width - 1, 1)))
     for i in range(table.rows):
-        needed = max(lines(c.values.iloc[i], c.width) for c in wrapped)
+        needed = max(_text_lines(c.values.iloc[i], c.width) for c in wrapped)
         if needed > 1:
             sheet.set_row(table.row + 1 + i, LINE_HEIGHT * needed)
+
+
+def _write_lines(sheet, formats: Formats, sheet_plan: SheetPlan) -> None:
+    """Explanatory text under the notes, each line wrapped across the width of
+    the tables below it (so it prints whole), its row as tall as the text."""
+    if not sheet_plan.lines:
+        return
+    widths = {t.col + i: c.width for t in sheet_plan.tables for i, c in enumerate(t.columns)}   # as set, last wins
+    last = max(widths, default=11)
+    width = sum(widths.get(col, DEFAULT_WIDTH) for col in range(last + 1))
+    style = formats.get(text_wrap=True, valign="top")
+    for row, line in enumerate(sheet_plan.lines, start=3 + len(sheet_plan.notes)):
+        sheet.merge_range(row, 0, row, last, line, style)
+        sheet.set_row(row, LINE_HEIGHT * _text_lines(line, width))
+
+
+def _text_lines(text: object, width: float) -> int:
+    """Lines a wrapped text takes in a column ``width`` characters wide (CJK characters count double)."""
+    if not isinstance(text, str) or not text:
+        return 1
+    wide = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return max(1, math.ceil(wide / max(width - 1, 1)))
 
 
 def _page_setup(sheet, sheet_plan: SheetPlan) -> None:
@@ -139,12 +160,13 @@ def _page_setup(sheet, sheet_plan: SheetPlan) -> None:
     if not sheet_plan.tables:
         return
     tables = sheet_plan.tables[:sheet_plan.printed]
-    sheet.repeat_rows(0, max(t.row for t in tables))
+    if not sheet_plan.lines:   # a page of text and charts: its top is not a header to repeat
+        sheet.repeat_rows(0, max(t.row for t in tables))
     if sheet_plan.printed:
         sheet.print_area(0, 0, max(t.row + max(t.rows, 1) for t in tables),
                          max(t.col + len(t.columns) - 1 for t in tables))
     width = sum(c.width for t in tables for c in t.columns) + len(tables)
-    if width * MIN_PRINT_SCALE / 100 <= PRINTABLE_WIDTH:
+    if sheet_plan.lines or width * MIN_PRINT_SCALE / 100 <= PRINTABLE_WIDTH:   # text and charts: one page wide
         sheet.fit_to_pages(1, 0)
     else:
         sheet.set_print_scale(MIN_PRINT_SCALE)
@@ -473,6 +495,63 @@ def _receipts_chart(book, rendered: dict, sheets: list[SheetPlan], language: str
     chart = _draw(book, spec)
     chart.set_size({"width": 640, "height": 300})
     rendered[sheet_plan.title].insert_chart(table.row + table.rows + 3, table.col, chart, {"x_offset": 4})
+
+
+def _model_charts(book, rendered: dict, sheets: list[SheetPlan], language: str) -> None:
+    """The Model sheet's two charts under its tables: the forecast check
+    (actual and each model's predicted purchases per customer in the holdout,
+    by calibration frequency) and the repeat-purchase distribution."""
+    sheet_plan = next((s for s in sheets if s.name == "Model"), None)
+    if sheet_plan is None or not sheet_plan.tables:
+        return
+    top = max(t.row + t.rows for t in sheet_plan.tables) + 3
+    specs = [spec for spec in (_model_check(sheets, language), _repeat_distribution(sheets, language))
+             if spec is not None]
+    for n, spec in enumerate(specs):
+        chart = _draw(book, spec)
+        chart.set_size({"width": 520, "height": 300})
+        rendered[sheet_plan.title].insert_chart(top, 8 * n, chart, {"x_offset": 4})
+
+
+def _model_rows(table: TablePlan) -> dict[str, tuple[int, int]]:
+    """The first and last data row (1 = the first) of each model in a per-model table."""
+    models = table.column("Model").values.tolist()
+    return {m: (models.index(m) + 1, len(models) - models[::-1].index(m)) for m in dict.fromkeys(models)}
+
+
+def _model_check(sheets: list[SheetPlan], language: str) -> dict | None:
+    sheet_plan, table = _find(sheets, "ModelCheck")
+    if table is None or not table.rows:
+        return None
+    rows = _model_rows(table)
+    first, last = next(iter(rows.values()))
+    colours = ["#ED7D31", "#5B9BD5"]
+    series = [{"name": ui("chart.actual", language), "categories": _cells(sheet_plan, table, "CalibrationFrequency", first, last),
+               "values": _cells(sheet_plan, table, "ActualPurchases", first, last),
+               "line": {"color": "#404040", "width": 2.25}, "marker": {"type": "circle", "size": 5}}]
+    series += [{"name": ui("chart.predicted", language, model=MODEL_NAMES[m]),
+                "categories": _cells(sheet_plan, table, "CalibrationFrequency", a, b),
+                "values": _cells(sheet_plan, table, "PredictedPurchases", a, b),
+                "line": {"color": colours[i % 2], "width": 1.5, "dash_type": "dash"}}
+               for i, (m, (a, b)) in enumerate(rows.items())]
+    return {"chart": {"type": "line"}, "title": ui("chart.model_check", language), "series": series,
+            "x_axis": {"name": ui("chart.model_check_axis", language)}, "legend": {"position": "bottom"}}
+
+
+def _repeat_distribution(sheets: list[SheetPlan], language: str) -> dict | None:
+    sheet_plan, table = _find(sheets, "RepeatDistribution")
+    if table is None or not table.rows:
+        return None
+    model = MODEL_NAMES[table.column("Model").values.iloc[0]]
+    categories = _cells(sheet_plan, table, "Frequency", 1, table.rows)
+    return {"chart": {"type": "column"}, "title": ui("chart.repeat_distribution", language),
+            "series": [{"name": ui("chart.actual", language), "categories": categories,
+                        "values": _cells(sheet_plan, table, "ActualCustomers", 1, table.rows),
+                        "fill": {"color": "#404040"}},
+                       {"name": ui("chart.expected", language, model=model), "categories": categories,
+                        "values": _cells(sheet_plan, table, "ExpectedCustomers", 1, table.rows),
+                        "fill": {"color": "#5B9BD5"}}],
+            "x_axis": {"name": ui("chart.repeat_axis", language)}, "legend": {"position": "bottom"}}
 
 
 def _draw(book, spec: dict):

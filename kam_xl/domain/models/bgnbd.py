@@ -52,6 +52,24 @@ class BetaGeoFit:
         z = t / (alpha + t)
         return (a + b - 1.0) / (a - 1.0) * (1.0 - np.power(alpha / (alpha + t), r) * special.hyp2f1(r, b, a + b - 1.0, z))
 
+    def count_probability(self, n: int, t) -> np.ndarray:
+        """P(X(t) = n): the chance of exactly n repeat purchases in (0, t] (FHL 2005 eq. 8),
+        B(a, b+n)/B(a, b) NB(n) + [n>0] B(a+1, b+n-1)/B(a, b) (1 - sum_{j<n} NB(j)),
+        NB(j) = Gamma(r+j)/(Gamma(r) j!) (alpha/(alpha+t))^r (t/(alpha+t))^j."""
+        r, alpha, a, b = self.r, self.alpha, self.a, self.b
+        t = np.asarray(t, dtype=float)
+        log_p, log_q = np.log(alpha / (alpha + t)), np.log(t / (alpha + t))
+
+        def negative_binomial(j):
+            with np.errstate(divide="ignore", invalid="ignore"):
+                return np.exp(special.gammaln(r + j) - special.gammaln(r) - special.gammaln(j + 1.0)
+                              + r * log_p + np.where(j > 0, j * log_q, 0.0))
+        stayed = np.exp(special.betaln(a, b + n) - special.betaln(a, b)) * negative_binomial(n)
+        if n == 0:
+            return stayed
+        below = sum(negative_binomial(j) for j in range(n))
+        return stayed + np.exp(special.betaln(a + 1.0, b + n - 1.0) - special.betaln(a, b)) * (1.0 - below)
+
 
 def _log_death_odds(fit, x, t_x, T):
     """log( [x>0] a/(b+x-1) ((alpha+T)/(alpha+t_x))^(r+x) ); -inf when x = 0."""

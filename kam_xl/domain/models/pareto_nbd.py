@@ -52,6 +52,38 @@ class ParetoNBDFit:
                     * (1.0 - np.power((beta + T) / (beta + T + t), s - 1.0)))
         return rate * self.p_alive(x, t_x, T)
 
+    def unconditional_purchases(self, t) -> np.ndarray:
+        """E[X(t)] for a new customer = r beta / (alpha (s-1)) [1 - (beta/(beta+t))^(s-1)] (FHL note eq. 17)."""
+        r, alpha, s, beta = self.r, self.alpha, self.s, self.beta
+        t = np.asarray(t, dtype=float)
+        if abs(s - 1.0) < 1e-9:
+            return r * beta / alpha * np.log((beta + t) / beta)
+        return r * beta / (alpha * (s - 1.0)) * (1.0 - np.power(beta / (beta + t), s - 1.0))
+
+    def count_probability(self, n: int, t) -> np.ndarray:
+        """P(X(t) = n) (Fader & Hardie 2006, "Deriving an expression for P(X(t) = x)
+        under the Pareto/NBD model", eq. 16): NB(n) (beta/(beta+t))^s
+        + alpha^r beta^s B(r+n, s+1)/B(r, s) [B1 - sum_{j=0..n} Gamma(r+s+j)/(Gamma(r+s) j!) t^j B2(j)],
+        the B terms Gauss hypergeometric functions of the larger of alpha and beta.
+        Powers are taken as ratios (each below 1) so nothing overflows."""
+        r, alpha, s, beta = self.r, self.alpha, self.s, self.beta
+        t = np.asarray(t, dtype=float)
+        c = r + s + n + 1.0
+        head = np.exp(special.gammaln(r + n) - special.gammaln(r) - special.gammaln(n + 1.0)
+                      + r * np.log(alpha / (alpha + t)) + n * np.log(t / (alpha + t)) + s * np.log(beta / (beta + t)))
+        if alpha >= beta:
+            big, second = alpha, s + 1.0
+            b1 = np.power(beta / alpha, s) * special.hyp2f1(r + s, second, c, (alpha - beta) / alpha)
+        else:
+            big, second = beta, r + n
+            b1 = np.power(alpha / beta, r) * special.hyp2f1(r + s, second, c, (beta - alpha) / beta)
+        later = sum(np.exp(special.gammaln(r + s + j) - special.gammaln(r + s) - special.gammaln(j + 1.0)
+                           + r * np.log(alpha / (big + t)) + s * np.log(beta / (big + t))
+                           + j * np.log(t / (big + t)))
+                    * special.hyp2f1(r + s + j, second, c, (big - min(alpha, beta)) / (big + t))
+                    for j in range(n + 1))
+        return head + np.exp(special.betaln(r + n, s + 1.0) - special.betaln(r, s)) * (b1 - later)
+
 
 def _log_a0(params, x, t_x, T) -> np.ndarray:
     """log A0 of the likelihood: the hypergeometric term at t_x minus the same at T (always > 0)."""
