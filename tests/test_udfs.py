@@ -87,6 +87,28 @@ def test_bgnbd_udfs_reproduce_cdnow(cdnow_dir):
     assert alive[0] == [1.0] and 0 < alive[1][0] < 1
 
 
+def test_pareto_udfs_reproduce_cdnow_and_say_which_model(cdnow_dir):
+    """KAM_PARETO_FIT gives the published CDNOW estimates (weeks) after the model's name, and KAM_PALIVE /
+    KAM_EXPECTED_PURCHASES read those five cells as Pareto/NBD: their figures equal the integration oracle
+    of tests/test_models.py, not BG/NBD's formulas on the same four numbers."""
+    from test_models import PUBLISHED_PARETO, _posterior_by_integration
+    data = pd.read_csv(cdnow_dir / "cdnow_customers_summary.csv")
+    fit = udf.KAM_PARETO_FIT(col(*data["frequency"].astype(float)), col(*data["recency"]), col(*data["T"]))
+    assert fit[0][0] == "ParetoNBD"
+    assert fit[0][1:] == approx(list(PUBLISHED_PARETO.values()), rel=0.005)
+    expected, alive = _posterior_by_integration(tuple(fit[0][1:]), 39, 2, 30.43, 38.86)
+    assert udf.KAM_PALIVE(2.0, 30.43, 38.86, fit) == [[approx(alive, rel=1e-3)]]
+    assert udf.KAM_EXPECTED_PURCHASES(2.0, 30.43, 38.86, fit, 39.0) == [[approx(expected, rel=1e-3)]]
+    as_bgnbd = udf.KAM_PALIVE(2.0, 30.43, 38.86, [fit[0][1:]])      # the same numbers without the name: BG/NBD
+    assert as_bgnbd[0][0] != approx(alive, rel=1e-2)
+    column = [["Pareto/NBD"], *[[v] for v in fit[0][1:]]]              # a column, the name spelled with a slash
+    assert udf.KAM_PALIVE(2.0, 30.43, 38.86, column) == [[approx(alive, rel=1e-3)]]
+    assert udf.KAM_PALIVE(2.0, 30.43, 38.86, [["Weibull", 1.0, 2.0, 3.0, 4.0]]) == (
+        "#KAM! KAM_PALIVE: model_params: unknown model 'Weibull' (BGNBD or ParetoNBD)")
+    assert udf.KAM_PALIVE(2.0, 30.43, 38.86, [["ParetoNBD", 1.0, 2.0, 3.0]]).startswith(
+        "#KAM! KAM_PALIVE: model_params must be the 4 positive values")
+
+
 def test_table_udfs_equal_analyze():
     frames = small_book()
     expected = analyze(inputs_from_frames(frames))
@@ -109,7 +131,7 @@ def test_every_udf_is_documented_and_decorated_consistently():
     tree = ast.parse(source)
     functions = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name.startswith("KAM_")]
     assert {f.name for f in functions} >= {"KAM_ABC", "KAM_GROSSMARGIN", "KAM_ARTURNOVER", "KAM_DSO", "KAM_AGING",
-                                           "KAM_RFM", "KAM_HHI", "KAM_BGNBD_FIT", "KAM_PALIVE",
+                                           "KAM_RFM", "KAM_HHI", "KAM_BGNBD_FIT", "KAM_PARETO_FIT", "KAM_PALIVE",
                                            "KAM_EXPECTED_PURCHASES", "KAM_PROFITABILITY", "KAM_TABLE"}
     for function in functions:
         doc = inspect.getdoc(getattr(udf, function.name))

@@ -176,29 +176,45 @@ def KAM_BGNBD_FIT(frequency, recency_days, age_days):
 
 
 @xw.func
-@ranges("frequency", "recency_days", "age_days", "bgnbd_params")
+@ranges("frequency", "recency_days", "age_days")
 @xw.ret(expand="table")
 @_cell_errors
-def KAM_PALIVE(frequency, recency_days, age_days, bgnbd_params):
-    """Probability (0-1) that each customer is still active, from BG/NBD parameters.
+def KAM_PARETO_FIT(frequency, recency_days, age_days):
+    """Fit the Pareto/NBD model (Schmittlein, Morrison & Colombo 1987) by maximum likelihood.
 
-    bgnbd_params: the 4 cells r, alpha, a, b returned by KAM_BGNBD_FIT.
-    Example: =KAM_PALIVE(Potential[Frequency], Potential[RecencyDays], Potential[AgeDays], M2:P2)
+    Arguments as KAM_BGNBD_FIT. Result: one row ParetoNBD, r, alpha (days), s, beta (days); give all
+    five cells to KAM_PALIVE or KAM_EXPECTED_PURCHASES.
+    Example: =KAM_PARETO_FIT(Potential[Frequency], Potential[RecencyDays], Potential[AgeDays])
     """
-    return functions.p_alive(frequency, recency_days, age_days, bgnbd_params)
+    return functions.pareto_fit(frequency, recency_days, age_days)
 
 
 @xw.func
-@ranges("frequency", "recency_days", "age_days", "bgnbd_params")
+@ranges("frequency", "recency_days", "age_days", "model_params")
 @xw.ret(expand="table")
 @_cell_errors
-def KAM_EXPECTED_PURCHASES(frequency, recency_days, age_days, bgnbd_params, days: float = 365.25):
-    """Expected purchases of each customer in the next `days` days (BG/NBD conditional expectation).
+def KAM_PALIVE(frequency, recency_days, age_days, model_params):
+    """Probability (0-1) that each customer is still active, from BG/NBD or Pareto/NBD parameters.
 
-    bgnbd_params: r, alpha, a, b from KAM_BGNBD_FIT. days: horizon in days.
-    Example: =KAM_EXPECTED_PURCHASES(Potential[Frequency], Potential[RecencyDays], Potential[AgeDays], M2:P2, 365.25)
+    model_params: the 4 cells r, alpha, a, b returned by KAM_BGNBD_FIT, or the 5 cells
+    ParetoNBD, r, alpha, s, beta returned by KAM_PARETO_FIT.
+    Example: =KAM_PALIVE(Potential[Frequency], Potential[RecencyDays], Potential[AgeDays], M2:P2)
     """
-    return functions.expected_purchases(frequency, recency_days, age_days, bgnbd_params, days)
+    return functions.p_alive(frequency, recency_days, age_days, model_params)
+
+
+@xw.func
+@ranges("frequency", "recency_days", "age_days", "model_params")
+@xw.ret(expand="table")
+@_cell_errors
+def KAM_EXPECTED_PURCHASES(frequency, recency_days, age_days, model_params, days: float = 365.25):
+    """Expected purchases of each customer in the next `days` days (the model's conditional expectation).
+
+    model_params: r, alpha, a, b from KAM_BGNBD_FIT, or ParetoNBD, r, alpha, s, beta from
+    KAM_PARETO_FIT. days: horizon in days.
+    Example: =KAM_EXPECTED_PURCHASES(Potential[Frequency], Potential[RecencyDays], Potential[AgeDays], M2:Q2, 365.25)
+    """
+    return functions.expected_purchases(frequency, recency_days, age_days, model_params, days)
 
 
 @xw.func

@@ -27,6 +27,7 @@ TABLE_EXAMPLES = [
     "=KAM_CLASSIFICATION(Customers[#All], Sales[#All], Parameters[#All])",
     '=KAM_TABLE("RiskSummary", Customers[#All], Sales[#All], Invoices[#All], Payments[#All])',
     "=KAM_BGNBD_FIT(Potential[Frequency], Potential[RecencyDays], Potential[AgeDays])   (on a built summary)",
+    "=KAM_PARETO_FIT(Potential[Frequency], Potential[RecencyDays], Potential[AgeDays])   (on a built summary)",
 ]
 
 

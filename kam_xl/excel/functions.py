@@ -12,8 +12,7 @@ import pandas as pd
 from kam_xl.contract import bucket_names
 from kam_xl.domain.classification import abc_tiers, rfm_score
 from kam_xl.domain.frames import ratio
-from kam_xl.domain.models import fit_bgnbd
-from kam_xl.domain.models.bgnbd import BetaGeoFit
+from kam_xl.domain.models import BetaGeoFit, ParetoNBDFit, fit_bgnbd, fit_pareto_nbd
 from kam_xl.domain.receivables import aging_bucket, ar_turnover, average_ar, days_sales_outstanding, provision_band
 from kam_xl.domain.risk import herfindahl_index
 from kam_xl.excel import cells
@@ -103,22 +102,32 @@ def hhi(values):
 
 
 def bgnbd_fit(frequency, recency_days, age_days):
-    """Fit the BG/NBD model (Fader, Hardie & Lee 2005) by maximum likelihood."""
+    """Fit the BG/NBD model (Fader, Hardie & Lee 2005) by maximum likelihood: r, alpha (days), a, b."""
     fit = fit_bgnbd(*_history(frequency, recency_days, age_days))
     if not fit.converged:
         raise cells.CellInputError("the fit did not converge")
     return [[fit.r, fit.alpha, fit.a, fit.b]]
 
 
-def p_alive(frequency, recency_days, age_days, bgnbd_params):
-    """Probability (0-1) that each customer is still active, from BG/NBD parameters."""
-    fit = _fit(bgnbd_params)
+def pareto_fit(frequency, recency_days, age_days):
+    """Fit the Pareto/NBD model (Schmittlein, Morrison & Colombo 1987) by maximum
+    likelihood: one row, the model's name then r, alpha (days), s, beta (days),
+    so that KAM_PALIVE and KAM_EXPECTED_PURCHASES know which model the cells hold."""
+    fit = fit_pareto_nbd(*_history(frequency, recency_days, age_days))
+    if not fit.converged:
+        raise cells.CellInputError("the fit did not converge")
+    return [[PARETO_LABEL, fit.r, fit.alpha, fit.s, fit.beta]]
+
+
+def p_alive(frequency, recency_days, age_days, model_params):
+    """Probability (0-1) that each customer is still active, from BG/NBD or Pareto/NBD parameters."""
+    fit = _fit(model_params)
     return cells.column_of(pd.Series(fit.p_alive(*_history(frequency, recency_days, age_days))))
 
 
-def expected_purchases(frequency, recency_days, age_days, bgnbd_params, days: float = 365.25):
-    """Expected purchases of each customer in the next `days` days (BG/NBD conditional expectation)."""
-    fit = _fit(bgnbd_params)
+def expected_purchases(frequency, recency_days, age_days, model_params, days: float = 365.25):
+    """Expected purchases of each customer in the next `days` days (the model's conditional expectation)."""
+    fit = _fit(model_params)
     horizon = cells.number(days, "days", 365.25)
     return cells.column_of(pd.Series(np.asarray(fit.expected_purchases(horizon, *_history(frequency, recency_days, age_days)))))
 
@@ -170,12 +179,26 @@ def _history(frequency, recency_days, age_days):
     return x.to_numpy(), t_x.to_numpy(), T.to_numpy()
 
 
-def _fit(parameters) -> BetaGeoFit:
-    values = cells.numbers(parameters, "bgnbd_params")
+PARETO_LABEL = "ParetoNBD"
+# What the first cell of a parameter range may say; four bare numbers are BG/NBD's (KAM_BGNBD_FIT).
+MODEL_LABELS = {"BGNBD": BetaGeoFit, "BG/NBD": BetaGeoFit, "PARETONBD": ParetoNBDFit, "PARETO/NBD": ParetoNBDFit}
+
+
+def _fit(parameters) -> BetaGeoFit | ParetoNBDFit:
+    """The model in a parameter range: r, alpha, a, b (KAM_BGNBD_FIT), or a
+    model's name followed by its four parameters (KAM_PARETO_FIT)."""
+    raw = cells.flatten(parameters)
+    model = BetaGeoFit
+    if raw and isinstance(raw[0], str) and not raw[0].strip().startswith("#"):
+        model = MODEL_LABELS.get(raw[0].strip().upper().replace(" ", ""))
+        if model is None:
+            raise cells.CellInputError(f"model_params: unknown model '{raw[0]}' (BGNBD or ParetoNBD)")
+        raw = raw[1:]
+    values = cells.numbers(raw, "model_params")
     if len(values) != 4 or values.isna().any() or (values <= 0).any():
-        raise cells.CellInputError("bgnbd_params must be the 4 positive values r, alpha, a, b (KAM_BGNBD_FIT)")
-    r, alpha, a, b = values.tolist()
-    return BetaGeoFit(r, alpha, a, b, float("nan"), True, 0)
+        raise cells.CellInputError("model_params must be the 4 positive values r, alpha, a, b (KAM_BGNBD_FIT) "
+                                   "or the row ParetoNBD, r, alpha, s, beta (KAM_PARETO_FIT)")
+    return model(*values.tolist(), float("nan"), True, 0)
 
 
 def _table_result(name: str, **tables):
