@@ -66,6 +66,31 @@ def test_bgnbd_recovers_simulated_parameters():
     assert fit.converged
 
 
+def simulate_pareto_nbd(n, r, alpha, s, beta, T, rng):
+    """Purchases of n customers observed for T time units under Pareto/NBD: Poisson(lambda) purchases
+    while alive, an exponential(mu) lifetime; given x purchases in (0, end], the last is end x U^(1/x)."""
+    lam, mu = rng.gamma(r, 1.0 / alpha, n), rng.gamma(s, 1.0 / beta, n)
+    end = np.minimum(rng.exponential(1.0 / mu), T)
+    x = rng.poisson(lam * end).astype(float)
+    t_x = np.where(x > 0, end * rng.random(n) ** (1.0 / np.maximum(x, 1.0)), 0.0)
+    return x, t_x, np.full(n, float(T))
+
+
+def test_pareto_nbd_recovers_simulated_parameters(monkeypatch):
+    """20,000 customers over a year (days): r and alpha within 5 %, s and beta (the drop-out, which a year
+    of data pins down less tightly) within 20 %; across seeds 0-5 the largest errors were 2.3 % and 12.8 %.
+    Seed 1 once took 40,110 likelihood evaluations (the polish's absolute tolerance is below float
+    precision on a likelihood of -710,681); with the objective scaled it takes a few hundred."""
+    from kam_xl.domain.models import fit_pareto_nbd, pareto_nbd
+    calls, likelihood = [], pareto_nbd.log_likelihood
+    monkeypatch.setattr(pareto_nbd, "log_likelihood", lambda *a, **k: calls.append(1) or likelihood(*a, **k))
+    truth = {"r": 0.8, "alpha": 20.0, "s": 0.7, "beta": 150.0}
+    fit = fit_pareto_nbd(*simulate_pareto_nbd(20_000, *truth.values(), T=365.0, rng=np.random.default_rng(1)))
+    assert fit.converged and len(calls) < 2_000
+    for name, value in truth.items():
+        assert getattr(fit, name) == pytest.approx(value, rel=0.05 if name in ("r", "alpha") else 0.2), name
+
+
 def test_gamma_gamma_recovers_simulated_parameters():
     rng = np.random.default_rng(5)
     p, q, gamma = 4.0, 3.0, 50.0
