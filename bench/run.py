@@ -232,6 +232,37 @@ def bench_scale(folder: Path, sizes=(1_000_000, 3_000_000, 10_000_000)) -> str:
     return "| sales lines (Parquet) | read s | analyze s | build s | peak MB |\n|---|---|---|---|---|\n" + "\n".join(lines)
 
 
+def bench_models(customers: int = 100_000) -> str:
+    """Fits of BG/NBD, Pareto/NBD and Gamma-Gamma on simulated purchase histories
+    (days, ages 30-730, 1 % heavy buyers with hundreds of purchases), with any
+    numerical warning (overflow, invalid value) counted."""
+    import warnings
+
+    import numpy as np
+
+    from kam_xl.domain.models import fit_bgnbd, fit_gamma_gamma, fit_pareto_nbd
+    rng = np.random.default_rng(7)
+    T = rng.integers(30, 731, customers).astype(float)
+    lam = np.where(rng.random(customers) < 0.01, rng.uniform(0.5, 1.0, customers), rng.gamma(0.8, 1 / 30, customers))
+    end = np.minimum(rng.exponential(1 / rng.gamma(0.7, 1 / 300, customers)), T)
+    x = rng.poisson(lam * end).astype(float)
+    t_x = np.where(x > 0, end * rng.random(customers) ** (1 / np.maximum(x, 1)), 0.0)
+    value = rng.gamma(6.0, rng.gamma(3.7, 1 / 15.0, customers) ** -1 / np.maximum(x, 1)) * np.maximum(x, 1) / 6.0
+    lines = []
+    for name, fit, args in (("BG/NBD", fit_bgnbd, (x, t_x, T)), ("Pareto/NBD", fit_pareto_nbd, (x, t_x, T)),
+                            ("Gamma-Gamma", fit_gamma_gamma, (x[x > 0], value[x > 0]))):
+        with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn"):
+            warnings.simplefilter("always")
+            start = time.perf_counter()
+            model = fit(*args)
+            seconds = time.perf_counter() - start
+        histories = len(np.unique(np.column_stack(args), axis=0))
+        lines.append(f"| {name} | {len(args[0]):,} | {histories:,} | {int(x.max())} | {seconds:.1f} | "
+                     f"{'yes' if model.converged else 'no'} | {len(caught)} |")
+    return ("| model fit | customers | distinct histories | most purchases | fit s | converged | numerical warnings |\n"
+            "|---|---|---|---|---|---|---|\n" + "\n".join(lines))
+
+
 def table(rows: list[dict]) -> str:
     head = ("| lines | customers | invoices | floor s | read s | analyze s | write s | build s | peak MB | "
             "build/floor | CLI s | CLI/floor | naive s | naive/CLI | analyze-only s (MB) | in/out MB |")
@@ -253,8 +284,8 @@ def main() -> None:
     parser.add_argument("--no-naive", action="store_true", help="skip the slow naive reference")
     parser.add_argument("--repeat", type=int, default=3, help="runs of floor, kam-xl and CLI; the fastest counts")
     parser.add_argument("--out", type=Path, default=Path("bench/results"))
-    parser.add_argument("--extras", default="batch,split,refresh,scale",
-                        help="extra sections: batch, split, refresh, scale (or none)")
+    parser.add_argument("--extras", default="batch,split,refresh,scale,models",
+                        help="extra sections: batch, split, refresh, scale, models (or none)")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     rows, extras = [], []
@@ -271,6 +302,8 @@ def main() -> None:
             extras.append(bench_refresh(Path(folder), args.sizes.split(",")[-1] or "100k"))
         if "scale" in wanted:
             extras.append(bench_scale(Path(folder)))
+        if "models" in wanted:
+            extras.append(bench_models())
     machine = f"{platform.processor() or platform.machine()}, {platform.python_version()}, " \
               f"{subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores"
     report = f"Machine: {machine}\n\n{table(rows) if rows else ''}\n\n" + "\n\n".join(extras) + "\n"
