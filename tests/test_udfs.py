@@ -126,6 +126,42 @@ def test_table_udfs_equal_analyze():
     assert dict(risk[1:])["HHI"] == approx(5800)
 
 
+def test_native_dynamic_arrays_by_default_legacy_expand_on_request(monkeypatch):
+    """Both function modules declared through a recording fake of xlwings' decorators: kam_udfs returns
+    native dynamic arrays (no xw.ret(expand=...) anywhere), every function in the KAM-XL category of the
+    Function Wizard with a help text for every argument and 2-D error-tolerant ranges; kam_udfs_legacy
+    declares the same functions with expand="table" on separate function objects, computing the same."""
+    import importlib
+    import sys
+    import types
+    calls = []
+
+    def recorder(kind):
+        def decorator(*args, **options):
+            return lambda f: calls.append((kind, f.__name__, args, options)) or f
+        return decorator
+    fake = types.SimpleNamespace(func=recorder("func"), arg=recorder("arg"), ret=recorder("ret"))
+    monkeypatch.setitem(sys.modules, "xlwings", fake)
+    for name in ("kam_udfs", "kam_udfs_legacy"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    main = importlib.import_module("kam_udfs")
+    declared, calls[:] = list(calls), []
+    legacy = importlib.import_module("kam_udfs_legacy")
+    assert len(main.DECLARED) == 17 and sorted(main.DECLARED) == legacy.__all__
+    for module, log in ((main, declared), (legacy, calls)):
+        rets = [c for c in log if c[0] == "ret"]
+        assert rets == ([] if module is main else [("ret", n, (), {"expand": "table"}) for n in main.DECLARED])
+        for name, (body, ranges) in main.DECLARED.items():
+            assert ("func", name, (), {"category": "KAM-XL"}) in log
+            arguments = {c[2][0]: c[3] for c in log if c[0] == "arg" and c[1] == name}
+            assert set(arguments) == set(inspect.signature(body).parameters), name   # every argument has help
+            for argument, options in arguments.items():
+                assert options["doc"] and len(options["doc"]) <= 255, (name, argument)
+                assert (options.get("ndim"), options.get("err_to_str")) == ((2, True) if argument in ranges
+                                                                             else (None, None)), (name, argument)
+    assert legacy.KAM_HHI is not main.KAM_HHI and legacy.KAM_HHI(col(50.0, 30.0, 20.0)) == approx(3800)
+
+
 def test_every_udf_is_documented_and_decorated_consistently():
     source = Path(udf.__file__).read_text()
     tree = ast.parse(source)
@@ -137,10 +173,9 @@ def test_every_udf_is_documented_and_decorated_consistently():
         doc = inspect.getdoc(getattr(udf, function.name))
         assert doc and "Example: =" in doc.replace("\n", " ") or "=KAM_" in doc, function.name
         params = {a.arg for a in function.args.args}
-        for decorator in function.decorator_list:
-            if isinstance(decorator, ast.Call) and getattr(decorator.func, "id", "") == "ranges":
-                assert {a.value for a in decorator.args} <= params, function.name
-        assert any(getattr(d, "attr", None) == "func" for d in function.decorator_list), function.name
+        [decorator] = function.decorator_list                                  # declared one way only
+        assert getattr(decorator.func, "id", "") == "kam_function", function.name
+        assert {a.value for a in decorator.args} <= params, function.name
 
 
 def test_provision_and_expected_receipt_date_udfs_by_hand():
