@@ -282,6 +282,21 @@ def build(inputs: tuple[Path, ...], config: Path | None, output: Path | None, ou
 
 
 @main.command()
+@click.argument("workbook", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def doctor(workbook: Path | None) -> None:
+    """Check this machine (and WORKBOOK, if given) for kam-xl's cell formulas and refresh macro: one line
+    per check with the fix. Exit code 0 when every check passes, 1 otherwise."""
+    from kam_xl.app.doctor import Machine, checks
+    try:
+        found = checks(Machine(), workbook)
+    except InputError as exc:
+        _fail(str(exc))
+    for check in found:
+        click.echo(check.line())
+    sys.exit(0 if all(c.ok for c in found) else 1)
+
+
+@main.command()
 @click.argument("workbook", type=click.Path(path_type=Path))
 @click.option("--lang", type=click.Choice(LANGUAGES), default=None, help="Output language.")
 @click.option("--password", envvar="KAM_XL_PASSWORD", default=None, help="Password of an encrypted workbook.")

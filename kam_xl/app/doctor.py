@@ -1,0 +1,188 @@
+"""`kam-xl doctor`: is this machine (and workbook) set up for kam-xl's formulas
+and refresh macro? One line per check with the fix, instead of diagnosing the
+README's error table by hand.
+
+The checks read the machine through a ``Machine`` (the real one, or a fake in
+the tests), so the Windows parts are tested on any system.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from kam_xl import __version__
+
+UDF_MODULES = ("kam_udfs", "kam_udfs_legacy")
+VBA_TRUST_KEY = r"Software\Microsoft\Office\16.0\Excel\Security"   # Excel 2016 to 365 all use 16.0
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+    fix: str = ""
+
+    def line(self) -> str:
+        return f"{'ok  ' if self.ok else 'FAIL'}  {self.name}: {self.detail}" + ("" if self.ok else f"  ->  {self.fix}")
+
+
+class Machine:
+    """The facts the checks need, from the real machine."""
+
+    platform = sys.platform
+    python_version = sys.version_info[:2]
+
+    def module_available(self, name: str) -> bool:
+        return importlib.util.find_spec(name) is not None
+
+    def xlwings_version(self) -> str | None:
+        try:
+            from importlib.metadata import version
+            return version("xlwings")
+        except Exception:   # not installed
+            return None
+
+    def run(self, command: list[str]) -> tuple[int, str]:
+        try:
+            done = subprocess.run(command, capture_output=True, text=True, timeout=60)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            return 1, str(exc)
+        return done.returncode, (done.stdout + done.stderr).strip()
+
+    def exists(self, path: Path) -> bool:
+        return path.exists()
+
+    def addin_path(self) -> Path:
+        return Path(os.environ.get("APPDATA", "~")).expanduser() / "Microsoft" / "Excel" / "XLSTART" / "xlwings.xlam"
+
+    def packaged_addin(self) -> Path | None:
+        """The xlwings.xlam that `xlwings addin install` copies from the installed package."""
+        spec = importlib.util.find_spec("xlwings")
+        if spec is None or not spec.submodule_search_locations:
+            return None
+        return Path(spec.submodule_search_locations[0]) / "addin" / "xlwings.xlam"
+
+    def digest(self, path: Path) -> str:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+
+    def vba_trusted(self) -> bool | None:
+        """AccessVBOM = 1 under the current user's Excel security key; None when unreadable."""
+        try:
+            import winreg
+            with winreg.OpenKey(winreg.HKEY_CURRENT_USER, VBA_TRUST_KEY) as key:
+                return winreg.QueryValueEx(key, "AccessVBOM")[0] == 1
+        except (ImportError, OSError):
+            return None
+
+    def soffice(self) -> str | None:
+        from kam_xl.render.libreoffice import soffice
+        return soffice()
+
+    def workbook_settings(self, workbook: Path) -> dict[str, str]:
+        """The xlwings.conf sheet of a workbook: setting -> value."""
+        from python_calamine import CalamineWorkbook
+
+        from kam_xl.inputs.safe_io import check_workbook_file
+        check_workbook_file(workbook)   # a hostile file is refused here as everywhere (InputError)
+        book = CalamineWorkbook.from_path(str(workbook))
+        if "xlwings.conf" not in book.sheet_names:
+            return {}
+        rows = book.get_sheet_by_name("xlwings.conf").to_python()
+        return {str(r[0]).strip(): str(r[1]).strip() for r in rows if len(r) > 1 and r[0] not in (None, "")}
+
+
+def checks(machine: Machine, workbook: Path | None = None) -> list[Check]:
+    """Every check that applies on this platform, in the order a user fixes them."""
+    found = [_python(machine), _module(machine, "kam_udfs"), _xlwings(machine)]
+    settings = machine.workbook_settings(workbook) if workbook is not None else {}
+    if workbook is not None:
+        found.append(_udf_modules(settings))
+    if machine.platform == "win32":
+        found += [_interpreter(machine, settings), _addin(machine), _vba_trust(machine)]
+        if workbook is not None:
+            found.append(_macro_file(machine, workbook))
+    else:
+        found.append(_libreoffice(machine))
+    return found
+
+
+def _python(machine: Machine) -> Check:
+    ok = machine.python_version >= (3, 11)
+    return Check("Python", ok, ".".join(map(str, machine.python_version)), "install Python 3.11 or newer")
+
+
+def _module(machine: Machine, name: str) -> Check:
+    ok = machine.module_available(name)
+    return Check(f"module {name}", ok, "importable" if ok else "not importable",
+                 "install kam-xl in this Python: pip install C:\\path\\to\\kam-xl")
+
+
+def _xlwings(machine: Machine) -> Check:
+    version = machine.xlwings_version()
+    return Check("xlwings package", version is not None, version or "not installed", "pip install xlwings")
+
+
+def _udf_modules(settings: dict[str, str]) -> Check:
+    modules = [m.strip() for m in settings.get("UDF Modules", "").split(";") if m.strip()]
+    ok = any(m in UDF_MODULES for m in modules)
+    return Check("UDF Modules (xlwings.conf sheet)", ok, ", ".join(modules) or "not set",
+                 "set UDF Modules to kam_udfs (Excel 365/2021/2024) or kam_udfs_legacy (Excel 2016/2019)")
+
+
+def _interpreter(machine: Machine, settings: dict[str, str]) -> Check:
+    """The Python Excel starts (Interpreter_Win) exists and has this kam-xl."""
+    interpreter = settings.get("Interpreter_Win", "")
+    name = "Python Excel starts (Interpreter_Win)"
+    fix = r"set Interpreter_Win on the xlwings.conf sheet to the pythonw.exe where kam-xl is installed, " \
+          r"e.g. C:\Users\<you>\kam\Scripts\pythonw.exe"
+    if not interpreter or interpreter.lower() in ("python", "pythonw"):
+        return Check(name, False, f"'{interpreter or 'not set'}' is whichever Python is first on PATH", fix)
+    if not machine.exists(Path(interpreter)):
+        return Check(name, False, f"{interpreter} does not exist", fix)
+    code, output = machine.run([interpreter, "-c", "import kam_udfs, kam_xl; print(kam_xl.__version__)"])
+    if code != 0:
+        return Check(name, False, f"{interpreter} cannot import kam_udfs ({output.splitlines()[-1] if output else code})",
+                     f"{Path(interpreter).with_name('pip.exe')} install C:\\path\\to\\kam-xl")
+    version = output.splitlines()[-1].strip()
+    return Check(name, version == __version__, f"{interpreter}, kam-xl {version}",
+                 f"upgrade kam-xl in that Python to {__version__}")
+
+
+def _addin(machine: Machine) -> Check:
+    """The add-in is installed, and is the one of the installed xlwings package (the same file: the add-in and
+    the package talk through a version-specific interface)."""
+    path, packaged, version = machine.addin_path(), machine.packaged_addin(), machine.xlwings_version()
+    fix = "run: xlwings addin install (with the Python where kam-xl is installed), then restart Excel"
+    if not machine.exists(path):
+        return Check("xlwings Excel add-in", False, "not installed", fix)
+    if packaged is not None and machine.exists(packaged) and machine.digest(path) != machine.digest(packaged):
+        return Check("xlwings Excel add-in", False, f"{path} is not the add-in of xlwings {version}", fix)
+    return Check("xlwings Excel add-in", True, f"{path} (xlwings {version})")
+
+
+def _vba_trust(machine: Machine) -> Check:
+    trusted = machine.vba_trusted()
+    detail = {True: "trusted", False: "not trusted", None: "not set"}[trusted]
+    return Check("access to the VBA project", bool(trusted), detail,
+                 "File > Options > Trust Center > Trust Center Settings > Macro Settings > tick "
+                 "'Trust access to the VBA project object model' (needed for Import Functions)")
+
+
+def _macro_file(machine: Machine, workbook: Path) -> Check:
+    script = workbook.with_suffix(".py")
+    return Check("refresh macro file", machine.exists(script), str(script),
+                 f"keep {script.name} next to the workbook (kam-xl new writes it)")
+
+
+def _libreoffice(machine: Machine) -> Check:
+    binary = machine.soffice() or shutil.which("soffice")
+    return Check("LibreOffice (PDF export, recalculation)", binary is not None, binary or "not found",
+                 "install LibreOffice (Debian/Ubuntu: apt install libreoffice-calc); KAM_ cell formulas need "
+                 "Excel on Windows with xlwings")

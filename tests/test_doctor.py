@@ -1,0 +1,101 @@
+"""`kam-xl doctor`: every check, passing and failing with its fix, on a fake Windows machine and on this one."""
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kam_xl import __version__
+from kam_xl.app.cli import main
+from kam_xl.app.doctor import Machine, checks
+
+TEMPLATE = Path(__file__).resolve().parent.parent / "workbook" / "KAM_Summary.xlsm"
+
+
+class FakeWindows(Machine):
+    """A Windows machine as the checks see it: files, an interpreter's answer, the registry, the add-in."""
+    platform = "win32"
+    python_version = (3, 12)
+
+    def __init__(self, settings, files=(), interpreter=(0, __version__), trusted=True, same_addin=True):
+        self.settings, self.files, self.answer, self.trusted = settings, set(map(Path, files)), interpreter, trusted
+        self.same_addin = same_addin
+        self.commands = []
+
+    def workbook_settings(self, workbook):
+        return self.settings
+
+    def exists(self, path):
+        return Path(path) in self.files
+
+    def run(self, command):
+        self.commands.append(command)
+        return self.answer
+
+    def addin_path(self):
+        return Path(r"C:\Users\li\AppData\Roaming\Microsoft\Excel\XLSTART\xlwings.xlam")
+
+    def packaged_addin(self):
+        return Path(r"C:\kam\Lib\site-packages\xlwings\addin\xlwings.xlam")
+
+    def digest(self, path):
+        return "same" if self.same_addin or "site-packages" in str(path) else "other"
+
+    def vba_trusted(self):
+        return self.trusted
+
+    def xlwings_version(self):
+        return "0.33.15"
+
+    def module_available(self, name):
+        return True
+
+
+PYTHONW = r"C:\Users\li\kam\Scripts\pythonw.exe"
+BOOK = Path(r"C:\KAM\KAM_Summary.xlsm")
+GOOD = {"Interpreter_Win": PYTHONW, "UDF Modules": "kam_udfs"}
+ALL_FILES = [PYTHONW, r"C:\Users\li\AppData\Roaming\Microsoft\Excel\XLSTART\xlwings.xlam",
+             r"C:\kam\Lib\site-packages\xlwings\addin\xlwings.xlam", r"C:\KAM\KAM_Summary.py"]
+
+
+def test_a_windows_machine_set_up_right_passes_every_check():
+    machine = FakeWindows(GOOD, ALL_FILES)
+    found = checks(machine, BOOK)
+    assert [c.name for c in found] == ["Python", "module kam_udfs", "xlwings package", "UDF Modules (xlwings.conf sheet)",
+                                       "Python Excel starts (Interpreter_Win)", "xlwings Excel add-in",
+                                       "access to the VBA project", "refresh macro file"]
+    assert all(c.ok for c in found), [c.line() for c in found if not c.ok]
+    assert machine.commands == [[PYTHONW, "-c", "import kam_udfs, kam_xl; print(kam_xl.__version__)"]]
+
+
+@pytest.mark.parametrize("machine, failing, says", [
+    (FakeWindows({**GOOD, "Interpreter_Win": "python"}, ALL_FILES), "Python Excel starts (Interpreter_Win)",
+     "whichever Python is first on PATH"),
+    (FakeWindows(GOOD, ALL_FILES[1:]), "Python Excel starts (Interpreter_Win)", "does not exist"),
+    (FakeWindows(GOOD, ALL_FILES, interpreter=(1, "ModuleNotFoundError: No module named 'kam_udfs'")),
+     "Python Excel starts (Interpreter_Win)", "cannot import kam_udfs (ModuleNotFoundError"),
+    (FakeWindows(GOOD, ALL_FILES, interpreter=(0, "0.0.1")), "Python Excel starts (Interpreter_Win)", "kam-xl 0.0.1"),
+    (FakeWindows(GOOD, [ALL_FILES[0], *ALL_FILES[2:]]), "xlwings Excel add-in", "not installed"),
+    (FakeWindows(GOOD, ALL_FILES, same_addin=False), "xlwings Excel add-in", "is not the add-in of xlwings 0.33.15"),
+    (FakeWindows(GOOD, ALL_FILES, trusted=None), "access to the VBA project", "not set"),
+    (FakeWindows(GOOD, ALL_FILES, trusted=False), "access to the VBA project", "not trusted"),
+    (FakeWindows(GOOD, ALL_FILES[:3]), "refresh macro file", r"C:\KAM\KAM_Summary.py"),
+    (FakeWindows({**GOOD, "UDF Modules": "my_udfs"}, ALL_FILES), "UDF Modules (xlwings.conf sheet)", "my_udfs"),
+])
+def test_each_failure_is_one_line_with_its_fix(machine, failing, says):
+    found = {c.name: c for c in checks(machine, BOOK)}
+    assert [name for name, c in found.items() if not c.ok] == [failing]
+    line = found[failing].line()
+    assert line.startswith(f"FAIL  {failing}: ") and says in line and "  ->  " in line and found[failing].fix in line
+
+
+def test_the_command_on_this_machine(tmp_path):
+    """On Linux and macOS: Python, kam_udfs, xlwings, the template's UDF Modules and LibreOffice; exit 0/1."""
+    result = CliRunner().invoke(main, ["doctor", str(TEMPLATE)])
+    lines = result.output.splitlines()
+    assert [line.split(":")[0] for line in lines][:4] == ["ok    Python", "ok    module kam_udfs", "ok    xlwings package",
+                                                          "ok    UDF Modules (xlwings.conf sheet)"]
+    assert result.exit_code == (0 if all(line.startswith("ok") for line in lines) else 1)
+    hostile = tmp_path / "bomb.xlsx"
+    hostile.write_bytes(b"not a workbook at all")
+    refused = CliRunner().invoke(main, ["doctor", str(hostile)])
+    assert refused.exit_code == 2 and "Traceback" not in refused.output
