@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test bench template clean mutation
+.PHONY: demo test bench template clean mutation addin-types
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,10 @@ bench: $(STAMP)
 
 template: $(STAMP)
 	$(BIN)/python workbook/build_template.py
+
+# The LibreOffice add-in's UNO types, after the KAM_ functions' arguments change (needs Debian's libreoffice-dev).
+addin-types: $(STAMP)
+	$(BIN)/python -c "import kam_calc_build; kam_calc_build.compile_type_library()"
 
 clean:
 	rm -rf $(VENV) demo .pytest_cache

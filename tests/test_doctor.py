@@ -89,13 +89,36 @@ def test_each_failure_is_one_line_with_its_fix(machine, failing, says):
 
 
 def test_the_command_on_this_machine(tmp_path):
-    """On Linux and macOS: Python, kam_udfs, xlwings, the template's UDF Modules and LibreOffice; exit 0/1."""
+    """On Linux and macOS: Python, kam_udfs, xlwings, the template's UDF Modules, LibreOffice and its kam-xl
+    add-in; exit 0/1."""
     result = CliRunner().invoke(main, ["doctor", str(TEMPLATE)])
     lines = result.output.splitlines()
     assert [line.split(":")[0] for line in lines][:4] == ["ok    Python", "ok    module kam_udfs", "ok    xlwings package",
                                                           "ok    UDF Modules (xlwings.conf sheet)"]
     assert result.exit_code == (0 if all(line.startswith("ok") for line in lines) else 1)
+    if "LibreOffice (PDF export, recalculation)" in result.output and lines[4].startswith("ok"):
+        assert lines[5].startswith(("ok    LibreOffice add-in", "FAIL  LibreOffice add-in"))
     hostile = tmp_path / "bomb.xlsx"
     hostile.write_bytes(b"not a workbook at all")
     refused = CliRunner().invoke(main, ["doctor", str(hostile)])
     assert refused.exit_code == 2 and "Traceback" not in refused.output
+
+
+class FakeLinux(Machine):
+    platform = "linux"
+
+    def __init__(self, listed):
+        self.listed = listed
+
+    def soffice(self):
+        return "/usr/lib/libreoffice/program/soffice"
+
+    def run(self, command):
+        return 0, self.listed if command[-1] == "--shared" else ""
+
+
+@pytest.mark.parametrize("listed, ok", [("Identifier: org.kamxl.calc\n  Version: 0.1.0", True), ("", False)])
+def test_the_libreoffice_add_in_is_checked_elsewhere(listed, ok):
+    found = checks(FakeLinux(listed))
+    assert found[-1].name == "LibreOffice add-in (KAM_ functions in Calc)" and found[-1].ok is ok
+    assert ok or "kam-xl addin install --libreoffice" in found[-1].line()

@@ -281,6 +281,30 @@ def build(inputs: tuple[Path, ...], config: Path | None, output: Path | None, ou
     sys.exit(max(o.exit_code for o in outcomes))
 
 
+@main.group()
+def addin() -> None:
+    """The KAM_ cell functions for LibreOffice Calc (Excel: xlwings addin install, see README)."""
+
+
+@addin.command("install")
+@click.option("--libreoffice", is_flag=True, required=True, help="Build kam-xl.oxt and register it with unopkg.")
+@click.option("--keep", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also keep the built extension at this path.")
+def addin_install(libreoffice: bool, keep: Path | None) -> None:
+    """Install the LibreOffice Calc add-in for this Python's kam-xl (restart LibreOffice afterwards)."""
+    import tempfile
+
+    import kam_calc_build   # the declarations' builder, beside kam_udfs (a shell above the package)
+    with tempfile.TemporaryDirectory() as folder:
+        oxt = kam_calc_build.build(Path(keep) if keep else Path(folder) / "kam-xl.oxt")
+        try:
+            unopkg = kam_calc_build.install(oxt)
+        except (RuntimeError, OSError) as exc:
+            _fail(str(exc))
+    click.echo(f"installed {len(kam_calc_build.functions())} KAM_ functions in LibreOffice with {unopkg}; "
+               "restart LibreOffice")
+
+
 @main.command()
 @click.argument("workbook", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def doctor(workbook: Path | None) -> None:

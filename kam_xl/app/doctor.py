@@ -110,6 +110,8 @@ def checks(machine: Machine, workbook: Path | None = None) -> list[Check]:
             found.append(_macro_file(machine, workbook))
     else:
         found.append(_libreoffice(machine))
+        if found[-1].ok:
+            found.append(_calc_addin(machine))
     return found
 
 
@@ -186,3 +188,13 @@ def _libreoffice(machine: Machine) -> Check:
     return Check("LibreOffice (PDF export, recalculation)", binary is not None, binary or "not found",
                  "install LibreOffice (Debian/Ubuntu: apt install libreoffice-calc); KAM_ cell formulas need "
                  "Excel on Windows with xlwings")
+
+
+def _calc_addin(machine: Machine) -> Check:
+    """The kam-xl extension is registered with LibreOffice, for this user or for all."""
+    from kam_calc_build import IDENTIFIER
+    unopkg = str(Path(machine.soffice()).with_name("unopkg"))
+    listed = " ".join(machine.run([unopkg, "list", *scope])[1] for scope in ([], ["--shared"]))
+    ok = IDENTIFIER in listed
+    return Check("LibreOffice add-in (KAM_ functions in Calc)", ok, "installed" if ok else "not installed",
+                 "run: kam-xl addin install --libreoffice, then restart LibreOffice")

@@ -3,6 +3,7 @@ refresh macro: 2-D lists with None for blanks, floats, datetimes and error
 strings. Validation happens here, at the edge; the maths stays in the core."""
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import numpy as np
@@ -132,3 +133,28 @@ def analyze_tables(tables: dict[str, object], params: dict | None = None) -> Res
         raise CellInputError(inputs.fatal[0])
     return analyze(inputs, params)
 
+
+
+# LibreOffice Calc hands add-in functions nested tuples, empty cells as "" (or nothing) and dates as serial numbers
+# from this day; it shows a result only as numbers and text.
+CALC_EPOCH = dt.datetime(1899, 12, 30)
+
+
+def from_calc(value):
+    """A Calc add-in argument as the functions take Excel's: tuples of rows -> 2-D list, "" -> blank."""
+    if isinstance(value, tuple):
+        return [[None if v == "" else v for v in row] if isinstance(row, tuple) else row for row in value]
+    return None if value == "" else value
+
+
+def to_calc(result) -> tuple[tuple, ...]:
+    """A function's result as Calc takes it: rows of values (one value is one row of one), blank -> "",
+    dates -> serial numbers."""
+    def cell(v):
+        if v is None:
+            return ""
+        if isinstance(v, dt.datetime):
+            return (v - CALC_EPOCH) / dt.timedelta(days=1)
+        return v
+    rows = result if isinstance(result, list) else [[result]]
+    return tuple(tuple(cell(v) for v in row) for row in rows)
