@@ -733,3 +733,67 @@ def test_overdue_share_is_empty_for_a_nil_or_credit_balance():
     credit = period_kpis(*_kpi_inputs([10.0], open_balance=(-10.0,), overdue=(5.0,)), 365)
     nil = period_kpis(*_kpi_inputs([10.0], open_balance=(0.0,), overdue=(40.0,)), 365)
     assert np.isnan(credit["OverdueShare"]) and np.isnan(nil["OverdueShare"])
+
+
+def test_action_review_every_column_by_hand():
+    """action_review on hand-made summaries: X (loss-making and a visit due) improved its margin, not its
+    contacts; Y (no actions) moved from B to A, so it is listed without a measure; Z (no actions, nothing
+    moved) is not; W (churn alert) bought twice since; V left the book (its measures unknown now)."""
+    from kam_xl.domain.review import action_review
+    previous = pd.DataFrame({
+        "ABCTier": ["A", "B", "C", "A", "B"], "PortfolioQuadrant": ["Strategic", "Develop", "Streamline",
+                                                                     "Maintain", "Develop"],
+        "Actions": [["loss_making", "cadence_breached"], [], [], ["churn_alert"], ["over_limit"]],
+        "NetMarginPct": [-0.1, 0.2, 0.1, 0.3, 0.1], "DaysSinceContact": [40.0, 5.0, 5.0, 3.0, 8.0],
+        "CreditUtilization": [0.5, 0.5, 0.5, 0.5, 1.2],
+    }, index=pd.Index(["X", "Y", "Z", "W", "V"], name="CustomerID"))
+    current = pd.DataFrame({
+        "ABCTier": ["A", "A", "C", "A"], "PortfolioQuadrant": ["Develop", "Develop", "Streamline", "Maintain"],
+        "NetMarginPct": [0.05, 0.2, 0.1, 0.3], "DaysSinceContact": [55.0, 5.0, 5.0, 3.0],
+        "PurchasesSince": [1.0, 0.0, 0.0, 2.0],
+    }, index=pd.Index(["X", "Y", "Z", "W"], name="CustomerID"))
+    table = action_review(previous, current, "Overdue90Plus")
+    assert table.columns.tolist() == ["CustomerID", "PreviousTier", "Tier", "PreviousQuadrant", "Quadrant",
+                                      "PreviousActions", "Metric", "Before", "Now", "Improved"]
+    rows = [tuple(None if (isinstance(v, float) and np.isnan(v)) else v for v in row)
+            for row in table.itertuples(index=False)]
+    assert rows == [
+        ("X", "A", "A", "Strategic", "Develop", "loss_making,cadence_breached", "NetMarginPct", -0.1, 0.05, True),
+        ("X", "A", "A", "Strategic", "Develop", "loss_making,cadence_breached", "DaysSinceContact", 40.0, 55.0,
+         False),
+        ("Y", "B", "A", "Develop", "Develop", "", None, None, None, None),
+        ("W", "A", "A", "Maintain", "Maintain", "churn_alert", "PurchasesSince", None, 2.0, True),
+        ("V", "B", None, "Develop", None, "over_limit", "CreditUtilization", 1.2, None, None),
+    ]
+    assert table["Before"].dtype == table["Now"].dtype == np.float64            # numbers, written as numbers
+
+
+def test_rates_in_force_conversion_and_balances_by_currency_by_hand():
+    """USD at 7.0 from 2026-01-01 and 7.2 from 2026-03-01, EUR at 7.8 from 2026-02-01: the rate in force on
+    each date, in the order asked (dates unsorted); none before a currency's first rate or without one."""
+    from kam_xl.domain.currency import balances_by_currency, converted, rate_on
+    D = pd.Timestamp
+    rates = pd.DataFrame({"Date": [D("2026-03-01"), D("2026-01-01"), D("2026-02-01")],
+                          "Currency": ["USD", "USD", "EUR"], "Rate": [7.2, 7.0, 7.8]})
+    currency = pd.Series(["USD", "EUR", "USD", "EUR", "JPY", "USD"], index=list("abcdef"))
+    dates = pd.Series([D("2026-03-15"), D("2026-02-01"), D("2026-01-31"), D("2026-01-31"), D("2026-03-01"),
+                       D("2026-03-01")], index=list("abcdef"))
+    got = rate_on(rates, currency, dates)
+    assert got.index.tolist() == list("abcdef")
+    assert got.tolist()[:3] == [7.2, 7.8, 7.0] and np.isnan(got["d"]) and np.isnan(got["e"]) and got["f"] == 7.2
+    assert rate_on(None, currency, dates).isna().all() and rate_on(rates.iloc[:0], currency, dates).isna().all()
+    frame = pd.DataFrame({"Amount": [100.0, 10.005], "Other": [1.0, 1.0]})
+    assert converted(frame, ["Amount", "Missing"], pd.Series([7.2, np.nan])).to_dict("list") == {
+        "Amount": [720.0, 10.01], "Other": [1.0, 1.0]}                       # NaN rate: already reporting currency
+    invoices = pd.DataFrame({"CustomerID": ["C1", "C1", "C2", "C2"], "Currency": ["USD", "CNY", "USD", "USD"],
+                             "OriginalAmount": [100.0, 50.0, 30.0, 99.0],
+                             "InvoiceDate": [D("2026-01-10"), D("2026-02-01"), D("2026-01-05"), D("2026-07-01")]})
+    payments = pd.DataFrame({"CustomerID": ["C1", "C2", "C2"], "Currency": ["USD", "USD", "USD"],
+                             "OriginalAmount": [40.0, 30.0, 5.0],
+                             "PaymentDate": [D("2026-03-01"), D("2026-02-01"), D("2026-08-01")]})
+    table = balances_by_currency(invoices, payments, D("2026-06-30"), pd.Series({"USD": 7.25, "CNY": 1.0}))
+    assert table.to_dict("list") == {"CustomerID": ["C1", "C1"], "Currency": ["CNY", "USD"],
+                                     "OpenBalanceOriginal": [50.0, 60.0], "ClosingRate": [1.0, 7.25],
+                                     "OpenBalance": [50.0, 435.0]}               # C2 paid in full by AsOfDate
+    alone = balances_by_currency(invoices, None, D("2026-06-30"), pd.Series({"USD": 7.25, "CNY": 1.0}))
+    assert alone["OpenBalanceOriginal"].tolist() == [50.0, 100.0, 30.0]
