@@ -797,3 +797,44 @@ def test_rates_in_force_conversion_and_balances_by_currency_by_hand():
                                      "OpenBalance": [50.0, 435.0]}               # C2 paid in full by AsOfDate
     alone = balances_by_currency(invoices, None, D("2026-06-30"), pd.Series({"USD": 7.25, "CNY": 1.0}))
     assert alone["OpenBalanceOriginal"].tolist() == [50.0, 100.0, 30.0]
+
+
+def test_history_share_of_a_period_by_hand():
+    """Data from 2026-01-11 cover 21 of January's 31 days; from the period's first day, all of it; a history
+    that starts after the period ends, none; an empty table misses nothing."""
+    from kam_xl.domain.coverage import History
+    D = pd.Timestamp
+    assert History(D("2026-01-11")).share_of(D("2026-01-01"), D("2026-01-31")) == pytest.approx(21 / 31)
+    assert History(D("2026-01-01")).share_of(D("2026-01-01"), D("2026-01-31")) == 1.0
+    assert History(D("2026-01-31")).share_of(D("2026-01-01"), D("2026-01-31")) == pytest.approx(1 / 31)
+    assert History(D("2026-03-01")).share_of(D("2026-01-01"), D("2026-01-31")) == 0.0
+    assert History(None).share_of(D("2026-01-01"), D("2026-01-31")) == 1.0
+
+
+def test_month_end_points_of_a_quarter_and_of_part_of_a_month():
+    from kam_xl.domain.receivables import month_end_points
+    D = pd.Timestamp
+    assert month_end_points(D("2026-01-01"), D("2026-03-31")) == [D("2025-12-31"), D("2026-01-31"), D("2026-02-28"),
+                                                                 D("2026-03-31")]
+    assert month_end_points(D("2026-02-10"), D("2026-02-20")) == [D("2026-02-09"), D("2026-02-20")]
+
+
+def test_attainment_sums_months_to_the_cent_and_counts_a_customer_without_sales_as_nothing_sold():
+    """C1's January and February targets (1.00 each) against sales of 0.10 and 0.20: Actual 0.30 exactly (not
+    0.30000000000000004); C2 sold nothing against 500: Actual 0, attainment 0, not blank."""
+    from kam_xl.domain.targets import attainment
+    D = pd.Timestamp
+    targets = pd.DataFrame({"Level": ["Customer"] * 3, "Key": ["C1", "C1", "C2"],
+                            "Start": [D("2026-01-01"), D("2026-02-01"), D("2026-01-01")],
+                            "End": [D("2026-01-31"), D("2026-02-28"), D("2026-02-28")],
+                            "Revenue": [1.0, 1.0, 500.0], "GrossProfit": [np.nan] * 3, "Collections": [np.nan] * 3})
+    sales = pd.DataFrame({"Date": [D("2026-01-15"), D("2026-02-15")], "CustomerID": ["C1", "C1"],
+                          "NetRevenue": [0.1, 0.2], "COGS": [0.05, 0.1]})
+    managers = pd.Series({"C1": "Li", "C2": "Li", "C3": "Wang"})
+    table = attainment(targets, sales, None, managers, pd.Series({"C1": "Alpha", "C2": "Beta"}),
+                       D("2026-01-01"), D("2026-02-28"))
+    period = table[table["Window"] == "Period"].set_index("Key")
+    assert period.loc["C1", ["Name", "Target", "Actual", "Variance"]].tolist() == ["Alpha", 2.0, 0.3, -1.7]
+    assert period.loc["C1", "Attainment"] == pytest.approx(0.15)
+    assert period.loc["C2", ["Target", "Actual", "Attainment", "Variance"]].tolist() == [500.0, 0.0, 0.0, -500.0]
+    assert period.loc["C1", "Period"] == "2026-01-01 – 2026-02-28"
