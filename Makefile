@@ -27,13 +27,14 @@ test: $(STAMP)
 # later modules reuse them and run with the faster module-scoped fixtures (same verdicts: the mutant
 # is active for the whole pytest session). MUTATION_MODULES picks the domain modules to run.
 MUTATION_DIR := build/mutation
-MUTATION_MODULES ?= relationship risk strategy frames profitability classification potential summary receivables
+MUTATION_MODULES ?= relationship risk strategy frames profitability classification potential summary receivables \
+                    trend targets review coverage currency
 MUTMUT := $(abspath $(BIN))/mutmut
 mutation: $(STAMP)
 	$(BIN)/python -m pip install --quiet "mutmut==3.8.1"
 	rm -rf $(MUTATION_DIR) && mkdir -p $(MUTATION_DIR)/domain $(MUTATION_DIR)/models
 	for run in domain models; do \
-	  cp -r kam_xl tests $(MUTATION_DIR)/$$run/ && cp tests/mutation/setup_$$run.cfg $(MUTATION_DIR)/$$run/setup.cfg; \
+	  cp -r kam_xl tests docs $(MUTATION_DIR)/$$run/ && cp tests/mutation/setup_$$run.cfg $(MUTATION_DIR)/$$run/setup.cfg; \
 	done
 	cd $(MUTATION_DIR)/models && KAM_XL_FRESH_FIXTURES=1 $(MUTMUT) run --max-children 1 "kam_xl.domain.models*" || true
 	cd $(MUTATION_DIR)/domain && first=1 && for m in $(MUTATION_MODULES); do \
