@@ -126,3 +126,27 @@ def test_refreshed_workbook_recalculates_cleanly(book, tmp_path):
     tables = read_results(recalculated)
     expected = analyze(read_workbook(book))
     assert_frames_match(expected.tables["Profitability"], tables["Profitability"], "Profitability")
+
+
+def test_refresh_a_workbook_whose_sheets_declare_their_own_namespace(tmp_path, demo_tables):
+    """Some writers (openpyxl with lxml) declare the r: prefix on each <sheet> rather than on the root; the
+    sheets the refresh adds must declare it too, or the workbook XML no longer parses (found in review)."""
+    import re
+    import xml.etree.ElementTree as ET
+    source = write_template(tmp_path / "Source.xlsx", demo_tables)
+    book = tmp_path / "Local.xlsx"
+    r = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(book, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            data = old.read(info.filename)
+            if info.filename == "xl/workbook.xml":
+                text = data.decode().replace(" " + r, "", 1)
+                assert r not in text
+                data = re.sub(r"<sheet ", f"<sheet {r} ", text).encode()
+            new.writestr(info, data)
+    assert refresh_file(book).exit_code == 0
+    with zipfile.ZipFile(book) as archive:
+        for name in archive.namelist():
+            if name.endswith((".xml", ".rels")):
+                ET.fromstring(archive.read(name))
+    assert len(read_results(book)["Profitability"]) == 80

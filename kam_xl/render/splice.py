@@ -293,12 +293,16 @@ def _sheet_list(user: _Package, removed: list, kept: list, gen_sheets: list, ren
     new_order = [a["name"] for a, _ in kept] + [a["name"] for a, _ in gen_sheets]
     sheet_tags = [t for t in _SHEET.findall(workbook) if _attrs(t)["r:id"] not in removed_ids]
     next_sheet_id = max([0] + [int(_attrs(t)["sheetId"]) for t in _SHEET.findall(workbook)]) + 1
+    # Excel declares the r: prefix on the root; some writers (openpyxl with lxml) on each <sheet> instead.
+    root = re.search(r"<workbook\b[^>]*>", workbook)[0]
+    declare = "" if f'xmlns:r="{REL_NS}"' in root else f'xmlns:r="{REL_NS}" '
     for number, (attrs, part) in enumerate(gen_sheets):
         rel_id = f"rIdKam{number + 1}"
         target = posixpath.relpath(renamed[part], "xl")
         rels_xml = rels_xml.replace("</Relationships>", f'<Relationship Id="{rel_id}" Type="{REL_NS}/worksheet" '
                                                        f'Target="{target}"/></Relationships>')
-        sheet_tags.append(f'<sheet name="{attrs["name"]}" sheetId="{next_sheet_id + number}" r:id="{rel_id}"/>')
+        sheet_tags.append(f'<sheet {declare}name="{attrs["name"]}" sheetId="{next_sheet_id + number}" '
+                          f'r:id="{rel_id}"/>')
     workbook = re.sub(r"<sheets>.*?</sheets>", lambda _: "<sheets>" + "".join(sheet_tags) + "</sheets>", workbook,
                       flags=re.S)
     return workbook, rels_xml, new_order
