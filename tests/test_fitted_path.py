@@ -220,6 +220,9 @@ def test_pareto_nbd_through_analyze_and_auto_choosing_by_aic(cdnow_dir):
     frames = {"Customers": customers, "Sales": sales, "Parameters": parameters}
     models = analyze(inputs_from_frames(frames))["ModelParameters"]
     pareto = models[models["Model"] == "ParetoNBD"].set_index("Parameter")["Value"]
+    units = models[models["Model"] == "ParetoNBD"].set_index("Parameter")["Unit"].to_dict()
+    assert units == {"r": "shape", "alpha": "days", "s": "shape", "beta": "days", "LogLikelihood": "nats",
+                     "Customers": "count"}
     assert pareto[["r", "s"]].tolist() == pytest.approx([0.5533, 0.6061], rel=0.01)
     assert pareto[["alpha", "beta"]].tolist() == pytest.approx([10.5776 * 7, 11.6650 * 7], rel=0.01)
     assert "BG/NBD" not in set(models["Model"])

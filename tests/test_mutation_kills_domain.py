@@ -838,3 +838,69 @@ def test_attainment_sums_months_to_the_cent_and_counts_a_customer_without_sales_
     assert period.loc["C1", "Attainment"] == pytest.approx(0.15)
     assert period.loc["C2", ["Target", "Actual", "Attainment", "Variance"]].tolist() == [500.0, 0.0, 0.0, -500.0]
     assert period.loc["C1", "Period"] == "2026-01-01 – 2026-02-28"
+
+
+def _histories(buyers: int, repeaters: int) -> pd.DataFrame:
+    """``buyers`` customers, the first ``repeaters`` of them with repeat purchases."""
+    x = np.array([1.0 + i % 4 if i < repeaters else 0.0 for i in range(buyers)])
+    return pd.DataFrame({"Frequency": x, "RecencyDays": np.where(x > 0, 20.0 + 5 * x, 0.0),
+                         "AgeDays": np.full(buyers, 200.0), "RepeatMeanValue": np.where(x > 0, 100.0, np.nan),
+                         "MeanValue": np.full(buyers, 100.0)}, index=[f"C{i:02d}" for i in range(buyers)])
+
+
+def test_purchase_history_takes_the_first_purchase_by_date_not_by_row():
+    """Sales rows out of date order: the first purchase is 1 January (50), the repeats 1 February (70) and
+    1 March (100), whatever order the rows come in."""
+    from kam_xl.domain.potential import purchase_history
+    D = pd.Timestamp
+    sales = pd.DataFrame({"Date": [D("2026-03-01"), D("2026-01-01"), D("2026-02-01")], "CustomerID": ["A"] * 3,
+                          "NetRevenue": [100.0, 50.0, 70.0]})
+    row = purchase_history(sales, pd.Index(["A", "B"]), D("2026-03-31")).loc["A"]
+    assert row[["Frequency", "RecencyDays", "AgeDays", "RepeatMeanValue"]].tolist() == [2.0, 59.0, 89.0, 85.0]
+    assert row["MeanValue"] == pytest.approx(220 / 3)
+
+
+def test_the_models_are_fitted_from_30_buyers_and_20_repeat_buyers():
+    """19 repeat buyers of 30: no fit, the run rate, and DataQuality gives both counts and both minimums;
+    20 of 30: a fit is made (whatever its outcome); 20 repeat buyers among 29 buyers: no fit."""
+    from kam_xl.domain.potential import lifetime_value
+    from kam_xl.quality import DataQuality
+    margin = pd.Series(0.3, index=_histories(30, 30).index)
+    dq = DataQuality()
+    _, models, report, fitted = lifetime_value(_histories(30, 19), margin, 12, 0.1, dq)
+    assert (report.reason, fitted, models["Model"].iloc[0]) == ("too_few", None, "RunRate")
+    message = dq.frame().query("Severity == 'Warning'")["Message"].iloc[0]
+    assert "30 buying customers, 19 repeat buyers" in message and "30" in message and "20" in message
+    assert "None" not in message
+    _, _, report, _ = lifetime_value(_histories(30, 20), margin, 12, 0.1, DataQuality())
+    assert report.reason in ("parameter", "failed")
+    _, _, report, _ = lifetime_value(_histories(29, 20), margin.iloc[:29], 12, 0.1, DataQuality())
+    assert report.reason == "too_few"
+
+
+def test_a_model_that_does_not_converge_is_reported_as_failed(monkeypatch):
+    from kam_xl.domain import potential
+    from kam_xl.domain.models.bgnbd import BetaGeoFit
+    from kam_xl.quality import DataQuality
+    from kam_xl.words import catalogue
+    monkeypatch.setattr(potential, "fit_bgnbd", lambda *a: BetaGeoFit(1.0, 1.0, 0.5, 1.0, -1.0, False, 3))
+    dq = DataQuality()
+    fit, reason, aic = potential.purchase_model(np.array([1.0, 0, 2]), np.array([5.0, 0, 9]), np.full(3, 10.0),
+                                                "BGNBD", dq)
+    assert (fit, reason, aic) == (None, "failed", {})
+    assert "BG/NBD" in dq.frame()["Message"].iloc[0]
+    assert all(f"model.{reason}" in catalogue(language).UI for language in ("en", "zh-CN"))   # the Model page says it
+
+
+def test_no_holdout_check_with_fewer_than_20_repeat_buyers_by_then():
+    """30 customers have bought before the calibration end, 19 of them twice: too few repeat buyers."""
+    from kam_xl.domain.potential import holdout_check
+    D = pd.Timestamp
+    rows = [(D("2026-01-05"), f"C{i:02d}", 10.0) for i in range(30)]
+    rows += [(D("2026-02-05"), f"C{i:02d}", 10.0) for i in range(19)]
+    rows += [(D("2026-06-05"), f"C{i:02d}", 10.0) for i in range(30)]                  # in the holdout
+    sales = pd.DataFrame(rows, columns=["Date", "CustomerID", "NetRevenue"])
+    ids = pd.Index(sorted({r[1] for r in rows}))
+    assert holdout_check(sales, ids, D("2026-06-30"), 3) is None
+    more = pd.concat([sales, pd.DataFrame([(D("2026-02-06"), "C19", 10.0)], columns=sales.columns)])
+    assert holdout_check(more, ids, D("2026-06-30"), 3) is not None                  # the 20th repeat buyer
