@@ -904,3 +904,14 @@ def test_no_holdout_check_with_fewer_than_20_repeat_buyers_by_then():
     assert holdout_check(sales, ids, D("2026-06-30"), 3) is None
     more = pd.concat([sales, pd.DataFrame([(D("2026-02-06"), "C19", 10.0)], columns=sales.columns)])
     assert holdout_check(more, ids, D("2026-06-30"), 3) is not None                  # the 20th repeat buyer
+
+
+def test_month_end_average_ar_by_hand_in_a_currency_without_cents():
+    """Balances on 2025-12-31 (0), 2026-01-31 (1,001) and 2026-02-28 (1,001 - 400 = 601) in yen: the mean
+    of 0, 1,001 and 601, each balance rounded to whole yen first (1,000.6 -> 1,001)."""
+    from kam_xl.domain.receivables import average_ar_month_end
+    D = pd.Timestamp
+    invoices = pd.DataFrame({"CustomerID": ["A"], "InvoiceDate": [D("2026-01-10")], "Amount": [1000.6]})
+    payments = pd.DataFrame({"CustomerID": ["A"], "PaymentDate": [D("2026-02-10")], "Amount": [400.0]})
+    got = average_ar_month_end(invoices, payments, D("2026-01-01"), D("2026-02-28"), pd.Index(["A", "B"]), 0)
+    assert got.tolist() == [pytest.approx((0 + 1001 + 601) / 3), 0.0]
