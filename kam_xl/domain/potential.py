@@ -170,7 +170,7 @@ class ModelReport:
 
 
 def lifetime_value(history: pd.DataFrame, gross_margin: pd.Series, months: int, discount_rate: float,
-                   dq: DataQuality, model_choice: str = "BGNBD") -> tuple[pd.DataFrame, pd.DataFrame]:
+                   dq: DataQuality, model_choice: str = "BGNBD"):
     """PAlive, ExpectedPurchases over the horizon, ExpectedOrderValue and CLV
     = sum over months of expected purchases in the month x ExpectedOrderValue
     x GrossMarginPct, discounted monthly at DiscountRate.

@@ -526,7 +526,8 @@ def _model_check(sheets: list[SheetPlan], language: str) -> dict | None:
     rows = _model_rows(table)
     first, last = next(iter(rows.values()))
     colours = ["#ED7D31", "#5B9BD5"]
-    series = [{"name": ui("chart.actual", language), "categories": _cells(sheet_plan, table, "CalibrationFrequency", first, last),
+    series = [{"name": ui("chart.actual", language),
+               "categories": _cells(sheet_plan, table, "CalibrationFrequency", first, last),
                "values": _cells(sheet_plan, table, "ActualPurchases", first, last),
                "line": {"color": "#404040", "width": 2.25}, "marker": {"type": "circle", "size": 5}}]
     series += [{"name": ui("chart.predicted", language, model=MODEL_NAMES[m]),
