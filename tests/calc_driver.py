@@ -5,7 +5,8 @@ test's: ``python3 calc_driver.py PROFILE_DIR < spec.json > results.json``.
 The spec: {"blocks": {"A1": [[row], ...]}, "cells": {"A1": value, ...}, "formulas": [{"cell": "H2", "formula":
 "=KAM_DSO(...)", "rows": 1, "cols": 1}, ...]}; a formula with more than one
 row or column is entered as an array formula over that many cells. The answer:
-one 2-D list of values per formula (text for an error such as Err:504).
+one 2-D list of values per formula (text for an error such as Err:504), then one
+per range in "reads" ({"sheet", "range"}) of the workbook named by "open".
 """
 import json
 import subprocess
@@ -43,7 +44,8 @@ def main() -> None:
         desktop = context.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", context)
         hidden = PropertyValue()
         hidden.Name, hidden.Value = "Hidden", True
-        document = desktop.loadComponentFromURL("private:factory/scalc", "_blank", 0, (hidden,))
+        source = Path(spec["open"]).resolve().as_uri() if "open" in spec else "private:factory/scalc"
+        document = desktop.loadComponentFromURL(source, "_blank", 0, (hidden,))
         sheet = document.Sheets.getByIndex(0)
         for address, rows in spec.get("blocks", {}).items():   # a table at once: far faster than cell by cell
             first = sheet.getCellRangeByName(address).CellAddress
@@ -58,7 +60,7 @@ def main() -> None:
                 cell.setString(value)
             elif value is not None:
                 cell.setValue(value)
-        for item in spec["formulas"]:
+        for item in spec.get("formulas", []):
             first = sheet.getCellRangeByName(item["cell"])
             row, col = first.CellAddress.Row, first.CellAddress.Column
             target = sheet.getCellRangeByPosition(col, row, col + item["cols"] - 1, row + item["rows"] - 1)
@@ -68,7 +70,7 @@ def main() -> None:
                 first.setFormula(item["formula"])
         document.calculateAll()
         answers = []
-        for item in spec["formulas"]:
+        for item in spec.get("formulas", []):
             first = sheet.getCellRangeByName(item["cell"])
             row, col = first.CellAddress.Row, first.CellAddress.Column
             rows = []
@@ -85,6 +87,9 @@ def main() -> None:
                         values.append(cell.getValue() if kind == "VALUE" else cell.getString())
                 rows.append(values)
             answers.append(rows)
+        for item in spec.get("reads", []):   # ranges of the opened workbook, recalculated by Calc
+            target = document.Sheets.getByName(item["sheet"]).getCellRangeByName(item["range"])
+            answers.append([list(row) for row in target.getDataArray()])
         document.close(True)
         json.dump(answers, sys.stdout)
     finally:

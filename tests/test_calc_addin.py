@@ -192,6 +192,40 @@ def _type_every_function(tmp_path, demo_tables):
           f"all equal to the core; an error cell shows Calc's own error")
 
 
+@pytest.mark.libreoffice
+@pytest.mark.skipif(not _office_python_has_uno(), reason="LibreOffice's Python with uno (python3-uno) not installed")
+def test_the_examples_sheet_of_a_calc_template_computes_in_libreoffice(tmp_path):
+    """`kam-xl new --calc`: its Examples sheet opened in Calc with the add-in computes every KAM_ array formula
+    to the result kam-xl cached in it (what Excel shows for the same formulas in the Excel template)."""
+    import openpyxl
+    from click.testing import CliRunner
+
+    from kam_xl.app.cli import main
+    template = tmp_path / "Calc.xlsx"
+    assert CliRunner().invoke(main, ["new", str(template), "--calc"]).exit_code == 0
+    sheet = openpyxl.load_workbook(template)["Examples"]
+    formulas = [cell.value for row in sheet.iter_rows() for cell in row
+                if isinstance(cell.value, openpyxl.worksheet.formula.ArrayFormula)]
+    assert len(formulas) >= 9 and all(f.text.startswith("=ORG.KAMXL.KAMXL.KAM_") for f in formulas)
+    cached = openpyxl.load_workbook(template, data_only=True)["Examples"]
+    want = [[[c.value for c in row] for row in cached[f.ref]] if ":" in f.ref else [[cached[f.ref].value]]
+            for f in formulas]
+    kam_calc_build.install(kam_calc_build.build(tmp_path / "kam-xl.oxt"), tmp_path / "profile")
+    try:
+        spec = {"open": str(template), "reads": [{"sheet": "Examples", "range": f.ref} for f in formulas]}
+        done = subprocess.run([OFFICE_PYTHON, str(Path(__file__).with_name("calc_driver.py")),
+                               str(tmp_path / "profile")], input=json.dumps(spec), capture_output=True, text=True,
+                              timeout=600)
+    finally:
+        kam_calc_build.uninstall(tmp_path / "profile")
+    assert done.returncode == 0, done.stderr[-2000:]
+    for formula, shown, expected in zip(formulas, json.loads(done.stdout), want):
+        assert shown == [[pytest.approx(v) if isinstance(v, float) else ("" if v is None else v) for v in row]
+                         for row in expected], formula.text
+    print(f"LibreOffice Calc computed the Examples sheet of a --calc template: {len(formulas)} KAM_ array "
+          "formulas, each as kam-xl cached it")
+
+
 def test_the_committed_type_library_matches_the_declarations(tmp_path):
     """The add-in's interface (XKamXL.rdb, compiled from kam_calc_build.idl()) names every function and
     argument; where the LibreOffice SDK is installed, compiling again gives the same bytes."""

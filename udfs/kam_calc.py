@@ -17,9 +17,9 @@ except ImportError:   # while unopkg registers the extension its own type librar
     INTERFACES = ()
 
 import kam_udfs
-from kam_xl.excel.cells import from_calc, to_calc
+from kam_xl.excel.cells import CALC_ADDIN, from_calc, to_calc
 
-IMPLEMENTATION = "org.kamxl.KamXL"
+IMPLEMENTATION = CALC_ADDIN
 SERVICES = ("com.sun.star.sheet.AddIn",)
 
 

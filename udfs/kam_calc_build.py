@@ -24,10 +24,11 @@ from xml.sax.saxutils import escape
 import kam_udfs
 import kam_xl.excel
 from kam_xl import __version__
+from kam_xl.excel.cells import CALC_ADDIN
 
 HERE = Path(__file__).resolve().parent
 TYPE_LIBRARY = Path(kam_xl.excel.__file__).resolve().parent / "XKamXL.rdb"   # package data, compiled by SDK
-IMPLEMENTATION = "org.kamxl.KamXL"
+IMPLEMENTATION = CALC_ADDIN
 IDENTIFIER = "org.kamxl.calc"   # the extension's, for unopkg
 # The Chinese help of each function and argument (English comes from the docstrings).
 ZH_FUNCTIONS = {

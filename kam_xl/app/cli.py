@@ -69,15 +69,21 @@ def main() -> None:
 @click.option("--force", is_flag=True, help="Replace an existing file.")
 @click.option("--preset", type=click.Choice(_presets()), default=None,
               help="Name the input sheets and headers as this system exports them.")
-def new(path: Path, lang: str, force: bool, preset: str | None) -> None:
+@click.option("--calc", is_flag=True,
+              help="Add an Examples sheet of KAM_ formulas that LibreOffice Calc computes (with its add-in).")
+def new(path: Path, lang: str, force: bool, preset: str | None, calc: bool) -> None:
     """Write a blank input template (.xlsx, or .xlsm with the refresh macro)."""
+    import functools
+
+    from kam_xl.authoring.examples import write_examples
     from kam_xl.authoring.template import write_template
     from kam_xl.excel.macro import write_macro_module
     if path.exists() and not force:
         _fail(f"{path} exists; use --force to replace it")
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         _fail("the template must be an .xlsx or .xlsm file")
-    write_template(path, language=lang, preset=preset)
+    write_template(path, language=lang, preset=preset,
+                   examples=functools.partial(write_examples, calc=True) if calc else None)
     out.print(f"template: {path}")
     if path.suffix.lower() == ".xlsm":
         module = write_macro_module(path)

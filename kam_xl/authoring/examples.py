@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from kam_xl.excel import functions
+from kam_xl.excel.cells import CALC_ADDIN
 from kam_xl.render.xlsx import INPUT_FILL, TAB_INFO, Formats, cell
 from kam_xl.words import ui
 
@@ -31,18 +32,26 @@ TABLE_EXAMPLES = [
 ]
 
 
-def write_examples(book, formats: Formats, language: str) -> None:
+def write_examples(book, formats: Formats, language: str, calc: bool = False) -> None:
     """The Examples sheet: example inputs, then each KAM_ function as a live
-    formula over them with the result kam-xl computes for it cached."""
+    formula over them with the result kam-xl computes for it cached. ``calc``:
+    the formulas name the functions as LibreOffice stores its add-in's in a
+    workbook (ORG.KAMXL.KAMXL.KAM_ABC), so Calc computes them when it opens the
+    file (Excel stores an xlwings function by its bare name, KAM_ABC)."""
     sheet = book.add_worksheet(ui("sheet.examples", language))
     sheet.set_tab_color(TAB_INFO)
     sheet.write_string(0, 0, "kam-xl cell formulas · 单元格公式示例", formats.title())
-    sheet.write_string(1, 0, "Yellow cells are example inputs; the formulas are live once xlwings > Import Functions "
-                             "is done (results shown here were computed by kam-xl) · 黄色为示例输入；完成 xlwings 导入函数后公式即时计算",
+    sheet.write_string(1, 0, ("Yellow cells are example inputs; the formulas are live once kam-xl addin install "
+                              "--libreoffice is done · 黄色为示例输入；安装 LibreOffice 加载项后公式即时计算") if calc else
+                       ("Yellow cells are example inputs; the formulas are live once xlwings > Import Functions "
+                        "is done (results shown here were computed by kam-xl) · 黄色为示例输入；完成 xlwings 导入函数后公式即时计算"),
                        formats.get(italic=True))
     top = 3
     rng, ref = _write_inputs(sheet, formats, top)
-    row = _write_formulas(sheet, formats, _examples(rng, ref), top + len(ROWS) + 3)
+    prefix = CALC_ADDIN.upper() + "." if calc else ""
+    row = _write_formulas(sheet, formats, [(label, prefix + formula, result)
+                                           for label, formula, result in _examples(rng, ref)],
+                          top + len(ROWS) + 3)
     sheet.write_string(row + 1, 0, "Whole-table functions (type them once your input tables are filled) · 整表函数：",
                        formats.get(bold=True))
     for i, text in enumerate(TABLE_EXAMPLES):
@@ -131,8 +140,8 @@ def _write_formulas(sheet, formats: Formats, examples: list, row: int) -> int:
             for j, value in enumerate(line):
                 if (i, j) != (0, 0):
                     target = (row + i, 2 + j)
-                    if value is None:
-                        sheet.write_blank(*target, None)
+                    if value is None:   # with a format, or XlsxWriter leaves the array's cached 0 there
+                        sheet.write_blank(*target, None, formats.get("ratio"))
                     elif isinstance(value, str):
                         sheet.write_string(*target, value)
                     else:

@@ -138,6 +138,8 @@ def analyze_tables(tables: dict[str, object], params: dict | None = None) -> Res
 # LibreOffice Calc hands add-in functions nested tuples, empty cells as "" (or nothing) and dates as serial numbers
 # from this day; it shows a result only as numbers and text.
 CALC_EPOCH = dt.datetime(1899, 12, 30)
+# The Calc add-in's UNO implementation name; Calc stores its functions in a workbook as ORG.KAMXL.KAMXL.<name>.
+CALC_ADDIN = "org.kamxl.KamXL"
 
 
 def from_calc(value):
