@@ -5,10 +5,17 @@ Python API (docs/CONTRACT.md section 4): ``read_workbook(path) -> Inputs``,
 """
 __version__ = "0.1.0"
 
-from kam_xl.analysis import Results  # noqa: E402
-from kam_xl.inputs.reader import Inputs, read_workbook  # noqa: E402
-from kam_xl.inputs.safe_io import InputError  # noqa: E402
-from kam_xl.render.localize import analyze  # noqa: E402
-from kam_xl.render.writer import write_workbook  # noqa: E402
+import importlib
 
-__all__ = ["Inputs", "InputError", "Results", "analyze", "read_workbook", "write_workbook", "__version__"]
+# Where each public name lives: loaded on first use, so that `kam-xl --help` and a refused file answer
+# without importing pandas and scipy.
+_EXPORTS = {"Results": "kam_xl.analysis", "Inputs": "kam_xl.inputs.reader", "read_workbook": "kam_xl.inputs.reader",
+            "InputError": "kam_xl.inputs.safe_io", "analyze": "kam_xl.render.localize",
+            "write_workbook": "kam_xl.render.writer"}
+__all__ = [*_EXPORTS, "__version__"]
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'kam_xl' has no attribute {name!r}")

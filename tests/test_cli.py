@@ -82,3 +82,14 @@ def test_new_and_demo(runner, tmp_path):
     demo = runner.invoke(main, ["demo", "--out", str(tmp_path / "d"), "--customers", "40"])
     assert demo.exit_code == 0, demo.output
     assert (tmp_path / "d" / "KAM_Demo_Summary.xlsx").exists()
+
+
+def test_help_answers_without_the_heavy_libraries():
+    """`kam-xl --help` loads neither pandas nor scipy (issue 16: it answers in a fraction of a second)."""
+    import subprocess
+    import sys
+    code = ("import sys\nfrom click.testing import CliRunner\nfrom kam_xl.app.cli import main\n"
+            "assert CliRunner().invoke(main, ['--help']).exit_code == 0\n"
+            "print(sorted(m for m in ('pandas', 'scipy', 'numpy', 'xlsxwriter', 'openpyxl') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

@@ -6,14 +6,15 @@ import sys
 from pathlib import Path
 
 import click
-import pandas as pd
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from kam_xl import __version__
-from kam_xl.inputs.params import LANGUAGES
+from kam_xl.words import CATALOGUES
 from kam_xl.inputs.safe_io import InputError
+
+LANGUAGES = tuple(CATALOGUES)
 
 err = Console(stderr=True, soft_wrap=True)
 # Wide when piped to a file, so a report line stays one line.
@@ -118,6 +119,8 @@ def demo(out_dir: Path, customers: int, seed: int, lines_per_customer: float, la
 
 
 def _quality_table(frame, language: str) -> Table:
+    import pandas as pd
+
     from kam_xl.words import header, ui
     table = Table(title=ui("validate.title", language), show_lines=False, header_style="bold")
     for column in frame.columns:
