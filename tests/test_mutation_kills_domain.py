@@ -915,3 +915,23 @@ def test_month_end_average_ar_by_hand_in_a_currency_without_cents():
     payments = pd.DataFrame({"CustomerID": ["A"], "PaymentDate": [D("2026-02-10")], "Amount": [400.0]})
     got = average_ar_month_end(invoices, payments, D("2026-01-01"), D("2026-02-28"), pd.Index(["A", "B"]), 0)
     assert got.tolist() == [pytest.approx((0 + 1001 + 601) / 3), 0.0]
+
+
+def test_a_balance_is_known_from_the_day_the_records_start_or_the_day_before_when_declared():
+    from kam_xl.domain.coverage import History
+    D = pd.Timestamp
+    found, declared = History(D("2026-01-10")), History(D("2026-01-10"), True)
+    assert [found.balance_known(D(d)) for d in ("2026-01-09", "2026-01-10")] == [False, True]
+    assert [declared.balance_known(D(d)) for d in ("2026-01-08", "2026-01-09")] == [False, True]
+    assert History(None).balance_known(D("1990-01-01"))
+
+
+def test_conversion_and_balances_round_to_a_currency_without_cents():
+    """Yen (0 decimals): 10.4 x 1.5 = 15.6 -> 16; an open 100.2 at 1.5 -> 150."""
+    from kam_xl.domain.currency import balances_by_currency, converted
+    D = pd.Timestamp
+    assert converted(pd.DataFrame({"Amount": [10.4]}), ["Amount"], pd.Series([1.5]), 0)["Amount"].tolist() == [16.0]
+    invoices = pd.DataFrame({"CustomerID": ["C1"], "Currency": ["USD"], "OriginalAmount": [100.2],
+                             "InvoiceDate": [D("2026-01-10")]})
+    table = balances_by_currency(invoices, None, D("2026-06-30"), pd.Series({"USD": 1.5}), 0)
+    assert table[["OpenBalanceOriginal", "OpenBalance"]].values.tolist() == [[100.0, 150.0]]
