@@ -927,11 +927,11 @@ def test_a_balance_is_known_from_the_day_the_records_start_or_the_day_before_whe
 
 
 def test_conversion_and_balances_round_to_a_currency_without_cents():
-    """Yen (0 decimals): 10.4 x 1.5 = 15.6 -> 16; an open 100.2 at 1.5 -> 150."""
+    """Yen (0 decimals): 10.4 x 1.5 = 15.6 -> 16; an open 100.2 (-> 100) at 1.234 -> 123.4 -> 123."""
     from kam_xl.domain.currency import balances_by_currency, converted
     D = pd.Timestamp
     assert converted(pd.DataFrame({"Amount": [10.4]}), ["Amount"], pd.Series([1.5]), 0)["Amount"].tolist() == [16.0]
     invoices = pd.DataFrame({"CustomerID": ["C1"], "Currency": ["USD"], "OriginalAmount": [100.2],
                              "InvoiceDate": [D("2026-01-10")]})
-    table = balances_by_currency(invoices, None, D("2026-06-30"), pd.Series({"USD": 1.5}), 0)
-    assert table[["OpenBalanceOriginal", "OpenBalance"]].values.tolist() == [[100.0, 150.0]]
+    table = balances_by_currency(invoices, None, D("2026-06-30"), pd.Series({"USD": 1.234}), 0)
+    assert table[["OpenBalanceOriginal", "OpenBalance"]].values.tolist() == [[100.0, 123.0]]
