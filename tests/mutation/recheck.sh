@@ -1,0 +1,17 @@
+#!/bin/bash
+# Re-run every mutant mutmut left surviving or untested in a mutation directory against tests given on the
+# command line (direct tests written after the run), by activating it with MUTANT_UNDER_TEST as mutmut does.
+# mutmut picks a mutant's tests from the stats of its run, so tests added later are only run this way.
+# Usage: tests/mutation/recheck.sh build/mutation/domain tests/test_mutation_kills_domain.py [more tests]
+set -u
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+run_dir=$(cd "$1" && pwd); shift
+mutmut=${MUTMUT:-$repo/.venv/bin/mutmut}
+python=${PYTHON:-$repo/.venv/bin/python}
+names=$(cd "$run_dir" && "$mutmut" results --all true 2>/dev/null | grep -E ": (survived|no tests)$" | sed 's/: .*//')
+for test in "$@"; do cp "$repo/$test" "$run_dir/mutants/$test"; done
+cd "$run_dir/mutants"
+for name in $names; do
+  result=$(MUTANT_UNDER_TEST=$name timeout 300 "$python" -m pytest -q -p no:cacheprovider -o addopts= "$@" 2>&1 | tail -1)
+  case "$result" in *failed*) echo "killed    $name";; *) echo "survived  $name  ($result)";; esac
+done
