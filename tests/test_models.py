@@ -209,3 +209,17 @@ def test_count_probabilities_equal_direct_integration(model, alpha):
     assert probabilities.sum(axis=0) == pytest.approx(1.0, abs=1e-6)
     assert (probabilities * np.arange(400)[:, None]).sum(axis=0) == pytest.approx(fit.unconditional_purchases(t),
                                                                                  rel=1e-4)
+
+
+@pytest.mark.parametrize("model", ["BGNBD", "ParetoNBD", "ParetoNBD-alpha-below-beta"])
+def test_count_probabilities_at_age_zero(model):
+    """A customer whose first purchase is on the as-of date (AgeDays 0) has made no repeat purchase for sure:
+    P(X(0) = 0) = 1 and 0 for n > 0, not NaN (found in review: one such customer blanked RepeatDistribution)."""
+    import warnings
+
+    from kam_xl.domain.models.pareto_nbd import ParetoNBDFit
+    fit = (BetaGeoFit(0.243, 4.414, 0.793, 2.426, 0.0, True, 0) if model == "BGNBD" else
+           ParetoNBDFit(0.5533, 10.5776 if model == "ParetoNBD" else 4.0, 0.6061, 11.665, 0.0, True, 0))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")                                  # and no numpy warning on the way
+        assert [fit.count_probability(n, np.array([0.0, 39.0]))[0] for n in range(4)] == [1.0, 0.0, 0.0, 0.0]

@@ -935,3 +935,19 @@ def test_conversion_and_balances_round_to_a_currency_without_cents():
                              "InvoiceDate": [D("2026-01-10")]})
     table = balances_by_currency(invoices, None, D("2026-06-30"), pd.Series({"USD": 1.234}), 0)
     assert table[["OpenBalanceOriginal", "OpenBalance"]].values.tolist() == [[100.0, 123.0]]
+
+
+def test_auto_with_one_model_failing_says_it_was_the_only_one(monkeypatch):
+    """PurchaseModel Auto without a holdout, Pareto/NBD not converging: BG/NBD is used because it is the only
+    fit (found in review: this was reported as chosen by the holdout check, and the Model sheet failed)."""
+    from kam_xl.domain import potential
+    from kam_xl.domain.models.bgnbd import BetaGeoFit
+    from kam_xl.domain.models.pareto_nbd import ParetoNBDFit
+    from kam_xl.quality import DataQuality
+    from kam_xl.words import catalogue
+    monkeypatch.setattr(potential, "fit_bgnbd", lambda *a: BetaGeoFit(0.5, 20.0, 0.8, 2.4, -100.0, True, 30))
+    monkeypatch.setattr(potential, "fit_pareto_nbd", lambda *a: ParetoNBDFit(0.5, 20.0, 0.6, 10.0, -99.0, False, 30))
+    x, t_x, T = np.array([1.0, 0, 2]), np.array([5.0, 0, 9]), np.full(3, 10.0)
+    fit, reason, aic = potential.purchase_model(x, t_x, T, "Auto", DataQuality())
+    assert (fit.r, reason, list(aic)) == (0.5, "only", ["BGNBD"])
+    assert all("model.only" in catalogue(language).UI for language in ("en", "zh-CN"))

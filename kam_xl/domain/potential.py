@@ -52,8 +52,8 @@ def purchase_model(x, t_x, T, choice: str, dq: DataQuality):
     """(fit, reason, AIC per model fitted): the fitted purchase model, BG/NBD or
     Pareto/NBD as ``choice`` names it (reason "parameter"), or with ``choice``
     Auto the one with the lower AIC = 2 x 4 parameters - 2 LogLikelihood
-    (reason "aic", an Info says which); (None, "failed", ...) when none
-    converges (a Warning)."""
+    (reason "aic", an Info says which; "only" when the other did not
+    converge); (None, "failed", ...) when none converges (a Warning)."""
     fits = {}
     for name, fit in (("BGNBD", fit_bgnbd), ("ParetoNBD", fit_pareto_nbd)):
         if choice in (name, "Auto"):
@@ -74,7 +74,7 @@ def purchase_model(x, t_x, T, choice: str, dq: DataQuality):
         dq.add(INFO, "Potential", "potential.model_chosen", model=MODEL_NAMES[best],
                aic=", ".join(f"{MODEL_NAMES[n]} {v:.1f}" for n, v in aic.items()))
         return fits[best], "aic", aic
-    return fits[best], "parameter", aic
+    return fits[best], "only" if choice == "Auto" else "parameter", aic
 
 
 MODEL_NAMES = {"BGNBD": "BG/NBD", "ParetoNBD": "Pareto/NBD"}
@@ -158,7 +158,7 @@ def model_key(model) -> str:
 @dataclass(frozen=True)
 class ModelReport:
     """What the Model sheet says: the purchase model used (BGNBD, ParetoNBD;
-    None = the run rate), why (parameter | holdout | aic | failed | too_few),
+    None = the run rate), why (parameter | holdout | aic | only | failed | too_few),
     the holdout months checked, the AIC of each model fitted on all data, and
     its tables (ModelFit and ModelCheck with a holdout, RepeatDistribution
     with a fitted model)."""
@@ -272,7 +272,8 @@ def potential(sales: pd.DataFrame, customers: pd.DataFrame, gross_margin: pd.Ser
     tables = {"ModelFit": check[1], "ModelCheck": check[0]} if check is not None else {}
     if fitted is not None:
         tables["RepeatDistribution"] = repeat_distribution(fitted, history)
-    reason = "holdout" if report.reason == "parameter" and params.purchase_model == "Auto" else report.reason
+    by_holdout = check is not None and params.purchase_model == "Auto" and report.reason == "parameter"
+    reason = "holdout" if by_holdout else report.reason
     report = replace(report, reason=reason, holdout_months=params.holdout_months if check is not None else None,
                      tables=tables)
     out = history[["Frequency", "RecencyDays", "AgeDays"]].join(value)

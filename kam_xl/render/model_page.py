@@ -37,15 +37,17 @@ def model_lines(results: Results, language: str) -> list[str]:
         elif report.reason == "aic":
             lines.append(say("aic", model=name, other=MODEL_NAMES[other], aic=report.aic[report.model],
                              other_aic=report.aic[other]))
-        else:
-            lines.append(say("parameter", model=name))
+        else:   # "parameter", or "only": with Auto the other model did not converge
+            lines.append(say(report.reason, model=name, other=MODEL_NAMES[other]))
     if fits is not None and report.holdout_months:
-        row = fits.loc[report.model or "BGNBD"]
+        # the model used, else the one asked for (with Auto, BG/NBD): the check still says how it forecast
+        checked = report.model or (p.purchase_model if p.purchase_model in MODEL_NAMES else "BGNBD")
+        row = fits.loc[checked]
         end = (p.as_of_date - pd.DateOffset(months=report.holdout_months)).date()
         actual, predicted = row["HoldoutActualTotal"], row["HoldoutPredictedTotal"]
-        lines.append(say("holdout_result", model=MODEL_NAMES[report.model or "BGNBD"], end=end,
-                         months=report.holdout_months, as_of=p.as_of_date.date(), predicted=predicted, actual=actual,
-                         gap=predicted / actual - 1 if actual else float("nan")))
+        lines.append(say("holdout_result", model=MODEL_NAMES[checked], end=end, months=report.holdout_months,
+                         as_of=p.as_of_date.date(), predicted=predicted, actual=actual,
+                         gap=f"{predicted / actual - 1:+.1%}" if actual else "–"))
     elif report.model is not None:
         lines.append(say("no_holdout"))
     lines += _parameter_lines(t["ModelParameters"], report.model, say)

@@ -58,7 +58,8 @@ class BetaGeoFit:
         NB(j) = Gamma(r+j)/(Gamma(r) j!) (alpha/(alpha+t))^r (t/(alpha+t))^j."""
         r, alpha, a, b = self.r, self.alpha, self.a, self.b
         t = np.asarray(t, dtype=float)
-        log_p, log_q = np.log(alpha / (alpha + t)), np.log(t / (alpha + t))
+        with np.errstate(divide="ignore"):   # t = 0: log 0 = -inf, used only where j > 0
+            log_p, log_q = np.log(alpha / (alpha + t)), np.log(t / (alpha + t))
 
         def negative_binomial(j):
             with np.errstate(divide="ignore", invalid="ignore"):

@@ -70,7 +70,7 @@ class ParetoNBDFit:
         t = np.asarray(t, dtype=float)
         c = r + s + n + 1.0
         head = np.exp(special.gammaln(r + n) - special.gammaln(r) - special.gammaln(n + 1.0)
-                      + r * np.log(alpha / (alpha + t)) + n * np.log(t / (alpha + t)) + s * np.log(beta / (beta + t)))
+                      + r * np.log(alpha / (alpha + t)) + _times_log(n, t / (alpha + t)) + s * np.log(beta / (beta + t)))
         if alpha >= beta:
             big, second = alpha, s + 1.0
             b1 = np.power(beta / alpha, s) * special.hyp2f1(r + s, second, c, (alpha - beta) / alpha)
@@ -79,10 +79,16 @@ class ParetoNBDFit:
             b1 = np.power(alpha / beta, r) * special.hyp2f1(r + s, second, c, (beta - alpha) / beta)
         later = sum(np.exp(special.gammaln(r + s + j) - special.gammaln(r + s) - special.gammaln(j + 1.0)
                            + r * np.log(alpha / (big + t)) + s * np.log(beta / (big + t))
-                           + j * np.log(t / (big + t)))
+                           + _times_log(j, t / (big + t)))
                     * special.hyp2f1(r + s + j, second, c, (big - min(alpha, beta)) / (big + t))
                     for j in range(n + 1))
         return head + np.exp(special.betaln(r + n, s + 1.0) - special.betaln(r, s)) * (b1 - later)
+
+
+def _times_log(k: int, ratio) -> np.ndarray:
+    """k log(ratio), 0 when k = 0 (also at ratio 0, t = 0, where numpy gives 0 x -inf = NaN)."""
+    with np.errstate(divide="ignore"):
+        return k * np.log(ratio) if k > 0 else np.zeros_like(np.asarray(ratio, dtype=float))
 
 
 def _log_a0(params, x, t_x, T) -> np.ndarray:
