@@ -76,6 +76,11 @@ def test_bad_input_is_a_message_not_a_traceback():
     assert udf.KAM_HHI(col(1.0, "abc")).startswith("#KAM! KAM_HHI: values item 2 ('abc') is not a number")
     assert udf.KAM_PALIVE(col(1.0), col(2.0), col(1.0), [[1.0, 2.0]]).startswith("#KAM! KAM_PALIVE")
     assert udf.KAM_PROFITABILITY(5.0).startswith("#KAM! KAM_PROFITABILITY: Sales: give the whole table")
+    # 0 where a period, horizon or share must be positive (LibreOffice Calc hands a blank cell over as 0)
+    assert udf.KAM_DSO(120000.0, 20000.0, 30000.0, 0.0) == "#KAM! KAM_DSO: period_days must be more than 0, not 0"
+    assert udf.KAM_ABC(col(1.0, 2.0), 0.0).startswith("#KAM! KAM_ABC: share_a must be more than 0 and at most 1")
+    assert udf.KAM_EXPECTED_PURCHASES(2.0, 30.0, 38.0, [[0.2, 4.4, 0.8, 2.4]], 0.0).startswith(
+        "#KAM! KAM_EXPECTED_PURCHASES: days must be more than 0")
 
 
 def test_bgnbd_udfs_reproduce_cdnow(cdnow_dir):

@@ -72,6 +72,16 @@ def number(value, name: str, default: float | None = None) -> float:
     return float(series.iloc[0])
 
 
+def positive(value, name: str, default: float, most: float | None = None) -> float:
+    """A number that must be above 0 (and at most ``most``): a period, a horizon, a share. A 0 is refused,
+    since LibreOffice Calc hands an add-in a blank single cell as 0 where Excel gives no value."""
+    given = number(value, name, default)
+    if not given > 0 or (most is not None and given > most):
+        raise CellInputError(f"{name} must be more than 0" + (f" and at most {most:g}" if most is not None else "")
+                             + f", not {given:g}")
+    return given
+
+
 def same_length(**columns: pd.Series) -> int:
     lengths = {name: len(c) for name, c in columns.items()}
     if len(set(lengths.values())) > 1:

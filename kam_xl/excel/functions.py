@@ -25,7 +25,7 @@ def abc_tiers_of(values, share_a: float = 0.8, share_b: float = 0.95, customer_i
     ids = [str(v) for v in cells.flatten(customer_ids)] if customer_ids is not None else \
         [f"{i:09d}" for i in range(len(basis))]
     cells.same_length(values=basis, customer_ids=pd.Series(ids))
-    a, b = cells.number(share_a, "share_a", 0.8), cells.number(share_b, "share_b", 0.95)
+    a, b = cells.positive(share_a, "share_a", 0.8, 1.0), cells.positive(share_b, "share_b", 0.95, 1.0)
     tiers = abc_tiers(pd.Series(basis.to_numpy(), index=ids), a, b)["ABCTier"]
     return [[tier] for tier in tiers.reindex(ids).tolist()]
 
@@ -45,7 +45,7 @@ def receivables_turnover(credit_sales, opening_ar, closing_ar):
 def days_sales_outstanding_of(credit_sales, opening_ar, closing_ar, period_days: float = 365):
     """Days sales outstanding = period days / receivables turnover, in days."""
     turnover = ar_turnover(*_sales_and_average(credit_sales, opening_ar, closing_ar))
-    return cells.column_of(days_sales_outstanding(cells.number(period_days, "period_days", 365.0), turnover))
+    return cells.column_of(days_sales_outstanding(cells.positive(period_days, "period_days", 365.0), turnover))
 
 
 def aging_of(due_dates, open_amounts, as_of, buckets: str = "30,60,90"):
@@ -128,7 +128,7 @@ def p_alive(frequency, recency_days, age_days, model_params):
 def expected_purchases(frequency, recency_days, age_days, model_params, days: float = 365.25):
     """Expected purchases of each customer in the next `days` days (the model's conditional expectation)."""
     fit = _fit(model_params)
-    horizon = cells.number(days, "days", 365.25)
+    horizon = cells.positive(days, "days", 365.25)
     return cells.column_of(pd.Series(np.asarray(fit.expected_purchases(horizon, *_history(frequency, recency_days, age_days)))))
 
 
