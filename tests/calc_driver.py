@@ -97,7 +97,10 @@ def main() -> None:
             desktop.terminate()
         except Exception:   # already gone
             pass
-        office.wait(timeout=60)
+        try:
+            office.wait(timeout=60)
+        except subprocess.TimeoutExpired:   # a LibreOffice that will not quit must not outlive the test
+            office.kill()
 
 
 if __name__ == "__main__":

@@ -98,15 +98,23 @@ def excel_table(frame: pd.DataFrame) -> list[list]:
 
 @pytest.mark.libreoffice
 @pytest.mark.skipif(not _office_python_has_uno(), reason="LibreOffice's Python with uno (python3-uno) not installed")
-def test_every_kam_function_computes_in_libreoffice_calc(tmp_path, demo_tables):
-    kam_calc_build.install(kam_calc_build.build(tmp_path / "kam-xl.oxt"), tmp_path / "profile")
+def test_kam_functions_in_a_real_libreoffice_calc(tmp_path, demo_tables):
+    """Both checks in one test, so that one process installs the add-in and no other removes it meanwhile. As
+    root the add-in is installed for every user of this LibreOffice: removed afterwards only if it was not
+    there before."""
+    profile = tmp_path / "profile"
+    there = kam_calc_build.installed(profile)
+    kam_calc_build.install(kam_calc_build.build(tmp_path / "kam-xl.oxt"), profile)
     try:
-        _type_every_function(tmp_path, demo_tables)
-    finally:   # as root the add-in is installed for every user of this LibreOffice: leave it as it was
-        kam_calc_build.uninstall(tmp_path / "profile")
+        _type_every_function(profile, demo_tables)
+        _open_the_examples_sheet_of_a_calc_template(tmp_path, profile)
+    finally:
+        if not there:
+            kam_calc_build.uninstall(profile)
 
 
-def _type_every_function(tmp_path, demo_tables):
+def _type_every_function(calc_profile, demo_tables):
+    """Every KAM_ function typed into cells over the demo book."""
     tables = {k: v for k, v in demo_tables.items()}
     results = analyze(inputs_from_frames(tables))
     prof, cls, pot = (results[t] for t in ("Profitability", "Classification", "Potential"))
@@ -174,7 +182,7 @@ def _type_every_function(tmp_path, demo_tables):
     s.formulas.append({"cell": f"{get_column_letter(s.column)}1", "formula": "=KAM_HHI(ZZ1:ZZ2)", "rows": 1, "cols": 1})
 
     spec = {"blocks": s.blocks, "cells": s.cells, "formulas": s.formulas}
-    done = subprocess.run([OFFICE_PYTHON, str(Path(__file__).with_name("calc_driver.py")), str(tmp_path / "profile")],
+    done = subprocess.run([OFFICE_PYTHON, str(Path(__file__).with_name("calc_driver.py")), str(calc_profile)],
                           input=json.dumps(spec), capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
     answers = json.loads(done.stdout)
@@ -192,9 +200,7 @@ def _type_every_function(tmp_path, demo_tables):
           f"all equal to the core; an error cell shows Calc's own error")
 
 
-@pytest.mark.libreoffice
-@pytest.mark.skipif(not _office_python_has_uno(), reason="LibreOffice's Python with uno (python3-uno) not installed")
-def test_the_examples_sheet_of_a_calc_template_computes_in_libreoffice(tmp_path):
+def _open_the_examples_sheet_of_a_calc_template(tmp_path, calc_profile):
     """`kam-xl new --calc`: its Examples sheet opened in Calc with the add-in computes every KAM_ array formula
     to the result kam-xl cached in it (what Excel shows for the same formulas in the Excel template)."""
     import openpyxl
@@ -210,14 +216,9 @@ def test_the_examples_sheet_of_a_calc_template_computes_in_libreoffice(tmp_path)
     cached = openpyxl.load_workbook(template, data_only=True)["Examples"]
     want = [[[c.value for c in row] for row in cached[f.ref]] if ":" in f.ref else [[cached[f.ref].value]]
             for f in formulas]
-    kam_calc_build.install(kam_calc_build.build(tmp_path / "kam-xl.oxt"), tmp_path / "profile")
-    try:
-        spec = {"open": str(template), "reads": [{"sheet": "Examples", "range": f.ref} for f in formulas]}
-        done = subprocess.run([OFFICE_PYTHON, str(Path(__file__).with_name("calc_driver.py")),
-                               str(tmp_path / "profile")], input=json.dumps(spec), capture_output=True, text=True,
-                              timeout=600)
-    finally:
-        kam_calc_build.uninstall(tmp_path / "profile")
+    spec = {"open": str(template), "reads": [{"sheet": "Examples", "range": f.ref} for f in formulas]}
+    done = subprocess.run([OFFICE_PYTHON, str(Path(__file__).with_name("calc_driver.py")), str(calc_profile)],
+                          input=json.dumps(spec), capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
     for formula, shown, expected in zip(formulas, json.loads(done.stdout), want):
         assert shown == [[pytest.approx(v) if isinstance(v, float) else ("" if v is None else v) for v in row]

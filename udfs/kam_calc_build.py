@@ -172,14 +172,26 @@ def uninstall(profile: Path | None = None) -> str:
     return _unopkg(["remove", IDENTIFIER], profile)
 
 
+def installed(profile: Path | None = None) -> bool:
+    """Whether LibreOffice lists the extension (for this user or the ``profile``; as root, for all users)."""
+    return IDENTIFIER in _run_unopkg(["list"], profile).stdout
+
+
+def unopkg_path() -> str:
+    return shutil.which("unopkg") or "/usr/lib/libreoffice/program/unopkg"
+
+
 def _unopkg(arguments: list[str], profile: Path | None) -> str:
-    unopkg = shutil.which("unopkg") or "/usr/lib/libreoffice/program/unopkg"
-    command = [unopkg, *arguments]
+    done = _run_unopkg(arguments, profile)
+    if done.returncode != 0:
+        raise RuntimeError(f"unopkg {arguments[0]} failed: {(done.stdout + done.stderr).strip()}")
+    return unopkg_path()
+
+
+def _run_unopkg(arguments: list[str], profile: Path | None) -> subprocess.CompletedProcess:
+    command = [unopkg_path(), *arguments]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--shared")
     elif profile is not None:
         command.append(f"-env:UserInstallation={profile.resolve().as_uri()}")
-    done = subprocess.run(command, capture_output=True, text=True, timeout=300)
-    if done.returncode != 0:
-        raise RuntimeError(f"unopkg {arguments[0]} failed: {(done.stdout + done.stderr).strip()}")
-    return unopkg
+    return subprocess.run(command, capture_output=True, text=True, timeout=300)
