@@ -16,10 +16,14 @@ class FakeWindows(Machine):
     platform = "win32"
     python_version = (3, 12)
 
-    def __init__(self, settings, files=(), interpreter=(0, __version__), trusted=True, same_addin=True):
+    def __init__(self, settings, files=(), interpreter=(0, f"kam-xl-version={__version__}"), trusted=True,
+                 same_addin=True, user=None):
         self.settings, self.files, self.answer, self.trusted = settings, set(map(Path, files)), interpreter, trusted
-        self.same_addin = same_addin
+        self.same_addin, self.user = same_addin, user or {}
         self.commands = []
+
+    def user_settings(self):
+        return self.user
 
     def workbook_settings(self, workbook):
         return self.settings
@@ -64,16 +68,31 @@ def test_a_windows_machine_set_up_right_passes_every_check():
                                        "Python Excel starts (Interpreter_Win)", "xlwings Excel add-in",
                                        "access to the VBA project", "refresh macro file"]
     assert all(c.ok for c in found), [c.line() for c in found if not c.ok]
-    assert machine.commands == [[PYTHONW, "-c", "import kam_udfs, kam_xl; print(kam_xl.__version__)"]]
+    assert machine.commands == [[PYTHONW, "-c", "import kam_udfs, kam_xl; print('kam-xl-version=' + kam_xl.__version__)"]]
+
+
+def test_the_python_from_the_users_xlwings_conf_and_a_warning_on_stderr():
+    """`xlwings addin install` keeps INTERPRETER_WIN in %USERPROFILE%\\.xlwings\\xlwings.conf: used when the
+    workbook's sheet has none; a warning printed beside the version does not pass for the version."""
+    machine = FakeWindows({"UDF Modules": "kam_udfs"}, ALL_FILES, user={"INTERPRETER_WIN": PYTHONW},
+                          interpreter=(0, f"kam-xl-version={__version__}\nDeprecationWarning: something"))
+    found = {c.name: c for c in checks(machine, BOOK)}
+    assert found["Python Excel starts (Interpreter_Win)"].ok and machine.commands[0][0] == PYTHONW
+    bare = FakeWindows({"UDF Modules": "kam_udfs"}, ALL_FILES)              # nothing set: "python" on PATH
+    assert {c.name: c for c in checks(bare, BOOK)}["Python Excel starts (Interpreter_Win)"].ok
+    assert bare.commands[0][0] == "python"
 
 
 @pytest.mark.parametrize("machine, failing, says", [
-    (FakeWindows({**GOOD, "Interpreter_Win": "python"}, ALL_FILES), "Python Excel starts (Interpreter_Win)",
-     "whichever Python is first on PATH"),
+    (FakeWindows({**GOOD, "Interpreter_Win": "python"}, ALL_FILES, interpreter=(9009, "")),
+     "Python Excel starts (Interpreter_Win)", "python cannot import kam_udfs (exit code 9009)"),
     (FakeWindows(GOOD, ALL_FILES[1:]), "Python Excel starts (Interpreter_Win)", "does not exist"),
     (FakeWindows(GOOD, ALL_FILES, interpreter=(1, "ModuleNotFoundError: No module named 'kam_udfs'")),
      "Python Excel starts (Interpreter_Win)", "cannot import kam_udfs (ModuleNotFoundError"),
-    (FakeWindows(GOOD, ALL_FILES, interpreter=(0, "0.0.1")), "Python Excel starts (Interpreter_Win)", "kam-xl 0.0.1"),
+    (FakeWindows(GOOD, ALL_FILES, interpreter=(0, "kam-xl-version=0.0.1")), "Python Excel starts (Interpreter_Win)",
+     "kam-xl 0.0.1"),
+    (FakeWindows({**GOOD, "UDF Modules": "kam_udfs;kam_udfs_legacy"}, ALL_FILES), "UDF Modules (xlwings.conf sheet)",
+     "kam_udfs, kam_udfs_legacy"),
     (FakeWindows(GOOD, [ALL_FILES[0], *ALL_FILES[2:]]), "xlwings Excel add-in", "not installed"),
     (FakeWindows(GOOD, ALL_FILES, same_addin=False), "xlwings Excel add-in", "is not the add-in of xlwings 0.33.15"),
     (FakeWindows(GOOD, ALL_FILES, trusted=None), "access to the VBA project", "not set"),

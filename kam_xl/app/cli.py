@@ -318,7 +318,7 @@ def addin_install(libreoffice: bool, keep: Path | None) -> None:
 @click.argument("workbook", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def doctor(workbook: Path | None) -> None:
     """Check this machine (and WORKBOOK, if given) for kam-xl's cell formulas and refresh macro: one line
-    per check with the fix. Exit code 0 when every check passes, 1 otherwise."""
+    per check with the fix. Exit code 0 when every check passes, 1 otherwise, 2 when WORKBOOK is refused."""
     from kam_xl.app.doctor import Machine, checks
     try:
         found = checks(Machine(), workbook)

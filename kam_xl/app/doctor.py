@@ -7,6 +7,7 @@ the tests), so the Windows parts are tested on any system.
 """
 from __future__ import annotations
 
+import csv
 import hashlib
 import importlib.util
 import os
@@ -85,6 +86,14 @@ class Machine:
         from kam_xl.render.libreoffice import soffice
         return soffice()
 
+    def user_settings(self) -> dict[str, str]:
+        """%USERPROFILE%\\.xlwings\\xlwings.conf, where `xlwings addin install` keeps Interpreter_Win."""
+        path = Path.home() / ".xlwings" / "xlwings.conf"
+        if not path.exists():
+            return {}
+        rows = csv.reader(path.read_text(encoding="utf-8", errors="replace").splitlines())
+        return {row[0].strip(): row[1].strip() for row in rows if len(row) > 1}
+
     def workbook_settings(self, workbook: Path) -> dict[str, str]:
         """The xlwings.conf sheet of a workbook: setting -> value."""
         from python_calamine import CalamineWorkbook
@@ -104,8 +113,9 @@ def checks(machine: Machine, workbook: Path | None = None) -> list[Check]:
     settings = machine.workbook_settings(workbook) if workbook is not None else {}
     if workbook is not None:
         found.append(_udf_modules(settings))
-    if machine.platform == "win32":
-        found += [_interpreter(machine, settings), _addin(machine), _vba_trust(machine)]
+    if machine.platform == "win32":   # the workbook's xlwings.conf sheet wins over the user's file, as in xlwings
+        interpreter = settings.get("Interpreter_Win") or _setting(machine.user_settings(), "Interpreter_Win")
+        found += [_interpreter(machine, interpreter), _addin(machine), _vba_trust(machine)]
         if workbook is not None:
             found.append(_macro_file(machine, workbook))
     else:
@@ -131,29 +141,37 @@ def _xlwings(machine: Machine) -> Check:
     return Check("xlwings package", version is not None, version or "not installed", "pip install xlwings")
 
 
+def _setting(settings: dict[str, str], name: str) -> str:
+    """A setting whatever its case (the user file spells it INTERPRETER_WIN)."""
+    return next((v for k, v in settings.items() if k.lower() == name.lower()), "")
+
+
 def _udf_modules(settings: dict[str, str]) -> Check:
     modules = [m.strip() for m in settings.get("UDF Modules", "").split(";") if m.strip()]
-    ok = any(m in UDF_MODULES for m in modules)
+    ours = [m for m in modules if m in UDF_MODULES]
+    ok = len(ours) == 1   # both would declare every function twice
     return Check("UDF Modules (xlwings.conf sheet)", ok, ", ".join(modules) or "not set",
-                 "set UDF Modules to kam_udfs (Excel 365/2021/2024) or kam_udfs_legacy (Excel 2016/2019)")
+                 "set UDF Modules to one of kam_udfs (Excel 365/2021/2024) or kam_udfs_legacy (Excel 2016/2019)")
 
 
-def _interpreter(machine: Machine, settings: dict[str, str]) -> Check:
-    """The Python Excel starts (Interpreter_Win) exists and has this kam-xl."""
-    interpreter = settings.get("Interpreter_Win", "")
+VERSION_MARK = "kam-xl-version="
+
+
+def _interpreter(machine: Machine, interpreter: str) -> Check:
+    """The Python Excel starts (Interpreter_Win; a bare name is looked up on PATH) has this kam-xl."""
     name = "Python Excel starts (Interpreter_Win)"
     fix = r"set Interpreter_Win on the xlwings.conf sheet to the pythonw.exe where kam-xl is installed, " \
           r"e.g. C:\Users\<you>\kam\Scripts\pythonw.exe"
-    if not interpreter or interpreter.lower() in ("python", "pythonw"):
-        return Check(name, False, f"'{interpreter or 'not set'}' is whichever Python is first on PATH", fix)
-    if not machine.exists(Path(interpreter)):
+    interpreter = interpreter or "python"   # what xlwings starts when nothing is set
+    if ("\\" in interpreter or "/" in interpreter) and not machine.exists(Path(interpreter)):
         return Check(name, False, f"{interpreter} does not exist", fix)
-    code, output = machine.run([interpreter, "-c", "import kam_udfs, kam_xl; print(kam_xl.__version__)"])
-    if code != 0:
-        return Check(name, False, f"{interpreter} cannot import kam_udfs ({output.splitlines()[-1] if output else code})",
-                     f"{Path(interpreter).with_name('pip.exe')} install C:\\path\\to\\kam-xl")
-    version = output.splitlines()[-1].strip()
-    return Check(name, version == __version__, f"{interpreter}, kam-xl {version}",
+    code, output = machine.run([interpreter, "-c", f"import kam_udfs, kam_xl; print('{VERSION_MARK}' + kam_xl.__version__)"])
+    marked = [line.split(VERSION_MARK, 1)[1].strip() for line in output.splitlines() if VERSION_MARK in line]
+    if code != 0 or not marked:
+        last = output.splitlines()[-1] if output else f"exit code {code}"
+        return Check(name, False, f"{interpreter} cannot import kam_udfs ({last})",
+                     "install kam-xl in that Python: its pip install C:\\path\\to\\kam-xl")
+    return Check(name, marked[0] == __version__, f"{interpreter}, kam-xl {marked[0]}",
                  f"upgrade kam-xl in that Python to {__version__}")
 
 
@@ -186,15 +204,18 @@ def _macro_file(machine: Machine, workbook: Path) -> Check:
 def _libreoffice(machine: Machine) -> Check:
     binary = machine.soffice() or shutil.which("soffice")
     return Check("LibreOffice (PDF export, recalculation)", binary is not None, binary or "not found",
-                 "install LibreOffice (Debian/Ubuntu: apt install libreoffice-calc); KAM_ cell formulas need "
-                 "Excel on Windows with xlwings")
+                 "install LibreOffice with its Python (Debian/Ubuntu: apt install libreoffice-calc "
+                 "libreoffice-script-provider-python python3-uno)")
 
 
 def _calc_addin(machine: Machine) -> Check:
     """The kam-xl extension is registered with LibreOffice, for this user or for all."""
-    from kam_calc_build import IDENTIFIER
-    unopkg = str(Path(machine.soffice()).with_name("unopkg"))
-    listed = " ".join(machine.run([unopkg, "list", *scope])[1] for scope in ([], ["--shared"]))
+    name = "LibreOffice add-in (KAM_ functions in Calc)"
+    try:
+        from kam_calc_build import IDENTIFIER, unopkg_path   # the add-in's builder, beside kam_udfs
+    except ImportError as exc:
+        return Check(name, False, f"cannot load the add-in's builder ({exc})", "reinstall kam-xl in this Python")
+    listed = " ".join(machine.run([unopkg_path(), "list", *scope])[1] for scope in ([], ["--shared"]))
     ok = IDENTIFIER in listed
-    return Check("LibreOffice add-in (KAM_ functions in Calc)", ok, "installed" if ok else "not installed",
+    return Check(name, ok, "installed" if ok else "not installed",
                  "run: kam-xl addin install --libreoffice, then restart LibreOffice")
