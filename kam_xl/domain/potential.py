@@ -78,16 +78,19 @@ def purchase_model(x, t_x, T, choice: str, dq: DataQuality):
 
 
 MODEL_NAMES = {"BGNBD": "BG/NBD", "ParetoNBD": "Pareto/NBD"}
+# The Model column of ModelParameters: BG/NBD as published (and as earlier summaries wrote it), ParetoNBD as the contract.
+PARAMETER_MODEL = {"BGNBD": "BG/NBD", "ParetoNBD": "ParetoNBD"}
 
 
 def _model_parameters(model) -> list[tuple]:
     """ModelParameters rows of the fitted purchase model (rates per day)."""
+    name = PARAMETER_MODEL[model_key(model)]
     if isinstance(model, ParetoNBDFit):
-        name, shape = "ParetoNBD", [("r", model.r, "shape"), ("alpha", model.alpha, "days"),
-                                     ("s", model.s, "shape"), ("beta", model.beta, "days")]
+        shape = [("r", model.r, "shape"), ("alpha", model.alpha, "days"), ("s", model.s, "shape"),
+                 ("beta", model.beta, "days")]
     else:
-        name, shape = "BG/NBD", [("r", model.r, "shape"), ("alpha", model.alpha, "days"), ("a", model.a, "shape"),
-                                 ("b", model.b, "shape")]
+        shape = [("r", model.r, "shape"), ("alpha", model.alpha, "days"), ("a", model.a, "shape"),
+                 ("b", model.b, "shape")]
     return [(name, *row) for row in shape] + [(name, "LogLikelihood", model.log_likelihood, "nats"),
                                               (name, "Customers", model.customers, "count")]
 

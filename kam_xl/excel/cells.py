@@ -144,7 +144,6 @@ def analyze_tables(tables: dict[str, object], params: dict | None = None) -> Res
     return analyze(inputs, params)
 
 
-
 # LibreOffice Calc hands add-in functions nested tuples, empty cells as "" (or nothing) and dates as serial numbers
 # from this day; it shows a result only as numbers and text.
 CALC_EPOCH = dt.datetime(1899, 12, 30)

@@ -103,9 +103,7 @@ def hhi(values):
 
 def bgnbd_fit(frequency, recency_days, age_days):
     """Fit the BG/NBD model (Fader, Hardie & Lee 2005) by maximum likelihood: r, alpha (days), a, b."""
-    fit = fit_bgnbd(*_history(frequency, recency_days, age_days))
-    if not fit.converged:
-        raise cells.CellInputError("the fit did not converge")
+    fit = _converged(fit_bgnbd, frequency, recency_days, age_days)
     return [[fit.r, fit.alpha, fit.a, fit.b]]
 
 
@@ -113,10 +111,16 @@ def pareto_fit(frequency, recency_days, age_days):
     """Fit the Pareto/NBD model (Schmittlein, Morrison & Colombo 1987) by maximum
     likelihood: one row, the model's name then r, alpha (days), s, beta (days),
     so that KAM_PALIVE and KAM_EXPECTED_PURCHASES know which model the cells hold."""
-    fit = fit_pareto_nbd(*_history(frequency, recency_days, age_days))
+    fit = _converged(fit_pareto_nbd, frequency, recency_days, age_days)
+    return [[PARETO_LABEL, fit.r, fit.alpha, fit.s, fit.beta]]
+
+
+def _converged(fit_model, frequency, recency_days, age_days):
+    """The model fitted to the cells' histories; a message in the cell when it does not converge."""
+    fit = fit_model(*_history(frequency, recency_days, age_days))
     if not fit.converged:
         raise cells.CellInputError("the fit did not converge")
-    return [[PARETO_LABEL, fit.r, fit.alpha, fit.s, fit.beta]]
+    return fit
 
 
 def p_alive(frequency, recency_days, age_days, model_params):

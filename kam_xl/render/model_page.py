@@ -9,11 +9,15 @@ from __future__ import annotations
 import pandas as pd
 
 from kam_xl.analysis import Results
-from kam_xl.domain.potential import DAYS_PER_MONTH, MAX_VALUE_CORRELATION, MIN_CUSTOMERS, MIN_REPEAT_BUYERS, MODEL_NAMES
+from kam_xl.domain.potential import (
+    DAYS_PER_MONTH,
+    MAX_VALUE_CORRELATION,
+    MIN_CUSTOMERS,
+    MIN_REPEAT_BUYERS,
+    MODEL_NAMES,
+    PARAMETER_MODEL,
+)
 from kam_xl.words import ui
-
-# ModelParameters spells BG/NBD's model name with a slash (as published); ModelCheck and the parameter do not.
-PARAMETER_MODEL = {"BGNBD": "BG/NBD", "ParetoNBD": "ParetoNBD"}
 
 
 def model_lines(results: Results, language: str) -> list[str]:
