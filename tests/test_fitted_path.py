@@ -307,7 +307,10 @@ def test_the_model_page_says_which_model_why_and_how_it_did(holdout, tmp_path):
     sales, results = holdout
     fit = results["ModelFit"].set_index("Model")["HoldoutMAE"]
     assert fit["ParetoNBD"] < fit["BGNBD"]
-    said = " ".join(results["DataQuality"]["Message"])
+    dq = results["DataQuality"]
+    chosen = dq[dq["Message"].str.startswith("Purchase model chosen by the holdout check")]
+    assert chosen[["Severity", "Table"]].values.tolist() == [["Info", "Potential"]]
+    said = " ".join(dq["Message"])
     assert (f"Purchase model chosen by the holdout check (lower mean absolute error is better): Pareto/NBD "
             f"(BG/NBD {fit['BGNBD']:.3f}, Pareto/NBD {fit['ParetoNBD']:.3f})") in said
     history = summary(sales, pd.Timestamp("1998-06-30"))

@@ -112,6 +112,34 @@ def test_large_frequency_is_stable():
     assert fit.p_alive(0, 0.0, 100.0) == 1.0                             # no repeat: cannot have died
 
 
+@pytest.mark.parametrize("x, t_x, T", [(0, 0.0, 300.0), (1, 120.0, 300.0), (7, 280.0, 300.0), (60, 290.0, 300.0)])
+def test_bgnbd_forecast_stays_finite_when_no_drop_out_is_visible(x, t_x, T):
+    """Data in which nobody seems to drop out push a and b to millions (the fit tends to the NBD with a fixed
+    drop-out chance p = a / (a + b)). Euler's form of 2F1 then overflowed and every ExpectedPurchases was
+    blank. Oracle: p held at a / (a + b) (Beta's spread is 1e-4 here), lambda integrated numerically
+    against its Gamma density; alive with weight (1-p)^x lambda^x e^-lambda T, dead after the last purchase
+    with p (1-p)^(x-1) lambda^x e^-lambda t_x (FHL 2005 eq. 3), an alive customer buying
+    (1 - e^-lambda p t) / p."""
+    from scipy import integrate, stats
+    r, alpha, a, b = 1.2401, 64.2438, 2412298.1, 15866644.5
+    fit = BetaGeoFit(r=r, alpha=alpha, a=a, b=b, log_likelihood=0, converged=True, customers=1)
+    p, t = a / (a + b), 365.25
+    peak = (x + r) / (alpha + t_x)                      # where lambda^x e^-lambda t_x g(lambda) is largest
+
+    def integral(f):
+        return integrate.quad(lambda lam: f(lam) * stats.gamma.pdf(lam, r, scale=1 / alpha), 0, 50 * peak + 1,
+                              points=[peak], limit=500, epsabs=0)[0]
+
+    def alive(lam):
+        return (1 - p) ** x * lam ** x * np.exp(-lam * T)
+
+    def dead(lam):
+        return p * (1 - p) ** (x - 1) * lam ** x * np.exp(-lam * t_x) if x > 0 else 0.0
+    expected = integral(lambda lam: alive(lam) * (1 - np.exp(-lam * p * t)) / p) / integral(
+        lambda lam: alive(lam) + dead(lam))
+    assert fit.expected_purchases(t, x, t_x, T) == pytest.approx(expected, rel=1e-3)
+
+
 def test_expected_purchases_matches_unconditional_for_new_customer():
     fit = BetaGeoFit(r=0.24, alpha=4.4, a=0.79, b=2.4, log_likelihood=0, converged=True, customers=1)
     # x = t_x = T = 0: the conditional expectation is E[X(t)] of a new customer (FHL eq. 7).

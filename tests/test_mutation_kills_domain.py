@@ -951,3 +951,108 @@ def test_auto_with_one_model_failing_says_it_was_the_only_one(monkeypatch):
     fit, reason, aic = potential.purchase_model(x, t_x, T, "Auto", DataQuality())
     assert (fit.r, reason, list(aic)) == (0.5, "only", ["BGNBD"])
     assert all("model.only" in catalogue(language).UI for language in ("en", "zh-CN"))
+
+
+
+def test_provision_policy_messages_name_the_row_column_value_and_figures():
+    from kam_xl.domain.receivables import provision_policy
+    from kam_xl.quality import DataQuality
+    rates = pd.DataFrame({"Band": ["0-1y", "0-1y", np.nan, np.nan], "FromDays": [0.0, 300.0, 731.0, np.nan],
+                          "ToDays": [365.0, 730.0, 1095.0, np.nan], "Rate": [0.05, 0.2, 0.5, 0.8],
+                          "CustomerID": [None, None, None, "C9"], "Amount": [np.nan] * 4, "_row": [2, 3, 4, 5]})
+    dq = DataQuality()
+    bands, specific = provision_policy(rates, dq)
+    assert bands.values.tolist() == [["0-1y", 0.0, 365.0, 0.05], ["0-1y 366-730", 366.0, 730.0, 0.2],
+                                     ["731-1095", 731.0, 1095.0, 0.5]]
+    assert specific["_row"].tolist() == [5] and specific["SpecificProvisionRate"].tolist() == [0.8]
+    found = {r["key"]: (r["Table"], r["Row"], r["Column"], r["Value"], r["values"]) for r in dq.records}
+    # The second band starts at 300 but the first ends at 365: it covers 366 .. 730.
+    assert found["provision.band_edge"] == ("ProvisionRates", 3, "FromDays", "300",
+                                            {"previous": "365", "start": "366"})
+    assert found["provision.band_renamed"] == ("ProvisionRates", 3, "Band", "0-1y", {"name": "0-1y 366-730"})
+    assert found["provision.no_open_band"] == ("ProvisionRates", None, "ToDays", None, {"last": "1095"})
+    # A table typed without ToDays or the row numbers: the limits come from the next band's start.
+    bare = pd.DataFrame({"FromDays": [0.0, 91.0, 181.0], "Rate": [0.01, 0.1, 0.5],
+                         "CustomerID": [None, None, "C1"], "Amount": [np.nan, np.nan, 100.0]})
+    bands, specific = provision_policy(bare)
+    assert bands["ToDays"].dtype == "float64" and bands["ToDays"].tolist()[0] == 90.0 and np.isnan(bands["ToDays"][1])
+    assert specific["SpecificProvisionAmount"].tolist() == [100.0] and specific["_row"].isna().all()
+
+
+def test_receivables_age_by_due_date_unless_asked_otherwise():
+    from kam_xl.domain.receivables import receivables
+    customers = pd.DataFrame({"CustomerID": ["C1"], "PaymentTermsDays": [30.0], "CreditLimit": [np.nan]})
+    invoices = pd.DataFrame({"InvoiceNo": ["I1"], "CustomerID": ["C1"], "InvoiceDate": [D("2025-01-01")],
+                             "DueDate": [D("2025-03-01")], "Amount": [100.0], "_row": [2]})
+    args = (invoices, None, customers, D("2025-03-31"), D("2025-01-01"), D("2025-03-31"), (30, 60, 90))
+    by_due = receivables(*args)
+    assert by_due.filter(like="Age").empty and by_due.loc["C1", "Overdue1_30"] == 100.0   # 30 days overdue
+    by_age = receivables(*args, aging_basis="InvoiceDate")
+    assert by_age.loc["C1", ["Overdue1_30", "Age61_90"]].tolist() == [100.0, 100.0]     # and 89 days old
+
+
+def _correlated_history(customers=60):
+    """Repeat-purchase value rising with frequency (r = 0.99), everyone aged 300 days: nobody seems to drop out."""
+    rng = np.random.default_rng(1)
+    x = rng.integers(0, 8, customers).astype(float)
+    t_x = np.where(x > 0, rng.uniform(50, 290, customers), 0.0)
+    m = np.where(x > 0, 20 + 10 * x + rng.normal(0, 3, customers), np.nan)
+    return pd.DataFrame({"Frequency": x, "RecencyDays": t_x, "AgeDays": 300.0, "RepeatMeanValue": m,
+                         "MeanValue": np.nan_to_num(m, nan=30.0)},
+                        index=pd.Index([f"C{i:02d}" for i in range(customers)], name="CustomerID"))
+
+
+def test_gamma_gamma_rows_units_and_the_correlation_warning():
+    from kam_xl.domain.potential import lifetime_value
+    from kam_xl.quality import DataQuality
+    history = _correlated_history()
+    dq = DataQuality()
+    out, models, _, _ = lifetime_value(history, pd.Series(0.4, index=history.index), 12, 0.1, dq)
+    gg = models[models["Model"] == "Gamma-Gamma"]
+    assert gg[["Parameter", "Unit"]].values.tolist() == [
+        ["FrequencyValueCorrelation", "Pearson r"], ["p", "shape"], ["q", "shape"], ["gamma", "currency"],
+        ["LogLikelihood", "nats"], ["Customers", "count"]]
+    assert gg.set_index("Parameter").loc["Customers", "Value"] == (history["Frequency"] > 0).sum()
+    warned = [(r["Severity"], r["Table"], r["values"]) for r in dq.records if r["key"] == "potential.gg_correlated"]
+    r = np.corrcoef(history.query("Frequency > 0")["Frequency"], history.query("Frequency > 0")["RepeatMeanValue"])[0, 1]
+    assert warned == [("Warning", "Potential", {"r": f"{r:.2f}", "limit": "0.3"})] and f"{r:.2f}" == "0.99"
+    # a and b in the millions here: the forecast must still be there for everyone, and nothing said about it
+    assert out["ExpectedPurchases"].notna().all() and out["CLV"].notna().all()
+    assert not any(r["key"] == "potential.forecast_not_finite" for r in dq.records)
+
+
+def test_a_forecast_the_model_cannot_give_is_said_not_left_blank(monkeypatch):
+    from kam_xl.domain.models.bgnbd import BetaGeoFit
+    from kam_xl.domain.potential import lifetime_value
+    from kam_xl.quality import DataQuality
+    history = _correlated_history()
+    real = BetaGeoFit.expected_purchases
+    monkeypatch.setattr(BetaGeoFit, "expected_purchases",
+                        lambda self, t, x, t_x, T: np.where(np.asarray(x) == 7, np.nan, real(self, t, x, t_x, T)))
+    dq = DataQuality()
+    out, _, _, _ = lifetime_value(history, pd.Series(0.4, index=history.index), 12, 0.1, dq)
+    sevens = history.index[history["Frequency"] == 7]
+    assert out.loc[sevens, "ExpectedPurchases"].isna().all() and out["ExpectedPurchases"].notna().sum() == 60 - len(sevens)
+    said = [(r["Severity"], r["Table"], r["values"]) for r in dq.records if r["key"] == "potential.forecast_not_finite"]
+    assert said == [("Warning", "Potential", {"count": len(sevens), "cid": sevens[0]})]
+
+
+def test_run_rate_row_and_an_industry_without_outlook():
+    from kam_xl.domain.potential import potential
+    from kam_xl.inputs.params import Params
+    from kam_xl.quality import DataQuality
+    sales = pd.DataFrame({"Date": [D("2026-01-10"), D("2026-03-10"), D("2026-02-01")], "CustomerID": ["C1", "C1", "C2"],
+                          "DocumentNo": ["S1", "S2", "S3"], "NetRevenue": [100.0, 50.0, 80.0]})
+    customers = pd.DataFrame({"CustomerID": ["C1", "C2", "C3"], "Industry": ["Steel", "Auto", "Paper"],
+                              "EstimatedWallet": [np.nan] * 3})
+    outlook = pd.DataFrame({"Industry": ["Steel"], "GrowthOutlook": [0.05]})
+    params = Params(as_of_date=D("2026-06-30"), period_start=D("2026-01-01"), period_end=D("2026-06-30"),
+                    holdout_months=0)
+    zero = pd.Series(0.0, index=customers["CustomerID"])
+    dq = DataQuality()
+    table, models, _ = potential(sales, customers, zero + 0.3, zero, zero, outlook, params, dq)
+    assert models.iloc[0].tolist()[:2] == ["RunRate", "Method"] and np.isnan(models.iloc[0]["Value"])
+    assert models.iloc[0]["Unit"] == "(Frequency + 1) / AgeDays per day"
+    assert table["IndustryGrowth"].iloc[0] == 0.05 and table["IndustryGrowth"].iloc[1:].isna().all()
+    said = [(r["Severity"], r["Table"], r["values"]) for r in dq.records if r["key"] == "industry.no_outlook"]
+    assert said == [("Info", "IndustryOutlook", {"industries": "Auto, Paper"})]

@@ -203,6 +203,10 @@ def lifetime_value(history: pd.DataFrame, gross_margin: pd.Series, months: int, 
         rate = (x + 1.0) / np.maximum(T, 1.0)
         cumulative = rate[:, None] * horizon_ends[None, :]
         parameters.append(("RunRate", "Method", np.nan, "(Frequency + 1) / AgeDays per day"))
+    unforecast = ~np.isfinite(cumulative[:, -1])
+    if unforecast.any():   # never a blank forecast without a word
+        dq.add(WARNING, "Potential", "potential.forecast_not_finite", count=int(unforecast.sum()),
+               cid=str(buyers.index[unforecast][0]))
     monthly = np.diff(np.column_stack([np.zeros(len(buyers)), cumulative]), axis=1)
     out.loc[buyers.index, "ExpectedPurchases"] = cumulative[:, -1]
 

@@ -251,6 +251,7 @@ MESSAGES = {
     "potential.bgnbd_skipped": "BG/NBD not fitted: {buyers} buying customers, {repeaters} repeat buyers (needs "
     "{min_buyers} and {min_repeaters}); run-rate estimate used, PAlive left empty",
     "potential.gg_failed": "Gamma-Gamma fit did not converge; customers' own mean order value used",
+    "potential.forecast_not_finite": "The purchase model gave no finite forecast for {count} customer(s) (first: {cid}): their ExpectedPurchases and CLV are left empty",
     "potential.clv_no_margin": "CLV left empty for {count} customer(s) without a gross margin in the period (no "
     "positive NetRevenue, or COGS missing)",
     "industry.no_outlook": "No GrowthOutlook for industry: {industries}; left empty",

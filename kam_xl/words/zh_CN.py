@@ -485,6 +485,7 @@ MESSAGES = {
     "potential.bgnbd_skipped": "BG/NBD 模型未拟合：有购买的客户 {buyers} 家，复购客户 {repeaters} 家（至少需要 {min_buyers} 和 "
     "{min_repeaters} 家）；改用平均购买频率估算，活跃概率留空",
     "potential.gg_failed": "Gamma-Gamma 模型拟合未收敛；改用客户自身的平均单次金额",
+    "potential.forecast_not_finite": "购买模型未能为 {count} 家客户（首个：{cid}）给出有限的预测值：其预期购买次数和客户终身价值留空",
     "potential.clv_no_margin": "{count} 家客户本期没有毛利率（无正的销售收入或缺少销售成本），客户终身价值留空",
     "industry.no_outlook": "以下行业没有行业增速：{industries}；留空",
     "trend.short": "趋势表只列示 {wanted} 个月（趋势月数）中的 {months} 个月：销售数据仅覆盖 {first} 起的月份",

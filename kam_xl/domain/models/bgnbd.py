@@ -37,12 +37,18 @@ class BetaGeoFit:
         Uses 2F1 after Euler's transformation,
         ((alpha+T)/(alpha+T+t))^(r+x) 2F1(r+x, b+x; a+b+x-1; z)
           = (1-z)^(a-1) 2F1(a+b-1-r, a-1; a+b+x-1; z),  z = t/(alpha+T+t),
-        whose parameters stay small when x is large.
+        whose parameters stay small when x is large. When a and b are very
+        large (no drop-out visible in the data: the fit tends to the NBD) the
+        transformed 2F1 overflows while the direct one does not, so that one
+        is used there.
         """
         x, t_x, T = (np.asarray(v, dtype=float) for v in (x, t_x, T))
         r, alpha, a, b = self.r, self.alpha, self.a, self.b
         z = t / (alpha + T + t)
-        tail = np.power(1.0 - z, a - 1.0) * special.hyp2f1(a + b - 1.0 - r, a - 1.0, a + b + x - 1.0, z)
+        with np.errstate(over="ignore", invalid="ignore"):
+            tail = np.power(1.0 - z, a - 1.0) * special.hyp2f1(a + b - 1.0 - r, a - 1.0, a + b + x - 1.0, z)
+            direct = np.power(1.0 - z, r + x) * special.hyp2f1(r + x, b + x, a + b + x - 1.0, z)
+        tail = np.where(np.isfinite(tail), tail, direct)
         return (a + b + x - 1.0) / (a - 1.0) * (1.0 - tail) * self.p_alive(x, t_x, T)
 
     def unconditional_purchases(self, t) -> np.ndarray:
