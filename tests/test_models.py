@@ -251,3 +251,18 @@ def test_count_probabilities_at_age_zero(model):
     with warnings.catch_warnings():
         warnings.simplefilter("error")                                  # and no numpy warning on the way
         assert [fit.count_probability(n, np.array([0.0, 39.0]))[0] for n in range(4)] == [1.0, 0.0, 0.0, 0.0]
+
+
+@pytest.mark.parametrize("s", [0.6061, 1.0, 2.0])
+def test_pareto_nbd_unconditional_purchases_equal_integration_also_at_s_one(s):
+    """E[X(t)] of a new customer = E[lambda] E[(1 - e^-mu t) / mu] (alive until tau ~ Exp(mu)), lambda and mu
+    independent: r / alpha times a numerical integral over mu ~ Gamma(s, beta). At s = 1 the closed form
+    has its own branch (beta ln((beta + t) / beta)), which the general formula cannot reach (0 / 0)."""
+    from scipy import integrate, stats
+
+    from kam_xl.domain.models.pareto_nbd import ParetoNBDFit
+    r, alpha, beta, t = 0.5533, 10.5776, 11.665, 39.0
+    fit = ParetoNBDFit(r, alpha, s, beta, log_likelihood=0.0, converged=True, customers=0)
+    lifetime = integrate.quad(lambda mu: -np.expm1(-mu * t) / mu * stats.gamma.pdf(mu, s, scale=1 / beta),
+                              0, np.inf, limit=200)[0]
+    assert fit.unconditional_purchases(t) == pytest.approx(r / alpha * lifetime, rel=1e-6)
