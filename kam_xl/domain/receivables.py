@@ -26,7 +26,7 @@ def month_end_points(start: pd.Timestamp, end: pd.Timestamp) -> list[pd.Timestam
 
 
 def average_ar_month_end(invoices: pd.DataFrame, payments: pd.DataFrame | None, start, end,
-                         customer_ids: pd.Index, decimals: int = 2) -> pd.Series:
+                         customer_ids: pd.Index, decimals: int) -> pd.Series:
     """AverageAR = the mean of the balances on :func:`month_end_points`
     (currency): steadier than the opening and closing pair, which a single
     large invoice near either date moves."""
