@@ -263,6 +263,76 @@ def bench_models(customers: int = 100_000) -> str:
             "|---|---|---|---|---|---|---|\n" + "\n".join(lines))
 
 
+UDFS = PEAK + """
+import datetime as dt, json, sys, time
+import numpy as np, pandas as pd
+import kam_udfs as udf
+from kam_xl.authoring import demo
+from kam_xl.domain.potential import purchase_history
+tables = demo.generate(customers=int(sys.argv[1]), lines_per_customer=float(sys.argv[2]), seed=1)
+
+def excel(frame):   # a DataFrame as Excel hands Table[#All] to a UDF: datetimes, floats, None for blanks
+    cells = frame.astype(object).where(frame.notna(), None)
+    cells = cells.map(lambda v: v.to_pydatetime() if isinstance(v, pd.Timestamp) else v)
+    return [list(frame.columns)] + cells.values.tolist()
+
+def column(values):
+    return [[None if pd.isna(v) else (v.to_pydatetime() if isinstance(v, pd.Timestamp) else float(v))] for v in values]
+
+sales, invoices = tables["Sales"], tables["Invoices"]
+n = int(sys.argv[3])
+rng = np.random.default_rng(1)
+amounts = column(rng.gamma(2.0, 5000.0, n))
+other = column(rng.gamma(2.0, 3000.0, n))
+ages = column(rng.integers(0, 900, n))
+dates = column(pd.Timestamp("2026-10-31") - pd.to_timedelta(rng.integers(-60, 400, n), unit="D"))
+history = purchase_history(sales, pd.Index(sales["CustomerID"].unique()), pd.Timestamp("2026-10-31")).dropna(subset=["Frequency"])
+reps = -(-n // len(history))
+x, t_x, T = (column(np.tile(history[c].to_numpy(), reps)[:n]) for c in ("Frequency", "RecencyDays", "AgeDays"))
+t = {name: excel(tables[name]) for name in ("Customers", "Sales", "Invoices", "Payments", "Activities", "ActivityRates")}
+t["Parameters"] = [["Parameter", "Value"], ["AsOfDate", dt.datetime(2026, 10, 31)]]
+calls = [
+    ("KAM_ABC", lambda: udf.KAM_ABC(amounts)),
+    ("KAM_GROSSMARGIN", lambda: udf.KAM_GROSSMARGIN(amounts, other)),
+    ("KAM_ARTURNOVER", lambda: udf.KAM_ARTURNOVER(amounts, other, other)),
+    ("KAM_DSO", lambda: udf.KAM_DSO(amounts, other, other, 365)),
+    ("KAM_AGING", lambda: udf.KAM_AGING(dates, amounts, dt.datetime(2026, 10, 31))),
+    ("KAM_PROVISION", lambda: udf.KAM_PROVISION(amounts, ages, [[365], [730], [1095], [None]], [[0.05], [0.1], [0.3], [1.0]])),
+    ("KAM_EXPECTED_RECEIPT_DATE", lambda: udf.KAM_EXPECTED_RECEIPT_DATE(dates, ages)),
+    ("KAM_RFM", lambda: udf.KAM_RFM(ages, x, amounts)),
+    ("KAM_HHI", lambda: udf.KAM_HHI(amounts)),
+    ("KAM_BGNBD_FIT", lambda: udf.KAM_BGNBD_FIT(x, t_x, T)),
+    ("KAM_PARETO_FIT", lambda: udf.KAM_PARETO_FIT(x, t_x, T)),
+    ("KAM_PALIVE", lambda: udf.KAM_PALIVE(x, t_x, T, [[0.24, 30.9, 0.79, 2.43]])),
+    ("KAM_EXPECTED_PURCHASES", lambda: udf.KAM_EXPECTED_PURCHASES(x, t_x, T, [[0.24, 30.9, 0.79, 2.43]], 365.25)),
+    ("KAM_PROFITABILITY", lambda: udf.KAM_PROFITABILITY(t["Sales"], t["Activities"], t["ActivityRates"], t["Customers"],
+                                                        t["Invoices"], t["Payments"], t["Parameters"])),
+    ("KAM_RECEIVABLES", lambda: udf.KAM_RECEIVABLES(t["Invoices"], t["Payments"], t["Customers"], t["Parameters"])),
+    ("KAM_CLASSIFICATION", lambda: udf.KAM_CLASSIFICATION(t["Customers"], t["Sales"], t["Parameters"])),
+    ("KAM_TABLE", lambda: udf.KAM_TABLE("RiskSummary", t["Customers"], t["Sales"], t["Invoices"], t["Payments"],
+                                        t["Activities"], t["ActivityRates"], None, None, t["Parameters"])),
+]
+out = []
+for name, call in calls:
+    start = time.perf_counter(); result = call(); first = time.perf_counter() - start
+    start = time.perf_counter(); call(); again = time.perf_counter() - start
+    if isinstance(result, str):
+        raise SystemExit(f"{name}: {result}")
+    out.append([name, first, again])
+print(json.dumps({"udfs": out, "rows": n, "sales": len(sales), "mb": peak()}))
+"""
+
+
+def bench_udfs(rows: int = 100_000) -> str:
+    """Every KAM_ function once and again on {rows}-row inputs (the table functions on the 100k demo book),
+    as Excel would call it: the Python body with Excel-shaped values; xlwings' own conversion is not in it."""
+    r = run(UDFS, str(CUSTOMERS["100k"]), str(lines_per_customer("100k")), str(rows))
+    lines = [f"| {name} | {first:.2f} | {again:.2f} |" for name, first, again in r["udfs"]]
+    return (f"Cell formulas on {r['rows']:,}-row columns (table formulas: the 100k book, {r['sales']:,} sales lines); "
+            f"the second call of the same cells is answered from the cache (peak {r['mb']:,.0f} MB)\n\n"
+            "| function | first call s | same cells again s |\n|---|---|---|\n" + "\n".join(lines))
+
+
 def table(rows: list[dict]) -> str:
     head = ("| lines | customers | invoices | floor s | read s | analyze s | write s | build s | peak MB | "
             "build/floor | CLI s | CLI/floor | naive s | naive/CLI | analyze-only s (MB) | in/out MB |")
@@ -284,8 +354,8 @@ def main() -> None:
     parser.add_argument("--no-naive", action="store_true", help="skip the slow naive reference")
     parser.add_argument("--repeat", type=int, default=3, help="runs of floor, kam-xl and CLI; the fastest counts")
     parser.add_argument("--out", type=Path, default=Path("bench/results"))
-    parser.add_argument("--extras", default="batch,split,refresh,scale,models",
-                        help="extra sections: batch, split, refresh, scale, models (or none)")
+    parser.add_argument("--extras", default="batch,split,refresh,scale,models,udfs",
+                        help="extra sections: batch, split, refresh, scale, models, udfs (or none)")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     rows, extras = [], []
@@ -304,6 +374,8 @@ def main() -> None:
             extras.append(bench_scale(Path(folder)))
         if "models" in wanted:
             extras.append(bench_models())
+        if "udfs" in wanted:
+            extras.append(bench_udfs())
     machine = f"{platform.processor() or platform.machine()}, {platform.python_version()}, " \
               f"{subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores"
     report = f"Machine: {machine}\n\n{table(rows) if rows else ''}\n\n" + "\n\n".join(extras) + "\n"

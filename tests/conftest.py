@@ -1,4 +1,5 @@
 import importlib.util
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -17,6 +18,15 @@ def pytest_collection_modifyitems(config, items):
         for item in items:
             if "libreoffice" in item.keywords:
                 item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_formula_cache():
+    """Cell formulas keep recent results (kam_xl.excel.cells.cached); no test sees another's."""
+    yield
+    cells = sys.modules.get("kam_xl.excel.cells")
+    if cells is not None:
+        cells._cache.clear()
 
 
 @pytest.fixture(scope="session")

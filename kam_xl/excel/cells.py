@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections import OrderedDict
 
 import numpy as np
 import pandas as pd
@@ -125,9 +126,43 @@ def frame_of(values, name: str) -> pd.DataFrame | None:
     return pd.DataFrame([list(r) for r in rows], columns=[str(h) for h in header], dtype="object")
 
 
+# Excel calls every formula on its own: a sheet with ten table formulas over the same Tables would analyse
+# ten times. The last few results are kept, keyed by the cell values they came from (and the day, since a
+# book without AsOfDate is analysed as of today). The key holds the values themselves, so a hit is an
+# equal input, never merely an equal hash. Results are only read, never modified.
+CACHE_SIZE = 4
+_cache: OrderedDict[tuple, object] = OrderedDict()
+
+
+def _frozen(value):
+    """A range (2-D list), a row or column, or one value, as a hashable tuple."""
+    if isinstance(value, (list, tuple)):
+        return tuple(tuple(v) if isinstance(v, (list, tuple)) else v for v in value)
+    return value
+
+
+def cached(kind: str, arguments: dict, compute):
+    """``compute()``, or its result for the same ``kind`` and argument values from a recent call."""
+    key = (kind, dt.date.today(), *((name, _frozen(value)) for name, value in sorted(arguments.items())))
+    if key in _cache:
+        _cache.move_to_end(key)
+        return _cache[key]
+    result = compute()
+    _cache[key] = result
+    while len(_cache) > CACHE_SIZE:
+        _cache.popitem(last=False)
+    return result
+
+
 def analyze_tables(tables: dict[str, object], params: dict | None = None) -> Results:
-    """Run the analysis on Excel Tables passed as ranges ([#All]). Without a
+    """Run the analysis on Excel Tables passed as ranges ([#All]), or give the
+    result of a recent call on the same cells (see :func:`cached`). Without a
     Customers table the customers are the IDs found in the other tables."""
+    return cached("analysis", {**tables, "": _frozen(sorted((params or {}).items()))},
+                  lambda: _analyze_tables(tables, params))
+
+
+def _analyze_tables(tables: dict[str, object], params: dict | None) -> Results:
     frames = {name: frame_of(values, name) for name, values in tables.items() if values is not None}
     if "Customers" not in frames:
         ids: list = []

@@ -116,8 +116,11 @@ def pareto_fit(frequency, recency_days, age_days):
 
 
 def _converged(fit_model, frequency, recency_days, age_days):
-    """The model fitted to the cells' histories; a message in the cell when it does not converge."""
-    fit = fit_model(*_history(frequency, recency_days, age_days))
+    """The model fitted to the cells' histories (once for the same cells, see
+    cells.cached); a message in the cell when it does not converge."""
+    history = _history(frequency, recency_days, age_days)
+    fit = cells.cached(fit_model.__name__, {"history": tuple(np.asarray(h).tobytes() for h in history)},
+                       lambda: fit_model(*history))
     if not fit.converged:
         raise cells.CellInputError("the fit did not converge")
     return fit
