@@ -1,6 +1,7 @@
 """Read an input workbook into :class:`Inputs` (docs/CONTRACT.md section 1).
 
-python-calamine does the reading (fast, bounded memory, reads Excel Tables).
+python-calamine does the reading (fast, bounded memory, reads Excel Tables);
+clean Excel Tables come straight as typed columns (kam_xl.inputs.arrow_tables).
 It reports error cells as blanks, so error cells are found separately with a
 scan of the sheet XML for ``t="e"`` cells. Every problem becomes a DataQuality
 record pointing at the worksheet row the user sees.
@@ -37,6 +38,7 @@ from kam_xl.contract import (
     file_parameters,
     normalize_name,
 )
+from kam_xl.inputs.arrow_tables import ArrowTables, blank_text_as_empty, hides_text, table_parts
 from kam_xl.inputs.derive import DERIVED_FROM, net_of_vat
 from kam_xl.inputs.names import CONTRACT, MAP, Names, Origin, default_names, preset_scores, without_detected
 from kam_xl.inputs.params import PARAMETER_ZH, Params, parameters_from_table
@@ -251,12 +253,20 @@ def _workbook_grids(path: Path, files: dict[str, Path], threads: int, names: Nam
     Each reading thread opens its own calamine workbook and works through its
     lane of tables while this thread types the tables already read."""
     error_cells = _ErrorCells(path)
+    excel_tables = error_cells.tables() if ARROW_READ else {}
     ready: queue.Queue = queue.Queue()
     stop = threading.Event()
 
-    def read(book, spec: TableSpec):
+    def read(book, arrow: ArrowTables | None, spec: TableSpec):
         if spec.name in files:
             return spec, _file_grid(files[spec.name], spec, names), {}
+        if arrow is not None:
+            try:
+                typed = _arrow_grid(arrow, book, spec, names, error_cells)
+            except Exception:  # noqa: BLE001 - a shortcut only: anything odd is read (or reported) cell by cell
+                typed = None
+            if typed is not None:
+                return spec, typed, {}
         try:
             found = _find_grid(book, spec, names, error_cells.last_row)
         except _Unreadable as exc:
@@ -268,11 +278,12 @@ def _workbook_grids(path: Path, files: dict[str, Path], threads: int, names: Nam
     def read_lane(names: list[str]) -> None:
         try:
             book = _open(path)
+            arrow = _arrow_tables(path, excel_tables)
             try:
                 for name in names:
                     if stop.is_set():
                         return
-                    ready.put(read(book, TABLES[name]))
+                    ready.put(read(book, arrow, TABLES[name]))
             finally:
                 book.close()
         except BaseException as exc:  # handed to the consuming thread, which raises it
@@ -291,6 +302,50 @@ def _workbook_grids(path: Path, files: dict[str, Path], threads: int, names: Nam
                 yield item
         finally:
             stop.set()
+
+
+# Clean Excel Tables are read as typed columns (kam_xl.inputs.arrow_tables); off, every table is read cell by cell.
+ARROW_READ = True
+
+
+def _arrow_tables(path: Path, parts: dict) -> ArrowTables | None:
+    """A thread's typed reader of the workbook's Excel Tables (``parts``,
+    see _ErrorCells.tables); None without any or when fastexcel cannot open it."""
+    if not parts:
+        return None
+    try:
+        return ArrowTables(path, parts)
+    except Exception:  # noqa: BLE001 - whatever fastexcel cannot open, calamine reads (or reports) as before
+        return None
+
+
+def _arrow_grid(arrow: ArrowTables, book, spec: TableSpec, names: Names, error_cells: "_ErrorCells") -> _Grid | None:
+    """The table as typed columns when it is an Excel Table that needs no
+    cell-by-cell look (see kam_xl.inputs.arrow_tables), found as
+    :func:`_find_grid` finds it; None: read it cell by cell."""
+    aliases = names.table_aliases(spec)
+    name = next((n for n in book.table_names if normalize_name(n) in aliases), None)
+    part = arrow.parts.get(name) if name is not None else None
+    if part is None or not _names_required(spec, part.columns, names):
+        return None
+    used = error_cells.last_row(part.sheet)
+    if used is None or used > part.last_row:   # rows typed under the table are read with it, cell by cell
+        return None
+    frame = arrow.frame(part)
+    if frame is None:
+        return None
+    blank = frame.isna().any()
+    if blank.any():   # a blank may be an error cell, or text read as a blank in a number or date column
+        xml = error_cells.sheet_xml(part.sheet)
+        typed = [c for c in frame.columns[blank] if not pd.api.types.is_string_dtype(frame[c].dtype)]
+        if typed and hides_text(xml, part, typed):
+            return None
+        last_col = part.first_col + len(part.columns) - 1
+        if any(part.first_row <= row <= part.last_row and part.first_col <= col <= last_col
+               for row, col in error_cells.errors_in(xml)):
+            return None
+    return _Grid(list(part.columns), blank_text_as_empty(frame), part.first_row, part.first_col, part.sheet, "table",
+                 table=name)
 
 
 def _file_parameters(book, names: Names) -> dict[str, str]:
@@ -830,16 +885,19 @@ def _header_row(spec: TableSpec, grid: _Grid, names: Names) -> int:
     """How many rows of ``grid.rows`` to skip so that the header is the first
     row naming every required column: ERP exports put a title (and a blank
     or a date line) above the header. 0 when the given header will do."""
-    def names_required(row) -> bool:
-        found = {normalize_name(v) for v in row if isinstance(v, str)}
-        present = {c.name for c in spec.columns if found & set(names.column_aliases(spec, c))}
-        return not _missing_required(spec, present)
-    if names_required(grid.header) or not isinstance(grid.rows, list):
+    if _names_required(spec, grid.header, names) or not isinstance(grid.rows, list):
         return 0
     for index, row in enumerate(grid.rows[:MAX_TITLE_ROWS]):
-        if names_required(row):
+        if _names_required(spec, row, names):
             return index + 1
     return 0
+
+
+def _names_required(spec: TableSpec, row, names: Names) -> bool:
+    """Whether the cells of ``row`` name every required column of ``spec``."""
+    found = {normalize_name(v) for v in row if isinstance(v, str)}
+    present = {c.name for c in spec.columns if found & set(names.column_aliases(spec, c))}
+    return not _missing_required(spec, present)
 
 
 MAX_TITLE_ROWS = 10   # title lines looked through for the header, above the table
@@ -1358,6 +1416,15 @@ class _ErrorCells:
                 self._parts[sheet.get("name")] = part
         return self._parts
 
+    def tables(self) -> dict:
+        """The workbook's Excel Tables by name (kam_xl.inputs.arrow_tables.TablePart); {} when their parts
+        cannot be read (then calamine reads the tables, or says what is damaged)."""
+        try:
+            with zipfile.ZipFile(self.path) as archive:
+                return table_parts(archive, self._sheet_parts())
+        except Exception:  # noqa: BLE001 - damaged parts: the cell-by-cell reading says what is wrong
+            return {}
+
     _DIMENSION = re.compile(rb'<dimension\s+ref="[A-Z]{1,3}\d+(?::[A-Z]{1,3}(\d+))?"')
 
     def unreadable(self, failure: _Unreadable) -> InputError:
@@ -1380,11 +1447,18 @@ class _ErrorCells:
         return int(match[1]) if match[1] else 1
 
     def for_sheet(self, sheet: str) -> dict[tuple[int, int], str]:
+        return self.errors_in(self.sheet_xml(sheet))
+
+    def sheet_xml(self, sheet: str) -> bytes:
+        """The sheet's XML (b"" when the workbook does not list it)."""
         part = self._sheet_parts().get(sheet)
         if part is None:
-            return {}
+            return b""
         with zipfile.ZipFile(self.path) as archive:
-            data = archive.read(part)
+            return archive.read(part)
+
+    def errors_in(self, data: bytes) -> dict[tuple[int, int], str]:
+        """{(worksheet row, 0-based column): error value} of a sheet's XML."""
         if b't="e"' not in data:
             return {}
         found = {}

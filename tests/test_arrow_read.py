@@ -1,0 +1,187 @@
+"""Excel Tables read as typed Arrow columns (kam_xl.inputs.arrow_tables) give exactly what the cell-by-cell
+reading gives: the same typed tables (values and dtypes), the same DataQuality records, messages and places.
+Every book here is read both ways; each case also says whether its table may take the typed way at all,
+so a case cannot pass by never using it. The cases are fastexcel's known traps: a text number or a text
+date below its 1,000-row type sample, error cells (read as blanks), leading-zero and numeric IDs, booleans,
+times of day, rows typed under a table, the 1904 date system, dates before March 1900 and a long
+shared-string table."""
+import datetime as dt
+
+import openpyxl
+import pandas as pd
+import pytest
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import CALENDAR_MAC_1904
+from openpyxl.worksheet.table import Table
+from test_reader import messy_chinese_workbook
+
+from kam_xl import read_workbook
+from kam_xl.authoring import demo
+from kam_xl.authoring.template import write_template
+from kam_xl.inputs import reader
+
+ROWS = 1_200   # beyond fastexcel's default type sample of 1,000 rows
+
+
+def read_both_ways(path, monkeypatch) -> tuple:
+    """(inputs, tables read as typed columns); asserts the two readings agree."""
+    typed = []
+    real = reader._arrow_grid
+
+    def spy(*args):
+        grid = real(*args)
+        if grid is not None:
+            typed.append(grid.table)
+        return grid
+    monkeypatch.setattr(reader, "_arrow_grid", spy)
+    fast = read_workbook(path)
+    monkeypatch.setattr(reader, "ARROW_READ", False)
+    slow = read_workbook(path)
+    monkeypatch.setattr(reader, "ARROW_READ", True)
+    assert sorted(fast.tables) == sorted(slow.tables)
+    for name in slow.tables:
+        pd.testing.assert_frame_equal(fast.tables[name], slow.tables[name], obj=name)
+    assert fast.dq.records == slow.dq.records
+    pd.testing.assert_frame_equal(fast.dq.frame(), slow.dq.frame())
+    assert fast.fatal == slow.fatal
+    return fast, set(typed)
+
+
+def book(path, sales_rows, customers=(("C001", "Alpha"), ("C002", "Beta")), sales_header=None, setup=None):
+    """Customers and Sales as Excel Tables (openpyxl), ``sales_rows`` of (Date, CustomerID, DocumentNo,
+    NetRevenue, COGS)."""
+    wb = openpyxl.Workbook()
+    if setup:
+        setup(wb)
+    ws = wb.active
+    ws.title = "Customers"
+    ws.append(["CustomerID", "CustomerName"])
+    for row in customers:
+        ws.append(list(row))
+    ws.add_table(Table(displayName="Customers", ref=f"A1:B{len(customers) + 1}"))
+    sales = wb.create_sheet("Sales")
+    header = sales_header or ["Date", "CustomerID", "DocumentNo", "NetRevenue", "COGS"]
+    sales.append(header)
+    for row in sales_rows:
+        sales.append(list(row))
+    sales.add_table(Table(displayName="Sales", ref=f"A1:{get_column_letter(len(header))}{len(sales_rows) + 1}"))
+    params = wb.create_sheet("Parameters")
+    params.append(["Parameter", "Value"])
+    params.append(["AsOfDate", dt.datetime(2026, 6, 30)])
+    wb.save(path)
+    return path
+
+
+def lines(n=ROWS, customer=lambda i: "C001" if i % 2 else "C002"):
+    return [[dt.datetime(2026, 1, 1) + dt.timedelta(days=i % 170), customer(i), f"D{i:05d}", 100.0 + i, 60.0 + i]
+            for i in range(n)]
+
+
+def with_cell(rows, index, position, value):
+    rows[index][position] = value
+    return rows
+
+
+def test_the_demo_book_reads_the_same_and_typed(tmp_path, monkeypatch):
+    path = write_template(tmp_path / "demo.xlsx", demo.generate(customers=40, lines_per_customer=30.0, seed=4))
+    inputs, typed = read_both_ways(path, monkeypatch)
+    assert {"Customers", "Sales", "Invoices", "Payments", "Activities", "Contacts"} <= typed
+    assert len(inputs["Sales"]) > 1_000
+
+
+def test_the_messy_chinese_book_reads_the_same(tmp_path, monkeypatch):
+    inputs, typed = read_both_ways(messy_chinese_workbook(tmp_path / "客户台账.xlsx"), monkeypatch)
+    assert "销售" not in typed        # text numbers and dates, an #N/A and a totals row: cell by cell
+    assert inputs.dq.records          # and every one of its problems is still reported
+
+
+def test_error_cells_in_a_table_are_still_named(tmp_path, monkeypatch):
+    rows = lines()
+    path = tmp_path / "errors.xlsx"
+    book(path, rows)
+    wb = openpyxl.load_workbook(path)
+    cell = wb["Sales"]["E1101"]
+    cell.value, cell.data_type = "#N/A", "e"
+    wb.save(path)
+    inputs, typed = read_both_ways(path, monkeypatch)
+    assert "Sales" not in typed and "Customers" in typed
+    found = inputs.dq.frame().query("Table == 'Sales' and Value == '#N/A'")[["Row", "Column"]].values.tolist()
+    assert found == [[1101, "COGS"]]
+
+
+@pytest.mark.parametrize("case, rows, typed_sales", [
+    ("clean", lines(), True),
+    ("a text number below the type sample", with_cell(lines(), 1_100, 3, "1,500"), False),
+    ("a text date below the type sample", with_cell(lines(), 1_100, 0, "2026/3/5"), False),
+    ("a word in a number column", with_cell(lines(), 1_150, 4, "n/a"), False),
+    ("a boolean in a number column", with_cell(lines(), 5, 4, True), False),
+    ("a time of day in a date column", with_cell(lines(), 7, 0, dt.time(13, 30)), False),
+    ("a number as a document number", with_cell(lines(), 1_190, 2, 12345.0), False),
+    ("blank required cells and a blank row", with_cell(with_cell(lines(), 3, 3, None), 9, 1, None), True),
+    ("dates in January and February 1900", with_cell(with_cell(lines(), 2, 0, dt.datetime(1900, 1, 15)),
+                                                     4, 0, dt.datetime(1900, 2, 28)), True),
+    ("a date in 2250", with_cell(lines(), 4, 0, dt.datetime(2250, 1, 1)), False),
+    ("a text 'N/A' in a number column with blanks", with_cell(with_cell(lines(), 3, 4, None), 1_110, 4, "N/A"), False),
+    ("a text 'nan' in a number column", with_cell(lines(), 1_120, 3, "nan"), False),
+    ("a text 'null' in a date column", with_cell(lines(), 1_130, 0, "null"), False),
+    ("thirty thousand distinct texts", lines(30_000), True),
+])
+def test_sales_cases_read_the_same(tmp_path, monkeypatch, case, rows, typed_sales):
+    path = book(tmp_path / "case.xlsx", rows)
+    inputs, typed = read_both_ways(path, monkeypatch)
+    assert ("Sales" in typed) == typed_sales, case
+    assert "Customers" in typed
+
+
+def test_an_error_in_a_text_column_and_a_column_of_booleans(tmp_path, monkeypatch):
+    path = book(tmp_path / "text_error.xlsx", lines())
+    wb = openpyxl.load_workbook(path)
+    cell = wb["Sales"]["C1150"]                      # DocumentNo
+    cell.value, cell.data_type = "#REF!", "e"
+    wb.save(path)
+    inputs, typed = read_both_ways(path, monkeypatch)
+    assert "Sales" not in typed
+    assert inputs.dq.frame().query("Value == '#REF!'")[["Row", "Column"]].values.tolist() == [[1150, "DocumentNo"]]
+    flags = book(tmp_path / "flags.xlsx", [row + [i % 3 == 0] for i, row in enumerate(lines())],
+                 sales_header=["Date", "CustomerID", "DocumentNo", "NetRevenue", "COGS", "Checked"])
+    inputs, typed = read_both_ways(flags, monkeypatch)
+    assert "Sales" not in typed and "Checked" in inputs["Sales"]
+
+
+def test_leading_zero_and_numeric_ids(tmp_path, monkeypatch):
+    zeros = book(tmp_path / "zeros.xlsx", lines(customer=lambda i: "00123"), customers=[("00123", "Zero")])
+    inputs, typed = read_both_ways(zeros, monkeypatch)
+    assert {"Sales", "Customers"} <= typed and set(inputs["Sales"]["CustomerID"]) == {"00123"}
+    numeric = book(tmp_path / "numeric.xlsx", lines(customer=lambda i: 10001.0 + i % 3),
+                   customers=[(10001.0, "A"), (10002.0, "B"), (10003.0, "C")])
+    inputs, typed = read_both_ways(numeric, monkeypatch)
+    assert {"Sales", "Customers"} <= typed
+    assert sorted(set(inputs["Sales"]["CustomerID"])) == ["10001", "10002", "10003"]
+
+
+def test_rows_typed_under_a_table_are_read_with_it(tmp_path, monkeypatch):
+    path = book(tmp_path / "below.xlsx", lines(20))
+    wb = openpyxl.load_workbook(path)
+    wb["Sales"].append([dt.datetime(2026, 2, 1), "C001", "D99999", 5.0, 1.0])   # the Table does not grow
+    wb.save(path)
+    inputs, typed = read_both_ways(path, monkeypatch)
+    assert "Sales" not in typed and len(inputs["Sales"]) == 21
+
+
+def test_a_table_with_a_totals_row(tmp_path, monkeypatch):
+    rows = lines(30) + [["Total", None, None, 99999.0, None]]
+    path = book(tmp_path / "totals.xlsx", rows)
+    wb = openpyxl.load_workbook(path)
+    wb["Sales"].tables["Sales"].totalsRowCount = 1
+    wb.save(path)
+    inputs, typed = read_both_ways(path, monkeypatch)
+    assert "Sales" not in typed and len(inputs["Sales"]) == 30
+
+
+def test_the_1904_date_system(tmp_path, monkeypatch):
+    def mac(wb):
+        wb.epoch = CALENDAR_MAC_1904
+    path = book(tmp_path / "mac.xlsx", lines(50), setup=mac)
+    inputs, typed = read_both_ways(path, monkeypatch)
+    assert "Sales" in typed
+    assert inputs["Sales"]["Date"].iloc[0] == pd.Timestamp("2026-01-01")
