@@ -93,3 +93,27 @@ def test_help_answers_without_the_heavy_libraries():
             "print(sorted(m for m in ('pandas', 'scipy', 'numpy', 'xlsxwriter', 'openpyxl') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_a_refused_file_is_answered_without_the_heavy_libraries(tmp_path):
+    """A file the checks refuse (here a text file and a zip bomb) is answered before pandas or scipy load, with
+    the same lines and exit code 2 as when the build reads it (issue 16: under 0.3 s)."""
+    import subprocess
+    import sys
+    import zipfile
+    text = tmp_path / "Sales.xlsx"
+    text.write_text("Date,CustomerID\n2026-01-01,A\n")
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr("xl/worksheets/sheet1.xml", " " * (40 * 1024**2))
+    code = ("import sys\nfrom click.testing import CliRunner\nfrom kam_xl.app.cli import main\n"
+            f"result = CliRunner().invoke(main, ['build', {str(text)!r}, {str(bomb)!r}])\n"
+            "print(result.exit_code, sorted(m for m in ('pandas', 'scipy', 'numpy') if m in sys.modules))\n"
+            "print(result.output)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    first, *said = done.stdout.strip().splitlines()
+    assert first == "2 []"
+    said = " ".join(said)
+    assert f"failed {text} -> nothing written" in said and f"failed {bomb} -> nothing written" in said
+    assert "is a CSV or text file" in said and "possible zip bomb" in said

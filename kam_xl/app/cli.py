@@ -226,8 +226,6 @@ def build(inputs: tuple[Path, ...], config: Path | None, output: Path | None, ou
           invoices_file: Path | None, payments_file: Path | None, preset: str | None, column_map: Path | None,
           sources: tuple[Path, ...]) -> None:
     """Read, validate, analyse and write summary workbook(s). Inputs are never modified."""
-    from kam_xl.app.build import BuildOptions, build_many
-    from kam_xl.inputs.anonymize import load_key
     parameters = {}
     if config is not None:
         from kam_xl.app.config import load_config
@@ -260,6 +258,11 @@ def build(inputs: tuple[Path, ...], config: Path | None, output: Path | None, ou
         _fail("--split-by writes several files; use --out-dir")
     if previous and len(inputs) > 1:
         _fail("--previous is the summary of one input's last period; give one input")
+    refused = _refused_at_once(inputs, password, column_map)
+    if refused:
+        _report(refused)
+    from kam_xl.app.build import BuildOptions, build_many
+    from kam_xl.inputs.anonymize import load_key
     pdf = pdf or pdf_all
     parameters = {**parameters, **({"AsOfDate": as_of} if as_of else {})}
     options = BuildOptions(output=output, out_dir=out_dir, language=lang, split_by=split_by, pdf=pdf,
@@ -277,6 +280,34 @@ def build(inputs: tuple[Path, ...], config: Path | None, output: Path | None, ou
             outcomes = build_many(sources, options, progress=lambda _: bar.advance(task))
     else:
         outcomes = build_many(sources, options)
+    _report(outcomes)
+
+
+def _refused_at_once(inputs, password: str | None, column_map: Path | None) -> list | None:
+    """When every input is a workbook the file checks refuse (not a zip, a
+    zip bomb, an entity bomb...), their outcomes, found before the analysis
+    is even imported, so that a hostile file is answered at once; else None
+    (the build checks every file again as it reads it)."""
+    from types import SimpleNamespace
+
+    from kam_xl.inputs.safe_io import check_workbook_file
+    if password is not None or column_map is not None:   # decrypted, or a map read, before the check
+        return None
+    refused = []
+    for source in map(Path, inputs):
+        if source.suffix.lower() in (".csv", ".txt", ".parquet"):
+            return None
+        try:
+            check_workbook_file(source)
+        except InputError as exc:
+            refused.append(SimpleNamespace(source=source, outputs=[], exit_code=2, message=str(exc)))
+        else:
+            return None
+    return refused
+
+
+def _report(outcomes) -> None:
+    """One line per input on stdout, the failures' messages on stderr; exits with the worst exit code."""
     for outcome in outcomes:
         if outcome.exit_code == 2:   # said once, on stderr, below
             out.print(f"[red]failed[/] {outcome.source} -> nothing written", highlight=False)
