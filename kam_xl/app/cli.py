@@ -165,6 +165,9 @@ def validate(input_path: Path, lang: str | None, password: str | None, preset: s
              column_map: Path | None, sources: tuple[Path, ...]) -> None:
     """Print the data-quality report and which sheet and header fed each
     column. Exit 0 ok, 1 rows or cells rejected, 2 unusable."""
+    refused = _refused_at_once([input_path], password, column_map)
+    if refused:
+        _fail(refused[0].message)
     from kam_xl.inputs.reader import read_workbook
     from kam_xl.words import catalogue, ui
     try:
