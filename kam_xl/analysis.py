@@ -62,7 +62,7 @@ from kam_xl.domain.strategy import churn_risk, strategy
 from kam_xl.domain.review import action_review, purchases_since, review_facts
 from kam_xl.domain.summary import attainment_kpis, commentary_facts, kpi_table, period_kpis, target_facts
 from kam_xl.inputs.params import Params, with_overrides
-from kam_xl.inputs.parsing import currency_code, parse_period
+from kam_xl.inputs.parsing import currency_codes, parse_period
 from kam_xl.inputs.reader import Inputs
 from kam_xl.inputs.safe_io import InputError
 from kam_xl.quality import ERROR, INFO, WARNING, DataQuality
@@ -248,7 +248,7 @@ def _in_reporting_currency(inputs: Inputs, p: Params, dq: DataQuality) -> tuple[
     the closing rate of each currency met (1 for the reporting one)."""
     rates = inputs.get("FXRates")
     if rates is not None:
-        rates = rates.assign(Currency=rates["Currency"].map(currency_code))
+        rates = rates.assign(Currency=currency_codes(rates["Currency"]))
     tables = dict(inputs.tables)
     currencies: set[str] = set()
     for table, (date_column, amounts) in CURRENCY_AMOUNTS.items():
@@ -260,14 +260,14 @@ def _in_reporting_currency(inputs: Inputs, p: Params, dq: DataQuality) -> tuple[
             if date_column is None:   # for ReceivablesByCurrency: all in the reporting currency
                 tables[table] = frame.assign(Currency=p.reporting_currency, OriginalAmount=frame[amounts[0]])
             continue
-        code = frame["Currency"].map(currency_code)
+        code = currency_codes(frame["Currency"])
         unknown = frame["Currency"].notna() & code.isna()
         if table == "Payments" and "Invoices" in tables and "Currency" in tables["Invoices"]:
             # A receipt without its own currency is in that of the invoice it pays.
             billed = tables["Invoices"].dropna(subset=["InvoiceNo"]).drop_duplicates(["CustomerID", "InvoiceNo"])
             of_invoice = frame[["CustomerID", "InvoiceNo"]].merge(
                 billed[["CustomerID", "InvoiceNo", "Currency"]], on=["CustomerID", "InvoiceNo"], how="left")["Currency"]
-            code = code.fillna(pd.Series(of_invoice.map(currency_code).to_numpy(), index=frame.index))
+            code = code.fillna(pd.Series(currency_codes(of_invoice).to_numpy(), index=frame.index))
         code = code.fillna(p.reporting_currency)
         foreign = code != p.reporting_currency
         when = frame[date_column] if date_column else pd.Series(p.as_of_date, index=frame.index)

@@ -57,6 +57,12 @@ def currency_code(text: object) -> str | None:
     return value.upper() if re.fullmatch(r"[A-Za-z]{3}", value) else None
 
 
+def currency_codes(values: pd.Series) -> pd.Series:
+    """:func:`currency_code` of each value, worked out once per distinct value
+    (a sales table repeats a handful of currencies over millions of lines)."""
+    return values.map({v: currency_code(v) for v in pd.unique(values.dropna())})
+
+
 def foreign_currency(raw: pd.Series, kinds: Kinds | None, reporting: str) -> pd.Series:
     """For each text amount marked with a currency other than ``reporting``
     ('$1,000', 'USD 1,000', '€5'), that currency's code; None elsewhere. Such
