@@ -54,7 +54,7 @@ def _balances(invoices: pd.DataFrame, payments: pd.DataFrame | None, dates: pd.S
 
 def customer_trend(sales: pd.DataFrame, activity_costs: pd.DataFrame | None, invoices: pd.DataFrame | None,
                    payments: pd.DataFrame | None, customer_ids: pd.Index, months: pd.DataFrame,
-                   opening_known: pd.Series, cost_of_capital: float, decimals: int = 2) -> pd.DataFrame:
+                   opening_known: pd.Series, cost_of_capital: float, decimals: int) -> pd.DataFrame:
     """One row per customer and month (``months`` of :func:`trend_months`):
     NetRevenue, GrossProfit (empty when a line of the month has no COGS),
     GrossMarginPct; NetProfit = GrossProfit - CostToServe - FinancingCost,
@@ -97,7 +97,7 @@ def customer_trend(sales: pd.DataFrame, activity_costs: pd.DataFrame | None, inv
     return long.sort_values(["Month", "CustomerID"], kind="stable").reset_index(drop=True)
 
 
-def trend_summary(trend: pd.DataFrame, groups: pd.DataFrame, decimals: int = 2) -> pd.DataFrame:
+def trend_summary(trend: pd.DataFrame, groups: pd.DataFrame, decimals: int) -> pd.DataFrame:
     """The monthly totals of the portfolio (Dimension Total) and of each
     ABCTier, Industry and AccountManager (``groups``: CustomerID and those
     columns): the sums of TREND_MONEY (empty when any customer's figure is

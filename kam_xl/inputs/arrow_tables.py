@@ -132,7 +132,8 @@ class ArrowTables:
         frame.columns = range(len(part.columns))
         for column in frame.columns:
             dates = frame[column]
-            if pd.api.types.is_datetime64_any_dtype(dates.dtype) and not dates.dropna().between(MIN_DATE, MAX_DATE).all():
+            if pd.api.types.is_datetime64_any_dtype(dates.dtype) and \
+                    not dates.dropna().between(MIN_DATE, MAX_DATE).all():
                 return None
         numbers = [c for c in frame.columns if pd.api.types.is_integer_dtype(frame[c].dtype)]
         if numbers:
