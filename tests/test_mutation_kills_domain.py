@@ -1056,3 +1056,77 @@ def test_run_rate_row_and_an_industry_without_outlook():
     assert table["IndustryGrowth"].iloc[0] == 0.05 and table["IndustryGrowth"].iloc[1:].isna().all()
     said = [(r["Severity"], r["Table"], r["values"]) for r in dq.records if r["key"] == "industry.no_outlook"]
     assert said == [("Info", "IndustryOutlook", {"industries": "Auto, Paper"})]
+
+
+def test_countback_dso_month_by_month_by_hand():
+    """C1 owes 300 on 30 June: June's 100 of credit sales cover 30 days, May's 150 another 31, and April's 200
+    cover the last 50: 30 + 31 + 50 / 200 x 30 = 68.5 days. C2 owes nothing (0); C3's 1,000 is not covered by
+    the sales since the first invoice (empty); C4's balance is not known (empty)."""
+    from kam_xl.domain.receivables import countback_dso
+    invoices = pd.DataFrame({"InvoiceDate": [D("2026-06-10"), D("2026-05-31"), D("2026-05-01"), D("2026-04-15"),
+                                             D("2026-06-01")],
+                             "CustomerID": ["C1", "C1", "C1", "C1", "C3"], "Amount": [100.0, 100.0, 50.0, 200.0, 100.0]})
+    closing = pd.Series({"C1": 300.0, "C2": 0.0, "C3": 1000.0, "C4": np.nan})
+    got = countback_dso(closing, invoices, D("2026-06-30"), D("2026-04-01"), pd.Index(["C1", "C2", "C3", "C4"]))
+    assert got["C1"] == pytest.approx(68.5) and got["C2"] == 0.0 and np.isnan(got["C3"]) and np.isnan(got["C4"])
+
+
+def test_follow_up_levels_are_reached_on_their_day():
+    from kam_xl.domain.receivables import follow_up_level
+    days = pd.Series([-5, 0, 1, 14, 15, 89, 90, 400])
+    assert follow_up_level(days, (1, 15, 30, 60, 90)).tolist() == [0, 0, 1, 1, 2, 4, 5, 5]
+
+
+def test_month_end_average_and_band_sums_to_the_cent():
+    from kam_xl.domain.receivables import bad_debt_allowance, provision_policy, receivables
+    customers = pd.DataFrame({"CustomerID": ["C1"], "PaymentTermsDays": [30.0], "CreditLimit": [np.nan],
+                              "SpecificProvisionRate": [np.nan], "SpecificProvisionAmount": [np.nan]})
+    invoices = pd.DataFrame({"InvoiceNo": ["I1", "I2", "I3"], "CustomerID": ["C1"] * 3,
+                             "InvoiceDate": [D("2025-01-01"), D("2025-01-02"), D("2025-01-03")],
+                             "DueDate": [D("2025-03-01")] * 3, "Amount": [0.1, 0.2, 0.3], "_row": [2, 3, 4]})
+    # Balances 0 on 31 Dec, then 0.60 on 31 Jan, 28 Feb and 31 Mar: the mean of the four is 0.45 (the opening
+    # and closing pair would give 0.30)
+    table = receivables(invoices, None, customers, D("2025-03-31"), D("2025-01-01"), D("2025-03-31"), (30, 60, 90),
+                        average_method="MonthEnd")
+    assert table.loc["C1", "AverageAR"] == 0.45
+    bands, _ = provision_policy(None)
+    _, by_band = bad_debt_allowance(invoices, None, customers, D("2025-03-31"), bands)
+    assert by_band["GrossReceivable"].tolist() == [0.6]          # 0.1 + 0.2 + 0.3 to the cent, not 0.6000000000000001
+
+
+def test_provision_policy_blank_values_are_quoted_as_blank_and_long_limits_in_full():
+    from kam_xl.domain.receivables import provision_policy
+    from kam_xl.quality import DataQuality
+    rates = pd.DataFrame({"Band": [np.nan, np.nan, "x"], "FromDays": [0.0, 366.0, np.nan],
+                          "ToDays": [365.0, 1_000_000.0, np.nan], "Rate": [0.05, 0.5, np.nan],
+                          "CustomerID": [None, None, None], "Amount": [np.nan] * 3, "_row": [2, 3, 4]})
+    dq = DataQuality()
+    bands, _ = provision_policy(rates, dq)
+    assert bands["Band"].tolist() == ["0-365", "366-1000000"]
+    blank = [(r["Row"], r["Column"], r["Value"]) for r in dq.records if r["key"] == "provision.rate_blank"]
+    assert blank == [(4, "Rate", None)]
+    last = [r["values"] for r in dq.records if r["key"] == "provision.no_open_band"]
+    assert last == [{"last": "1000000"}]
+
+
+def test_forecast_buckets_weeks_then_months_after_as_of_date():
+    from kam_xl.domain.receivables import forecast_buckets
+    buckets = forecast_buckets(D("2026-06-30"))
+    assert len(buckets) == 13 + 12 and buckets["Granularity"].tolist() == ["Week"] * 13 + ["Month"] * 12
+    assert buckets.iloc[0].tolist() == ["W01", D("2026-07-01"), D("2026-07-07"), "Week"]
+    assert buckets.iloc[12].tolist() == ["W13", D("2026-09-23"), D("2026-09-29"), "Week"]
+    # the rest of September (one day), then whole months
+    assert buckets.iloc[13].tolist() == ["2026-09", D("2026-09-30"), D("2026-09-30"), "Month"]
+    assert buckets.iloc[14].tolist() == ["2026-10", D("2026-10-01"), D("2026-10-31"), "Month"]
+
+
+def test_expected_receipts_leave_out_settled_items_and_put_late_ones_in_week_one():
+    from kam_xl.domain.receivables import expected_receipts
+    items = pd.DataFrame({"CustomerID": ["C1", "C1", "C1", "C2"],
+                          "DueDate": [D("2026-06-20"), D("2026-07-03"), D("2026-07-05"), D("2026-01-15")],
+                          "OpenAmount": [100.0, 0.0, 50.0, 80.0], "DaysOverdue": [10, -3, -5, 166]})
+    table = expected_receipts(items, pd.Series({"C1": 0.0}), D("2026-06-30"), None, pd.DateOffset(months=6), 90)
+    week = table.set_index("Bucket")
+    # 100 was due on 20 June: expected in week 1, with the 50 due on 5 July; the settled item is not an invoice
+    assert week.loc["W01", ["Expected", "Invoices"]].tolist() == [150.0, 2]
+    assert week.loc["Doubtful", ["Expected", "Invoices"]].tolist() == [80.0, 1]        # 166 days overdue > 90

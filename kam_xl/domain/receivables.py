@@ -340,7 +340,7 @@ def provision_policy(rates: pd.DataFrame | None, dq: DataQuality | None = None) 
         for index in frame.index[mask]:
             row = int(frame.at[index, "_row"]) if "_row" in frame else None
             value = frame.at[index, column]
-            value = None if value is None or pd.isna(value) else f"{value:g}" if isinstance(value, float) else value
+            value = None if value is None or pd.isna(value) else _days(value) if isinstance(value, float) else value
             dq.add(severity, "ProvisionRates", key, row, column, value,
                    **{k: (v(frame.loc[index]) if callable(v) else v) for k, v in values.items()})
 
@@ -381,10 +381,10 @@ def provision_policy(rates: pd.DataFrame | None, dq: DataQuality | None = None) 
     implied = (bands["ToDays"].shift(1) + 1).fillna(0.0)
     off = bands["FromDays"].notna() & (bands["FromDays"] != implied)
     log(WARNING, "provision.band_edge", bands, off, "FromDays",
-        previous=lambda r: f"{implied[r.name] - 1:g}", start=lambda r: f"{implied[r.name]:g}")
+        previous=lambda r: _days(implied[r.name] - 1), start=lambda r: _days(implied[r.name]))
     bands = bands.assign(FromDays=implied)
-    named = bands["FromDays"].map("{:g}".format) + np.where(
-        bands["ToDays"].isna(), "+", "-" + bands["ToDays"].map(lambda d: "" if pd.isna(d) else f"{d:g}"))
+    named = bands["FromDays"].map(_days) + np.where(
+        bands["ToDays"].isna(), "+", "-" + bands["ToDays"].map(lambda d: "" if pd.isna(d) else _days(d)))
     label = bands["Band"].where(bands["Band"].notna(), named) if "Band" in bands else named
     clash = label.duplicated() | label.isin(_PROVISION_FIGURES)
     log(WARNING, "provision.band_renamed", bands.assign(Band=label), clash, "Band",
@@ -392,8 +392,13 @@ def provision_policy(rates: pd.DataFrame | None, dq: DataQuality | None = None) 
     bands = bands.assign(Band=label.where(~clash, label + " " + named))
     if dq is not None and bands["ToDays"].notna().all():
         dq.add(WARNING, "ProvisionRates", "provision.no_open_band", None, "ToDays", None,
-               last=f"{bands['ToDays'].max():g}")
+               last=_days(bands["ToDays"].max()))
     return bands[["Band", "FromDays", "ToDays", "Rate"]].reset_index(drop=True), specific
+
+
+def _days(value: float) -> str:
+    """A number of days as typed: 365, 1000000 or 30.5 (never 1e+06)."""
+    return f"{value:.15g}"
 
 
 def provision_band(age_days: pd.Series, rates: pd.DataFrame) -> pd.Series:

@@ -38,6 +38,7 @@ def main() -> None:
     parser.add_argument("--timeout", type=int, default=60)
     parser.add_argument("--part", default="1/1", help="K/N: every N-th mutant from the K-th (one process per core)")
     parser.add_argument("--only", type=Path, help="a file of mutant names (e.g. an earlier screen's survivors)")
+    parser.add_argument("-k", dest="select", help="pytest -k expression choosing tests within the files")
     args = parser.parse_args()
     part, parts = map(int, args.part.split("/"))
     repo = Path(__file__).resolve().parents[2]
@@ -57,7 +58,8 @@ def main() -> None:
 
     def run() -> int:
         with contextlib.redirect_stdout(io.StringIO()):
-            return pytest.main(["-q", "-x", "-p", "no:cacheprovider", "-o", "addopts=", *args.tests])
+            return pytest.main(["-q", "-x", "-p", "no:cacheprovider", "-o", "addopts=", *args.tests,
+                                *(["-k", args.select] if args.select else [])])
     os.environ["MUTANT_UNDER_TEST"] = ""
     if run() != 0:
         sys.exit("the tests fail without any mutant: fix them first")
