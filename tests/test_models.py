@@ -266,3 +266,27 @@ def test_pareto_nbd_unconditional_purchases_equal_integration_also_at_s_one(s):
     lifetime = integrate.quad(lambda mu: -np.expm1(-mu * t) / mu * stats.gamma.pdf(mu, s, scale=1 / beta),
                               0, np.inf, limit=200)[0]
     assert fit.unconditional_purchases(t) == pytest.approx(r / alpha * lifetime, rel=1e-6)
+
+
+def test_pareto_nbd_count_probabilities_when_no_drop_out_is_visible():
+    """s and beta in the hundreds of thousands (a fit to data where nobody seems to leave) made B1 and the
+    sum of eq. 16 huge and their difference NaN: the Model sheet's RepeatDistribution was blank from 5
+    purchases on. Against an exact oracle (scipy.integrate.quad over lambda of the individual-level
+    probability, the time of death integrated for each lambda) and as a distribution."""
+    from scipy import integrate, stats
+
+    from kam_xl.domain.models.pareto_nbd import ParetoNBDFit
+    r, alpha, s, beta = 1.401413, 224.94743, 165.222351, 524962.888605
+    fit = ParetoNBDFit(r, alpha, s, beta, log_likelihood=0.0, converged=True, customers=0)
+
+    def exact(n, t):
+        def given(lam):
+            alive = (beta / (beta + t)) ** s * stats.poisson.pmf(n, lam * t)
+            dead = integrate.quad(lambda tau: s / beta * (beta / (beta + tau)) ** (s + 1)
+                                  * stats.poisson.pmf(n, lam * tau), 0, t, epsabs=0, epsrel=1e-11)[0]
+            return (alive + dead) * stats.gamma.pdf(lam, r, scale=1 / alpha)
+        return integrate.quad(given, 0, np.inf, epsabs=0, epsrel=1e-10, limit=200)[0]
+    t = np.array([30.0, 400.0])
+    for n in (0, 6):
+        assert fit.count_probability(n, t) == pytest.approx([exact(n, 30.0), exact(n, 400.0)], rel=1e-7)
+    assert sum(fit.count_probability(n, t) for n in range(200)) == pytest.approx([1.0, 1.0], abs=1e-9)

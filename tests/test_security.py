@@ -231,11 +231,13 @@ def _identity(path: Path) -> tuple[int, int]:
     return stat.st_ino, stat.st_mtime_ns
 
 
-def _delays(rng, full_run, random_runs):
-    """Random kill times over the whole run, plus one kill right after the start (the old file
-    must stay) and one run left to finish (a complete new file must appear), so both outcomes
-    are exercised on every machine, however fast."""
-    return [rng.uniform(0.05, full_run * 1.2) for _ in range(random_runs)] + [0.05, None]
+def _delays(rng, full_run, kills):
+    """Kill times spread over the whole run (each at a random point of its own slice, so reading,
+    analysing, writing and the final replace are all hit), plus one kill right after the start (the
+    old file must stay) and one run left to finish (a complete new file must appear), so both
+    outcomes are exercised on every machine, however fast."""
+    slice_ = full_run * 1.2 / kills
+    return [rng.uniform(i * slice_, (i + 1) * slice_) + 0.05 for i in range(kills)] + [0.05, None]
 
 
 def test_sigkill_during_build_and_refresh(tmp_path, big_input):
@@ -248,7 +250,7 @@ def test_sigkill_during_build_and_refresh(tmp_path, big_input):
     full_run = time.perf_counter() - start
     old = _identity(target)
     outcomes = {"old": 0, "new": 0}
-    for delay in _delays(rng, full_run, 6):
+    for delay in _delays(rng, full_run, 4):
         _run_and_kill(cli + ["build", str(big_input), "-o", str(target)], delay)
         if _identity(target) == old:
             outcomes["old"] += 1
@@ -264,7 +266,7 @@ def test_sigkill_during_build_and_refresh(tmp_path, big_input):
     subprocess.run(cli + ["refresh", str(workbook)], check=True, capture_output=True)
     refresh_run = time.perf_counter() - start
     refreshed = {"old": 0, "new": 0}
-    for delay in _delays(rng, refresh_run, 4):
+    for delay in _delays(rng, refresh_run, 3):
         before = _identity(workbook)
         _run_and_kill(cli + ["refresh", str(workbook)], delay)
         if _identity(workbook) != before:
@@ -274,7 +276,7 @@ def test_sigkill_during_build_and_refresh(tmp_path, big_input):
             refreshed["old"] += 1
         python_calamine.CalamineWorkbook.from_path(str(workbook)).close()
     assert refreshed["old"] >= 1 and refreshed["new"] >= 1, refreshed
-    print(f"kill test: 8 builds and 6 refreshes killed at random or left to finish; build target was old "
+    print(f"kill test: 6 builds and 5 refreshes killed at random or left to finish; build target was old "
           f"{outcomes['old']}x, complete new {outcomes['new']}x; refreshed workbook old {refreshed['old']}x, "
           f"complete new {refreshed['new']}x; input unchanged every time")
 

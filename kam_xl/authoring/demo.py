@@ -99,7 +99,8 @@ def _targets(customers: pd.DataFrame, sales: pd.DataFrame, payments: pd.DataFram
         return round(before * growth, -3) if before > 0 else None   # nothing a year ago: no target
     rows = [(m, str(month), plan(revenue, (m, month), 1.08), plan(receipts, (m, month), 1.05))
             for m in sorted(manager.dropna().unique()) for month in months]
-    return pd.DataFrame(rows, columns=["AccountManager", "Period", "Revenue", "Collections"])
+    planned = [row for row in rows if row[2] is not None or row[3] is not None]   # a row without a target is an error
+    return pd.DataFrame(planned, columns=["AccountManager", "Period", "Revenue", "Collections"])
 
 
 def _profiles(rng, n: int) -> _Profiles:

@@ -60,7 +60,8 @@ def currency_code(text: object) -> str | None:
 def currency_codes(values: pd.Series) -> pd.Series:
     """:func:`currency_code` of each value, worked out once per distinct value
     (a sales table repeats a handful of currencies over millions of lines)."""
-    return values.map({v: currency_code(v) for v in pd.unique(values.dropna())})
+    codes = values.map({v: currency_code(v) for v in pd.unique(values.dropna())})
+    return codes.astype("object") if codes.dtype.kind == "f" else codes   # nothing known: blanks, not NaN floats
 
 
 def foreign_currency(raw: pd.Series, kinds: Kinds | None, reporting: str) -> pd.Series:

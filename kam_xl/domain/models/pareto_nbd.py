@@ -82,7 +82,25 @@ class ParetoNBDFit:
                            + _times_log(j, t / (big + t)))
                     * special.hyp2f1(r + s + j, second, c, (big - min(alpha, beta)) / (big + t))
                     for j in range(n + 1))
-        return head + np.exp(special.betaln(r + n, s + 1.0) - special.betaln(r, s)) * (b1 - later)
+        with np.errstate(invalid="ignore"):
+            closed = head + np.exp(special.betaln(r + n, s + 1.0) - special.betaln(r, s)) * (b1 - later)
+        # With s and beta very large (no drop-out visible: the model tends to the NBD) B1 and the sum are both
+        # huge and their difference is lost; there the integral over the time of death is taken instead.
+        lost = ~np.isfinite(closed) | (closed < 0.0) | (closed > 1.0)
+        return np.where(lost, head + self._death_term(n, t), closed) if np.any(lost) else closed
+
+    def _death_term(self, n: int, t) -> np.ndarray:
+        """P(n purchases, then death, by t) = integral over tau in [0, t] of the density of the time of death,
+        (s/beta) (beta/(beta+tau))^(s+1), times NB_tau(n), the chance of n purchases by tau (lambda and mu
+        are independent), by 96-point Gauss-Legendre quadrature."""
+        r, alpha, s, beta = self.r, self.alpha, self.s, self.beta
+        t = np.asarray(t, dtype=float)
+        nodes, weights = np.polynomial.legendre.leggauss(96)
+        tau = t[..., None] * (nodes + 1.0) / 2.0
+        log_density = np.log(s / beta) + (s + 1.0) * (np.log(beta) - np.log(beta + tau))
+        log_count = (special.gammaln(r + n) - special.gammaln(r) - special.gammaln(n + 1.0)
+                     + r * np.log(alpha / (alpha + tau)) + _times_log(n, tau / (alpha + tau)))
+        return t / 2.0 * (np.exp(log_density + log_count) @ weights)
 
 
 def _times_log(k: int, ratio) -> np.ndarray:
