@@ -90,17 +90,18 @@ print(json.dumps({"naive": time.perf_counter() - start, "naive_mb": peak()}))
 ANALYZE = PEAK + """
 import time, json, sys
 import pandas as pd
-from kam_xl import demo, analyze
-from kam_xl.inputs.reader import Inputs
+from kam_xl import analyze
+from kam_xl.authoring import demo
+from kam_xl.inputs.reader import inputs_from_frames
 tables = demo.generate(customers=int(sys.argv[1]), lines_per_customer=float(sys.argv[2]), seed=1)
-tables = {k: v.assign(_row=range(2, len(v) + 2)) for k, v in tables.items() if k != "Parameters"}
-# text columns as read_workbook types them (pandas' Arrow-backed str)
-tables = {k: v.astype({c: "str" for c in v.columns if v[c].dtype == object}) for k, v in tables.items()}
+inputs = inputs_from_frames(tables)   # typed as a workbook's tables are, before the clock starts
+del tables
 base = peak()
 start = time.perf_counter()
-results = analyze(Inputs(tables=tables), {"AsOfDate": "2026-10-31"})
+results = analyze(inputs)
 print(json.dumps({"analyze_only": time.perf_counter() - start, "analyze_only_mb": peak(), "base_mb": base,
-                  "sales": len(tables["Sales"]), "invoices": len(tables["Invoices"]), "customers": len(tables["Customers"])}))
+                  "sales": len(inputs["Sales"]), "invoices": len(inputs["Invoices"]),
+                  "customers": len(inputs["Customers"])}))
 """
 
 
