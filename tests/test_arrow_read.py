@@ -89,6 +89,13 @@ def test_the_demo_book_reads_the_same_and_typed(tmp_path, monkeypatch):
     assert len(inputs["Sales"]) > 1_000
 
 
+def test_the_chinese_demo_book_reads_the_same_and_typed(tmp_path, monkeypatch):
+    tables = demo.generate(customers=30, lines_per_customer=20.0, seed=5)
+    path = write_template(tmp_path / "演示.xlsx", tables, language="zh-CN")
+    inputs, typed = read_both_ways(path, monkeypatch)
+    assert len(typed) >= 5 and inputs.dq.sources["Sales"].headers["CustomerID"] == (1, "客户编号")
+
+
 def test_the_messy_chinese_book_reads_the_same(tmp_path, monkeypatch):
     inputs, typed = read_both_ways(messy_chinese_workbook(tmp_path / "客户台账.xlsx"), monkeypatch)
     assert "销售" not in typed        # text numbers and dates, an #N/A and a totals row: cell by cell
