@@ -1,6 +1,6 @@
 """The maximum-likelihood fit every model here shares: parameters searched in
 log space (so they stay positive), L-BFGS-B within bounds, then a Nelder-Mead
-polish, keeping whichever found the higher likelihood."""
+polish from where it stopped."""
 from __future__ import annotations
 
 import numpy as np
@@ -23,8 +23,7 @@ def maximize_log_likelihood(log_likelihood, start, bounds: tuple[float, float]) 
         return value if np.isfinite(value) else 1e300
 
     first = optimize.minimize(objective, np.log(start), method="L-BFGS-B", bounds=[bounds] * len(start))
+    # Nelder-Mead's simplex starts at first.x and only ever keeps better points: it ends no worse.
     best = optimize.minimize(objective, first.x, method="Nelder-Mead", options=_POLISH)
-    if best.fun > first.fun:
-        best = first
     converged = bool(np.isfinite(best.fun) and best.fun < 1e299 and (first.success or best.success))
     return np.exp(best.x), float(-best.fun * scale), converged
