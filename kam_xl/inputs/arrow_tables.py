@@ -27,13 +27,14 @@ Anything else returns None and the table is read cell by cell as before.
 from __future__ import annotations
 
 import logging
+import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 import pandas as pd
 from defusedxml import ElementTree
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 
 from kam_xl.inputs.parsing import MAX_DATE, MIN_DATE
 
@@ -57,13 +58,6 @@ class TablePart:
     totals_rows: int
 
 
-def _column_number(letters: str) -> int:
-    number = 0
-    for ch in letters:
-        number = number * 26 + ord(ch) - 64
-    return number
-
-
 def table_parts(archive, sheet_parts: dict[str, str]) -> dict[str, TablePart]:
     """Every Excel Table of the workbook (an open ZipFile) by name;
     ``sheet_parts``: sheet name -> its part (xl/worksheets/sheetN.xml)."""
@@ -78,7 +72,7 @@ def table_parts(archive, sheet_parts: dict[str, str]) -> dict[str, TablePart]:
             if rel.get("Type") != _TABLE_REL or rel.get("TargetMode") == "External":
                 continue
             target = rel.get("Target", "")
-            table_path = target.lstrip("/") if target.startswith("/") else _normalized(path.parent / target)
+            table_path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(str(path.parent / target))
             if table_path not in members:
                 continue
             table = ElementTree.fromstring(archive.read(table_path))
@@ -88,20 +82,10 @@ def table_parts(archive, sheet_parts: dict[str, str]) -> dict[str, TablePart]:
             header_rows = int(table.get("headerRowCount", "1"))
             columns = tuple(c.get("name", "") for c in table.iter(f"{_MAIN}tableColumn"))
             name = table.get("displayName") or table.get("name", "")
-            found[name] = TablePart(name, sheet, int(ref[2]) + header_rows, int(ref[4]), _column_number(ref[1]) - 1,
-                                    columns, header_rows, int(table.get("totalsRowCount", "0")))
+            found[name] = TablePart(name, sheet, int(ref[2]) + header_rows, int(ref[4]),
+                                    column_index_from_string(ref[1]) - 1, columns, header_rows,
+                                    int(table.get("totalsRowCount", "0")))
     return found
-
-
-def _normalized(path: PurePosixPath) -> str:
-    parts: list[str] = []
-    for piece in path.parts:
-        if piece == "..":
-            if parts:
-                parts.pop()
-        elif piece != ".":
-            parts.append(piece)
-    return "/".join(parts)
 
 
 class ArrowTables:
