@@ -47,7 +47,7 @@ from kam_xl.inputs.parsing import (
     ERROR_VALUES,
     Kinds,
     ambiguous_dates,
-    currency_code,
+    currency_codes,
     foreign_currency,
     is_error_text,
     matches_words,
@@ -323,8 +323,7 @@ def _arrow_grid(arrow: ArrowTables, book, spec: TableSpec, names: Names, error_c
     """The table as typed columns when it is an Excel Table that needs no
     cell-by-cell look (see kam_xl.inputs.arrow_tables), found as
     :func:`_find_grid` finds it; None: read it cell by cell."""
-    aliases = names.table_aliases(spec)
-    name = next((n for n in book.table_names if normalize_name(n) in aliases), None)
+    name = _excel_table(book, spec, names)
     part = arrow.parts.get(name) if name is not None else None
     if part is None or not _names_required(spec, part.columns, names):
         return None
@@ -815,22 +814,22 @@ def _find_grid(book, spec: TableSpec, names: Names, last_row=None) -> _Grid | No
     """The table as an Excel Table (with the rows typed straight under it, see
     :func:`_rows_below`) or as a sheet. ``last_row(sheet)`` gives a sheet's
     last used worksheet row when it is known cheaply."""
+    name = _excel_table(book, spec, names)
+    if name is not None:
+        with _reading(f"Excel Table '{name}'"):
+            table = book.get_table_by_name(name)
+            row0, col0 = table.start  # the first data row (0-based), below the header
+            rows = table.to_python()
+            end = table.end[0] + 1    # worksheet row of the table's last row
+            below = []
+            used = last_row(table.sheet) if last_row else None
+            if used is None or used > end:
+                below = _rows_below(book.get_sheet_by_name(table.sheet), end, col0, len(table.columns))
+        grid = _Grid(list(table.columns), rows + below, row0 + 1, col0, table.sheet, "table", table=name)
+        if below:
+            grid.below = (end + 1, end + len(below))
+        return grid
     aliases = names.table_aliases(spec)
-    for name in book.table_names:
-        if normalize_name(name) in aliases:
-            with _reading(f"Excel Table '{name}'"):
-                table = book.get_table_by_name(name)
-                row0, col0 = table.start  # the first data row (0-based), below the header
-                rows = table.to_python()
-                end = table.end[0] + 1    # worksheet row of the table's last row
-                below = []
-                used = last_row(table.sheet) if last_row else None
-                if used is None or used > end:
-                    below = _rows_below(book.get_sheet_by_name(table.sheet), end, col0, len(table.columns))
-            grid = _Grid(list(table.columns), rows + below, row0 + 1, col0, table.sheet, "table", table=name)
-            if below:
-                grid.below = (end + 1, end + len(below))
-            return grid
     for name in book.sheet_names:
         if normalize_name(name) in aliases:
             with _reading(f"sheet '{name}'", name):
@@ -838,6 +837,12 @@ def _find_grid(book, spec: TableSpec, names: Names, last_row=None) -> _Grid | No
             header, rows, offset = header_and_rows(cells)
             return _Grid(header, rows, offset + 2, 0, name, "sheet")
     return None
+
+
+def _excel_table(book, spec: TableSpec, names: Names) -> str | None:
+    """The first Excel Table of the workbook named as ``spec`` may be named (None: there is none)."""
+    aliases = names.table_aliases(spec)
+    return next((name for name in book.table_names if normalize_name(name) in aliases), None)
 
 
 class _Unreadable(Exception):
@@ -942,7 +947,7 @@ def _typed_frame(spec: TableSpec, grid: _Grid, errors: dict, dq: DataQuality, na
     row_currency = None
     if "Currency" in mapped and spec.name != "FXRates":   # an amount may carry its own row's currency sign
         cells = raw[mapped["Currency"]]
-        row_currency = cells.map({v: currency_code(v) for v in pd.unique(cells)})
+        row_currency = currency_codes(cells)
     parsed = {c.name: _parse_column(c, raw[mapped[c.name]], kinds[mapped[c.name]], names.currency, row_currency)
               for c in spec.columns if c.name in mapped}
     key = spec.key if spec.key in mapped else None
