@@ -283,15 +283,12 @@ import numpy as np, pandas as pd
 import kam_udfs as udf
 from kam_xl.authoring import demo
 from kam_xl.domain.potential import purchase_history
+from kam_xl.excel.cells import column_of, table_of   # Excel-shaped values: datetimes, floats, None for blanks
 tables = demo.generate(customers=int(sys.argv[1]), lines_per_customer=float(sys.argv[2]), seed=1)
-
-def excel(frame):   # a DataFrame as Excel hands Table[#All] to a UDF: datetimes, floats, None for blanks
-    cells = frame.astype(object).where(frame.notna(), None)
-    cells = cells.map(lambda v: v.to_pydatetime() if isinstance(v, pd.Timestamp) else v)
-    return [list(frame.columns)] + cells.values.tolist()
+excel = table_of
 
 def column(values):
-    return [[None if pd.isna(v) else (v.to_pydatetime() if isinstance(v, pd.Timestamp) else float(v))] for v in values]
+    return column_of(pd.Series(values))
 
 sales, invoices = tables["Sales"], tables["Invoices"]
 n = int(sys.argv[3])
