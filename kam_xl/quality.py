@@ -61,8 +61,9 @@ class DataQuality:
             **values) -> None:
         """``where``: the record's own source, for a table put together from
         several files (else the table's source locates it)."""
+        blank = value is None or (pd.api.types.is_scalar(value) and pd.isna(value))   # a typed file's blank: no "nan"
         record = {"Severity": severity, "Table": table, "Row": row, "Column": column,
-                  "Value": None if value is None else str(value), "key": key, "values": values}
+                  "Value": None if blank else str(value), "key": key, "values": values}
         if where is not None:
             record["where"] = where
         self.records.append(record)

@@ -46,3 +46,15 @@ def test_file_named_in_parameters_and_on_the_command_line(tmp_path, demo_tables)
     assert result.exit_code == 0, result.output
     missing = CliRunner().invoke(main, ["build", str(book), "--sales", str(tmp_path / "nope.csv")])
     assert missing.exit_code == 2 and "not found" in missing.output
+
+
+def test_a_blank_cell_of_a_file_is_quoted_as_blank_not_nan(tmp_path, demo_tables):
+    """A totals line with an empty key in a CSV: the record names the line and the column, and its value is
+    blank, not the text "nan" (typed file columns hold NaN where a sheet holds an empty cell)."""
+    book = write_template(tmp_path / "book.xlsx", {"Customers": demo_tables["Customers"]})
+    first = demo_tables["Customers"]["CustomerID"].iloc[0]
+    (tmp_path / "sales.csv").write_text(f"Date,CustomerID,NetRevenue\n2026-01-02,{first},100\n,,100\n",
+                                        encoding="utf-8")
+    inputs = read_workbook(book, external={"Sales": tmp_path / "sales.csv"})
+    totals = [r for r in inputs.dq.records if r["key"] == "row.totals"]
+    assert [(r["Table"], r["Row"], r["Column"], r["Value"]) for r in totals] == [("Sales", 3, "CustomerID", None)]
