@@ -1,6 +1,6 @@
 """kam-xl functions in LibreOffice Calc: the UNO add-in component.
 
-Built into kam-xl.oxt by kam_xl.excel.calc_addin (``kam-xl addin install
+Built into kam-xl.oxt by kam_calc_build (``kam-xl addin install
 --libreoffice``), which puts the Python environment where kam-xl is installed
 on the path first. Each KAM_ function is the body kam_udfs declares for Excel,
 called through the same cell adapters (kam_xl.excel.cells), so the two cannot
