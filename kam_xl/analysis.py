@@ -508,7 +508,8 @@ def analyze(inputs: Inputs, params: dict | Params | None = None, previous=None) 
     info = customers.set_index("CustomerID")
     groups = info["ParentID"].fillna(pd.Series(info.index, index=info.index))   # no group: its own
     classification = info[CUSTOMER_COLUMNS].assign(ParentID=groups).reindex(order).join(abc)
-    classification = classification.join(rfm(inputs["Sales"], ids, p.as_of_date, p.period_start, p.period_end))
+    classification = classification.join(rfm(inputs["Sales"], ids, p.as_of_date, p.period_start, p.period_end,
+                                                   minor_unit_decimals(p.reporting_currency)))
 
     pot, models, model_report = potential(inputs["Sales"], customers, profit["GrossMarginPct"], profit["NetRevenue"],
                             prior_profit["NetRevenue"], inputs.get("IndustryOutlook"), p, dq)

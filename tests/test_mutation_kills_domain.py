@@ -539,6 +539,26 @@ def test_rfm_zero_and_small_documents():
     assert rfm_score(pd.Series([3.0])).tolist() == [5]                   # one customer: rank 1 of 1 -> 5
 
 
+def test_a_document_or_day_returned_in_full_is_no_purchase_whatever_the_float_residue():
+    """0.1 + 0.2 - 0.3 is 2.8e-17 in binary floating point, not 0 (even added exactly: the three doubles are
+    not the decimals). Summed to the fen, the document and the day are 0: no purchase. Before the rounding,
+    both counted, and how the lines were grouped first could change the count."""
+    from kam_xl.domain.classification import rfm
+    from kam_xl.domain.potential import purchase_history
+    sales = pd.DataFrame([
+        (D("2026-02-01"), "A", "D1", 100.0),     # A's first purchase
+        (D("2026-03-01"), "A", "D2", 0.1),       # D2, one day: 0.1 + 0.2 - 0.3 = 0
+        (D("2026-03-01"), "A", "D2", 0.2),
+        (D("2026-03-01"), "A", "D2", -0.3),
+    ], columns=["Date", "CustomerID", "DocumentNo", "NetRevenue"])
+    assert sales["NetRevenue"].iloc[1:].sum() > 0   # the residue the rounding removes
+    out = rfm(sales, pd.Index(["A"]), D("2026-06-30"), D("2026-01-01"), D("2026-06-30"))
+    assert out.loc["A", "Frequency"] == 1 and out.loc["A", "Recency"] == 149.0   # D1 only: 02-01 -> 06-30
+    assert out.loc["A", "Monetary"] == 100.0
+    history = purchase_history(sales, pd.Index(["A"]), D("2026-06-30")).loc["A"]
+    assert history[["Frequency", "RecencyDays"]].tolist() == [0.0, 0.0]   # one purchase day, no repeat
+
+
 def test_segments_ties_and_zero_or_small_total_revenue():
     from kam_xl.domain.classification import segments
     customers = pd.DataFrame({"CustomerID": ["A", "B"], "Industry": ["Steel", "Retail"],

@@ -59,20 +59,22 @@ def rfm_score(values: pd.Series, higher_is_better: bool = True) -> pd.Series:
 
 
 def rfm(sales: pd.DataFrame, customer_ids: pd.Index, as_of: pd.Timestamp,
-        start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
+        start: pd.Timestamp, end: pd.Timestamp, decimals: int = 2) -> pd.DataFrame:
     """Recency (days since the last purchase document up to AsOfDate),
     Frequency (purchase documents in the period), Monetary (NetRevenue in the
     period), their 1-5 scores and the RFMSegment.
 
     A purchase document is a DocumentNo whose NetRevenue in the period is
-    positive (for Recency: whose NetRevenue up to AsOfDate is positive)."""
+    positive (for Recency: whose NetRevenue up to AsOfDate is positive), its
+    NetRevenue and Monetary rounded to the minor unit (a document returned in
+    full is 0 whichever way its lines were added up)."""
     history = sales[sales["Date"] <= as_of]
     period = in_window(history, "Date", start, end)
-    docs_all = _documents(history)
+    docs_all = _documents(history, decimals)
     last_purchase = docs_all[docs_all["NetRevenue"] > 0].groupby("CustomerID")["Date"].max()
-    docs = _documents(period)
+    docs = _documents(period, decimals)
     frequency = docs[docs["NetRevenue"] > 0].groupby("CustomerID").size()
-    monetary = period.groupby("CustomerID")["NetRevenue"].sum()
+    monetary = round_money(period.groupby("CustomerID")["NetRevenue"].sum(), decimals)
     out = pd.DataFrame(index=customer_ids)
     out["Recency"] = (as_of - last_purchase.reindex(customer_ids)).dt.days.astype("float64")
     out["Frequency"] = frequency.reindex(customer_ids).fillna(0).astype("int64")
@@ -84,14 +86,16 @@ def rfm(sales: pd.DataFrame, customer_ids: pd.Index, as_of: pd.Timestamp,
     return out
 
 
-def _documents(lines: pd.DataFrame) -> pd.DataFrame:
-    """One row per (CustomerID, DocumentNo): summed NetRevenue, latest Date.
-    Lines without a DocumentNo count one document per customer and date."""
+def _documents(lines: pd.DataFrame, decimals: int) -> pd.DataFrame:
+    """One row per (CustomerID, DocumentNo): summed NetRevenue (to the minor
+    unit), latest Date. Lines without a DocumentNo count one document per
+    customer and date."""
     doc, missing = lines["DocumentNo"], lines["DocumentNo"].isna()
     if missing.any():
         doc = doc.where(~missing, lines["Date"].where(missing).dt.strftime("%Y-%m-%d"))
-    return (lines.assign(_doc=doc).groupby(["CustomerID", "_doc"], sort=False)
+    docs = (lines.assign(_doc=doc).groupby(["CustomerID", "_doc"], sort=False)
             .agg(NetRevenue=("NetRevenue", "sum"), Date=("Date", "max")).reset_index())
+    return docs.assign(NetRevenue=round_money(docs["NetRevenue"], decimals))
 
 
 def rfm_segment(r: pd.Series, f: pd.Series, m: pd.Series, purchased: pd.Series) -> pd.Series:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from kam_xl.domain.frames import percentile_rank, rank_descending, ratio
+from kam_xl.domain.frames import minor_unit_decimals, percentile_rank, rank_descending, ratio, round_money
 from kam_xl.domain.models import ParetoNBDFit, fit_bgnbd, fit_gamma_gamma, fit_pareto_nbd
 from kam_xl.quality import INFO, WARNING, DataQuality
 
@@ -23,12 +23,21 @@ MIN_CUSTOMERS = 30
 MAX_VALUE_CORRELATION = 0.3
 
 
-def purchase_history(sales: pd.DataFrame, customer_ids: pd.Index, as_of: pd.Timestamp) -> pd.DataFrame:
+def day_values(lines: pd.DataFrame, decimals: int) -> pd.Series:
+    """NetRevenue per (CustomerID, Date), rounded to the minor unit: a sale and
+    its full return on one day make 0, not a residue such as 5.5e-17, and the
+    value is the same whichever way the day's lines were added up."""
+    return round_money(lines.groupby(["CustomerID", "Date"], sort=True)["NetRevenue"].sum(), decimals)
+
+
+def purchase_history(sales: pd.DataFrame, customer_ids: pd.Index, as_of: pd.Timestamp,
+                     decimals: int = 2) -> pd.DataFrame:
     """Per customer, from distinct Sales dates with positive NetRevenue up to
-    AsOfDate: Frequency = repeat purchase days, RecencyDays = last - first
-    purchase, AgeDays = AsOfDate - first purchase, RepeatMeanValue = mean
-    NetRevenue of the repeat purchase days, MeanValue = mean over all days."""
-    days = sales[sales["Date"] <= as_of].groupby(["CustomerID", "Date"], sort=True)["NetRevenue"].sum()
+    AsOfDate (see :func:`day_values`): Frequency = repeat purchase days,
+    RecencyDays = last - first purchase, AgeDays = AsOfDate - first purchase,
+    RepeatMeanValue = mean NetRevenue of the repeat purchase days, MeanValue =
+    mean over all days."""
+    days = day_values(sales[sales["Date"] <= as_of], decimals)
     days = days[days > 0].reset_index()
     grouped = days.groupby("CustomerID")
     first, last = grouped["Date"].min(), grouped["Date"].max()
@@ -100,7 +109,7 @@ CHECK_FREQUENCIES = 7
 
 
 def holdout_check(sales: pd.DataFrame, customer_ids: pd.Index, as_of: pd.Timestamp,
-                  months: int) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+                  months: int, decimals: int = 2) -> tuple[pd.DataFrame, pd.DataFrame] | None:
     """Fit each purchase model on the purchases up to AsOfDate - ``months``
     (the calibration), forecast the holdout (calibration end, AsOfDate] for
     every customer who had bought by then, E[Y(t) | x, t_x, T] with t the
@@ -113,12 +122,11 @@ def holdout_check(sales: pd.DataFrame, customer_ids: pd.Index, as_of: pd.Timesta
     HoldoutMAE (mean |actual - predicted| per customer). None when too few
     customers had bought, or repeated, by the calibration end."""
     end = as_of - pd.DateOffset(months=months)
-    calibration = purchase_history(sales, customer_ids, end).dropna(subset=["Frequency"])
+    calibration = purchase_history(sales, customer_ids, end, decimals).dropna(subset=["Frequency"])
     x, t_x, T = (calibration[c].to_numpy() for c in ("Frequency", "RecencyDays", "AgeDays"))
     if len(calibration) < MIN_CUSTOMERS or (x > 0).sum() < MIN_REPEAT_BUYERS:
         return None
-    later = sales[(sales["Date"] > end) & (sales["Date"] <= as_of)]
-    days = later.groupby(["CustomerID", "Date"])["NetRevenue"].sum()
+    days = day_values(sales[(sales["Date"] > end) & (sales["Date"] <= as_of)], decimals)
     actual = days[days > 0].groupby(level="CustomerID").size().reindex(calibration.index).fillna(0).to_numpy(float)
     t = float((as_of - end).days)
     frequency = np.minimum(x, CHECK_FREQUENCIES).astype(int)
@@ -263,10 +271,11 @@ def potential(sales: pd.DataFrame, customers: pd.DataFrame, gross_margin: pd.Ser
     GrowthRate = NetRevenue / prior-period NetRevenue - 1 (empty when the prior
     period has none); IndustryGrowth from IndustryOutlook (fraction per year)."""
     ids = pd.Index(customers["CustomerID"], name="CustomerID")
-    history = purchase_history(sales, ids, params.as_of_date)
+    decimals = minor_unit_decimals(params.reporting_currency)
+    history = purchase_history(sales, ids, params.as_of_date, decimals)
     check, choice = None, params.purchase_model
     if params.holdout_months:
-        check = holdout_check(sales, ids, params.as_of_date, params.holdout_months)
+        check = holdout_check(sales, ids, params.as_of_date, params.holdout_months, decimals)
         if check is None:
             dq.add(INFO, "Potential", "potential.no_holdout", months=params.holdout_months)
         elif choice == "Auto":   # evidence first: the lower holdout error
