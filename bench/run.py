@@ -220,30 +220,68 @@ read = time.perf_counter() - start
 results = analyze(inputs)
 analysed = time.perf_counter() - start
 write_workbook(results, sys.argv[3])
+said = next((r["values"] for r in inputs.dq.records if r["key"] == "source.condensed"), {})
 print(json.dumps({"read": read, "analyze": analysed - read, "total": time.perf_counter() - start, "mb": peak(),
-                  "lines": len(inputs["Sales"])}))
+                  "rows": len(inputs["Sales"]), "plain": said.get("plain", 0)}))
 """
 
+SCALE_SIZES = {"1M": 1_000_000, "10M": 10_000_000, "100M": 100_000_000}
 
-def bench_scale(folder: Path, sizes=(1_000_000, 3_000_000, 10_000_000)) -> str:
-    """Sales from Parquet beyond Excel's row limit: 1M to 10M lines, 5,000 customers."""
-    import pandas as pd
 
+def write_sales_file(path: Path, base, size: int, distinct_documents: bool) -> int:
+    """Stream ``size`` sales lines to a Parquet or CSV file, one copy of ``base`` at a time, so the
+    generator holds one copy in memory. Copy k scales the amounts by 1 + k/1000 (no two lines alike); it
+    keeps the documents' numbers (so a document of the 1M book gains lines: a distributor's delivery note)
+    or, with ``distinct_documents``, numbers its documents apart (every line of base shape, the worst case
+    for condensing). Returns the number of documents written."""
+    import pyarrow as pa
+    import pyarrow.csv as pa_csv
+    import pyarrow.parquet as pq
+    writer, written, copy, documents = None, 0, 0, set()
+    while written < size:
+        chunk = base.iloc[: size - written]
+        factor = 1.0 + copy / 1000.0
+        chunk = chunk.assign(NetRevenue=(chunk["NetRevenue"] * factor).round(2), COGS=(chunk["COGS"] * factor).round(2))
+        if distinct_documents:
+            chunk = chunk.assign(DocumentNo=chunk["DocumentNo"] + f"-{copy}")
+        table = pa.Table.from_pandas(chunk, preserve_index=False)
+        if writer is None:
+            writer = pq.ParquetWriter(path, table.schema) if path.suffix == ".parquet" else \
+                pa_csv.CSVWriter(path, table.schema)
+        writer.write_table(table)
+        if distinct_documents or copy == 0:
+            documents.update(chunk["DocumentNo"].unique())
+        written += len(chunk)
+        copy += 1
+    writer.close()
+    return len(documents)
+
+
+def bench_scale(folder: Path, sizes: list[str]) -> str:
+    """Sales from a Parquet (or CSV) file beyond Excel's row limit, 5,000 customers: lines summed per
+    customer, day and document as the file streams in (kam_xl.inputs.condense)."""
     from kam_xl.authoring import demo
     from kam_xl.authoring.template import write_template
     base = demo.generate(customers=5_000, lines_per_customer=lines_per_customer("1M"), seed=1)
     book = write_template(folder / "scale.xlsx", {k: v for k, v in base.items() if k not in ("Sales",)})
+    cases = [(label, ".parquet", False) for label in sizes]
+    if "10M" in sizes:
+        cases += [("10M", ".csv", False), ("10M", ".parquet", True)]
     lines = []
-    for size in sizes:
-        copies = -(-size // len(base["Sales"]))
-        sales = pd.concat([base["Sales"]] * copies, ignore_index=True).iloc[:size]
-        path = folder / f"sales_{size}.parquet"
-        sales.to_parquet(path)
-        del sales
-        r = run(SCALE, str(book), str(path), str(folder / f"scale_{size}.xlsx"))
-        lines.append(f"| {r['lines']:,} | {r['read']:.1f} | {r['analyze']:.1f} | {r['total']:.1f} | {r['mb']:,.0f} |")
+    for label, suffix, distinct in cases:
+        path = folder / f"sales_{label}{suffix}"
+        start = time.perf_counter()
+        documents = write_sales_file(path, base["Sales"], SCALE_SIZES[label], distinct)
+        made = time.perf_counter() - start
+        r = run(SCALE, str(book), str(path), str(folder / f"scale_{label}.xlsx"))
+        shape = "every document distinct" if distinct else "documents of the 1M book"
+        lines.append(f"| {SCALE_SIZES[label]:,} | {suffix[1:]} | {shape} ({documents:,}) | {path.stat().st_size / 2**20:,.0f} "
+                     f"| {made:.0f} | {r['plain']:,} | {r['rows']:,} | {r['read']:.1f} | {r['analyze']:.1f} "
+                     f"| {r['total']:.1f} | {r['mb']:,.0f} |")
         path.unlink()
-    return "| sales lines (Parquet) | read s | analyze s | build s | peak MB |\n|---|---|---|---|---|\n" + "\n".join(lines)
+        print(f"scale {label}{suffix}: done", file=sys.stderr)
+    return ("| sales lines | file | documents | MB | written in s | lines summed | Sales rows analysed | read s "
+            "| analyze s | build s | peak MB |\n|---|---|---|---|---|---|---|---|---|---|---|\n" + "\n".join(lines))
 
 
 def bench_models(customers: int = 100_000) -> str:
@@ -366,6 +404,7 @@ def main() -> None:
     parser.add_argument("--no-naive", action="store_true", help="skip the slow naive reference")
     parser.add_argument("--repeat", type=int, default=3, help="runs of floor, kam-xl and CLI; the fastest counts")
     parser.add_argument("--out", type=Path, default=Path("bench/results"))
+    parser.add_argument("--scale", default="1M,10M,100M", help="Sales file sizes of the scale section")
     parser.add_argument("--extras", default="batch,split,refresh,scale,models,udfs",
                         help="extra sections: batch, split, refresh, scale, models, udfs (or none)")
     args = parser.parse_args()
@@ -383,7 +422,7 @@ def main() -> None:
         if "refresh" in wanted and rows:
             extras.append(bench_refresh(Path(folder), args.sizes.split(",")[-1] or "100k"))
         if "scale" in wanted:
-            extras.append(bench_scale(Path(folder)))
+            extras.append(bench_scale(Path(folder), [s for s in args.scale.split(",") if s]))
         if "models" in wanted:
             extras.append(bench_models())
         if "udfs" in wanted:

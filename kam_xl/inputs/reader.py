@@ -38,6 +38,7 @@ from kam_xl.contract import (
     file_parameters,
     normalize_name,
 )
+from kam_xl.inputs.condense import Condensed, condense_sales
 from kam_xl.inputs.arrow_tables import ArrowTables, blank_text_as_empty, hides_text, table_parts
 from kam_xl.inputs.derive import DERIVED_FROM, net_of_vat
 from kam_xl.inputs.names import CONTRACT, MAP, Names, Origin, default_names, preset_scores, without_detected
@@ -100,13 +101,22 @@ class _Grid:
     source: str         # 'table', 'sheet', 'range', 'frame' or 'file', for messages
     below: tuple[int, int] | None = None   # worksheet rows read from under an Excel Table
     table: str | None = None               # the Excel Table's name
+    row_numbers: np.ndarray | None = None  # a file's rows when ``rows`` holds only some of its lines
+    condensed: Condensed | None = None     # the file's plain lines, summed (kam_xl.inputs.condense)
+
+
+@dataclass
+class _LargeFile:
+    """A Sales file large enough to be condensed; read once Customers is typed."""
+
+    path: Path
 
 
 
 def read_workbook(path: str | Path, password: str | None = None,
                   external: dict[str, str | Path] | None = None, language: str | None = None,
                   threads: int | None = None, preset: str | None = None,
-                  column_map: str | Path | None = None, sources=()) -> Inputs:
+                  column_map: str | Path | None = None, sources=(), condense: bool = True) -> Inputs:
     """Read and validate an input workbook (.xlsx/.xlsm); never writes to it.
     Messages are in ``language`` when given, else in that of the Language
     parameter, else in that of the input's headers.
@@ -126,7 +136,13 @@ def read_workbook(path: str | Path, password: str | None = None,
     ``sources`` are more files (workbooks, CSV or Parquet; the departments'
     exports) whose tables join this one's: a table given by several files is
     appended with a Source column, and a document two files give is used
-    once (see :func:`_merge_parts`)."""
+    once (see :func:`_merge_parts`).
+
+    A Sales file of CONDENSE_FROM_BYTES or more (an extract beyond Excel's
+    rows) has its plain lines summed per customer, day, document and sign as
+    it streams in (kam_xl.inputs.condense): the figures and the findings are
+    those of the lines one by one, in a fraction of the memory. Not with
+    ``sources`` (whose documents are matched line by line) or ``condense=False``."""
     paths = [Path(path), *(Path(source) for source in sources)]
     names = default_names(preset)
     map_dq = DataQuality()
@@ -135,7 +151,7 @@ def read_workbook(path: str | Path, password: str | None = None,
     parts = []
     for index, source in enumerate(paths):
         part = _source_part(source, names, map_dq if index == 0 else DataQuality(), password,
-                            external if index == 0 else None, threads, column_map is None)
+                            external if index == 0 else None, threads, column_map is None, condense and not sources)
         if index == 0:
             names = without_detected(part.names)   # the main workbook's ColumnMap serves every source
         parts.append(part)
@@ -145,7 +161,7 @@ def read_workbook(path: str | Path, password: str | None = None,
 
 
 def _source_part(path: Path, names: Names, map_dq: DataQuality, password: str | None, external, threads,
-                 map_sheet: bool) -> _Part:
+                 map_sheet: bool, condense: bool) -> _Part:
     """One source file typed: a workbook (decrypted with ``password`` when it
     is encrypted), or a CSV/Parquet file holding one table."""
     if path.suffix.lower() in (".csv", ".txt", ".parquet"):
@@ -153,13 +169,14 @@ def _source_part(path: Path, names: Names, map_dq: DataQuality, password: str | 
     if password is not None:
         from kam_xl.inputs.crypto import decrypted_copy
         with decrypted_copy(path, password) as plain:
-            part = _workbook_part(plain, names, map_dq, external, threads, map_sheet)
+            part = _workbook_part(plain, names, map_dq, external, threads, map_sheet, condense)
         part.path = path
         return part
-    return _workbook_part(path, names, map_dq, external, threads, map_sheet)
+    return _workbook_part(path, names, map_dq, external, threads, map_sheet, condense)
 
 
-def _workbook_part(path: Path, names: Names, map_dq: DataQuality, external, threads, map_sheet: bool) -> _Part:
+def _workbook_part(path: Path, names: Names, map_dq: DataQuality, external, threads, map_sheet: bool,
+                   condense: bool) -> _Part:
     check_workbook_file(path)
     names = names.with_map([])   # a copy: the sheets claimed here are this workbook's
     book = _open(path)
@@ -175,7 +192,7 @@ def _workbook_part(path: Path, names: Names, map_dq: DataQuality, external, thre
         raise InputError(f"{path}: {exc.where} cannot be read ({exc.reason}); the file is damaged") from None
     finally:
         book.close()
-    grids = _workbook_grids(path, files, threads or READ_THREADS, names)
+    grids = _workbook_grids(path, files, threads or READ_THREADS, names, condense)
     try:
         return _type_part(grids, path, sheets, names, map_dq)
     finally:
@@ -247,7 +264,7 @@ def _lanes(names: list[str], threads: int) -> list[list[str]]:
     return [lane for lane in lanes if lane]
 
 
-def _workbook_grids(path: Path, files: dict[str, Path], threads: int, names: Names):
+def _workbook_grids(path: Path, files: dict[str, Path], threads: int, names: Names, condense: bool):
     """Yield ``(spec, grid, error cells)`` for every table as soon as it is read.
 
     Each reading thread opens its own calamine workbook and works through its
@@ -259,7 +276,10 @@ def _workbook_grids(path: Path, files: dict[str, Path], threads: int, names: Nam
 
     def read(book, arrow: ArrowTables | None, spec: TableSpec):
         if spec.name in files:
-            return spec, _file_grid(files[spec.name], spec, names), {}
+            file = files[spec.name]
+            if condense and spec.name == "Sales" and file.exists() and file.stat().st_size >= CONDENSE_FROM_BYTES:
+                return spec, _LargeFile(file), {}
+            return spec, _file_grid(file, spec, names), {}
         if arrow is not None:
             try:
                 typed = _arrow_grid(arrow, book, spec, names, error_cells)
@@ -377,29 +397,102 @@ def _file_grid(path: Path, spec: TableSpec, names: Names) -> _Grid:
     import pyarrow.csv as pa_csv
     import pyarrow.parquet as pq
 
-    if not path.exists():
-        raise InputError(f"{spec.name} file {path} not found")
-    suffix = path.suffix.lower()
+    suffix = _file_suffix(path, spec)
     try:
         if suffix == ".parquet":
             table = pq.read_table(path)
-        elif suffix in (".csv", ".txt"):
-            with path.open("rb") as handle:
-                encoding = _csv_encoding(handle.read(1 << 16))
-            with path.open("r", encoding="utf-8-sig" if encoding == "utf-8" else encoding, errors="replace") as handle:
-                header = next(csv_module.reader([handle.readline()]))
-            by_alias = {alias: c for c in spec.columns for alias in names.column_aliases(spec, c)}
-            text_columns = {h: pa.string() for h in header
-                            if (c := by_alias.get(normalize_name(h))) is not None and c.kind in (ID, TEXT)}
-            table = pa_csv.read_csv(path, read_options=pa_csv.ReadOptions(encoding=encoding),
-                                    convert_options=pa_csv.ConvertOptions(column_types=text_columns,
-                                                                          strings_can_be_null=True))
         else:
-            raise InputError(f"{spec.name} file {path}: use .csv or .parquet")
+            table = pa_csv.read_csv(path, **_csv_options(path, spec, names))
     except (pa.ArrowInvalid, OSError, StopIteration) as exc:
         raise InputError(f"{spec.name} file {path} cannot be read: {exc}") from None
-    frame = table.to_pandas()
+    frame = _frame_of(table)
     return _Grid(list(frame.columns), frame, 2, 0, path.name, "file")
+
+
+def _file_suffix(path: Path, spec: TableSpec) -> str:
+    if not path.exists():
+        raise InputError(f"{spec.name} file {path} not found")
+    suffix = path.suffix.lower()
+    if suffix not in (".parquet", ".csv", ".txt"):
+        raise InputError(f"{spec.name} file {path}: use .csv or .parquet")
+    return suffix
+
+
+def _csv_options(path: Path, spec: TableSpec, names: Names) -> dict:
+    """pyarrow's CSV options: the file's encoding; ID and text columns as text."""
+    import pyarrow as pa
+    import pyarrow.csv as pa_csv
+    with path.open("rb") as handle:
+        encoding = _csv_encoding(handle.read(1 << 16))
+    with path.open("r", encoding="utf-8-sig" if encoding == "utf-8" else encoding, errors="replace") as handle:
+        header = next(csv_module.reader([handle.readline()]))
+    by_alias = {alias: c for c in spec.columns for alias in names.column_aliases(spec, c)}
+    text_columns = {h: pa.string() for h in header
+                    if (c := by_alias.get(normalize_name(h))) is not None and c.kind in (ID, TEXT)}
+    return {"read_options": pa_csv.ReadOptions(encoding=encoding),
+            "convert_options": pa_csv.ConvertOptions(column_types=text_columns, strings_can_be_null=True)}
+
+
+_INDEX_COLUMN = re.compile(r"__index_level_\d+__")   # where pandas.to_parquet keeps a frame's index
+
+
+def _frame_of(table) -> pd.DataFrame:
+    """An Arrow table of a file as pandas, without the index pandas may have stored in it."""
+    keep = [i for i, name in enumerate(table.column_names) if not _INDEX_COLUMN.fullmatch(name)]
+    return table.select(keep).replace_schema_metadata(None).to_pandas()
+
+
+# A Sales file at least this large is condensed while it is read (kam_xl.inputs.condense); a smaller one
+# is read whole, which is as fast.
+CONDENSE_FROM_BYTES = 64 << 20
+
+
+def _condensed_grid(path: Path, spec: TableSpec, names: Names, customers: pd.DataFrame | None) -> _Grid:
+    """A large Sales file with its plain lines summed (see kam_xl.inputs.condense)
+    and the others as read; read whole when no line can be plain for certain,
+    or when streaming it finds what the whole read would type otherwise."""
+    import pyarrow as pa
+    import pyarrow.csv as pa_csv
+    import pyarrow.parquet as pq
+
+    suffix = _file_suffix(path, spec)
+    condensed = None
+    if customers is not None:
+        known = customers["CustomerID"].dropna().astype(str)
+        try:
+            if suffix == ".parquet":
+                source = pq.ParquetFile(path)
+                keep = [i for i, name in enumerate(source.schema_arrow.names) if not _INDEX_COLUMN.fullmatch(name)]
+                schema = pa.schema([source.schema_arrow.field(i) for i in keep])
+                batches = (batch.select(keep) for batch in source.iter_batches())
+            else:
+                # Types from the first block; a later value that does not fit raises, and the whole read
+                # (which types from every block) takes over.
+                stream = pa_csv.open_csv(path, **_csv_options(path, spec, names))
+                schema, batches = stream.schema, iter(stream)
+            header = [str(h).strip() for h in schema.names]
+            mapped, _ = _map_headers(spec, header, names)
+            local = "Currency" in mapped and "NetRevenue" in mapped and _local_header(header[mapped["NetRevenue"]])
+            condensed = condense_sales(batches, schema, mapped, known, 2, local)
+        except Exception:  # noqa: BLE001 - a shortcut only: anything odd is read whole, and reported there
+            condensed = None
+    if condensed is None:
+        return _file_grid(path, spec, names)
+    frame = _frame_of(condensed.lines)
+    return _Grid(list(frame.columns), frame, 2, 0, path.name, "file", row_numbers=condensed.rows,
+                 condensed=condensed)
+
+
+def _with_sums(frame: pd.DataFrame, grid: _Grid, dq: DataQuality) -> pd.DataFrame:
+    """The typed lines of a condensed file with its summed plain lines, in file order."""
+    condensed = grid.condensed
+    sums = condensed.sums.reindex(columns=frame.columns)
+    for name in frame.columns.difference(condensed.sums.columns):   # outside the contract: blank text
+        sums[name] = pd.Series(np.nan, index=sums.index, dtype="str")
+    merged = pd.concat([frame, sums], ignore_index=True) if len(frame) else sums
+    dq.add(INFO, "Sales", "source.condensed", None, None, None, file=grid.sheet,
+           plain=condensed.condensed_lines, rows=len(sums), others=len(condensed.rows))
+    return merged.sort_values(ROW, kind="stable").reset_index(drop=True)
 
 
 def inputs_from_frames(frames: dict[str, pd.DataFrame]) -> Inputs:
@@ -469,17 +562,25 @@ def _type_part(grids, path: Path | None, sheets: list[str] | None, names: Names,
     are ``map_dq``)."""
     part = _Part(path, names, sheets, logs={name: DataQuality() for name in TABLES})
     part.logs["ColumnMap"] = map_dq or DataQuality()
-    for spec, grid, errors in grids:
-        if spec.name == "ColumnMap" or grid is None:
-            continue
+
+    def take(spec: TableSpec, grid: _Grid, errors: dict) -> None:
         dq = part.logs[spec.name]
         frame, extra, missing = _typed_frame(spec, grid, errors, dq, names)
         if missing:
             if spec.required:
                 part.unusable[spec.name] = dq.records[-1]
-            continue
-        part.tables[spec.name] = frame
+            return
+        part.tables[spec.name] = frame if grid.condensed is None else _with_sums(frame, grid, dq)
         part.extras[spec.name] = extra
+
+    large = []
+    for spec, grid, errors in grids:
+        if isinstance(grid, _LargeFile):
+            large.append((spec, grid))
+        elif spec.name != "ColumnMap" and grid is not None:
+            take(spec, grid, errors)
+    for spec, file in large:   # a line is plain only for a customer of Customers, typed by now
+        take(spec, _condensed_grid(file.path, spec, names, part.tables.get("Customers")), {})
     return part
 
 
@@ -588,7 +689,7 @@ def _local_amounts(part: _Part, sources: dict[str, TableSource], dq: DataQuality
         if table not in part.tables or source is None or "Currency" not in source.headers:
             continue
         read = {a: source.header(a) for a in amounts if source.header(a)}
-        local = {a for a, header in read.items() if any(m in normalize_name(header) for m in LOCAL_MARKS)}
+        local = {a for a, header in read.items() if _local_header(header)}
         main = "NetRevenue" if "NetRevenue" in read else next(iter(read), None)
         if main not in local:
             continue
@@ -599,6 +700,11 @@ def _local_amounts(part: _Part, sources: dict[str, TableSource], dq: DataQuality
             dq.add(WARNING, table, "currency.document_amount", None, amount, None, header=read[amount],
                    local=read[main], where=source)
         part.tables[table] = frame
+
+
+def _local_header(header: str) -> bool:
+    """Whether an amount's header says it is in local currency (金额(本位币))."""
+    return any(mark in normalize_name(header) for mark in LOCAL_MARKS)
 
 
 SOURCE = "Source"   # the extra column naming each row's file when tables come from several sources
@@ -1052,7 +1158,8 @@ def _raw_frame(grid: _Grid, width: int) -> pd.DataFrame:
         raw = pd.DataFrame(grid.rows, dtype="object").reindex(columns=range(width))
     else:
         raw = pd.DataFrame(columns=range(width), dtype="object")
-    raw.index = pd.RangeIndex(grid.first_row, grid.first_row + len(raw))
+    raw.index = pd.Index(grid.row_numbers) if grid.row_numbers is not None else \
+        pd.RangeIndex(grid.first_row, grid.first_row + len(raw))
     return raw
 
 

@@ -178,6 +178,9 @@ MESSAGES = {
     "source.duplicate_document": "The same document is in {first_file} (row {first_row}): exported twice? This "
     "copy is not used",
     "source.parameters_ignored": "Parameters given in several files: those of {first} are used",
+    "source.condensed": "{file}: {plain} plain lines (a customer of Customers, a date, every amount, no currency) were "
+    "summed as the file was read into {rows} rows, one per customer, day, document and sign of NetRevenue; the other "
+    "{others} lines were read one by one. Every figure is that of the lines one by one",
     "currency.unknown": "Currency '{code}' not understood (give an ISO code such as USD, or 美元); row not used",
     "currency.no_rate": "No FXRates rate of {code} on or before {date}; row not used (never summed unconverted)",
     "currency.converted": "{lines} line(s) in {currencies} converted to {reporting} at the {basis} (FXRates)",

@@ -420,6 +420,8 @@ MESSAGES = {
     "（{effect}）。请填写 {reporting} 金额，或先行换算",
     "source.duplicate_document": "同一单据已在 {first_file}（第 {first_row} 行）出现：是否重复导出？本行未使用",
     "source.parameters_ignored": "多个文件都有参数表：使用 {first} 中的参数",
+    "source.condensed": "{file}：{plain} 行规范明细（客户在客户表中、有日期、金额齐全、无币别）在读取时按客户、日期、单据及收入正负"
+    "汇总为 {rows} 行；其余 {others} 行逐行读取。各项数字与逐行计算相同",
     "currency.unknown": "无法识别币别“{code}”（请填写 USD 等代码或“美元”）；该行未使用",
     "currency.no_rate": "汇率表中没有 {code} 在 {date} 或之前的汇率；该行未使用（绝不按未换算金额合计）",
     "currency.converted": "{lines} 行 {currencies} 金额已按{basis}换算为 {reporting}（汇率表）",
