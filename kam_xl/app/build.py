@@ -19,7 +19,7 @@ from kam_xl.excel.cells import FORMULA_PREFIXES
 from kam_xl.inputs.anonymize import anonymize
 from kam_xl.inputs.crypto import encrypt_in_place
 from kam_xl.inputs.reader import read_workbook
-from kam_xl.inputs.safe_io import InputError, atomic_output
+from kam_xl.inputs.safe_io import InputError, atomic_output, check_refresh_target, refuse_if_open
 from kam_xl.render import libreoffice
 from kam_xl.render.localize import analyze, restrict
 from kam_xl.render.results_reader import read_previous
@@ -176,14 +176,6 @@ def write_private_csv(frame, path: Path) -> Path:
     return path
 
 
-def refuse_if_open(workbook: Path) -> None:
-    """Refuse to replace a workbook that a spreadsheet program has open: the
-    user's view of it would silently go stale, and Windows could not replace it."""
-    lock = open_elsewhere(workbook)
-    if lock is not None:
-        raise InputError(f"{workbook} is open in a spreadsheet program (lock file {lock.name}); close it and retry")
-
-
 @contextlib.contextmanager
 def _replacing(target: Path):
     """A write that the system refuses becomes one plain message; whatever was
@@ -194,15 +186,6 @@ def _replacing(target: Path):
         raise InputError(f"{target}: cannot be written (it is open in another program, read-only, or the folder "
                          "does not allow it); the existing file is unchanged. Close it or choose another -o/--out-dir"
                          ) from None
-
-
-def open_elsewhere(workbook: Path) -> Path | None:
-    """The lock file Excel/WPS ('~$Book.xlsm') or LibreOffice ('.~lock.Book.xlsm#')
-    keeps beside a workbook it has open, if any."""
-    for name in (f"~${workbook.name}", f"~${workbook.name[2:]}", f".~lock.{workbook.name}#"):
-        if (workbook.parent / name).exists():
-            return workbook.parent / name
-    return None
 
 
 def output_sheet_names() -> set[str]:
@@ -221,9 +204,7 @@ def refresh_file(workbook: str | Path, language: str | None = None, password: st
     workbook = Path(workbook)
     outcome = Outcome(workbook)
     try:
-        if workbook.suffix.lower() not in (".xlsx", ".xlsm"):
-            raise InputError(f"{workbook}: refresh works on .xlsx/.xlsm workbooks")
-        refuse_if_open(workbook)
+        check_refresh_target(workbook)
         inputs = read_workbook(workbook, password=password, language=language)
         results = analyze(inputs, {"Language": language} if language else None,
                           previous=_previous(workbook, inputs, None, {}))

@@ -370,6 +370,13 @@ def doctor(workbook: Path | None) -> None:
 @allow_large_option
 def refresh(workbook: Path, lang: str | None, password: str | None) -> None:
     """Recompute the output sheets inside WORKBOOK in place (a timestamped backup is kept)."""
+    from kam_xl.inputs.safe_io import check_refresh_target, check_workbook_file
+    try:   # a refused file is answered before the analysis is imported, as refresh_file would answer it
+        check_refresh_target(workbook)
+        if password is None:   # an encrypted workbook is checked once decrypted
+            check_workbook_file(workbook)
+    except InputError as exc:
+        _fail(str(exc))
     from kam_xl.app.build import refresh_file
     outcome = refresh_file(workbook, language=lang, password=password)
     if outcome.exit_code == 2:

@@ -163,6 +163,31 @@ def _looks_like_text(head: bytes) -> bool:
     return False
 
 
+def refuse_if_open(workbook: Path) -> None:
+    """Refuse to replace a workbook that a spreadsheet program has open: the
+    user's view of it would silently go stale, and Windows could not replace it."""
+    lock = open_elsewhere(workbook)
+    if lock is not None:
+        raise InputError(f"{workbook} is open in a spreadsheet program (lock file {lock.name}); close it and retry")
+
+
+def open_elsewhere(workbook: Path) -> Path | None:
+    """The lock file Excel/WPS ('~$Book.xlsm') or LibreOffice ('.~lock.Book.xlsm#')
+    keeps beside a workbook it has open, if any."""
+    for name in (f"~${workbook.name}", f"~${workbook.name[2:]}", f".~lock.{workbook.name}#"):
+        if (workbook.parent / name).exists():
+            return workbook.parent / name
+    return None
+
+
+def check_refresh_target(workbook: Path) -> None:
+    """What refresh, which rewrites ``workbook`` in place, checks first: an
+    .xlsx/.xlsm workbook that no spreadsheet program has open."""
+    if workbook.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise InputError(f"{workbook}: refresh works on .xlsx/.xlsm workbooks")
+    refuse_if_open(workbook)
+
+
 def sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
