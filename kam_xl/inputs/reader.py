@@ -442,9 +442,9 @@ def _frame_of(table) -> pd.DataFrame:
     return table.select(keep).replace_schema_metadata(None).to_pandas()
 
 
-# A Sales file at least this large is condensed while it is read (kam_xl.inputs.condense); a smaller one
-# is read whole, which is as fast.
-CONDENSE_FROM_BYTES = 64 << 20
+# A Sales file at least this large (a Parquet file of some 500,000 lines, a CSV of 100,000) is condensed
+# while it is read (kam_xl.inputs.condense); a smaller one is read whole, as fast and line by line.
+CONDENSE_FROM_BYTES = 8 << 20
 
 
 def _condensed_grid(path: Path, spec: TableSpec, names: Names, customers: pd.DataFrame | None) -> _Grid:
