@@ -140,6 +140,26 @@ def test_blank_cost_cells_make_that_customer_unknown_not_free():
     assert any("not totalled" in s for s in results.commentary)
 
 
+def test_an_empty_sales_table_is_an_error_not_a_summary_of_zeros():
+    """The template with Customers filled but Sales left empty (a forgotten paste or SalesFile): the summary
+    would say revenue 0.00 for everyone as if it were a result. It says the table is empty, in both
+    languages, and the build exits 1; rows all rejected leave an empty table too, and say so."""
+    empty = minimal_book({"CustomerID": ["A"]}, {"Date": [], "CustomerID": [], "NetRevenue": []},
+                         parameters={"AsOfDate": "2026-03-31"})
+    assert [(r["Severity"], r["Table"]) for r in empty.dq.records if r["key"] == "table.sales_empty"] == \
+        [("Error", "Sales")]
+    assert analyze(empty).exit_code == 1
+    assert "Sales has no rows" in empty.dq.message(
+        next(r for r in empty.dq.records if r["key"] == "table.sales_empty"), "en")
+    rejected = minimal_book({"CustomerID": ["A"]}, {"Date": [D("2026-03-01")], "CustomerID": ["Z"],
+                                                   "NetRevenue": [10.0]}, parameters={"AsOfDate": "2026-03-31"})
+    assert [r["key"] for r in rejected.dq.records if r["Table"] == "Sales" and r["Severity"] == "Error"] == \
+        ["key.unknown", "table.sales_empty"]
+    filled = minimal_book({"CustomerID": ["A"]}, {"Date": [D("2026-03-01")], "CustomerID": ["A"],
+                                                 "NetRevenue": [10.0]}, parameters={"AsOfDate": "2026-03-31"})
+    assert not [r for r in filled.dq.records if r["key"] == "table.sales_empty"]
+
+
 # 3. A prior period the data do not cover ---------------------------------------------------
 
 def _growth_book(data_start=None):

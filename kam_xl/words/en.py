@@ -271,6 +271,7 @@ MESSAGES = {
     "targets.overlap": "This {measure} target's period overlaps an earlier one of the same customer or manager: it is not used",
     "targets.partial": "{rows} target row(s) run past this period or the year to date: they are not counted there, only where they fit whole",
     "table.empty": "The table has no rows: the analyses that need it are skipped, as if it were absent",
+    "table.sales_empty": "Sales has no rows: every figure taken from it (revenue, gross profit, purchases, potential) is 0 or empty, not a result. Fill the Sales table, or name the file that holds the lines (SalesFile)",
     "coverage.prior": "The data cover {share} of {which} {start} - {end} ({table_name} from {first}); "
     "below {minimum}: {effect} left empty. Set the DataStart parameter if your records are "
     "complete from an earlier date",

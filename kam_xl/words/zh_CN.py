@@ -503,6 +503,7 @@ MESSAGES = {
     "targets.overlap": "该{measure}目标的期间与同一客户或客户经理之前的目标重叠：未使用",
     "targets.partial": "{rows} 行目标的期间超出本期或本年累计：不计入该区间，只计入完整包含它的区间",
     "table.empty": "该表没有数据行：需要它的分析已跳过（视同未提供）",
+    "table.sales_empty": "销售表没有数据行：取自该表的数字（销售收入、毛利、购买次数、潜力）均为 0 或空白，并非实际结果。请填写销售表，或用参数“销售文件”指定明细文件",
     "coverage.prior": "数据仅覆盖{which}（{start} 至 {end}）的 {share}（{table_name}自 {first} 起）；低于 "
     "{minimum}：{effect}留空。如记录自更早日期起即完整，请设置参数“数据起始日期”",
     "coverage.this": "数据仅覆盖本期（{start} 至 {end}）的 {share}（{table_name}自 {first} 起）：本期收入、赊销和回款仅为已覆盖天数的金额",
