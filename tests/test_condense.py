@@ -138,3 +138,17 @@ def test_small_files_and_several_sources_are_read_line_by_line(tmp_path, demo_ta
     inputs = read_workbook(book, external={"Sales": tmp_path / "sales.parquet"})
     assert len(inputs["Sales"]) == len(demo_tables["Sales"])
     assert not [r for r in inputs.dq.records if r["key"] == "source.condensed"]
+
+
+def test_a_csv_whose_later_lines_do_not_fit_the_first_block_is_read_whole(tmp_path, demo_tables, condensing):
+    """pyarrow's streaming CSV reader types columns from the first block (1 MB); a text cost far below makes
+    it fail where the whole read types the column as text. Then the file is read whole, as before."""
+    sales = pd.concat([demo_tables["Sales"]] * 8, ignore_index=True).astype({"COGS": object})
+    sales.loc[len(sales) - 1, "COGS"] = "zz"
+    sales.assign(Date=sales["Date"].dt.strftime("%Y-%m-%d")).to_csv(tmp_path / "sales.csv", index=False)
+    assert (tmp_path / "sales.csv").stat().st_size > 1 << 20   # beyond the first block
+    book = write_template(tmp_path / "book.xlsx", {k: v for k, v in demo_tables.items() if k != "Sales"})
+    condensed, whole = _both_ways(book, tmp_path / "sales.csv")
+    _assert_same(condensed, whole, expect_condensed=False)
+    assert [r["Row"] for r in whole[0].dq.records if r["Column"] == "COGS" and r["Severity"] == "Error"] == \
+        [len(sales) + 1]

@@ -59,11 +59,12 @@ class Condensed:
     condensed_lines: int     # plain lines summed into ``sums``
 
 
-def condense_sales(batches: Iterable, schema, columns: dict[str, str], known_ids: Iterable[str],
+def condense_sales(batches: Iterable, schema, columns: dict[str, int], known_ids: Iterable[str],
                    first_row: int, currency_ignored: bool) -> Condensed | None:
     """Split the record ``batches`` (of ``schema``) of a Sales file into
     lines that are not plain and the sums of the plain ones (see the module).
-    ``columns`` maps contract columns to the file's headers; the first line
+    ``columns`` maps contract columns to the file's columns (their
+    positions, as the reader maps the headers); the first line
     is row ``first_row``. None when the file's column types leave no line
     plain for certain (a text Date or NetRevenue column, numbers as text)."""
     import duckdb
@@ -105,7 +106,7 @@ def condense_sales(batches: Iterable, schema, columns: dict[str, str], known_ids
 _NUMBER_TYPES = ("is_integer", "is_floating")
 
 
-def _summable(schema, columns: dict[str, str], currency_ignored: bool) -> bool:
+def _summable(schema, columns: dict[str, int], currency_ignored: bool) -> bool:
     """Whether the file's types let any line be plain: a date or time-stamp
     Date, numeric amounts, text IDs (a column of another type is read cell by
     cell, line by line, as before)."""
@@ -114,8 +115,8 @@ def _summable(schema, columns: dict[str, str], currency_ignored: bool) -> bool:
     def kind(name: str):
         return schema.field(columns[name]).type if name in columns else None
 
-    if "NetRevenue" not in columns or "Date" not in columns:
-        return False   # VAT derivation (NetRevenue from GrossAmount) rounds line by line
+    if not {"NetRevenue", "Date", "CustomerID"} <= set(columns):
+        return False   # VAT derivation (NetRevenue from GrossAmount) rounds line by line; a missing column is fatal
     date = kind("Date")
     if not (t.is_date(date) or (t.is_timestamp(date) and date.tz is None)):
         return False
@@ -130,7 +131,7 @@ def _summable(schema, columns: dict[str, str], currency_ignored: bool) -> bool:
     return True
 
 
-def _plain(batch, columns: dict[str, str], known, currency_ignored: bool):
+def _plain(batch, columns: dict[str, int], known, currency_ignored: bool):
     """The plain lines of ``batch`` (a boolean Arrow array, never null)."""
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -175,7 +176,7 @@ def _projected_schema():
                       *((name, pa.float64()) for name in SUMMED)])
 
 
-def _projected(batch, rows: np.ndarray, columns: dict[str, str]):
+def _projected(batch, rows: np.ndarray, columns: dict[str, int]):
     """The plain lines of a batch in the columns the sums read (absent ones blank)."""
     import pyarrow as pa
     schema = _projected_schema()
