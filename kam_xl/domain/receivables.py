@@ -44,26 +44,28 @@ def countback_dso(closing: pd.Series, invoices: pd.DataFrame, end: pd.Timestamp,
     days (rest / that month's sales × its days). 0 for a balance <= 0; empty
     when the sales since ``first`` (the first invoice) or ``months`` months do
     not cover the balance."""
-    remaining = closing.reindex(customer_ids).astype("float64")
-    days = pd.Series(0.0, index=customer_ids)
-    result = pd.Series(np.nan, index=customer_ids)
-    done = remaining.isna() | (remaining <= 0)
-    result[remaining <= 0] = 0.0
+    billed = invoices[invoices["InvoiceDate"] <= end]
+    by_month = (billed.groupby(["CustomerID", billed["InvoiceDate"].dt.to_period("M")])["Amount"].sum()
+                .unstack(fill_value=0.0).reindex(customer_ids, fill_value=0.0))
+    remaining = closing.reindex(customer_ids).to_numpy(dtype="float64", na_value=np.nan, copy=True)
+    days = np.zeros(len(customer_ids))
+    result = np.where(remaining <= 0, 0.0, np.nan)
+    done = np.isnan(remaining) | (remaining <= 0)
     month_end = end
     for _ in range(months):
         if done.all() or month_end < first:
             break
         month_start = month_end.replace(day=1)
         span = float((month_end - month_start).days + 1)
-        sales = per_customer(in_window(invoices, "InvoiceDate", month_start, month_end)
-                             .groupby("CustomerID")["Amount"].sum(), customer_ids).clip(lower=0.0)
+        month = pd.Period(month_end, "M")
+        sales = (by_month[month].to_numpy() if month in by_month.columns else np.zeros(len(customer_ids))).clip(min=0.0)
         covers = ~done & (sales > 0) & (remaining <= sales)
         result[covers] = days[covers] + remaining[covers] / sales[covers] * span
         done |= covers
         remaining[~done] -= sales[~done]
         days[~done] += span
         month_end = month_start - pd.Timedelta(days=1)
-    return result
+    return pd.Series(result, index=customer_ids)
 
 
 def ar_turnover(credit_sales: pd.Series, average: pd.Series) -> pd.Series:
@@ -183,7 +185,7 @@ def aging(items: pd.DataFrame, unapplied_credit: pd.Series, as_of: pd.Timestamp,
 
     def by_bucket(bucket: pd.Series, names: list[str], credit_column: str) -> pd.DataFrame:
         table = (pd.DataFrame({"CustomerID": debit["CustomerID"], "bucket": bucket, "amount": debit["Outstanding"]})
-                 .pivot_table(index="CustomerID", columns="bucket", values="amount", aggfunc="sum", observed=False)
+                 .groupby(["CustomerID", "bucket"], observed=True)["amount"].sum().unstack()
                  .reindex(index=customer_ids, columns=names).fillna(0.0))
         table[credit_column] -= leftover
         table.columns = list(names)
@@ -439,7 +441,7 @@ def bad_debt_allowance(invoices: pd.DataFrame, payments: pd.DataFrame | None, cu
     specific = amount.where(amount.notna(), info["SpecificProvisionRate"] * gross)
     allowance = round_money(specific.where(specific.notna(), aging_allowance), decimals)
     table = pd.DataFrame({"GrossReceivable": round_money(gross, decimals)}, index=ids)
-    columns = by_band.pivot_table(index="CustomerID", columns="band", values="GrossReceivable", aggfunc="sum")
+    columns = by_band.set_index(["CustomerID", "band"])["GrossReceivable"].unstack()   # one row per pair already
     for position, name in enumerate(bands["Band"]):
         table[name] = (columns[position].reindex(ids) if position in columns else pd.Series(np.nan, index=ids)).fillna(0.0)
     table["Allowance"] = allowance

@@ -1098,7 +1098,7 @@ def _totals_rows(spec: TableSpec, raw: pd.DataFrame, kinds: dict, parsed: dict, 
     totals_key = matches_words(raw[key_position], TOTALS_WORDS, kinds[key_position])
     keyless = raw[key_blank]
     totals_elsewhere = pd.Series(False, index=raw.index)
-    for position in keyless.columns:
+    for position in keyless.columns if len(keyless) else ():   # (most tables have a key on every row)
         totals_elsewhere[keyless.index] |= matches_words(keyless[position], TOTALS_WORDS).to_numpy()
     return totals_key | (key_blank & numbers_present) | totals_elsewhere
 
