@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kam_xl.domain.frames import in_window, percentile_rank, rank_descending, ratio, round_money, total
+from kam_xl.domain.frames import in_window, percentile_rank, rank_descending, ratio, round_money, totals_by
 
 # RFM segment by R score (rows 1-5) and FM score (columns 1-5): the common
 # R x FM grid (see README, "RFM segments").
@@ -129,10 +129,10 @@ def segments(customers: pd.DataFrame, profitability: pd.DataFrame, decimals: int
     revenue = joined["NetRevenue"].sum()
     parts = []
     for dimension in ("Industry", "Size", "Region"):
-        grouped = (joined.assign(Segment=joined[dimension])
-                   .groupby("Segment", sort=False, dropna=False)
-                   .agg(Customers=("NetRevenue", "size"), NetRevenue=("NetRevenue", total),
-                        GrossProfit=("GrossProfit", total), NetProfit=("NetProfit", total))
+        segment = joined[dimension].rename("Segment")
+        grouped = (pd.concat([joined.groupby(segment, sort=False, dropna=False).size().rename("Customers"),
+                              totals_by(joined, [segment], ["NetRevenue", "GrossProfit", "NetProfit"], sort=False)],
+                             axis=1)
                    .sort_values("NetRevenue", ascending=False).reset_index())
         grouped.insert(0, "Dimension", dimension)
         parts.append(grouped)

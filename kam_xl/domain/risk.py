@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kam_xl.domain.frames import ratio, round_money, total
+from kam_xl.domain.frames import ratio, round_money, total, totals_by
 
 
 def revenue_shares(net_revenue: pd.Series) -> pd.Series:
@@ -75,8 +75,9 @@ def group_exposure(group_of: pd.Series, names: pd.Series, profit: pd.DataFrame, 
         members["OpenBalance"] = members["OverdueBalance"] = members[oldest] = np.nan
     members["CreditLimit"] = credit_limit.reindex(members.index)
     money = ["NetRevenue", "GrossProfit", "NetProfit", "OpenBalance", "OverdueBalance", oldest, "CreditLimit"]
-    table = (members.groupby("ParentID", sort=False)
-             .agg(Customers=("NetRevenue", "size"), **{m: (m, total) for m in money})
+    group = members["ParentID"]
+    table = (pd.concat([members.groupby(group, sort=False).size().rename("Customers"),
+                        totals_by(members, [group], money, sort=False)], axis=1)
              .sort_values("NetRevenue", ascending=False, kind="stable").reset_index())
     table[money] = round_money(table[money], decimals)
     table.insert(1, "GroupName", table["ParentID"].map(names))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kam_xl.domain.frames import ratio, round_money
+from kam_xl.domain.frames import ratio, round_money, totals_by
 
 # The money summed per month; the ratios are rebuilt from the sums.
 TREND_MONEY = ["NetRevenue", "GrossProfit", "NetProfit", "Collections", "CreditSales", "ClosingAR", "AverageAR"]
@@ -101,19 +101,17 @@ def trend_summary(trend: pd.DataFrame, groups: pd.DataFrame, decimals: int) -> p
     """The monthly totals of the portfolio (Dimension Total) and of each
     ABCTier, Industry and AccountManager (``groups``: CustomerID and those
     columns): the sums of TREND_MONEY (empty when any customer's figure is
-    unknown: see frames.total), GrossMarginPct = GrossProfit / NetRevenue, DSO = Days x
+    unknown), GrossMarginPct = GrossProfit / NetRevenue, DSO = Days x
     AverageAR / CreditSales, NetRevenueMoM = NetRevenue / the month before's
     - 1 and NetRevenueYoY = NetRevenue / the same month a year before - 1
     (empty where that month is not in ``trend`` or had no revenue, and for a
     month still in progress)."""
     joined = trend.merge(groups, on="CustomerID", how="left").assign(Total="")
     parts = []
-    unknown = joined[TREND_MONEY].isna()
     for dimension in ("Total", *DIMENSIONS):
         keys = [joined[dimension], joined["Month"]]
-        grouped = joined.groupby(keys, sort=True, dropna=False)
-        sums = grouped[TREND_MONEY].sum().where(~unknown.groupby(keys, sort=True, dropna=False).any())
-        sums = (pd.concat([grouped["Days"].first(), sums], axis=1).reset_index()
+        days = joined.groupby(keys, sort=True, dropna=False)["Days"].first()
+        sums = (pd.concat([days, totals_by(joined, keys, TREND_MONEY, sort=True)], axis=1).reset_index()
                 .rename(columns={dimension: "Segment"}))
         sums.insert(0, "Dimension", dimension)
         parts.append(sums)
