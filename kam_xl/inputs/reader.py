@@ -635,7 +635,7 @@ def _finish(parts: list[_Part], language: str | None) -> Inputs:
         by_label = {part.path.name: sources for part, sources in zip(parts, located) if part.path is not None}
         _check_keys(tables, dq, (lambda table, label: by_label.get(label, {}).get(table)) if several else None)
     tables = {name: tables[name] for name in TABLES if name in tables}
-    if "Sales" in tables and tables["Sales"].empty and not fatal:   # the template's, left unfilled
+    if not fatal and tables["Sales"].empty and not tables["Customers"].empty:   # customers, but Sales left unfilled
         dq.add(ERROR, "Sales", "table.sales_empty")
     for name in [n for n, frame in tables.items() if frame.empty and not TABLES[n].required]:
         # An empty table (the template's, left unfilled) says nothing: no contact is not "no contact
