@@ -451,7 +451,7 @@ def test_rfm_documents_returns_and_recency():
         (D("2026-07-05"), "A", "D9", 500.0),     # after AsOfDate: ignored
         (D("2025-12-20"), "B", "D3", 40.0),      # before the period: recency only
     ], columns=["Date", "CustomerID", "DocumentNo", "NetRevenue"])
-    out = rfm(sales, pd.Index(["A", "B", "C"]), D("2026-06-30"), D("2026-01-01"), D("2026-06-30"))
+    out = rfm(sales, pd.Index(["A", "B", "C"]), D("2026-06-30"), D("2026-01-01"), D("2026-06-30"), 2)
     # Recency: A 0 days; B 2025-12-20 -> 2026-06-30 = 11 + 181 = 192; C none
     assert out.Recency.tolist()[:2] == [0.0, 192.0] and np.isnan(out.Recency["C"])
     assert out.Frequency.to_dict() == {"A": 2, "B": 0, "C": 0} and out.Frequency.dtype == np.int64   # D1 and the 06-30 document
@@ -533,7 +533,7 @@ def test_rfm_zero_and_small_documents():
         (D("2026-01-11"), "B", "D4", -30.0),     # D4 nets to 0: no purchase, for recency or frequency
         (D("2026-06-01"), "E", "D5", 0.5),       # a small purchase is a purchase
     ], columns=["Date", "CustomerID", "DocumentNo", "NetRevenue"])
-    out = rfm(sales, pd.Index(["B", "E"]), D("2026-06-30"), D("2026-01-01"), D("2026-06-30"))
+    out = rfm(sales, pd.Index(["B", "E"]), D("2026-06-30"), D("2026-01-01"), D("2026-06-30"), 2)
     assert out.Recency.to_dict() == {"B": 192.0, "E": 29.0}              # 12-20 -> 06-30; 06-01 -> 06-30
     assert out.Frequency.to_dict() == {"B": 0, "E": 1}
     assert rfm_score(pd.Series([3.0])).tolist() == [5]                   # one customer: rank 1 of 1 -> 5
@@ -552,11 +552,17 @@ def test_a_document_or_day_returned_in_full_is_no_purchase_whatever_the_float_re
         (D("2026-03-01"), "A", "D2", -0.3),
     ], columns=["Date", "CustomerID", "DocumentNo", "NetRevenue"])
     assert sales["NetRevenue"].iloc[1:].sum() > 0   # the residue the rounding removes
-    out = rfm(sales, pd.Index(["A"]), D("2026-06-30"), D("2026-01-01"), D("2026-06-30"))
+    out = rfm(sales, pd.Index(["A"]), D("2026-06-30"), D("2026-01-01"), D("2026-06-30"), 2)
     assert out.loc["A", "Frequency"] == 1 and out.loc["A", "Recency"] == 149.0   # D1 only: 02-01 -> 06-30
     assert out.loc["A", "Monetary"] == 100.0
-    history = purchase_history(sales, pd.Index(["A"]), D("2026-06-30")).loc["A"]
+    history = purchase_history(sales, pd.Index(["A"]), D("2026-06-30"), 2).loc["A"]
     assert history[["Frequency", "RecencyDays"]].tolist() == [0.0, 0.0]   # one purchase day, no repeat
+    # In yen (no minor unit) each document and day is summed to the whole yen: 100.4 is 100, 0.4 is 0.
+    yen = pd.DataFrame([(D("2026-02-01"), "A", "D1", 100.4), (D("2026-03-01"), "A", "D2", 0.4)],
+                       columns=["Date", "CustomerID", "DocumentNo", "NetRevenue"])
+    out = rfm(yen, pd.Index(["A"]), D("2026-06-30"), D("2026-01-01"), D("2026-06-30"), 0)
+    assert out.loc["A", "Monetary"] == 101.0 and out.loc["A", "Frequency"] == 1   # 100.8 yen; D2 is 0 yen: no purchase
+    assert purchase_history(yen, pd.Index(["A"]), D("2026-06-30"), 0).loc["A", "MeanValue"] == 100.0
 
 
 def test_segments_ties_and_zero_or_small_total_revenue():
@@ -875,7 +881,7 @@ def test_purchase_history_takes_the_first_purchase_by_date_not_by_row():
     D = pd.Timestamp
     sales = pd.DataFrame({"Date": [D("2026-03-01"), D("2026-01-01"), D("2026-02-01")], "CustomerID": ["A"] * 3,
                           "NetRevenue": [100.0, 50.0, 70.0]})
-    row = purchase_history(sales, pd.Index(["A", "B"]), D("2026-03-31")).loc["A"]
+    row = purchase_history(sales, pd.Index(["A", "B"]), D("2026-03-31"), 2).loc["A"]
     assert row[["Frequency", "RecencyDays", "AgeDays", "RepeatMeanValue"]].tolist() == [2.0, 59.0, 89.0, 85.0]
     assert row["MeanValue"] == pytest.approx(220 / 3)
 
@@ -921,9 +927,9 @@ def test_no_holdout_check_with_fewer_than_20_repeat_buyers_by_then():
     rows += [(D("2026-06-05"), f"C{i:02d}", 10.0) for i in range(30)]                  # in the holdout
     sales = pd.DataFrame(rows, columns=["Date", "CustomerID", "NetRevenue"])
     ids = pd.Index(sorted({r[1] for r in rows}))
-    assert holdout_check(sales, ids, D("2026-06-30"), 3) is None
+    assert holdout_check(sales, ids, D("2026-06-30"), 3, 2) is None
     more = pd.concat([sales, pd.DataFrame([(D("2026-02-06"), "C19", 10.0)], columns=sales.columns)])
-    assert holdout_check(more, ids, D("2026-06-30"), 3) is not None                  # the 20th repeat buyer
+    assert holdout_check(more, ids, D("2026-06-30"), 3, 2) is not None                  # the 20th repeat buyer
 
 
 def test_month_end_average_ar_by_hand_in_a_currency_without_cents():
@@ -1089,6 +1095,22 @@ def test_countback_dso_month_by_month_by_hand():
     closing = pd.Series({"C1": 300.0, "C2": 0.0, "C3": 1000.0, "C4": np.nan})
     got = countback_dso(closing, invoices, D("2026-06-30"), D("2026-04-01"), pd.Index(["C1", "C2", "C3", "C4"]))
     assert got["C1"] == pytest.approx(68.5) and got["C2"] == 0.0 and np.isnan(got["C3"]) and np.isnan(got["C4"])
+
+
+def test_countback_dso_counts_a_sale_on_period_end_and_looks_back_36_months_at_most():
+    """C5's sale of 100 on PeriodEnd itself (30 June) covers its 100 owed: 100 / 100 x 30 = 30 days. C6 sold 10
+    on the 15th of every month for four years and owes 365: 36 months of 10 cover 360, the 37th would cover
+    the rest, but the count stops at 36 months: empty, as documented. Owing 355, it is covered in the 36th."""
+    from kam_xl.domain.receivables import countback_dso
+    monthly = pd.date_range("2022-07-15", "2026-06-15", freq="MS") + pd.Timedelta(days=14)
+    invoices = pd.DataFrame({"InvoiceDate": [D("2026-06-30"), *monthly], "CustomerID": ["C5"] + ["C6"] * len(monthly),
+                             "Amount": [100.0] + [10.0] * len(monthly)})
+    closing = pd.Series({"C5": 100.0, "C6": 365.0})
+    got = countback_dso(closing, invoices, D("2026-06-30"), D("2022-07-01"), pd.Index(["C5", "C6"]))
+    assert got["C5"] == pytest.approx(30.0) and np.isnan(got["C6"])
+    enough = countback_dso(pd.Series({"C6": 355.0}), invoices, D("2026-06-30"), D("2022-07-01"), pd.Index(["C6"]))
+    # 35 whole months (July 2023 .. May 2026 and June 2026) cover 350; 5 of the 36th month's 10 cover the rest.
+    assert enough["C6"] == pytest.approx((D("2026-06-30") - D("2023-08-01")).days + 1 + 0.5 * 31)
 
 
 def test_follow_up_levels_are_reached_on_their_day():

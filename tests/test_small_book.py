@@ -104,7 +104,7 @@ def test_lines_without_a_document_number_count_one_document_per_day():
     sales = pd.DataFrame({"Date": [D("2026-02-01"), D("2026-02-01"), D("2026-02-03"), D("2026-02-03")],
                           "CustomerID": ["A", "A", "A", "A"], "DocumentNo": pd.Series([None, None, None, "X9"], dtype="str"),
                           "NetRevenue": [10.0, 5.0, 7.0, 1.0]})
-    out = rfm(sales, pd.Index(["A"], name="CustomerID"), D("2026-02-10"), D("2026-01-01"), D("2026-02-10")).loc["A"]
+    out = rfm(sales, pd.Index(["A"], name="CustomerID"), D("2026-02-10"), D("2026-01-01"), D("2026-02-10"), 2).loc["A"]
     # 02-01 (two lines, one document), 02-03 without a number, and X9: three documents
     assert (out.Frequency, out.Monetary, out.Recency) == (3, 23.0, 7)
 

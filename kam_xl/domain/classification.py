@@ -59,7 +59,7 @@ def rfm_score(values: pd.Series, higher_is_better: bool = True) -> pd.Series:
 
 
 def rfm(sales: pd.DataFrame, customer_ids: pd.Index, as_of: pd.Timestamp,
-        start: pd.Timestamp, end: pd.Timestamp, decimals: int = 2) -> pd.DataFrame:
+        start: pd.Timestamp, end: pd.Timestamp, decimals: int) -> pd.DataFrame:
     """Recency (days since the last purchase document up to AsOfDate),
     Frequency (purchase documents in the period), Monetary (NetRevenue in the
     period), their 1-5 scores and the RFMSegment.

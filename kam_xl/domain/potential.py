@@ -31,7 +31,7 @@ def day_values(lines: pd.DataFrame, decimals: int) -> pd.Series:
 
 
 def purchase_history(sales: pd.DataFrame, customer_ids: pd.Index, as_of: pd.Timestamp,
-                     decimals: int = 2) -> pd.DataFrame:
+                     decimals: int) -> pd.DataFrame:
     """Per customer, from distinct Sales dates with positive NetRevenue up to
     AsOfDate (see :func:`day_values`): Frequency = repeat purchase days,
     RecencyDays = last - first purchase, AgeDays = AsOfDate - first purchase,
@@ -109,7 +109,7 @@ CHECK_FREQUENCIES = 7
 
 
 def holdout_check(sales: pd.DataFrame, customer_ids: pd.Index, as_of: pd.Timestamp,
-                  months: int, decimals: int = 2) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+                  months: int, decimals: int) -> tuple[pd.DataFrame, pd.DataFrame] | None:
     """Fit each purchase model on the purchases up to AsOfDate - ``months``
     (the calibration), forecast the holdout (calibration end, AsOfDate] for
     every customer who had bought by then, E[Y(t) | x, t_x, T] with t the
