@@ -550,19 +550,70 @@ def test_a_document_or_day_returned_in_full_is_no_purchase_whatever_the_float_re
         (D("2026-03-01"), "A", "D2", 0.1),       # D2, one day: 0.1 + 0.2 - 0.3 = 0
         (D("2026-03-01"), "A", "D2", 0.2),
         (D("2026-03-01"), "A", "D2", -0.3),
+        (D("2026-04-01"), "A", "D3", 0.5),       # a small purchase is a purchase
     ], columns=["Date", "CustomerID", "DocumentNo", "NetRevenue"])
-    assert sales["NetRevenue"].iloc[1:].sum() > 0   # the residue the rounding removes
+    assert sales["NetRevenue"].iloc[1:4].sum() > 0   # the residue the rounding removes
     out = rfm(sales, pd.Index(["A"]), D("2026-06-30"), D("2026-01-01"), D("2026-06-30"), 2)
-    assert out.loc["A", "Frequency"] == 1 and out.loc["A", "Recency"] == 149.0   # D1 only: 02-01 -> 06-30
-    assert out.loc["A", "Monetary"] == 100.0
+    assert out.loc["A", "Frequency"] == 2 and out.loc["A", "Recency"] == 90.0   # D1 and D3; 04-01 -> 06-30
+    assert out.loc["A", "Monetary"] == 100.5
     history = purchase_history(sales, pd.Index(["A"]), D("2026-06-30"), 2).loc["A"]
-    assert history[["Frequency", "RecencyDays"]].tolist() == [0.0, 0.0]   # one purchase day, no repeat
+    assert history[["Frequency", "RecencyDays"]].tolist() == [1.0, 59.0]   # 02-01 and 04-01, not 03-01
     # In yen (no minor unit) each document and day is summed to the whole yen: 100.4 is 100, 0.4 is 0.
     yen = pd.DataFrame([(D("2026-02-01"), "A", "D1", 100.4), (D("2026-03-01"), "A", "D2", 0.4)],
                        columns=["Date", "CustomerID", "DocumentNo", "NetRevenue"])
     out = rfm(yen, pd.Index(["A"]), D("2026-06-30"), D("2026-01-01"), D("2026-06-30"), 0)
     assert out.loc["A", "Monetary"] == 101.0 and out.loc["A", "Frequency"] == 1   # 100.8 yen; D2 is 0 yen: no purchase
     assert purchase_history(yen, pd.Index(["A"]), D("2026-06-30"), 0).loc["A", "MeanValue"] == 100.0
+
+
+def test_lines_without_a_document_number_are_one_document_per_day_a_century_apart_too():
+    """F's lines have no DocumentNo: each date is its own document. A sale in 1926 and a return in 2026 are
+    two documents (a two-digit year would make them one, netting 50 and dated 2026): the last purchase is
+    the 1926 one, 36,646 days before AsOfDate."""
+    from kam_xl.domain.classification import rfm
+    sales = pd.DataFrame([(D("1926-03-01"), "F", None, 100.0), (D("2026-03-01"), "F", None, -50.0)],
+                         columns=["Date", "CustomerID", "DocumentNo", "NetRevenue"])
+    out = rfm(sales, pd.Index(["F"]), D("2026-06-30"), D("2026-01-01"), D("2026-06-30"), 2)
+    assert out.loc["F", "Recency"] == (D("2026-06-30") - D("1926-03-01")).days == 36_646
+
+
+def test_group_exposure_by_hand():
+    """Groups GZ (Z1, Z2), B1 and A1 (each its own group). Z2's oldest overdue bucket is unknown, so GZ's
+    OverdueBalance and Overdue90Plus are empty; B1 owes 30 + 20 overdue of which 20 over 90 days: 50 and 20.
+    CreditUtilization = OpenBalance / CreditLimit: B1 80 / 100 = 0.8. Without receivables every balance is
+    empty. Revenue: GZ 60 + 40 = 100 ties with A1's 100 and comes first (it came first), B1's 50 last."""
+    from kam_xl.domain.risk import group_exposure
+    ids = pd.Index(["Z1", "B1", "Z2", "A1"], name="CustomerID")
+    group_of = pd.Series(["GZ", "B1", "GZ", "A1"], index=ids)
+    names = pd.Series({"Z1": "Zeta One", "B1": "Beta", "Z2": "Zeta Two", "A1": "Alpha"})
+    profit = pd.DataFrame({"NetRevenue": [60.0, 50.0, 40.0, 100.0], "GrossProfit": [6.0, 5.0, 4.0, 10.0],
+                           "NetProfit": [1.0, 2.0, 3.0, 4.0]}, index=ids)
+    ar = pd.DataFrame({"OpenBalance": [10.0, 80.0, 20.0, 0.0], "Overdue1_30": [0.0, 30.0, 5.0, 0.0],
+                       "Overdue90Plus": [1.0, 20.0, np.nan, 0.0]}, index=ids)
+    limit = pd.Series({"Z1": np.nan, "B1": 100.0, "Z2": 50.0, "A1": 0.0})
+    table = group_exposure(group_of, names, profit, ar, limit, ["Overdue1_30", "Overdue90Plus"], 2)
+    assert list(table.columns[:3]) == ["ParentID", "GroupName", "Customers"]
+    out = table.set_index("ParentID")
+    assert out.index.tolist() == ["GZ", "A1", "B1"]
+    assert out.loc["GZ", ["Customers", "NetRevenue", "GrossProfit", "NetProfit", "OpenBalance"]].tolist() == \
+        [2, 100.0, 10.0, 4.0, 30.0]
+    assert np.isnan(out.loc["GZ", "OverdueBalance"]) and np.isnan(out.loc["GZ", "Overdue90Plus"])
+    assert np.isnan(out.loc["GZ", "CreditLimit"]) and np.isnan(out.loc["GZ", "CreditUtilization"])   # Z1's unknown
+    assert out.loc["B1", ["OverdueBalance", "Overdue90Plus", "CreditLimit", "CreditUtilization"]].tolist() == \
+        [50.0, 20.0, 100.0, 0.8]
+    assert out.loc["B1", "GroupName"] == "Beta" and pd.isna(out.loc["GZ", "GroupName"])
+    assert out["RevenueShare"].tolist() == [0.4, 0.4, 0.2]
+    bare = group_exposure(group_of, names, profit.assign(NetRevenue=[60.4, 50.0, 40.4, 100.0]), None, limit,
+                          ["Overdue1_30", "Overdue90Plus"], 0)   # in yen: GZ's 100.8 is 101
+    assert bare[["OpenBalance", "OverdueBalance", "Overdue90Plus", "CreditUtilization"]].isna().all().all()
+    assert bare.set_index("ParentID").loc["GZ", "NetRevenue"] == 101.0
+    # Many ties: largest first, ties in the order the groups first appear (a stable sort), whatever their names.
+    many = pd.Index([f"C{i:02d}" for i in range(40)][::-1], name="CustomerID")
+    revenue = [float((i % 3) * 100) for i in range(40)]
+    wide = group_exposure(pd.Series(many, index=many), pd.Series(dtype=object),
+                          pd.DataFrame({"NetRevenue": revenue, "GrossProfit": revenue, "NetProfit": revenue}, index=many),
+                          None, pd.Series(dtype=float), ["Overdue1_30"], 2)
+    assert wide["ParentID"].tolist() == [many[i] for i in sorted(range(40), key=lambda i: -revenue[i])]
 
 
 def test_segments_ties_and_zero_or_small_total_revenue():
@@ -1100,7 +1151,8 @@ def test_countback_dso_month_by_month_by_hand():
 def test_countback_dso_counts_a_sale_on_period_end_and_looks_back_36_months_at_most():
     """C5's sale of 100 on PeriodEnd itself (30 June) covers its 100 owed: 100 / 100 x 30 = 30 days. C6 sold 10
     on the 15th of every month for four years and owes 365: 36 months of 10 cover 360, the 37th would cover
-    the rest, but the count stops at 36 months: empty, as documented. Owing 355, it is covered in the 36th."""
+    the rest, but the count stops at 36 months: empty, as documented. Owing 355, it is covered in the 36th.
+    C7's month without sales still counts its days; C8, with nothing sold, is never covered."""
     from kam_xl.domain.receivables import countback_dso
     monthly = pd.date_range("2022-07-15", "2026-06-15", freq="MS") + pd.Timedelta(days=14)
     invoices = pd.DataFrame({"InvoiceDate": [D("2026-06-30"), *monthly], "CustomerID": ["C5"] + ["C6"] * len(monthly),
@@ -1108,9 +1160,39 @@ def test_countback_dso_counts_a_sale_on_period_end_and_looks_back_36_months_at_m
     closing = pd.Series({"C5": 100.0, "C6": 365.0})
     got = countback_dso(closing, invoices, D("2026-06-30"), D("2022-07-01"), pd.Index(["C5", "C6"]))
     assert got["C5"] == pytest.approx(30.0) and np.isnan(got["C6"])
+    # C7 sold 10 in June and 100 in April, nothing in May, and owes 60: June covers 10 (30 days), May nothing
+    # (31 days), April the other 50 of its 100 (15 of 30 days): 76 days. C8 owes 0.5 and sold nothing: empty.
+    gap = pd.DataFrame({"InvoiceDate": [D("2026-06-05"), D("2026-04-05")], "CustomerID": ["C7", "C7"],
+                        "Amount": [10.0, 100.0]})
+    got = countback_dso(pd.Series({"C7": 60.0, "C8": 0.5}), pd.concat([invoices, gap]), D("2026-06-30"),
+                        D("2022-07-01"), pd.Index(["C7", "C8"]))
+    assert got["C7"] == pytest.approx(76.0) and np.isnan(got["C8"])
     enough = countback_dso(pd.Series({"C6": 355.0}), invoices, D("2026-06-30"), D("2022-07-01"), pd.Index(["C6"]))
     # 35 whole months (July 2023 .. May 2026 and June 2026) cover 350; 5 of the 36th month's 10 cover the rest.
     assert enough["C6"] == pytest.approx((D("2026-06-30") - D("2023-08-01")).days + 1 + 0.5 * 31)
+
+
+def test_countback_dso_small_balances_credit_notes_data_start_and_customers_covered_early():
+    """PeriodEnd 30 June, records complete from 31 May (``first``), customers listed in another order than
+    their balances.
+    C9 owes 0.5 and sold 0.8 in June: 0.5 / 0.8 x 30 = 18.75 days.
+    C10 owes 50; June's credit note (-20) counts as no sales, May's 100 covers 50: 30 + 50/100 x 31 = 45.5.
+    C11 owes 10 and sold 20 in June (and again in May): covered in June, 15 days, whatever May holds.
+    C12 owes 0 and sold only in May: 0 days.
+    C13 owes 150, sold 100 in June and 100 in April: April is before the records (31 May): empty.
+    C14 owes 130, sold 100 in June and 100 in May (the month of ``first`` counts): 30 + 30/100 x 31 = 39.3."""
+    from kam_xl.domain.receivables import countback_dso
+    rows = [("C9", "2026-06-10", 0.8), ("C10", "2026-06-10", -20.0), ("C10", "2026-05-10", 100.0),
+            ("C11", "2026-06-10", 20.0), ("C11", "2026-05-10", 20.0), ("C12", "2026-05-10", 10.0),
+            ("C13", "2026-06-10", 100.0), ("C13", "2026-04-10", 100.0),
+            ("C14", "2026-06-10", 100.0), ("C14", "2026-05-10", 100.0)]
+    invoices = pd.DataFrame({"CustomerID": [r[0] for r in rows], "InvoiceDate": [D(r[1]) for r in rows],
+                             "Amount": [r[2] for r in rows]})
+    closing = pd.Series({"C14": 130.0, "C13": 150.0, "C12": 0.0, "C11": 10.0, "C10": 50.0, "C9": 0.5})
+    got = countback_dso(closing, invoices, D("2026-06-30"), D("2026-05-31"),
+                        pd.Index(["C9", "C10", "C11", "C12", "C13", "C14"]))
+    assert got.round(4).tolist()[:4] == [18.75, 45.5, 15.0, 0.0]
+    assert np.isnan(got["C13"]) and got["C14"] == pytest.approx(39.3)
 
 
 def test_follow_up_levels_are_reached_on_their_day():

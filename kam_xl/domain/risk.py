@@ -55,7 +55,7 @@ def risk_summary(net_revenue: pd.Series, net_profit: pd.Series, overdue_oldest: 
 
 
 def group_exposure(group_of: pd.Series, names: pd.Series, profit: pd.DataFrame, receivables: pd.DataFrame | None,
-                   credit_limit: pd.Series, overdue_columns: list[str], decimals: int = 2) -> pd.DataFrame:
+                   credit_limit: pd.Series, overdue_columns: list[str], decimals: int) -> pd.DataFrame:
     """One row per customer group (``group_of``: CustomerID -> ParentID, a
     customer without a ParentID being its own group), largest NetRevenue
     first. GroupName is the name of the customer whose ID is the ParentID, if
