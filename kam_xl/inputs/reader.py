@@ -38,8 +38,8 @@ from kam_xl.contract import (
     file_parameters,
     normalize_name,
 )
-from kam_xl.inputs.condense import Condensed, condense_sales
 from kam_xl.inputs.arrow_tables import ArrowTables, blank_text_as_empty, hides_text, table_parts
+from kam_xl.inputs.condense import Condensed, condense_sales
 from kam_xl.inputs.derive import DERIVED_FROM, net_of_vat
 from kam_xl.inputs.names import CONTRACT, MAP, Names, Origin, default_names, preset_scores, without_detected
 from kam_xl.inputs.params import PARAMETER_ZH, Params, parameters_from_table
