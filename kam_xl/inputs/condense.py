@@ -73,6 +73,7 @@ def condense_sales(batches: Iterable, schema, columns: dict[str, int], known_ids
     if not _summable(schema, columns, currency_ignored):
         return None
     known = pa.array(sorted(set(known_ids)), pa.string())
+    projected = _projected_schema()
     kept: list = []
     kept_rows: list[np.ndarray] = []
     state = {"row": first_row, "currency": False}
@@ -81,16 +82,18 @@ def condense_sales(batches: Iterable, schema, columns: dict[str, int], known_ids
         for batch in batches:
             rows = np.arange(state["row"], state["row"] + batch.num_rows, dtype="int64")
             state["row"] += batch.num_rows
-            plain = _plain(batch, columns, known, currency_ignored)
+            day = pa.compute.cast(batch.column(columns["Date"]), pa.date32())   # a time of day floored, as read
+            plain = _plain(batch, day, columns, known, currency_ignored)
+            mask = plain.to_numpy(zero_copy_only=False)
             other = batch.filter(pa.compute.invert(plain))
             if other.num_rows:
                 kept.append(other)
-                kept_rows.append(rows[~plain.to_numpy(zero_copy_only=False)])
+                kept_rows.append(rows[~mask])
                 if "Currency" in columns and not currency_ignored:
                     state["currency"] |= other.column(columns["Currency"]).null_count < other.num_rows
-            yield _projected(batch.filter(plain), rows[plain.to_numpy(zero_copy_only=False)], columns)
+            yield _projected(batch.filter(plain), day.filter(plain), rows[mask], columns, projected)
 
-    reader = pa.RecordBatchReader.from_batches(_projected_schema(), plain_batches())
+    reader = pa.RecordBatchReader.from_batches(projected, plain_batches())
     with duckdb.connect() as db:
         db.execute(f"SET memory_limit = '{DUCKDB_MEMORY}'")
         db.execute("SET threads = 1")   # sums added in file order: the same figures on every run
@@ -103,36 +106,30 @@ def condense_sales(batches: Iterable, schema, columns: dict[str, int], known_ids
     return Condensed(lines, rows, _typed_sums(sums), int(pa.compute.sum(sums.column("lines")).as_py() or 0))
 
 
-_NUMBER_TYPES = ("is_integer", "is_floating")
-
-
 def _summable(schema, columns: dict[str, int], currency_ignored: bool) -> bool:
     """Whether the file's types let any line be plain: a date or time-stamp
     Date, numeric amounts, text IDs (a column of another type is read cell by
-    cell, line by line, as before)."""
+    cell, line by line, as before). A column of blanks only is of any kind."""
     import pyarrow.types as t
-
-    def kind(name: str):
-        return schema.field(columns[name]).type if name in columns else None
 
     if not {"NetRevenue", "Date", "CustomerID"} <= set(columns):
         return False   # VAT derivation (NetRevenue from GrossAmount) rounds line by line; a missing column is fatal
-    date = kind("Date")
-    if not (t.is_date(date) or (t.is_timestamp(date) and date.tz is None)):
+    kind = {name: schema.field(position).type for name, position in columns.items()}
+
+    def text(name: str) -> bool:
+        return t.is_string(kind[name]) or t.is_large_string(kind[name])
+
+    date = kind["Date"]
+    if not (t.is_date(date) or (t.is_timestamp(date) and date.tz is None)) or not text("CustomerID"):
         return False
-    for name in SUMMED + ("TaxRate",):
-        if name in columns and not (t.is_null(kind(name)) or any(getattr(t, test)(kind(name)) for test in _NUMBER_TYPES)):
-            return False
-    if not t.is_string(kind("CustomerID")) and not t.is_large_string(kind("CustomerID")):
-        return False
-    for name in ("DocumentNo", "Product") + (() if currency_ignored else ("Currency",)):
-        if name in columns and not (t.is_null(kind(name)) or t.is_string(kind(name)) or t.is_large_string(kind(name))):
-            return False
-    return True
+    numbers = [n for n in (*SUMMED, "TaxRate") if n in kind]
+    texts = [n for n in ("DocumentNo", "Product", *(() if currency_ignored else ("Currency",))) if n in kind]
+    return all(t.is_null(kind[n]) or t.is_integer(kind[n]) or t.is_floating(kind[n]) for n in numbers) and \
+        all(t.is_null(kind[n]) or text(n) for n in texts)
 
 
-def _plain(batch, columns: dict[str, int], known, currency_ignored: bool):
-    """The plain lines of ``batch`` (a boolean Arrow array, never null)."""
+def _plain(batch, day, columns: dict[str, int], known, currency_ignored: bool):
+    """The plain lines of ``batch`` (a boolean Arrow array, never null); ``day``: its Dates as days."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -147,7 +144,6 @@ def _plain(batch, columns: dict[str, int], known, currency_ignored: bool):
         return pc.or_kleene(pc.is_null(values), test(values)) if values.null_count < len(values) else \
             pa.array(np.ones(len(values), dtype=bool))
 
-    day = pc.cast(col("Date"), pa.date32())   # a time of day floored, as the reader does
     plain = pc.and_kleene(pc.is_in(pc.cast(col("CustomerID"), pa.string()), value_set=known), pc.is_valid(day))
     plain = pc.and_kleene(plain, pc.and_kleene(pc.greater_equal(day, pa.scalar(pd.Timestamp(FIRST_DAY).date())),
                                                pc.less_equal(day, pa.scalar(pd.Timestamp(LAST_DAY).date()))))
@@ -158,9 +154,9 @@ def _plain(batch, columns: dict[str, int], known, currency_ignored: bool):
         if name in columns:
             plain = pc.and_kleene(plain, blank_or(col(name), finite))
     if "TaxRate" in columns:
-        plain = pc.and_kleene(plain, blank_or(col("TaxRate"), lambda v: pc.and_kleene(
-            finite(v), pc.and_kleene(pc.greater_equal(pc.cast(v, pa.float64()), 0.0),
-                                     pc.less_equal(pc.cast(v, pa.float64()), 100.0)))))
+        rate = pc.cast(col("TaxRate"), pa.float64())
+        plain = pc.and_kleene(plain, blank_or(rate, lambda v: pc.and_kleene(
+            finite(v), pc.and_kleene(pc.greater_equal(v, 0.0), pc.less_equal(v, 100.0)))))
     if "DocumentNo" in columns:
         plain = pc.and_kleene(plain, blank_or(col("DocumentNo"), lambda v: pc.match_substring_regex(
             pc.cast(v, pa.string()), PRINTABLE)))
@@ -176,14 +172,14 @@ def _projected_schema():
                       *((name, pa.float64()) for name in SUMMED)])
 
 
-def _projected(batch, rows: np.ndarray, columns: dict[str, int]):
-    """The plain lines of a batch in the columns the sums read (absent ones blank)."""
+def _projected(batch, day, rows: np.ndarray, columns: dict[str, int], schema):
+    """The plain lines of a batch (``day``: their Dates as days) in the
+    columns of ``schema`` (:func:`_projected_schema`; absent ones blank)."""
     import pyarrow as pa
-    schema = _projected_schema()
     arrays = [pa.array(rows, pa.int64())]
     for field in list(schema)[1:]:
         if field.name == "Day":
-            arrays.append(pa.compute.cast(batch.column(columns["Date"]), pa.date32()))
+            arrays.append(day)
         elif field.name in columns:
             arrays.append(pa.compute.cast(batch.column(columns[field.name]), field.type))
         else:
@@ -213,7 +209,8 @@ GROUP BY CustomerID, Day, DocumentNo, NetRevenue > 0
 
 def _typed_sums(sums) -> pd.DataFrame:
     """The summed rows as the reader types Sales (datetime64[ns] dates, text
-    as pandas strings, amounts as float64), in the order of their first lines."""
+    as pandas strings, amounts as float64); the reader puts them in the order
+    of their first lines, among the lines read one by one."""
     frame = sums.to_pandas(date_as_object=False)
     out = pd.DataFrame({
         "_row": frame["_row"].astype("int64"),
@@ -223,4 +220,4 @@ def _typed_sums(sums) -> pd.DataFrame:
                                                              "TaxRate")},
         "Currency": pd.Series(np.nan, index=frame.index, dtype="str"),
     })
-    return out.sort_values("_row", kind="stable").reset_index(drop=True)
+    return out
