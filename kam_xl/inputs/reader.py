@@ -436,10 +436,14 @@ def _csv_options(path: Path, spec: TableSpec, names: Names) -> dict:
 _INDEX_COLUMN = re.compile(r"__index_level_\d+__")   # where pandas.to_parquet keeps a frame's index
 
 
+def _data_columns(names: list[str]) -> list[int]:
+    """The positions of a file's columns but the index pandas may have stored in it."""
+    return [i for i, name in enumerate(names) if not _INDEX_COLUMN.fullmatch(name)]
+
+
 def _frame_of(table) -> pd.DataFrame:
-    """An Arrow table of a file as pandas, without the index pandas may have stored in it."""
-    keep = [i for i, name in enumerate(table.column_names) if not _INDEX_COLUMN.fullmatch(name)]
-    return table.select(keep).replace_schema_metadata(None).to_pandas()
+    """An Arrow table of a file as pandas (see :func:`_data_columns`)."""
+    return table.select(_data_columns(table.column_names)).replace_schema_metadata(None).to_pandas()
 
 
 # A Sales file at least this large (a Parquet file of some 500,000 lines, a CSV of 100,000) is condensed
@@ -462,7 +466,7 @@ def _condensed_grid(path: Path, spec: TableSpec, names: Names, customers: pd.Dat
         try:
             if suffix == ".parquet":
                 source = pq.ParquetFile(path)
-                keep = [i for i, name in enumerate(source.schema_arrow.names) if not _INDEX_COLUMN.fullmatch(name)]
+                keep = _data_columns(source.schema_arrow.names)
                 schema = pa.schema([source.schema_arrow.field(i) for i in keep])
                 # Row group by row group: iter_batches keeps ~17 bytes a line until the file is closed.
                 batches = (batch.select(keep) for group in range(source.num_row_groups)
