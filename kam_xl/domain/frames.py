@@ -39,8 +39,8 @@ def total(values: pd.Series) -> float:
 def totals_by(frame: pd.DataFrame, keys: list[pd.Series], columns: list[str], sort: bool) -> pd.DataFrame:
     """Per group of ``keys`` (blank keys a group of their own), the sum of each
     of ``columns``, empty when any part is unknown (as :func:`total`)."""
-    unknown = frame[columns].isna().groupby(keys, sort=sort, dropna=False).any()
-    return frame.groupby(keys, sort=sort, dropna=False)[columns].sum().where(~unknown)
+    grouped = frame.groupby(keys, sort=sort, dropna=False)[columns]
+    return grouped.sum().where(grouped.count().eq(grouped.size(), axis=0))
 
 
 def in_window(frame: pd.DataFrame, column: str, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
