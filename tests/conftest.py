@@ -18,6 +18,35 @@ def pytest_collection_modifyitems(config, items):
         for item in items:
             if "libreoffice" in item.keywords:
                 item.add_marker(skip)
+    workers = getattr(config, "workerinput", {}).get("workercount", 1)
+    items[:] = longest_first(items, workers)
+
+
+def longest_first(items: list, workers: int) -> list:
+    """The collection reordered so that the tests marked ``slow(seconds)`` start first on every worker.
+
+    pytest-xdist's worksteal scheduler hands worker i the i-th contiguous share of the collection
+    (len(rest) // workers left, in turn) and later steals from the tail of the longest queue; a long test
+    collected last would leave one worker running it alone while the other idles. Each slow test goes,
+    longest first, to the share with the least slow time so far; the other tests fill the shares in
+    collection order (so a module's tests stay together)."""
+    slow = sorted((item for item in items if item.get_closest_marker("slow")),
+                  key=lambda item: -item.get_closest_marker("slow").args[0])
+    if workers < 2 or not slow:
+        return items
+    sizes, left = [], len(items)
+    for i in range(workers):
+        sizes.append(left // (workers - i))
+        left -= sizes[-1]
+    shares, load = [[] for _ in sizes], [0.0] * workers
+    for item in slow:
+        share = min((i for i in range(workers) if len(shares[i]) < sizes[i]), key=lambda i: load[i])
+        shares[share].append(item)
+        load[share] += item.get_closest_marker("slow").args[0]
+    rest = iter(item for item in items if not item.get_closest_marker("slow"))
+    for share, size in zip(shares, sizes):
+        share.extend(next(rest) for _ in range(size - len(share)))
+    return [item for share in shares for item in share]
 
 
 @pytest.fixture(autouse=True)

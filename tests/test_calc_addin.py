@@ -96,6 +96,7 @@ def excel_table(frame: pd.DataFrame) -> list[list]:
     return [list(frame.columns)] + [[excel_value(v) for v in row] for row in frame.itertuples(index=False)]
 
 
+@pytest.mark.slow(27)
 @pytest.mark.libreoffice
 @pytest.mark.skipif(not _office_python_has_uno(), reason="LibreOffice's Python with uno (python3-uno) not installed")
 def test_kam_functions_in_a_real_libreoffice_calc(tmp_path, demo_tables):

@@ -51,6 +51,7 @@ def test_build_exit_1_when_rows_rejected(runner, tmp_path):
     assert book.sheetnames[0] == "仪表板"
 
 
+@pytest.mark.slow(5)
 def test_split_by_manager(runner, tmp_path, demo_workbook):
     result = runner.invoke(main, ["build", str(demo_workbook), "--split-by", "客户经理", "--out-dir", str(tmp_path)])
     assert result.exit_code == 0, result.output
@@ -59,6 +60,7 @@ def test_split_by_manager(runner, tmp_path, demo_workbook):
     assert unknown.exit_code == 2 and "no such Customers column" in unknown.output
 
 
+@pytest.mark.slow(9)
 def test_split_in_two_processes_writes_the_same_workbooks(runner, tmp_path, demo_workbook):
     for jobs in ("1", "2"):
         result = runner.invoke(main, ["build", str(demo_workbook), "--split-by", "AccountManager",

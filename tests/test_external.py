@@ -1,5 +1,6 @@
 """Sales/Invoices/Payments from CSV or Parquet files (beyond Excel's row limit)."""
 import pandas as pd
+import pytest
 from click.testing import CliRunner
 
 from kam_xl import analyze, read_workbook
@@ -7,6 +8,7 @@ from kam_xl.app.cli import main
 from kam_xl.authoring.template import write_template
 
 
+@pytest.mark.slow(5)
 def test_parquet_and_csv_give_the_workbook_figures(tmp_path, demo_tables):
     inside = analyze(read_workbook(write_template(tmp_path / "inside.xlsx", demo_tables)))
     without = write_template(tmp_path / "book.xlsx", {k: v for k, v in demo_tables.items() if k != "Sales"})

@@ -292,6 +292,7 @@ def test_gamma_gamma_independence_is_checked(fitted):
     assert abs(expected) < 0.3 and "Gamma-Gamma assumes" not in " ".join(results["DataQuality"]["Message"])
 
 
+@pytest.mark.slow(8)
 def test_the_model_page_says_which_model_why_and_how_it_did(holdout, tmp_path):
     """Auto with a holdout chooses by HoldoutMAE (Pareto/NBD on CDNOW: 0.757 against BG/NBD's 0.788); the
     RepeatDistribution's actual customers are counted here from the raw transactions to 1998-06-30 and its

@@ -65,13 +65,19 @@ def _mutants(good, folder, rng: random.Random):
         yield kind, path
 
 
+@pytest.fixture(scope="module")
+def mutants(tmp_path_factory) -> list:
+    """The CASES mutants of one seed, written once for the module's parts."""
+    folder = tmp_path_factory.mktemp("fuzz")
+    return list(_mutants(write_template(folder / "good.xlsx", small_book()), folder, random.Random(SEED)))
+
+
+@pytest.mark.slow(15)
 @pytest.mark.parametrize("part", range(PARTS))
-def test_fuzzed_workbooks_exit_cleanly_with_one_line(tmp_path, part):
+def test_fuzzed_workbooks_exit_cleanly_with_one_line(mutants, part):
     """The CASES mutants of one seed, in PARTS parts that parallel test workers can share."""
-    good = write_template(tmp_path / "good.xlsx", small_book())
     runner = CliRunner()
     outcomes = Counter()
-    mutants = list(_mutants(good, tmp_path, random.Random(SEED)))
     mine = mutants[part * CASES // PARTS:(part + 1) * CASES // PARTS]   # each part holds every kind of damage
     for kind, path in mine:
         out = path.with_name(path.stem + "_out.xlsx")
@@ -154,6 +160,7 @@ def _blank_cell_bomb(tmp_path, rows: int):
     return bomb
 
 
+@pytest.mark.slow(4)
 def test_a_zip_bomb_of_blank_cells_is_refused_early_in_bounded_memory(tmp_path):
     bomb = _blank_cell_bomb(tmp_path, 1_000_000)
     with zipfile.ZipFile(bomb) as archive:

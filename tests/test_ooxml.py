@@ -155,6 +155,7 @@ KINDS = ["template", "template zh-CN", "committed template", "demo input", "summ
          "split summaries", "encrypted summary", "protected summary", "refreshed workbook"]
 
 
+@pytest.mark.slow(4)
 @pytest.mark.parametrize("kind", KINDS)
 def test_every_kind_of_workbook_validates(kind, demo_input, summary, tmp_path, capsys):
     """Each kind of file kam-xl writes has no finding; the count of files and findings is printed."""

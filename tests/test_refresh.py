@@ -1,6 +1,8 @@
 """`kam-xl refresh`: outputs recomputed in place, everything else carried over unchanged."""
 import io
+import shutil
 import zipfile
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -19,15 +21,21 @@ def sheet_xml(path) -> dict[str, bytes]:
         return {a["name"]: archive.read(part) for a, part in _sheet_parts(_Package(archive))}
 
 
-@pytest.fixture
-def book(tmp_path, demo_tables):
-    path = write_template(tmp_path / "Book.xlsm", demo_tables)
+@pytest.fixture(scope="module")
+def filled_book(tmp_path_factory, demo_tables) -> Path:
+    path = write_template(tmp_path_factory.mktemp("filled") / "Book.xlsm", demo_tables)
     wb = openpyxl.load_workbook(path, keep_vba=True)          # a user adds a sheet of their own
     notes = wb.create_sheet("MyNotes")
     notes["A1"] = "Q3 review"
     notes["B2"] = "=SUM(Customers[CreditLimit])"
     wb.save(path)
     return path
+
+
+@pytest.fixture
+def book(tmp_path, filled_book) -> Path:
+    """Each test refreshes its own copy of the filled book (made once per module)."""
+    return Path(shutil.copy(filled_book, tmp_path / filled_book.name))
 
 
 def test_refresh_in_place(book):
@@ -95,6 +103,7 @@ def test_copy_compressed_keeps_bytes_and_drops_data_descriptors(tmp_path):
             assert not info.flag_bits & 0x08
 
 
+@pytest.mark.slow(5)
 def test_refresh_twice_and_switch_language(book):
     assert refresh_file(book).exit_code == 0
     assert refresh_file(book, language="zh-CN").exit_code == 0
@@ -118,6 +127,7 @@ def test_refresh_refuses_a_clashing_user_table(tmp_path, demo_tables):
     assert path.read_bytes() == before
 
 
+@pytest.mark.slow(12)
 @pytest.mark.libreoffice
 def test_refreshed_workbook_recalculates_cleanly(book, tmp_path):
     refresh_file(book)

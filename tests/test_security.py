@@ -243,6 +243,7 @@ def _delays(rng, full_run, kills):
     return [rng.uniform(i * slice_, (i + 1) * slice_) + 0.05 for i in range(kills)] + [0.05, None]
 
 
+@pytest.mark.slow(16)
 def test_sigkill_during_build(tmp_path, big_input):
     rng = random.Random(1)
     digest = hashlib.sha256(big_input.read_bytes()).hexdigest()
@@ -266,6 +267,7 @@ def test_sigkill_during_build(tmp_path, big_input):
           f"{outcomes['old']}x, a complete new one {outcomes['new']}x; the input unchanged every time")
 
 
+@pytest.mark.slow(15)
 def test_sigkill_during_refresh(tmp_path, big_input):
     rng = random.Random(2)
     workbook = tmp_path / "book.xlsm"
@@ -295,7 +297,7 @@ BAD_NUMBERS = st.one_of(st.sampled_from(["#N/A", "#VALUE!", "#DIV/0!", "abc", "1
 BAD_DATES = st.sampled_from(["1850-01-01", "9999-12-31", "2026/13/45", "yesterday", "#REF!", -5.0, "0000-00-00"])
 BAD_IDS = st.sampled_from(["ZZZ-unknown", "   ", "\u3000", "C-404"])
 EXTREME = st.one_of(st.floats(min_value=-1e15, max_value=1e15, allow_nan=False), st.integers(-10**12, 10**12))
-EXAMPLES = {"clean": 0, "any": 0}
+EXAMPLES = {"clean": 0, "analysed": 0, "any": 0}
 
 
 @functools.cache
@@ -304,18 +306,19 @@ def _clean_profitability() -> pd.DataFrame:
     return analyze(inputs_from_frames(small_book()))["Profitability"]
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(data=st.data())
-def _rejected_rows_property(data):
+@st.composite
+def _dirty_small_books(draw):
+    """The small book with 1-6 bad Sales rows (a bad date, customer or amount) put in at random places;
+    returns the tables and the worksheet rows of the bad lines."""
     tables = small_book()
     clean = tables["Sales"]
     bad_rows = []
-    for _ in range(data.draw(st.integers(1, 6))):
-        row = clean.iloc[data.draw(st.integers(0, len(clean) - 1))].astype(object).copy()
-        column = data.draw(st.sampled_from(["Date", "CustomerID", "NetRevenue"]))
-        row[column] = data.draw({"Date": BAD_DATES, "CustomerID": BAD_IDS, "NetRevenue": BAD_NUMBERS}[column])
+    for _ in range(draw(st.integers(1, 6))):
+        row = clean.iloc[draw(st.integers(0, len(clean) - 1))].astype(object).copy()
+        column = draw(st.sampled_from(["Date", "CustomerID", "NetRevenue"]))
+        row[column] = draw({"Date": BAD_DATES, "CustomerID": BAD_IDS, "NetRevenue": BAD_NUMBERS}[column])
         bad_rows.append(row)
-    positions = sorted(data.draw(st.lists(st.integers(0, len(clean)), min_size=len(bad_rows), max_size=len(bad_rows))))
+    positions = sorted(draw(st.lists(st.integers(0, len(clean)), min_size=len(bad_rows), max_size=len(bad_rows))))
     mixed, inserted, taken = [], [], 0
     for i in range(len(clean) + 1):
         while taken < len(bad_rows) and positions[taken] == i:
@@ -324,13 +327,43 @@ def _rejected_rows_property(data):
             taken += 1
         if i < len(clean):
             mixed.append(clean.iloc[i].astype(object))
-    dirty = dict(tables, Sales=pd.DataFrame(mixed).reset_index(drop=True))
+    return dict(tables, Sales=pd.DataFrame(mixed).reset_index(drop=True)), inserted
+
+
+def _without_rows(inputs) -> dict[str, pd.DataFrame]:
+    return {name: table.drop(columns="_row").reset_index(drop=True) for name, table in inputs.tables.items()}
+
+
+@functools.cache
+def _clean_inputs():
+    return inputs_from_frames(small_book())
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(book=_dirty_small_books())
+def _rejected_rows_property(book):
+    """Every bad line is an Error on its own row, and what reaches the analysis is exactly the clean book:
+    the same tables, values and types (only the worksheet row numbers of the lines after a bad one differ)."""
+    dirty, inserted = book
     inputs = inputs_from_frames(dirty)
     flagged = set(inputs.dq.frame().query("Table == 'Sales' and Severity == 'Error'")["Row"].dropna().astype(int))
     assert set(inserted) <= flagged
-    got = analyze(inputs)["Profitability"]
-    pd.testing.assert_frame_equal(got, _clean_profitability())
+    got, want = _without_rows(inputs), _without_rows(_clean_inputs())
+    assert list(got) == list(want)
+    for name in want:
+        pd.testing.assert_frame_equal(got[name], want[name], check_exact=True, obj=name)
+    assert inputs.params == _clean_inputs().params
     EXAMPLES["clean"] += 1
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(book=_dirty_small_books())
+def _rejected_rows_analysis_property(book):
+    """... and the analysis of the dirty book, which also holds its row numbers and DataQuality errors,
+    gives the clean book's figures."""
+    got = analyze(inputs_from_frames(book[0]))["Profitability"]
+    pd.testing.assert_frame_equal(got, _clean_profitability())
+    EXAMPLES["analysed"] += 1
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -354,11 +387,14 @@ def _any_cell_mix_property(values, rows):
     EXAMPLES["any"] += 1
 
 
+@pytest.mark.slow(12)
 def test_rejected_rows_never_change_the_clean_metrics():
-    EXAMPLES["clean"] = 0
+    EXAMPLES["clean"] = EXAMPLES["analysed"] = 0
     _rejected_rows_property()
-    assert EXAMPLES["clean"] >= 20                                         # real generated books were checked
-    print(f"property test: {EXAMPLES['clean']} generated books with rejected rows")
+    _rejected_rows_analysis_property()
+    assert EXAMPLES["clean"] >= 20 and EXAMPLES["analysed"] >= 6           # real generated books were checked
+    print(f"property test: {EXAMPLES['clean']} generated books with rejected rows read as the clean book, "
+          f"{EXAMPLES['analysed']} of them analysed to its figures")
 
 
 def test_reader_survives_any_cell_mix():

@@ -1,16 +1,24 @@
 """Every metric on a book small enough to check with a calculator (conftest.small_book)."""
+import os
+
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import small_book
 
 from kam_xl import analyze
+from kam_xl.inputs.reader import inputs_from_frames
 
 approx = pytest.approx
 
 
-@pytest.fixture
-def results(small_inputs):
-    return analyze(small_inputs)
+# Once per module (no test here changes the results); per test for the mutation run (docs/TESTING.md).
+FIXTURE_SCOPE = "function" if os.environ.get("KAM_XL_FRESH_FIXTURES") else "module"
+
+
+@pytest.fixture(scope=FIXTURE_SCOPE)
+def results():
+    return analyze(inputs_from_frames(small_book()))
 
 
 def row(results, table, cid):

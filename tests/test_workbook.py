@@ -101,6 +101,7 @@ def _grid(path, sheet):
     return python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet).to_python(skip_empty_area=False)
 
 
+@pytest.mark.slow(10)
 @pytest.mark.libreoffice
 def test_libreoffice_recalculation_matches(built, tmp_path):
     sources = [built[k][0] for k in ("en", "zh", "split")]
@@ -124,6 +125,7 @@ def test_libreoffice_recalculation_matches(built, tmp_path):
     print(f"LibreOffice recalculated {checked} formula cells in 3 workbooks; all equal to the written values")
 
 
+@pytest.mark.slow(4)
 @pytest.mark.libreoffice
 def test_dashboard_pdf(tmp_path, demo_workbook):
     outcome = build_file(demo_workbook, out_dir=tmp_path, pdf=True)

@@ -105,6 +105,7 @@ DATE_FORMATS = "2026-03-05, 2026/3/5, 2026年3月5日, 20260305, 5-Mar-2026, Mar
 _TYPE_CODES = {float: 1, int: 1, np.float64: 1, np.int64: 1, dt.date: 2, dt.datetime: 2, pd.Timestamp: 2, str: 3}
 
 
+_NO_CODES, _NO_TEXT = np.array([], dtype=np.intp), pd.Series([], dtype="str")
 # infer_dtype results that mean every cell of a column has one kind (1 number, 2 date, 3 text).
 _ONE_KIND = {"floating": 1, "integer": 1, "mixed-integer-float": 1, "date": 2, "datetime": 2, "string": 3}
 
@@ -124,25 +125,29 @@ class Kinds:
             kind = _ONE_KIND.get(pd.api.types.infer_dtype(cells, skipna=False))
             if kind == 2 and pd.isna(cells).any():   # infer_dtype counts None and NaT as dates
                 kind = None
-            codes = np.full(len(cells), kind) if kind else raw.map(type).map(_TYPE_CODES).fillna(0).to_numpy()
+            codes = np.full(len(cells), kind) if kind else \
+                np.fromiter((_TYPE_CODES.get(type(v), 0) for v in cells), dtype=np.int64, count=len(cells))
             positions = np.flatnonzero(codes == 3)
-            factor, uniques = pd.factorize(cells[positions])
+            factor, uniques = pd.factorize(cells[positions]) if len(positions) else (_NO_CODES, None)
         else:                  # a string column from a file: text or missing, kept in Arrow
             present = raw.notna().to_numpy()
             codes = np.where(present, 3, 0)
             positions = np.flatnonzero(present)
             factor, uniques = pd.factorize(raw if present.all() else raw.iloc[positions])
-        self._uniques = pd.Series(uniques, dtype="str").str.strip()   # Arrow string kernels from here on
-        filled = (self._uniques != "").to_numpy()[factor]
-        if not filled.all():   # (no copies of a whole column of positions in the usual case)
-            factor, positions = factor[filled], positions[filled]
+        if len(positions):
+            self._uniques = pd.Series(uniques, dtype="str").str.strip()   # Arrow string kernels from here on
+            filled = (self._uniques != "").to_numpy()[factor]
+            if not filled.all():   # (no copies of a whole column of positions in the usual case)
+                factor, positions = factor[filled], positions[filled]
+        else:
+            self._uniques = _NO_TEXT
         self._codes = factor
-        self.number = pd.Series(codes == 1, index=raw.index)
-        self.date = pd.Series(codes == 2, index=raw.index)
-        text = np.zeros(len(raw), dtype=bool)
+        number, date, text = codes == 1, codes == 2, np.zeros(len(raw), dtype=bool)
         text[positions] = True
+        self.number = pd.Series(number, index=raw.index)
+        self.date = pd.Series(date, index=raw.index)
         self.text = pd.Series(text, index=raw.index)
-        self.blank = ~(self.number | self.date | self.text)
+        self.blank = pd.Series(~(number | date | text), index=raw.index)
         self.text_rows = raw.index if len(positions) == len(raw) else raw.index[positions]
 
     def _typed(self, raw: pd.Series) -> None:
@@ -153,7 +158,7 @@ class Kinds:
         self.text = none
         self.blank = ~(self.number | self.date)
         self.text_rows = raw.index[:0]
-        self._uniques, self._codes = pd.Series([], dtype="str"), np.array([], dtype=np.intp)
+        self._uniques, self._codes = _NO_TEXT, _NO_CODES
 
     def on_strings(self, function) -> np.ndarray:
         """``function`` (a Series of distinct trimmed texts -> array) spread
@@ -172,7 +177,8 @@ def is_error_text(raw: pd.Series, kinds: Kinds | None = None) -> pd.Series:
     """Cells holding an Excel error value as text (e.g. '#N/A')."""
     kinds = kinds or Kinds(raw)
     result = pd.Series(False, index=raw.index)
-    result[kinds.text_rows] = kinds.on_strings(lambda u: u.str.upper().isin(ERROR_VALUES)).astype(bool)
+    if len(kinds.text_rows) and kinds.on_strings(lambda u: u.str.startswith("#")).any():   # every error has '#'
+        result[kinds.text_rows] = kinds.on_strings(lambda u: u.str.upper().isin(ERROR_VALUES)).astype(bool)
     return result
 
 
