@@ -12,6 +12,7 @@ from kam_xl.render.libreoffice import soffice
 D = pd.Timestamp
 
 
+@pytest.hookimpl(trylast=True)   # after -k, -m and --deselect have chosen the tests
 def pytest_collection_modifyitems(config, items):
     if soffice() is None:
         skip = pytest.mark.skip(reason="LibreOffice (soffice) not installed; runs in CI")
@@ -30,8 +31,7 @@ def longest_first(items: list, workers: int) -> list:
     collected last would leave one worker running it alone while the other idles. Each slow test goes,
     longest first, to the share with the least slow time so far; the other tests fill the shares in
     collection order (so a module's tests stay together)."""
-    slow = sorted((item for item in items if item.get_closest_marker("slow")),
-                  key=lambda item: -item.get_closest_marker("slow").args[0])
+    slow = sorted((item for item in items if _seconds(item)), key=lambda item: -_seconds(item))
     if workers < 2 or not slow:
         return items
     sizes, left = [], len(items)
@@ -42,11 +42,19 @@ def longest_first(items: list, workers: int) -> list:
     for item in slow:
         share = min((i for i in range(workers) if len(shares[i]) < sizes[i]), key=lambda i: load[i])
         shares[share].append(item)
-        load[share] += item.get_closest_marker("slow").args[0]
-    rest = iter(item for item in items if not item.get_closest_marker("slow"))
+        load[share] += _seconds(item)
+    rest = iter(item for item in items if not _seconds(item))
     for share, size in zip(shares, sizes):
         share.extend(next(rest) for _ in range(size - len(share)))
     return [item for share in shares for item in share]
+
+
+def _seconds(item) -> float:
+    """The seconds of a test's ``slow`` marker; 0 when it has none or is skipped (LibreOffice absent)."""
+    marker = item.get_closest_marker("slow")
+    if marker is None or item.get_closest_marker("skip"):
+        return 0.0
+    return float(marker.args[0] if marker.args else marker.kwargs.get("seconds", 1.0))
 
 
 @pytest.fixture(autouse=True)
