@@ -60,3 +60,30 @@ def test_a_blank_cell_of_a_file_is_quoted_as_blank_not_nan(tmp_path, demo_tables
     inputs = read_workbook(book, external={"Sales": tmp_path / "sales.csv"})
     totals = [r for r in inputs.dq.records if r["key"] == "row.totals"]
     assert [(r["Table"], r["Row"], r["Column"], r["Value"]) for r in totals] == [("Sales", 3, "CustomerID", None)]
+
+
+def test_validate_reads_the_extract_files_a_build_would(tmp_path, demo_tables):
+    """`kam-xl validate --sales/--invoices/--payments` checks the files the build will read: a bad line of
+    the CSV is reported with the file's line number and its sources table names the files; without them the
+    same book's Sales is empty, which is an Error."""
+    book = write_template(tmp_path / "book.xlsx", {k: v for k, v in demo_tables.items()
+                                                   if k not in ("Sales", "Invoices", "Payments")})
+    sales = demo_tables["Sales"].astype({"Date": "object"})
+    sales.loc[4, "Date"] = "not a date"                                     # line 6 of the file (header is line 1)
+    sales.to_csv(tmp_path / "sales.csv", index=False)
+    demo_tables["Invoices"].to_parquet(tmp_path / "invoices.parquet")
+    demo_tables["Payments"].to_parquet(tmp_path / "payments.parquet")
+    runner = CliRunner()
+    files = ["--sales", str(tmp_path / "sales.csv"), "--invoices", str(tmp_path / "invoices.parquet"),
+             "--payments", str(tmp_path / "payments.parquet")]
+    checked = runner.invoke(main, ["validate", str(book), *files], terminal_width=400)
+    assert checked.exit_code == 1, checked.output                          # one line rejected
+    report = " ".join(checked.output.split())
+    assert "sales.csv" in report and "invoices.parquet" in report and "payments.parquet" in report
+    assert "not a date" in report and " 6 " in report
+    built = runner.invoke(main, ["build", str(book), *files, "-o", str(tmp_path / "s.xlsx")])
+    assert built.exit_code == 1 and "rows rejected" in built.output, built.output
+    alone = runner.invoke(main, ["validate", str(book)], terminal_width=400)
+    assert alone.exit_code == 1 and "Sales has no rows" in alone.output, alone.output
+    missing = runner.invoke(main, ["validate", str(book), "--sales", str(tmp_path / "nope.csv")])
+    assert missing.exit_code == 2 and "not found" in missing.output

@@ -53,6 +53,22 @@ map_option = click.option(
          "feed which kam-xl column.")
 
 
+def extract_options(command):
+    """--sales, --invoices, --payments: that table from a CSV or Parquet file instead of the workbook."""
+    for table, text in reversed(EXTRACTS):
+        command = click.option(f"--{table.lower()}", f"{table.lower()}_file",
+                               type=click.Path(dir_okay=False, path_type=Path), help=text)(command)
+    return command
+
+
+EXTRACTS = (("Sales", "Sales lines from a CSV or Parquet file instead of the workbook (beyond Excel's row limit)."),
+            ("Invoices", "Invoices from a CSV or Parquet file."), ("Payments", "Payments from a CSV or Parquet file."))
+
+
+def _extracts(sales_file: Path | None, invoices_file: Path | None, payments_file: Path | None) -> dict[str, Path]:
+    return {table: file for (table, _), file in zip(EXTRACTS, (sales_file, invoices_file, payments_file)) if file}
+
+
 def _fail(message: str) -> None:
     err.print(f"[bold red]error:[/] {message}", highlight=False)
     sys.exit(2)
@@ -157,11 +173,13 @@ def _sources_table(inputs, language: str) -> Table:
               help="Language of the messages (default: the Language parameter, else that of the input's headers).")
 @click.option("--password", envvar="KAM_XL_PASSWORD", default=None, help="Password of an encrypted workbook "
               "(or set KAM_XL_PASSWORD).")
+@extract_options
 @allow_large_option
 @preset_option
 @map_option
 @source_option
-def validate(input_path: Path, lang: str | None, password: str | None, preset: str | None,
+def validate(input_path: Path, lang: str | None, password: str | None, sales_file: Path | None,
+             invoices_file: Path | None, payments_file: Path | None, preset: str | None,
              column_map: Path | None, sources: tuple[Path, ...]) -> None:
     """Print the data-quality report and which sheet and header fed each
     column. Exit 0 ok, 1 rows or cells rejected, 2 unusable."""
@@ -172,7 +190,7 @@ def validate(input_path: Path, lang: str | None, password: str | None, preset: s
     from kam_xl.words import catalogue, ui
     try:
         inputs = read_workbook(input_path, password=password, language=lang, preset=preset, column_map=column_map,
-                               sources=sources)
+                               sources=sources, external=_extracts(sales_file, invoices_file, payments_file))
     except InputError as exc:
         _fail(str(exc))
     language = lang or inputs.language
@@ -212,12 +230,7 @@ def validate(input_path: Path, lang: str | None, password: str | None, preset: s
 @click.option("--anonymize", is_flag=True, help="Stable pseudonyms for customers (key: KAM_XL_ANON_KEY or "
               "~/.kam-xl/anonymize.key); a private .mapping.csv is written beside each summary.")
 @click.option("--protect", is_flag=True, help="Protect output sheets against accidental edits (not encryption).")
-@click.option("--sales", "sales_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Sales lines from a CSV or Parquet file instead of the workbook (beyond Excel's row limit).")
-@click.option("--invoices", "invoices_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Invoices from a CSV or Parquet file.")
-@click.option("--payments", "payments_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Payments from a CSV or Parquet file.")
+@extract_options
 @allow_large_option
 @preset_option
 @map_option
@@ -272,9 +285,7 @@ def build(inputs: tuple[Path, ...], config: Path | None, output: Path | None, ou
                            pdf_all_sheets=pdf_all, password=password, params=parameters or None,
                            anonymize_key=load_key() if anonymize else None, encrypt_password=encrypt_password,
                            protect=protect, jobs=jobs, preset=preset, column_map=column_map, sources=tuple(sources),
-                           previous=previous,
-                           external={name: file for name, file in (
-                               ("Sales", sales_file), ("Invoices", invoices_file), ("Payments", payments_file)) if file})
+                           previous=previous, external=_extracts(sales_file, invoices_file, payments_file))
     sources = list(inputs)
     if err.is_terminal and len(sources) > 1:
         from rich.progress import Progress
