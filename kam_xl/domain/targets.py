@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kam_xl.domain.frames import in_window, ratio, round_money
+from kam_xl.domain.frames import in_window, ratio, round_money, totals_by
 
 MEASURES = ("Revenue", "GrossProfit", "Collections")
 
@@ -51,33 +51,64 @@ def attainment(targets: pd.DataFrame, sales: pd.DataFrame, payments: pd.DataFram
     a customer's gross profit is unknown); Period = from the first counted
     period's start to the last one's end; Attainment = Actual / Target
     (fraction, empty when Target <= 0); Variance = Actual - Target."""
-    customer_ids = pd.Index(managers.index, name="CustomerID")
-    cache: dict = {}
-
-    def actual(level: str, key: str, measure: str, start: pd.Timestamp, end: pd.Timestamp) -> float:
-        if not covered(measure, start, end):
-            return np.nan
-        if (start, end) not in cache:
-            by_customer = actuals(sales, payments, start, end, customer_ids, decimals)
-            cache[start, end] = (by_customer, by_customer.groupby(managers).agg(
-                lambda v: v.sum() if v.notna().all() else np.nan))
-        by_customer, by_manager = cache[start, end]
-        return (by_customer if level == "Customer" else by_manager)[measure].get(key, np.nan)
-
+    actual = _Actuals(sales, payments, managers, covered, decimals)
     rows = []
     for window, start, end in windows(period_start, period_end):
         inside = targets[(targets["Start"] >= start) & (targets["End"] <= end)]
-        for (level, key), group in inside.groupby(["Level", "Key"], sort=False):
-            for measure in MEASURES:
-                counted = group[group[measure].notna()]
-                if counted.empty:
-                    continue
-                done = sum(actual(level, key, measure, s, e) for s, e in zip(counted["Start"], counted["End"]))
-                rows.append((level, key, names.get(key, key) if level == "Customer" else key, window,
-                             f"{counted['Start'].min().date()} – {counted['End'].max().date()}", measure,
-                             float(counted[measure].sum()), done))
+        # One line per target and measure, grouped by key (in order of first appearance) and measure.
+        lines = (inside.assign(_key=inside.groupby(["Level", "Key"], sort=False).ngroup())
+                 .melt(id_vars=["_key", "Level", "Key", "Start", "End"], value_vars=list(MEASURES),
+                       var_name="Measure", value_name="Target").dropna(subset=["Target"]))
+        lines["_measure"] = lines["Measure"].map(MEASURES.index)
+        lines = lines.sort_values(["_key", "_measure"], kind="stable").reset_index(drop=True)
+        if lines.empty:
+            continue
+        key, measure = lines["_key"].to_numpy(), lines["_measure"].to_numpy()
+        first = np.flatnonzero(np.r_[True, (key[1:] != key[:-1]) | (measure[1:] != measure[:-1])])
+        # Summed line by line in order, as sum() would (an unknown line leaves the sum unknown).
+        target = np.add.reduceat(lines["Target"].to_numpy(dtype="float64"), first)
+        done = np.add.reduceat(actual.of(lines), first)
+        since = pd.DatetimeIndex(np.minimum.reduceat(lines["Start"].to_numpy(), first)).date
+        until = pd.DatetimeIndex(np.maximum.reduceat(lines["End"].to_numpy(), first)).date
+        heads = lines.iloc[first]
+        rows += [(level, key, names.get(key, key) if level == "Customer" else key, window, f"{a} – {b}", measure,
+                  float(t), d) for level, key, measure, a, b, t, d in
+                 zip(heads["Level"], heads["Key"], heads["Measure"], since, until, target, done)]
     table = pd.DataFrame(rows, columns=["Level", "Key", "Name", "Window", "Period", "Measure", "Target", "Actual"])
     table[["Target", "Actual"]] = round_money(table[["Target", "Actual"]].astype("float64"), decimals)
     table["Attainment"] = ratio(table["Actual"], table["Target"])
     table["Variance"] = round_money(table["Actual"] - table["Target"], decimals)
     return table
+
+
+class _Actuals:
+    """Each target line's measure over its own period: for its customer, or
+    summed over the manager's customers (empty when a part is unknown, when
+    the key is unknown, or when ``covered`` says the data do not cover the
+    period). The figures of each period are worked out once."""
+
+    def __init__(self, sales, payments, managers: pd.Series, covered, decimals: int):
+        self.sales, self.payments, self.managers, self.covered, self.decimals = \
+            sales, payments, managers, covered, decimals
+        self.periods: dict = {}
+
+    def of(self, lines: pd.DataFrame) -> np.ndarray:
+        """The actual of each of ``lines`` (Level, Key, Start, End and _measure, the measure's position in
+        MEASURES; a RangeIndex)."""
+        values = np.full(len(lines), np.nan)
+        for (start, end), part in lines.groupby(["Start", "End"], sort=False):
+            shown = np.array([self.covered(m, start, end) for m in MEASURES])[part["_measure"].to_numpy()]
+            if not shown.any():
+                continue
+            for level, rows in part[shown].groupby("Level", sort=False):
+                table = self._figures(start, end)[level].reindex(rows["Key"].to_numpy())
+                values[rows.index] = table.to_numpy()[np.arange(len(rows)), rows["_measure"].to_numpy()]
+        return values
+
+    def _figures(self, start: pd.Timestamp, end: pd.Timestamp) -> dict[str, pd.DataFrame]:
+        if (start, end) not in self.periods:
+            by_customer = actuals(self.sales, self.payments, start, end,
+                                  pd.Index(self.managers.index, name="CustomerID"), self.decimals)[list(MEASURES)]
+            self.periods[start, end] = {"Customer": by_customer, "AccountManager": totals_by(
+                by_customer, [self.managers], list(MEASURES), sort=False)}
+        return self.periods[start, end]
