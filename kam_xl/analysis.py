@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
@@ -392,7 +393,7 @@ def _targets(inputs: Inputs, p: Params, customers: pd.DataFrame, sales: History,
     targets = inputs.get("Targets")
     if targets is None or targets.empty:
         return None
-    periods = targets["Period"].map(parse_period)
+    periods = targets["Period"].map(functools.cache(parse_period))   # a month's text repeats for every key
     managers = customers.set_index("CustomerID")["AccountManager"]
     known = {str(m).strip().casefold(): m for m in managers.dropna().unique()}
     manager = targets["AccountManager"].map(lambda m: known.get(str(m).strip().casefold()) if pd.notna(m) else None)
@@ -416,8 +417,8 @@ def _targets(inputs: Inputs, p: Params, customers: pd.DataFrame, sales: History,
     table = table[usable]
     for measure in MEASURES:   # a key's periods for one measure must not overlap, or a sale counts twice
         kept: dict = {}
-        for index, level, key, start, end in table.loc[table[measure].notna(), ["Level", "Key", "Start", "End"]] \
-                .itertuples():
+        rows = table.loc[table[measure].notna(), ["Level", "Key", "Start", "End"]]
+        for index, level, key, start, end in rows[_overlapping_keys(rows)].itertuples():
             if any(start <= e and s <= end for s, e in kept.get((level, key), [])):
                 dq.add(ERROR, "Targets", "targets.overlap", int(targets.at[index, "_row"]), "Period",
                        targets.at[index, "Period"], measure=measure)
@@ -437,6 +438,15 @@ def _targets(inputs: Inputs, p: Params, customers: pd.DataFrame, sales: History,
         return (collections if measure == "Collections" else sales).share_of(start, end) >= p.min_coverage
     return attainment(table, inputs["Sales"], receipts, managers, customers.set_index("CustomerID")["CustomerName"],
                       p.period_start, p.period_end, covered, minor_unit_decimals(p.reporting_currency))
+
+
+def _overlapping_keys(rows: pd.DataFrame) -> pd.Series:
+    """The rows (Level, Key, Start, End) of the keys with two periods that share a day: a period overlaps an
+    earlier-starting one of its key when it starts on or before the latest end among them."""
+    ordered = rows.sort_values(["Level", "Key", "Start"], kind="stable")
+    key = ordered.groupby(["Level", "Key"], sort=False).ngroup()
+    overlaps = ordered["Start"] <= ordered["End"].groupby(key).cummax().groupby(key).shift()
+    return key.isin(key[overlaps]).reindex(rows.index)
 
 
 def _review(previous, p: Params, customers: pd.Index, current: pd.DataFrame, sales: pd.DataFrame,

@@ -52,6 +52,7 @@ def attainment(targets: pd.DataFrame, sales: pd.DataFrame, payments: pd.DataFram
     period's start to the last one's end; Attainment = Actual / Target
     (fraction, empty when Target <= 0); Variance = Actual - Target."""
     actual = _Actuals(sales, payments, managers, covered, decimals)
+    name_of = names.to_dict()
     rows = []
     for window, start, end in windows(period_start, period_end):
         inside = targets[(targets["Start"] >= start) & (targets["End"] <= end)]
@@ -71,7 +72,7 @@ def attainment(targets: pd.DataFrame, sales: pd.DataFrame, payments: pd.DataFram
         since = pd.DatetimeIndex(np.minimum.reduceat(lines["Start"].to_numpy(), first)).date
         until = pd.DatetimeIndex(np.maximum.reduceat(lines["End"].to_numpy(), first)).date
         heads = lines.iloc[first]
-        rows += [(level, key, names.get(key, key) if level == "Customer" else key, window, f"{a} – {b}", measure,
+        rows += [(level, key, name_of.get(key, key) if level == "Customer" else key, window, f"{a} – {b}", measure,
                   float(t), d) for level, key, measure, a, b, t, d in
                  zip(heads["Level"], heads["Key"], heads["Measure"], since, until, target, done)]
     table = pd.DataFrame(rows, columns=["Level", "Key", "Name", "Window", "Period", "Measure", "Target", "Actual"])
