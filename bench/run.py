@@ -331,6 +331,35 @@ def bench_models(customers: int = 100_000) -> str:
             "|---|---|---|---|---|---|---|\n" + "\n".join(lines))
 
 
+def bench_targets(customers: int = 2_000) -> str:
+    """Attainment with a target per customer and month (revenue, gross profit, collections) for the 12
+    months to AsOfDate: the analysis with and without the Targets table."""
+    import numpy as np
+    import pandas as pd
+
+    from kam_xl import analyze
+    from kam_xl.authoring import demo
+    from kam_xl.inputs.reader import inputs_from_frames
+    tables = demo.generate(customers=customers, lines_per_customer=20.0, seed=1)
+    rng = np.random.default_rng(1)
+    months = pd.period_range(end=pd.Timestamp(tables["Parameters"].set_index("Parameter").at["AsOfDate", "Value"]),
+                             periods=12, freq="M").astype(str)
+    ids = np.repeat(tables["Customers"]["CustomerID"].to_numpy(), len(months))
+    targets = pd.DataFrame({"CustomerID": ids, "Period": np.tile(months, customers),
+                            **{m: rng.integers(1, 100, len(ids)) * 1000.0 for m in ("Revenue", "GrossProfit", "Collections")}})
+    seconds, rows = {}, {}
+    for label, book in (("with", {**tables, "Targets": targets}), ("without", {**tables, "Targets": targets.head(0)})):
+        inputs = inputs_from_frames(book)
+        start = time.perf_counter()
+        results = analyze(inputs)
+        seconds[label] = time.perf_counter() - start
+        rows[label] = len(results["Attainment"]) if "Attainment" in results.tables else 0
+    return ("| targets | customers | target rows | attainment rows | analyze s with | analyze s without |\n"
+            "|---|---|---|---|---|---|\n"
+            f"| per customer and month | {customers:,} | {len(targets):,} | {rows['with']:,} | {seconds['with']:.1f} "
+            f"| {seconds['without']:.1f} |")
+
+
 UDFS = PEAK + """
 import datetime as dt, json, sys, time
 import numpy as np, pandas as pd
@@ -421,8 +450,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs of floor, kam-xl and CLI; the fastest counts")
     parser.add_argument("--out", type=Path, default=Path("bench/results"))
     parser.add_argument("--scale", default="1M,10M,100M", help="Sales file sizes of the scale section")
-    parser.add_argument("--extras", default="batch,split,refresh,scale,models,udfs",
-                        help="extra sections: batch, split, refresh, scale, models, udfs (or none)")
+    parser.add_argument("--extras", default="batch,split,refresh,scale,models,targets,udfs",
+                        help="extra sections: batch, split, refresh, scale, models, targets, udfs (or none)")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     rows, extras = [], []
@@ -441,6 +470,8 @@ def main() -> None:
             extras.append(bench_scale(Path(folder), [s for s in args.scale.split(",") if s]))
         if "models" in wanted:
             extras.append(bench_models())
+        if "targets" in wanted:
+            extras.append(bench_targets())
         if "udfs" in wanted:
             extras.append(bench_udfs())
     machine = f"{platform.processor() or platform.machine()}, {platform.python_version()}, " \
