@@ -77,6 +77,25 @@ def test_overlapping_targets_of_one_key_are_not_counted_twice():
     assert errors["Row"].tolist() == [5] and "overlaps" in errors["Message"].iloc[0]
 
 
+def test_keys_with_periods_that_share_a_day():
+    """Only keys with two periods sharing a day are checked row by row: periods that touch on one day
+    (to 1 February, from 1 February), the same month twice, a later row starting earlier than a row above
+    it; not months that follow each other, nor the same month for another key or level."""
+    from kam_xl.analysis import _overlapping_keys
+    D = pd.Timestamp
+    rows = pd.DataFrame([
+        ("Customer", "A", D("2026-01-01"), D("2026-02-01")), ("Customer", "A", D("2026-02-01"), D("2026-02-28")),
+        ("Customer", "B", D("2026-01-01"), D("2026-01-31")), ("Customer", "B", D("2026-02-01"), D("2026-02-28")),
+        ("Customer", "C", D("2026-03-01"), D("2026-03-31")), ("Customer", "C", D("2026-01-01"), D("2026-03-01")),
+        ("Customer", "D", D("2026-05-01"), D("2026-05-31")), ("Customer", "D", D("2026-05-01"), D("2026-05-31")),
+        ("AccountManager", "A", D("2026-01-01"), D("2026-01-31")), ("Customer", "E", D("2026-01-01"), D("2026-01-31")),
+        ("Customer", "G", D("2026-03-01"), D("2026-03-31")), ("Customer", "G", D("2026-01-01"), D("2026-01-31")),
+    ], columns=["Level", "Key", "Start", "End"], index=range(10, 22))
+    assert _overlapping_keys(rows).tolist() == [True, True, False, False, True, True, True, True, False, False,
+                                                False, False]
+    assert _overlapping_keys(rows).index.tolist() == list(range(10, 22))
+
+
 def test_commentary_and_each_managers_own_attainment():
     """Customers' revenue targets only: K1 3100 of 3000 = 103.3 %. In Wang's workbook only Wang's rows."""
     from kam_xl.render.localize import restrict
