@@ -421,7 +421,7 @@ def _targets(inputs: Inputs, p: Params, customers: pd.DataFrame, sales: History,
         for index, level, key, start, end in rows[_overlapping_keys(rows)].itertuples():
             if any(start <= e and s <= end for s, e in kept.get((level, key), [])):
                 dq.add(ERROR, "Targets", "targets.overlap", int(targets.at[index, "_row"]), "Period",
-                       targets.at[index, "Period"], measure=measure)
+                       targets.at[index, "Period"], measure=f"~measure.{measure}")
                 table.loc[index, measure] = np.nan
             else:
                 kept.setdefault((level, key), []).append((start, end))

@@ -74,7 +74,9 @@ def test_overlapping_targets_of_one_key_are_not_counted_twice():
     period = results["Attainment"].query("Window == 'Period'").set_index(["Key", "Measure"])
     assert period.loc[("K1", "Revenue"), "Target"] == 3000.0
     errors = results["DataQuality"].query("Table == 'Targets' and Severity == 'Error'")
-    assert errors["Row"].tolist() == [5] and "overlaps" in errors["Message"].iloc[0]
+    assert errors["Row"].tolist() == [5] and "This revenue target's period overlaps" in errors["Message"].iloc[0]
+    chinese = analyze(book(targets), {"Language": "zh-CN"})["DataQuality"].query("Table == 'Targets'")
+    assert chinese["Message"].tolist() == ["该销售收入目标的期间与同一客户或客户经理之前的目标重叠：未使用"]   # the measure too
 
 
 def test_keys_with_periods_that_share_a_day():

@@ -11,6 +11,7 @@ import openpyxl
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from conftest import small_book
 
 from kam_xl import analyze, read_workbook
 from kam_xl.app.build import build_file
@@ -270,6 +271,19 @@ def test_chinese_summary_shows_chinese_messages_with_the_users_sheet_and_header(
     assert (bad["Table"], bad["Column"], bad["Value"]) == ("Sales", "NetRevenue", "一千")
     assert bad["Message"] == "销售收入：不是有效的数字；该行未使用"
     assert bad["Location"] == "销售!F3 销售收入"
+
+
+def test_a_date_not_understood_is_explained_in_chinese_whole():
+    """The accepted date forms are part of the message, in the message's language (they were English inside a
+    Chinese sentence)."""
+    tables = small_book()
+    tables["Sales"] = tables["Sales"].astype({"Date": object})
+    tables["Sales"].loc[0, "Date"] = "昨天"
+    dq = inputs_from_frames(tables).dq
+    assert dq.frame("zh-CN").query("Row == 2")["Message"].tolist() == [
+        "Date：无法识别的日期（可用格式：2026-03-05、2026/3/5、2026年3月5日、20260305、5-Mar-2026、Mar 5, 2026、"
+        "13/03/2026 或 03/13/2026（该列能看出哪一部分是日时））；该行未使用"]
+    assert "when the column shows which part is the day" in dq.frame("en").query("Row == 2")["Message"].iloc[0]
 
 
 def test_english_and_chinese_forms_of_every_message():

@@ -100,8 +100,6 @@ _MONTH = "(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 # 5-Mar-2026, 05-Mar-26, 5 March 2026 (day first) and Mar 5, 2026 (month first).
 _DATE_DAY_MONTH_NAME = re.compile(r"^\s*(\d{1,2})[-\s/.]*" + _MONTH + r"[-\s/.,]*(\d{4}|\d{2})" + _TIME, re.I)
 _DATE_MONTH_NAME_DAY = re.compile(r"^\s*" + _MONTH + r"[-\s/.]*(\d{1,2})(?:st|nd|rd|th)?[\s,]+(\d{4})" + _TIME, re.I)
-DATE_FORMATS = "2026-03-05, 2026/3/5, 2026年3月5日, 20260305, 5-Mar-2026, Mar 5, 2026, " \
-               "13/03/2026 or 03/13/2026 (when the column shows which part is the day)"
 _TYPE_CODES = {float: 1, int: 1, np.float64: 1, np.int64: 1, dt.date: 2, dt.datetime: 2, pd.Timestamp: 2, str: 3}
 
 

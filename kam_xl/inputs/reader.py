@@ -44,7 +44,6 @@ from kam_xl.inputs.derive import DERIVED_FROM, net_of_vat
 from kam_xl.inputs.names import CONTRACT, MAP, Names, Origin, default_names, preset_scores, without_detected
 from kam_xl.inputs.params import PARAMETER_ZH, Params, parameters_from_table
 from kam_xl.inputs.parsing import (
-    DATE_FORMATS,
     ERROR_VALUES,
     Kinds,
     ambiguous_dates,
@@ -1242,7 +1241,7 @@ def _log_bad_cells(spec: TableSpec, column, cells: pd.Series, problem: pd.Series
         dq.add_rows(ERROR, spec.name, pd.Series(invalid[ambiguous]), column.name, cells[invalid[ambiguous]],
                     "cell.date_ambiguous", effect=effect)
         dq.add_rows(ERROR, spec.name, pd.Series(invalid[~ambiguous]), column.name, cells[invalid[~ambiguous]],
-                    "cell.date_formats", effect=effect, formats=DATE_FORMATS)
+                    "cell.date_formats", effect=effect, formats="~date formats")
     elif column.required:
         dq.add_rows(ERROR, spec.name, pd.Series(invalid), column.name, cells[invalid], "cell.required_invalid",
                     kind="~" + column.kind)

@@ -285,6 +285,11 @@ MESSAGES = {
 
 # Words used inside messages.
 WORDS = {
+    "date formats": "2026-03-05, 2026/3/5, 2026年3月5日, 20260305, 5-Mar-2026, Mar 5, 2026, "
+                    "13/03/2026 or 03/13/2026 (when the column shows which part is the day)",
+    "measure.Revenue": "revenue",
+    "measure.GrossProfit": "gross profit",
+    "measure.Collections": "collections",
     "number": "number",
     "date": "date",
     "text": "text",

@@ -513,6 +513,11 @@ MESSAGES = {
 
 # Words used inside messages.
 WORDS = {
+    "date formats": "2026-03-05、2026/3/5、2026年3月5日、20260305、5-Mar-2026、Mar 5, 2026、"
+                    "13/03/2026 或 03/13/2026（该列能看出哪一部分是日时）",
+    "measure.Revenue": "销售收入",
+    "measure.GrossProfit": "毛利",
+    "measure.Collections": "回款",
     "number": "数字",
     "date": "日期",
     "text": "文本",
