@@ -28,7 +28,7 @@ from kam_xl.words import catalogue, dimension_label, header, kpi_label, metric_l
 WRAPPED = {"RecommendedStrategy", "Actions", "PreviousActions", "LatestFeedback", "Message", "NextStep"}
 TEXT_WIDTHS = {"CustomerName": 30, "RecommendedStrategy": 48, "Actions": 60, "PreviousActions": 50,
                "LatestFeedback": 34, "Message": 70, "Location": 28, "Value": 24, "Commentary": 120, "Segment": 20, "Item": 22, "Metric": 30,
-               "KPI": 24}
+               "KPI": 24, "Name": 30, "Period": 24}   # Attainment's customer or manager, "2026-01-01 – 2026-10-31"
 
 MONEY_WIDTH = 16
 
