@@ -303,7 +303,7 @@ EXAMPLES = {"clean": 0, "analysed": 0, "any": 0}
 @functools.cache
 def _clean_profitability() -> pd.DataFrame:
     """The small book's Profitability without any rejected row: the same for every generated example."""
-    return analyze(inputs_from_frames(small_book()))["Profitability"]
+    return analyze(_clean_inputs())["Profitability"]
 
 
 @st.composite

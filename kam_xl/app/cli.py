@@ -53,16 +53,16 @@ map_option = click.option(
          "feed which kam-xl column.")
 
 
+EXTRACTS = (("Sales", "Sales lines from a CSV or Parquet file instead of the workbook (beyond Excel's row limit)."),
+            ("Invoices", "Invoices from a CSV or Parquet file."), ("Payments", "Payments from a CSV or Parquet file."))
+
+
 def extract_options(command):
     """--sales, --invoices, --payments: that table from a CSV or Parquet file instead of the workbook."""
     for table, text in reversed(EXTRACTS):
         command = click.option(f"--{table.lower()}", f"{table.lower()}_file",
                                type=click.Path(dir_okay=False, path_type=Path), help=text)(command)
     return command
-
-
-EXTRACTS = (("Sales", "Sales lines from a CSV or Parquet file instead of the workbook (beyond Excel's row limit)."),
-            ("Invoices", "Invoices from a CSV or Parquet file."), ("Payments", "Payments from a CSV or Parquet file."))
 
 
 def _extracts(sales_file: Path | None, invoices_file: Path | None, payments_file: Path | None) -> dict[str, Path]:

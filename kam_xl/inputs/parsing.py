@@ -102,7 +102,7 @@ _DATE_DAY_MONTH_NAME = re.compile(r"^\s*(\d{1,2})[-\s/.]*" + _MONTH + r"[-\s/.,]
 _DATE_MONTH_NAME_DAY = re.compile(r"^\s*" + _MONTH + r"[-\s/.]*(\d{1,2})(?:st|nd|rd|th)?[\s,]+(\d{4})" + _TIME, re.I)
 _TYPE_CODES = {float: 1, int: 1, np.float64: 1, np.int64: 1, dt.date: 2, dt.datetime: 2, pd.Timestamp: 2, str: 3}
 
-
+# The codes and distinct texts of a column without text (shared, never changed).
 _NO_CODES, _NO_TEXT = np.array([], dtype=np.intp), pd.Series([], dtype="str")
 # infer_dtype results that mean every cell of a column has one kind (1 number, 2 date, 3 text).
 _ONE_KIND = {"floating": 1, "integer": 1, "mixed-integer-float": 1, "date": 2, "datetime": 2, "string": 3}
