@@ -1,4 +1,5 @@
 """`kam-xl doctor`: every check, passing and failing with its fix, on a fake Windows machine and on this one."""
+import sys
 from pathlib import Path
 
 import pytest
@@ -6,7 +7,7 @@ from click.testing import CliRunner
 
 from kam_xl import __version__
 from kam_xl.app.cli import main
-from kam_xl.app.doctor import Machine, checks
+from kam_xl.app.doctor import Machine, checks, office_python
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "workbook" / "KAM_Summary.xlsm"
 
@@ -116,7 +117,10 @@ def test_the_command_on_this_machine(tmp_path):
                                                           "ok    UDF Modules (xlwings.conf sheet)"]
     assert result.exit_code == (0 if all(line.startswith("ok") for line in lines) else 1)
     if "LibreOffice (PDF export, recalculation)" in result.output and lines[4].startswith("ok"):
-        assert lines[5].startswith(("ok    LibreOffice add-in", "FAIL  LibreOffice add-in"))
+        assert lines[5].startswith("ok    LibreOffice's Python (for the Calc add-in): LibreOffice 7.") \
+            and lines[5].endswith(f"runs Python 3.{sys.version_info[1]}; kam-xl is installed in Python "
+                                  f"3.{sys.version_info[1]}"), lines[5]   # Debian: python3-uno is 3.11, as is CI's
+        assert lines[6].startswith(("ok    LibreOffice add-in", "FAIL  LibreOffice add-in"))
     hostile = tmp_path / "bomb.xlsx"
     hostile.write_bytes(b"not a workbook at all")
     refused = CliRunner().invoke(main, ["doctor", str(hostile)])
@@ -125,9 +129,16 @@ def test_the_command_on_this_machine(tmp_path):
 
 class FakeLinux(Machine):
     platform = "linux"
+    python_version = (3, 11)
 
-    def __init__(self, listed):
-        self.listed = listed
+    def __init__(self, listed, office_python=(3, 11)):
+        self.listed, self.office_python = listed, office_python
+
+    def libreoffice_python(self):
+        return self.office_python
+
+    def libreoffice_version(self):
+        return "7.4.7.2"
 
     def soffice(self):
         return "/usr/lib/libreoffice/program/soffice"
@@ -141,3 +152,30 @@ def test_the_libreoffice_add_in_is_checked_elsewhere(listed, ok):
     found = checks(FakeLinux(listed))
     assert found[-1].name == "LibreOffice add-in (KAM_ functions in Calc)" and found[-1].ok is ok
     assert ok or "kam-xl addin install --libreoffice" in found[-1].line()
+
+
+def test_the_python_libreoffice_runs_must_be_kam_xls():
+    """The add-in loads kam-xl's compiled libraries into LibreOffice's Python: a 3.9 office and a 3.11 kam-xl
+    cannot meet, and the line names both and the fix."""
+    found = {c.name: c for c in checks(FakeLinux("Identifier: org.kamxl.calc", office_python=(3, 9)))}
+    line = found["LibreOffice's Python (for the Calc add-in)"].line()
+    assert line.startswith("FAIL  LibreOffice's Python (for the Calc add-in): LibreOffice 7.4.7.2 runs Python 3.9; "
+                           "kam-xl is installed in Python 3.11  ->  install kam-xl in a Python 3.9"), line
+    none = {c.name: c for c in checks(FakeLinux("", office_python=None))}["LibreOffice's Python (for the Calc add-in)"]
+    assert not none.ok and "has no Python" in none.line() and "python3-uno" in none.line()
+
+
+@pytest.mark.parametrize("files, expected", [
+    ({"libpyuno.so": b"\x7fELF...libpython3.11.so.1.0\x00..."}, (3, 11)),          # Debian, Ubuntu
+    ({"python312.dll": b"MZ", "python-core-3.12.4/lib/x": b""}, (3, 12)),             # Windows
+    ({"python-core-3.10.9/lib/x": b""}, (3, 10)),
+    ({"../Frameworks/LibreOfficePython.framework/Versions/3.9/x": b""}, (3, 9)),     # macOS
+    ({"soffice.bin": b"no python here"}, None),
+])
+def test_which_python_a_libreoffice_runs(tmp_path, files, expected):
+    program = tmp_path / "office" / "program"
+    for name, data in files.items():
+        path = program / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    assert office_python(program) == expected

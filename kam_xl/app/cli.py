@@ -359,6 +359,20 @@ def addin_install(libreoffice: bool, keep: Path | None) -> None:
                "restart LibreOffice")
 
 
+@addin.command("uninstall")
+@click.option("--libreoffice", is_flag=True, required=True, help="Remove kam-xl.oxt from LibreOffice with unopkg.")
+def addin_uninstall(libreoffice: bool) -> None:
+    """Remove the LibreOffice Calc add-in (restart LibreOffice afterwards)."""
+    import kam_calc_build
+    try:
+        if not kam_calc_build.installed():
+            _fail("the kam-xl add-in is not installed in LibreOffice; nothing to remove")
+        unopkg = kam_calc_build.uninstall()
+    except (RuntimeError, OSError) as exc:
+        _fail(str(exc))
+    click.echo(f"removed the KAM_ functions from LibreOffice with {unopkg}; restart LibreOffice")
+
+
 @main.command()
 @click.argument("workbook", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def doctor(workbook: Path | None) -> None:

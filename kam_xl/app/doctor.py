@@ -11,6 +11,7 @@ import csv
 import hashlib
 import importlib.util
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -86,6 +87,18 @@ class Machine:
         from kam_xl.render.libreoffice import soffice
         return soffice()
 
+    def libreoffice_version(self) -> str | None:
+        """'7.4.7.2' from ``soffice --version``."""
+        binary = self.soffice()
+        code, output = self.run([binary, "--version"]) if binary else (1, "")
+        found = re.search(r"(\d+(?:\.\d+)+)", output) if code == 0 else None
+        return found.group(1) if found else None
+
+    def libreoffice_python(self) -> tuple[int, int] | None:
+        """The Python version LibreOffice runs its add-ins in, from its program folder; None when it has none."""
+        binary = self.soffice()
+        return office_python(Path(binary).resolve().parent) if binary else None
+
     def user_settings(self) -> dict[str, str]:
         """%USERPROFILE%\\.xlwings\\xlwings.conf, where `xlwings addin install` keeps Interpreter_Win."""
         path = Path.home() / ".xlwings" / "xlwings.conf"
@@ -107,6 +120,24 @@ class Machine:
         return {str(r[0]).strip(): str(r[1]).strip() for r in rows if len(r) > 1 and r[0] not in (None, "")}
 
 
+# Where each build of LibreOffice says which Python it runs: Debian/Ubuntu's pyuno library is linked to the
+# system's libpython3.X; Windows ships python3X.dll and a python-core-3.X.Y folder; macOS a Python framework.
+_OFFICE_PYTHON = (("libpyuno.so*", rb"libpython3\.(\d+)"), ("python3*.dll", rb"python3(\d+)\.dll"),
+                  ("python-core-3.*", rb"python-core-3\.(\d+)"),
+                  ("../Frameworks/LibreOfficePython.framework/Versions/3.*", rb"^3\.(\d+)$"))
+
+
+def office_python(program: Path) -> tuple[int, int] | None:
+    """(3, minor) of the Python in LibreOffice's ``program`` folder, or None."""
+    for pattern, version in _OFFICE_PYTHON:
+        for path in sorted(program.glob(pattern)):
+            text = path.read_bytes() if path.is_file() and ".so" in path.name else path.name.encode()
+            found = re.search(version, text)
+            if found:
+                return 3, int(found.group(1))
+    return None
+
+
 def checks(machine: Machine, workbook: Path | None = None) -> list[Check]:
     """Every check that applies on this platform, in the order a user fixes them."""
     found = [_python(machine), _module(machine, "kam_udfs"), _xlwings(machine)]
@@ -121,7 +152,7 @@ def checks(machine: Machine, workbook: Path | None = None) -> list[Check]:
     else:
         found.append(_libreoffice(machine))
         if found[-1].ok:
-            found.append(_calc_addin(machine))
+            found += [_office_python(machine), _calc_addin(machine)]
     return found
 
 
@@ -206,6 +237,24 @@ def _libreoffice(machine: Machine) -> Check:
     return Check("LibreOffice (PDF export, recalculation)", binary is not None, binary or "not found",
                  "install LibreOffice with its Python (Debian/Ubuntu: apt install libreoffice-calc "
                  "libreoffice-script-provider-python python3-uno)")
+
+
+def _office_python(machine: Machine) -> Check:
+    """The add-in loads this kam-xl, numpy and pandas into LibreOffice's own Python: the two must be one minor
+    version (compiled libraries are built for one)."""
+    office, ours = machine.libreoffice_python(), tuple(machine.python_version)
+    name = "LibreOffice's Python (for the Calc add-in)"
+    libreoffice = f"LibreOffice {machine.libreoffice_version() or '(version unknown)'}"
+    here = f"kam-xl is installed in Python {'.'.join(map(str, ours))}"
+    if office is None:
+        return Check(name, False, f"{libreoffice} has no Python; {here}",
+                     "install LibreOffice's Python support (Debian/Ubuntu: apt install "
+                     "libreoffice-script-provider-python python3-uno)")
+    needed = ".".join(map(str, office))
+    return Check(name, office == ours, f"{libreoffice} runs Python {needed}; {here}",
+                 f"install kam-xl in a Python {needed} (python{needed} -m venv ...; pip install kam-xl) and run "
+                 "kam-xl addin install --libreoffice from there, or use a LibreOffice built with Python "
+                 f"{'.'.join(map(str, ours))}")
 
 
 def _calc_addin(machine: Machine) -> Check:
