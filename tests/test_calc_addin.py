@@ -7,10 +7,12 @@ body kam_udfs declares, called here with Excel's values: datetimes, None for
 blanks), and the hand figures of tests/test_udfs.py.
 """
 import datetime as dt
+import fcntl
 import json
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -104,14 +106,18 @@ def test_kam_functions_in_a_real_libreoffice_calc(tmp_path, demo_tables):
     root the add-in is installed for every user of this LibreOffice: removed afterwards only if it was not
     there before."""
     profile = tmp_path / "profile"
-    there = kam_calc_build.installed(profile)
-    kam_calc_build.install(kam_calc_build.build(tmp_path / "kam-xl.oxt"), profile)
-    try:
-        _type_every_function(profile, demo_tables)
-        _open_the_examples_sheet_of_a_calc_template(tmp_path, profile)
-    finally:
-        if not there:
-            kam_calc_build.uninstall(profile)
+    # As root the add-in is one for the whole machine: a second suite running beside this one (another
+    # checkout, CI's install check) waits here rather than remove it under this one's office.
+    with open(Path(tempfile.gettempdir()) / "kam-xl-calc-addin.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        there = kam_calc_build.installed(profile)
+        kam_calc_build.install(kam_calc_build.build(tmp_path / "kam-xl.oxt"), profile)
+        try:
+            _type_every_function(profile, demo_tables)
+            _open_the_examples_sheet_of_a_calc_template(tmp_path, profile)
+        finally:
+            if not there:
+                kam_calc_build.uninstall(profile)
 
 
 def _type_every_function(calc_profile, demo_tables):
