@@ -6,10 +6,13 @@ import pandas as pd
 
 
 def ratio(numerator, denominator) -> pd.Series:
-    """numerator / denominator, empty (NaN) where the denominator is <= 0 or missing."""
+    """numerator / denominator, empty (NaN) where the denominator is <= 0 or
+    missing, or where the quotient is beyond a float (a denominator of 1e-320)."""
     numerator = pd.Series(numerator, dtype="float64") if not isinstance(numerator, pd.Series) else numerator.astype("float64")
     denominator = denominator.astype("float64") if isinstance(denominator, pd.Series) else pd.Series(denominator, index=numerator.index, dtype="float64")
-    return (numerator / denominator.where(denominator > 0)).astype("float64")
+    with np.errstate(over="ignore"):
+        quotient = (numerator / denominator.where(denominator > 0)).astype("float64")
+    return quotient.where(np.isfinite(quotient))
 
 
 # Decimals of each currency's minor unit (ISO 4217) where it is not 2.

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from kam_xl.contract import ATTAINMENT_KPIS, KPI_ORDER, RATIO_KPIS
-from kam_xl.domain.frames import round_money, total
+from kam_xl.domain.frames import ratio, round_money, total
 from kam_xl.domain.risk import top_share
 
 
@@ -82,8 +82,13 @@ def attainment_kpis(attainment: pd.DataFrame) -> dict[str, float]:
     for kpi, measure in ATTAINMENT_KPIS.items():
         found = attainment_of(attainment, measure)
         if found is not None:
-            kpis[kpi] = found[1]["Actual"].sum() / found[1]["Target"].sum()
+            kpis[kpi] = _attainment(found[1])
     return kpis
+
+
+def _attainment(rows: pd.DataFrame) -> float:
+    """Σ Actual / Σ Target; NaN when Σ Target <= 0 or the quotient is no finite number (never an infinity)."""
+    return float(ratio(pd.Series([rows["Actual"].sum()]), pd.Series([rows["Target"].sum()])).iloc[0])
 
 
 def target_facts(attainment: pd.DataFrame, tiers: pd.Series) -> dict | None:
@@ -95,7 +100,10 @@ def target_facts(attainment: pd.DataFrame, tiers: pd.Series) -> dict | None:
     level, rows = found
     below = rows[(rows["Attainment"] < LOW_ATTAINMENT) & rows["Key"].map(tiers).eq("A")] \
         if level == "Customer" else rows.iloc[:0]
-    return {"attainment": rows["Actual"].sum() / rows["Target"].sum(), "below": float(len(below)),
+    attainment = _attainment(rows)
+    if np.isnan(attainment):   # targets of 0: no attainment to state
+        return None
+    return {"attainment": attainment, "below": float(len(below)),
             "threshold": LOW_ATTAINMENT}
 
 

@@ -39,6 +39,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from kam_xl.inputs.parsing import MAX_MAGNITUDE
+
 # The plain test's bounds: those of kam_xl.inputs.parsing (dates) and of the Sales contract (TaxRate).
 FIRST_DAY, LAST_DAY = "1900-01-01", "2199-12-31"
 PRINTABLE = r"^[\x21-\x7e]+$"
@@ -136,9 +138,10 @@ def _plain(batch, day, columns: dict[str, int], known, currency_ignored: bool):
     def col(name: str):
         return batch.column(columns[name])
 
-    def finite(values):
+    def finite(values):   # and below MAX_MAGNITUDE in size: a larger figure is reported line by line
         values = pc.cast(values, pa.float64())
-        return pc.and_kleene(pc.is_valid(values), pc.is_finite(values))
+        return pc.and_kleene(pc.and_kleene(pc.is_valid(values), pc.is_finite(values)),
+                             pc.less(pc.abs(values), MAX_MAGNITUDE))
 
     def blank_or(values, test):
         return pc.or_kleene(pc.is_null(values), test(values)) if values.null_count < len(values) else \

@@ -29,6 +29,11 @@ MAX_DATE = pd.Timestamp("2199-12-31")
 # Excel serial numbers for that range (1900 date system).
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 _MIN_SERIAL, _MAX_SERIAL = 1, 109_574
+# No figure in a ledger reaches 10^15 in size: the largest companies' yearly revenue is about 10^13 in yuan or
+# yen, and a single line of 10^15 would be 40 billion dollars even in dong. A number that large (1e308 typed
+# or pasted, an exponent gone wrong) is a mistake: the reader refuses it as it refuses text in a number column,
+# and sums of up to a billion lines below it stay far from a float's overflow (about 1.8e308).
+MAX_MAGNITUDE = 1e15
 
 _CURRENCY = re.compile(r"[¥￥$€£,，\s]|RMB|CNY|USD|EUR|HKD|GBP|JPY|元|人民币|美元|欧元|港币")
 # Currency marks typed in amounts, by the currency they mean (¥ is the yen's sign as well as the yuan's).
@@ -100,7 +105,10 @@ _MONTH = "(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 # 5-Mar-2026, 05-Mar-26, 5 March 2026 (day first) and Mar 5, 2026 (month first).
 _DATE_DAY_MONTH_NAME = re.compile(r"^\s*(\d{1,2})[-\s/.]*" + _MONTH + r"[-\s/.,]*(\d{4}|\d{2})" + _TIME, re.I)
 _DATE_MONTH_NAME_DAY = re.compile(r"^\s*" + _MONTH + r"[-\s/.]*(\d{1,2})(?:st|nd|rd|th)?[\s,]+(\d{4})" + _TIME, re.I)
-_TYPE_CODES = {float: 1, int: 1, np.float64: 1, np.int64: 1, dt.date: 2, dt.datetime: 2, pd.Timestamp: 2, str: 3}
+_TYPE_CODES = {float: 1, int: 1, np.float64: 1, np.int64: 1, dt.date: 2, dt.datetime: 2, pd.Timestamp: 2, str: 3,
+               # Neither blank nor of any kind a column takes: TRUE in an amount, a time or a duration in a date
+               # (calamine reads a negative number formatted as a date as a time of day) is a bad cell.
+               bool: 4, np.bool_: 4, dt.time: 4, dt.timedelta: 4, pd.Timedelta: 4}
 
 # The codes and distinct texts of a column without text (shared, never changed).
 _NO_CODES, _NO_TEXT = np.array([], dtype=np.intp), pd.Series([], dtype="str")
@@ -145,7 +153,7 @@ class Kinds:
         self.number = pd.Series(number, index=raw.index)
         self.date = pd.Series(date, index=raw.index)
         self.text = pd.Series(text, index=raw.index)
-        self.blank = pd.Series(~(number | date | text), index=raw.index)
+        self.blank = pd.Series(~(number | date | text | (codes == 4)), index=raw.index)
         self.text_rows = raw.index if len(positions) == len(raw) else raw.index[positions]
 
     def _typed(self, raw: pd.Series) -> None:
@@ -225,6 +233,32 @@ def parse_date(raw: pd.Series, kinds: Kinds | None = None) -> tuple[pd.Series, p
         values[kinds.text_rows] = kinds.on_strings(_text_dates).astype("datetime64[ns]")
     values = values.where((values >= MIN_DATE) & (values <= MAX_DATE))
     return values.dt.normalize(), ~kinds.blank & values.isna()
+
+
+def far_dates(raw: pd.Series, kinds: Kinds | None = None) -> pd.Series:
+    """Cells that are dates, or read as dates, outside MIN_DATE..MAX_DATE: a
+    true date in year 1 or 9999, a number that is no serial of the range
+    (-1e308, 5e6), a text date of year 1 or 9999 ('9999-12-31', '00010101')."""
+    kinds = kinds or Kinds(raw)
+    far = pd.Series(False, index=raw.index)
+    if kinds.date.any():
+        def outside(value) -> bool:
+            try:
+                stamp = pd.Timestamp(value)
+            except (ValueError, OverflowError, TypeError):   # beyond pandas' years 1677-2262
+                return True
+            return bool(stamp < MIN_DATE or stamp > MAX_DATE + pd.Timedelta(days=1))
+        far[kinds.date] = [outside(v) for v in raw[kinds.date]]
+    if kinds.number.any():
+        serial = raw[kinds.number].astype("float64")
+        far[kinds.number] = (~serial.between(_MIN_SERIAL, _MAX_SERIAL + 1)).to_numpy()
+    if len(kinds.text_rows):
+        def far_text(uniques: pd.Series) -> np.ndarray:
+            parts = uniques.str.extract(_DATE_TEXT).fillna(uniques.str.extract(_DATE_COMPACT)).astype("float64")
+            month_day = parts[1].between(1, 12) & parts[2].between(1, 31)
+            return (month_day & ~parts[0].between(MIN_DATE.year, MAX_DATE.year)).to_numpy()
+        far[kinds.text_rows] = kinds.on_strings(far_text).astype(bool)
+    return far
 
 
 def _text_dates(uniques: pd.Series) -> np.ndarray:

@@ -20,6 +20,7 @@ import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -45,9 +46,13 @@ from kam_xl.inputs.names import CONTRACT, MAP, Names, Origin, default_names, pre
 from kam_xl.inputs.params import PARAMETER_ZH, Params, parameters_from_table
 from kam_xl.inputs.parsing import (
     ERROR_VALUES,
+    MAX_DATE,
+    MAX_MAGNITUDE,
+    MIN_DATE,
     Kinds,
     ambiguous_dates,
     currency_codes,
+    far_dates,
     foreign_currency,
     is_error_text,
     matches_words,
@@ -188,7 +193,7 @@ def _workbook_part(path: Path, names: Names, map_dq: DataQuality, external, thre
         sheets = list(book.sheet_names)
         names = _claim_sheets(book, names, set(files))
     except _Unreadable as exc:
-        raise InputError(f"{path}: {exc.where} cannot be read ({exc.reason}); the file is damaged") from None
+        raise _ErrorCells(path).unreadable(exc) from None
     finally:
         book.close()
     grids = _workbook_grids(path, files, threads or READ_THREADS, names, condense)
@@ -244,6 +249,10 @@ def _open(path: Path):
         raise InputError(f"{path}: is encrypted; give --password") from None
     except Exception as exc:  # calamine raises several types for broken files
         raise InputError(f"{path}: cannot be read as a workbook ({type(exc).__name__}: {exc})") from None
+    except BaseException as exc:
+        if not _is_panic(exc):
+            raise
+        raise InputError(f"{path}: cannot be read as a workbook (the reader stopped: {exc})") from None
 
 
 # calamine releases the GIL while it parses a table, so two threads read two tables at once.
@@ -282,7 +291,9 @@ def _workbook_grids(path: Path, files: dict[str, Path], threads: int, names: Nam
         if arrow is not None:
             try:
                 typed = _arrow_grid(arrow, book, spec, names, error_cells)
-            except Exception:  # noqa: BLE001 - a shortcut only: anything odd is read (or reported) cell by cell
+            except BaseException as exc:  # noqa: BLE001 - a shortcut only: anything odd (a panic too) is read
+                if not isinstance(exc, Exception) and not _is_panic(exc):   # (or reported) cell by cell
+                    raise
                 typed = None
             if typed is not None:
                 return spec, typed, {}
@@ -334,7 +345,9 @@ def _arrow_tables(path: Path, parts: dict) -> ArrowTables | None:
         return None
     try:
         return ArrowTables(path, parts)
-    except Exception:  # noqa: BLE001 - whatever fastexcel cannot open, calamine reads (or reports) as before
+    except BaseException as exc:  # noqa: BLE001 - whatever fastexcel cannot open, calamine reads (or reports)
+        if not isinstance(exc, Exception) and not _is_panic(exc):
+            raise
         return None
 
 
@@ -929,8 +942,9 @@ def _find_grid(book, spec: TableSpec, names: Names, last_row=None) -> _Grid | No
     last used worksheet row when it is known cheaply."""
     name = _excel_table(book, spec, names)
     if name is not None:
-        with _reading(f"Excel Table '{name}'"):
+        with _reading(f"Excel Table '{name}'") as place:
             table = book.get_table_by_name(name)
+            place.sheet = table.sheet
             row0, col0 = table.start  # the first data row (0-based), below the header
             rows = table.to_python()
             end = table.end[0] + 1    # worksheet row of the table's last row
@@ -959,19 +973,33 @@ def _excel_table(book, spec: TableSpec, names: Names) -> str | None:
 
 
 class _Unreadable(Exception):
-    """calamine failed on a part: where, the sheet if known, and why."""
+    """calamine failed on a part: where, the sheet if known, and why; ``panic``:
+    the reader stopped (a Rust panic) rather than reported a damaged part."""
 
-    def __init__(self, where: str, sheet: str | None, reason: str):
+    def __init__(self, where: str, sheet: str | None, reason: str, panic: bool = False):
         super().__init__(where)
-        self.where, self.sheet, self.reason = where, sheet, reason
+        self.where, self.sheet, self.reason, self.panic = where, sheet, reason, panic
+
+
+def _is_panic(exc: BaseException) -> bool:
+    """A Rust panic inside calamine or fastexcel (pyo3_runtime.PanicException:
+    a BaseException, not an Exception, one class of that name per extension),
+    e.g. 'TimeDelta::milliseconds out of bounds' for -1e308 in a date cell."""
+    return type(exc).__name__ == "PanicException"
 
 
 @contextlib.contextmanager
 def _reading(where: str, sheet: str | None = None):
+    """Yields a place whose ``sheet`` the body may set once it knows it (an Excel Table's)."""
+    place = SimpleNamespace(sheet=sheet)
     try:
-        yield
+        yield place
     except Exception as exc:  # calamine raises XmlError, CalamineError, ValueError... for a damaged part
-        raise _Unreadable(where, sheet, f"{type(exc).__name__}: {exc}") from None
+        raise _Unreadable(where, place.sheet, f"{type(exc).__name__}: {exc}") from None
+    except BaseException as exc:
+        if not _is_panic(exc):
+            raise
+        raise _Unreadable(where, place.sheet, f"the reader stopped: {exc}", panic=True) from None
 
 
 def header_and_rows(cells: list[list]) -> tuple[list, list[list], int]:
@@ -1237,6 +1265,10 @@ def _log_bad_cells(spec: TableSpec, column, cells: pd.Series, problem: pd.Series
     if spec.name == "Invoices" and column.name == "DueDate":
         dq.add_rows(WARNING, spec.name, pd.Series(invalid), column.name, cells[invalid], "due_date.fallback")
     elif column.kind == DATE:
+        far = far_dates(cells, kinds)[invalid].to_numpy()   # year 1, 9999, -1e308: out of range, not unreadable
+        dq.add_rows(ERROR, spec.name, pd.Series(invalid[far]), column.name, cells[invalid[far]],
+                    "cell.date_out_of_range", effect=effect, first=str(MIN_DATE.date()), last=str(MAX_DATE.date()))
+        invalid = invalid[~far]
         ambiguous = ambiguous_dates(cells, kinds)[invalid].to_numpy()
         dq.add_rows(ERROR, spec.name, pd.Series(invalid[ambiguous]), column.name, cells[invalid[ambiguous]],
                     "cell.date_ambiguous", effect=effect)
@@ -1250,19 +1282,27 @@ def _log_bad_cells(spec: TableSpec, column, cells: pd.Series, problem: pd.Series
 
 
 def _out_of_range(column, values: pd.Series) -> pd.Series:
-    """Numbers below the column's minimum, above its maximum, or not whole
-    where the column counts whole units."""
-    if column.kind != NUMBER or (column.minimum is None and column.maximum is None and not column.whole):
+    """Numbers below the column's minimum, above its maximum, not whole
+    where the column counts whole units, or of MAX_MAGNITUDE or more in size
+    in any number column (1e308 pasted into an amount: no figure is that large)."""
+    if column.kind != NUMBER:
         return pd.Series(False, index=values.index)
+    huge = values.abs() >= MAX_MAGNITUDE
+    if column.minimum is None and column.maximum is None and not column.whole:
+        return huge.fillna(False).astype(bool)
     low = values < column.minimum if column.minimum is not None else False
     high = values > column.maximum if column.maximum is not None else False
     fraction = (values != np.floor(values)) & values.notna() if column.whole else False
-    return pd.Series(low | high | fraction, index=values.index).fillna(False).astype(bool)
+    return pd.Series(low | high | fraction | huge, index=values.index).fillna(False).astype(bool)
 
 
 def _log_out_of_range(spec: TableSpec, column, cells: pd.Series, wrong: pd.Series, dq: DataQuality) -> None:
     values = parse_number(cells[wrong])[0]
     for row, value, raw_value in zip(wrong[wrong].index, values, cells[wrong]):
+        if abs(value) >= MAX_MAGNITUDE:
+            dq.add(ERROR, spec.name, "cell.implausible_number", int(row), column.name, raw_value,
+                   bound="10^15", effect="~row not used" if column.required else "~cell not used")
+            continue
         if column.minimum is not None and value < column.minimum:
             key = "cell.required_out_of_range" if column.required else "cell.below_minimum"
         elif column.maximum is not None and value > column.maximum:
@@ -1549,7 +1589,40 @@ class _ErrorCells:
     def unreadable(self, failure: _Unreadable) -> InputError:
         part = self._sheet_parts().get(failure.sheet) if failure.sheet else None
         where = f"{failure.where} ({part})" if part else failure.where
+        if failure.panic:
+            if failure.sheet and not failure.where.startswith("sheet "):
+                where += f" on sheet '{failure.sheet}'"
+            far = self.far_numbers(failure.sheet) if failure.sheet else []
+            if far:
+                cells = ", ".join(f"{ref} holds {value}" for ref, value in far[:3]) + (" ..." if len(far) > 3 else "")
+                return InputError(f"{self.path}: {where} cannot be read: cell {cells}, a number no date can be "
+                                  f"(the reader stopped on it in a date-formatted cell); correct it and run again")
+            return InputError(f"{self.path}: {where} cannot be read ({failure.reason}); a cell holds a value the "
+                              "reader cannot take (such as a huge number formatted as a date)")
         return InputError(f"{self.path}: {where} cannot be read ({failure.reason}); the file is damaged")
+
+    # A number of this size in a date-formatted cell stops the readers (days as i64 milliseconds overflow).
+    _FAR_NUMBER = 1e11
+    _NUMBER_CELL = re.compile(rb'<c\b([^>]*?)\br="([A-Z]{1,3}\d+)"([^>]*)>(?:<f\b[^>]*/>|<f\b[^>]*>.*?</f>)?'
+                              rb'<v>([-+0-9.Ee]+)</v>', re.S)
+
+    def far_numbers(self, sheet: str) -> list[tuple[str, str]]:
+        """(cell, value) of the numbers of MAX_MAGNITUDE-like size (|v| >= 1e11) in a sheet's XML."""
+        try:
+            data = self.sheet_xml(sheet)
+        except Exception:  # noqa: BLE001 - only a better message is lost
+            return []
+        found = []
+        for before, ref, after, value in self._NUMBER_CELL.findall(data):
+            if b' t="' in before + after and b' t="n"' not in before + after:
+                continue
+            try:
+                number = float(value)
+            except ValueError:
+                continue
+            if abs(number) >= self._FAR_NUMBER:
+                found.append((ref.decode(), value.decode()))
+        return found
 
     def last_row(self, sheet: str) -> int | None:
         """The last used worksheet row from the sheet's ``<dimension>`` (at the

@@ -36,6 +36,19 @@ class FormulaCacheWorksheet(Worksheet):
             cache[key] = super()._prepare_formula(formula, expand_future_functions)
         return cache[key]
 
+    # No infinity or NaN is ever written: the core leaves a figure it cannot compute blank, and should one slip
+    # through (a ratio over a denominator of 1e-320), the cell is left blank instead of the whole write failing
+    # (XlsxWriter raises on them: 'NAN/INF not supported in write_number()').
+    def _write_number(self, row, col, number, cell_format=None):
+        if not math.isfinite(number):
+            return self._write_blank(row, col, None, cell_format)
+        return super()._write_number(row, col, number, cell_format)
+
+    def _write_formula(self, row, col, formula, cell_format=None, value=0):
+        if isinstance(value, (float, np.floating)) and not math.isfinite(value):
+            value = ""   # no cached result: the spreadsheet program computes it on opening
+        return super()._write_formula(row, col, formula, cell_format, value)
+
 
 def new_workbook(path, **options) -> xlsxwriter.Workbook:
     return xlsxwriter.Workbook(str(path), {**WORKBOOK_OPTIONS, **options})

@@ -221,6 +221,10 @@ MESSAGES = {
     "cell.optional_invalid": "{col} not understood; cell not used",
     "cell.optional_error": "{col}: error value; cell not used",
     "cell.date_formats": "{col}: not a date kam-xl understands ({formats}); {effect}",
+    "cell.date_out_of_range": "{col}: a date outside {first} – {last} (or a number that is no date in that range); "
+                              "{effect}",
+    "cell.implausible_number": "{col}: {bound} or more in size, beyond any plausible figure (a typing or export "
+                               "mistake); {effect}",
     "cell.date_ambiguous": "{col}: day and month cannot be told apart in this column (e.g. 03/04/2026); write "
     "dates as 2026-04-03; {effect}",
     "cell.below_minimum": "{col} must be {minimum} or more; cell not used",

@@ -457,6 +457,8 @@ MESSAGES = {
     "cell.optional_invalid": "{col}无法识别；该单元格未使用",
     "cell.optional_error": "{col}：单元格为错误值；该单元格未使用",
     "cell.date_formats": "{col}：无法识别的日期（可用格式：{formats}）；{effect}",
+    "cell.date_out_of_range": "{col}：日期不在 {first} 至 {last} 之间（或该数字不是此范围内的日期）；{effect}",
+    "cell.implausible_number": "{col}：数值绝对值达到 {bound} 或以上，远超任何合理金额（疑为录入或导出错误）；{effect}",
     "cell.date_ambiguous": "{col}：此列中日与月无法区分（如 03/04/2026）；请写成 2026-04-03 的格式；{effect}",
     "cell.below_minimum": "{col}必须大于或等于 {minimum}；该单元格未使用",
     "cell.above_maximum": "{col}必须小于或等于 {maximum}；该单元格未使用",
