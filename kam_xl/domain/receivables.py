@@ -36,18 +36,21 @@ def average_ar_month_end(invoices: pd.DataFrame, payments: pd.DataFrame | None, 
 
 
 def countback_dso(closing: pd.Series, invoices: pd.DataFrame, end: pd.Timestamp, first: pd.Timestamp,
-                  customer_ids: pd.Index, months: int = 36) -> pd.Series:
+                  customer_ids: pd.Index, months: int = 36, decimals: int = 2) -> pd.Series:
     """Countback DSO (days): the closing balance is matched against the
     credit sales of the latest calendar months, newest first (the month of
     PeriodEnd up to PeriodEnd, then whole months): each month the balance
     exceeds adds its days, the month that covers the rest adds its share of
     days (rest / that month's sales × its days). 0 for a balance <= 0; empty
     when the sales since ``first`` (the first invoice) or ``months`` months do
-    not cover the balance."""
+    not cover the balance. Balances and sales are compared in the minor unit
+    (``decimals``): a balance equal to three months' sales is covered by the
+    third month (not left 0.00000003 over by the subtractions)."""
     billed = invoices[invoices["InvoiceDate"] <= end]
     by_month = (billed.groupby(["CustomerID", billed["InvoiceDate"].dt.to_period("M")])["Amount"].sum()
                 .unstack(fill_value=0.0).reindex(customer_ids, fill_value=0.0))
-    remaining = closing.reindex(customer_ids).to_numpy(dtype="float64", na_value=np.nan, copy=True)
+    remaining = round_money(closing.reindex(customer_ids).to_numpy(dtype="float64", na_value=np.nan, copy=True),
+                            decimals)
     days = np.zeros(len(customer_ids))
     result = np.where(remaining <= 0, 0.0, np.nan)
     done = np.isnan(remaining) | (remaining <= 0)
@@ -58,11 +61,12 @@ def countback_dso(closing: pd.Series, invoices: pd.DataFrame, end: pd.Timestamp,
         month_start = month_end.replace(day=1)
         span = float((month_end - month_start).days + 1)
         month = pd.Period(month_end, "M")
-        sales = (by_month[month].to_numpy() if month in by_month.columns else np.zeros(len(customer_ids))).clip(min=0.0)
+        sales = round_money((by_month[month].to_numpy() if month in by_month.columns
+                             else np.zeros(len(customer_ids))).clip(min=0.0), decimals)
         covers = ~done & (sales > 0) & (remaining <= sales)
         result[covers] = days[covers] + remaining[covers] / sales[covers] * span
         done |= covers
-        remaining[~done] -= sales[~done]
+        remaining[~done] = round_money(remaining[~done] - sales[~done], decimals)
         days[~done] += span
         month_end = month_start - pd.Timedelta(days=1)
     return pd.Series(result, index=customer_ids)
@@ -301,7 +305,8 @@ def receivables(invoices: pd.DataFrame, payments: pd.DataFrame | None, customers
         table["AverageAR"] = average_ar(opening, closing)
     table["ARTurnover"] = ar_turnover(table["CreditSales"], table["AverageAR"])
     table["DSO"] = days_sales_outstanding(float((end - start).days + 1), table["ARTurnover"])
-    table["DSOCountback"] = countback_dso(closing, invoices, end, invoices["InvoiceDate"].min(), customer_ids)
+    table["DSOCountback"] = countback_dso(closing, invoices, end, invoices["InvoiceDate"].min(), customer_ids,
+                                          decimals=decimals)
     received = in_window(applied, "PaymentDate", start, end)
     matched = received.merge(invoices.drop_duplicates(DOCUMENT)[[DOCUMENT, "InvoiceDate", "DueDate"]], on=DOCUMENT, how="left")
     table["AvgDaysToPay"] = weighted_days(matched, (matched["PaymentDate"] - matched["InvoiceDate"]).dt.days, customer_ids)
