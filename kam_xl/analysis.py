@@ -62,7 +62,7 @@ from kam_xl.domain.risk import group_exposure, risk_summary
 from kam_xl.domain.strategy import churn_risk, strategy
 from kam_xl.domain.review import action_review, purchases_since, review_facts
 from kam_xl.domain.summary import attainment_kpis, commentary_facts, kpi_table, period_kpis, target_facts
-from kam_xl.inputs.params import Params, with_overrides
+from kam_xl.inputs.params import DataDates, Params, data_dates, with_overrides
 from kam_xl.inputs.parsing import currency_codes, parse_period
 from kam_xl.inputs.reader import Inputs
 from kam_xl.inputs.safe_io import InputError
@@ -137,16 +137,12 @@ class Results(Mapping):
         return self.dq.exit_code()
 
 
-def latest_date(inputs: Inputs) -> pd.Timestamp | None:
-    """The latest transaction date in the data (default AsOfDate)."""
-    candidates = []
-    for table, column in (("Sales", "Date"), ("Invoices", "InvoiceDate"), ("Payments", "PaymentDate"),
-                          ("Activities", "Date"), ("Contacts", "Date")):
-        frame = inputs.get(table)
-        if frame is not None and len(frame):
-            candidates.append(frame[column].max())
-    candidates = [c for c in candidates if pd.notna(c)]
-    return max(candidates) if candidates else None
+def latest_date(inputs: Inputs) -> DataDates:
+    """The data's dates the parameters are resolved against: the latest
+    transaction date (default AsOfDate, ``.latest``) and where Sales and
+    Invoices begin (the default PeriodStart of a short ledger); see
+    :meth:`kam_xl.inputs.params.Params.resolved`."""
+    return data_dates(inputs)
 
 
 def _period(inputs: Inputs, params: Params, customers: pd.DataFrame, dq: DataQuality | None,
@@ -181,17 +177,23 @@ def _this_period(inputs: Inputs, p: Params, customers: pd.DataFrame, sales: Hist
                  dq: DataQuality, allowance_on):
     """This period's figures. The period is the user's choice: where the data
     cover only part of it the figures are kept and DataQuality says so; an
-    opening balance before the invoices begin leaves what needs it empty."""
+    opening balance before the invoices begin leaves what needs it empty.
+    A PeriodStart taken from where a short ledger begins is said too."""
     opening_known = invoices.balance_known(p.period_start - pd.Timedelta(days=1))
     figures = _period(inputs, p, customers, dq, opening_known, allowance_on)
+    if p.records_begin is not None:
+        whole = p.period_start.day == 1 and p.period_start != p.records_begin
+        dq.add(INFO, "Parameters", "period.from_data", None, "PeriodStart", p.period_start.date(),
+               first=p.records_begin.date(), end=p.period_end.date(), start=p.period_start.date(),
+               which="~period.first_month" if whole else "~period.first_record")
     for table, history_ in (("Sales", sales), ("Invoices", invoices)):
         share = history_.share_of(p.period_start, p.period_end)
         if share < p.min_coverage:
             dq.add(WARNING, table, "coverage.this", share=f"{share:.0%}", start=p.period_start.date(),
                    end=p.period_end.date(), table_name=table, first=history_.start.date())
     if inputs.get("Invoices") is not None and not opening_known:
-        dq.add(WARNING, "Invoices", "coverage.opening_ar", first=invoices.start.date(),
-               start=p.period_start.date(), period="~this period")
+        dq.add(WARNING, "Invoices", "coverage.opening_ar_declared" if invoices.declared else "coverage.opening_ar",
+               first=invoices.start.date(), start=p.period_start.date(), period="~this period")
     return figures
 
 
@@ -199,37 +201,41 @@ def _compared_period(inputs: Inputs, p: Params, compared: Params, customers: pd.
                      invoices: History, dq: DataQuality, allowance_on, last_year: bool = False):
     """The figures of a period compared with this one (the prior period, or
     the same period last year), left empty where the data do not cover it
-    (DataQuality says which and why: a Warning for the prior period, an Info
-    for last year, which young books never have)."""
+    (DataQuality says which figures of which period and why: a Warning for
+    the prior period, an Info for last year, which young books never have)."""
     opening_known = invoices.balance_known(compared.period_start - pd.Timedelta(days=1))
     profit, ar, abc = _period(inputs, compared, customers, None, opening_known, allowance_on)
     tiers = abc["ABCTier"]
     severity = INFO if last_year else WARNING
     which = "~the same period last year" if last_year else "~the prior period"
+    effect = "effect.last_year" if last_year else "effect.prior"
     share = sales.share_of(compared.period_start, compared.period_end)
     if share < p.min_coverage:
         profit = profit.astype("float64") * np.nan
         tiers = pd.Series(None, index=tiers.index, dtype=object)
-        _coverage_note(dq, severity, "Sales", share, compared, sales, p.min_coverage, "effect.prior_revenue", which)
+        _coverage_note(dq, severity, "Sales", share, compared, sales, p.min_coverage, effect + "_revenue", which)
     if ar is not None:
         credit_share = invoices.share_of(compared.period_start, compared.period_end)
-        if not invoices.balance_known(compared.period_end):
+        balances_known = invoices.balance_known(compared.period_end)
+        if not balances_known:
             ar.loc[:, ["OpenBalance", *bucket_names(p.aging_buckets), "OverdueShare"]] = np.nan
         if credit_share < p.min_coverage:
             ar.loc[:, ["CreditSales", "ARTurnover", "DSO"]] = np.nan
             _coverage_note(dq, severity, "Invoices", credit_share, compared, invoices, p.min_coverage,
-                           "effect.prior_ar", which)
+                           effect + ("_ar" if balances_known else "_ar_balances"), which)
         elif not opening_known:
-            dq.add(severity, "Invoices", "coverage.opening_ar", first=invoices.start.date(),
-                   start=compared.period_start.date(), period=which)
+            dq.add(severity, "Invoices", "coverage.opening_ar_declared" if invoices.declared else "coverage.opening_ar",
+                   first=invoices.start.date(), start=compared.period_start.date(), period=which)
     return profit, ar, tiers
 
 
 def _coverage_note(dq: DataQuality, severity: str, table: str, share: float, compared: Params, history_: History,
                    minimum: float, effect: str, which: str) -> None:
-    dq.add(severity, table, "coverage.prior", share=f"{share:.0%}", start=compared.period_start.date(),
-           end=compared.period_end.date(), table_name=table, first=history_.start.date(), minimum=f"{minimum:.0%}",
-           effect="~" + effect, which=which)
+    """What of a compared period was left empty and why; DataStart is
+    suggested only when it is not set."""
+    dq.add(severity, table, "coverage.prior_declared" if history_.declared else "coverage.prior",
+           share=f"{share:.0%}", start=compared.period_start.date(), end=compared.period_end.date(),
+           table_name=table, first=history_.start.date(), minimum=f"{minimum:.0%}", effect="~" + effect, which=which)
 
 
 # The amounts of each table in a currency, and the date whose rate converts them (None: AsOfDate, the

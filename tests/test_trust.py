@@ -466,11 +466,12 @@ def test_results_read_like_named_dataframes(small_inputs):
 
 
 def test_a_period_the_data_only_partly_cover_is_said_to_be_partial():
-    # Default period: 12 months to AsOfDate 2026-03-31 (2025-04-01 .. 2026-03-31, 365 days); the sales
-    # begin on 2026-01-01, 90 days before the end: 25 %.
+    # A year's period chosen: 12 months to AsOfDate 2026-03-31 (2025-04-01 .. 2026-03-31, 365 days); the sales
+    # begin on 2026-01-01, 90 days before the end: 25 %. (Not given, the period of this short ledger would start
+    # where it begins, 2026-01-01: tests/test_month_end_periods.py.)
     inputs = minimal_book({"CustomerID": ["A"]},
                           {"Date": [D("2026-01-01"), D("2026-03-31")], "CustomerID": ["A", "A"],
-                           "NetRevenue": [100.0, 50.0], "COGS": [60.0, 30.0]})
+                           "NetRevenue": [100.0, 50.0], "COGS": [60.0, 30.0]}, None, {"PeriodStart": "2025-04-01"})
     results = analyze(inputs)
     assert results["Profitability"]["NetRevenue"].iloc[0] == 150
     dq = results["DataQuality"]

@@ -18,6 +18,7 @@ from kam_xl.contract import OUTPUT_SHEETS, TABLES, normalize_name
 from kam_xl.excel.cells import FORMULA_PREFIXES
 from kam_xl.inputs.anonymize import anonymize
 from kam_xl.inputs.crypto import encrypt_in_place
+from kam_xl.inputs.params import option_overrides
 from kam_xl.inputs.reader import read_workbook
 from kam_xl.inputs.safe_io import InputError, atomic_output, check_refresh_target, refuse_if_open
 from kam_xl.render import libreoffice
@@ -81,6 +82,8 @@ class BuildOptions:
     jobs: int = 1
     read_threads: int | None = None
     previous: Path | None = None   # last period's summary, whose actions are reviewed
+    as_of: str | None = None    # --as-of: AsOfDate
+    period: str | None = None   # --period: PeriodStart, PeriodEnd and AsOfDate = its last day (2026-03, 2026Q1...)
 
 
 def build_file(source: str | Path, options: BuildOptions | None = None, **changes) -> Outcome:
@@ -96,7 +99,8 @@ def build_file(source: str | Path, options: BuildOptions | None = None, **change
         mapping = None
         if o.anonymize_key is not None and not inputs.fatal:
             inputs, mapping = anonymize(inputs, o.anonymize_key)
-        overrides = {**(o.params or {}), **({"Language": o.language} if o.language else {})}
+        overrides = {**option_overrides(o.params, o.as_of, o.period, o.language or inputs.language),
+                     **({"Language": o.language} if o.language else {})}
         results = analyze(inputs, overrides or None, previous=_previous(source, inputs, o.previous, overrides))
         outcome.outputs += _write_summaries(source, inputs, results, o)
         if mapping is not None:
@@ -197,17 +201,20 @@ def output_sheet_names() -> set[str]:
     return names
 
 
-def refresh_file(workbook: str | Path, language: str | None = None, password: str | None = None) -> Outcome:
+def refresh_file(workbook: str | Path, language: str | None = None, password: str | None = None,
+                 period: str | None = None) -> Outcome:
     """Recompute the output sheets inside ``workbook`` in place. A timestamped
     backup is written first; input and user sheets, shared strings and the VBA
-    project are carried over unchanged (see kam_xl.render.splice)."""
+    project are carried over unchanged (see kam_xl.render.splice). ``period``:
+    as --period (this refresh only; the Parameters sheet is not changed)."""
     workbook = Path(workbook)
     outcome = Outcome(workbook)
     try:
         check_refresh_target(workbook)
         inputs = read_workbook(workbook, password=password, language=language)
-        results = analyze(inputs, {"Language": language} if language else None,
-                          previous=_previous(workbook, inputs, None, {}))
+        overrides = {**option_overrides(None, None, period, language or inputs.language),
+                     **({"Language": language} if language else {})}
+        results = analyze(inputs, overrides or None, previous=_previous(workbook, inputs, None, {}))
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         backup = workbook.with_name(f"{workbook.stem}.backup-{stamp}{workbook.suffix}")
         with atomic_output(backup) as temp:

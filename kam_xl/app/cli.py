@@ -69,6 +69,10 @@ def _extracts(sales_file: Path | None, invoices_file: Path | None, payments_file
     return {table: file for (table, _), file in zip(EXTRACTS, (sales_file, invoices_file, payments_file)) if file}
 
 
+period_option = click.option(
+    "--period", default=None, help="The period in one: a month (2026-03), a quarter (2026Q1), a year (2026) or a range (2026-01..2026-03); sets PeriodStart, PeriodEnd and AsOfDate = its last day. Not with --as-of.")
+
+
 def _fail(message: str) -> None:
     err.print(f"[bold red]error:[/] {message}", highlight=False)
     sys.exit(2)
@@ -173,16 +177,18 @@ def _sources_table(inputs, language: str) -> Table:
               help="Language of the messages (default: the Language parameter, else that of the input's headers).")
 @click.option("--password", envvar="KAM_XL_PASSWORD", default=None, help="Password of an encrypted workbook "
               "(or set KAM_XL_PASSWORD).")
+@period_option
 @extract_options
 @allow_large_option
 @preset_option
 @map_option
 @source_option
-def validate(input_path: Path, lang: str | None, password: str | None, sales_file: Path | None,
+def validate(input_path: Path, lang: str | None, password: str | None, period: str | None, sales_file: Path | None,
              invoices_file: Path | None, payments_file: Path | None, preset: str | None,
              column_map: Path | None, sources: tuple[Path, ...]) -> None:
-    """Print the data-quality report and which sheet and header fed each
-    column. Exit 0 ok, 1 rows or cells rejected, 2 unusable."""
+    """Print the data-quality report, which sheet and header fed each column,
+    and the period a build would use. Exit 0 ok, 1 rows or cells rejected,
+    2 unusable (or a period that cannot be)."""
     refused = _refused_at_once([input_path], password, column_map)
     if refused:
         _fail(refused[0].message)
@@ -206,6 +212,13 @@ def validate(input_path: Path, lang: str | None, password: str | None, sales_fil
         for message in inputs.fatal:
             err.print(f"[bold red]error:[/] {message}", highlight=False)
         sys.exit(2)
+    from kam_xl.inputs.params import resolved_for
+    try:   # the period a build would use, refused here as the build would refuse it
+        p = resolved_for(inputs, period, lang)
+    except InputError as exc:
+        _fail(str(exc))
+    out.print(ui("validate.period", language, start=p.period_start.date(), end=p.period_end.date(),
+                 as_of=p.as_of_date.date()), highlight=False)
     sys.exit(inputs.dq.exit_code())
 
 
@@ -222,7 +235,8 @@ def validate(input_path: Path, lang: str | None, password: str | None, sales_fil
 @click.option("--previous", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Last period's summary: review whether its recommended actions worked.")
 @click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes.")
-@click.option("--as-of", "as_of", help="Override the AsOfDate parameter (YYYY-MM-DD).")
+@click.option("--as-of", "as_of", help="Override the AsOfDate parameter (YYYY-MM-DD). Not with --period.")
+@period_option
 @click.option("--password", envvar="KAM_XL_PASSWORD", default=None, help="Password of encrypted inputs "
               "(or set KAM_XL_PASSWORD).")
 @click.option("--encrypt", is_flag=True, help="Encrypt the summaries; the password comes from "
@@ -237,7 +251,7 @@ def validate(input_path: Path, lang: str | None, password: str | None, sales_fil
 @source_option
 def build(inputs: tuple[Path, ...], config: Path | None, output: Path | None, out_dir: Path | None,
           split_by: str | None, lang: str | None, pdf: bool, pdf_all: bool, previous: Path | None, jobs: int,
-          as_of: str | None,
+          as_of: str | None, period: str | None,
           password: str | None, encrypt: bool, anonymize: bool, protect: bool, sales_file: Path | None,
           invoices_file: Path | None, payments_file: Path | None, preset: str | None, column_map: Path | None,
           sources: tuple[Path, ...]) -> None:
@@ -255,7 +269,9 @@ def build(inputs: tuple[Path, ...], config: Path | None, output: Path | None, ou
         output, out_dir = output or settings.get("output"), out_dir or settings.get("out_dir")
         split_by, lang = split_by or settings.get("split_by"), lang or settings.get("lang")
         preset, column_map = preset or settings.get("preset"), column_map or settings.get("map")
-        as_of, previous = as_of or settings.get("as_of"), previous or settings.get("previous")
+        if as_of is None and period is None:   # either typed on the command line replaces both of the file's
+            as_of, period = settings.get("as_of"), settings.get("period")
+        previous = previous or settings.get("previous")
         pdf, pdf_all, protect = (pdf or settings.get("pdf", False), pdf_all or settings.get("pdf_all", False),
                                  protect or settings.get("protect", False))
         jobs = jobs if jobs != 1 else settings.get("jobs", 1)
@@ -280,8 +296,7 @@ def build(inputs: tuple[Path, ...], config: Path | None, output: Path | None, ou
     from kam_xl.app.build import BuildOptions, build_many
     from kam_xl.inputs.anonymize import load_key
     pdf = pdf or pdf_all
-    parameters = {**parameters, **({"AsOfDate": as_of} if as_of else {})}
-    options = BuildOptions(output=output, out_dir=out_dir, language=lang, split_by=split_by, pdf=pdf,
+    options = BuildOptions(as_of=as_of, period=period, output=output, out_dir=out_dir, language=lang, split_by=split_by, pdf=pdf,
                            pdf_all_sheets=pdf_all, password=password, params=parameters or None,
                            anonymize_key=load_key() if anonymize else None, encrypt_password=encrypt_password,
                            protect=protect, jobs=jobs, preset=preset, column_map=column_map, sources=tuple(sources),
@@ -392,8 +407,9 @@ def doctor(workbook: Path | None) -> None:
 @click.argument("workbook", type=click.Path(path_type=Path))
 @click.option("--lang", type=click.Choice(LANGUAGES), default=None, help="Output language.")
 @click.option("--password", envvar="KAM_XL_PASSWORD", default=None, help="Password of an encrypted workbook.")
+@period_option
 @allow_large_option
-def refresh(workbook: Path, lang: str | None, password: str | None) -> None:
+def refresh(workbook: Path, lang: str | None, password: str | None, period: str | None) -> None:
     """Recompute the output sheets inside WORKBOOK in place (a timestamped backup is kept)."""
     from kam_xl.inputs.safe_io import check_refresh_target, check_workbook_file
     try:   # a refused file is answered before the analysis is imported, as refresh_file would answer it
@@ -403,7 +419,7 @@ def refresh(workbook: Path, lang: str | None, password: str | None) -> None:
     except InputError as exc:
         _fail(str(exc))
     from kam_xl.app.build import refresh_file
-    outcome = refresh_file(workbook, language=lang, password=password)
+    outcome = refresh_file(workbook, language=lang, password=password, period=period)
     if outcome.exit_code == 2:
         _fail(outcome.message)
     out.print(f"refreshed {workbook}: {outcome.message}", highlight=False)

@@ -8,15 +8,18 @@ map = "map.csv"                             # optional: a ColumnMap file
 out_dir = "summaries"
 previous = "summaries/main_Summary_2026-09.xlsx"  # optional: last month's summary, its actions reviewed
 lang = "zh-CN"
+period = "2026-10"                          # optional: the month end (or 2026Q3, 2026, 2026-01..2026-03)
 split_by = "AccountManager"
 pdf = true
 
 [parameters]                                # override the workbook's Parameters
-AsOfDate = "2026-10-31"
+CostOfCapital = 0.05
 ```
 
 Paths are relative to the file's folder. Options typed on the command line
-win over the file.
+win over the file. ``period`` sets PeriodStart, PeriodEnd and AsOfDate (the
+period's last day), as ``--period`` does; ``as_of`` sets AsOfDate alone; a
+file gives one of them, and either typed on the command line replaces both.
 """
 from __future__ import annotations
 
@@ -27,7 +30,7 @@ from kam_xl.inputs.safe_io import InputError
 
 PATHS = {"inputs", "sources"}
 PATH = {"map", "output", "out_dir", "previous"}
-TEXT = {"preset", "lang", "split_by", "as_of"}
+TEXT = {"preset", "lang", "split_by", "as_of", "period"}
 FLAGS = {"pdf", "pdf_all", "protect"}
 KNOWN = PATHS | PATH | TEXT | FLAGS | {"jobs", "parameters"}
 
@@ -44,6 +47,10 @@ def load_config(path: Path) -> dict:
     unknown = sorted(set(data) - KNOWN)
     if unknown:
         raise InputError(f"{path}: unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(KNOWN))}")
+    if "period" in data and "as_of" in data:
+        raise InputError(f"{path}: period and as_of both set AsOfDate (period to its last day); keep one of them")
+    if isinstance(data.get("period"), int) and not isinstance(data["period"], bool):
+        data["period"] = str(data["period"])   # period = 2026: a year
     folder = path.parent
     settings: dict = {}
     for key, value in data.items():

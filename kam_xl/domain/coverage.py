@@ -22,10 +22,12 @@ class History:
 
     def share_of(self, start: pd.Timestamp, end: pd.Timestamp) -> float:
         """Fraction of the days of [start, end] on or after the history start
-        (1.0 when the table is empty: nothing is missing from nothing)."""
-        if self.start is None or self.start <= start:
-            return 1.0
+        (1.0 when the table is empty, or [start, end] holds no day: nothing is
+        missing from nothing; a period that runs backwards is refused before
+        it gets here, see kam_xl.inputs.params.Params.resolved)."""
         days = (end - start).days + 1
+        if self.start is None or self.start <= start or days <= 0:
+            return 1.0
         return max(0.0, min(1.0, ((end - self.start).days + 1) / days))
 
     def balance_known(self, date: pd.Timestamp) -> bool:

@@ -3,14 +3,17 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from kam_xl.contract import file_parameters, normalize_name
-from kam_xl.inputs.parsing import parse_date, parse_number
+from kam_xl.inputs.parsing import parse_date, parse_number, parse_period
+from kam_xl.inputs.safe_io import InputError
 from kam_xl.quality import ERROR, INFO, DataQuality
-from kam_xl.words import CATALOGUES, word
+from kam_xl.words import CATALOGUES, message, word
 
 DEFAULT_POTENTIAL_WEIGHTS = {"CLV": 0.4, "Growth": 0.2, "Industry": 0.15, "Wallet": 0.15, "Alive": 0.1}
 DEFAULT_CADENCE = {"A": 30, "B": 60, "C": 90}
@@ -73,6 +76,9 @@ class Params:
     previous_summary: str | None = None   # last period's summary, whose actions are reviewed
     purchase_model: str = "BGNBD"   # or ParetoNBD, or Auto: the lower holdout error, else the lower AIC
     holdout_months: int | None = None   # the last months held out to check the purchase models' forecast
+    # Not a parameter: set by resolved() when PeriodStart was not given and came from where the records begin
+    # (a ledger shorter than the default year), so that DataQuality can say so.
+    records_begin: pd.Timestamp | None = field(default=None, compare=False, repr=False)
 
     @property
     def period_days(self) -> int:
@@ -122,18 +128,91 @@ class Params:
             end = end + pd.offsets.MonthEnd(0)
         return dataclasses.replace(self, as_of_date=end, period_start=start, period_end=end)
 
-    def resolved(self, latest_date: pd.Timestamp | None, language: str | None = None) -> "Params":
-        """Fill the defaults: AsOfDate = latest date in the data, PeriodEnd =
-        AsOfDate, PeriodStart = PeriodEnd - 12 months + 1 day; Language, when
-        not set, ``language`` (that of the input's headers), else en."""
-        as_of = self.as_of_date if self.as_of_date is not None else latest_date
+    def resolved(self, dates: "DataDates | pd.Timestamp | None", language: str | None = None) -> "Params":
+        """Fill the defaults from the data's dates (:class:`DataDates`; a
+        Timestamp is the latest date alone): AsOfDate = the latest date in the
+        data, PeriodEnd = AsOfDate, PeriodStart = PeriodEnd - 12 months + 1 day,
+        or, when the records begin after that (a short ledger), the first month
+        they cover whole with its opening receivables (:meth:`_short_ledger_start`);
+        Language, when not set, ``language`` (that of the input's headers), else en.
+
+        A period that cannot be is refused (:class:`ParameterRefusal`, in the
+        user's language) before anything runs: PeriodEnd or AsOfDate before
+        PeriodStart, or PeriodStart after the last date in the data."""
+        dates = dates if isinstance(dates, DataDates) else DataDates(latest=dates)
+        language = self.language or language or "en"
+        as_of = self.as_of_date if self.as_of_date is not None else dates.latest
         if as_of is None:
             as_of = pd.Timestamp.today().normalize()
         end = self.period_end if self.period_end is not None else as_of
-        start = self.period_start if self.period_start is not None else (
-            end - pd.DateOffset(months=12) + pd.Timedelta(days=1))
-        return dataclasses.replace(self, as_of_date=as_of, period_start=start, period_end=end,
-                                   language=self.language or language or "en")
+        start, begin = self.period_start, None
+        if start is None:
+            start = end - pd.DateOffset(months=12) + pd.Timedelta(days=1)
+            short = self._short_ledger_start(dates, start, min(end, as_of, dates.latest or end))
+            if short is not None:
+                start, begin = short, self._records_begin(dates)
+        resolved = dataclasses.replace(self, as_of_date=as_of, period_start=start, period_end=end,
+                                       language=language, records_begin=begin)
+        self._refuse_impossible(resolved, dates.latest)
+        return resolved
+
+    def _records_begin(self, dates: "DataDates") -> pd.Timestamp | None:
+        """Where the records begin: DataStart when given, else the later of
+        the first Sales date and the first Invoices date."""
+        if self.data_start is not None:
+            return self.data_start
+        firsts = [d for d in (dates.first_sales, dates.first_invoice) if d is not None and pd.notna(d)]
+        return max(firsts) if firsts else None
+
+    def _short_ledger_start(self, dates: "DataDates", default: pd.Timestamp,
+                            last: pd.Timestamp) -> pd.Timestamp | None:
+        """The default PeriodStart of a ledger shorter than the default year:
+        the first calendar month the sales cover whole and whose opening
+        receivables the invoices hold (they begin before it: the month after
+        the first invoice; with DataStart, nothing was owed before it, so the
+        month DataStart opens). None when the records reach the default start.
+        When no such month begins by ``last`` (the earliest of PeriodEnd,
+        AsOfDate and the latest record: the period holds a record), the first
+        record's date when it is by then, else None."""
+        day = pd.Timedelta(days=1)
+        if self.data_start is not None:
+            months = [(self.data_start - day) + pd.offsets.MonthBegin(1)]
+        else:
+            months = []
+            if dates.first_sales is not None and pd.notna(dates.first_sales):
+                months.append((dates.first_sales - day) + pd.offsets.MonthBegin(1))
+            if dates.first_invoice is not None and pd.notna(dates.first_invoice):
+                months.append(dates.first_invoice + pd.offsets.MonthBegin(1))
+        if not months or max(months) <= default:
+            return None
+        if max(months) <= last:
+            return max(months)
+        begin = self._records_begin(dates)
+        return begin if begin is not None and default < begin <= last else None
+
+    def _refuse_impossible(self, p: "Params", latest: pd.Timestamp | None) -> None:
+        """Raise :class:`ParameterRefusal` when ``p``, this resolved, is a
+        period that cannot be (see :meth:`resolved`); the message names each
+        parameter and its value, a default one as such, a blank one as blank."""
+        def shown(field_name: str) -> str:
+            name = parameter_name(_CANONICAL[field_name], p.language)
+            if getattr(self, field_name) is not None:
+                return f"{name} {getattr(p, field_name).date()}"
+            if field_name == "as_of_date":   # blank: the latest date in the data
+                return f"{name} {word('param.blank', p.language)} → {p.as_of_date.date()}"
+            return f"{name} {getattr(p, field_name).date()} ({word('param.by_default', p.language)})"
+        if self.period_end is not None and p.period_end < p.period_start:
+            raise ParameterRefusal.of("period.end_before_start", p.language, end=shown("period_end"),
+                                      start=shown("period_start"))
+        if latest is not None and p.period_start > latest:
+            raise ParameterRefusal.of("period.after_data", p.language, start=shown("period_start"),
+                                      latest=latest.date(), as_of=shown("as_of_date"))
+        if p.as_of_date < p.period_start:
+            raise ParameterRefusal.of("period.as_of_before_start", p.language, as_of=shown("as_of_date"),
+                                      start=shown("period_start"))
+        if p.period_end < p.period_start:   # PeriodEnd by default is AsOfDate: not reached; kept as the rule
+            raise ParameterRefusal.of("period.end_before_start", p.language, end=shown("period_end"),
+                                      start=shown("period_start"))
 
     def typed(self) -> dict[str, object]:
         """Canonical name -> value as a user types it in the Parameters table:
@@ -150,7 +229,8 @@ class Params:
             if isinstance(value, bool):   # as a spreadsheet writes it
                 return "TRUE" if value else "FALSE"
             return value
-        return {_CANONICAL[f.name]: typed(getattr(self, f.name)) for f in dataclasses.fields(self)}
+        return {_CANONICAL[f.name]: typed(getattr(self, f.name)) for f in dataclasses.fields(self)
+                if f.name in _CANONICAL}
 
     def as_rows(self) -> list[tuple[str, str]]:
         """(Parameter, Value) pairs as a user would type them, for About."""
@@ -179,6 +259,82 @@ class ParameterError(ValueError):
     def __init__(self, key: str):
         self.reason = "~" + key
         super().__init__(word(key, "en"))
+
+
+class ParameterRefusal(InputError):
+    """A parameter, or a command-line option, that cannot be used, refused
+    before anything runs (exit code 2): the text is the message in the
+    user's language, naming each parameter or option and its value."""
+
+    @classmethod
+    def of(cls, key: str, language: str | None, **values) -> "ParameterRefusal":
+        return cls(message(key, language or "en", values))
+
+    @classmethod
+    def invalid(cls, option: str, value: object, reason: str, language: str | None) -> "ParameterRefusal":
+        """``option`` (a parameter's name, or --as-of) with ``value``: ``reason`` (a word key, ``~`` first)."""
+        return cls.of("option.invalid", language, option=option, value=value, reason=reason)
+
+
+def parameter_name(canonical: str, language: str | None) -> str:
+    """A parameter's name as the user reads it: its Chinese name in Chinese."""
+    return PARAMETER_ZH.get(canonical, canonical) if language == "zh-CN" else canonical
+
+
+@dataclass(frozen=True)
+class DataDates:
+    """The data's dates the period is resolved against (:meth:`Params.resolved`):
+    the latest transaction date (the default AsOfDate) and where Sales and
+    Invoices begin (the default PeriodStart of a ledger shorter than a year)."""
+
+    latest: pd.Timestamp | None = None
+    first_sales: pd.Timestamp | None = None
+    first_invoice: pd.Timestamp | None = None
+
+
+# The tables and date columns whose latest date is the default AsOfDate.
+DATED_TABLES = (("Sales", "Date"), ("Invoices", "InvoiceDate"), ("Payments", "PaymentDate"),
+                ("Activities", "Date"), ("Contacts", "Date"))
+
+
+def data_dates(tables: Mapping) -> DataDates:
+    """The :class:`DataDates` of the input tables (name -> frame)."""
+    def dates(table: str, column: str) -> pd.Series:
+        frame = tables.get(table)
+        return frame[column].dropna() if frame is not None and column in frame and len(frame) else pd.Series([])
+    latest = [d.max() for d in (dates(t, c) for t, c in DATED_TABLES) if len(d)]
+    sales, invoices = dates("Sales", "Date"), dates("Invoices", "InvoiceDate")
+    return DataDates(max(latest) if latest else None, sales.min() if len(sales) else None,
+                     invoices.min() if len(invoices) else None)
+
+
+# A period as --period and kam.toml's period take it: a month, a quarter, a year, or a range of them or of dates.
+_RANGE = re.compile(r"\s*(?:\.\.|–|—|~|～|至|到|\bto\b)\s*")
+_FULL_DATE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?|\d{8}")
+
+
+def period_bounds(text: object) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """(first day, last day) of a period written as a month ('2026-03'), a
+    quarter ('2026Q1'), a year ('2026') or a range of them or of dates
+    ('2026-01..2026-03', '2026-01-01..2026-03-31', '2026Q1 至 2026Q2'); None
+    when it is none of these or runs backwards."""
+    value = unicodedata.normalize("NFKC", str(text)).strip()
+    parts = [part for part in _RANGE.split(value) if part]
+    if len(parts) == 1:
+        return parse_period(parts[0])
+    if len(parts) != 2:
+        return None
+    bounds = []
+    for side, part in enumerate(parts):
+        if _FULL_DATE.fullmatch(part):   # a day, not the month a date on the 1st may stand for
+            parsed, bad = parse_date(pd.Series([part], dtype="object"))
+            bounds.append(None if bad.iloc[0] or pd.isna(parsed.iloc[0]) else parsed.iloc[0])
+        else:
+            period = parse_period(part)
+            bounds.append(None if period is None else period[side])
+    if None in bounds or bounds[1] < bounds[0]:
+        return None
+    return bounds[0], bounds[1]
 
 
 _PAIR = re.compile(r"([A-Za-z\u4e00-\u9fff]+)\s*[:=]?\s*(-?[\d.]+)")
@@ -283,14 +439,11 @@ def parameters_from_table(table: pd.DataFrame | None, dq: DataQuality) -> Params
 
 
 def validated(params: Params, dq: DataQuality) -> Params:
-    """Cross-field checks; an inconsistent value falls back to its default."""
+    """Cross-field checks; an inconsistent value falls back to its default.
+    (A period that cannot be is refused when it is resolved: Params.resolved.)"""
     if params.abc_share_a >= params.abc_share_b:
         dq.add(ERROR, "Parameters", "param.shares_order", None, "Value", f"{params.abc_share_a} / {params.abc_share_b}")
         params = dataclasses.replace(params, abc_share_a=0.80, abc_share_b=0.95)
-    if params.period_start is not None and params.period_end is not None and params.period_start > params.period_end:
-        dq.add(ERROR, "Parameters", "param.period_order", None, "Value",
-               f"{params.period_start.date()} > {params.period_end.date()}")
-        params = dataclasses.replace(params, period_start=None, period_end=None)
     if sum(params.potential_weights.values()) <= 0:
         dq.add(ERROR, "Parameters", "param.weights_zero", None, "Value", None)
         params = dataclasses.replace(params, potential_weights=dict(DEFAULT_POTENTIAL_WEIGHTS))
@@ -298,20 +451,70 @@ def validated(params: Params, dq: DataQuality) -> Params:
 
 
 def with_overrides(params: Params, overrides: dict | None, dq: DataQuality) -> Params:
-    """Apply overrides given in Python (canonical names or field names)."""
+    """Apply overrides given in Python (canonical names or field names); a
+    blank date is not set. A value that is not understood is refused
+    (:class:`ParameterRefusal` naming the parameter and the value)."""
     if not overrides:
         return params
+    language = params.language
     changes = {}
     for key, value in overrides.items():
         field_name = key if key in _CANONICAL else _FIELD_BY_KEY.get(normalize_name(key))
         if field_name is None:
             raise KeyError(f"unknown parameter {key!r}")
-        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-            value = _convert(field_name, value)
-        elif field_name.endswith("date") or field_name.startswith("period"):
+        if field_name in DATE_FIELDS and isinstance(value, str) and not value.strip():
+            value = None
+        elif isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            value = _checked(field_name, value, language)
+        elif field_name in DATE_FIELDS and value is not None:
             value = pd.Timestamp(value)
         changes[field_name] = value
+        if field_name == "language":
+            language = value
     return validated(dataclasses.replace(params, **changes), dq)
+
+
+DATE_FIELDS = ("as_of_date", "period_start", "period_end", "data_start")
+
+
+def _checked(field_name: str, value: object, language: str | None, option: str | None = None) -> object:
+    """One value parsed, or refused naming ``option`` (default: the parameter in the user's language)."""
+    try:
+        return _convert(field_name, value)
+    except ParameterError as exc:
+        reason = exc.reason
+    except (ValueError, TypeError):
+        reason = "~reason.not_understood"
+    if field_name in DATE_FIELDS:
+        reason = "~reason.option_date"
+    raise ParameterRefusal.invalid(option or parameter_name(_CANONICAL[field_name], language), value, reason,
+                                   language) from None
+
+
+def option_overrides(parameters: Mapping | None, as_of: object = None, period: object = None,
+                     language: str | None = None) -> dict:
+    """A run's parameters as typed on the command line or in kam.toml, checked
+    before anything runs: the [parameters] values, ``--as-of`` (AsOfDate) and
+    ``--period`` (PeriodStart, PeriodEnd and AsOfDate = the period's last day,
+    over the workbook's and [parameters]' values). Refused, naming the option
+    and the value in ``language``: a value not understood, and --period with
+    --as-of (both would set AsOfDate: one is given)."""
+    changes = dict(parameters or {})
+    for name, value in changes.items():
+        field_name = _FIELD_BY_KEY.get(normalize_name(name))
+        blank = field_name in DATE_FIELDS and isinstance(value, str) and not value.strip()
+        if field_name is not None and not blank and isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            _checked(field_name, value, language)
+    if as_of is not None and period is not None:
+        raise ParameterRefusal.of("option.period_and_as_of", language, period=period, as_of=as_of)
+    if as_of is not None:
+        changes["AsOfDate"] = _checked("as_of_date", as_of, language, "--as-of")
+    if period is not None:
+        bounds = period_bounds(period)
+        if bounds is None:
+            raise ParameterRefusal.invalid("--period", period, "~reason.period", language)
+        changes.update(PeriodStart=bounds[0], PeriodEnd=bounds[1], AsOfDate=bounds[1])
+    return changes
 
 
 def parse_parameter(name: str, value: object) -> object:
@@ -320,3 +523,14 @@ def parse_parameter(name: str, value: object) -> object:
     if field_name is None:
         raise ValueError(f"unknown parameter {name!r}")
     return _convert(field_name, value)
+
+
+def resolved_for(inputs, period: str | None = None, language: str | None = None) -> Params:
+    """The parameters a build of ``inputs`` (kam_xl.inputs.reader.Inputs) would
+    use, with ``--period`` and ``--lang``, resolved against its data: a period
+    that cannot be is refused here (:class:`ParameterRefusal`) as the build
+    refuses it (``kam-xl validate``)."""
+    overrides = option_overrides(None, None, period, language or inputs.language)
+    if language:
+        overrides["Language"] = language
+    return with_overrides(inputs.params, overrides, DataQuality()).resolved(data_dates(inputs), inputs.language)

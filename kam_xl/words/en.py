@@ -137,6 +137,7 @@ UI = {
     "validate.sources": "Where each column came from",
     "validate.table": "Table", "validate.column": "Column", "validate.sheet": "Sheet", "validate.header": "Header",
     "validate.clean": "No data-quality problems found",
+    "validate.period": "Period {start} – {end}, AsOfDate {as_of}",
     "model.parameter": "Purchases are forecast with the {model} model, as the PurchaseModel parameter asks.",
     "model.holdout": "Purchases are forecast with the {model} model: it forecast the {months} holdout months more closely than {other} (mean error {mae:.3f} purchases per customer, against {other_mae:.3f}).",
     "model.aic": "Purchases are forecast with the {model} model: it fits the purchase history better than {other} (AIC {aic:,.1f} against {other_aic:,.1f}; lower is better). Set HoldoutMonths to choose on forecast accuracy instead.",
@@ -234,24 +235,6 @@ MESSAGES = {
     "due_date.fallback": "{col} not understood; InvoiceDate + customer's PaymentTermsDays used",
     "row.totals": "Looks like a totals row (no key, or a word such as 合计/Total, with figures); not used",
     "row.key_blank": "{col} is blank; row not used",
-    "row.key_blank_figures": "{col} is blank but the row has figures, and it is neither a line of the bill above "
-    "it nor a totals row (合计/Total); row not used",
-    "row.totals_skipped": "The export's own totals row: skipped (its amounts are the sum of the lines above it)",
-    "row.totals_differ": "Totals row: {col} {stated} is not the sum of the lines above it ({lines}, difference "
-    "{difference}); the row is skipped, but lines may be missing or the export changed: check it",
-    "row.bill_filled": "{lines} line(s) without {fields} are lines of the bill above them (the export writes a "
-    "bill's header on its first line only): filled in from the bill's first line (first such line: row {first})",
-    "dup.invoice_row": "Same invoice as {sheet} row {first} (number, customer, date and amount {amount}): pasted "
-    "twice? Not used a second time",
-    "dup.invoice_customers": "This InvoiceNo is also used for customer '{first_cid}' ({sheet} row {first}); "
-    "here it is customer '{cid}': receipts naming the number cannot tell which. Both rows are used; correct the "
-    "number",
-    "dup.payment_row": "Same receipt as {sheet} row {first} (customer, date, invoice and amount {amount}): entered "
-    "twice? Both are used (two equal receipts on one day can be real)",
-    "dup.sales_line": "Same line as {sheet} row {first} of this document (every column, amount {amount}): entered "
-    "twice? Both are used",
-    "dup.document_reused": "This DocumentNo is also used on {sheet} row {first} (customer '{first_cid}', "
-    "{first_date}); here customer '{cid}', {date}, amount {amount}. Both are used",
     "cogs.blank": "{col} is blank: this customer's gross profit, margins and net profit are left empty",
     "key.duplicate": "Duplicate CustomerID; first one (row {first}) kept, this row not used",
     "key.matched": "CustomerID matched to '{cid}' ignoring {ignoring}",
@@ -260,8 +243,19 @@ MESSAGES = {
     "param.unknown": "Unknown parameter '{name}' ignored; known: {known}",
     "param.invalid": "{name}: {reason}; default used",
     "param.shares_order": "ABCShareA must be below ABCShareB; defaults 0.80 / 0.95 used",
-    "param.period_order": "PeriodStart is after PeriodEnd; default period used",
     "param.weights_zero": "PotentialWeights sum to zero; defaults used",
+    "period.end_before_start": "The period cannot be: {end} is before {start}. Correct the parameters, or give the "
+    "whole period in one: --period 2026-03 (kam.toml: period = \"2026-03\")",
+    "period.as_of_before_start": "The period cannot be: {as_of} is before {start}. Correct the parameters, or give "
+    "the whole period in one: --period 2026-03 (kam.toml: period = \"2026-03\")",
+    "period.after_data": "The period holds no record: {start} is after the last date in the data, {latest} "
+    "({as_of}). Check the period, or that the exports reach it",
+    "period.from_data": "PeriodStart is not set and the records begin on {first}, less than a year before {end}: "
+    "the period starts on {start}, {which}, so that NetProfit and DSO can be computed. Set PeriodStart, or "
+    "--period 2026-03, for another period",
+    "option.invalid": "{option} {value} cannot be used: {reason}",
+    "option.period_and_as_of": "--period {period} and --as-of {as_of} both set AsOfDate (--period to the period's "
+    "last day): give one of them",
     "analysis.no_invoices": "No Invoices table: Receivables analysis skipped",
     "analysis.no_contacts": "No Contacts table: Relationship analysis skipped",
     "activity.no_rate": "Activity '{name}' has no rate in ActivityRates; its driver cost is counted as 0 on "
@@ -299,6 +293,11 @@ MESSAGES = {
     "complete from an earlier date",
     "coverage.this": "The data cover only {share} of this period {start} - {end} ({table_name} from {first}): its "
     "flows (revenue, credit sales, collections) are for the days covered",
+    "coverage.prior_declared": "The data cover {share} of {which} {start} - {end} ({table_name} from DataStart "
+    "{first}); below {minimum}: {effect} left empty",
+    "coverage.opening_ar_declared": "DataStart is {first}, so the receivables owed at the start of {period} "
+    "({start}) are not in the data: AverageAR, ARTurnover, DSO, FinancingCost and NetProfit are left empty for "
+    "{period}",
     "coverage.opening_ar": "The invoices begin on {first}, so the receivables owed at the start of {period} "
     "({start}) are not in the data: AverageAR, ARTurnover, DSO, FinancingCost and NetProfit "
     "are left empty for {period}. Set the DataStart parameter if your records are complete "
@@ -337,7 +336,13 @@ WORDS = {
     "effect.direct_cost": "only driver costs count in CostToServe",
     "effect.driver": "only direct costs count in CostToServe",
     "effect.prior_revenue": "prior-period revenue, GrowthRate and the KPI changes built on them",
-    "effect.prior_ar": "prior-period receivables, DSO and overdue share",
+    "effect.prior_ar": "prior-period credit sales, AverageAR, ARTurnover, DSO, FinancingCost and NetProfit",
+    "effect.prior_ar_balances": "prior-period receivables (OpenBalance, aging, OverdueShare), credit sales, "
+    "AverageAR, ARTurnover, DSO, FinancingCost and NetProfit",
+    "effect.last_year_revenue": "last year's revenue and profit and the year-on-year changes built on them",
+    "effect.last_year_ar": "last year's credit sales, AverageAR, ARTurnover, DSO, FinancingCost and NetProfit",
+    "effect.last_year_ar_balances": "last year's receivables (OpenBalance, aging, OverdueShare), credit sales, "
+    "AverageAR, ARTurnover, DSO, FinancingCost and NetProfit",
     "reason.not_understood": "not understood",
     "reason.fraction": "must be a fraction between 0 and 1, e.g. 0.8 or 80%",
     "reason.months": "must be a whole number of months from 1 to 120",
@@ -353,6 +358,13 @@ WORDS = {
     "reason.weights": "expected pairs such as 'CLV 0.4, Growth 0.2, Industry 0.15, Wallet 0.15, Alive 0.1'",
     "reason.cadence": "expected pairs such as 'A 30, B 60, C 90'",
     "reason.date": "must be a date such as 2026-03-31",
+    "reason.option_date": "not a date; write it as 2026-03-31 (also 2026/3/31, 2026年3月31日, 20260331)",
+    "reason.period": "not a period; write a month (2026-03), a quarter (2026Q1), a year (2026) or a range "
+    "(2026-01..2026-03, 2026-01-01..2026-03-31)",
+    "param.blank": "blank",
+    "param.by_default": "by default",
+    "period.first_month": "the first month the records cover whole with its opening receivables",
+    "period.first_record": "the first record (no whole month with its opening receivables yet)",
     "reason.unknown": "unknown parameter",
 }
 

@@ -382,6 +382,7 @@ UI = {
     "validate.sources": "各列的来源",
     "validate.table": "表", "validate.column": "列", "validate.sheet": "工作表", "validate.header": "表头",
     "validate.clean": "未发现数据质量问题",
+    "validate.period": "期间 {start} 至 {end}，截止日期 {as_of}",
     "model.parameter": "购买次数按 {model} 模型预测（参数 PurchaseModel 所选）。",
     "model.holdout": "购买次数按 {model} 模型预测：在 {months} 个月的检验期内，它比 {other} 预测得更准（每位客户平均误差 {mae:.3f} 次，对方 {other_mae:.3f} 次）。",
     "model.aic": "购买次数按 {model} 模型预测：它对购买历史的拟合优于 {other}（AIC {aic:,.1f}，对方 {other_aic:,.1f}，越小越好）。如需按预测准确度选择，请设置参数 HoldoutMonths（检验月数）。",
@@ -467,20 +468,6 @@ MESSAGES = {
     "due_date.fallback": "{col}无法识别；按开票日期加客户账期天数计算到期日",
     "row.totals": "疑似合计行（无编号，或含“合计/Total”等字样并有数字）；未使用",
     "row.key_blank": "{col}为空；该行未使用",
-    "row.key_blank_figures": "{col}为空但该行有数字，既不是上方单据的明细行，也不是合计行（合计/Total）；该行未使用",
-    "row.totals_skipped": "导出自带的合计行：已跳过（金额等于上方各行之和）",
-    "row.totals_differ": "合计行：{col} {stated} 不等于上方各行之和（{lines}，差额 {difference}）；该行已跳过，"
-    "但可能缺少明细行或导出后被改动，请核对",
-    "row.bill_filled": "{lines} 行没有{fields}，属于其上方的单据（导出时单据头只写在每张单据的第一行）：已按该单据第一行补全"
-    "（第一处：第 {first} 行）",
-    "dup.invoice_row": "与{sheet}第 {first} 行的发票相同（发票号、客户、日期、金额 {amount} 均一致）：是否重复粘贴？本行不重复计入",
-    "dup.invoice_customers": "该发票号也用于客户“{first_cid}”（{sheet}第 {first} 行），本行客户为“{cid}”：按发票号核销的收款"
-    "无法区分。两行均已使用，请更正发票号",
-    "dup.payment_row": "与{sheet}第 {first} 行的收款相同（客户、日期、发票号、金额 {amount} 均一致）：是否重复录入？"
-    "两行均已使用（同一天两笔相同的收款也可能属实）",
-    "dup.sales_line": "与{sheet}第 {first} 行为同一单据的相同明细（各列一致，金额 {amount}）：是否重复录入？两行均已使用",
-    "dup.document_reused": "该单据号也用于{sheet}第 {first} 行（客户“{first_cid}”，{first_date}）；此处为客户“{cid}”，"
-    "{date}，金额 {amount}。均已使用",
     "cogs.blank": "{col}为空：该客户的毛利、毛利率和净贡献不予计算（留空）",
     "key.duplicate": "客户编号重复；保留第一条（第 {first} 行），此行未使用",
     "key.matched": "客户编号按“{cid}”匹配（忽略{ignoring}）",
@@ -489,8 +476,18 @@ MESSAGES = {
     "param.unknown": "未知参数“{name}”已忽略；可用参数：{known}",
     "param.invalid": "{name}：{reason}；已使用默认值",
     "param.shares_order": "A类累计占比必须小于B类累计占比；已使用默认值 0.80 / 0.95",
-    "param.period_order": "期间开始晚于期间结束；已使用默认期间",
     "param.weights_zero": "潜力权重之和为零；已使用默认值",
+    "period.end_before_start": "期间无效：{end} 早于 {start}。请更正参数，或一次给出整个期间：--period 2026-03"
+    "（kam.toml：period = \"2026-03\"）",
+    "period.as_of_before_start": "期间无效：{as_of} 早于 {start}。请更正参数，或一次给出整个期间：--period 2026-03"
+    "（kam.toml：period = \"2026-03\"）",
+    "period.after_data": "期间内没有任何记录：{start} 晚于数据中的最后日期 {latest}（{as_of}）。请检查期间，"
+    "或导出的数据是否已涵盖该期间",
+    "period.from_data": "未设置期间开始，且记录自 {first} 开始，距 {end} 不足一年：本期自 {start} 开始，{which}，"
+    "以便计算客户净贡献和应收账款周转天数。如需其他期间，请设置参数“期间开始”或使用 --period 2026-03",
+    "option.invalid": "{option} {value} 无法使用：{reason}",
+    "option.period_and_as_of": "--period {period} 与 --as-of {as_of} 都设定截止日期（--period 设为期间最后一天）："
+    "只能给出其中一个",
     "analysis.no_invoices": "没有发票表：应收账款分析已跳过",
     "analysis.no_contacts": "没有联系记录表：客户关系分析已跳过",
     "activity.no_rate": "作业“{name}”在作业费率表中没有单位成本；其作业量成本在 {count} 行中按 0 计（显示第一行）",
@@ -523,6 +520,10 @@ MESSAGES = {
     "coverage.prior": "数据仅覆盖{which}（{start} 至 {end}）的 {share}（{table_name}自 {first} 起）；低于 "
     "{minimum}：{effect}留空。如记录自更早日期起即完整，请设置参数“数据起始日期”",
     "coverage.this": "数据仅覆盖本期（{start} 至 {end}）的 {share}（{table_name}自 {first} 起）：本期收入、赊销和回款仅为已覆盖天数的金额",
+    "coverage.prior_declared": "数据仅覆盖{which}（{start} 至 {end}）的 {share}（{table_name}自数据起始日期 {first} "
+    "起）；低于 {minimum}：{effect}留空",
+    "coverage.opening_ar_declared": "数据起始日期为 {first}，{period}期初（{start}）的应收余额不在数据中：{period}的"
+    "应收账款平均余额、应收账款周转率、应收账款周转天数、资金占用成本和客户净贡献留空",
     "coverage.opening_ar": "发票数据自 {first} "
     "开始，{period}期初（{start}）的应收余额不在数据中：{period}的应收账款平均余额、应收账款周转率、应收账款周转天数、资金占用成本和客户净贡献留空。如记录自更早日期起即完整，请设置参数“数据起始日期”",
 }
@@ -559,7 +560,13 @@ WORDS = {
     "effect.direct_cost": "服务成本仅计作业量成本",
     "effect.driver": "服务成本仅计直接费用",
     "effect.prior_revenue": "上期收入、收入增长率及相关关键指标变动",
-    "effect.prior_ar": "上期应收账款、应收账款周转天数和逾期占比",
+    "effect.prior_ar": "上期赊销额、应收账款平均余额、应收账款周转率、应收账款周转天数、资金占用成本和客户净贡献",
+    "effect.prior_ar_balances": "上期应收余额（期末余额、账龄、逾期占比）、赊销额、应收账款平均余额、应收账款周转率、"
+    "应收账款周转天数、资金占用成本和客户净贡献",
+    "effect.last_year_revenue": "上年同期收入、利润及据此计算的同比变动",
+    "effect.last_year_ar": "上年同期赊销额、应收账款平均余额、应收账款周转率、应收账款周转天数、资金占用成本和客户净贡献",
+    "effect.last_year_ar_balances": "上年同期应收余额（期末余额、账龄、逾期占比）、赊销额、应收账款平均余额、"
+    "应收账款周转率、应收账款周转天数、资金占用成本和客户净贡献",
     "reason.not_understood": "无法识别",
     "reason.fraction": "必须是 0 到 1 之间的比例，如 0.8 或 80%",
     "reason.months": "必须是 1 到 120 之间的整数月数",
@@ -575,6 +582,13 @@ WORDS = {
     "reason.weights": "应为“CLV 0.4, Growth 0.2, Industry 0.15, Wallet 0.15, Alive 0.1”这样的成对数值",
     "reason.cadence": "应为“A 30, B 60, C 90”这样的成对数值",
     "reason.date": "必须是日期，如 2026-03-31",
+    "reason.option_date": "不是有效日期；请写作 2026-03-31（或 2026/3/31、2026年3月31日、20260331）",
+    "reason.period": "不是有效期间；请写月份（2026-03）、季度（2026Q1）、年度（2026）或区间（2026-01..2026-03、"
+    "2026-01-01..2026-03-31）",
+    "param.blank": "未填",
+    "param.by_default": "默认",
+    "period.first_month": "即数据完整覆盖且期初应收余额已知的第一个月",
+    "period.first_record": "即第一条记录的日期（尚无期初应收余额已知的完整月份）",
     "reason.unknown": "未知参数",
 }
 
