@@ -17,7 +17,7 @@ from kam_xl.words import message
 ERROR, WARNING, INFO = "Error", "Warning", "Info"
 COLUMNS = ["Severity", "Table", "Row", "Column", "Value", "Message", "Location"]
 # Message values that can name a customer.
-PRIVATE_VALUES = {"cid", "suggestions"}
+PRIVATE_VALUES = {"cid", "suggestions", "first_cid"}
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,7 @@ class Condensed:
     rows: np.ndarray         # row number of each of ``lines``
     sums: pd.DataFrame
     condensed_lines: int     # plain lines summed into ``sums``
+    sum_lines: np.ndarray | None = None   # how many plain lines each row of ``sums`` is the sum of
 
 
 def condense_sales(batches: Iterable, schema, columns: dict[str, int], known_ids: Iterable[str],
@@ -105,7 +106,8 @@ def condense_sales(batches: Iterable, schema, columns: dict[str, int], known_ids
         return None
     lines = pa.Table.from_batches(kept, schema=schema) if kept else schema.empty_table()
     rows = np.concatenate(kept_rows) if kept_rows else np.empty(0, dtype="int64")
-    return Condensed(lines, rows, _typed_sums(sums), int(pa.compute.sum(sums.column("lines")).as_py() or 0))
+    return Condensed(lines, rows, _typed_sums(sums), int(pa.compute.sum(sums.column("lines")).as_py() or 0),
+                     sums.column("lines").to_numpy(zero_copy_only=False).astype("int64"))
 
 
 def _summable(schema, columns: dict[str, int], currency_ignored: bool) -> bool:

@@ -42,6 +42,18 @@ from kam_xl.contract import (
 from kam_xl.inputs.arrow_tables import ArrowTables, blank_text_as_empty, hides_text, table_parts
 from kam_xl.inputs.condense import Condensed, condense_sales
 from kam_xl.inputs.derive import DERIVED_FROM, net_of_vat
+from kam_xl.inputs.duplicates import check_duplicates
+from kam_xl.inputs.ledger import (
+    AMOUNT_TABLES,
+    ExportTotal,
+    Ledger,
+    add_sums,
+    combined,
+    finish,
+    new_ledger,
+    note_dropped,
+    row_keys,
+)
 from kam_xl.inputs.names import CONTRACT, MAP, Names, Origin, default_names, preset_scores, without_detected
 from kam_xl.inputs.params import PARAMETER_ZH, Params, parameters_from_table
 from kam_xl.inputs.parsing import (
@@ -85,6 +97,9 @@ class Inputs:
     extra_columns: dict[str, list[str]] = field(default_factory=dict)
     fatal: list[str] = field(default_factory=list)
     language: str = "en"   # of messages: the Language parameter, else that of the input's headers
+    # What was read of Sales, Invoices and Payments and every line not passed on; the export's own totals rows.
+    ledgers: dict[str, Ledger] = field(default_factory=dict)
+    export_totals: list[ExportTotal] = field(default_factory=list)
 
     def get(self, name: str) -> pd.DataFrame | None:
         return self.tables.get(name)
@@ -492,6 +507,9 @@ def _condensed_grid(path: Path, spec: TableSpec, names: Names, customers: pd.Dat
             mapped, _ = _map_headers(spec, header, names)
             local = "Currency" in mapped and "NetRevenue" in mapped and _local_header(header[mapped["NetRevenue"]])
             condensed = condense_sales(batches, schema, mapped, known, 2, local)
+            if condensed is not None and "DocumentNo" in mapped and \
+                    condensed.lines.column(mapped["CustomerID"]).null_count:
+                condensed = None   # a bill's line without its header fields takes them from the line above it
         except Exception:  # noqa: BLE001 - a shortcut only: anything odd is read whole, and reported there
             condensed = None
     if condensed is None:
@@ -571,6 +589,8 @@ class _Part:
     extras: dict[str, list[str]] = field(default_factory=dict)
     logs: dict[str, DataQuality] = field(default_factory=dict)
     unusable: dict[str, dict] = field(default_factory=dict)   # required table found but lacking columns
+    ledgers: dict[str, Ledger] = field(default_factory=dict)   # Sales, Invoices, Payments (kam_xl.inputs.ledger)
+    totals: list[ExportTotal] = field(default_factory=list)
 
 
 def _type_part(grids, path: Path | None, sheets: list[str] | None, names: Names,
@@ -583,13 +603,20 @@ def _type_part(grids, path: Path | None, sheets: list[str] | None, names: Names,
 
     def take(spec: TableSpec, grid: _Grid, errors: dict) -> None:
         dq = part.logs[spec.name]
-        frame, extra, missing = _typed_frame(spec, grid, errors, dq, names)
+        books: dict = {}
+        frame, extra, missing = _typed_frame(spec, grid, errors, dq, names, books)
         if missing:
             if spec.required:
                 part.unusable[spec.name] = dq.records[-1]
             return
         part.tables[spec.name] = frame if grid.condensed is None else _with_sums(frame, grid, dq)
         part.extras[spec.name] = extra
+        if "ledger" in books:
+            part.ledgers[spec.name] = books["ledger"]
+            part.totals += books["totals"]
+            if grid.condensed is not None and len(grid.condensed.sums):
+                sums = grid.condensed.sums
+                add_sums(books["ledger"], sums[ROW], sums[books["ledger"].amount], grid.condensed.sum_lines)
 
     large = []
     for spec, grid, errors in grids:
@@ -644,12 +671,23 @@ def _finish(parts: list[_Part], language: str | None) -> Inputs:
         part.extras.pop("Parameters", None)
         _note_names_used(part.names, sources, dq, part.path.name if several and part.path is not None else None)
         if "Sales" in part.tables:
-            part.tables["Sales"] = net_of_vat(part.tables["Sales"], sources.get("Sales"), params, dq)
+            before, start = part.tables["Sales"], len(dq.records)
+            part.tables["Sales"] = net_of_vat(before, sources.get("Sales"), params, dq)
+            note_dropped(part.ledgers.get("Sales"), before, part.tables["Sales"], dq.records[start:], "vat.gross_blank")
         _local_amounts(part, sources, dq)
     tables, extras = _merge_parts(parts, located, dq) if several else (parts[0].tables, parts[0].extras)
+    ledgers = _ledgers(parts)
     if not fatal:
         by_label = {part.path.name: sources for part, sources in zip(parts, located) if part.path is not None}
-        _check_keys(tables, dq, (lambda table, label: by_label.get(label, {}).get(table)) if several else None)
+        locate = (lambda table, label: by_label.get(label, {}).get(table)) if several else None
+        before, start = dict(tables), len(dq.records)
+        _check_keys(tables, dq, locate)
+        for name, ledger in ledgers.items():
+            if name in before and name in tables:
+                note_dropped(ledger, before[name], tables[name], dq.records[start:], "key.unknown",
+                             (lambda record, key, name=name: record.get("where") == locate(name, key[0]))
+                             if several else None)
+        check_duplicates(tables, dq, ledgers, locate)
     tables = {name: tables[name] for name in TABLES if name in tables}
     if not fatal and tables["Sales"].empty and not tables["Customers"].empty:   # customers, but Sales left unfilled
         dq.add(ERROR, "Sales", "table.sales_empty")
@@ -661,8 +699,28 @@ def _finish(parts: list[_Part], language: str | None) -> Inputs:
             # analysis says what the last two's absence skips)
             dq.add(INFO, name, "table.empty")
     language = language or params.language or header_language(dq.sources)
+    for name, ledger in ledgers.items():
+        finish(ledger, tables.get(name))
+    ledgers = {name: ledger for name, ledger in ledgers.items() if name in tables or ledger.read_rows}
+    order = list(TABLES)   # (tables are typed in the order they are read, which varies)
+    totals = [ExportTotal(t.table, t.row, t.column, t.stated, t.lines, _label(part) if several else None)
+              for part in parts for t in sorted(part.totals, key=lambda t: (order.index(t.table), t.row))]
     return Inputs(tables=tables, params=params, dq=dq, source=parts[0].path, extra_columns=extras,
-                  fatal=[dq.message(fatal[name], language) for name in TABLES if name in fatal], language=language)
+                  fatal=[dq.message(fatal[name], language) for name in TABLES if name in fatal], language=language,
+                  ledgers=ledgers, export_totals=totals)
+
+
+def _label(part: _Part) -> str:
+    """A source's name in the Source column."""
+    return part.path.name if part.path is not None else "-"
+
+
+def _ledgers(parts: list[_Part]) -> dict[str, Ledger]:
+    """Each amount table's ledger, of every source together (keyed by Source and row when there are several)."""
+    if len(parts) == 1:
+        return {name: parts[0].ledgers[name] for name in AMOUNT_TABLES if name in parts[0].ledgers}
+    return {name: combined([(_label(part), part.ledgers[name]) for part in parts if name in part.ledgers])
+            for name in AMOUNT_TABLES if any(name in part.ledgers for part in parts)}
 
 
 def _part_sources(part: _Part, several: bool) -> dict[str, TableSource]:
@@ -747,7 +805,7 @@ def _merge_parts(parts: list[_Part], located: list[dict[str, TableSource]],
         first_seen: dict[str, tuple[str, int]] = {}
         key = DOCUMENT_KEYS.get(name)
         for part, frame, sources in pieces:
-            label = part.path.name if part.path is not None else "-"
+            label = _label(part)
             frame = frame.assign(**{SOURCE: label})
             if key is not None:
                 known = frame[key].notna() & frame[key].isin(list(first_seen))
@@ -758,6 +816,8 @@ def _merge_parts(parts: list[_Part], located: list[dict[str, TableSource]],
                 for document, row in zip(frame.loc[~known, key], frame.loc[~known, ROW]):
                     if pd.notna(document):
                         first_seen.setdefault(document, (label, int(row)))
+                if known.any() and name in part.ledgers:
+                    part.ledgers[name].reject(frame.loc[known, ROW].tolist(), "source.duplicate_document")
                 frame = frame[~known]
             frames.append(frame)
         tables[name] = pd.concat(frames, ignore_index=True)
@@ -920,8 +980,11 @@ def _note_names_used(names: Names, sources: dict[str, TableSource], dq: DataQual
                where=TableSource(file) if file else None)
     elif ranked and ranked[0][1] >= 3 and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
         best, count = ranked[0]
-        dq.add(INFO, "Parameters", "names.preset_detected", None, None, None, title=PRESETS[best].title,
-               count=count, where=TableSource(file) if file else None)   # which file looks like which system
+        # said of the table whose headers the preset recognises most (its sheet, in its file): what it describes
+        scores = {table: preset_scores(names, {table: used[table]})[best] for table in TABLES if table in used}
+        table = max(scores, key=lambda name: scores[name])
+        dq.add(INFO, table, "names.preset_detected", None, None, None, title=PRESETS[best].title,
+               count=count, where=sources[table])
 
 
 def header_language(sources: dict[str, TableSource]) -> str:
@@ -1056,9 +1119,14 @@ def _missing_required(spec: TableSpec, present) -> list:
             and not (c.name in DERIVED_FROM and DERIVED_FROM[c.name] in present and spec.name == "Sales")]
 
 
-def _typed_frame(spec: TableSpec, grid: _Grid, errors: dict, dq: DataQuality, names: Names):
+def _typed_frame(spec: TableSpec, grid: _Grid, errors: dict, dq: DataQuality, names: Names,
+                 books: dict | None = None):
     """Map headers, parse every column by kind, log problems; returns
-    (frame, extra column names, whether required columns are missing)."""
+    (frame, extra column names, whether required columns are missing).
+    For Sales, Invoices and Payments (see :func:`_bill_lines`): a bill's
+    continuation lines get its header fields, an export's own totals rows are
+    skipped and checked, and ``books`` (when given) receives the table's
+    ``ledger`` and ``totals`` (kam_xl.inputs.ledger)."""
     _skip_title_rows(spec, grid, dq, names)
     header = [str(h).strip() if h not in (None, "") else "" for h in grid.header]
     width = len(header)
@@ -1084,6 +1152,8 @@ def _typed_frame(spec: TableSpec, grid: _Grid, errors: dict, dq: DataQuality, na
     kinds = {position: Kinds(raw[position]) for position in raw.columns}
     blank_rows = pd.concat([k.blank for k in kinds.values()], axis=1).all(axis=1) if width else \
         pd.Series(True, index=raw.index)
+    first_record = len(dq.records)
+    bills = _bill_lines(spec, grid, raw, kinds, mapped, blank_rows, dq)
 
     row_currency = None
     if "Currency" in mapped and spec.name != "FXRates":   # an amount may carry its own row's currency sign
@@ -1095,14 +1165,17 @@ def _typed_frame(spec: TableSpec, grid: _Grid, errors: dict, dq: DataQuality, na
     key_blank = kinds[mapped[key]].blank if key else pd.Series(False, index=raw.index)
     totals = _totals_rows(spec, raw, kinds, parsed, mapped[key], key_blank) if key else \
         pd.Series(False, index=raw.index)
+    skipped = bills.words if bills is not None else pd.Series(False, index=raw.index)   # an export's totals rows
     skip = totals | key_blank | blank_rows
     frame, rejected = _typed_columns(spec, raw, kinds, parsed, mapped, key, skip, dq, names)
-    rejected |= totals
+    rejected |= totals & ~skipped
     for column in spec.columns:
         if column.blank_key and column.name in mapped:
             _note_blank_cells(spec, column, kinds[mapped[column.name]].blank & ~skip & ~rejected, dq)
     if key:
-        if totals.any():
+        if bills is not None:
+            _note_totals_rows(spec, bills, totals, raw[mapped[key]], dq)
+        elif totals.any():
             dq.add_rows(ERROR, spec.name, pd.Series(totals[totals].index), key, raw.loc[totals, mapped[key]],
                         "row.totals")
         orphan = key_blank & ~totals & ~blank_rows
@@ -1111,7 +1184,11 @@ def _typed_frame(spec: TableSpec, grid: _Grid, errors: dict, dq: DataQuality, na
         rejected |= orphan
     for name, position in extra.items():
         frame[name] = parse_text(raw[position], kinds[position]).astype("str")
-    unused = rejected | blank_rows
+    if bills is not None and books is not None:
+        books["ledger"] = _read_ledger(spec, bills, frame, raw, mapped, blank_rows, rejected, dq.records[first_record:],
+                                       names.currency)
+        books["totals"] = bills.totals
+    unused = rejected | blank_rows | skipped
     if unused.any():   # filtering copies every column; a clean table (the usual case) skips it
         frame = frame[~unused]
     frame.insert(0, ROW, frame.index.astype("int64"))
@@ -1126,12 +1203,226 @@ def _totals_rows(spec: TableSpec, raw: pd.DataFrame, kinds: dict, parsed: dict, 
     for column in spec.columns:
         if column.kind == NUMBER and column.name in parsed:
             numbers_present |= parsed[column.name][0].notna()
+    return _totals_words(raw, kinds, key_position, key_blank) | (key_blank & numbers_present)
+
+
+# An amount table's amount columns, in order of the ledger's choice; a bill's header fields, filled down on its
+# continuation lines (its number first: none on Payments, where the customer and the date make the receipt).
+AMOUNT_COLUMNS = {"Sales": ("NetRevenue", "GrossAmount", "COGS"), "Invoices": ("Amount",), "Payments": ("Amount",)}
+BILL_FIELDS = {"Sales": ("DocumentNo", "CustomerID", "Date", "Currency"),
+               "Invoices": ("InvoiceNo", "CustomerID", "InvoiceDate", "DueDate", "Currency"),
+               "Payments": ("CustomerID", "PaymentDate", "Currency")}
+BILL_NUMBER = {"Sales": "DocumentNo", "Invoices": "InvoiceNo"}
+HALF_CENT = 0.005
+
+
+class _Running:
+    """Sums of the lines read above a row, per amount column: since the header
+    or since the totals row before it (an export's 合计 closes what is above it)."""
+
+    def __init__(self, index: pd.Index, lines: pd.Series, amounts: dict[str, pd.Series], words: pd.Series,
+                 condensed: Condensed | None):
+        rows = index[lines.to_numpy()].to_numpy(dtype="int64")
+        values = {c: a[lines].fillna(0.0).to_numpy(dtype="float64") for c, a in amounts.items()}
+        if condensed is not None and len(condensed.sums):   # a condensed file's plain lines, summed
+            sums = condensed.sums
+            rows = np.concatenate([rows, sums[ROW].to_numpy(dtype="int64")])
+            values = {c: np.concatenate([v, sums[c].fillna(0.0).to_numpy(dtype="float64") if c in sums else
+                                         np.zeros(len(sums))]) for c, v in values.items()}
+            order = np.argsort(rows, kind="stable")
+            rows, values = rows[order], {c: v[order] for c, v in values.items()}
+        self.rows = rows
+        self.cumulative = {c: np.concatenate([[0.0], np.cumsum(v)]) for c, v in values.items()}
+        self.words = index[words.to_numpy()].to_numpy(dtype="int64")
+
+    def above(self, rows: np.ndarray, column: str, since_header: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """(sum, number of lines) above each of ``rows``."""
+        end = np.searchsorted(self.rows, rows, side="left")
+        if since_header or not len(self.words):
+            start = np.zeros(len(rows), dtype="int64")
+        else:
+            before = np.searchsorted(self.words, rows, side="left") - 1
+            previous = np.where(before >= 0, self.words[np.clip(before, 0, None)], np.iinfo("int64").min)
+            start = np.searchsorted(self.rows, previous, side="right")
+        cumulative = self.cumulative[column]
+        return cumulative[end] - cumulative[start], end - start
+
+    def ties(self, rows: pd.Index, amounts: dict[str, pd.Series], least: int) -> np.ndarray:
+        """Whether each row states at least one amount and every amount it states is
+        the sum of the (at least ``least``) lines above it since the last totals row."""
+        at = rows.to_numpy(dtype="int64")
+        stated_any = np.zeros(len(at), dtype=bool)
+        tie = np.ones(len(at), dtype=bool)
+        for column, values in amounts.items():
+            stated = values[rows].to_numpy(dtype="float64")
+            total, count = self.above(at, column)
+            present = ~np.isnan(stated)
+            stated_any |= present
+            tie &= ~present | ((np.abs(stated - total) <= HALF_CENT) & (count >= least))
+        return stated_any & tie
+
+
+@dataclass
+class _Bills:
+    """An amount table's lines as an ERP exports them: the totals rows
+    (``words``), each amount column as typed, the running sums, and the totals
+    rows recorded (kam_xl.inputs.ledger.ExportTotal)."""
+
+    words: pd.Series
+    amounts: dict[str, pd.Series]
+    running: _Running
+    totals: list = field(default_factory=list)
+
+
+def _as_typed(cells: pd.Series, kinds: Kinds) -> pd.Series:
+    """An amount column as typed (in the cell's own currency, a sign such as US$ read off); NaN where it does
+    not parse or is not finite."""
+    values = parse_number(cells, kinds)[0]
+    return values.where(np.isfinite(values))
+
+
+def _bill_lines(spec: TableSpec, grid: _Grid, raw: pd.DataFrame, kinds: dict, mapped: dict, blank_rows: pd.Series,
+                dq: DataQuality) -> _Bills | None:
+    """Sales, Invoices and Payments as ERPs export them (None for other tables).
+
+    An export's own totals rows: a word such as 合计/Total in the key, or in
+    any cell of a row without a key (``words``; checked and skipped later).
+
+    A bill's continuation lines: an ERP list saved with the bill's header
+    fields (BILL_FIELDS) on its first line only. A line without the key and
+    the bill's number (Payments: without the customer) that has an amount, is
+    no totals row (no such word, and its amounts are not the sum of two or
+    more lines above it), and sits right under a line of a bill (one with the
+    bill's number and customer, Payments: customer and date, or itself filled)
+    gets the blank header fields of the bill's first line, with one Info for
+    the table."""
+    if spec.name not in AMOUNT_COLUMNS or spec.key not in mapped:
+        return None
+    amounts = {c: _as_typed(raw[mapped[c]], kinds[mapped[c]]) for c in AMOUNT_COLUMNS[spec.name] if c in mapped}
+    key_blank = kinds[mapped[spec.key]].blank
+    words = _totals_words(raw, kinds, mapped[spec.key], key_blank) & ~blank_rows
+    running = _Running(raw.index, ~blank_rows & ~words, amounts, words, grid.condensed)
+    bills = _Bills(words, amounts, running)
+    number = BILL_NUMBER.get(spec.name)
+    if number is not None and number not in mapped:
+        return bills   # no bill number, no bills
+    has_amount = pd.concat(list(amounts.values()), axis=1).notna().any(axis=1) if amounts else \
+        pd.Series(False, index=raw.index)
+    head_of_bill = ~key_blank & ~kinds[mapped[number or "PaymentDate"]].blank
+    candidate = key_blank & has_amount & ~words & ~blank_rows
+    if number is not None:
+        candidate &= kinds[mapped[number]].blank
+    if not candidate.any():
+        return bills
+    candidate[candidate] = ~running.ties(candidate.index[candidate], amounts, 2)   # an unmarked totals row
+    continuation, head = _continuations(raw.index.to_numpy(dtype="int64"), candidate.to_numpy(),
+                                        head_of_bill.to_numpy())
+    if not continuation.any():
+        return bills
+    filled_rows = raw.index[continuation]
+    heads = raw.index[head[continuation]]
+    fields = [f for f in BILL_FIELDS[spec.name] if f in mapped]
+    for name in fields:
+        position = mapped[name]
+        blank = kinds[position].blank[filled_rows].to_numpy()
+        if blank.any():
+            column = raw[position].copy()
+            column[filled_rows[blank]] = column[heads[blank]].to_numpy()
+            raw[position] = column
+            kinds[position] = Kinds(raw[position])
+    dq.add(INFO, spec.name, "row.bill_filled", int(filled_rows[0]), None, None, lines=int(len(filled_rows)),
+           first=int(filled_rows[0]),
+           fields=", ".join(dq.sources[spec.name].header(f) for f in fields))
+    return bills
+
+
+def _continuations(rows: np.ndarray, candidate: np.ndarray, head: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(continuation lines, the position of each one's bill head): the runs of
+    ``candidate`` rows that start right under a bill's head row (the worksheet
+    row just above)."""
+    starts = candidate & ~np.concatenate([[False], candidate[:-1]])
+    run = np.cumsum(starts) - 1                          # the run of each candidate row
+    first = np.flatnonzero(starts)
+    above = first - 1
+    good = (above >= 0) & head[np.clip(above, 0, None)] & (rows[first] - rows[np.clip(above, 0, None)] == 1)
+    continuation = candidate & good[np.clip(run, 0, None)]
+    return continuation, np.where(continuation, above[np.clip(run, 0, None)], -1)
+
+
+def _totals_words(raw: pd.DataFrame, kinds: dict, key_position: int, key_blank: pd.Series) -> pd.Series:
+    """Rows with a word such as 合计/Total in the key, or in any cell of a row without a key."""
     totals_key = matches_words(raw[key_position], TOTALS_WORDS, kinds[key_position])
     keyless = raw[key_blank]
     totals_elsewhere = pd.Series(False, index=raw.index)
     for position in keyless.columns if len(keyless) else ():   # (most tables have a key on every row)
         totals_elsewhere[keyless.index] |= matches_words(keyless[position], TOTALS_WORDS).to_numpy()
-    return totals_key | (key_blank & numbers_present) | totals_elsewhere
+    return totals_key | totals_elsewhere
+
+
+def _money(value: float) -> str:
+    return f"{value:,.2f}"
+
+
+def _note_totals_rows(spec: TableSpec, bills: _Bills, totals: pd.Series, key_cells: pd.Series,
+                      dq: DataQuality) -> None:
+    """An export's own totals rows are skipped: an Info where each amount it
+    states is the sum of the lines read above it (since the header or the
+    totals row before it), else a Warning per amount that is not; each
+    recorded as an ExportTotal. A row without the key but with figures that is
+    no bill's line: an Error (row.totals when its amounts are the sum of the
+    lines above, as an unmarked totals row's are; else row.key_blank_figures)."""
+    words = bills.words
+    for row in words.index[words]:
+        stated = {c: float(v[row]) for c, v in bills.amounts.items() if pd.notna(v[row])}
+        differ = []
+        for column, value in stated.items():
+            lines = float(bills.running.above(np.array([row]), column)[0][0])
+            if abs(value - lines) > HALF_CENT:
+                whole = float(bills.running.above(np.array([row]), column, since_header=True)[0][0])
+                if abs(value - whole) <= HALF_CENT:   # a grand total under subtotals
+                    lines = whole
+                else:
+                    differ.append((column, value, lines))
+            bills.totals.append(ExportTotal(spec.name, int(row), column, value, lines))
+        for column, value, lines in differ:
+            dq.add(WARNING, spec.name, "row.totals_differ", int(row), column, value, stated=_money(value),
+                   lines=_money(lines), difference=_money(value - lines))
+        if not differ:
+            dq.add(INFO, spec.name, "row.totals_skipped", int(row))
+    keyless = totals & ~words
+    if keyless.any():
+        rows = keyless.index[keyless]
+        unmarked = bills.running.ties(rows, bills.amounts, 1)
+        dq.add_rows(ERROR, spec.name, pd.Series(rows[unmarked]), spec.key, key_cells[rows[unmarked]], "row.totals")
+        dq.add_rows(ERROR, spec.name, pd.Series(rows[~unmarked]), spec.key, key_cells[rows[~unmarked]],
+                    "row.key_blank_figures")
+
+
+def _read_ledger(spec: TableSpec, bills: _Bills, frame: pd.DataFrame, raw: pd.DataFrame, mapped: dict,
+                 blank_rows: pd.Series, rejected: pd.Series, records: list[dict], currency: str) -> Ledger:
+    """The ledger of the lines typed (kam_xl.inputs.ledger): every line but
+    blank and totals rows, its amount as typed (an amount marked with another
+    currency is not used but counts at its figure), and the lines rejected,
+    each with the key of the first finding that rejects it."""
+    amount = "NetRevenue" if spec.name == "Sales" and "NetRevenue" in mapped else \
+        ("GrossAmount" if spec.name == "Sales" else "Amount")
+    read = ~blank_rows & ~bills.words
+    typed = frame[amount].astype("float64")
+    marked = foreign_currency(raw[mapped[amount]], None, currency).notna() & typed.isna()
+    if marked.any():
+        typed = typed.where(~marked, bills.amounts[amount])
+    ledger = new_ledger(spec.name, amount, typed[read].where(np.isfinite(typed[read])))
+    lost = (read & rejected).to_numpy()
+    if lost.any():
+        required = {c.name for c in spec.columns if c.required}
+        reasons: dict[int, str] = {}
+        for record in records:   # a finding on the row, or on a cell the row needs, says why it was not used
+            if record["Severity"] == ERROR and record["Row"] is not None and \
+                    (record["Column"] is None or record["Column"] in required or record["key"].startswith("row.")):
+                reasons.setdefault(record["Row"], record["key"])
+        rows = raw.index[lost]
+        ledger.reject(rows.tolist(), [reasons.get(int(row), "row.not_used") for row in rows])
+    return ledger
 
 
 def _typed_columns(spec: TableSpec, raw: pd.DataFrame, kinds: dict, parsed: dict, mapped: dict, key: str | None,

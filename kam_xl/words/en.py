@@ -235,6 +235,24 @@ MESSAGES = {
     "due_date.fallback": "{col} not understood; InvoiceDate + customer's PaymentTermsDays used",
     "row.totals": "Looks like a totals row (no key, or a word such as 合计/Total, with figures); not used",
     "row.key_blank": "{col} is blank; row not used",
+    "row.key_blank_figures": "{col} is blank but the row has figures, and it is neither a line of the bill above "
+    "it nor a totals row (合计/Total); row not used",
+    "row.totals_skipped": "The export's own totals row: skipped (its amounts are the sum of the lines above it)",
+    "row.totals_differ": "Totals row: {col} {stated} is not the sum of the lines above it ({lines}, difference "
+    "{difference}); the row is skipped, but lines may be missing or the export changed: check it",
+    "row.bill_filled": "{lines} line(s) without {fields} are lines of the bill above them (the export writes a "
+    "bill's header on its first line only): filled in from the bill's first line (first such line: row {first})",
+    "dup.invoice_row": "Same invoice as {sheet} row {first} (number, customer, date and amount {amount}): pasted "
+    "twice? Not used a second time",
+    "dup.invoice_customers": "This InvoiceNo is also used for customer '{first_cid}' ({sheet} row {first}); "
+    "here it is customer '{cid}': receipts naming the number cannot tell which. Both rows are used; correct the "
+    "number",
+    "dup.payment_row": "Same receipt as {sheet} row {first} (customer, date, invoice and amount {amount}): entered "
+    "twice? Both are used (two equal receipts on one day can be real)",
+    "dup.sales_line": "Same line as {sheet} row {first} of this document (every column, amount {amount}): entered "
+    "twice? Both are used",
+    "dup.document_reused": "This DocumentNo is also used on {sheet} row {first} (customer '{first_cid}', "
+    "{first_date}); here customer '{cid}', {date}, amount {amount}. Both are used",
     "cogs.blank": "{col} is blank: this customer's gross profit, margins and net profit are left empty",
     "key.duplicate": "Duplicate CustomerID; first one (row {first}) kept, this row not used",
     "key.matched": "CustomerID matched to '{cid}' ignoring {ignoring}",

@@ -468,6 +468,20 @@ MESSAGES = {
     "due_date.fallback": "{col}无法识别；按开票日期加客户账期天数计算到期日",
     "row.totals": "疑似合计行（无编号，或含“合计/Total”等字样并有数字）；未使用",
     "row.key_blank": "{col}为空；该行未使用",
+    "row.key_blank_figures": "{col}为空但该行有数字，既不是上方单据的明细行，也不是合计行（合计/Total）；该行未使用",
+    "row.totals_skipped": "导出自带的合计行：已跳过（金额等于上方各行之和）",
+    "row.totals_differ": "合计行：{col} {stated} 不等于上方各行之和（{lines}，差额 {difference}）；该行已跳过，"
+    "但可能缺少明细行或导出后被改动，请核对",
+    "row.bill_filled": "{lines} 行没有{fields}，属于其上方的单据（导出时单据头只写在每张单据的第一行）：已按该单据第一行补全"
+    "（第一处：第 {first} 行）",
+    "dup.invoice_row": "与{sheet}第 {first} 行的发票相同（发票号、客户、日期、金额 {amount} 均一致）：是否重复粘贴？本行不重复计入",
+    "dup.invoice_customers": "该发票号也用于客户“{first_cid}”（{sheet}第 {first} 行），本行客户为“{cid}”：按发票号核销的收款"
+    "无法区分。两行均已使用，请更正发票号",
+    "dup.payment_row": "与{sheet}第 {first} 行的收款相同（客户、日期、发票号、金额 {amount} 均一致）：是否重复录入？"
+    "两行均已使用（同一天两笔相同的收款也可能属实）",
+    "dup.sales_line": "与{sheet}第 {first} 行为同一单据的相同明细（各列一致，金额 {amount}）：是否重复录入？两行均已使用",
+    "dup.document_reused": "该单据号也用于{sheet}第 {first} 行（客户“{first_cid}”，{first_date}）；此处为客户“{cid}”，"
+    "{date}，金额 {amount}。均已使用",
     "cogs.blank": "{col}为空：该客户的毛利、毛利率和净贡献不予计算（留空）",
     "key.duplicate": "客户编号重复；保留第一条（第 {first} 行），此行未使用",
     "key.matched": "客户编号按“{cid}”匹配（忽略{ignoring}）",
