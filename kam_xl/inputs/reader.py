@@ -74,7 +74,7 @@ from kam_xl.inputs.parsing import (
     parse_text,
 )
 from kam_xl.inputs.presets import PRESETS
-from kam_xl.inputs.safe_io import InputError, check_workbook_file, sha256
+from kam_xl.inputs.safe_io import InputError, check_workbook_file, is_xls, sha256
 from kam_xl.quality import ERROR, INFO, WARNING, DataQuality, TableSource
 from kam_xl.words import CATALOGUES
 
@@ -257,8 +257,23 @@ def _csv_encoding(head: bytes) -> str:
         return "gb18030"
 
 
+class _SheetsOnly:
+    """A calamine workbook of a legacy .xls file (BIFF8, as Kingdee K/3 and U8
+    export): its sheets, and no Excel Tables (the format has none)."""
+
+    table_names: list[str] = []
+
+    def __init__(self, book):
+        self._book = book
+
+    def __getattr__(self, name: str):
+        return getattr(self._book, name)
+
+
 def _open(path: Path):
     try:
+        if is_xls(path):
+            return _SheetsOnly(python_calamine.CalamineWorkbook.from_path(str(path)))
         return python_calamine.CalamineWorkbook.from_path(str(path), load_tables=True)
     except python_calamine.PasswordError:
         raise InputError(f"{path}: is encrypted; give --password") from None
@@ -1848,6 +1863,8 @@ class _ErrorCells:
         self._sheet_parts()   # here, not in the reading threads (and unsafe XML is refused up front)
 
     def _sheet_parts(self) -> dict[str, str]:
+        if self._parts is None and is_xls(self.path):   # a .xls has no parts: calamine reads its error cells
+            self._parts = {}
         if self._parts is None:
             ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
                   "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",

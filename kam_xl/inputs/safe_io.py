@@ -38,10 +38,13 @@ _PASSED: set[tuple] = set()
 
 
 def check_workbook_file(path: Path, allow_large: bool | None = None) -> None:
-    """Refuse what is not a sane .xlsx/.xlsm before any parser sees it: not
-    a zip, no workbook part, a document type declaration in any XML part
-    (OOXML forbids them; they carry entity bombs), and unless ``allow_large``
-    (default: the KAM_XL_ALLOW_LARGE environment variable) a possible zip bomb."""
+    """Refuse what is not a sane .xlsx/.xlsm or .xls before any parser sees
+    it: not a zip, no workbook part, a document type declaration in any XML
+    part (OOXML forbids them; they carry entity bombs), and unless
+    ``allow_large`` (default: the KAM_XL_ALLOW_LARGE environment variable) a
+    possible zip bomb. A legacy .xls (BIFF8, as Kingdee K/3 and U8 export) is
+    an OLE file: it passes unless it is encrypted or larger than
+    MAX_UNCOMPRESSED_BYTES (it is not packed, so its size is what is read)."""
     if allow_large is None:
         allow_large = os.environ.get(ALLOW_LARGE_VARIABLE, "") not in ("", "0")
     try:
@@ -69,8 +72,8 @@ def _refuse_insane(path: Path, allow_large: bool) -> None:
     except OSError as exc:
         raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
     if head.startswith(_OLE_MAGIC):
-        raise InputError(f"{path}: is an encrypted workbook or an old .xls file; "
-                         "give --password for an encrypted one, or save it as .xlsx")
+        _check_ole(path, allow_large)
+        return
     if not head.startswith(b"PK"):
         if _looks_like_text(head):
             raise InputError(f"{path}: is a CSV or text file with a workbook's name, not an .xlsx/.xlsm workbook. "
@@ -89,6 +92,65 @@ def _refuse_insane(path: Path, allow_large: bool) -> None:
             _check_no_doctype(path, archive, members)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, zlib.error, NotImplementedError):
         raise InputError(f"{path}: is damaged or truncated (not a readable zip archive)") from None
+
+
+def is_xls(path: Path) -> bool:
+    """Whether the file is an OLE (compound) file: after check_workbook_file, a
+    legacy .xls workbook (an encrypted .xlsx is one too, once decrypted it is not)."""
+    try:
+        with Path(path).open("rb") as handle:
+            return handle.read(len(_OLE_MAGIC)) == _OLE_MAGIC
+    except OSError:
+        return False
+
+
+_FILEPASS, _BIFF_EOF = 0x002F, 0x000A
+
+
+def _check_ole(path: Path, allow_large: bool) -> None:
+    """An OLE file is an encrypted .xlsx/.xlsm (an EncryptedPackage stream), a
+    .xls workbook (a Workbook or Book stream; encrypted when a FILEPASS record
+    follows its first BOF) or some other Office document."""
+    import olefile   # a dependency of msoffcrypto-tool
+
+    try:
+        with olefile.OleFileIO(str(path)) as ole:
+            if ole.exists("EncryptedPackage"):
+                raise InputError(f"{path}: is an encrypted workbook; give --password (or set KAM_XL_PASSWORD)")
+            stream = next((name for name in ("Workbook", "Book") if ole.exists(name)), None)
+            if stream is None:
+                raise InputError(f"{path}: is an Office file but not a workbook; save it from your spreadsheet "
+                                 "program as .xlsx (Excel Workbook)")
+            if stream == "Book":
+                raise InputError(f"{path}: is an Excel 5.0/95 workbook, which kam-xl does not read; save it as "
+                                 ".xlsx (Excel Workbook) or .xls (Excel 97-2003)")
+            globals_head = ole.openstream(stream).read(1 << 16)
+    except InputError:
+        raise
+    except Exception:  # noqa: BLE001 - olefile raises OSError, struct errors... for a damaged container
+        raise InputError(f"{path}: is damaged or truncated (not a readable .xls workbook)") from None
+    if _biff_encrypted(globals_head):
+        raise InputError(f"{path}: is a password-protected .xls workbook; give --password (or set "
+                         "KAM_XL_PASSWORD), or save it without a password")
+    size = path.stat().st_size
+    if not allow_large and size > MAX_UNCOMPRESSED_BYTES:
+        raise InputError(f"{path}: is a .xls workbook of {_mb(size)} MB; refused as larger than any export. "
+                         f"If it is genuine, run again with --allow-large (or set {ALLOW_LARGE_VARIABLE}=1)")
+
+
+def _biff_encrypted(data: bytes) -> bool:
+    """Whether the BIFF records of a workbook stream's globals hold a FILEPASS
+    (it comes right after the first BOF, before any sheet)."""
+    at = 0
+    while at + 4 <= len(data):
+        kind = int.from_bytes(data[at:at + 2], "little")
+        size = int.from_bytes(data[at + 2:at + 4], "little")
+        if kind == _FILEPASS:
+            return True
+        if kind == _BIFF_EOF:
+            return False
+        at += 4 + size
+    return False
 
 
 _TOO_LARGE = "refused as a possible zip bomb. If it is a genuinely large workbook, run again with --allow-large " \
