@@ -187,6 +187,43 @@ def test_the_two_found_tracebacks_as_a_process(good, tmp_path, sheet, column, va
         assert not out.exists()
 
 
+def test_implausible_amounts_and_far_dates_are_errors_naming_the_cell(good, tmp_path):
+    """Each cell by hand: 1e308 and -2e15 in Payments Amount (10^15 or more: the row is not used, as for text
+    there), 9.99e14 still read; a true date in 9999, the text 0001-01-01 and the number 5,000,000 in date
+    columns are out of 1900-01-01 .. 2199-12-31 (the row not used where the date is required); 2026-02-30 is
+    no date at all; TRUE in CreditLimit is not a number (it was read as a blank)."""
+    from kam_xl.inputs.reader import read_workbook
+    book = openpyxl.load_workbook(good)
+    for sheet, column, row, value in [("Payments", "Amount", 2, 1e308), ("Payments", "Amount", 3, -2e15),
+                                      ("Invoices", "Amount", 2, 9.99e14),
+                                      ("Contacts", "NextFollowUp", 2, dt.datetime(9999, 12, 31)),
+                                      ("Contacts", "NextFollowUp", 3, "0001-01-01"), ("Contacts", "Date", 4, 5e6),
+                                      ("Sales", "Date", 3, "2026-02-30"), ("Customers", "CreditLimit", 2, True)]:
+        heads = [c.value for c in book[sheet][1]]
+        book[sheet].cell(row=row, column=heads.index(column) + 1).value = value
+    path = tmp_path / "values.xlsx"
+    book.save(path)
+    inputs = read_workbook(path)
+    found = {(r.Table, r.Row, r.Column): r.Message for r in inputs.dq.frame().query("Severity == 'Error'").itertuples()}
+    chinese = {(r.Table, r.Row, r.Column): r.Message
+               for r in inputs.dq.frame("zh-CN").query("Severity == 'Error'").itertuples()}
+    huge = "Amount: 10^15 or more in size, beyond any plausible figure (a typing or export mistake); row not used"
+    far = "a date outside 1900-01-01 – 2199-12-31 (or a number that is no date in that range)"
+    assert found == {
+        ("Payments", 2, "Amount"): huge, ("Payments", 3, "Amount"): huge,
+        ("Contacts", 2, "NextFollowUp"): f"NextFollowUp: {far}; cell not used",
+        ("Contacts", 3, "NextFollowUp"): f"NextFollowUp: {far}; cell not used",
+        ("Contacts", 4, "Date"): f"Date: {far}; row not used",
+        ("Sales", 3, "Date"): found[("Sales", 3, "Date")], ("Customers", 2, "CreditLimit"): found[
+            ("Customers", 2, "CreditLimit")]}
+    assert "not a date kam-xl understands" in found[("Sales", 3, "Date")]
+    assert "CreditLimit not understood" in found[("Customers", 2, "CreditLimit")]
+    assert chinese[("Payments", 2, "Amount")] == "Amount：数值绝对值达到 10^15 或以上，远超任何合理金额（疑为录入或导出错误）；该行未使用"
+    assert chinese[("Contacts", 4, "Date")] == "Date：日期不在 1900-01-01 至 2199-12-31 之间（或该数字不是此范围内的日期）；该行未使用"
+    assert len(inputs["Payments"]) == 5 and len(inputs["Contacts"]) == 2
+    assert inputs["Invoices"]["Amount"].max() == 9.99e14 and inputs["Customers"]["CreditLimit"].isna().tolist()[0]
+
+
 def _env() -> dict:
     return {**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)}
 
