@@ -149,6 +149,14 @@ def test_period_and_as_of_together_are_refused(runner, tmp_path, book_path):
     assert both.exit_code == 2 and "period and as_of" in one_error_line(both)
 
 
+def test_the_period_wins_over_the_parameters_by_any_name():
+    from kam_xl.inputs.params import option_overrides
+    given = option_overrides({"PeriodStart": "2025-01-01", "期间开始": "2025-02-01", "截止日期": "2025-06-30",
+                              "CostOfCapital": 0.05}, period="2026Q1")
+    assert given == {"CostOfCapital": 0.05, "PeriodStart": D("2026-01-01"), "PeriodEnd": D("2026-03-31"),
+                     "AsOfDate": D("2026-03-31")}
+
+
 # 2. Options that name themselves --------------------------------------------------------------------
 
 def test_an_as_of_that_is_not_a_date_names_the_option_and_the_value(runner, tmp_path, book_path):
@@ -247,7 +255,6 @@ def grid():
     return inputs_from_frames(grid_book()), {}
 
 
-@pytest.mark.slow(45)
 @pytest.mark.parametrize("where", list(itertools.product(GRID_DATES, repeat=4)), ids="-".join)
 def test_no_combination_of_dates_ends_in_a_traceback(grid, where):
     """Each of AsOfDate, PeriodStart, PeriodEnd and DataStart blank, before the data, inside them or after them

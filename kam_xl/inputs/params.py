@@ -508,13 +508,20 @@ def option_overrides(parameters: Mapping | None, as_of: object = None, period: o
     if as_of is not None and period is not None:
         raise ParameterRefusal.of("option.period_and_as_of", language, period=period, as_of=as_of)
     if as_of is not None:
-        changes["AsOfDate"] = _checked("as_of_date", as_of, language, "--as-of")
+        changes = _setting(changes, AsOfDate=_checked("as_of_date", as_of, language, "--as-of"))
     if period is not None:
         bounds = period_bounds(period)
         if bounds is None:
             raise ParameterRefusal.invalid("--period", period, "~reason.period", language)
-        changes.update(PeriodStart=bounds[0], PeriodEnd=bounds[1], AsOfDate=bounds[1])
+        changes = _setting(changes, PeriodStart=bounds[0], PeriodEnd=bounds[1], AsOfDate=bounds[1])
     return changes
+
+
+def _setting(changes: dict, **values) -> dict:
+    """``changes`` with ``values`` (canonical names) instead of what it had for them, by any name."""
+    fields = {_FIELD_BY_KEY[normalize_name(name)] for name in values}
+    kept = {k: v for k, v in changes.items() if _FIELD_BY_KEY.get(normalize_name(k)) not in fields}
+    return {**kept, **values}
 
 
 def parse_parameter(name: str, value: object) -> object:
