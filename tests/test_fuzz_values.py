@@ -126,7 +126,7 @@ def _opens(path: Path) -> None:
             book.get_sheet_by_name(name).to_python()
 
 
-@pytest.mark.slow(14)
+@pytest.mark.slow(16)
 @pytest.mark.parametrize("part", range(PARTS))
 def test_damaged_values_exit_cleanly_and_write_no_infinity(good, tmp_path, monkeypatch, part):
     from kam_xl.app.cli import main
@@ -162,7 +162,7 @@ def test_damaged_values_exit_cleanly_and_write_no_infinity(good, tmp_path, monke
     assert outcomes[1] > 0   # the damage reaches the cells, not only the file
 
 
-@pytest.mark.slow(4)
+@pytest.mark.slow(3)
 @pytest.mark.parametrize("sheet, column, value, code", [
     ("Payments", "Amount", 1e308, 1),            # was: an infinity reached write_number(), exit 1, nothing written
     ("Contacts", "NextFollowUp", -1e308, 2),     # was: pyo3_runtime.PanicException from the workbook reader
