@@ -411,3 +411,24 @@ def test_the_looks_like_kingdee_note_is_said_of_the_table_it_describes(tmp_path)
     [note] = records(inputs, "names.preset_detected")
     assert (note["Severity"], note["Table"]) == ("Info", "Sales")
     assert inputs.dq.location(note) == "销售出库单"
+
+
+def test_a_column_that_is_no_document_number_is_not_listed_line_by_line(tmp_path):
+    """A number on two customers is said once per other customer and day; beyond 100, the rest in one record."""
+    rows = [["Date", "CustomerID", "DocumentNo", "NetRevenue"]]
+    rows += [[f"2026-03-{1 + i % 28:02d}", "K1" if i % 2 else "K2", "SO", 10 + i] for i in range(150)]
+    path = write_book(tmp_path / "so.xlsx", {"Customers": [["CustomerID"], ["K1"], ["K2"]], "Sales": rows})
+    inputs = read_workbook(path)
+    # 28 days, each with one customer (line i: day 1 + i % 28, K1 when i is odd): 27 beside the first, all listed
+    listed = records(inputs, "dup.document_reused")
+    assert len(listed) == 27 and not records(inputs, "dup.more") and len(inputs["Sales"]) == 150
+    rows = [["Date", "CustomerID", "DocumentNo", "NetRevenue"]]
+    rows += [[f"2026-03-{1 + i % 28:02d}", "K1", f"D{i:03d}", 10] for i in range(150)]
+    rows += [[f"2026-03-{1 + i % 28:02d}", "K2", f"D{i:03d}", 10] for i in range(150)]   # each number again
+    path = write_book(tmp_path / "again.xlsx", {"Customers": [["CustomerID"], ["K1"], ["K2"]], "Sales": rows})
+    inputs = read_workbook(path)
+    assert len(records(inputs, "dup.document_reused")) == 100
+    [more] = records(inputs, "dup.more")
+    assert inputs.dq.message(more, "en") == ("50 more document numbers also used for another customer or day (used; "
+                                             "is the column read as DocumentNo the document's number?) are not listed "
+                                             "(the first 100 are)")

@@ -19,6 +19,7 @@ files both give are found earlier, when the files are put together):
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from kam_xl.contract import TABLES
@@ -41,22 +42,37 @@ def check_duplicates(tables: dict[str, pd.DataFrame], dq: DataQuality, ledgers: 
     """Log the duplicates of Invoices, Payments and Sales (see the module) and
     drop the repeated invoice rows from ``tables`` into their ledger.
     ``locate(table, source label)`` gives where a row of a table put together
-    from several files came from."""
-    def place(table: str, frame: pd.DataFrame, index) -> None:
-        if locate is not None and SOURCE in frame:
-            dq.records[-1]["where"] = locate(table, frame.at[index, SOURCE])
-
+    from several files came from. Each kind of finding is listed for its first
+    MAX_LISTED rows, the rest counted in one more record (a column mapped
+    wrongly, such as an order type read as the document number, would
+    otherwise list every line)."""
     def sheet(table: str, frame: pd.DataFrame, index) -> str:
         source = locate(table, frame.at[index, SOURCE]) if locate is not None and SOURCE in frame else None
         source = source or dq.sources.get(table)
         return source.sheet if source is not None else table
 
+    def report(severity: str, table: str, key: str, frame: pd.DataFrame, found: pd.DataFrame, column: str,
+               values) -> None:
+        """One record per row of ``found`` (indexed as ``frame``, with a ``first`` column: the index of the
+        earlier row it repeats), ``values(index, first)`` its message values."""
+        for index, first in zip(found.index[:MAX_LISTED], found["first"][:MAX_LISTED]):
+            dq.add(severity, table, key, int(frame.at[index, ROW]), column, frame.at[index, column],
+                   first=int(frame.at[first, ROW]), sheet=sheet(table, frame, first), **values(index, first))
+            if locate is not None and SOURCE in frame:
+                dq.records[-1]["where"] = locate(table, frame.at[index, SOURCE])
+        if len(found) > MAX_LISTED:
+            dq.add(severity, table, "dup.more", None, column, None, count=len(found) - MAX_LISTED,
+                   shown=MAX_LISTED, finding=f"~{key}.short")
+
     if "Invoices" in tables:
-        tables["Invoices"] = _invoices(tables["Invoices"], dq, ledgers.get("Invoices"), place, sheet)
+        tables["Invoices"] = _invoices(tables["Invoices"], ledgers.get("Invoices"), report)
     if "Payments" in tables:
-        _payments(tables["Payments"], dq, place, sheet)
+        _payments(tables["Payments"], report)
     if "Sales" in tables:
-        _sales(tables["Sales"], dq, place, sheet)
+        _sales(tables["Sales"], report)
+
+
+MAX_LISTED = 100
 
 
 def _within_file(frame: pd.DataFrame, columns: list[str]) -> list[str]:
@@ -64,80 +80,72 @@ def _within_file(frame: pd.DataFrame, columns: list[str]) -> list[str]:
     return [*columns, SOURCE] if SOURCE in frame else list(columns)
 
 
-def _repeats(frame: pd.DataFrame, columns: list[str]) -> tuple[pd.Series, pd.Series]:
-    """(rows equal in ``columns`` to an earlier row, the index of that first row for each)."""
+def _repeats(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """The rows equal in ``columns`` to an earlier row, with ``first``: the index of the first such row."""
     repeated = frame.duplicated(columns, keep="first")
     if not repeated.any():
-        return repeated, pd.Series(dtype="int64")
+        return pd.DataFrame({"first": pd.Series(dtype="int64")})
     first = frame.reset_index().groupby(columns, dropna=False, sort=False)["index"].transform("first")
-    return repeated, pd.Series(first.to_numpy(), index=frame.index)
+    return pd.DataFrame({"first": first.to_numpy()[repeated.to_numpy()]}, index=frame.index[repeated])
 
 
-def _invoices(frame: pd.DataFrame, dq: DataQuality, ledger: Ledger | None, place, sheet) -> pd.DataFrame:
-    columns = _within_file(frame, [c for c in frame.columns if c not in (ROW, SOURCE)])
-    repeated, first = _repeats(frame, columns)
-    if repeated.any():
-        for index in repeated.index[repeated]:
-            earlier = first[index]
-            dq.add(ERROR, "Invoices", "dup.invoice_row", int(frame.at[index, ROW]), "InvoiceNo",
-                   frame.at[index, "InvoiceNo"], first=int(frame.at[earlier, ROW]),
-                   sheet=sheet("Invoices", frame, earlier), amount=_money(frame.at[index, "Amount"]))
-            place("Invoices", frame, index)
+def _invoices(frame: pd.DataFrame, ledger: Ledger | None, report) -> pd.DataFrame:
+    repeated = _repeats(frame, _within_file(frame, [c for c in frame.columns if c not in (ROW, SOURCE)]))
+    if len(repeated):
+        report(ERROR, "Invoices", "dup.invoice_row", frame, repeated, "InvoiceNo",
+               lambda index, first: {"amount": _money(frame.at[index, "Amount"])})
         if ledger is not None:
-            ledger.reject(row_keys(frame[repeated]), "dup.invoice_row")
-        frame = frame[~repeated].reset_index(drop=True)
+            ledger.reject(row_keys(frame.loc[repeated.index]), "dup.invoice_row")
+        frame = frame.drop(index=repeated.index).reset_index(drop=True)
     numbers = frame[frame["InvoiceNo"].notna()]
     group = _within_file(numbers, ["InvoiceNo"])
-    customers = numbers.groupby(group, dropna=False, sort=False)["CustomerID"].transform("nunique")
-    shared = numbers[customers > 1]
-    for _, rows in shared.groupby(group, dropna=False, sort=False):
-        head = rows.index[0]
-        others = rows[rows["CustomerID"] != rows.at[head, "CustomerID"]].drop_duplicates("CustomerID")
-        for index in others.index:
-            dq.add(ERROR, "Invoices", "dup.invoice_customers", int(frame.at[index, ROW]), "InvoiceNo",
-                   frame.at[index, "InvoiceNo"], first=int(frame.at[head, ROW]), sheet=sheet("Invoices", frame, head),
-                   first_cid=frame.at[head, "CustomerID"], cid=frame.at[index, "CustomerID"])
-            place("Invoices", frame, index)
+    heads = ~numbers.duplicated(group)                                 # each number's first row
+    customers = ~numbers.duplicated([*group, "CustomerID"]) & ~heads   # another customer's first row
+    if customers.any():
+        first = numbers[heads].reset_index().set_index(group)["index"]
+        others = numbers[customers]
+        found = pd.DataFrame({"first": first.reindex(pd.MultiIndex.from_frame(others[group]) if len(group) > 1
+                                                     else pd.Index(others[group[0]])).to_numpy()}, index=others.index)
+        report(ERROR, "Invoices", "dup.invoice_customers", frame, found, "InvoiceNo",
+               lambda index, head: {"first_cid": frame.at[head, "CustomerID"], "cid": frame.at[index, "CustomerID"]})
     return frame
 
 
-def _payments(frame: pd.DataFrame, dq: DataQuality, place, sheet) -> None:
-    columns = _within_file(frame, ["CustomerID", "PaymentDate", "Amount", "InvoiceNo"])
-    repeated, first = _repeats(frame, columns)
-    for index in repeated.index[repeated]:
-        earlier = first[index]
-        dq.add(WARNING, "Payments", "dup.payment_row", int(frame.at[index, ROW]), "Amount", frame.at[index, "Amount"],
-               first=int(frame.at[earlier, ROW]), sheet=sheet("Payments", frame, earlier),
-               amount=_money(frame.at[index, "Amount"]))
-        place("Payments", frame, index)
+def _payments(frame: pd.DataFrame, report) -> None:
+    repeated = _repeats(frame, _within_file(frame, ["CustomerID", "PaymentDate", "Amount", "InvoiceNo"]))
+    if len(repeated):
+        report(WARNING, "Payments", "dup.payment_row", frame, repeated, "Amount",
+               lambda index, first: {"amount": _money(frame.at[index, "Amount"])})
 
 
-def _sales(frame: pd.DataFrame, dq: DataQuality, place, sheet) -> None:
+def _sales(frame: pd.DataFrame, report) -> None:
     documents = frame[frame["DocumentNo"].notna()]
     if documents.empty:
         return
-    columns = _within_file(documents, [c.name for c in TABLES["Sales"].columns])
-    repeated, first = _repeats(documents, columns)
-    for index in repeated.index[repeated]:
-        earlier = first[index]
-        dq.add(WARNING, "Sales", "dup.sales_line", int(frame.at[index, ROW]), "DocumentNo",
-               frame.at[index, "DocumentNo"], first=int(frame.at[earlier, ROW]), sheet=sheet("Sales", frame, earlier),
-               amount=_money(frame.at[index, "NetRevenue"]))
-        place("Sales", frame, index)
-    # A document's lines are one customer's on one day; another customer or day under its number: said once each.
+    repeated = _repeats(documents, _within_file(documents, [c.name for c in TABLES["Sales"].columns]))
+    if len(repeated):
+        report(WARNING, "Sales", "dup.sales_line", frame, repeated, "DocumentNo",
+               lambda index, first: {"amount": _money(frame.at[index, "NetRevenue"])})
+    # A document's lines are one customer's on one day: another customer or day under its number is said once each.
     bills = documents.assign(_day=documents["Date"].dt.normalize())
     group = _within_file(bills, ["DocumentNo"])
-    spread = bills.groupby(group, dropna=False, sort=False)[["CustomerID", "_day"]].transform("nunique")
-    reused = bills[(spread > 1).any(axis=1)]
-    for _, rows in reused.groupby(group, dropna=False, sort=False):
-        parts = rows.groupby(["CustomerID", "_day"], dropna=False, sort=False)
-        heads = parts.head(1)
-        amounts = parts["NetRevenue"].sum()
-        head = heads.index[0]
-        for index in heads.index[1:]:
-            amount = amounts.loc[(rows.at[index, "CustomerID"], rows.at[index, "_day"])]
-            dq.add(WARNING, "Sales", "dup.document_reused", int(frame.at[index, ROW]), "DocumentNo",
-                   frame.at[index, "DocumentNo"], first=int(frame.at[head, ROW]), sheet=sheet("Sales", frame, head),
-                   first_cid=frame.at[head, "CustomerID"], first_date=_day(rows.at[head, "_day"]),
-                   cid=frame.at[index, "CustomerID"], date=_day(rows.at[index, "_day"]), amount=_money(amount))
-            place("Sales", frame, index)
+    combination = [*group, "CustomerID", "_day"]
+    heads = ~bills.duplicated(group)
+    others = ~bills.duplicated(combination) & ~heads
+    if not others.any():
+        return
+    first = bills[heads].reset_index().set_index(group)["index"]
+    found = bills[others]
+    keys = pd.MultiIndex.from_frame(found[group]) if len(group) > 1 else pd.Index(found[group[0]])
+    codes = pd.factorize(bills["DocumentNo"])[0]
+    spread = np.zeros(codes.max() + 1, dtype=bool)
+    spread[codes[others.to_numpy()]] = True
+    spread = bills[spread[codes]]   # the lines of those documents only
+    amounts = spread.groupby(combination, dropna=False, sort=False)["NetRevenue"].sum()
+    found = pd.DataFrame({"first": first.reindex(keys).to_numpy(),
+                          "amount": amounts.reindex(pd.MultiIndex.from_frame(found[combination])).to_numpy()},
+                         index=found.index)
+    report(WARNING, "Sales", "dup.document_reused", frame, found, "DocumentNo",
+           lambda index, head: {"first_cid": frame.at[head, "CustomerID"], "first_date": _day(frame.at[head, "Date"]),
+                                "cid": frame.at[index, "CustomerID"], "date": _day(frame.at[index, "Date"]),
+                                "amount": _money(found.at[index, "amount"])})

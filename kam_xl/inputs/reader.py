@@ -1178,8 +1178,8 @@ def _typed_frame(spec: TableSpec, grid: _Grid, errors: dict, dq: DataQuality, na
               for c in spec.columns if c.name in mapped}
     key = spec.key if spec.key in mapped else None
     key_blank = kinds[mapped[key]].blank if key else pd.Series(False, index=raw.index)
-    totals = _totals_rows(spec, raw, kinds, parsed, mapped[key], key_blank) if key else \
-        pd.Series(False, index=raw.index)
+    totals = _totals_rows(spec, raw, kinds, parsed, mapped[key], key_blank, bills.words if bills else None) if key \
+        else pd.Series(False, index=raw.index)
     skipped = bills.words if bills is not None else pd.Series(False, index=raw.index)   # an export's totals rows
     skip = totals | key_blank | blank_rows
     frame, rejected = _typed_columns(spec, raw, kinds, parsed, mapped, key, skip, dq, names)
@@ -1211,14 +1211,17 @@ def _typed_frame(spec: TableSpec, grid: _Grid, errors: dict, dq: DataQuality, na
 
 
 def _totals_rows(spec: TableSpec, raw: pd.DataFrame, kinds: dict, parsed: dict, key_position: int,
-                 key_blank: pd.Series) -> pd.Series:
+                 key_blank: pd.Series, words: pd.Series | None = None) -> pd.Series:
     """Rows that look like a totals line: a word such as 合计/Total in the key,
-    or no key but figures, or no key and such a word in any cell."""
+    or no key but figures, or no key and such a word in any cell (``words``,
+    when they were found already)."""
     numbers_present = pd.Series(False, index=raw.index)
     for column in spec.columns:
         if column.kind == NUMBER and column.name in parsed:
             numbers_present |= parsed[column.name][0].notna()
-    return _totals_words(raw, kinds, key_position, key_blank) | (key_blank & numbers_present)
+    if words is None:
+        words = _totals_words(raw, kinds, key_position, key_blank)
+    return words | (key_blank & numbers_present)
 
 
 # An amount table's amount columns, in order of the ledger's choice; a bill's header fields, filled down on its
@@ -1423,9 +1426,11 @@ def _read_ledger(spec: TableSpec, bills: _Bills, frame: pd.DataFrame, raw: pd.Da
         ("GrossAmount" if spec.name == "Sales" else "Amount")
     read = ~blank_rows & ~bills.words
     typed = frame[amount].astype("float64")
-    marked = foreign_currency(raw[mapped[amount]], None, currency).notna() & typed.isna()
-    if marked.any():
-        typed = typed.where(~marked, bills.amounts[amount])
+    blank = typed.isna()
+    if blank.any():
+        marked = foreign_currency(raw.loc[blank, mapped[amount]], None, currency).notna()
+        if marked.any():
+            typed[marked[marked].index] = bills.amounts[amount][marked[marked].index]
     ledger = new_ledger(spec.name, amount, typed[read].where(np.isfinite(typed[read])))
     lost = (read & rejected).to_numpy()
     if lost.any():

@@ -251,6 +251,7 @@ MESSAGES = {
     "twice? Both are used (two equal receipts on one day can be real)",
     "dup.sales_line": "Same line as {sheet} row {first} of this document (every column, amount {amount}): entered "
     "twice? Both are used",
+    "dup.more": "{count} more {finding} are not listed (the first {shown} are)",
     "dup.document_reused": "This DocumentNo is also used on {sheet} row {first} (customer '{first_cid}', "
     "{first_date}); here customer '{cid}', {date}, amount {amount}. Both are used",
     "cogs.blank": "{col} is blank: this customer's gross profit, margins and net profit are left empty",
@@ -344,6 +345,12 @@ WORDS = {
     "full-width characters": "full-width characters",
     "case": "upper/lower case",
     "effect.cogs": "GrossProfit, margins, NetProfit and CLV are left empty (not computed as if goods cost nothing)",
+    "dup.invoice_row.short": "invoice rows repeating an earlier one (not used a second time)",
+    "dup.invoice_customers.short": "invoice numbers also used for another customer",
+    "dup.payment_row.short": "receipts repeating an earlier one (used)",
+    "dup.sales_line.short": "Sales lines repeating an earlier one of their document (used)",
+    "dup.document_reused.short": "document numbers also used for another customer or day (used; is the column read "
+    "as DocumentNo the document's number?)",
     "effect.credit_limit": "CreditUtilization and over-limit checks are left empty",
     "effect.terms": "invoices without a DueDate are treated as due on the invoice date",
     "effect.wallet": "WalletHeadroom is left empty",

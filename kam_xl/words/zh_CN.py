@@ -480,6 +480,7 @@ MESSAGES = {
     "dup.payment_row": "与{sheet}第 {first} 行的收款相同（客户、日期、发票号、金额 {amount} 均一致）：是否重复录入？"
     "两行均已使用（同一天两笔相同的收款也可能属实）",
     "dup.sales_line": "与{sheet}第 {first} 行为同一单据的相同明细（各列一致，金额 {amount}）：是否重复录入？两行均已使用",
+    "dup.more": "另有 {count} 处{finding}未逐条列出（已列出前 {shown} 处）",
     "dup.document_reused": "该单据号也用于{sheet}第 {first} 行（客户“{first_cid}”，{first_date}）；此处为客户“{cid}”，"
     "{date}，金额 {amount}。均已使用",
     "cogs.blank": "{col}为空：该客户的毛利、毛利率和净贡献不予计算（留空）",
@@ -564,6 +565,11 @@ WORDS = {
     "full-width characters": "全角字符",
     "case": "大小写",
     "effect.cogs": "毛利、毛利率、客户净贡献和客户终身价值留空（不会按零成本计算）",
+    "dup.invoice_row.short": "与前面某行相同的发票行（不重复计入）",
+    "dup.invoice_customers.short": "同时用于其他客户的发票号",
+    "dup.payment_row.short": "与前面某行相同的收款（已使用）",
+    "dup.sales_line.short": "与同一单据前面某行相同的销售明细（已使用）",
+    "dup.document_reused.short": "同时用于其他客户或其他日期的单据号（已使用；读作单据号的那一列是否确为单据编号？）",
     "effect.credit_limit": "信用额度使用率和超额度检查留空",
     "effect.terms": "无到期日的发票按开票日当日到期处理",
     "effect.wallet": "可争取采购额留空",
