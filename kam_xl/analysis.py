@@ -30,11 +30,14 @@ from kam_xl.contract import (
     TREND_COLUMNS,
     TREND_SUMMARY_COLUMNS,
     bucket_names,
+    not_due_split,
     profitability_columns,
     provision_columns,
     groups_columns,
     receivables_columns,
+    shown_buckets,
 )
+from kam_xl.domain import controls as ctl
 from kam_xl.domain.classification import abc_tiers, portfolio_quadrant, rfm, segments
 from kam_xl.domain.coverage import History, history
 from kam_xl.domain.currency import balances_by_currency, converted, rate_on
@@ -64,6 +67,7 @@ from kam_xl.domain.review import action_review, purchases_since, review_facts
 from kam_xl.domain.summary import attainment_kpis, commentary_facts, kpi_table, period_kpis, target_facts
 from kam_xl.inputs.params import DataDates, Params, data_dates, with_overrides
 from kam_xl.inputs.parsing import currency_codes, parse_period
+from kam_xl.inputs.ledger import row_keys
 from kam_xl.inputs.reader import Inputs
 from kam_xl.inputs.safe_io import InputError
 from kam_xl.quality import ERROR, INFO, WARNING, DataQuality
@@ -98,6 +102,8 @@ class CustomerFigures:
     attainment: pd.DataFrame | None = None
     review: pd.DataFrame | None = None   # last period's actions reviewed (see kam_xl.domain.review)
     model_report: ModelReport | None = None   # the purchase model used, why, and its checks
+    sources: Inputs | None = None   # the tables analysed (in the reporting currency), for the controls
+    ledger_controls: list = field(default_factory=list)   # whole-book controls of the lines read (domain.controls)
 
 
 @dataclass
@@ -495,6 +501,7 @@ def analyze(inputs: Inputs, params: dict | Params | None = None, previous=None) 
     dq = inputs.dq.copy()
     base = params if isinstance(params, Params) else with_overrides(inputs.params, params, dq)
     p = base.resolved(latest_date(inputs), inputs.language)
+    as_read = inputs
     inputs, closing = _in_reporting_currency(inputs, p, dq)
     customers = inputs["Customers"]
     if customers.empty:
@@ -573,11 +580,82 @@ def analyze(inputs: Inputs, params: dict | Params | None = None, previous=None) 
                               attainment=_targets(inputs, p, customers, sales_history, dq), review=review,
                               prior_profit=prior_profit, prior_receivables=prior_ar,
                               prior_tiers=prior_tiers, last_year=last_year, models=models,
-                              model_report=model_report)
+                              model_report=model_report, sources=inputs,
+                              ledger_controls=_ledger_controls(as_read, inputs, p))
     about = {"Tool": "kam-xl", "Version": __version__, "RunTime": dt.datetime.now().isoformat(timespec="seconds"),
              "InputFile": str(inputs.source.name) if inputs.source else "",
              "InputSHA256": inputs.source_sha256 or ""}
-    return assemble(figures, p, dq, about)
+    results = assemble(figures, p, dq, about)
+    for row in results.tables["Controls"].itertuples(index=False):   # a summary that does not tie says so
+        if row.Status == ctl.BREAK:
+            dq.add(ERROR, "Controls", "control.break", None, None, row.Difference, control=f"~control.{row.Control}",
+                   table_name=row.Table, source=row.SourceTotal, report=row.ReportTotal)
+    return results
+
+
+# The amount each ledger control sums, by table (Sales: the net amount, else the gross one it was derived from).
+LEDGER_PARTS = {"Sales": "period", "Invoices": "as_of", "Payments": "receipts"}
+
+
+def _ledger_controls(as_read: Inputs, analysed: Inputs, p: Params) -> list:
+    """The controls of the lines read, for the whole book: lines read = where
+    they went + rejected (Sales: in the period, outside it; Invoices: dated to
+    AsOfDate, after it; Payments: applied, unapplied), an export's own totals
+    rows, and each conversion to the reporting currency."""
+    found = []
+    for table, split in LEDGER_PARTS.items():
+        ledger, lines = as_read.ledgers.get(table), as_read.get(table)
+        if ledger is None or lines is None:
+            continue
+        weights = _line_counts(as_read, table, lines)
+        if split == "period":
+            parts = ctl.split_by_period(lines, "Date", ledger.amount, p.period_start, p.period_end, weights)
+        elif split == "as_of":
+            parts = ctl.split_by_period(lines, "InvoiceDate", ledger.amount, pd.Timestamp.min, p.as_of_date, weights)
+            parts = {"to_date": parts["inside"], "later": parts["outside"]}
+        else:
+            parts = ctl.split_receipts(lines, as_read.get("Invoices"), weights)
+        found += ctl.lines_read(table, ledger.read_rows, ledger.read_amount, parts, len(ledger.rejected),
+                                float(ledger.rejected["amount"].sum()))
+    found += ctl.export_totals(as_read.export_totals)
+    rates = analysed.get("FXRates")
+    for table, (date_column, amounts) in CURRENCY_AMOUNTS.items():
+        frame = analysed.get(table)
+        if frame is None or "OriginalAmount" not in frame or rates is None:
+            continue
+        when = frame[date_column] if date_column else pd.Series(p.as_of_date, index=frame.index)
+        control = ctl.conversion(table, frame, amounts[0], rates.assign(Currency=currency_codes(rates["Currency"])),
+                                 when, p.reporting_currency, minor_unit_decimals(p.reporting_currency))
+        if control is not None:
+            found.append(control)
+    return found
+
+
+def _line_counts(inputs: Inputs, table: str, frame: pd.DataFrame) -> pd.Series:
+    """How many lines read each row of ``frame`` stands for: 1, or the lines a
+    condensed file summed into it (the reader's ledger knows)."""
+    ledger = inputs.ledgers.get(table)
+    if ledger is None or frame.empty:
+        return pd.Series(1, index=frame.index, dtype="int64")
+    counts = ledger.lines.reindex(pd.Index(row_keys(frame), tupleize_cols=False)).fillna(1)
+    return pd.Series(counts.to_numpy(dtype="int64"), index=frame.index)
+
+
+def _report_controls(f: CustomerFigures, tables: dict[str, pd.DataFrame], p: Params) -> list:
+    """The controls of the summary's own tables against the lines analysed:
+    the period's sales = Profitability; the ledger's receivable = Receivables
+    = its aging buckets = Provision's base (for the customers shown)."""
+    sales = f.sources["Sales"]
+    found = ctl.period_sales(sales, p.period_start, p.period_end, tables["Profitability"],
+                             _line_counts(f.sources, "Sales", sales), minor_unit_decimals(p.reporting_currency))
+    if "Receivables" in tables:
+        ar = tables["Receivables"]
+        found.append(ctl.ledger_balance(f.sources["Invoices"], f.sources.get("Payments"), p.as_of_date, ar))
+        buckets = shown_buckets(p.aging_buckets, p.aging_basis)
+        found.append(ctl.aging_total(ar, [b for b in buckets if b not in not_due_split(p.aging_buckets)]))
+        if "Provision" in tables:
+            found.append(ctl.provision_base(ar, tables["Provision"]))
+    return found
 
 
 def assemble(figures: CustomerFigures, p: Params, dq: DataQuality, about: dict,
@@ -670,6 +748,9 @@ def assemble(figures: CustomerFigures, p: Params, dq: DataQuality, about: dict,
     rows = {**about, "Customers": len(order), "PeriodDays": p.period_days, "Comparison": p.comparison,
             "PriorPeriod": p.prior().span, "LastYearPeriod": p.last_year().span}
     tables["About"] = pd.DataFrame(list(rows.items()) + p.as_rows(), columns=["Item", "Value"])
+    if f.sources is not None:
+        checks = _report_controls(f, tables, p) + (f.ledger_controls if customer_ids is None else [])
+        tables["Controls"] = ctl.controls_table(checks, decimals)
     return Results(tables=tables, params=p, facts=facts, dq=dq, about=about, figures=figures,
                    private=customer_ids is not None)
 

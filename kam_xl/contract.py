@@ -256,8 +256,8 @@ SEGMENTS_COLUMNS = ["Dimension", "Segment", "Customers", "NetRevenue", "GrossPro
 # The bad-debt provision (坏账准备): per customer, and per customer and age band.
 def provision_columns(bands: list[str]) -> list[str]:
     """Per customer: the receivable, one column per age band (its gross receivable), the allowance."""
-    return ["CustomerID", "GrossReceivable", *bands, "Allowance", "NetReceivable", "Method", "PriorAllowance",
-            "Charge"]
+    return ["CustomerID", "GrossReceivable", *bands, "Allowance", "NetReceivable", "CreditBalance", "Method",
+            "PriorAllowance", "Charge"]
 
 
 PROVISION_BANDS_COLUMNS = ["CustomerID", "Band", "FromDays", "ToDays", "Rate", "GrossReceivable", "Allowance"]
@@ -292,25 +292,28 @@ def groups_columns(buckets: tuple[int, ...]) -> list[str]:
     return ["ParentID", "GroupName", "Customers", "NetRevenue", "GrossProfit", "NetProfit", "RevenueShare",
             "OpenBalance", "OverdueBalance", bucket_names(buckets)[-1], "CreditLimit", "CreditUtilization"]
 
+# The month-end controls (核对): each total of the source records beside the same total of the summary.
+CONTROLS_COLUMNS = ["Control", "Table", "Unit", "SourceTotal", "ReportTotal", "Difference", "Status", "Note"]
 # Output sheets in workbook order, and the tables on each are in OUTPUT_TABLES.
 OUTPUT_SHEETS = ("Dashboard", "Classification", "Profitability", "Trend", "Attainment", "ActionReview", "Receivables", "Collections", "Provision",
                  "Relationship",
-                 "Potential", "Model", "Strategy", "Risk", "DataQuality", "About")
+                 "Potential", "Model", "Strategy", "Risk", "DataQuality", "Controls", "About")
 OUTPUT_TABLES = ("Classification", "Segments", "Profitability", "WhaleCurve", "TrendSummary", "Trend", "Attainment",
                  "ActionReview", "Receivables", "ReceivablesByCurrency", "ExpectedReceipts", "OpenItems", "Provision",
                  "ProvisionBands", "Relationship", "Potential", "ModelParameters", "ModelFit", "ModelCheck", "RepeatDistribution",
                  "Strategy",
                  "RiskSummary", "Groups",
-                 "KPIs", "DataQuality", "About")
+                 "KPIs", "DataQuality", "Controls", "About")
 
 # How each output column reads (number format, alignment); a column not listed is text or a plain number.
 COLUMN_KINDS = {
     **dict.fromkeys(["NetRevenue", "COGS", "GrossProfit", "CostToServe", "FinancingCost", "NetProfit",
                      "ABCBasisValue", "Monetary", "OpenBalance", "CreditSales", "AverageAR",
                      "ExpectedOrderValue", "CLV", "WalletHeadroom", "OverdueBalance", "CreditLimit", "Amount",
-                     "OpenAmount", "GrossReceivable", "Allowance", "NetReceivable", "PriorAllowance",
+                     "OpenAmount", "GrossReceivable", "Allowance", "NetReceivable", "CreditBalance", "PriorAllowance",
                      "Charge", "BadDebtCharge", "Expected", "PriorActual", "Collections",
-                     "ClosingAR", "Target", "Actual", "Variance"], "money"),
+                     "ClosingAR", "Target", "Actual", "Variance", "SourceTotal", "ReportTotal", "Difference"],
+                    "money"),
     **dict.fromkeys(["GrossMarginPct", "NetMarginPct", "OverdueShare", "CreditUtilization", "GrowthRate",
                      "IndustryGrowth", "RevenueShare", "ABCShare", "ABCCumulativeShare", "CumulativeCustomerShare",
                      "CumulativeProfitShare", "CurrentEffortShare", "SuggestedEffortShare", "ChangePct", "YoYChangePct", "NetRevenueMoM", "NetRevenueYoY", "Attainment",

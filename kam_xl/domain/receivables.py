@@ -167,6 +167,14 @@ def outstanding_invoices(items: pd.DataFrame, unapplied_credit: pd.Series,
     return debit, credit
 
 
+def credit_left(debit: pd.DataFrame, credit: pd.Series, customer_ids: pd.Index) -> pd.Series:
+    """Per customer, the credit (currency, >= 0) left once set against all its
+    open invoices (``debit`` and ``credit`` of :func:`outstanding_invoices`):
+    what it has paid or been credited beyond what it owes."""
+    open_debit = debit.groupby("CustomerID")["Open"].sum().reindex(customer_ids).fillna(0.0)
+    return (credit.reindex(customer_ids).fillna(0.0) - open_debit).clip(lower=0.0)
+
+
 def aging(items: pd.DataFrame, unapplied_credit: pd.Series, as_of: pd.Timestamp,
           buckets: tuple[int, ...], customer_ids: pd.Index, decimals: int = 2,
           basis: str = "DueDate") -> pd.DataFrame:
@@ -184,8 +192,7 @@ def aging(items: pd.DataFrame, unapplied_credit: pd.Series, as_of: pd.Timestamp,
     buckets always add up to OpenBalance.
     """
     debit, credit = outstanding_invoices(items, unapplied_credit, as_of)
-    open_debit = debit.groupby("CustomerID")["Open"].sum().reindex(customer_ids).fillna(0.0)
-    leftover = (credit.reindex(customer_ids).fillna(0.0) - open_debit).clip(lower=0.0)
+    leftover = credit_left(debit, credit, customer_ids)
 
     def by_bucket(bucket: pd.Series, names: list[str], credit_column: str) -> pd.DataFrame:
         table = (pd.DataFrame({"CustomerID": debit["CustomerID"], "bucket": bucket, "amount": debit["Outstanding"]})
@@ -322,8 +329,8 @@ DEFAULT_PROVISION_RATES = pd.DataFrame({"Band": ["0-1y", "1-2y", "2-3y", "3y+"],
                                         "FromDays": [0.0, 366.0, 731.0, 1096.0],
                                         "ToDays": [365.0, 730.0, 1095.0, np.nan], "Rate": [0.05, 0.10, 0.30, 1.0]})
 # Provision columns a band label may not take (the band's column would hide them).
-_PROVISION_FIGURES = {"CustomerID", "GrossReceivable", "Allowance", "NetReceivable", "Method", "PriorAllowance",
-                      "Charge"}
+_PROVISION_FIGURES = {"CustomerID", "GrossReceivable", "Allowance", "NetReceivable", "CreditBalance", "Method",
+                      "PriorAllowance", "Charge"}
 
 
 def provision_policy(rates: pd.DataFrame | None, dq: DataQuality | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -425,12 +432,14 @@ def bad_debt_allowance(invoices: pd.DataFrame, payments: pd.DataFrame | None, cu
     (单项计提, currency, at most its gross receivable), else its
     SpecificProvisionRate × its gross receivable, replaces the bands. Per
     customer: GrossReceivable, one column per band (its gross receivable),
-    Allowance, NetReceivable = GrossReceivable - Allowance, Method
+    Allowance, NetReceivable = GrossReceivable - Allowance, CreditBalance
+    (currency, <= 0: the credit left after all its open invoices, on which no
+    allowance is made; GrossReceivable + CreditBalance = OpenBalance), Method
     ('Specific' or 'Aging'); per band: Band, FromDays, ToDays, Rate,
     GrossReceivable, Allowance (empty for a customer provided for specifically)."""
     ids = pd.Index(customers["CustomerID"], name="CustomerID")
     _, _, _, unapplied_to_date, items = open_position(invoices, payments, customers, as_of, None, decimals)
-    debit, _ = outstanding_invoices(items, unapplied_to_date, as_of)
+    debit, credit = outstanding_invoices(items, unapplied_to_date, as_of)
     # An age beyond a policy's last limit is in its last band (the analysis warns of a policy without an open end).
     band = provision_band((as_of - debit["InvoiceDate"]).dt.days, bands).clip(upper=len(bands) - 1)
     by_band = (pd.DataFrame({"CustomerID": debit["CustomerID"], "band": band, "GrossReceivable": debit["Outstanding"]})
@@ -451,6 +460,7 @@ def bad_debt_allowance(invoices: pd.DataFrame, payments: pd.DataFrame | None, cu
         table[name] = (columns[position].reindex(ids) if position in columns else pd.Series(np.nan, index=ids)).fillna(0.0)
     table["Allowance"] = allowance
     table["NetReceivable"] = round_money(table["GrossReceivable"] - table["Allowance"], decimals)
+    table["CreditBalance"] = -round_money(credit_left(debit, credit, ids), decimals) + 0.0
     table["Method"] = np.where(specific.notna(), "Specific", "Aging")
     by_band.loc[by_band["CustomerID"].map(specific.notna()).astype(bool).to_numpy(), "Allowance"] = np.nan
     rows = by_band[["CustomerID", "Band", "FromDays", "ToDays", "Rate", "GrossReceivable", "Allowance"]]

@@ -25,10 +25,11 @@ from kam_xl.domain.trend import DIMENSIONS, TREND_MONEY
 from kam_xl.words import catalogue, dimension_label, header, kpi_label, metric_label, sheet_title, ui
 
 # Text that wraps in its column (on screen and on paper) rather than running on or being cut off.
-WRAPPED = {"RecommendedStrategy", "Actions", "PreviousActions", "LatestFeedback", "Message", "NextStep"}
+WRAPPED = {"RecommendedStrategy", "Actions", "PreviousActions", "LatestFeedback", "Message", "NextStep", "Note"}
 TEXT_WIDTHS = {"CustomerName": 30, "RecommendedStrategy": 48, "Actions": 60, "PreviousActions": 50,
                "LatestFeedback": 34, "Message": 70, "Location": 28, "Value": 24, "Commentary": 120, "Segment": 20, "Item": 22, "Metric": 30,
-               "KPI": 24, "Name": 30, "Period": 24}   # Attainment's customer or manager, "2026-01-01 – 2026-10-31"
+               "KPI": 24, "Name": 30, "Period": 24,
+               "Control": 34, "Note": 60}   # Attainment's customer or manager, "2026-01-01 – 2026-10-31"
 
 MONEY_WIDTH = 16
 
@@ -264,6 +265,8 @@ def plan(results: Results, language: str | None = None) -> list[SheetPlan]:
         sheet("Risk", [("RiskSummary", _labelled(t["RiskSummary"], "Metric", metric_label, language)),
                        *([("Groups", t["Groups"])] if "Groups" in t else [])], freeze=(3, 0)),
         sheet("DataQuality", [("DataQuality", t["DataQuality"])], tab_color=TAB_INFO, freeze=(3, 0)),
+        *([sheet("Controls", [("Controls", t["Controls"])], tab_color=TAB_INFO, freeze=(3, 1))]
+          if "Controls" in t else []),
         sheet("About", [("About", results.tables["About"])], tab_color=TAB_INFO, freeze=(3, 0)),
     ]
     for s in sheets:
@@ -322,6 +325,9 @@ def _decorate(table: TablePlan, results: Results, language: str) -> None:
             column.kind, column.width = "money", max(column.width, MONEY_WIDTH)
     if table.name == "RiskSummary":
         table.row_kinds = [METRIC_KINDS[m] for m in results.tables["RiskSummary"]["Metric"]]
+    if table.name == "Controls":   # money in the currency, lines as whole numbers
+        table.row_kinds = ["money" if unit == p.reporting_currency else "int"
+                           for unit in results.tables["Controls"]["Unit"]]
     if table.name in TOTAL_COLUMNS:
         present = {c.name for c in table.columns}
         wanted = [c for c in TOTAL_COLUMNS[table.name] or _money_columns(table) if c in present]
@@ -341,6 +347,7 @@ def _decorate(table: TablePlan, results: Results, language: str) -> None:
         "Potential": [("PotentialScore", "bar"), ("PAlive", "low_alive")],
         "Strategy": [("PortfolioQuadrant", "quadrant")],
         "DataQuality": [("Severity", "severity")],
+        "Controls": [("Status", "status")],
         "OpenItems": [("DaysOverdue", "heat")],
         "Attainment": [("Variance", "negative")],
     }.get(table.name, [])

@@ -12,7 +12,7 @@ from kam_xl.analysis import Results
 from kam_xl.domain.strategy import ACTION_SEPARATOR
 from kam_xl.inputs.params import FOLLOW_UP_STEPS
 from kam_xl.domain.trend import DIMENSIONS
-from kam_xl.words import dimension_label, header, sentences, text
+from kam_xl.words import dimension_label, header, sentences, table_label, text, word
 
 
 # Columns whose values are keys shown in words: CreditRisk High/Medium/Low, the portfolio quadrants.
@@ -30,6 +30,8 @@ def localized(results: Results) -> Results:
     tables: dict[str, pd.DataFrame] = {}
     summary = sentences(results.facts, p.reporting_currency, language)
     for name, frame in results.tables.items():
+        if name == "Controls":   # worded below, after DataQuality
+            continue
         if name == "Strategy":
             frame = frame.assign(
                 RecommendedStrategy=frame["RecommendedStrategy"].map(
@@ -69,8 +71,27 @@ def localized(results: Results) -> Results:
         if name == "About":   # the worded tables stand before About, as in the workbook
             tables["Commentary"] = pd.DataFrame({"Commentary": summary})
             tables["DataQuality"] = results.dq.frame(language, private=results.private)
+            if "Controls" in results.tables:
+                tables["Controls"] = controls_text(results.tables["Controls"], p.reporting_currency, language)
         tables[name] = frame
     return dataclasses.replace(results, tables=tables, commentary=summary)
+
+
+def controls_text(frame: pd.DataFrame, currency: str, language: str) -> pd.DataFrame:
+    """The Controls table in words: what each control reconciles, its table,
+    unit (the currency, or lines), status and note."""
+    def note(key: str, facts: dict) -> str:
+        if "parts" in facts:   # lines read = where they went + rejected
+            parts = text("list.separator", language).join(
+                text(f"control_part.{name}", language, rows=rows, amount=amount) for name, rows, amount in facts["parts"])
+            return text("control_note.lines", language, **{**facts, "parts": parts})
+        return text(f"control_note.{key}", language, **facts)
+    return frame.assign(
+        Control=frame["Control"].map(lambda key: word(f"control.{key}", language)),
+        Table=frame["Table"].map(lambda name: table_label(name, language)),
+        Unit=frame["Unit"].map(lambda unit: currency if unit == "money" else text("control_unit.count", language)),
+        Status=frame["Status"].map(lambda status: text(f"control_status.{status}", language)),
+        Note=[note(key, facts) for key, facts in zip(frame["Control"], frame["Note"])])
 
 
 def actions_text(keys: str, oldest_bucket_days: int, language: str) -> str:

@@ -237,14 +237,15 @@ def _highlight(sheet, formats: Formats, table: TablePlan) -> None:
     grey = formats.book.add_format({"font_color": "#595959", "bg_color": "#EDEDED"})
     fills = {"A": green, "B": amber, "C": grey, "Error": red, "Warning": amber}
     for key, fmt in (("risk.High", red), ("risk.Medium", amber), ("risk.Low", green), ("quadrant.Strategic", green),
-                     ("quadrant.Develop", amber), ("quadrant.Streamline", grey)):
+                     ("quadrant.Develop", amber), ("quadrant.Streamline", grey), ("control_status.Break", red),
+                     ("control_status.OK", green), ("control_status.NotChecked", amber)):
         fills[text(key, table.language)] = fmt   # as the table shows them
     first, last = table.row + 1, table.row + table.rows
     for rule in table.highlight:
         col = table.position(rule["column"])
         area = (first, col, last, col)
         kind = rule["rule"]
-        if kind in ("tier", "risk", "severity", "quadrant"):
+        if kind in ("tier", "risk", "severity", "quadrant", "status"):
             for shown, fmt in fills.items():
                 sheet.conditional_format(*area, {"type": "cell", "criteria": "==", "value": f'"{shown}"', "format": fmt})
         elif kind == "negative":
@@ -391,6 +392,9 @@ def _dashboard(book, sheet, formats: Formats, results: Results, sheets: list[She
     compared = ui(f"compared.{p.comparison}", language, months=p.calendar_months, days=p.period_days,
                   prior=p.prior().span, last_year=p.last_year().span)
     sheet.write_string(1, 0, f"{sheets[0].subtitle} · {compared}", formats.get(italic=True, font_color="#595959"))
+    if "Controls" in results.tables:
+        line, ok = _controls_line(results, language)
+        sheet.write_string(2, 0, line, formats.get(bold=True, font_color="#006100" if ok else "#9C0006"))
 
     kpis = kpi_plan(results, language, *KPI_ANCHOR)
     render_table(sheet, formats, kpis)
@@ -440,6 +444,20 @@ def _dashboard(book, sheet, formats: Formats, results: Results, sheets: list[She
     sheet.set_paper(9)
     sheet.fit_to_pages(1, 1)
     sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+
+
+def _controls_line(results: Results, language: str) -> tuple[str, bool]:
+    """The Dashboard's one line on the Controls: all tie, how many break, or how many could not be checked;
+    and whether all tie."""
+    shown = results.tables["Controls"]["Status"]
+    n = len(shown)
+    breaks = int((shown == text("control_status.Break", language)).sum())
+    unchecked = int((shown == text("control_status.NotChecked", language)).sum())
+    if breaks:
+        return ui("dashboard.controls_break", language, breaks=breaks, n=n), False
+    if unchecked:
+        return ui("dashboard.controls_unchecked", language, ok=n - unchecked, unchecked=unchecked, n=n), False
+    return ui("dashboard.controls_tie", language, n=n), True
 
 
 def _merged_formula(sheet, area: tuple[int, int, int, int], reference: str, fmt, value) -> None:

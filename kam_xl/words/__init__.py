@@ -28,6 +28,11 @@ def sheet_title(name: str, language: str = "en") -> str:
     return catalogue(language).SHEETS.get(name, name)
 
 
+def table_label(name: str, language: str = "en") -> str:
+    """An input table's name as the user's language calls it (Sales, 销售)."""
+    return catalogue(language).TABLE_NAMES.get(name, name)
+
+
 def kpi_label(kpi: str, language: str = "en") -> str:
     return catalogue(language).KPIS.get(kpi, kpi)
 

@@ -17,6 +17,7 @@ MONEY_AXIS_UNITS = "thousands"
 # Headers, sheets, KPIs and metrics read as their canonical names.
 HEADERS: dict[str, str] = {}
 SHEETS: dict[str, str] = {}
+TABLE_NAMES: dict[str, str] = {}
 KPIS: dict[str, str] = {}
 METRICS: dict[str, str] = {}
 
@@ -103,6 +104,34 @@ TEXT = {
     "action.low_satisfaction": "Low satisfaction: run a service review",
     "action.wallet_headroom": "Large wallet headroom: cross-sell",
     "blank": "(blank)",
+    # The Controls sheet: each control's status, unit and note (facts of kam_xl.domain.controls).
+    "control_status.OK": "OK",
+    "control_status.Break": "Break",
+    "control_status.NotChecked": "Not checked",
+    "control_unit.count": "lines",
+    "control_part.inside": "{rows:,} in the period ({amount:,.2f})",
+    "control_part.outside": "{rows:,} outside it ({amount:,.2f})",
+    "control_part.to_date": "{rows:,} dated to AsOfDate ({amount:,.2f})",
+    "control_part.later": "{rows:,} after it ({amount:,.2f})",
+    "control_part.applied": "{rows:,} applied to an invoice ({amount:,.2f})",
+    "control_part.unapplied": "{rows:,} unapplied ({amount:,.2f})",
+    "control_note.lines": "Lines read = {parts} + {rejected_rows:,} rejected ({rejected_amount:,.2f}; see DataQuality). "
+                          "Amounts as typed, before any currency conversion.",
+    "control_note.sales.net_revenue": "The period's {lines:,} sales lines, summed per customer and rounded to the "
+                                      "cent = Profitability's NetRevenue total over {customers:,} customers.",
+    "control_note.sales.gross_profit": "NetRevenue − COGS of the period's lines = Profitability's GrossProfit total "
+                                       "({uncosted_customers:,} customers with a line without cost have no "
+                                       "GrossProfit, on either side).",
+    "control_note.receivables.ledger": "Invoiced to AsOfDate ({invoiced:,.2f}) − received to AsOfDate "
+                                       "({received:,.2f}) = Receivables' OpenBalance total (open invoices + credit "
+                                       "notes − unapplied receipts).",
+    "control_note.receivables.aging": "Receivables' OpenBalance total = the sum of its {buckets} aging buckets.",
+    "control_note.provision.base": "Receivables' OpenBalance total = Provision's GrossReceivable ({gross:,.2f}) + "
+                                   "the credit balances ({credit:,.2f}: customers who paid or were credited more "
+                                   "than they owe; no allowance on a credit).",
+    "control_note.export.totals": "The export's own totals row (row {row}, {column}) = the lines read above it.",
+    "control_note.fx.converted": "{lines:,} lines in {currencies}: the converted total = Σ original amount × the "
+                                 "rate in force, each line rounded as booked.",
 }
 
 # The workbook's own furniture: titles, labels, chart titles.
@@ -114,6 +143,9 @@ UI = {
     "dashboard.prior": "Prior",
     "dashboard.change": "Change",
     "dashboard.summary": "Management summary",
+    "dashboard.controls_tie": "Controls: all {n} tie to the ledgers (see Controls)",
+    "dashboard.controls_break": "Controls: {breaks} of {n} do not tie (see Controls and DataQuality)",
+    "dashboard.controls_unchecked": "Controls: {ok} of {n} tie; {unchecked} could not be checked (see Controls)",
     "chart.pareto": "ABC Pareto (top {n})",
     "chart.whale": "Whale curve of profit",
     "chart.trend_revenue": "Revenue and gross margin by month",
@@ -165,6 +197,8 @@ UI = {
 
 # Data-quality messages; {col} is the user's own header of the column.
 MESSAGES = {
+    "control.break": "Control '{control}' ({table_name}) does not tie: source {source:,.2f}, summary {report:,.2f}; "
+                     "the difference is the Value (see the Controls sheet)",
     "table.required_missing": "Required table {names} not found (as an Excel Table or a sheet); sheets in the "
     "file: {sheets}",
     "table.optional_missing": "No {names} table; analyses that need it are skipped",
@@ -325,6 +359,19 @@ MESSAGES = {
 
 # Words used inside messages.
 WORDS = {
+    "control.sales.lines": "Sales lines read",
+    "control.sales.amount": "Sales amount read",
+    "control.sales.net_revenue": "Sales of the period = Profitability NetRevenue",
+    "control.sales.gross_profit": "Gross profit of the period = Profitability GrossProfit",
+    "control.invoices.lines": "Invoice lines read",
+    "control.invoices.amount": "Invoice amount read",
+    "control.payments.lines": "Receipts read",
+    "control.payments.amount": "Receipt amount read",
+    "control.receivables.ledger": "Ledger receivable = Receivables OpenBalance",
+    "control.receivables.aging": "OpenBalance = aging buckets",
+    "control.provision.base": "OpenBalance = Provision GrossReceivable + credit balances",
+    "control.export.totals": "Export totals row = lines above it",
+    "control.fx.converted": "Converted amounts = original × rate",
     "date formats": "2026-03-05, 2026/3/5, 2026年3月5日, 20260305, 5-Mar-2026, Mar 5, 2026, "
                     "13/03/2026 or 03/13/2026 (when the column shows which part is the day)",
     "measure.Revenue": "revenue",

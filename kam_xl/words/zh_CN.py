@@ -181,6 +181,14 @@ HEADERS = {
     "Column": "列",
     "Message": "说明",
     "Location": "位置",
+    "Control": "核对项目",
+    "Unit": "单位",
+    "SourceTotal": "源数据合计",
+    "ReportTotal": "汇总表合计",
+    "Difference": "差额",
+    "Status": "结果",
+    "Note": "备注",
+    "CreditBalance": "贷方余额",
 }
 
 
@@ -243,6 +251,13 @@ def chart_label(name: str) -> str:
 
 
 # Sheet titles.
+# Input tables by their Chinese names (the template's sheet names).
+TABLE_NAMES = {
+    "Customers": "客户", "Sales": "销售", "Invoices": "发票", "Payments": "收款", "Activities": "服务作业",
+    "ActivityRates": "作业费率", "Contacts": "联系记录", "IndustryOutlook": "行业前景", "ProvisionRates": "坏账计提比例",
+    "Targets": "目标", "FXRates": "汇率", "Parameters": "参数", "ColumnMap": "列映射",
+}
+
 SHEETS = {
     "Dashboard": "仪表板",
     "Classification": "客户分类",
@@ -259,6 +274,7 @@ SHEETS = {
     "Strategy": "策略",
     "Risk": "风险",
     "DataQuality": "数据质量",
+    "Controls": "核对",
     "About": "关于",
 }
 
@@ -348,6 +364,29 @@ TEXT = {
     "action.low_satisfaction": "满意度偏低：开展服务复盘",
     "action.wallet_headroom": "可争取采购额大：交叉销售",
     "blank": "（未填）",
+    # 核对表：结果、单位与备注（kam_xl.domain.controls 的数据）
+    "control_status.OK": "相符",
+    "control_status.Break": "不符",
+    "control_status.NotChecked": "未核对",
+    "control_unit.count": "行",
+    "control_part.inside": "期间内 {rows:,} 行（{amount:,.2f}）",
+    "control_part.outside": "期间外 {rows:,} 行（{amount:,.2f}）",
+    "control_part.to_date": "截止日及以前 {rows:,} 行（{amount:,.2f}）",
+    "control_part.later": "截止日以后 {rows:,} 行（{amount:,.2f}）",
+    "control_part.applied": "已核销到发票 {rows:,} 行（{amount:,.2f}）",
+    "control_part.unapplied": "未核销 {rows:,} 行（{amount:,.2f}）",
+    "control_note.lines": "读取行数 = {parts} + 拒收 {rejected_rows:,} 行（{rejected_amount:,.2f}，见“数据质量”）。"
+                          "金额按原表填写，未折算币种。",
+    "control_note.sales.net_revenue": "本期 {lines:,} 行销售明细按客户合计并四舍五入到分 = 客户盈利表 {customers:,} 个客户的销售收入合计。",
+    "control_note.sales.gross_profit": "本期明细的销售收入 − 销售成本 = 客户盈利表毛利合计"
+                                       "（{uncosted_customers:,} 个客户有未填成本的明细，两边均不计其毛利）。",
+    "control_note.receivables.ledger": "截止日累计开票（{invoiced:,.2f}）− 截止日累计收款（{received:,.2f}）"
+                                       "= 应收账款表余额合计（未清发票 + 红字发票 − 未核销收款）。",
+    "control_note.receivables.aging": "应收账款余额合计 = {buckets} 个账龄区间之和。",
+    "control_note.provision.base": "应收账款余额合计 = 坏账准备表应收账款余额（{gross:,.2f}）+ 贷方余额"
+                                   "（{credit:,.2f}：多收或多开红字的客户，贷方余额不计提坏账）。",
+    "control_note.export.totals": "导出文件自带的合计行（第 {row} 行，{column}）= 其上各明细行之和。",
+    "control_note.fx.converted": "{currencies} 共 {lines:,} 行：折算金额合计 = Σ 原币金额 × 适用汇率，逐行四舍五入入账。",
 }
 
 # The workbook's own furniture: titles, labels, chart titles.
@@ -359,6 +398,9 @@ UI = {
     "dashboard.prior": "上期",
     "dashboard.change": "变动",
     "dashboard.summary": "管理层摘要",
+    "dashboard.controls_tie": "核对：{n} 项全部与账相符（见“核对”表）",
+    "dashboard.controls_break": "核对：{n} 项中 {breaks} 项不符（见“核对”与“数据质量”表）",
+    "dashboard.controls_unchecked": "核对：{n} 项中 {ok} 项相符，{unchecked} 项无法核对（见“核对”表）",
     "chart.pareto": "ABC 帕累托（前{n}名）",
     "chart.whale": "客户净贡献鲸鱼曲线",
     "chart.trend_revenue": "月度销售收入与毛利率",
@@ -410,6 +452,8 @@ UI = {
 
 # Data-quality messages; {col} is the user's own header of the column.
 MESSAGES = {
+    "control.break": "核对项目“{control}”（{table_name}）不符：源数据 {source:,.2f}，汇总表 {report:,.2f}；"
+                     "差额见“值”列（详见“核对”表）",
     "table.required_missing": "未找到必需的表 {names}（Excel 表格或工作表）；文件中的工作表：{sheets}",
     "table.optional_missing": "没有 {names} 表；需要它的分析已跳过",
     "table.columns_missing": "{table_name}（工作表“{sheet}”）缺少必需的列 {names}；找到的表头：{found}；该表未使用。"
@@ -545,6 +589,19 @@ MESSAGES = {
 
 # Words used inside messages.
 WORDS = {
+    "control.sales.lines": "销售明细读取行数",
+    "control.sales.amount": "销售明细读取金额",
+    "control.sales.net_revenue": "本期销售 = 客户盈利表销售收入",
+    "control.sales.gross_profit": "本期毛利 = 客户盈利表毛利",
+    "control.invoices.lines": "发票读取行数",
+    "control.invoices.amount": "发票读取金额",
+    "control.payments.lines": "收款读取行数",
+    "control.payments.amount": "收款读取金额",
+    "control.receivables.ledger": "账面应收 = 应收账款表余额",
+    "control.receivables.aging": "应收余额 = 各账龄区间之和",
+    "control.provision.base": "应收余额 = 坏账准备计提基数 + 贷方余额",
+    "control.export.totals": "导出合计行 = 其上明细之和",
+    "control.fx.converted": "折算金额 = 原币 × 汇率",
     "date formats": "2026-03-05、2026/3/5、2026年3月5日、20260305、5-Mar-2026、Mar 5, 2026、"
                     "13/03/2026 或 03/13/2026（该列能看出哪一部分是日时）",
     "measure.Revenue": "销售收入",
