@@ -58,6 +58,28 @@ def _seconds(item) -> float:
 
 
 @pytest.fixture(autouse=True)
+def _every_summary_ties(request, monkeypatch):
+    """Every book the suite analyses ties to its ledgers: a Break in the Controls of any summary fails the test
+    that made it, unless the test is marked ``breaks_controls`` (it plants one)."""
+    import kam_xl.analysis
+    if request.node.get_closest_marker("breaks_controls"):
+        yield
+        return
+    breaks = []
+    analyze = kam_xl.analysis.analyze
+
+    def checked(*args, **kwargs):
+        results = analyze(*args, **kwargs)
+        controls = results.tables.get("Controls")
+        if controls is not None:
+            breaks.extend(controls[controls["Status"] == "Break"].to_dict("records"))
+        return results
+    monkeypatch.setattr(kam_xl.analysis, "analyze", checked)
+    yield
+    assert not breaks, f"a summary of this test does not tie to its ledgers: {breaks}"
+
+
+@pytest.fixture(autouse=True)
 def _fresh_formula_cache():
     """Cell formulas keep recent results (kam_xl.excel.cells.cached); no test sees another's."""
     yield

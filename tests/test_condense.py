@@ -83,6 +83,7 @@ def _with_new_customer(tables: dict) -> dict:
             "Customers": pd.concat([customers, customers.iloc[[0]].assign(CustomerID="K-NEW")], ignore_index=True)}
 
 
+@pytest.mark.breaks_controls   # its 合计 line states 1,000,000 against 44.6M above it: the Controls say so
 def test_messy_parquet_condensed_gives_the_figures_and_findings_of_its_lines(tmp_path, demo_tables, condensing):
     sales = _messy(demo_tables["Sales"], demo_tables["Customers"]["CustomerID"])
     sales.to_parquet(tmp_path / "sales.parquet")
@@ -108,6 +109,7 @@ def test_messy_parquet_condensed_gives_the_figures_and_findings_of_its_lines(tmp
     assert [r["Row"] for r in unknown] == [len(sales) - 21 + 2]
 
 
+@pytest.mark.breaks_controls   # its 合计 line states 1,000,000 against 44.6M above it: the Controls say so
 def test_csv_condensed_gives_the_figures_of_its_lines(tmp_path, demo_tables, condensing):
     sales = _messy(demo_tables["Sales"], demo_tables["Customers"]["CustomerID"])
     sales.assign(Date=sales["Date"].dt.strftime("%Y-%m-%d")).to_csv(tmp_path / "sales.csv", index=False)

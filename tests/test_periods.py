@@ -30,6 +30,10 @@ def test_which_period_each_report_compares_with(start, end, comparison, prior, l
 
 
 def march_book():
+    return inputs_from_frames(march_frames())
+
+
+def march_frames() -> dict[str, pd.DataFrame]:
     """Sales: March 2025 1000, January 2026 400, February 2026 2000, March 2026 3000. Invoices: 01-15 1000
     and 02-10 2000, the first paid on 02-20; 03-05 3000."""
     sales = pd.DataFrame({"Date": ["2025-03-10", "2026-01-20", "2026-02-10", "2026-03-05"], "CustomerID": "K1",
@@ -40,8 +44,8 @@ def march_book():
     payments = pd.DataFrame({"InvoiceNo": ["I1"], "CustomerID": "K1", "PaymentDate": ["2026-02-20"], "Amount": [1000]})
     parameters = pd.DataFrame({"Parameter": ["PeriodStart", "PeriodEnd", "AsOfDate", "DataStart"],
                                "Value": ["2026-03-01", "2026-03-31", "2026-03-31", "2025-01-01"]})
-    return inputs_from_frames({"Customers": pd.DataFrame({"CustomerID": ["K1"]}), "Sales": sales,
-                               "Invoices": invoices, "Payments": payments, "Parameters": parameters})
+    return {"Customers": pd.DataFrame({"CustomerID": ["K1"]}), "Sales": sales, "Invoices": invoices,
+            "Payments": payments, "Parameters": parameters}
 
 
 def test_a_march_report_compares_with_february_and_last_march():
@@ -65,8 +69,9 @@ def test_a_march_report_compares_with_february_and_last_march():
 
 
 def test_last_year_not_covered_is_said_and_left_empty():
-    inputs = march_book()
-    inputs.tables["Sales"] = inputs.tables["Sales"].iloc[1:].reset_index(drop=True)   # no 2025 sales
+    frames = march_frames()
+    frames["Sales"] = frames["Sales"].iloc[1:]   # no 2025 sales
+    inputs = inputs_from_frames(frames)
     inputs.params = Params(**{**inputs.params.__dict__, "data_start": None})
     results = analyze(inputs)
     assert pd.isna(results["KPIs"].set_index("KPI").loc["NetRevenue", "LastYear"])
