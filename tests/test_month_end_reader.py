@@ -432,3 +432,18 @@ def test_a_column_that_is_no_document_number_is_not_listed_line_by_line(tmp_path
     assert inputs.dq.message(more, "en") == ("50 more document numbers also used for another customer or day (used; "
                                              "is the column read as DocumentNo the document's number?) are not listed "
                                              "(the first 100 are)")
+
+
+def test_a_repeated_line_in_a_condensed_file_is_said_as_when_read_line_by_line(tmp_path, monkeypatch):
+    """Identical lines of one document would be summed unseen: such a file is read line by line instead."""
+    monkeypatch.setattr(reader, "CONDENSE_FROM_BYTES", 0)
+    book = write_template(tmp_path / "book.xlsx", {"Customers": pd.DataFrame({"CustomerID": ["K1", "K2"]})})
+    (tmp_path / "big.csv").write_text(
+        "Date,CustomerID,DocumentNo,Product,NetRevenue,COGS\n"
+        "2026-03-02,K1,D1,A,100,60\n2026-03-02,K1,D1,B,100,60\n2026-03-02,K1,D1,A,100,60\n"   # line 4 = line 2
+        "2026-03-03,K2,D2,A,200,120\n", encoding="utf-8")
+    condensed = read_workbook(book, external={"Sales": tmp_path / "big.csv"})
+    whole = read_workbook(book, external={"Sales": tmp_path / "big.csv"}, condense=False)
+    assert not records(condensed, "source.condensed")
+    assert [(r["Row"], r["values"]["first"]) for r in records(condensed, "dup.sales_line")] == [(4, 2)]
+    assert condensed.dq.records == whole.dq.records

@@ -102,7 +102,8 @@ def condense_sales(batches: Iterable, schema, columns: dict[str, int], known_ids
         db.execute("SET threads = 1")   # sums added in file order: the same figures on every run
         db.register("plain_lines", reader)
         sums = db.sql(_SUM_QUERY).to_arrow_table()
-    if state["currency"]:
+    if state["currency"] or pa.compute.any(sums.column("repeated")).as_py():
+        # a line repeating another of its document in every column is said line by line (reading it whole)
         return None
     lines = pa.Table.from_batches(kept, schema=schema) if kept else schema.empty_table()
     rows = np.concatenate(kept_rows) if kept_rows else np.empty(0, dtype="int64")
@@ -206,7 +207,9 @@ _SUM_QUERY = f"""
 SELECT min(_row) AS _row, Day AS Date, CustomerID, DocumentNo, {_agreed("Product")} AS Product,
        {_complete_sum("Quantity")} AS Quantity, fsum(NetRevenue) AS NetRevenue,
        {_complete_sum("COGS")} AS COGS, {_complete_sum("GrossAmount")} AS GrossAmount,
-       {_agreed("TaxRate")} AS TaxRate, count(*) AS lines
+       {_agreed("TaxRate")} AS TaxRate, count(*) AS lines,
+       DocumentNo IS NOT NULL AND count(*) > count(DISTINCT (Product, Quantity, NetRevenue, COGS, GrossAmount,
+                                                             TaxRate)) AS repeated
 FROM plain_lines
 GROUP BY CustomerID, Day, DocumentNo, NetRevenue > 0
 """
