@@ -326,6 +326,18 @@ def test_continuation_lines_of_invoices_and_receipts_are_filled_too(tmp_path):
     assert not inputs.dq.count("Error")
 
 
+def test_a_line_with_its_own_date_but_no_customer_is_not_taken_for_the_bill_above(tmp_path):
+    """A receipt typed without its customer (its date is there) is no line of the receipt above it."""
+    path = write_book(tmp_path / "typed.xlsx", {
+        "客户": CUSTOMERS,
+        "销售": [["日期", "客户编号", "销售收入"], ["2026-03-01", "K1", 100]],
+        "收款": [["客户编号", "收款日期", "金额"], ["K1", "2026-03-20", 113], [None, "2026-03-21", 226]]})
+    inputs = read_workbook(path)
+    assert inputs["Payments"]["Amount"].tolist() == [113.0] and not records(inputs, "row.bill_filled")
+    assert [(r["key"], r["Row"]) for r in inputs.dq.records if r["Severity"] == "Error"] == \
+        [("row.key_blank_figures", 3)]
+
+
 def kingdee_with_totals(path, sales_total="1,500.00"):
     """A clean Kingdee export whose three lists end with their own 合计 row."""
     return write_book(path, {

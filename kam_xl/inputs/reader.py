@@ -1231,6 +1231,7 @@ BILL_FIELDS = {"Sales": ("DocumentNo", "CustomerID", "Date", "Currency"),
                "Invoices": ("InvoiceNo", "CustomerID", "InvoiceDate", "DueDate", "Currency"),
                "Payments": ("CustomerID", "PaymentDate", "Currency")}
 BILL_NUMBER = {"Sales": "DocumentNo", "Invoices": "InvoiceNo"}
+BILL_DATE = {"Sales": "Date", "Invoices": "InvoiceDate", "Payments": "PaymentDate"}
 HALF_CENT = 0.005
 
 
@@ -1307,10 +1308,10 @@ def _bill_lines(spec: TableSpec, grid: _Grid, raw: pd.DataFrame, kinds: dict, ma
     any cell of a row without a key (``words``; checked and skipped later).
 
     A bill's continuation lines: an ERP list saved with the bill's header
-    fields (BILL_FIELDS) on its first line only. A line without the key and
-    the bill's number (Payments: without the customer) that has an amount, is
-    no totals row (no such word, and its amounts are not the sum of two or
-    more lines above it), and sits right under a line of a bill (one with the
+    fields (BILL_FIELDS) on its first line only. A line without the key, the
+    date and the bill's number that has an amount, is no totals row (no such
+    word, and its amounts are not the sum of two or more lines above it), and
+    sits right under a line of a bill (one with the
     bill's number and customer, Payments: customer and date, or itself filled)
     gets the blank header fields of the bill's first line, with one Info for
     the table."""
@@ -1327,7 +1328,8 @@ def _bill_lines(spec: TableSpec, grid: _Grid, raw: pd.DataFrame, kinds: dict, ma
     has_amount = pd.concat(list(amounts.values()), axis=1).notna().any(axis=1) if amounts else \
         pd.Series(False, index=raw.index)
     head_of_bill = ~key_blank & ~kinds[mapped[number or "PaymentDate"]].blank
-    candidate = key_blank & has_amount & ~words & ~blank_rows
+    # (a line with its own date but no customer is a line typed without one: an Error, not the bill's)
+    candidate = key_blank & kinds[mapped[BILL_DATE[spec.name]]].blank & has_amount & ~words & ~blank_rows
     if number is not None:
         candidate &= kinds[mapped[number]].blank
     if not candidate.any():
