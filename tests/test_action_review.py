@@ -8,7 +8,7 @@ from kam_xl.authoring.template import write_template
 from kam_xl.render.results_reader import read_previous, read_results
 
 
-def month_book(path, currency="CNY", customers=("X", "Y")):
+def month_book(path, currency="CNY", customers=("X", "Y"), more=None):
     """X sells 1000 in May at a COGS of 1100 (a loss: margin -10 %) and 1000 in June at 800 (+20 %).
     Y sells 500 a month (COGS 300), invoiced on the 15th and never paid, on top of 2000 from January due
     02-09: more than 90 days overdue at the end of May and of June. DSO of Y: May 31 × (2000 + 2500) / 2 /
@@ -26,6 +26,7 @@ def month_book(path, currency="CNY", customers=("X", "Y")):
         "Parameters": pd.DataFrame({"Parameter": ["PeriodStart", "AsOfDate", "DataStart", "ReportingCurrency"],
                                     "Value": ["2026-06-01", "2026-06-30", "2026-01-01", currency]}),
     }
+    tables.update(more or {})
     return write_template(path, tables)
 
 
@@ -120,3 +121,71 @@ def test_chinese_headers_are_unique_so_every_column_reads_back():
     from kam_xl.words import zh_CN
     shown = list(zh_CN.HEADERS.values())
     assert len(shown) == len(set(shown)), [h for h in shown if shown.count(h) > 1]
+
+
+def contacted_and_limited_book(path):
+    """The month book with contacts and Y's credit limit of 1,000. X is first contacted on 06-06: never
+    contacted at the end of May (cadence breached), 24 days at the end of June. Y was last contacted on
+    01-05: 146 days at 05-31, 176 at 06-30. Y owes 2,000 + 500 = 2,500 at 05-31 (250 % of its limit:
+    over it) and 3,000 at 06-30 (300 %)."""
+    return month_book(path, more={
+        "Customers": pd.DataFrame({"CustomerID": ["X", "Y"], "CustomerName": ["Xiang", "Yuan"],
+                                   "CreditLimit": [None, 1000]}),
+        "Contacts": pd.DataFrame({"Date": pd.to_datetime(["2026-01-05", "2026-06-06"]), "CustomerID": ["Y", "X"],
+                                  "Channel": ["Visit", "Visit"]})})
+
+
+@pytest.fixture(scope="module")
+def contacted_review(tmp_path_factory):
+    """May's summary of the contacted book read back as --previous by June's."""
+    folder = tmp_path_factory.mktemp("contacted")
+    book = contacted_and_limited_book(folder / "Book.xlsx")
+    may = build_file(book, output=folder / "May.xlsx", params={"PeriodStart": "2026-05-01", "AsOfDate": "2026-05-31"})
+    assert may.exit_code == 0, may.message
+    june = build_file(book, output=folder / "June.xlsx", previous=may.outputs[0])
+    assert june.exit_code == 0, june.message
+    return june.outputs[0]
+
+
+def test_never_contacted_then_contacted_since_is_an_improvement(contacted_review):
+    """X: DaysSinceContact blank (never contacted) -> 24 days: improved. Y: 146 -> 176 days: not improved.
+    Was: X's Improved blank (cannot be judged), as if nothing were known."""
+    review = read_results(contacted_review)["ActionReview"].set_index(["CustomerID", "Metric"])
+    x = review.loc[("X", "DaysSinceContact")]
+    assert pd.isna(x["Before"]) and x["Now"] == 24 and x["Improved"] == True   # noqa: E712 (a stored TRUE)
+    assert review.loc[("Y", "DaysSinceContact"), ["Before", "Now", "Improved"]].tolist() == [146, 176, False]
+
+
+def test_the_rule_for_a_measure_that_went_from_none_to_some():
+    from kam_xl.domain.review import action_review
+    previous = pd.DataFrame({"ABCTier": ["A", "A", "A"], "PortfolioQuadrant": ["Develop"] * 3,
+                             "Actions": [["cadence_breached"], ["cadence_breached"], ["low_satisfaction"]],
+                             "DaysSinceContact": [float("nan"), 40.0, float("nan")],
+                             "AvgSatisfaction": [float("nan"), float("nan"), float("nan")]}, index=["N", "K", "S"])
+    current = pd.DataFrame({"ABCTier": ["A", "A", "A"], "PortfolioQuadrant": ["Develop"] * 3,
+                            "DaysSinceContact": [24.0, float("nan"), 3.0], "AvgSatisfaction": [float("nan"), 4.0, 4.0]},
+                           index=["N", "K", "S"])
+    review = action_review(previous, current, "Overdue90Plus").set_index("CustomerID")
+    assert review.loc["N", "Improved"] is True            # never contacted -> contacted 24 days ago
+    assert review.loc["K", "Improved"] is None            # 40 days -> no contact on record: not judged
+    assert review.loc["S", "Improved"] is None            # satisfaction unknown then: a blank is not the worst
+
+
+@pytest.mark.parametrize("language", ["en", "zh-CN"])
+def test_shares_in_the_review_read_as_percentages(tmp_path, contacted_review, language):
+    """Y's CreditUtilization 2.5 -> 3.0 shows as 250% -> 300% (per row: DSO and the 90+ balance are not %)."""
+    import openpyxl
+    book = contacted_and_limited_book(tmp_path / "Book.xlsx")
+    may = build_file(book, output=tmp_path / "May.xlsx", language=language,
+                     params={"PeriodStart": "2026-05-01", "AsOfDate": "2026-05-31"}).outputs[0]
+    june = build_file(book, output=tmp_path / "June.xlsx", language=language, previous=may).outputs[0]
+    review = read_results(june)["ActionReview"]
+    sheet = openpyxl.load_workbook(june)["ActionReview" if language == "en" else "措施复核"]
+    rows = {(r[0].value, r[7].value): r for r in sheet.iter_rows() if r[0].value in ("X", "Y")}
+    shown = {"en": ("CreditUtilization", "DSO", "DaysSinceContact"), "zh-CN": ("信用额度使用率", "应收账款周转天数",
+                                                                               "距上次联系天数")}[language]
+    utilization, dso, contact = (rows[("Y", metric)] for metric in shown)
+    assert [utilization[8].value, utilization[9].value] == [2.5, 3.0]
+    assert "%" in utilization[8].number_format and "%" in utilization[9].number_format
+    assert "%" not in dso[8].number_format and "%" not in contact[9].number_format
+    assert set(review["Metric"]) >= {"CreditUtilization", "DSO", "DaysSinceContact"}

@@ -21,6 +21,9 @@ ACTION_METRICS = {
 }
 REVIEW_MEASURES = ("NetMarginPct", "Oldest", "DSO", "CreditUtilization", "DaysSinceContact", "NetRevenue",
                    "AvgSatisfaction")
+# Measures whose blank means "none yet", the worst there is: DaysSinceContact is blank for a customer never
+# contacted, so blank then and a number now (never contacted -> contacted since) is an improvement.
+BLANK_IS_WORST = ("DaysSinceContact",)
 
 
 def purchases_since(sales: pd.DataFrame, after: pd.Timestamp, as_of: pd.Timestamp,
@@ -39,7 +42,10 @@ def action_review(previous: pd.DataFrame, current: pd.DataFrame, oldest: str) ->
     list of keys; ``current`` also PurchasesSince). Before / Now: the
     measure in the previous and this summary (Before empty for
     PurchasesSince); Improved: whether it moved the targeted way (empty when
-    either is unknown; no change is not an improvement). ``oldest`` names the
+    either is unknown; no change is not an improvement), except that a
+    measure of BLANK_IS_WORST blank then and known now improved: a customer
+    never contacted (DaysSinceContact blank, 24 days now) has been contacted
+    since, whatever the days. ``oldest`` names the
     oldest aging bucket. Columns: CustomerID, PreviousTier, Tier,
     PreviousQuadrant, Quadrant, PreviousActions, Metric, Before, Now, Improved."""
     rows = []
@@ -56,6 +62,8 @@ def action_review(previous: pd.DataFrame, current: pd.DataFrame, oldest: str) ->
             value = now.get(metric, np.nan)
             if metric == "PurchasesSince":
                 improved = value > 0 if pd.notna(value) else None
+            elif metric in BLANK_IS_WORST and pd.isna(then) and pd.notna(value):
+                improved = True   # none then (never contacted), some now
             elif pd.isna(then) or pd.isna(value):
                 improved = None
             else:

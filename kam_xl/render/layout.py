@@ -22,7 +22,7 @@ from kam_xl.domain.frames import minor_unit_decimals, round_money
 from kam_xl.render.model_page import model_lines
 from kam_xl.render.xlsx import TAB_INFO, TAB_OUTPUT
 from kam_xl.domain.trend import DIMENSIONS, TREND_MONEY
-from kam_xl.words import catalogue, dimension_label, header, kpi_label, metric_label, sheet_title, ui
+from kam_xl.words import canonical_header, catalogue, dimension_label, header, kpi_label, metric_label, sheet_title, ui
 
 # Text that wraps in its column (on screen and on paper) rather than running on or being cut off.
 WRAPPED = {"RecommendedStrategy", "Actions", "PreviousActions", "LatestFeedback", "Message", "NextStep", "Note"}
@@ -325,6 +325,10 @@ def _decorate(table: TablePlan, results: Results, language: str) -> None:
             column.kind, column.width = "money", max(column.width, MONEY_WIDTH)
     if table.name == "RiskSummary":
         table.row_kinds = [METRIC_KINDS[m] for m in results.tables["RiskSummary"]["Metric"]]
+    if table.name == "ActionReview":   # Before and Now as the measure of each row reads: a share as %, money...
+        table.row_kinds = ["money" if m in names else COLUMN_KINDS.get(m, "number")
+                           for m in results.tables["ActionReview"]["Metric"].map(
+                               lambda m: canonical_header(m) if isinstance(m, str) else None)]
     if table.name == "Controls":   # money in the currency, lines as whole numbers
         table.row_kinds = ["money" if unit == p.reporting_currency else "int"
                            for unit in results.tables["Controls"]["Unit"]]

@@ -28,6 +28,8 @@ def read_results(path: str | Path) -> dict[str, pd.DataFrame]:
             if name in ("KPIs", "RiskSummary"):
                 key = "KPI" if name == "KPIs" else "Metric"
                 frame[key] = frame[key].map(canonical_label)
+            if name == "ActionReview":   # the measures reviewed, as their columns are named
+                frame["Metric"] = frame["Metric"].map(lambda m: canonical_header(m) if isinstance(m, str) else m)
             tables[name] = frame
     return tables
 

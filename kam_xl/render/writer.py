@@ -189,7 +189,7 @@ def render_table(sheet, formats: Formats, table: TablePlan) -> None:
         sheet.set_column(col, col, column.width)
         formula = table.render(column.formula) if column.formula else None
         style = {"bg_color": CALC_FILL, **top} if formula else {"text_wrap": True, **top} if column.wrap else top
-        per_row = bool(table.row_kinds) and column.kind not in ("text", "pct")
+        per_row = bool(table.row_kinds) and column.kind not in ("text", "pct", "bool")
         values = column.values
         if not formula and not per_row and isinstance(values.dtype, np.dtype) and values.dtype.kind in "fiubM":
             # numbers, dates and flags (NumPy types, so no pd.NA): one format, write_column's tight loops

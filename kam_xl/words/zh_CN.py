@@ -185,7 +185,7 @@ HEADERS = {
     "Unit": "单位",
     "SourceTotal": "源数据合计",
     "ReportTotal": "汇总表合计",
-    "Difference": "差额",
+    "Difference": "差异",
     "Status": "结果",
     "Note": "备注",
     "CreditBalance": "贷方余额",
@@ -453,7 +453,7 @@ UI = {
 # Data-quality messages; {col} is the user's own header of the column.
 MESSAGES = {
     "control.break": "核对项目“{control}”（{table_name}）不符：源数据 {source:,.2f}，汇总表 {report:,.2f}；"
-                     "差额见“值”列（详见“核对”表）",
+                     "差异见“值”列（详见“核对”表）",
     "table.required_missing": "未找到必需的表 {names}（Excel 表格或工作表）；文件中的工作表：{sheets}",
     "table.optional_missing": "没有 {names} 表；需要它的分析已跳过",
     "table.columns_missing": "{table_name}（工作表“{sheet}”）缺少必需的列 {names}；找到的表头：{found}；该表未使用。"
