@@ -57,3 +57,48 @@ def test_blank_template_reads_without_errors(tmp_path):
 def test_chinese_names_are_documented():
     from kam_xl.words import headers_markdown
     assert (ROOT / "docs" / "CHINESE_NAMES.md").read_text(encoding="utf-8") == headers_markdown()
+
+
+def _readme_text(path) -> str:
+    book = openpyxl.load_workbook(path)
+    sheet = book["说明"] if "说明" in book.sheetnames else book["ReadMe"]
+    return "\n".join(str(row[0].value) for row in sheet.iter_rows() if row[0].value)
+
+
+def test_the_readme_points_only_to_sheets_the_template_has(tmp_path):
+    """`kam-xl new` writes no Examples sheet: the 说明 sheet said "见 Examples 表" all the same. Without it the
+    text says how to get one (--calc); with it, it names the sheet as written (公式示例 in Chinese)."""
+    from kam_xl.authoring.examples import write_examples
+    for language in ("zh-CN", "en"):
+        blank = write_template(tmp_path / f"blank_{language}.xlsx", language=language)
+        text = _readme_text(blank)
+        assert "Examples sheet;" not in text and "见 Examples 表" not in text and "see the Examples sheet" not in text
+        assert "kam-xl new --calc" in text and "公式示例" in text
+        assert not {"Examples", "公式示例"} & set(openpyxl.load_workbook(blank).sheetnames)
+    calc = write_template(tmp_path / "calc_zh.xlsx", language="zh-CN", examples=write_examples)
+    assert "公式示例" in openpyxl.load_workbook(calc).sheetnames
+    text = _readme_text(calc)
+    assert "示例见“公式示例”表。" in text and "see the 公式示例 sheet." in text and "--calc" not in text
+
+
+def test_the_demo_says_its_records_are_complete_so_the_prior_boxes_are_filled(tmp_path, demo_workbook):
+    """The demo's records start on 2024-11-01, the prior period's first day: without DataStart the opening
+    receivables of the prior period counted as unknown, and the Dashboard's prior boxes for net contribution,
+    net margin and DSO were blank. DataStart 2024-11-01 says nothing was owed before it."""
+    import python_calamine
+
+    from kam_xl.app.build import build_file
+    from kam_xl.authoring import demo
+    from kam_xl.render.results_reader import read_results
+    assert demo.generate(customers=5, seed=1)["Parameters"].set_index("Parameter").loc["DataStart", "Value"] == \
+        "2024-11-01"
+    summary = build_file(demo_workbook, output=tmp_path / "Demo_summary.xlsx").outputs[0]
+    kpis = read_results(summary)["KPIs"].set_index("KPI")
+    for kpi in ("NetProfit", "NetMarginPct", "DSO"):
+        assert isinstance(kpis.loc[kpi, "PriorPeriod"], float), kpi
+    rows = python_calamine.CalamineWorkbook.from_path(str(summary)).get_sheet_by_index(0).to_python()
+    # the prior boxes under Net profit after cost-to-serve (J7), Net margin (N7) and DSO (F13)
+    assert rows[6][8] == "Prior" and rows[6][12] == "Prior" and rows[12][4] == "Prior"
+    assert all(isinstance(value, float) for value in (rows[6][9], rows[6][13], rows[12][5]))
+    messages = read_results(summary)["DataQuality"]["Message"]
+    assert not messages.str.contains("Set the DataStart parameter", na=False).any()

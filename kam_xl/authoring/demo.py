@@ -15,6 +15,8 @@ import pandas as pd
 
 AS_OF = pd.Timestamp("2026-10-31")
 HISTORY_MONTHS = 24
+# The first day of the history: every record of the book is from this day on.
+DATA_START = (AS_OF.to_period("M") - HISTORY_MONTHS + 1).to_timestamp()
 INDUSTRIES = {"Manufacturing": ("制造业", 0.05), "Retail": ("零售", 0.03), "Healthcare": ("医疗健康", 0.09),
               "Automotive": ("汽车", -0.02), "Electronics": ("电子", 0.07), "Construction": ("建筑", -0.04),
               "Logistics": ("物流", 0.04), "Food & Beverage": ("食品饮料", 0.06)}
@@ -75,8 +77,10 @@ def generate(customers: int = 120, seed: int = 7, lines_per_customer: float = 80
     rates = pd.DataFrame({"Activity": list(ACTIVITY_RATES), "Rate": list(ACTIVITY_RATES.values())})
     outlook = pd.DataFrame({"Industry": [v[0] if language == "zh-CN" else k for k, v in INDUSTRIES.items()],
                             "GrowthOutlook": [v[1] for v in INDUSTRIES.values()]})
-    parameters = pd.DataFrame({"Parameter": ["AsOfDate", "ReportingCurrency", "Language"],
-                               "Value": [AS_OF.date().isoformat(), "CNY", language]})
+    # DataStart: the book is complete from its first month (nothing was owed before it), so the prior period,
+    # which starts on that same day, is compared: the Dashboard's prior net contribution, net margin and DSO.
+    parameters = pd.DataFrame({"Parameter": ["AsOfDate", "ReportingCurrency", "Language", "DataStart"],
+                               "Value": [AS_OF.date().isoformat(), "CNY", language, DATA_START.date().isoformat()]})
     customer_table = _customers(rng, p, language)
     return {"Customers": customer_table, "Sales": sales, "Invoices": invoices, "Payments": payments,
             "Activities": activities, "ActivityRates": rates, "Contacts": contacts, "IndustryOutlook": outlook,

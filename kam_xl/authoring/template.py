@@ -22,6 +22,7 @@ from kam_xl.inputs.params import PARAMETER_ZH, Params
 from kam_xl.inputs.presets import PRESETS
 from kam_xl.inputs.safe_io import atomic_output
 from kam_xl.render.xlsx import INPUT_FILL, TAB_INFO, TAB_INPUT, VBA_PART, Formats, new_workbook, write_column
+from kam_xl.words import ui
 
 QUICKSTART = "quickstart_standalone.xlsm"
 DATA_VALIDATION_ROWS = 5000
@@ -135,9 +136,17 @@ README_LINES = [
     ("", None),
     ("Formulas in cells · 单元格公式", "heading"),
     ("With the xlwings add-in and `Import Functions`, formulas such as =KAM_DSO(...), =KAM_ABC(...) and "
-     "=KAM_AGING(...) work in any cell; see the Examples sheet.", None),
-    ("安装 xlwings 加载项并 Import Functions 后，可在单元格中使用 =KAM_DSO(...)、=KAM_ABC(...) 等公式，见 Examples 表。", None),
+     "=KAM_AGING(...) work in any cell; {examples_en}", None),
+    ("安装 xlwings 加载项并 Import Functions 后，可在单元格中使用 =KAM_DSO(...)、=KAM_ABC(...) 等公式，{examples_zh}", None),
 ]
+# Where the worked examples of those formulas are: in this workbook when it has the Examples sheet, else how to get it.
+EXAMPLES_TEXT = {
+    True: {"examples_en": "see the {sheet} sheet.",
+           "examples_zh": "示例见“{sheet}”表。"},
+    False: {"examples_en": "`kam-xl new --calc` writes a template with an Examples sheet of worked formulas "
+                           "(README: Excel on Windows).",
+            "examples_zh": "用 `kam-xl new --calc` 生成的模板另有“公式示例”表，逐一示范这些公式（见 README《在 Excel 中使用公式》一节）。"},
+}
 
 
 def quickstart_vba() -> bytes:
@@ -180,7 +189,7 @@ def write_template(path: str | Path, data: dict[str, pd.DataFrame] | None = None
         readme = book.add_worksheet("ReadMe" if language != "zh-CN" else "说明")
         if macro:
             readme.set_vba_name("Sheet1")
-        _write_readme(readme, formats)
+        _write_readme(readme, formats, ui("sheet.examples", language) if examples is not None else None)
         for table in INPUT_TABLES:
             if table == "Parameters":
                 continue
@@ -198,8 +207,10 @@ def write_template(path: str | Path, data: dict[str, pd.DataFrame] | None = None
     return path
 
 
-def _write_readme(sheet, formats: Formats) -> None:
+def _write_readme(sheet, formats: Formats, examples: str | None = None) -> None:
+    """The ReadMe (说明) sheet; ``examples``: the name of the Examples sheet when the workbook has one."""
     sheet.set_tab_color(TAB_INFO)
+    where = {k: v.format(sheet=examples) for k, v in EXAMPLES_TEXT[examples is not None].items()}
     sheet.set_column(0, 0, 130)
     styles = {
         "title": formats.title(), "heading": formats.get(bold=True, font_size=11),
@@ -207,7 +218,7 @@ def _write_readme(sheet, formats: Formats) -> None:
         "info": formats.get(bg_color="#EDEDED"), None: formats.get(text_wrap=True),
     }
     for row, (line, style) in enumerate(README_LINES):
-        sheet.write_string(row, 0, line, styles[style])
+        sheet.write_string(row, 0, line.format(**where) if "{examples_" in line else line, styles[style])
     sheet.hide_gridlines(2)
 
 
