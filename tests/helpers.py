@@ -5,6 +5,7 @@ import re
 import zipfile
 
 import numpy as np
+import openpyxl
 import pandas as pd
 
 
@@ -46,3 +47,15 @@ def error_cells(path) -> list[tuple[str, str]]:
                 data = archive.read(part).decode("utf-8")
                 found += [(part, ref) for ref in re.findall(r'<c r="([A-Z]+\d+)"[^>]*t="e"', data)]
     return found
+
+
+def write_book(path, sheets: dict[str, list[list]]):
+    """A workbook as an export or a person writes it: one sheet per name, rows as given (row 1 first)."""
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+    return path

@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from helpers import write_book
 from kam_xl import analyze, read_workbook
 from kam_xl.app.cli import main
 from kam_xl.contract import TABLES, normalize_name
@@ -12,18 +13,6 @@ from kam_xl.inputs.names import SYNONYMS, default_names
 from kam_xl.inputs.presets import PRESETS
 
 AS_OF = {"AsOfDate": "2026-11-30", "PeriodStart": "2026-01-01"}
-
-
-def write_book(path, sheets: dict[str, list[list]]):
-    """A workbook as an export or a person writes it: one sheet per name, rows as given."""
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for name, rows in sheets.items():
-        sheet = book.create_sheet(name)
-        for row in rows:
-            sheet.append(row)
-    book.save(path)
-    return path
 
 
 def kingdee_exports(path):

@@ -3,27 +3,15 @@ duplicates within one file, and ERP export habits (a bill's header on its first 
 合计 rows). Every figure is worked out by hand in the comments."""
 import math
 
-import openpyxl
 import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from helpers import write_book
 from kam_xl import analyze, read_workbook
 from kam_xl.app.cli import main
 from kam_xl.authoring.template import write_template
 from kam_xl.inputs import reader
-
-
-def write_book(path, sheets: dict[str, list[list]]):
-    """A workbook as an export or a person writes it: one sheet per name, rows as given (row 1 first)."""
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for name, rows in sheets.items():
-        sheet = book.create_sheet(name)
-        for row in rows:
-            sheet.append(row)
-    book.save(path)
-    return path
 
 
 def assert_ledgers_tie(inputs):

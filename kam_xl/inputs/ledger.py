@@ -82,7 +82,7 @@ def add_sums(ledger: Ledger, rows: pd.Series, amounts: pd.Series, lines: np.ndar
 def combined(ledgers: list[tuple[str, Ledger]]) -> Ledger:
     """One table's ledgers from several files (label, ledger), keyed (Source, _row)."""
     first = ledgers[0][1]
-    amount = first.amount if all(ledger.amount == first.amount for _, ledger in ledgers) else first.amount
+    amount = first.amount   # (files of one table whose amount columns differ, net and gross, are not reconciled apart)
     rejected = [ledger.rejected.assign(Source=label) for label, ledger in ledgers if not ledger.rejected.empty]
 
     def keyed(series: pd.Series, label: str) -> pd.Series:
