@@ -10,7 +10,9 @@ references stay right in a Chinese workbook too. Only functions that Excel
 """
 from __future__ import annotations
 
+import math
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -29,9 +31,41 @@ WRAPPED = {"RecommendedStrategy", "Actions", "PreviousActions", "LatestFeedback"
 TEXT_WIDTHS = {"CustomerName": 30, "RecommendedStrategy": 48, "Actions": 60, "PreviousActions": 50,
                "LatestFeedback": 34, "Message": 70, "Location": 28, "Value": 24, "Commentary": 120, "Segment": 20, "Item": 22, "Metric": 30,
                "KPI": 24, "Name": 30, "Period": 24,
-               "Control": 34, "Note": 60}   # Attainment's customer or manager, "2026-01-01 – 2026-10-31"
+               "Control": 34, "Note": 60, "GroupName": 30}   # Attainment's customer or manager, "2026-01-01 – 2026-10-31"
 
 MONEY_WIDTH = 16
+
+# Printed columns fit one page wide down to this scale; a wider sheet prints at it over more pages,
+# its key columns repeated, rather than shrinking to an unreadable size.
+MIN_PRINT_SCALE = 65
+PRINTABLE_WIDTH = 125   # character widths of a landscape A4 page at 100 %
+MIN_WRAPPED_WIDTH = 24   # a wrapped text column is not made narrower than this to fit the page
+
+
+def text_width(value: object) -> int:
+    """Character widths of a text as printed (CJK characters count double)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in value) if isinstance(value, str) else 0
+
+
+def fit_page_width(table: TablePlan, budget: float = PRINTABLE_WIDTH * 100 / MIN_PRINT_SCALE) -> None:
+    """Columns chosen for the page: a table wider than one page at the smallest print scale first narrows
+    its plain text columns to their longest value (never below the header's width), then its wrapped text
+    columns (down to MIN_WRAPPED_WIDTH), so that its rows print on one page wide whenever they can."""
+    def width() -> float:
+        return sum(c.width for c in table.columns)
+    if width() <= budget:
+        return
+    for c in table.columns:
+        if c.kind == "text" and not c.wrap and len(c.values):
+            longest = max(text_width(v) for v in c.values.tolist()) + 2
+            c.width = min(c.width, max(longest, _header_width(c.header, table.language)))
+    wrapped = [c for c in table.columns if c.wrap and c.width > MIN_WRAPPED_WIDTH]
+    over = width() - budget
+    room = sum(c.width - MIN_WRAPPED_WIDTH for c in wrapped)
+    if over > 0 and room > 0:
+        share = min(1.0, over / room)
+        for c in wrapped:
+            c.width = math.floor(c.width - (c.width - MIN_WRAPPED_WIDTH) * share)
 
 
 def _formulas(p: Params, receivables: bool = True) -> dict[str, dict[str, str]]:
@@ -186,9 +220,14 @@ def _column(name: str, values: pd.Series, language: str, formula: str | None) ->
         width = TEXT_WIDTHS.get(name, 16)
     else:
         width = {"money": MONEY_WIDTH, "date": 13, "pct": 11, "bool": 12}.get(kind, 11)
-    width = max(width, min(len(display) * catalogue(language).CHAR_WIDTH + 2, 40))
+    width = max(width, _header_width(display, language))
     return ColumnPlan(name, display, kind, values.reset_index(drop=True), formula, width,
                       wrap=kind == "text" and name in WRAPPED)
+
+
+def _header_width(display: str, language: str) -> float:
+    """The width a column needs for its header on one line (headers longer than 38 wrap)."""
+    return min(len(display) * catalogue(language).CHAR_WIDTH + 2, 40)
 
 
 def table_plan(name: str, frame: pd.DataFrame, row: int, col: int, language: str,
@@ -199,6 +238,8 @@ def table_plan(name: str, frame: pd.DataFrame, row: int, col: int, language: str
 
 
 HEADER_ROW = 2  # row 1 title, row 2 totals/subtitle, row 3 header
+SIDE_TABLE_GAP = 4   # rows from a table's last row to the next table's header: two blank, one totals line
+CHART_ROWS = {"ExpectedReceipts": 18}   # a chart drawn under the table (300 px) before the next table
 KPI_ANCHOR = (3, 17)  # the KPIs table on the Dashboard, right of the printed page (columns A..P)
 
 
@@ -212,11 +253,13 @@ def plan(results: Results, language: str | None = None) -> list[SheetPlan]:
         subtitle += f" · {results.audience}"
 
     def sheet(name: str, tables: list[tuple[str, pd.DataFrame]], row: int = HEADER_ROW, **kwargs) -> SheetPlan:
-        plans, col = [], 0
+        """The first table at the top; each further table below the one before it (from column A), so that
+        on paper the key columns repeated at the left of every page are those of the table printed beside them."""
+        plans = []
         for table, frame in tables:
-            t = table_plan(table, frame, row, col, language, formulas.get(table))
+            t = table_plan(table, frame, row, 0, language, formulas.get(table))
             plans.append(t)
-            col += len(frame.columns) + 1
+            row += max(len(frame), 1) + SIDE_TABLE_GAP + CHART_ROWS.get(table, 0)
         return SheetPlan(name, sheet_title(name, language), subtitle, plans, **kwargs)
 
     t = results.tables
@@ -272,6 +315,7 @@ def plan(results: Results, language: str | None = None) -> list[SheetPlan]:
     for s in sheets:
         for table in s.tables:
             _decorate(table, results, language)
+            fit_page_width(table)
     return sheets
 
 

@@ -19,7 +19,16 @@ from kam_xl.analysis import Results
 from kam_xl.domain.potential import MODEL_NAMES
 from kam_xl.contract import ATTAINMENT_KPIS, KPI_KINDS, RATIO_KPIS, age_bucket_names, bucket_names
 from kam_xl.inputs.safe_io import atomic_output
-from kam_xl.render.layout import KPI_ANCHOR, SheetPlan, TablePlan, kpi_plan, plan, sumifs_alike
+from kam_xl.render.layout import (
+    KPI_ANCHOR,
+    MIN_PRINT_SCALE,
+    PRINTABLE_WIDTH,
+    SheetPlan,
+    TablePlan,
+    kpi_plan,
+    plan,
+    sumifs_alike,
+)
 from kam_xl.render.xlsx import (
     CALC_FILL,
     TAB_INFO,
@@ -97,16 +106,21 @@ def _render_sheet(book, formats: Formats, sheet_plan: SheetPlan, protect: bool =
     _write_lines(sheet, formats, sheet_plan)
     for table in sheet_plan.tables:
         render_table(sheet, formats, table)
+    for col, width in _column_widths(sheet_plan.tables).items():   # tables one below another share columns
+        sheet.set_column(col, col, width)
     if sheet_plan.tables:
         sheet.freeze_panes(*sheet_plan.freeze)
     _page_setup(sheet, sheet_plan)
     return sheet
 
 
-# Printed columns fit one page wide down to this scale; a wider sheet prints at it over more pages,
-# its key columns repeated, rather than shrinking to an unreadable size.
-MIN_PRINT_SCALE = 65
-PRINTABLE_WIDTH = 125   # character widths of a landscape A4 page at 100 %
+def _column_widths(tables: list[TablePlan]) -> dict[int, float]:
+    """Each sheet column's width: the widest of the tables' columns in it."""
+    widths: dict[int, float] = {}
+    for t in tables:
+        for i, c in enumerate(t.columns):
+            widths[t.col + i] = max(widths.get(t.col + i, 0), c.width)
+    return widths
 
 
 LINE_HEIGHT = 13.5   # points per line of 10-point text
@@ -161,11 +175,16 @@ def _page_setup(sheet, sheet_plan: SheetPlan) -> None:
         return
     tables = sheet_plan.tables[:sheet_plan.printed]
     if not sheet_plan.lines:   # a page of text and charts: its top is not a header to repeat
-        sheet.repeat_rows(0, max(t.row for t in tables))
+        sheet.repeat_rows(0, tables[0].row)   # the first table's header (the others start their own pages)
     if sheet_plan.printed:
         sheet.print_area(0, 0, max(t.row + max(t.rows, 1) for t in tables),
                          max(t.col + len(t.columns) - 1 for t in tables))
-    width = sum(c.width for t in tables for c in t.columns) + len(tables)
+    # Each table below the first starts a page (its own rows under its own header), and so do the charts under them.
+    breaks = sorted({t.row - 1 for t in tables if t.row > tables[0].row}
+                    | ({_charts_row(sheet_plan)} if sheet_plan.name == "Model" else set()))
+    if breaks:
+        sheet.set_h_pagebreaks(breaks)
+    width = sum(_column_widths(tables).values())
     if sheet_plan.lines or width * MIN_PRINT_SCALE / 100 <= PRINTABLE_WIDTH:   # text and charts: one page wide
         sheet.fit_to_pages(1, 0)
     else:
@@ -383,9 +402,23 @@ def _top_accounts_block(sheet, formats: Formats, results: Results, language: str
 
 def _dashboard(book, sheet, formats: Formats, results: Results, sheets: list[SheetPlan], chart_data: dict,
                language: str) -> None:
+    charts_top = dashboard_head(sheet, formats, results, sheets, language)
+    _charts(book, sheet, results, sheets, chart_data, language, charts_top)
+    last_row = charts_top + 16 * -(-DASHBOARD_CHARTS // 3) + 1
+    sheet.print_area(0, 0, last_row, DASHBOARD_WIDTH - 1)
+    sheet.set_landscape()
+    sheet.set_paper(9)
+    sheet.fit_to_pages(1, 1)
+    sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+
+
+def dashboard_head(sheet, formats: Formats, results: Results, sheets: list[SheetPlan], language: str,
+                   column_width: float = 10.5) -> int:
+    """The Dashboard's title, Controls line, KPI tiles (over the KPIs table right of the page) and the
+    management summary, its sentences wrapped across the tiles' width; returns the row under them."""
     sheet.set_tab_color(TAB_OUTPUT)
     sheet.hide_gridlines(2)
-    sheet.set_column(0, DASHBOARD_WIDTH - 1, 10.5)
+    sheet.set_column(0, DASHBOARD_WIDTH - 1, column_width)
     sheet.write_string(0, 0, ui("dashboard.title", language),
                        formats.get(bold=True, font_size=18, font_color="#1F4E78"))
     p = results.params
@@ -436,14 +469,10 @@ def _dashboard(book, sheet, formats: Formats, results: Results, sheets: list[She
     for i, sentence in enumerate(results.commentary):
         sheet.merge_range(comment_top + 1 + i, 0, comment_top + 1 + i, DASHBOARD_WIDTH - 1, sentence,
                           formats.get(text_wrap=True, valign="top"))
-    charts_top = comment_top + 2 + max(len(results.commentary), 5)
-    _charts(book, sheet, results, sheets, chart_data, language, charts_top)
-    last_row = charts_top + 16 * -(-DASHBOARD_CHARTS // 3) + 1
-    sheet.print_area(0, 0, last_row, DASHBOARD_WIDTH - 1)
-    sheet.set_landscape()
-    sheet.set_paper(9)
-    sheet.fit_to_pages(1, 1)
-    sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+        lines = _text_lines(sentence, DASHBOARD_WIDTH * column_width)
+        if lines > 1:   # a long sentence wraps onto rows of its own, not over the next sentence
+            sheet.set_row(comment_top + 1 + i, LINE_HEIGHT * lines)
+    return comment_top + 2 + max(len(results.commentary), 5)
 
 
 def _controls_line(results: Results, language: str) -> tuple[str, bool]:
@@ -487,16 +516,29 @@ def _colour_change(sheet, formats: Formats, area: tuple[int, int, int, int], ris
 def _charts(book, sheet, results: Results, sheets: list[SheetPlan], chart_data: dict,
             language: str, top: int) -> None:
     """The Dashboard's charts, two rows of up to three; a chart without data is left out."""
-    money_axis = _money_axis(language)
-    specs = (*_trend_charts(sheets, chart_data, language, money_axis),
-             _pareto(sheets, language, money_axis), _whale(sheets, language), _aging(chart_data, language, money_axis),
-             _profit_potential(chart_data, language, money_axis), _industry(results, sheets, language, money_axis))
     positions = [(top + 16 * (k // 3), 5 * (k % 3)) for k in range(DASHBOARD_CHARTS)]
-    for spec, (row, col) in zip([s for s in specs if s], positions):
+    for spec, (row, col) in zip(dashboard_charts(results, sheets, chart_data, language), positions):
         chart = _draw(book, spec)
         chart.set_size({"width": 430, "height": 300})
         chart.set_chartarea({"border": {"color": "#D9D9D9"}})
         sheet.insert_chart(row, col, chart, {"x_offset": 4, "y_offset": 4})
+
+
+def dashboard_charts(results: Results, sheets: list[SheetPlan], chart_data: dict, language: str) -> list[dict]:
+    """The specs of the Dashboard's charts that have data, in their order: revenue and margin by month, the
+    top accounts, DSO by month, Pareto, whale curve, aging, profit against potential, industry."""
+    money_axis = _money_axis(language)
+    specs = (*_trend_charts(sheets, chart_data, language, money_axis),
+             _pareto(sheets, language, money_axis), _whale(sheets, language), _aging(chart_data, language, money_axis),
+             _profit_potential(chart_data, language, money_axis), _industry(results, sheets, language, money_axis))
+    return [s for s in specs if s]
+
+
+def _from_zero(axis: dict, values) -> dict:
+    """An axis of amounts (or of a margin) starts at zero when no value is below it: a baseline of 7,050,000
+    makes a fall of 1.8 % look like halving."""
+    numbers = pd.to_numeric(pd.Series(values), errors="coerce").dropna()
+    return {**axis, "min": 0} if numbers.empty or numbers.min() >= 0 else axis
 
 
 def _money_axis(language: str) -> dict:
@@ -522,13 +564,18 @@ def _model_charts(book, rendered: dict, sheets: list[SheetPlan], language: str) 
     sheet_plan = next((s for s in sheets if s.name == "Model"), None)
     if sheet_plan is None or not sheet_plan.tables:
         return
-    top = max(t.row + t.rows for t in sheet_plan.tables) + 3
+    top = _charts_row(sheet_plan)
     specs = [spec for spec in (_model_check(sheets, language), _repeat_distribution(sheets, language))
              if spec is not None]
     for n, spec in enumerate(specs):
         chart = _draw(book, spec)
         chart.set_size({"width": 520, "height": 300})
         rendered[sheet_plan.title].insert_chart(top, 8 * n, chart, {"x_offset": 4})
+
+
+def _charts_row(sheet_plan: SheetPlan) -> int:
+    """The row of the Model sheet's charts: under its tables."""
+    return max(t.row + t.rows for t in sheet_plan.tables) + 3
 
 
 def _model_rows(table: TablePlan) -> dict[str, tuple[int, int]]:
@@ -608,9 +655,12 @@ def _trend_charts(sheets: list[SheetPlan], chart_data: dict, language: str, mone
                  "series": [{"name": chart_label("NetRevenue", language), "categories": categories,
                              "values": _cells(ts_sheet, ts, "NetRevenue", 1, months), "fill": {"color": "#5B9BD5"},
                              "gap": 40}],
-                 "x_axis": date_axis, "y_axis": money_axis, "legend": {"position": "bottom"},
+                 "x_axis": date_axis, "y_axis": _from_zero(money_axis, ts.column("NetRevenue").values.iloc[:months]),
+                 "legend": {"position": "bottom"},
                  "plotarea": {"layout": {"x": 0.16, "y": 0.14, "width": 0.68, "height": 0.5}},
-                 "combine": {"chart": {"type": "line"}, "y2_axis": {"num_format": "0%"},
+                 # A margin that hardly moves must not read "27% 27% 27%": from zero, to a tenth of a percent.
+                 "combine": {"chart": {"type": "line"},
+                             "y2_axis": _from_zero({"num_format": "0.0%"}, ts.column("GrossMarginPct").values.iloc[:months]),
                              "series": [{"name": chart_label("GrossMarginPct", language), "categories": categories,
                                          "values": _cells(ts_sheet, ts, "GrossMarginPct", 1, months),
                                          "y2_axis": True, "line": {"color": "#C00000", "width": 2}}]}}
@@ -630,7 +680,9 @@ def _trend_charts(sheets: list[SheetPlan], chart_data: dict, language: str, mone
                "series": [{"name": [data, row, 1 + j], "categories": [data, row + 1, 0, row + n_months, 0],
                            "values": [data, row + 1, 1 + j, row + n_months, 1 + j],
                            "line": {"color": colours[j % len(colours)], "width": 1.75}} for j in range(n_accounts)],
-               "x_axis": date_axis, "y_axis": money_axis, "legend": {"position": "bottom", "font": {"size": 7}}}
+               "x_axis": date_axis, "y_axis": {**money_axis, "min": 0},   # a customer's monthly revenue: from zero
+               "plotarea": {"layout": {"x": 0.15, "y": 0.14, "width": 0.76, "height": 0.52}},   # room for the last month
+               "legend": {"position": "bottom", "font": {"size": 8}}}
     return portfolio, top, dso
 
 
@@ -645,7 +697,7 @@ def _pareto(sheets: list[SheetPlan], language: str, money_axis: dict) -> dict | 
             "series": [{"name": chart_label("ABCBasisValue", language), "categories": categories,
                         "values": _cells(cls_sheet, cls, "ABCBasisValue", 1, n), "fill": {"color": "#5B9BD5"},
                         "gap": 30}],
-            "x_axis": {"num_font": {"rotation": -45, "size": 7}}, "y_axis": money_axis,
+            "x_axis": {"num_font": {"rotation": -45, "size": 8}}, "y_axis": money_axis,
             "legend": {"position": "bottom"},
             "plotarea": {"layout": {"x": 0.13, "y": 0.14, "width": 0.72, "height": 0.58}},
             "combine": {"chart": {"type": "line"}, "y2_axis": {"num_format": "0%", "max": 1, "min": 0},
@@ -667,7 +719,7 @@ def _whale(sheets: list[SheetPlan], language: str) -> dict | None:
             "x_axis": {"name": chart_label("CumulativeCustomerShare", language), "num_format": "0%", "min": 0, "max": 1},
             "y_axis": {"name": chart_label("CumulativeProfitShare", language), "num_format": "0%", "min": 0,
                        "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}},
-            "plotarea": {"layout": {"x": 0.16, "y": 0.16, "width": 0.78, "height": 0.62}},
+            "plotarea": {"layout": {"x": 0.16, "y": 0.16, "width": 0.74, "height": 0.62}},   # "100%" whole at the right
             "legend": {"none": True}}
 
 
@@ -681,7 +733,7 @@ def _receipts(sheets: list[SheetPlan], language: str, money_axis: dict) -> dict 
     return {"chart": {"type": "column"}, "title": ui("chart.receipts", language),
             "series": [{"name": chart_label("Expected", language), "categories": categories,
                         "values": _cells(er_sheet, er, "Expected", 1, weeks), "fill": {"color": "#5B9BD5"}, "gap": 40}],
-            "y_axis": money_axis, "legend": {"position": "bottom"},
+            "y_axis": _from_zero(money_axis, er.column("Expected").values.iloc[:weeks]), "legend": {"position": "bottom"},
             "combine": {"chart": {"type": "line"},
                         "series": [{"name": chart_label("PriorActual", language), "categories": categories,
                                     "values": _cells(er_sheet, er, "PriorActual", 1, weeks),
@@ -699,7 +751,7 @@ def _aging(chart_data: dict, language: str, money_axis: dict) -> dict | None:
             "series": [{"name": [data, row, 1 + j], "categories": [data, row + 1, 0, row + buckets, 0],
                         "values": [data, row + 1, 1 + j, row + buckets, 1 + j], "fill": {"color": colours[j]},
                         "gap": 60} for j in range(len(levels))],
-            "y_axis": money_axis, "legend": {"position": "bottom"}}
+            "y_axis": {**money_axis, "min": 0}, "legend": {"position": "bottom"}}
 
 
 def _profit_potential(chart_data: dict, language: str, money_axis: dict) -> dict | None:
@@ -721,6 +773,7 @@ def _profit_potential(chart_data: dict, language: str, money_axis: dict) -> dict
                         **divider}],
             "x_axis": {"name": chart_label("PotentialScore", language), "min": 0, "max": 100,
                        "label_position": "low"},
+            "plotarea": {"layout": {"x": 0.18, "y": 0.12, "width": 0.74, "height": 0.52}},   # "100" whole at the right
             "y_axis": {**money_axis, "name": chart_label("NetProfit", language), "label_position": "low"},
             "legend": {"position": "bottom", "delete_series": [len(chart_data["scatter"]),
                                                                len(chart_data["scatter"]) + 1]}}
@@ -739,4 +792,5 @@ def _industry(results: Results, sheets: list[SheetPlan], language: str, money_ax
                         "categories": _cells(seg_sheet, seg, "Segment", first, last),
                         "values": _cells(seg_sheet, seg, "NetRevenue", first, last), "fill": {"color": "#2F75B5"},
                         "gap": 40}],
-            "x_axis": money_axis, "y_axis": {"reverse": True}, "legend": {"none": True}}
+            "x_axis": _from_zero(money_axis, seg.column("NetRevenue").values.iloc[first - 1:last]),
+            "y_axis": {"reverse": True}, "legend": {"none": True}}
