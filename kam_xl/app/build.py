@@ -23,6 +23,7 @@ from kam_xl.inputs.reader import read_workbook
 from kam_xl.inputs.safe_io import InputError, atomic_output, check_refresh_target, refuse_if_open
 from kam_xl.render import libreoffice
 from kam_xl.render.localize import analyze, restrict
+from kam_xl.render.pack import write_pack_workbook
 from kam_xl.render.results_reader import read_previous
 from kam_xl.render.splice import SpliceError, splice
 from kam_xl.render.writer import write_workbook
@@ -70,6 +71,7 @@ class BuildOptions:
     split_by: str | None = None
     pdf: bool = False
     pdf_all_sheets: bool = False
+    pack: bool = False   # the management pack PDF beside the summary (<summary>_pack.pdf)
     password: str | None = None
     params: dict | None = None
     anonymize_key: bytes | None = None
@@ -109,8 +111,13 @@ def build_file(source: str | Path, options: BuildOptions | None = None, **change
             for workbook in outcome.outputs:
                 if workbook.suffix.lower() in (".xlsx", ".xlsm"):
                     encrypt_in_place(workbook, o.encrypt_password)
+        if o.pack:
+            summary = outcome.outputs[0]
+            pack = export_pack(results, summary.with_name(f"{summary.stem}_pack.pdf"), o.language)
         if o.pdf:
             outcome.outputs += export_pdf(outcome.outputs, all_sheets=o.pdf_all_sheets)
+        if o.pack:
+            outcome.outputs.append(pack)
         outcome.exit_code = results.exit_code
         errors, warnings = results.dq.count("Error"), results.dq.count("Warning")
         outcome.message = f"{len(results.tables['Classification'])} customers, {errors} errors, {warnings} warnings"
@@ -314,4 +321,20 @@ def export_pdf(workbooks: list[Path], all_sheets: bool = False) -> list[Path]:
     return written
 
 
-__all__ = ["Outcome", "Results", "build_file", "build_many", "export_pdf", "summary_path"]
+def export_pack(results: Results, pdf: Path, language: str | None = None) -> Path:
+    """The management pack (kam_xl.render.pack) as ``pdf``: its workbook is written and converted in a
+    scratch folder, and only the finished PDF lands beside the summary (atomically)."""
+    if libreoffice.soffice() is None:
+        raise InputError("--pack needs LibreOffice (soffice) on the PATH; install it, e.g. "
+                         "'apt-get install libreoffice-calc', or leave out --pack")
+    with tempfile.TemporaryDirectory(prefix="kam-xl-pack-") as staging:
+        workbook = write_pack_workbook(results, Path(staging) / f"{pdf.stem}.xlsx", language)
+        produced = libreoffice.convert([workbook], "pdf", Path(staging) / "pdf")
+        if not produced:
+            raise InputError(f"LibreOffice could not export the management pack {pdf.name}")
+        with atomic_output(pdf) as temp:
+            shutil.copyfile(produced[0], temp)
+    return pdf
+
+
+__all__ = ["Outcome", "Results", "build_file", "build_many", "export_pack", "export_pdf", "summary_path"]

@@ -232,6 +232,8 @@ def validate(input_path: Path, lang: str | None, password: str | None, period: s
 @click.option("--lang", type=click.Choice(LANGUAGES), default=None, help="Output language.")
 @click.option("--pdf", is_flag=True, help="Also export the Dashboard to PDF (needs LibreOffice).")
 @click.option("--pdf-all", is_flag=True, help="Export every sheet to PDF (implies --pdf).")
+@click.option("--pack", is_flag=True, help="Also write the management pack, <summary>_pack.pdf: 4-12 pages a "
+              "manager reads (needs LibreOffice).")
 @click.option("--previous", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Last period's summary: review whether its recommended actions worked.")
 @click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes.")
@@ -250,7 +252,7 @@ def validate(input_path: Path, lang: str | None, password: str | None, period: s
 @map_option
 @source_option
 def build(inputs: tuple[Path, ...], config: Path | None, output: Path | None, out_dir: Path | None,
-          split_by: str | None, lang: str | None, pdf: bool, pdf_all: bool, previous: Path | None, jobs: int,
+          split_by: str | None, lang: str | None, pdf: bool, pdf_all: bool, pack: bool, previous: Path | None, jobs: int,
           as_of: str | None, period: str | None,
           password: str | None, encrypt: bool, anonymize: bool, protect: bool, sales_file: Path | None,
           invoices_file: Path | None, payments_file: Path | None, preset: str | None, column_map: Path | None,
@@ -275,11 +277,19 @@ def build(inputs: tuple[Path, ...], config: Path | None, output: Path | None, ou
         pdf, pdf_all, protect = (pdf or settings.get("pdf", False), pdf_all or settings.get("pdf_all", False),
                                  protect or settings.get("protect", False))
         jobs = jobs if jobs != 1 else settings.get("jobs", 1)
+        pack = pack or settings.get("pack", False)
         parameters = settings.get("parameters", {})
         if preset is not None and preset not in _presets():
             _fail(f"{config}: preset {preset!r} is not one of {', '.join(_presets())}")
     if not inputs:
         _fail("give an input workbook, or --config kam.toml")
+    if pack and split_by:
+        _fail("--pack makes the pack of one summary; not with --split-by")
+    if pack:
+        from kam_xl.render.libreoffice import soffice
+        if soffice() is None:
+            _fail("--pack needs LibreOffice (soffice) on the PATH; install it, e.g. 'apt-get install "
+                  "libreoffice-calc', or leave out --pack")
     encrypt_password = None
     if encrypt:
         encrypt_password = os.environ.get("KAM_XL_OUTPUT_PASSWORD") or click.prompt(
@@ -297,7 +307,7 @@ def build(inputs: tuple[Path, ...], config: Path | None, output: Path | None, ou
     from kam_xl.inputs.anonymize import load_key
     pdf = pdf or pdf_all
     options = BuildOptions(as_of=as_of, period=period, output=output, out_dir=out_dir, language=lang, split_by=split_by, pdf=pdf,
-                           pdf_all_sheets=pdf_all, password=password, params=parameters or None,
+                           pdf_all_sheets=pdf_all, pack=pack, password=password, params=parameters or None,
                            anonymize_key=load_key() if anonymize else None, encrypt_password=encrypt_password,
                            protect=protect, jobs=jobs, preset=preset, column_map=column_map, sources=tuple(sources),
                            previous=previous, external=_extracts(sales_file, invoices_file, payments_file))

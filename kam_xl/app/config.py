@@ -11,6 +11,7 @@ lang = "zh-CN"
 period = "2026-10"                          # optional: the month end (or 2026Q3, 2026, 2026-01..2026-03)
 split_by = "AccountManager"
 pdf = true
+pack = true                                 # optional: the management pack, <summary>_pack.pdf
 
 [parameters]                                # override the workbook's Parameters
 CostOfCapital = 0.05
@@ -31,7 +32,7 @@ from kam_xl.inputs.safe_io import InputError
 PATHS = {"inputs", "sources"}
 PATH = {"map", "output", "out_dir", "previous"}
 TEXT = {"preset", "lang", "split_by", "as_of", "period"}
-FLAGS = {"pdf", "pdf_all", "protect"}
+FLAGS = {"pdf", "pdf_all", "pack", "protect"}
 KNOWN = PATHS | PATH | TEXT | FLAGS | {"jobs", "parameters"}
 
 
