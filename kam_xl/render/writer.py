@@ -102,7 +102,13 @@ def _render_sheet(book, formats: Formats, sheet_plan: SheetPlan, protect: bool =
     sheet.write_string(0, 0, sheet_plan.title, formats.title())
     sheet.write_string(1, 0, sheet_plan.subtitle, formats.get(italic=True, font_color="#595959"))
     for offset, note in enumerate(sheet_plan.notes):
-        sheet.write_string(3 + offset, 0, note, formats.get(bold=True, font_color="#C00000"))
+        style = formats.get(bold=True, font_color="#C00000")
+        if sheet_plan.tables:
+            sheet.write_string(3 + offset, 0, note, style)
+        else:   # a page of notes: each wraps across the page's width, whole on one page
+            sheet.merge_range(3 + offset, 0, 3 + offset, NOTE_COLUMNS - 1, note,
+                              formats.get(bold=True, font_color="#C00000", text_wrap=True, valign="top"))
+            sheet.set_row(3 + offset, LINE_HEIGHT * _text_lines(note, NOTE_COLUMNS * DEFAULT_WIDTH * 0.9))
     _write_lines(sheet, formats, sheet_plan)
     for table in sheet_plan.tables:
         render_table(sheet, formats, table)
@@ -124,6 +130,7 @@ def _column_widths(tables: list[TablePlan]) -> dict[int, float]:
 
 
 LINE_HEIGHT = 13.5   # points per line of 10-point text
+NOTE_COLUMNS = 14   # a sheet of notes only: the columns each note wraps across (one landscape page at 100 %)
 DEFAULT_WIDTH = 8.43   # a column's width when nothing sets it
 
 
