@@ -181,8 +181,12 @@ def _page_setup(sheet, sheet_plan: SheetPlan) -> None:
     if not sheet_plan.tables:
         return
     tables = sheet_plan.tables[:sheet_plan.printed]
-    if not sheet_plan.lines:   # a page of text and charts: its top is not a header to repeat
-        sheet.repeat_rows(0, tables[0].row)   # the first table's header (the others start their own pages)
+    width = sum(_column_widths(tables).values())
+    scale = min(1.0, PRINTABLE_WIDTH / width) if width * MIN_PRINT_SCALE / 100 <= PRINTABLE_WIDTH else MIN_PRINT_SCALE / 100
+    # The first table's header repeats on its pages; when that table fits on one page it is not repeated, so
+    # that the pages of the tables below it show their own header alone (a page of text and charts: none).
+    if not sheet_plan.lines and (len(tables) == 1 or _height(tables[0]) * scale > PRINTABLE_HEIGHT):
+        sheet.repeat_rows(0, tables[0].row)
     if sheet_plan.printed:
         sheet.print_area(0, 0, max(t.row + max(t.rows, 1) for t in tables),
                          max(t.col + len(t.columns) - 1 for t in tables))
@@ -191,13 +195,23 @@ def _page_setup(sheet, sheet_plan: SheetPlan) -> None:
                     | ({_charts_row(sheet_plan)} if sheet_plan.name == "Model" else set()))
     if breaks:
         sheet.set_h_pagebreaks(breaks)
-    width = sum(_column_widths(tables).values())
     if sheet_plan.lines or width * MIN_PRINT_SCALE / 100 <= PRINTABLE_WIDTH:   # text and charts: one page wide
         sheet.fit_to_pages(1, 0)
     else:
         sheet.set_print_scale(MIN_PRINT_SCALE)
         if sheet_plan.freeze[1]:
             sheet.repeat_columns(0, sheet_plan.freeze[1] - 1)
+
+
+PRINTABLE_HEIGHT = 470   # points of a landscape A4 page between the margins, its header and footer
+ROW_HEIGHT = 15   # points: a row's default height
+
+
+def _height(table: TablePlan) -> float:
+    """Points a table takes from the top of the sheet at 100 %: title rows, header, rows (wrapped ones taller)."""
+    wrapped = [c for c in table.columns if c.wrap]
+    rows = sum(max([_text_lines(c.values.iloc[i], c.width) for c in wrapped], default=1) for i in range(table.rows))
+    return (table.row + 1) * ROW_HEIGHT + max(rows * LINE_HEIGHT, table.rows * ROW_HEIGHT)
 
 
 def _page_text(text: str) -> str:
