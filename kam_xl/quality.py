@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 from openpyxl.utils.cell import get_column_letter
 
-from kam_xl.words import message
+from kam_xl.contract import TABLES
+from kam_xl.words import about_label, header, in_language, message, table_label, text
 
 ERROR, WARNING, INFO = "Error", "Warning", "Info"
 COLUMNS = ["Severity", "Table", "Row", "Column", "Value", "Message", "Location"]
@@ -113,7 +114,9 @@ class DataQuality:
         """The log as the DataQuality table, messages in ``language``. ``private``
         leaves out cell values and customer IDs (for a workbook that shows only
         some customers, or an anonymised one)."""
-        rows = [{**{k: r[k] for k in COLUMNS[:4]}, "Value": None if private else r["Value"],
+        rows = [{"Severity": text(f"severity.{r['Severity']}", language), "Table": table_label(r["Table"], language),
+                 "Row": r["Row"], "Column": column_label(r["Table"], r["Column"], language),
+                 "Value": None if private else r["Value"],
                  "Message": self.message(r, language, private), "Location": self.location(r)}
                 for r in self.records]
         frame = pd.DataFrame(rows, columns=COLUMNS)
@@ -123,3 +126,14 @@ class DataQuality:
     def exit_code(self) -> int:
         """DESIGN section 4: 0 ok (warnings allowed), 1 rows or cells rejected."""
         return 1 if self.count(ERROR) else 0
+
+
+def column_label(table: str, column: str | None, language: str = "en") -> str | None:
+    """A record's column as the language names it: an input column by its contract name or Chinese alias
+    (DocumentNo, 单据号), a parameter by its name (PeriodStart, 期间开始), else an output column's header."""
+    if column is None or table not in TABLES:
+        return header(column, language) if column is not None else None
+    spec = next((c for c in TABLES[table].columns if c.name == column), None)
+    if spec is not None:
+        return in_language(spec.name, spec.zh, language)
+    return about_label(column, language) if table == "Parameters" else header(column, language)

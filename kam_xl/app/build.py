@@ -38,6 +38,7 @@ class Outcome:
     outputs: list[Path] = field(default_factory=list)
     exit_code: int = 0
     message: str = ""
+    language: str | None = None   # the summary's, for the line the command line writes
 
 
 def summary_path(source: Path, out_dir: Path | None, suffix: str = ".xlsx") -> Path:
@@ -120,7 +121,9 @@ def build_file(source: str | Path, options: BuildOptions | None = None, **change
             outcome.outputs.append(pack)
         outcome.exit_code = results.exit_code
         errors, warnings = results.dq.count("Error"), results.dq.count("Warning")
-        outcome.message = f"{len(results.tables['Classification'])} customers, {errors} errors, {warnings} warnings"
+        outcome.language = results.params.language
+        outcome.message = CATALOGUES[outcome.language or "en"].built(len(results.tables["Classification"]), errors,
+                                                                     warnings)
     except InputError as exc:
         outcome.exit_code, outcome.message = 2, str(exc)
     except (OSError, ValueError, KeyError) as exc:

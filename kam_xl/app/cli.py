@@ -141,11 +141,12 @@ def demo(out_dir: Path, customers: int, seed: int, lines_per_customer: float, la
 def _quality_table(frame, language: str) -> Table:
     import pandas as pd
 
-    from kam_xl.words import header, ui
+    from kam_xl.words import header, text, ui
     table = Table(title=ui("validate.title", language), show_lines=False, header_style="bold")
     for column in frame.columns:
         table.add_column(header(column, language), overflow="fold", no_wrap=column in ("Severity", "Row"))
-    colours = {"Error": "red", "Warning": "yellow", "Info": "cyan"}
+    colours = {text(f"severity.{key}", language): colour   # the severities as the frame words them
+               for key, colour in {"Error": "red", "Warning": "yellow", "Info": "cyan"}.items()}
     for row in frame.itertuples(index=False):   # escaped: '[ops.xlsx]Sheet' is data, not rich markup
         table.add_row(*(escape("" if pd.isna(v) else str(v)) for v in row), style=colours.get(row.Severity))
     return table
@@ -347,16 +348,21 @@ def _refused_at_once(inputs, password: str | None, column_map: Path | None) -> l
 
 def _report(outcomes) -> None:
     """One line per input on stdout, the failures' messages on stderr; exits with the worst exit code."""
+    from kam_xl.words import catalogue
+
+    def said(outcome) -> dict:   # in the summary's language (English for a file refused before it is read)
+        return catalogue(getattr(outcome, "language", None)).RUN
     for outcome in outcomes:
+        run = said(outcome)
         if outcome.exit_code == 2:   # said once, on stderr, below
-            out.print(f"[red]failed[/] {outcome.source} -> nothing written", highlight=False)
+            out.print(f"[red]{run['failed']}[/] {outcome.source} -> {run['nothing']}", highlight=False)
             continue
-        status = {0: "[green]ok[/]", 1: "[yellow]ok, rows rejected[/]"}[outcome.exit_code]
+        status = {0: f"[green]{run['ok']}[/]", 1: f"[yellow]{run['rejected']}[/]"}[outcome.exit_code]
         written = ", ".join(str(p) for p in outcome.outputs)
         out.print(f"{status} {outcome.source}: {outcome.message} -> {written}", highlight=False)
     for outcome in outcomes:
         if outcome.exit_code == 2:
-            err.print(f"[bold red]error:[/] {outcome.message}", highlight=False)
+            err.print(f"[bold red]{said(outcome)['error']}[/] {outcome.message}", highlight=False)
     sys.exit(max(o.exit_code for o in outcomes))
 
 

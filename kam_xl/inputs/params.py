@@ -33,17 +33,8 @@ LANGUAGES = tuple(CATALOGUES)
 # The collection steps FollowUpLevels sets the days of (word keys followup.<step> in kam_xl.words).
 FOLLOW_UP_STEPS = ("reminder", "call", "manager", "stop_deliveries", "legal")   # a language is a words catalogue
 
-# Chinese aliases of parameter names (matching as for column names).
-PARAMETER_ZH = {
-    "AsOfDate": "截止日期", "PeriodStart": "期间开始", "PeriodEnd": "期间结束",
-    "ReportingCurrency": "报告币种", "ABCBasis": "ABC依据", "ABCShareA": "A类累计占比",
-    "ABCShareB": "B类累计占比", "AgingBuckets": "账龄区间", "CostOfCapital": "资金成本率",
-    "ForecastMonths": "预测月数", "DiscountRate": "折现率", "PotentialWeights": "潜力权重",
-    "ContactCadenceDays": "联系频率天数", "Language": "语言", "DataStart": "数据起始日期",
-    "MinCoverage": "最低数据覆盖率", "VATRate": "增值税税率", "FollowUpLevels": "催收级别天数",
-    "AverageARMethod": "平均应收计算方法", "AgingBasis": "账龄起算日", "ProvisionInNetProfit": "坏账计入客户净贡献",
-    "TrendMonths": "趋势月数", "PreviousSummary": "上期汇总", "PurchaseModel": "购买模型", "HoldoutMonths": "检验月数",
-}
+# Chinese aliases of parameter names (matching as for column names): the words catalogue's.
+PARAMETER_ZH = CATALOGUES["zh-CN"].PARAMETERS
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ here are the ones the package exports and every edge uses."""
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import pandas as pd
 
@@ -12,9 +13,12 @@ from kam_xl.analysis import Results
 from kam_xl.domain.strategy import ACTION_SEPARATOR
 from kam_xl.inputs.params import FOLLOW_UP_STEPS
 from kam_xl.domain.trend import DIMENSIONS
-from kam_xl.words import dimension_label, header, sentences, table_label, text, word
+from kam_xl.words import about_label, dimension_label, header, model_term, sentences, table_label, text, word
 
 
+# About's parameters whose values are one of a few keys (kam_xl.inputs.params.CHOICES).
+ABOUT_CHOICES = ("AgingBasis", "AverageARMethod", "PurchaseModel")
+WEEK = re.compile(r"W\d\d")   # a week of the receipts forecast (kam_xl.domain.receivables)
 # Columns whose values are keys shown in words: CreditRisk High/Medium/Low, the portfolio quadrants.
 WORDED_VALUES = {"CreditRisk": "risk", "PortfolioQuadrant": "quadrant", "PreviousQuadrant": "quadrant",
                  "Quadrant": "quadrant", "FollowUpOverdue": "flag", "CadenceBreached": "flag", "Improved": "flag"}
@@ -41,10 +45,21 @@ def localized(results: Results) -> Results:
             frame = frame.assign(NextStep=frame["FollowUpLevel"].map(
                 lambda level: text(f"followup.{FOLLOW_UP_STEPS[level - 1]}", language) if level > 0 else
                 text("followup.not_due", language)))
-        elif name == "ExpectedReceipts":   # the two rows past the weeks and months
+        elif name == "ExpectedReceipts":   # the weeks (W01, 第1周) and the two rows past the weeks and months
             frame = frame.assign(Bucket=frame["Bucket"].map(
-                lambda b: text(f"forecast.{b}", language, days=days) if b in ("Later", "Doubtful") else b),
+                lambda b: text(f"forecast.{b}", language, days=days) if b in ("Later", "Doubtful") else
+                text("week", language, n=int(b[1:])) if WEEK.fullmatch(str(b)) else b),
                 Granularity=frame["Granularity"].map(lambda g: text(f"granularity.{g}", language)))
+        elif name == "Classification":   # RFM segments by the names the language gives them
+            frame = frame.assign(RFMSegment=frame["RFMSegment"].map(
+                lambda segment: text(f"rfm.{segment}", language) if isinstance(segment, str) else segment))
+        elif name == "ModelParameters":   # parameters and units that are words; the symbols (r, alpha ...) stay
+            frame = frame.assign(**{c: frame[c].map(lambda v: model_term(v, language) if isinstance(v, str) else v)
+                                    for c in ("Model", "Parameter", "Unit")})
+        elif name == "About":   # items by the language's names, and the values that are keys in words
+            frame = frame.assign(Item=frame["Item"].map(lambda item: about_label(item, language)),
+                                 Value=[about_value(item, value, language)
+                                        for item, value in zip(frame["Item"], frame["Value"])])
         elif name == "Provision":
             frame = frame.assign(Method=frame["Method"].map(lambda m: text(f"provision.{m}", language)))
         elif name == "ProvisionBands":   # the default policy's bands have names in each language
@@ -75,6 +90,20 @@ def localized(results: Results) -> Results:
                 tables["Controls"] = controls_text(results.tables["Controls"], p.reporting_currency, language)
         tables[name] = frame
     return dataclasses.replace(results, tables=tables, commentary=summary)
+
+
+def about_value(item: str, value: object, language: str) -> object:
+    """A value of About in words where it is a key: the comparison (months, 之前相同月数的自然月), a choice
+    (DueDate, 到期日: the spelling the Parameters table also reads), the ABC basis as its column, yes or no."""
+    if item == "Comparison":
+        return text(f"comparison.{value}", language)
+    if item in ABOUT_CHOICES and isinstance(value, str) and value:
+        return text(f"choice.{value}", language)
+    if item == "ABCBasis":
+        return header(str(value), language)
+    if value in ("TRUE", "FALSE") and language != "en":   # English keeps TRUE / FALSE, as typed
+        return text(f"flag.{value == 'TRUE'}", language)
+    return value
 
 
 def controls_text(frame: pd.DataFrame, currency: str, language: str) -> pd.DataFrame:

@@ -17,7 +17,7 @@ from kam_xl.domain.potential import (
     MODEL_NAMES,
     PARAMETER_MODEL,
 )
-from kam_xl.words import ui
+from kam_xl.words import canonical_term, ui
 
 
 def model_lines(results: Results, language: str) -> list[str]:
@@ -63,7 +63,7 @@ def model_lines(results: Results, language: str) -> list[str]:
 
 def _values(parameters: pd.DataFrame, model: str) -> dict[str, float]:
     rows = parameters[parameters["Model"] == model]
-    return dict(zip(rows["Parameter"], rows["Value"]))
+    return dict(zip(rows["Parameter"].map(canonical_term), rows["Value"]))   # a summary's words back to names
 
 
 def _parameter_lines(parameters: pd.DataFrame, model: str | None, say) -> list[str]:

@@ -11,7 +11,7 @@ from kam_xl.contract import OUTPUT_TABLES, bucket_names
 from kam_xl.domain.review import REVIEW_MEASURES
 from kam_xl.inputs.parsing import parse_date
 from kam_xl.inputs.safe_io import InputError
-from kam_xl.words import action_keys, canonical_header, canonical_label, canonical_value
+from kam_xl.words import action_keys, canonical_header, canonical_item, canonical_label, canonical_value
 
 
 def read_results(path: str | Path) -> dict[str, pd.DataFrame]:
@@ -59,7 +59,7 @@ def read_previous(path: str | Path) -> PreviousSummary:
         raise InputError(f"{path}: not a summary kam-xl can read ({type(exc).__name__}: {exc})") from None
     if "Strategy" not in tables or "About" not in tables:
         raise InputError(f"{path}: not a summary written by kam-xl (no Strategy or About table)")
-    about = dict(zip(tables["About"]["Item"], tables["About"]["Value"]))
+    about = dict(zip(tables["About"]["Item"].map(canonical_item), tables["About"]["Value"]))   # 截止日期 -> AsOfDate
     buckets = tuple(int(b) for b in str(about.get("AgingBuckets", "30,60,90")).split(","))
     strategy = tables["Strategy"].set_index("CustomerID")
     keys = strategy["Actions"].map(lambda cell: action_keys(cell, buckets[-1]))

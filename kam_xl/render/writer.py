@@ -42,7 +42,7 @@ from kam_xl.render.xlsx import (
     write_column,
     write_value,
 )
-from kam_xl.words import catalogue, chart_label, dimension_label, header, sheet_title, text, tile_label, ui
+from kam_xl.words import canonical_item, catalogue, chart_label, dimension_label, header, sheet_title, text, tile_label, ui
 
 TABLE_STYLE = "Table Style Light 9"
 DASHBOARD_WIDTH = 16          # columns A..P make the printed page
@@ -278,7 +278,8 @@ def _highlight(sheet, formats: Formats, table: TablePlan) -> None:
     fills = {"A": green, "B": amber, "C": grey, "Error": red, "Warning": amber}
     for key, fmt in (("risk.High", red), ("risk.Medium", amber), ("risk.Low", green), ("quadrant.Strategic", green),
                      ("quadrant.Develop", amber), ("quadrant.Streamline", grey), ("control_status.Break", red),
-                     ("control_status.OK", green), ("control_status.NotChecked", amber)):
+                     ("control_status.OK", green), ("control_status.NotChecked", amber), ("severity.Error", red),
+                     ("severity.Warning", amber)):
         fills[text(key, table.language)] = fmt   # as the table shows them
     first, last = table.row + 1, table.row + table.rows
     for rule in table.highlight:
@@ -313,7 +314,7 @@ def _define_names(book, sheets: list[SheetPlan]) -> None:
     about = next(s for s in sheets if s.name == "About")
     table = about.tables[0]
     items = table.columns[0].values.tolist()
-    row = table.row + 1 + items.index("PeriodDays")
+    row = table.row + 1 + [canonical_item(item) for item in items].index("PeriodDays")   # 期间天数 in Chinese
     book.define_name("PeriodDays", f"='{about.title}'!{cell(row, table.col + 1, absolute=True)}")
 
 

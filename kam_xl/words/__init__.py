@@ -29,8 +29,26 @@ def sheet_title(name: str, language: str = "en") -> str:
 
 
 def table_label(name: str, language: str = "en") -> str:
-    """An input table's name as the user's language calls it (Sales, 销售)."""
-    return catalogue(language).TABLE_NAMES.get(name, name)
+    """An input table's name as the user's language calls it (Sales, 销售); an analysis by its sheet's title
+    (Potential, 客户潜力)."""
+    words = catalogue(language)
+    return words.TABLE_NAMES.get(name) or words.SHEETS.get(name, name)
+
+
+def about_label(item: str, language: str = "en") -> str:
+    """An item of About: a parameter (AsOfDate, 截止日期) or a fact of the run (PeriodDays, 期间天数)."""
+    words = catalogue(language)
+    return words.PARAMETERS.get(item) or words.ABOUT.get(item, item)
+
+
+def model_term(term: str, language: str = "en") -> str:
+    """A purchase model's parameter or unit that is a word (LogLikelihood, nats: 对数似然, 奈特); symbols stay."""
+    return catalogue(language).MODEL_TERMS.get(term, term)
+
+
+def in_language(english: str, chinese: str, language: str = "en") -> str:
+    """The one of a pair of contract names (a column's name and its Chinese alias) the language reads."""
+    return chinese if catalogue(language) is zh_CN else english
 
 
 def kpi_label(kpi: str, language: str = "en") -> str:
@@ -73,8 +91,11 @@ def word(key: str, language: str = "en") -> str:
 
 def message(key: str, language: str, values: dict) -> str:
     """The data-quality message ``key`` with ``values`` filled in; a value
-    that is itself a word key (prefixed ``~``) is translated too."""
+    that is itself a word key (prefixed ``~``) is translated too, and a table_name named as the language
+    names the table."""
     words = {k: word(v[1:], language) if isinstance(v, str) and v.startswith("~") else v for k, v in values.items()}
+    if isinstance(words.get("table_name"), str):   # a table by the language's name of it (Sales, 销售)
+        words["table_name"] = table_label(words["table_name"], language)
     return catalogue(language).MESSAGES[key].format(**words)
 
 
@@ -116,12 +137,43 @@ def _former(display: str) -> str:
     return display
 
 
+WORDED_KEYS = ("risk.", "quadrant.", "rfm.", "severity.", "choice.", "comparison.")
+
+
 def canonical_value(shown: object) -> object:
-    """The key of a level or quadrant shown in words (高 -> High, 战略客户 -> Strategic), else the value."""
+    """The key of a value shown in words, in any language: a level or quadrant (高 -> High, 战略客户 ->
+    Strategic), an RFM segment (重要价值客户 -> Champions), a severity (警告 -> Warning), a choice of About
+    (到期日 -> DueDate), a week (第3周 -> W03), yes or no (是 -> True); else the value."""
+    if not isinstance(shown, str):
+        return shown
     for words in CATALOGUES.values():
         for key, phrase in words.TEXT.items():
-            if key.startswith(("risk.", "quadrant.")) and phrase == shown:
+            if key.startswith(WORDED_KEYS) and phrase == shown:
                 return key.split(".", 1)[1]
+        if words.TEXT.get("flag.True") == shown or words.TEXT.get("flag.False") == shown:
+            return words.TEXT.get("flag.True") == shown
+        week = re.fullmatch(re.escape(words.TEXT["week"]).replace(r"\{n\}", r"(\d+)").replace(r"\{n:02d\}", r"(\d+)"),
+                            shown)
+        if week:
+            return f"W{int(week[1]):02d}"
+    return shown
+
+
+def canonical_item(shown: object) -> object:
+    """The canonical name of an About item shown in any language (截止日期 -> AsOfDate), else the item."""
+    for words in CATALOGUES.values():
+        for name, label in {**words.ABOUT, **words.PARAMETERS}.items():
+            if label == shown:
+                return name
+    return shown
+
+
+def canonical_term(shown: object) -> object:
+    """The canonical model parameter or unit of a word shown in any language (对数似然 -> LogLikelihood)."""
+    for words in CATALOGUES.values():
+        for name, label in words.MODEL_TERMS.items():
+            if label == shown:
+                return name
     return shown
 
 
@@ -152,6 +204,30 @@ def headers_markdown() -> str:
                          ("KPIs · 关键指标", zh_CN.KPIS), ("Risk metrics · 风险指标", zh_CN.METRICS)):
         lines += [f"## {title}", "", "| English | 中文 |", "|---|---|"]
         lines += [f"| {en_name} | {zh} |" for en_name, zh in names.items()] + [""]
+    lines += ["## RFM segments · RFM分群", "",
+              "The segments of the R x FM grid (RScore 1-5 by the FM score) take the names of the eight RFM customer "
+              "classes (八类客户: 重要/一般 by value, 价值/发展/保持/挽留 by recency and frequency) where they fit: "
+              "recent, frequent, big buyers are 重要价值客户; big, frequent buyers whose recency slips are to be kept "
+              "(重要保持客户); the biggest buyers gone quiet are to be won back (重要挽留客户); recent middling buyers "
+              "to be developed (重要发展客户). Three segments the eight classes do not separate keep plain names: "
+              "Hibernating 沉睡客户, New Customers 新客户, No Purchases 无购买客户. Each segment has its own name, so "
+              "a summary's segments read back one to one.", "",
+              "| English | 中文 | R score, FM score |", "|---|---|---|"]
+    grid = {"Champions": "R 5, FM 4-5", "Loyal Customers": "R 3-4, FM 4-5", "Can't Lose Them": "R 1-2, FM 5",
+            "Potential Loyalists": "R 4-5, FM 2-3", "Need Attention": "R 3, FM 3", "Promising": "R 4, FM 1",
+            "About To Sleep": "R 3, FM 1-2", "At Risk": "R 1-2, FM 3-4", "Hibernating": "R 1-2, FM 1-2",
+            "New Customers": "R 5, FM 1", "No Purchases": "no purchase to score"}
+    lines += [f"| {segment} | {zh_CN.TEXT['rfm.' + segment]} | {cells} |" for segment, cells in grid.items()] + [""]
+    lines += ["## Other words of a Chinese summary · 其他用语", "",
+              "DataQuality's severities, its tables by their Chinese names (销售, 发票 ...) and its columns by their "
+              "Chinese aliases (单据号 ...); the weeks of the receipts forecast 第1周 ... 第13周 (W01-W13); yes and no "
+              "是 / 否 (TRUE / FALSE). About names each parameter as the Parameters table reads it in Chinese and each "
+              "choice by the spelling the parameter also takes (到期日, 期初期末, BG/NBD); the results reader takes "
+              "either name back. Symbols of the purchase models (r, alpha, a, b, s, beta, p, q, gamma) stay.", "",
+              "| English | 中文 |", "|---|---|"]
+    lines += [f"| {key.split('.', 1)[1]} | {zh_CN.TEXT[key]} |" for key in zh_CN.TEXT if key.startswith("severity.")]
+    lines += [f"| {name} | {shown} |" for name, shown in {**zh_CN.ABOUT, **zh_CN.PARAMETERS}.items()]
+    lines += [f"| {name} | {shown} |" for name, shown in zh_CN.MODEL_TERMS.items()] + [""]
     return "\n".join(lines)
 
 

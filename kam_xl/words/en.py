@@ -18,6 +18,9 @@ MONEY_AXIS_UNITS = "thousands"
 HEADERS: dict[str, str] = {}
 SHEETS: dict[str, str] = {}
 TABLE_NAMES: dict[str, str] = {}
+PARAMETERS: dict[str, str] = {}
+ABOUT: dict[str, str] = {}
+MODEL_TERMS: dict[str, str] = {}
 KPIS: dict[str, str] = {}
 METRICS: dict[str, str] = {}
 
@@ -104,6 +107,18 @@ TEXT = {
     "action.low_satisfaction": "Low satisfaction: run a service review",
     "action.wallet_headroom": "Large wallet headroom: cross-sell",
     "blank": "(blank)",
+    # Keys shown as they are in English: severities, weeks, RFM segments, About's values.
+    "severity.Error": "Error",
+    "severity.Warning": "Warning",
+    "severity.Info": "Info",
+    "week": "W{n:02d}",
+    **{f"rfm.{segment}": segment for segment in ("Champions", "Loyal Customers", "Can't Lose Them",
+                                                 "Potential Loyalists", "Need Attention", "Promising",
+                                                 "About To Sleep", "At Risk", "Hibernating", "New Customers",
+                                                 "No Purchases")},
+    **{f"comparison.{c}": c for c in ("month", "quarter", "months", "days")},
+    **{f"choice.{c}": c for c in ("DueDate", "InvoiceDate", "OpeningClosing", "MonthEnd", "BGNBD", "ParetoNBD",
+                                  "Auto")},
     # The Controls sheet: each control's status, unit and note (facts of kam_xl.domain.controls).
     "control_status.OK": "OK",
     "control_status.Break": "Break",
@@ -515,6 +530,16 @@ SENTENCES = {
                              f"{f['c']:.0f} C customers this period.",
 }
 
+
+
+def built(customers: int, errors: int, warnings: int) -> str:
+    """What `kam-xl build` says of a summary written."""
+    return f"{customers} customers, {errors} errors, {warnings} warnings"
+
+
+# The line `kam-xl build` writes for each input: its status, and what a failure leaves.
+RUN = {"ok": "ok", "rejected": "ok, rows rejected", "failed": "failed", "nothing": "nothing written",
+       "error": "error:"}
 
 
 def counts(errors: int, warnings: int, notes: int) -> str:

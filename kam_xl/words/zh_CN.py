@@ -251,11 +251,35 @@ def chart_label(name: str) -> str:
 
 
 # Sheet titles.
-# Input tables by their Chinese names (the template's sheet names).
+# Input tables by their Chinese names (the template's sheet names); the previous summary a review reads.
 TABLE_NAMES = {
     "Customers": "客户", "Sales": "销售", "Invoices": "发票", "Payments": "收款", "Activities": "服务作业",
     "ActivityRates": "作业费率", "Contacts": "联系记录", "IndustryOutlook": "行业前景", "ProvisionRates": "坏账计提比例",
-    "Targets": "目标", "FXRates": "汇率", "Parameters": "参数", "ColumnMap": "列映射",
+    "Targets": "目标", "FXRates": "汇率", "Parameters": "参数", "ColumnMap": "列映射", "PreviousSummary": "上期汇总",
+}
+
+# Parameters by their Chinese names (the Parameters table reads them as the canonical ones; About shows them).
+PARAMETERS = {
+    "AsOfDate": "截止日期", "PeriodStart": "期间开始", "PeriodEnd": "期间结束",
+    "ReportingCurrency": "报告币种", "ABCBasis": "ABC依据", "ABCShareA": "A类累计占比",
+    "ABCShareB": "B类累计占比", "AgingBuckets": "账龄区间", "CostOfCapital": "资金成本率",
+    "ForecastMonths": "预测月数", "DiscountRate": "折现率", "PotentialWeights": "潜力权重",
+    "ContactCadenceDays": "联系频率天数", "Language": "语言", "DataStart": "数据起始日期",
+    "MinCoverage": "最低数据覆盖率", "VATRate": "增值税税率", "FollowUpLevels": "催收级别天数",
+    "AverageARMethod": "平均应收计算方法", "AgingBasis": "账龄起算日", "ProvisionInNetProfit": "坏账计入客户净贡献",
+    "TrendMonths": "趋势月数", "PreviousSummary": "上期汇总", "PurchaseModel": "购买模型", "HoldoutMonths": "检验月数",
+}
+# About's other items: the run, the period.
+ABOUT = {
+    "Tool": "工具", "Version": "版本", "RunTime": "运行时间", "InputFile": "输入文件", "InputSHA256": "输入文件SHA-256",
+    "Customers": "客户数", "PeriodDays": "期间天数", "Comparison": "比较期间", "PriorPeriod": "上期",
+    "LastYearPeriod": "上年同期",
+}
+# The purchase models' parameters and units (ModelParameters); r, alpha, a, b, s, beta, p, q, gamma stay symbols.
+MODEL_TERMS = {
+    "LogLikelihood": "对数似然", "Customers": "客户数", "FrequencyValueCorrelation": "复购次数与客单价相关系数",
+    "ForecastDays": "预测天数", "Horizon": "预测期", "shape": "形状参数", "days": "天", "nats": "奈特",
+    "count": "个", "Pearson r": "皮尔逊相关系数", "currency": "金额",
 }
 
 SHEETS = {
@@ -343,6 +367,34 @@ TEXT = {
     "list.separator": "；",
     "flag.True": "是",
     "flag.False": "否",
+    "severity.Error": "错误",
+    "severity.Warning": "警告",
+    "severity.Info": "提示",
+    "week": "第{n}周",
+    # RFM segments (R x FM grid) as the eight RFM customer classes (八类客户) where they fit (docs/CHINESE_NAMES.md)
+    "rfm.Champions": "重要价值客户",
+    "rfm.Loyal Customers": "重要保持客户",
+    "rfm.Can't Lose Them": "重要挽留客户",
+    "rfm.Potential Loyalists": "重要发展客户",
+    "rfm.Need Attention": "一般价值客户",
+    "rfm.Promising": "一般发展客户",
+    "rfm.About To Sleep": "一般保持客户",
+    "rfm.At Risk": "一般挽留客户",
+    "rfm.Hibernating": "沉睡客户",
+    "rfm.New Customers": "新客户",
+    "rfm.No Purchases": "无购买客户",
+    # About's values that are keys (the parameters' own Chinese spellings, which read back as parameters)
+    "comparison.month": "上一个自然月",
+    "comparison.quarter": "上一个自然季度",
+    "comparison.months": "之前相同月数的自然月",
+    "comparison.days": "紧邻之前的相同天数",
+    "choice.DueDate": "到期日",
+    "choice.InvoiceDate": "开票日期",
+    "choice.OpeningClosing": "期初期末",
+    "choice.MonthEnd": "月末",
+    "choice.BGNBD": "BG/NBD",
+    "choice.ParetoNBD": "Pareto/NBD",
+    "choice.Auto": "自动",
     "risk.High": "高",
     "risk.Medium": "中",
     "risk.Low": "低",
@@ -447,22 +499,22 @@ UI = {
     "validate.table": "表", "validate.column": "列", "validate.sheet": "工作表", "validate.header": "表头",
     "validate.clean": "未发现数据质量问题",
     "validate.period": "期间 {start} 至 {end}，截止日期 {as_of}",
-    "model.parameter": "购买次数按 {model} 模型预测（参数 PurchaseModel 所选）。",
+    "model.parameter": "购买次数按 {model} 模型预测（参数“购买模型”所选）。",
     "model.holdout": "购买次数按 {model} 模型预测：在 {months} 个月的检验期内，它比 {other} 预测得更准（每位客户平均误差 {mae:.3f} 次，对方 {other_mae:.3f} 次）。",
-    "model.aic": "购买次数按 {model} 模型预测：它对购买历史的拟合优于 {other}（AIC {aic:,.1f}，对方 {other_aic:,.1f}，越小越好）。如需按预测准确度选择，请设置参数 HoldoutMonths（检验月数）。",
+    "model.aic": "购买次数按 {model} 模型预测：它对购买历史的拟合优于 {other}（AIC {aic:,.1f}，对方 {other_aic:,.1f}，越小越好）。如需按预测准确度选择，请设置参数“检验月数”。",
     "model.only": "购买次数按 {model} 模型预测：这是唯一能用这些数据拟合的模型（{other} 未收敛，见数据质量表）。",
     "model.failed": "无法用这些数据拟合购买模型：预计购买次数按每位客户的平均节奏 (购买频次 + 1) / 客户年龄天数 估算，存活概率留空（见数据质量表）。",
     "model.too_few": "客户太少，无法拟合购买模型（至少需要 {buyers} 位有购买的客户和 {repeaters} 位复购客户）：预计购买次数按每位客户的平均节奏 (购买频次 + 1) / 客户年龄天数 估算，存活概率留空。",
     "model.holdout_result": "检验：用截至 {end} 的购买拟合，{model} 预测截至 {as_of} 的 {months} 个月内共购买 {predicted:,.0f} 次；客户实际购买 {actual:,.0f} 次（预测偏差 {gap}）。",
-    "model.no_holdout": "预测尚未检验：设置参数 HoldoutMonths（检验月数，例如 6），即可与客户最近几个月的实际购买对比。",
+    "model.no_holdout": "预测尚未检验：设置参数“检验月数”（例如 6），即可与客户最近几个月的实际购买对比。",
     "model.bgnbd": "客户在活跃期内平均每月有 {rate:.2f} 天购买（r / alpha = {r:.3f} / {alpha:.1f} 天）；每次购买后平均有 {drop:.0%} 的客户不再购买（a / (a + b)，a = {a:.3f}，b = {b:.3f}）。",
     "model.paretonbd": "客户在活跃期内平均每月有 {rate:.2f} 天购买（r / alpha = {r:.3f} / {alpha:.1f} 天）；无论购买多频繁，客户平均每月流失 {drop:.1%}（s / beta = {s:.3f} / {beta:.1f} 天）。",
     "model.gamma_gamma": "一次复购平均价值 {value:,.0f}（Gamma-Gamma：p gamma / (q - 1)，p = {p:.2f}，q = {q:.2f}，gamma = {gamma:,.1f}）；客户购买次数越多，其自身平均单价的权重越大。",
     "model.independent": "订单价值与购买频次的相关系数 r = {r:.2f}，在 ±{limit:g} 以内：符合 Gamma-Gamma 模型二者相互独立的假设。",
     "model.correlated": "订单价值与购买频次的相关系数 r = {r:.2f}，超出 ±{limit:g}：Gamma-Gamma 模型假设二者相互独立，预计订单价值和客户终身价值需谨慎解读。",
     "model.read.palive": "如何解读：存活概率是客户仍在向我们购买的可能性，依据其购买的频次和最近一次购买的时间判断；预计购买次数是未来 {months} 个月预计的购买天数；客户终身价值是这些购买折现后带来的毛利。",
-    "model.read.check": "预测检验（ModelCheck 表及其图）：按检验期前的复购次数将客户分组；模型的曲线越接近客户的实际购买，其对同类客户的预测越可信。",
-    "model.read.distribution": "复购次数分布（RepeatDistribution 表及其图）：实际复购 0、1、2 …… 次（7 表示 7 次及以上）的客户数与模型预计的客户数；模型若与这一分布相差甚远，则不宜采信。",
+    "model.read.check": "预测检验（预测检验表及其图）：按检验期前的复购次数将客户分组；模型的曲线越接近客户的实际购买，其对同类客户的预测越可信。",
+    "model.read.distribution": "复购次数分布（复购次数分布表及其图）：实际复购 0、1、2 …… 次（7 表示 7 次及以上）的客户数与模型预计的客户数；模型若与这一分布相差甚远，则不宜采信。",
     "chart.model_check": "预测检验：检验期内每位客户的购买次数",
     "chart.model_check_axis": "检验期前的复购次数（7 = 7 次及以上）",
     "chart.repeat_distribution": "按复购次数的客户分布",
@@ -736,6 +788,15 @@ SENTENCES = {
     "tiers": lambda f, m, p: f"本期A类客户{f['a']:.0f}家、B类{f['b']:.0f}家、C类{f['c']:.0f}家。",
 }
 
+
+
+def built(customers: int, errors: int, warnings: int) -> str:
+    """`kam-xl build` 写出汇总后的说明。"""
+    return f"{customers} 家客户，错误 {errors} 条，警告 {warnings} 条"
+
+
+# `kam-xl build` 对每个输入文件的一行：结果，以及失败时的说明。
+RUN = {"ok": "完成", "rejected": "完成，有行被拒收", "failed": "失败", "nothing": "未写出任何文件", "error": "错误："}
 
 
 def counts(errors: int, warnings: int, notes: int) -> str:
