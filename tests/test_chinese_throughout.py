@@ -145,3 +145,16 @@ def test_the_command_line_says_a_chinese_summary_in_chinese(tmp_path, demo_workb
     assert not re.search(r"\bok\b|customers|errors|warnings", chinese.output)
     english = CliRunner().invoke(main, ["build", str(demo_workbook), "--out-dir", str(tmp_path / "en")])
     assert english.output.startswith("ok ") and "80 customers, 0 errors, 2 warnings -> " in english.output
+
+
+def test_refresh_says_a_chinese_summary_in_chinese(tmp_path, demo_workbook):
+    """Was: "refreshed 演示.xlsx: 80 customers, 0 errors, 2 warnings; backup …"."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from kam_xl.app.cli import main
+    book = shutil.copy(demo_workbook, tmp_path / "演示.xlsx")
+    result = CliRunner().invoke(main, ["refresh", str(book), "--lang", "zh-CN"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("已刷新 ") and "80 家客户，错误 0 条，警告 2 条；备份 演示.backup-" in result.output

@@ -235,8 +235,10 @@ def refresh_file(workbook: str | Path, language: str | None = None, password: st
                 splice(workbook, generated, temp, output_sheet_names())
         outcome.outputs = [workbook, backup]
         outcome.exit_code = results.exit_code
-        outcome.message = (f"{len(results.tables['Classification'])} customers, {results.dq.count('Error')} errors, "
-                           f"{results.dq.count('Warning')} warnings; backup {backup.name}")
+        words = CATALOGUES[results.params.language or "en"]
+        outcome.language = results.params.language
+        outcome.message = words.built(len(results.tables["Classification"]), results.dq.count("Error"),
+                                      results.dq.count("Warning")) + words.RUN["backup"].format(name=backup.name)
     except (InputError, SpliceError) as exc:
         outcome.exit_code, outcome.message = 2, str(exc)
     except (OSError, ValueError, KeyError) as exc:

@@ -435,10 +435,11 @@ def refresh(workbook: Path, lang: str | None, password: str | None, period: str 
     except InputError as exc:
         _fail(str(exc))
     from kam_xl.app.build import refresh_file
+    from kam_xl.words import catalogue
     outcome = refresh_file(workbook, language=lang, password=password, period=period)
     if outcome.exit_code == 2:
         _fail(outcome.message)
-    out.print(f"refreshed {workbook}: {outcome.message}", highlight=False)
+    out.print(f"{catalogue(outcome.language).RUN['refreshed']} {workbook}: {outcome.message}", highlight=False)
     sys.exit(outcome.exit_code)
 
 

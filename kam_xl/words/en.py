@@ -539,7 +539,7 @@ def built(customers: int, errors: int, warnings: int) -> str:
 
 # The line `kam-xl build` writes for each input: its status, and what a failure leaves.
 RUN = {"ok": "ok", "rejected": "ok, rows rejected", "failed": "failed", "nothing": "nothing written",
-       "error": "error:"}
+       "error": "error:", "refreshed": "refreshed", "backup": "; backup {name}"}
 
 
 def counts(errors: int, warnings: int, notes: int) -> str:

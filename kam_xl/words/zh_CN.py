@@ -796,7 +796,8 @@ def built(customers: int, errors: int, warnings: int) -> str:
 
 
 # `kam-xl build` 对每个输入文件的一行：结果，以及失败时的说明。
-RUN = {"ok": "完成", "rejected": "完成，有行被拒收", "failed": "失败", "nothing": "未写出任何文件", "error": "错误："}
+RUN = {"ok": "完成", "rejected": "完成，有行被拒收", "failed": "失败", "nothing": "未写出任何文件", "error": "错误：",
+       "refreshed": "已刷新", "backup": "；备份 {name}"}
 
 
 def counts(errors: int, warnings: int, notes: int) -> str:
