@@ -182,3 +182,20 @@ def test_pack_in_the_project_file(tmp_path):
     (tmp_path / "kam.toml").write_text('pack = "yes"\n', encoding="utf-8")
     with pytest.raises(Exception, match="pack must be true or false"):
         load_config(tmp_path / "kam.toml")
+
+
+@pytest.mark.libreoffice
+def test_chinese_pack_is_chinese(books):
+    """No contract name (an output column, a parameter), English severity, TRUE/FALSE or English pack title
+    in the Chinese pack (the old full print in Chinese had 36 of those names: AsOfDate, CostOfCapital ...)."""
+    import kam_xl.contract as contract
+    from kam_xl.words import catalogue
+    names = {name for key in dir(contract) if key.endswith("_COLUMNS")
+             for name in getattr(contract, key) if isinstance(getattr(contract, key), (list, tuple))
+             and isinstance(name, str)}
+    names |= set(contract.COLUMN_KINDS) | set(getattr(catalogue("zh-CN"), "PARAMETERS", {}))
+    names |= {"Error", "Warning", "Info", "TRUE", "FALSE"}
+    text = "\n".join(pdf_text(books["zh-CN"]["pack"]))
+    assert sorted(set(re.findall(r"[A-Za-z][A-Za-z0-9_]+", text)) & names) == []
+    english = [phrase for key, phrase in catalogue("en").UI.items() if key.startswith("pack.")]
+    assert [phrase for phrase in english if "{" not in phrase and phrase in text] == []
