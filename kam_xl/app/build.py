@@ -112,12 +112,13 @@ def build_file(source: str | Path, options: BuildOptions | None = None, **change
             for workbook in outcome.outputs:
                 if workbook.suffix.lower() in (".xlsx", ".xlsm"):
                     encrypt_in_place(workbook, o.encrypt_password)
-        if o.pack:
+        pack = None
+        if o.pack and outcome.outputs:   # the pack of the summary just written (one: --pack is not split)
             summary = outcome.outputs[0]
             pack = export_pack(results, summary.with_name(f"{summary.stem}_pack.pdf"), o.language)
         if o.pdf:
             outcome.outputs += export_pdf(outcome.outputs, all_sheets=o.pdf_all_sheets)
-        if o.pack:
+        if pack is not None:
             outcome.outputs.append(pack)
         outcome.exit_code = results.exit_code
         errors, warnings = results.dq.count("Error"), results.dq.count("Warning")
