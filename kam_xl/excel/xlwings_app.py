@@ -11,7 +11,7 @@ from kam_xl.contract import normalize_name
 from kam_xl.excel.cells import as_cell, as_text_value
 from kam_xl.inputs.reader import header_and_rows, read_grids
 from kam_xl.inputs.safe_io import sha256
-from kam_xl.render.layout import KPI_ANCHOR, SheetPlan, TablePlan, kpi_plan, plan
+from kam_xl.render.layout import KPI_ANCHOR, SheetPlan, TablePlan, controls_line, kpi_plan, plan
 from kam_xl.render.localize import analyze
 from kam_xl.render.xlsx import number_formats
 from kam_xl.words import sheet_title, ui
@@ -109,6 +109,8 @@ def write_dashboard(book, results: Results, language: str, subtitle: str) -> Non
     sheet = _fresh_sheet(book, sheet_title(DASHBOARD, language), after=book.sheets[0])
     sheet.range((1, 1)).value = ui("dashboard.title", language)
     sheet.range((2, 1)).value = subtitle
+    if "Controls" in results.tables:
+        sheet.range((3, 1)).value = as_text_value(controls_line(results, language)[0])
     for i, sentence in enumerate(results.commentary):
         sheet.range((4 + i, 1)).value = as_text_value(sentence)
     kpis = kpi_plan(results, language, *KPI_ANCHOR)

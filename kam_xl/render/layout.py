@@ -24,7 +24,8 @@ from kam_xl.domain.frames import minor_unit_decimals, round_money
 from kam_xl.render.model_page import model_lines
 from kam_xl.render.xlsx import TAB_INFO, TAB_OUTPUT
 from kam_xl.domain.trend import DIMENSIONS, TREND_MONEY
-from kam_xl.words import canonical_header, catalogue, dimension_label, header, kpi_label, metric_label, sheet_title, ui
+from kam_xl.words import (canonical_header, catalogue, dimension_label, header, kpi_label, metric_label,
+                          sheet_title, text, ui)
 
 # Text that wraps in its column (on screen and on paper) rather than running on or being cut off.
 WRAPPED = {"RecommendedStrategy", "Actions", "PreviousActions", "LatestFeedback", "Message", "NextStep", "Note"}
@@ -334,6 +335,20 @@ def _model_sheet(results: Results, language: str, subtitle: str) -> SheetPlan:
             tables.append(table_plan(name, t[name], row, col, language))
             col += len(t[name].columns) + 1
     return SheetPlan("Model", sheet_title("Model", language), subtitle, tables, lines=lines, freeze=(0, 0))
+
+
+def controls_line(results: Results, language: str) -> tuple[str, bool]:
+    """The Dashboard's one line on the Controls (both writers: XlsxWriter and the refresh macro): all tie, how
+    many break, or how many could not be checked; and whether all tie."""
+    shown = results.tables["Controls"]["Status"]
+    n = len(shown)
+    breaks = int((shown == text("control_status.Break", language)).sum())
+    unchecked = int((shown == text("control_status.NotChecked", language)).sum())
+    if breaks:
+        return ui("dashboard.controls_break", language, breaks=breaks, n=n), False
+    if unchecked:
+        return ui("dashboard.controls_unchecked", language, ok=n - unchecked, unchecked=unchecked, n=n), False
+    return ui("dashboard.controls_tie", language, n=n), True
 
 
 def kpi_plan(results: Results, language: str, row: int, col: int) -> TablePlan:

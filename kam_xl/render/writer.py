@@ -25,6 +25,7 @@ from kam_xl.render.layout import (
     PRINTABLE_WIDTH,
     SheetPlan,
     TablePlan,
+    controls_line,
     kpi_plan,
     plan,
     sumifs_alike,
@@ -448,7 +449,7 @@ def dashboard_head(sheet, formats: Formats, results: Results, sheets: list[Sheet
                   prior=p.prior().span, last_year=p.last_year().span)
     sheet.write_string(1, 0, f"{sheets[0].subtitle} · {compared}", formats.get(italic=True, font_color="#595959"))
     if "Controls" in results.tables:
-        line, ok = _controls_line(results, language)
+        line, ok = controls_line(results, language)
         sheet.write_string(2, 0, line, formats.get(bold=True, font_color="#006100" if ok else "#9C0006"))
 
     kpis = kpi_plan(results, language, *KPI_ANCHOR)
@@ -495,20 +496,6 @@ def dashboard_head(sheet, formats: Formats, results: Results, sheets: list[Sheet
         if lines > 1:   # a long sentence wraps onto rows of its own, not over the next sentence
             sheet.set_row(comment_top + 1 + i, LINE_HEIGHT * lines)
     return comment_top + 2 + max(len(results.commentary), 5)
-
-
-def _controls_line(results: Results, language: str) -> tuple[str, bool]:
-    """The Dashboard's one line on the Controls: all tie, how many break, or how many could not be checked;
-    and whether all tie."""
-    shown = results.tables["Controls"]["Status"]
-    n = len(shown)
-    breaks = int((shown == text("control_status.Break", language)).sum())
-    unchecked = int((shown == text("control_status.NotChecked", language)).sum())
-    if breaks:
-        return ui("dashboard.controls_break", language, breaks=breaks, n=n), False
-    if unchecked:
-        return ui("dashboard.controls_unchecked", language, ok=n - unchecked, unchecked=unchecked, n=n), False
-    return ui("dashboard.controls_tie", language, n=n), True
 
 
 def _merged_formula(sheet, area: tuple[int, int, int, int], reference: str, fmt, value) -> None:
