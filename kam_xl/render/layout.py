@@ -307,7 +307,7 @@ def plan(results: Results, language: str | None = None) -> list[SheetPlan]:
         _model_sheet(results, language, subtitle),
         sheet("Strategy", [("Strategy", t["Strategy"])], freeze=(3, 2)),
         sheet("Risk", [("RiskSummary", _labelled(t["RiskSummary"], "Metric", metric_label, language)),
-                       *([("Groups", t["Groups"])] if "Groups" in t else [])], freeze=(3, 0)),
+                       *([("Groups", t["Groups"])] if "Groups" in t else [])], freeze=(3, 2)),   # ParentID and GroupName repeat on Groups' pages
         sheet("DataQuality", [("DataQuality", t["DataQuality"])], tab_color=TAB_INFO, freeze=(3, 0)),
         *([sheet("Controls", [("Controls", t["Controls"])], tab_color=TAB_INFO, freeze=(3, 1))]
           if "Controls" in t else []),
