@@ -23,7 +23,8 @@ ENGLISH = [
     "LastYearPeriod", "AsOfDate", "PeriodStart", "PeriodEnd", "ReportingCurrency", "ABCBasis", "ABCShareA",
     "AgingBuckets", "AgingBasis", "AverageARMethod", "CostOfCapital", "ForecastMonths", "DiscountRate",
     "ContactCadenceDays", "DataStart", "MinCoverage", "VATRate", "FollowUpLevels", "ProvisionInNetProfit",
-    "TrendMonths", "PurchaseModel", "HoldoutMonths", "DueDate", "OpeningClosing", "months",
+    "TrendMonths", "PurchaseModel", "HoldoutMonths", "DueDate", "OpeningClosing", "months", "Growth", "Wallet",
+    "Alive",
     # yes and no
     "TRUE", "FALSE", "True", "False",
     # RFM segments
@@ -104,6 +105,7 @@ def test_the_chinese_words_chosen(chinese):
     assert about["截止日期"] == "2026-10-31" and about["坏账计入客户净贡献"] == "否" and about["期间天数"] == 365
     assert about["账龄起算日"] == "到期日" and about["平均应收计算方法"] == "期初期末" and about["购买模型"] == "BG/NBD"
     assert about["比较期间"] == "之前相同月数的自然月" and about["数据起始日期"] == "2024-11-01"
+    assert about["潜力权重"] == "客户终身价值 0.4, 收入增长 0.2, 行业增速 0.15, 可争取采购额 0.15, 活跃概率 0.1"
     segments = set(tables["Classification"]["RFMSegment"])
     assert segments <= {"重要价值客户", "重要保持客户", "重要挽留客户", "重要发展客户", "一般价值客户", "一般发展客户",
                         "一般保持客户", "一般挽留客户", "沉睡客户", "新客户", "无购买客户"}
@@ -158,3 +160,19 @@ def test_refresh_says_a_chinese_summary_in_chinese(tmp_path, demo_workbook):
     result = CliRunner().invoke(main, ["refresh", str(book), "--lang", "zh-CN"])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("已刷新 ") and "80 家客户，错误 0 条，警告 2 条；备份 演示.backup-" in result.output
+
+
+def test_about_s_chinese_values_read_back_as_parameters():
+    """What About shows in Chinese can be typed in the Parameters table: the weights by their Chinese names,
+    the choices by their Chinese spellings, 否 for FALSE."""
+    from kam_xl.inputs.params import parameters_from_table
+    from kam_xl.quality import DataQuality
+    dq = DataQuality()
+    table = pd.DataFrame({"Parameter": ["潜力权重", "账龄起算日", "平均应收计算方法", "坏账计入客户净贡献", "购买模型"],
+                          "Value": ["客户终身价值 0.5, 收入增长 0.1, 行业增速 0.1, 可争取采购额 0.2, 活跃概率 0.1", "到期日",
+                                    "期初期末", "否", "BG/NBD"], "_row": [2, 3, 4, 5, 6]})
+    params = parameters_from_table(table, dq)
+    assert not dq.records
+    assert params.potential_weights == {"CLV": 0.5, "Growth": 0.1, "Industry": 0.1, "Wallet": 0.2, "Alive": 0.1}
+    assert (params.aging_basis, params.average_ar_method, params.provision_in_net_profit, params.purchase_model) == (
+        "DueDate", "OpeningClosing", False, "BGNBD")

@@ -75,7 +75,7 @@ def test_overlapping_targets_of_one_key_are_not_counted_twice():
     assert period.loc[("K1", "Revenue"), "Target"] == 3000.0
     errors = results["DataQuality"].query("Table == 'Targets' and Severity == 'Error'")
     assert errors["Row"].tolist() == [5] and "This revenue target's period overlaps" in errors["Message"].iloc[0]
-    chinese = analyze(book(targets), {"Language": "zh-CN"})["DataQuality"].query("Table == 'Targets'")
+    chinese = analyze(book(targets), {"Language": "zh-CN"})["DataQuality"].query("Table == '目标'")
     assert chinese["Message"].tolist() == ["该销售收入目标的期间与同一客户或客户经理之前的目标重叠：未使用"]   # the measure too
 
 

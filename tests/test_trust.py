@@ -114,8 +114,8 @@ def test_renamed_cost_column_leaves_gross_profit_empty_and_names_the_header(runn
     for column in ("COGS", "GrossProfit", "GrossMarginPct", "NetProfit", "NetMarginPct"):
         assert pd.isna(row[column]), column
     dq = tables["DataQuality"]
-    found = dq[dq["Column"] == "COGS"].iloc[0]
-    assert found["Severity"] == "Warning" and found["Value"] == "成本"
+    found = dq[dq["Column"] == "销售成本"].iloc[0]   # a Chinese summary: the column and severity in Chinese
+    assert found["Severity"] == "警告" and found["Value"] == "成本"
     assert found["Message"] == ("没有 'COGS' / '销售成本' 列：毛利、毛利率、客户净贡献和客户终身价值留空（不会按零成本计算）。"
                                 "表头“成本”是否就是这一列？请改名为 'COGS' / '销售成本' 以便使用")
     kpis = tables["KPIs"].set_index("KPI")
@@ -267,8 +267,8 @@ def test_chinese_summary_shows_chinese_messages_with_the_users_sheet_and_header(
     result = runner.invoke(main, ["build", str(book_path), "-o", str(tmp_path / "汇总.xlsx")])
     assert result.exit_code == 1, result.output
     dq = read_results(tmp_path / "汇总.xlsx")["DataQuality"]
-    bad = dq[(dq["Row"] == 3) & (dq["Severity"] == "Error")].iloc[0]
-    assert (bad["Table"], bad["Column"], bad["Value"]) == ("Sales", "NetRevenue", "一千")
+    bad = dq[(dq["Row"] == 3) & (dq["Severity"] == "错误")].iloc[0]
+    assert (bad["Table"], bad["Column"], bad["Value"]) == ("销售", "销售收入", "一千")
     assert bad["Message"] == "销售收入：不是有效的数字；该行未使用"
     assert bad["Location"] == "销售!F3 销售收入"
 
@@ -398,7 +398,7 @@ def test_title_rows_above_an_erp_header_are_skipped(tmp_path):
     inputs = read_workbook(path)
     assert not inputs.fatal
     assert inputs["Sales"]["_row"].tolist() == [5]
-    note = inputs.dq.frame("zh-CN").query("Table == 'Sales' and Severity == 'Info'")["Message"].tolist()
+    note = inputs.dq.frame("zh-CN").query("Table == '销售' and Severity == '提示'")["Message"].tolist()
     assert "表头（第 4 行）上方的第 1, 2 行视为标题，已跳过" in note
 
 

@@ -334,6 +334,8 @@ _PAIR = re.compile(r"([A-Za-z\u4e00-\u9fff]+)\s*[:=]?\s*(-?[\d.]+)")
 def _weights(text: str, allowed: dict) -> dict:
     pairs = {k: float(v) for k, v in _PAIR.findall(text)}
     keys = {normalize_name(k): k for k in allowed}
+    keys.update({normalize_name(shown): k for words in CATALOGUES.values() for k, shown in words.WEIGHTS.items()
+                 if k in allowed})   # 客户终身价值 0.4 ... as About writes them in Chinese
     result = {keys[normalize_name(k)]: v for k, v in pairs.items() if normalize_name(k) in keys}
     if not pairs or len(result) != len(pairs) or any(v < 0 for v in result.values()):
         raise ParameterError("reason.weights" if allowed is DEFAULT_POTENTIAL_WEIGHTS else "reason.cadence")

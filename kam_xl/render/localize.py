@@ -13,7 +13,7 @@ from kam_xl.analysis import Results
 from kam_xl.domain.strategy import ACTION_SEPARATOR
 from kam_xl.inputs.params import FOLLOW_UP_STEPS
 from kam_xl.domain.trend import DIMENSIONS
-from kam_xl.words import about_label, dimension_label, header, model_term, sentences, table_label, text, word
+from kam_xl.words import about_label, catalogue, dimension_label, header, model_term, sentences, table_label, text, word
 
 
 # About's parameters whose values are one of a few keys (kam_xl.inputs.params.CHOICES).
@@ -101,6 +101,8 @@ def about_value(item: str, value: object, language: str) -> object:
         return text(f"choice.{value}", language)
     if item == "ABCBasis":
         return header(str(value), language)
+    if item == "PotentialWeights" and isinstance(value, str):   # CLV 0.4 ... -> 客户终身价值 0.4 ... (read back alike)
+        return re.sub(r"[A-Za-z]+", lambda part: catalogue(language).WEIGHTS.get(part[0], part[0]), value)
     if value in ("TRUE", "FALSE") and language != "en":   # English keeps TRUE / FALSE, as typed
         return text(f"flag.{value == 'TRUE'}", language)
     return value

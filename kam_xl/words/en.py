@@ -20,6 +20,7 @@ SHEETS: dict[str, str] = {}
 TABLE_NAMES: dict[str, str] = {}
 PARAMETERS: dict[str, str] = {}
 ABOUT: dict[str, str] = {}
+WEIGHTS: dict[str, str] = {}
 MODEL_TERMS: dict[str, str] = {}
 KPIS: dict[str, str] = {}
 METRICS: dict[str, str] = {}

@@ -269,6 +269,8 @@ PARAMETERS = {
     "AverageARMethod": "平均应收计算方法", "AgingBasis": "账龄起算日", "ProvisionInNetProfit": "坏账计入客户净贡献",
     "TrendMonths": "趋势月数", "PreviousSummary": "上期汇总", "PurchaseModel": "购买模型", "HoldoutMonths": "检验月数",
 }
+# The parts of PotentialWeights as a Chinese user writes them (the Parameters table reads either name).
+WEIGHTS = {"CLV": "客户终身价值", "Growth": "收入增长", "Industry": "行业增速", "Wallet": "可争取采购额", "Alive": "活跃概率"}
 # About's other items: the run, the period.
 ABOUT = {
     "Tool": "工具", "Version": "版本", "RunTime": "运行时间", "InputFile": "输入文件", "InputSHA256": "输入文件SHA-256",
@@ -730,7 +732,8 @@ WORDS = {
     "reason.basis": "必须是 NetRevenue、GrossProfit 或 NetProfit 之一",
     "reason.language": "必须是 en 或 zh-CN",
     "reason.currency": "必须是三位字母的币种代码，如 CNY",
-    "reason.weights": "应为“CLV 0.4, Growth 0.2, Industry 0.15, Wallet 0.15, Alive 0.1”这样的成对数值",
+    "reason.weights": "应为“CLV 0.4, Growth 0.2, Industry 0.15, Wallet 0.15, Alive 0.1”"
+    "或“客户终身价值 0.4, 收入增长 0.2, 行业增速 0.15, 可争取采购额 0.15, 活跃概率 0.1”这样的成对数值",
     "reason.cadence": "应为“A 30, B 60, C 90”这样的成对数值",
     "reason.date": "必须是日期，如 2026-03-31",
     "reason.option_date": "不是有效日期；请写作 2026-03-31（或 2026/3/31、2026年3月31日、20260331）",
