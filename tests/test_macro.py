@@ -72,3 +72,22 @@ def test_workbooks_made_before_the_layers_still_find_the_refresh_macro():
     from kam_xl.excel.xlwings_app import refresh_book
     from kam_xl.xlwings_app import refresh_book as old_home   # what an older KAM_Summary.py imports
     assert old_home is refresh_book
+
+
+def test_macro_formats_each_row_of_a_measure_table_as_its_measure():
+    """ActionReview's Before and Now (and KPIs, RiskSummary, Controls) per row, as the headless writer does:
+    a share as %, money in the currency. Was: no number format at all on those columns."""
+    import pandas as pd
+    from kam_xl.excel.xlwings_app import write_table
+    from kam_xl.render.layout import table_plan
+    from kam_xl.render.xlsx import number_formats
+    frame = pd.DataFrame({"CustomerID": ["Y", "Y"], "Metric": ["CreditUtilization", "DSO"], "Before": [2.5, 139.5],
+                          "Now": [3.0, 165.0], "Improved": [False, False]})
+    table = table_plan("ActionReview", frame, 2, 0, "en")
+    table.row_kinds = ["pct", "days"]
+    sheet = FakeBook().sheets.add("ActionReview")
+    formats = number_formats("CNY", "en")
+    write_table(sheet, table, formats)
+    assert [sheet.number_formats.get((r, 3)) for r in (4, 5)] == [formats["pct"], formats["days"]]   # Before
+    assert [sheet.number_formats.get((r, 4)) for r in (4, 5)] == [formats["pct"], formats["days"]]   # Now
+    assert sheet.number_formats.get((4, 5)) is None                                                  # Improved

@@ -97,6 +97,9 @@ def write_table(sheet, table: TablePlan, formats: dict) -> None:
             body.value = [[as_text_value(as_cell(v))] for v in column.values.tolist()] or [[None]]
         if column.kind not in ("text", "bool") and not table.row_kinds:
             body.number_format = formats[column.kind]
+        elif column.kind not in ("text", "pct", "bool") and not column.formula:   # each row as its measure reads
+            for i, kind in enumerate(table.row_kinds[:table.rows]):
+                sheet.range((top + 1 + i, col)).number_format = formats.get(kind, formats["number"])
         if column.name in table.totals:
             sheet.range((top - 1, col)).formula = table.render(table.totals[column.name][0])
     if table.totals:
