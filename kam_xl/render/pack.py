@@ -18,7 +18,7 @@ import pandas as pd
 from kam_xl.analysis import Results
 from kam_xl.contract import bucket_names, shown_buckets
 from kam_xl.render import writer
-from kam_xl.render.layout import SheetPlan, TablePlan, plan, table_plan
+from kam_xl.render.layout import SheetPlan, controls_line, plan, table_plan
 from kam_xl.render.model_page import model_lines
 from kam_xl.render.xlsx import Formats, add_sheet, new_workbook
 from kam_xl.words import catalogue, chart_label, header, sheet_title, ui
@@ -44,8 +44,8 @@ def write_pack_workbook(results: Results, path: str | Path, language: str | None
     page_sheets = {page: add_sheet(book, f"pack{4 + i}") for i, page in enumerate(pages)}
     for sheet_plan in sheets:   # the charts' sources, as values
         if sheet_plan.name in CHART_SOURCES:
-            writer._render_sheet(book, formats, _values_only(sheet_plan)).hide()
-    chart_data = writer._chart_data(book, formats, results, language)
+            writer.render_sheet(book, formats, _values_only(sheet_plan)).hide()
+    chart_data = writer.chart_data_sheet(book, formats, results, language)
 
     bottom = writer.dashboard_head(dashboard, formats, results, sheets, language, column_width=7.6)
     _page(dashboard, ui("dashboard.title", language), subtitle, one_page=True)
@@ -60,7 +60,7 @@ def write_pack_workbook(results: Results, path: str | Path, language: str | None
         charts.hide_gridlines(2)
         charts.write_string(0, 0, ui("pack.charts", language), formats.title())
         for k, spec in enumerate(page_specs):
-            chart = writer._draw(book, spec)
+            chart = writer.draw_chart(book, spec)
             chart.set_size({"width": CHART_SIZE[0], "height": CHART_SIZE[1]})
             chart.set_chartarea({"border": {"color": "#D9D9D9"}})
             charts.insert_chart(2, 0, chart, {"x_offset": 2 + CHART_STEP[0] * (k % 2),
@@ -98,7 +98,7 @@ def _page(sheet, title: str, subtitle: str, one_page: bool = False) -> None:
     sheet.set_landscape()
     sheet.set_paper(9)
     sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.5)
-    sheet.set_header(f"&L&8{writer._page_text(title)}&R&8{writer._page_text(subtitle)}")
+    sheet.set_header(f"&L&8{writer.page_text(title)}&R&8{writer.page_text(subtitle)}")
     sheet.set_footer("&C&8&P / &N")
     sheet.fit_to_pages(1, 1 if one_page else 0)
 
@@ -211,7 +211,7 @@ def _targets(sheet, formats: Formats, results: Results, sheets, language: str, b
 
 def _actions(sheet, formats: Formats, results: Results, sheets, language: str, book) -> bool:
     """Last period's actions, each on one line with its verdict (and the figures it rests on)."""
-    source, review = writer._find(sheets, "ActionReview")
+    source, review = writer.find_table(sheets, "ActionReview")
     if review is None or not review.rows:
         return False
     row = _start(sheet, formats, ui("pack.actions", language), results, sheets)
@@ -255,16 +255,16 @@ def _actions(sheet, formats: Formats, results: Results, sheets, language: str, b
 
 def _forecast(sheet, formats: Formats, results: Results, sheets, language: str, book) -> bool:
     """The forecast check: its chart and two sentences (the model used and why; how it did on the holdout)."""
-    spec = writer._model_check(sheets, language)
+    spec = writer.model_check_chart(sheets, language)
     if spec is None:
         return False
     row = _start(sheet, formats, ui("pack.forecast", language), results, sheets)
     sheet.set_column(0, 15, 7.6)
     for line in model_lines(results, language)[:2]:
         sheet.merge_range(row, 0, row, 15, line, formats.get(text_wrap=True, valign="top"))
-        sheet.set_row(row, writer.LINE_HEIGHT * writer._text_lines(line, 16 * 7.6))
+        sheet.set_row(row, writer.LINE_HEIGHT * writer.text_lines(line, 16 * 7.6))
         row += 1
-    chart = writer._draw(book, spec)
+    chart = writer.draw_chart(book, spec)
     chart.set_size({"width": 760, "height": 380})
     sheet.insert_chart(row + 1, 0, chart, {"x_offset": 4})
     return True
@@ -276,7 +276,7 @@ def _quality(sheet, formats: Formats, results: Results, sheets, language: str, b
     t = results.tables
     row = _start(sheet, formats, ui("pack.quality", language), results, sheets)
     if "Controls" in t:
-        line, ok = _controls_line()(results, language)
+        line, ok = controls_line(results, language)
         sheet.write_string(row, 0, line, formats.get(bold=True, font_color="#006100" if ok else "#9C0006"))
         row += 1
     dq = results.dq
@@ -297,8 +297,3 @@ def _quality(sheet, formats: Formats, results: Results, sheets, language: str, b
     return True
 
 
-
-def _controls_line():
-    """The Dashboard's line on the Controls (layout.controls_line, shared by both writers; earlier in the writer)."""
-    from kam_xl.render import layout
-    return getattr(layout, "controls_line", None) or writer._controls_line

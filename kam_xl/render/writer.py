@@ -75,11 +75,11 @@ def write_workbook(results: Results, path: str | Path, language: str | None = No
         formats = Formats(book, results.params.reporting_currency, language)
         sheets = plan(results, language)
         dashboard = add_sheet(book, sheet_title("Dashboard", language))
-        rendered = {sheet_plan.title: _render_sheet(book, formats, sheet_plan, protect) for sheet_plan in sheets}
+        rendered = {sheet_plan.title: render_sheet(book, formats, sheet_plan, protect) for sheet_plan in sheets}
         _define_names(book, sheets)
         _receipts_chart(book, rendered, sheets, language)
         _model_charts(book, rendered, sheets, language)
-        chart_data = _chart_data(book, formats, results, language)
+        chart_data = chart_data_sheet(book, formats, results, language)
         _dashboard(book, dashboard, formats, results, sheets, chart_data, language)
         dashboard.activate()
         book.set_properties({"title": "Key-account accounting summary", "author": "kam-xl"})
@@ -94,7 +94,7 @@ def _vba_project(source: str | Path | None) -> bytes | None:
         return archive.read(VBA_PART) if VBA_PART in archive.namelist() else None
 
 
-def _render_sheet(book, formats: Formats, sheet_plan: SheetPlan, protect: bool = False):
+def render_sheet(book, formats: Formats, sheet_plan: SheetPlan, protect: bool = False):
     sheet = add_sheet(book, sheet_plan.title)
     if protect:  # against accidental edits only: sheet protection is not encryption
         sheet.protect("", {"autofilter": True, "sort": True, "select_locked_cells": True,
@@ -109,7 +109,7 @@ def _render_sheet(book, formats: Formats, sheet_plan: SheetPlan, protect: bool =
         else:   # a page of notes: each wraps across the page's width, whole on one page
             sheet.merge_range(3 + offset, 0, 3 + offset, NOTE_COLUMNS - 1, note,
                               formats.get(bold=True, font_color="#C00000", text_wrap=True, valign="top"))
-            sheet.set_row(3 + offset, LINE_HEIGHT * _text_lines(note, NOTE_COLUMNS * DEFAULT_WIDTH * 0.9))
+            sheet.set_row(3 + offset, LINE_HEIGHT * text_lines(note, NOTE_COLUMNS * DEFAULT_WIDTH * 0.9))
     _write_lines(sheet, formats, sheet_plan)
     for table in sheet_plan.tables:
         render_table(sheet, formats, table)
@@ -143,7 +143,7 @@ def _fit_wrapped_rows(sheet, table: TablePlan) -> None:
     if not wrapped:
         return
     for i in range(table.rows):
-        needed = max(_text_lines(c.values.iloc[i], c.width) for c in wrapped)
+        needed = max(text_lines(c.values.iloc[i], c.width) for c in wrapped)
         if needed > 1:
             sheet.set_row(table.row + 1 + i, LINE_HEIGHT * needed)
 
@@ -159,10 +159,10 @@ def _write_lines(sheet, formats: Formats, sheet_plan: SheetPlan) -> None:
     style = formats.get(text_wrap=True, valign="top")
     for row, line in enumerate(sheet_plan.lines, start=3 + len(sheet_plan.notes)):
         sheet.merge_range(row, 0, row, last, line, style)
-        sheet.set_row(row, LINE_HEIGHT * _text_lines(line, width))
+        sheet.set_row(row, LINE_HEIGHT * text_lines(line, width))
 
 
-def _text_lines(text: object, width: float) -> int:
+def text_lines(text: object, width: float) -> int:
     """Lines a wrapped text takes in a column ``width`` characters wide (CJK characters count double)."""
     if not isinstance(text, str) or not text:
         return 1
@@ -177,7 +177,7 @@ def _page_setup(sheet, sheet_plan: SheetPlan) -> None:
     sheet.set_landscape()
     sheet.set_paper(9)
     sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.5)
-    sheet.set_header(f"&L&8{_page_text(sheet_plan.title)}&R&8{_page_text(sheet_plan.subtitle)}")
+    sheet.set_header(f"&L&8{page_text(sheet_plan.title)}&R&8{page_text(sheet_plan.subtitle)}")
     sheet.set_footer("&C&8&P / &N")
     if not sheet_plan.tables:
         return
@@ -211,11 +211,11 @@ ROW_HEIGHT = 15   # points: a row's default height
 def _height(table: TablePlan) -> float:
     """Points a table takes from the top of the sheet at 100 %: title rows, header, rows (wrapped ones taller)."""
     wrapped = [c for c in table.columns if c.wrap]
-    rows = sum(max([_text_lines(c.values.iloc[i], c.width) for c in wrapped], default=1) for i in range(table.rows))
+    rows = sum(max([text_lines(c.values.iloc[i], c.width) for c in wrapped], default=1) for i in range(table.rows))
     return (table.row + 1) * ROW_HEIGHT + max(rows * LINE_HEIGHT, table.rows * ROW_HEIGHT)
 
 
-def _page_text(text: str) -> str:
+def page_text(text: str) -> str:
     """Text for a page header: '&' is its control character."""
     return text.replace("&", "&&")
 
@@ -319,7 +319,7 @@ def _define_names(book, sheets: list[SheetPlan]) -> None:
     book.define_name("PeriodDays", f"='{about.title}'!{cell(row, table.col + 1, absolute=True)}")
 
 
-def _find(sheets: list[SheetPlan], table_name: str) -> tuple[SheetPlan, TablePlan] | tuple[None, None]:
+def find_table(sheets: list[SheetPlan], table_name: str) -> tuple[SheetPlan, TablePlan] | tuple[None, None]:
     for s in sheets:
         for t in s.tables:
             if t.name == table_name:
@@ -327,7 +327,7 @@ def _find(sheets: list[SheetPlan], table_name: str) -> tuple[SheetPlan, TablePla
     return None, None
 
 
-def _chart_data(book, formats: Formats, results: Results, language: str) -> dict:
+def chart_data_sheet(book, formats: Formats, results: Results, language: str) -> dict:
     """A small sheet of chart series: aging by credit risk (live SUMIFS with
     cached values) and profit/potential points grouped by quadrant."""
     name = ui("sheet.chart_data", language)
@@ -492,7 +492,7 @@ def dashboard_head(sheet, formats: Formats, results: Results, sheets: list[Sheet
     for i, sentence in enumerate(results.commentary):
         sheet.merge_range(comment_top + 1 + i, 0, comment_top + 1 + i, DASHBOARD_WIDTH - 1, sentence,
                           formats.get(text_wrap=True, valign="top"))
-        lines = _text_lines(sentence, DASHBOARD_WIDTH * column_width)
+        lines = text_lines(sentence, DASHBOARD_WIDTH * column_width)
         if lines > 1:   # a long sentence wraps onto rows of its own, not over the next sentence
             sheet.set_row(comment_top + 1 + i, LINE_HEIGHT * lines)
     return comment_top + 2 + max(len(results.commentary), 5)
@@ -527,7 +527,7 @@ def _charts(book, sheet, results: Results, sheets: list[SheetPlan], chart_data: 
     """The Dashboard's charts, two rows of up to three; a chart without data is left out."""
     positions = [(top + 16 * (k // 3), 5 * (k % 3)) for k in range(DASHBOARD_CHARTS)]
     for spec, (row, col) in zip(dashboard_charts(results, sheets, chart_data, language), positions):
-        chart = _draw(book, spec)
+        chart = draw_chart(book, spec)
         chart.set_size({"width": 430, "height": 300})
         chart.set_chartarea({"border": {"color": "#D9D9D9"}})
         sheet.insert_chart(row, col, chart, {"x_offset": 4, "y_offset": 4})
@@ -560,8 +560,8 @@ def _receipts_chart(book, rendered: dict, sheets: list[SheetPlan], language: str
     spec = _receipts(sheets, language, _money_axis(language))
     if spec is None:
         return
-    sheet_plan, table = _find(sheets, "ExpectedReceipts")
-    chart = _draw(book, spec)
+    sheet_plan, table = find_table(sheets, "ExpectedReceipts")
+    chart = draw_chart(book, spec)
     chart.set_size({"width": 640, "height": 300})
     rendered[sheet_plan.title].insert_chart(table.row + table.rows + 3, table.col, chart, {"x_offset": 4})
 
@@ -574,10 +574,10 @@ def _model_charts(book, rendered: dict, sheets: list[SheetPlan], language: str) 
     if sheet_plan is None or not sheet_plan.tables:
         return
     top = _charts_row(sheet_plan)
-    specs = [spec for spec in (_model_check(sheets, language), _repeat_distribution(sheets, language))
+    specs = [spec for spec in (model_check_chart(sheets, language), _repeat_distribution(sheets, language))
              if spec is not None]
     for n, spec in enumerate(specs):
-        chart = _draw(book, spec)
+        chart = draw_chart(book, spec)
         chart.set_size({"width": 520, "height": 300})
         rendered[sheet_plan.title].insert_chart(top, 8 * n, chart, {"x_offset": 4})
 
@@ -593,8 +593,8 @@ def _model_rows(table: TablePlan) -> dict[str, tuple[int, int]]:
     return {m: (models.index(m) + 1, len(models) - models[::-1].index(m)) for m in dict.fromkeys(models)}
 
 
-def _model_check(sheets: list[SheetPlan], language: str) -> dict | None:
-    sheet_plan, table = _find(sheets, "ModelCheck")
+def model_check_chart(sheets: list[SheetPlan], language: str) -> dict | None:
+    sheet_plan, table = find_table(sheets, "ModelCheck")
     if table is None or not table.rows:
         return None
     rows = _model_rows(table)
@@ -614,7 +614,7 @@ def _model_check(sheets: list[SheetPlan], language: str) -> dict | None:
 
 
 def _repeat_distribution(sheets: list[SheetPlan], language: str) -> dict | None:
-    sheet_plan, table = _find(sheets, "RepeatDistribution")
+    sheet_plan, table = find_table(sheets, "RepeatDistribution")
     if table is None or not table.rows:
         return None
     model = MODEL_NAMES[table.column("Model").values.iloc[0]]
@@ -629,7 +629,7 @@ def _repeat_distribution(sheets: list[SheetPlan], language: str) -> dict | None:
             "x_axis": {"name": ui("chart.repeat_axis", language)}, "legend": {"position": "bottom"}}
 
 
-def _draw(book, spec: dict):
+def draw_chart(book, spec: dict):
     """An XlsxWriter chart from a spec: ``chart`` (its type), ``series``,
     ``title`` and any of x_axis, y_axis, y2_axis, legend, plotarea; ``combine``,
     a second spec drawn on the same axes."""
@@ -642,7 +642,7 @@ def _draw(book, spec: dict):
         if part in spec:
             getattr(chart, f"set_{part}")(spec[part])
     if "combine" in spec:
-        chart.combine(_draw(book, spec["combine"]))
+        chart.combine(draw_chart(book, spec["combine"]))
     return chart
 
 
@@ -654,7 +654,7 @@ def _cells(sheet: SheetPlan, table: TablePlan, column: str, first: int, last: in
 def _trend_charts(sheets: list[SheetPlan], chart_data: dict, language: str, money_axis: dict) -> tuple:
     """Monthly revenue (columns) and gross margin (line) of the portfolio, the
     largest accounts' monthly revenue, and DSO by month (None when there is no trend)."""
-    ts_sheet, ts = _find(sheets, "TrendSummary")
+    ts_sheet, ts = find_table(sheets, "TrendSummary")
     if ts is None or not ts.rows:
         return None, None, None
     months = int((ts.column("Dimension").values == ts.column("Dimension").values.iloc[0]).sum())   # the Total rows
@@ -697,7 +697,7 @@ def _trend_charts(sheets: list[SheetPlan], chart_data: dict, language: str, mone
 
 def _pareto(sheets: list[SheetPlan], language: str, money_axis: dict) -> dict | None:
     """ABC basis of the top customers as columns, their cumulative share as a line."""
-    cls_sheet, cls = _find(sheets, "Classification")
+    cls_sheet, cls = find_table(sheets, "Classification")
     n = min(cls.rows, PARETO_POINTS)
     if not n:
         return None
@@ -717,7 +717,7 @@ def _pareto(sheets: list[SheetPlan], language: str, money_axis: dict) -> dict | 
 
 def _whale(sheets: list[SheetPlan], language: str) -> dict | None:
     """Cumulative profit share against cumulative customer share, by profit rank."""
-    wc_sheet, wc = _find(sheets, "WhaleCurve")
+    wc_sheet, wc = find_table(sheets, "WhaleCurve")
     if not wc.rows:
         return None
     return {"chart": {"type": "scatter", "subtype": "straight"}, "title": ui("chart.whale", language),
@@ -734,7 +734,7 @@ def _whale(sheets: list[SheetPlan], language: str) -> dict | None:
 
 def _receipts(sheets: list[SheetPlan], language: str, money_axis: dict) -> dict | None:
     """The next 13 weeks' expected receipts as columns, the same weeks' receipts of the prior period as a line."""
-    er_sheet, er = _find(sheets, "ExpectedReceipts")
+    er_sheet, er = find_table(sheets, "ExpectedReceipts")
     if er is None or not er.rows:
         return None
     weeks = 13
@@ -790,7 +790,7 @@ def _profit_potential(chart_data: dict, language: str, money_axis: dict) -> dict
 
 def _industry(results: Results, sheets: list[SheetPlan], language: str, money_axis: dict) -> dict | None:
     """Net revenue by industry (the Industry rows of Segments)."""
-    seg_sheet, seg = _find(sheets, "Segments")
+    seg_sheet, seg = find_table(sheets, "Segments")
     dims = results.tables["Segments"]["Dimension"].tolist()
     industry = dimension_label("Industry", language)   # as the table shows it
     if industry not in dims:
