@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from kam_xl.analysis import Results
-from kam_xl.contract import bucket_names, shown_buckets
+from kam_xl.contract import shown_buckets
 from kam_xl.render import writer
 from kam_xl.render.layout import SheetPlan, controls_line, plan, table_plan
 from kam_xl.render.model_page import model_lines
@@ -134,14 +134,12 @@ def _customers(sheet, formats: Formats, results: Results, sheets, language: str,
     t = results.tables
     frame = t["Profitability"][["CustomerID", "CustomerName", "NetRevenue", "GrossMarginPct", "NetProfit"]]
     frame = frame.merge(t["Classification"][["CustomerID", "ABCTier"]], on="CustomerID", how="left")
-    if "Receivables" in t:
+    if "Receivables" in t:   # the open balance and the share of it overdue, as the Receivables sheet shows them
         rec = t["Receivables"]
-        overdue = [n for n in bucket_names(results.params.aging_buckets)[1:] if n in rec.columns]
-        extra = rec[["CustomerID", "DSO"]].assign(OverdueBalance=rec[overdue].sum(axis=1, min_count=1)
-                                                  if overdue else float("nan"))
-        frame = frame.merge(extra, on="CustomerID", how="left")
+        frame = frame.merge(rec[[c for c in ("CustomerID", "DSO", "OpenBalance", "OverdueShare") if c in rec]],
+                            on="CustomerID", how="left")
     columns = [c for c in ("CustomerID", "CustomerName", "ABCTier", "NetRevenue", "GrossMarginPct", "NetProfit", "DSO",
-                           "OverdueBalance") if c in frame.columns]
+                           "OpenBalance", "OverdueShare") if c in frame.columns]
     frame = frame[columns]
     widths = {"CustomerName": NAME_WIDTH}
     row = _start(sheet, formats, ui("pack.customers", language), results, sheets)
