@@ -159,31 +159,28 @@ def canonical_value(shown: object) -> object:
     return shown
 
 
-def canonical_item(shown: object) -> object:
-    """The canonical name of an About item shown in any language (截止日期 -> AsOfDate), else the item."""
+def _named(shown: object, dictionaries) -> str | None:
+    """The name whose label is ``shown`` in the ``dictionaries(words)`` of any catalogue, else None."""
     for words in CATALOGUES.values():
-        for name, label in {**words.ABOUT, **words.PARAMETERS}.items():
+        for name, label in dictionaries(words).items():
             if label == shown:
                 return name
-    return shown
+    return None
+
+
+def canonical_item(shown: object) -> object:
+    """The canonical name of an About item shown in any language (截止日期 -> AsOfDate), else the item."""
+    return _named(shown, lambda words: {**words.ABOUT, **words.PARAMETERS}) or shown
 
 
 def canonical_term(shown: object) -> object:
     """The canonical model parameter or unit of a word shown in any language (对数似然 -> LogLikelihood)."""
-    for words in CATALOGUES.values():
-        for name, label in words.MODEL_TERMS.items():
-            if label == shown:
-                return name
-    return shown
+    return _named(shown, lambda words: words.MODEL_TERMS) or shown
 
 
 def canonical_label(label: str) -> str:
     """The canonical KPI or metric name of a displayed label in any language."""
-    for words in CATALOGUES.values():
-        for name, shown in {**words.KPIS, **words.METRICS}.items():
-            if shown == label:
-                return name
-    return _former(label)
+    return _named(label, lambda words: {**words.KPIS, **words.METRICS}) or _former(label)
 
 
 def headers_markdown() -> str:
