@@ -31,8 +31,8 @@ from kam_xl.words import (canonical_header, catalogue, dimension_label, header, 
 WRAPPED = {"RecommendedStrategy", "Actions", "PreviousActions", "LatestFeedback", "Message", "NextStep", "Note"}
 TEXT_WIDTHS = {"CustomerName": 30, "RecommendedStrategy": 48, "Actions": 60, "PreviousActions": 50,
                "LatestFeedback": 34, "Message": 70, "Location": 28, "Value": 24, "Commentary": 120, "Segment": 20, "Item": 22, "Metric": 30,
-               "KPI": 24, "Name": 30, "Period": 24,
-               "Control": 34, "Note": 60, "GroupName": 30}   # Attainment's customer or manager, "2026-01-01 – 2026-10-31"
+               "KPI": 24, "Name": 30, "Period": 24,   # Attainment's customer or manager, "2026-01-01 – 2026-10-31"
+               "Control": 34, "Note": 60, "GroupName": 30}
 
 MONEY_WIDTH = 16
 

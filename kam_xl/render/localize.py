@@ -114,7 +114,8 @@ def controls_text(frame: pd.DataFrame, currency: str, language: str) -> pd.DataF
     def note(key: str, facts: dict) -> str:
         if "parts" in facts:   # lines read = where they went + rejected
             parts = text("list.separator", language).join(
-                text(f"control_part.{name}", language, rows=rows, amount=amount) for name, rows, amount in facts["parts"])
+                text(f"control_part.{name}", language, rows=rows, amount=amount)
+                for name, rows, amount in facts["parts"])
             return text("control_note.lines", language, **{**facts, "parts": parts})
         return text(f"control_note.{key}", language, **facts)
     return frame.assign(
