@@ -28,11 +28,12 @@ from kam_xl.words import (canonical_header, catalogue, dimension_label, header, 
                           sheet_title, text, ui)
 
 # Text that wraps in its column (on screen and on paper) rather than running on or being cut off.
-WRAPPED = {"RecommendedStrategy", "Actions", "PreviousActions", "LatestFeedback", "Message", "NextStep", "Note"}
+WRAPPED = {"RecommendedStrategy", "Actions", "PreviousActions", "LatestFeedback", "Message", "NextStep", "Note",
+           "Control"}
 TEXT_WIDTHS = {"CustomerName": 30, "RecommendedStrategy": 48, "Actions": 60, "PreviousActions": 50,
                "LatestFeedback": 34, "Message": 70, "Location": 28, "Value": 24, "Commentary": 120, "Segment": 20, "Item": 22, "Metric": 30,
                "KPI": 24, "Name": 30, "Period": 24,   # Attainment's customer or manager, "2026-01-01 – 2026-10-31"
-               "Control": 34, "Note": 60, "GroupName": 30}
+               "Control": 36, "Note": 60, "GroupName": 30}
 
 MONEY_WIDTH = 16
 
