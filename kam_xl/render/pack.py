@@ -196,7 +196,9 @@ def _targets(sheet, formats: Formats, results: Results, sheets, language: str, b
     if "Attainment" not in t or not len(t["Attainment"]):
         return False
     frame = t["Attainment"]
-    columns = [c for c in ("Level", "Name", "Measure", "Target", "Actual", "Attainment", "Variance") if c in frame]
+    # the window (this period, the year to date) tells a key's two rows of one measure apart
+    columns = [c for c in ("Level", "Name", "Window", "Measure", "Target", "Actual", "Attainment", "Variance")
+               if c in frame]
     row = _start(sheet, formats, ui("pack.targets", language), results, sheets)
     shown = frame[columns].head(TARGETS)
     if len(frame) > len(shown):
