@@ -138,7 +138,7 @@ def test_a_period_not_understood_is_refused_naming_it(runner, tmp_path, book_pat
 
 
 def test_period_and_as_of_together_are_refused(runner, tmp_path, book_path):
-    """Both set AsOfDate: refused rather than one silently winning (README, Month end)."""
+    """Both set AsOfDate: refused rather than one silently winning (docs/DEFINITIONS.md, Month end)."""
     result = runner.invoke(main, ["build", str(book_path), "--period", "2026-03", "--as-of", "2026-04-15",
                                   "-o", str(tmp_path / "s.xlsx")])
     assert result.exit_code == 2 and not (tmp_path / "s.xlsx").exists()
