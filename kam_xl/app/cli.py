@@ -368,7 +368,7 @@ def _report(outcomes) -> None:
 
 @main.group()
 def addin() -> None:
-    """The KAM_ cell functions for LibreOffice Calc (Excel: xlwings addin install, see README)."""
+    """The KAM_ cell functions for LibreOffice Calc (Excel: xlwings addin install, see docs/EXCEL.md)."""
 
 
 @addin.command("install")

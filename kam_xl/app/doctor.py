@@ -1,6 +1,6 @@
 """`kam-xl doctor`: is this machine (and workbook) set up for kam-xl's formulas
 and refresh macro? One line per check with the fix, instead of diagnosing the
-README's error table by hand.
+error table of docs/EXCEL.md by hand.
 
 The checks read the machine through a ``Machine`` (the real one, or a fake in
 the tests), so the Windows parts are tested on any system.

@@ -144,8 +144,8 @@ EXAMPLES_TEXT = {
     True: {"examples_en": "see the {sheet} sheet.",
            "examples_zh": "示例见“{sheet}”表。"},
     False: {"examples_en": "`kam-xl new --calc` writes a template with an Examples sheet of worked formulas "
-                           "(README: Excel on Windows).",
-            "examples_zh": "用 `kam-xl new --calc` 生成的模板另有“公式示例”表，逐一示范这些公式（见 README《在 Excel 中使用公式》一节）。"},
+                           "(docs/EXCEL.md: Excel on Windows).",
+            "examples_zh": "用 `kam-xl new --calc` 生成的模板另有“公式示例”表，逐一示范这些公式（见 docs/EXCEL.md《在 Excel 中使用公式》一节）。"},
 }
 
 

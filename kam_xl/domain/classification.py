@@ -7,7 +7,7 @@ import pandas as pd
 from kam_xl.domain.frames import in_window, percentile_rank, rank_descending, ratio, round_money, totals_by
 
 # RFM segment by R score (rows 1-5) and FM score (columns 1-5): the common
-# R x FM grid (see README, "RFM segments").
+# R x FM grid (see docs/DEFINITIONS.md, "RFM segments").
 _RFM_GRID = {
     (1, 1): "Hibernating", (1, 2): "Hibernating", (2, 1): "Hibernating", (2, 2): "Hibernating",
     (1, 3): "At Risk", (1, 4): "At Risk", (2, 3): "At Risk", (2, 4): "At Risk",

@@ -446,7 +446,7 @@ TEXT = {
 # The workbook's own furniture: titles, labels, chart titles.
 UI = {
     "sheet.examples": "公式示例",
-    "examples.see_readme": "函数说明见 README《在 Excel 中使用公式》一节。",
+    "examples.see_readme": "函数说明见 docs/EXCEL.md《在 Excel 中使用公式》一节。",
     "points": "个百分点",
     "dashboard.title": "大客户管理会计汇总",
     "dashboard.prior": "上期",
