@@ -13,7 +13,7 @@ from kam_xl.contract import file_parameters, normalize_name
 from kam_xl.inputs.parsing import parse_date, parse_number, parse_period
 from kam_xl.inputs.safe_io import InputError
 from kam_xl.quality import ERROR, INFO, DataQuality
-from kam_xl.words import CATALOGUES, message, word
+from kam_xl.words import CATALOGUES, catalogue, message, word
 
 DEFAULT_POTENTIAL_WEIGHTS = {"CLV": 0.4, "Growth": 0.2, "Industry": 0.15, "Wallet": 0.15, "Alive": 0.1}
 DEFAULT_CADENCE = {"A": 30, "B": 60, "C": 90}
@@ -268,8 +268,8 @@ class ParameterRefusal(InputError):
 
 
 def parameter_name(canonical: str, language: str | None) -> str:
-    """A parameter's name as the user reads it: its Chinese name in Chinese."""
-    return PARAMETER_ZH.get(canonical, canonical) if language == "zh-CN" else canonical
+    """A parameter's name as the user reads it: its catalogue's name for it (English keeps the canonical)."""
+    return catalogue(language).PARAMETERS.get(canonical, canonical)
 
 
 @dataclass(frozen=True)
