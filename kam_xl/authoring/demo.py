@@ -170,11 +170,13 @@ def _sales(rng, p: _Profiles, lines_per_customer: float) -> pd.DataFrame:
     returned = rng.random(len(sales)) < 0.02
     returns = sales[returned].copy()
     returns["Date"] = np.minimum(returns["Date"] + pd.to_timedelta(rng.integers(5, 40, len(returns)), unit="D"), AS_OF)
+    returns["DocumentNo"] = "RT" + returns["DocumentNo"].str[2:]
+    # A return is one document on one day: its lines take the earliest of their drawn dates.
+    returns["Date"] = returns.groupby("DocumentNo")["Date"].transform("min")
     fraction = rng.uniform(0.2, 1.0, len(returns))
     returns["NetRevenue"] = -np.round(returns["NetRevenue"] * fraction, 2)
     returns["COGS"] = -np.round(returns["COGS"] * fraction, 2)
     returns["Quantity"] = -np.maximum(np.round(returns["Quantity"] * fraction), 1)
-    returns["DocumentNo"] = "RT" + returns["DocumentNo"].str[2:]
     sales = pd.concat([sales, returns]).sort_values(["Date", "DocumentNo"]).reset_index(drop=True)
     p.month_start = month_start
     return sales
