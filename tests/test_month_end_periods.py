@@ -398,3 +398,21 @@ def test_an_opening_balance_before_data_start_does_not_ask_for_data_start():
     assert opening.tolist() == ["DataStart is 2026-01-01, so the receivables owed at the start of this period "
                                 "(2025-12-01) are not in the data: AverageAR, ARTurnover, DSO, FinancingCost and "
                                 "NetProfit are left empty for this period"]
+
+
+def test_a_period_converts_foreign_amounts_at_its_closing_rate(runner, tmp_path):
+    """--period's AsOfDate is a Timestamp of another resolution than the dates read from a sheet; the closing
+    rate must still be found (was: 'MergeError: incompatible merge keys', exit 2, nothing written). The small
+    book with B2's invoice of USD 800 (rate 7.00 from 2025-01-01, 7.20 from 2026-03-31): as of the quarter's
+    end, 2026-03-31, B2 owes 800 x 7.20 = 5,760.00 (its receipt of 50 comes on 2026-06-01)."""
+    from kam_xl.authoring.template import write_template
+    book = small_book()
+    book["Invoices"]["Currency"] = [None] * 5 + ["USD"]
+    book["FXRates"] = pd.DataFrame({"Date": ["2025-01-01", "2026-03-31"], "Currency": ["USD", "USD"],
+                                    "Rate": [7.0, 7.2]})
+    path = write_template(tmp_path / "usd.xlsx", book)
+    out = tmp_path / "usd_Summary.xlsx"
+    result = runner.invoke(main, ["build", str(path), "--period", "2026Q1", "-o", str(out)])
+    assert result.exit_code in (0, 1), result.output
+    receivables = read_results(out)["Receivables"].set_index("CustomerID")
+    assert receivables.loc["B2", "OpenBalance"] == pytest.approx(5760.00)

@@ -15,11 +15,14 @@ def rate_on(rates: pd.DataFrame, currency: pd.Series, dates: pd.Series) -> pd.Se
     """For each (currency, date) pair the rate in force: that of the latest
     FXRates row of the currency dated on or before the date (reporting units
     per unit); NaN when the currency has no rate by then."""
-    wanted = pd.DataFrame({"Currency": currency.to_numpy(), "Date": pd.to_datetime(dates.to_numpy()),
+    # One resolution on both sides: merge_asof refuses dates read from a sheet (ns) against a
+    # parameter's date (a period's last day is a Timestamp in us).
+    wanted = pd.DataFrame({"Currency": currency.to_numpy(),
+                           "Date": pd.to_datetime(dates.to_numpy()).astype("datetime64[ns]"),
                            "position": np.arange(len(currency))})
     if rates is None or rates.empty or wanted.empty:
         return pd.Series(np.nan, index=currency.index)
-    table = rates[["Currency", "Date", "Rate"]].dropna().sort_values("Date")
+    table = rates[["Currency", "Date", "Rate"]].dropna().astype({"Date": "datetime64[ns]"}).sort_values("Date")
     found = pd.merge_asof(wanted.sort_values("Date"), table, on="Date", by="Currency", direction="backward")
     return pd.Series(found.sort_values("position")["Rate"].to_numpy(dtype=float), index=currency.index)
 
