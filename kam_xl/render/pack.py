@@ -28,6 +28,8 @@ CHART_SOURCES = ("Classification", "Profitability", "Trend", "Receivables", "Mod
 CHARTS_PER_PAGE = 4   # two rows of two: each chart wide enough for its labels and legend at full size
 CHART_SIZE, CHART_STEP = (500, 318), (510, 326)   # pixels: 2 x 510 fits a landscape A4 page at 100 %
 NAME_WIDTH = 26
+# Rows of 10-pt text a landscape A4 page holds at 100 % (about 516 pt between the margins, 15 pt a row).
+PAGE_ROWS = 33
 
 
 def write_pack_workbook(results: Results, path: str | Path, language: str | None = None) -> Path:
@@ -271,8 +273,8 @@ def _forecast(sheet, formats: Formats, results: Results, sheets, language: str, 
 
 
 def _quality(sheet, formats: Formats, results: Results, sheets, language: str, book) -> bool:
-    """Data quality and the Controls in one block: findings by severity, the errors and warnings in words,
-    and whether the report ties to its ledgers."""
+    """Data quality and the Controls on one page: whether the report ties to its ledgers (the Controls), the
+    findings by severity, and as many of the errors and warnings in words as the page holds."""
     t = results.tables
     row = _start(sheet, formats, ui("pack.quality", language), results, sheets)
     if "Controls" in t:
@@ -283,17 +285,25 @@ def _quality(sheet, formats: Formats, results: Results, sheets, language: str, b
     sheet.write_string(row, 0, ui("pack.dq_counts", language, errors=dq.count("Error"), warnings=dq.count("Warning"),
                                   info=dq.count("Info")), formats.get())
     row += 2
-    findings = t["DataQuality"].reset_index(drop=True)
-    serious = [r.get("Severity") in ("Error", "Warning") for r in dq.records]   # the table's rows, in order
-    shown = findings[serious].head(FINDINGS) if len(serious) == len(findings) else findings.head(0)
-    if len(shown):
-        # The message first: it shares column A's width with the Control names below.
-        row = _table(sheet, formats, "PackFindings", shown[["Message", "Severity", "Table"]], row, language,
-                     widths={"Message": 70})
-    if "Controls" in t:
+    if "Controls" in t:   # first: whether the summary ties is what the page is signed on
         controls = t["Controls"][[c for c in ("Control", "Status", "Difference") if c in t["Controls"]]]
-        _table(sheet, formats, "PackControls", controls, row, language, widths={"Control": 70},
-               kinds={"Difference": "number"})
+        row = _table(sheet, formats, "PackControls", controls, row, language, widths={"Control": 70},
+                     kinds={"Difference": "number"})
+    findings = t["DataQuality"].reset_index(drop=True)
+    is_serious = [r.get("Severity") in ("Error", "Warning") for r in dq.records]   # the table's rows, in order
+    serious = findings[is_serious].head(FINDINGS) if len(is_serious) == len(findings) else findings.head(0)
+    # As many as the page holds below the Controls (a table running onto a second page loses its header).
+    lines = serious["Message"].map(lambda text: writer.text_lines(text, 70)).cumsum()
+    shown = serious[(lines <= PAGE_ROWS - row - 2).to_numpy()]
+    total = dq.count("Error") + dq.count("Warning")
+    if len(shown):
+        if len(shown) < total:
+            sheet.write_string(row, 0, ui("pack.more", language, shown=len(shown), total=total,
+                                          sheet=sheet_title("DataQuality", language)), formats.get(italic=True))
+            row += 1
+        # The message first: it shares column A's width with the Control names above.
+        _table(sheet, formats, "PackFindings", shown[["Message", "Severity", "Table"]], row, language,
+               widths={"Message": 70})
     return True
 
 
