@@ -155,7 +155,7 @@ def _quality_table(frame, language: str) -> Table:
 def _sources_table(inputs, language: str) -> Table:
     """Lineage: for each contract column read, the sheet and header it came from."""
     from kam_xl.contract import TABLES
-    from kam_xl.words import ui
+    from kam_xl.words import table_label, ui
     table = Table(title=ui("validate.sources", language), header_style="bold")
     for name in ("Table", "Column", "Sheet", "Header"):
         table.add_column(ui(f"validate.{name.lower()}", language))
@@ -168,7 +168,7 @@ def _sources_table(inputs, language: str) -> Table:
             rows.insert(0, ("NetRevenue", f"= {source.header('GrossAmount')} ÷ (1 + {rate})"))
         for column, text in rows:
             shown = f"{column} ({TABLES[name].column(column).zh})" if language == "zh-CN" else column
-            table.add_row(name, shown, escape(source.sheet), escape(text))
+            table.add_row(table_label(name, language), shown, escape(source.sheet), escape(text))
     return table
 
 
