@@ -38,7 +38,7 @@ def test_build_batch_keeps_going_after_a_failure(runner, tmp_path, demo_workbook
     broken.write_bytes(b"PK\x03\x04 not really a zip")
     result = runner.invoke(main, ["build", str(good), str(broken), "--out-dir", str(tmp_path / "out"), "--jobs", "2"])
     assert result.exit_code == 2
-    lines = [l for l in result.output.splitlines() if l.startswith(("ok", "failed"))]
+    lines = [line for line in result.output.splitlines() if line.startswith(("ok", "failed"))]
     assert len(lines) == 2 and lines[0].startswith("ok") and lines[1].startswith("failed")
     assert (tmp_path / "out" / "good_Summary.xlsx").exists()
     assert "damaged or truncated" in result.output

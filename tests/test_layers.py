@@ -388,6 +388,11 @@ def test_imports_of_the_package_and_the_declarations_resolve():
             elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
                 names.add(node.id)
         defined[s.name] = names | {m.rpartition(".")[2] for m in modules if m.rpartition(".")[0] == s.name}
+    for s in by_name.values():  # a re-export (from kam_xl.contract.tables import *) defines the public names
+        for imp in imports(s, modules):
+            if imp.name is None and imp.target in defined and any(
+                    isinstance(n, ast.ImportFrom) and n.names[0].name == "*" for n in ast.walk(s.tree)):
+                defined[s.name] |= {n for n in defined[imp.target] if not n.startswith("_")}
     everything = [*by_name.values(), *(e for s in by_name.values() for e in embedded_scripts(s))]
     broken = []
     for s in everything:

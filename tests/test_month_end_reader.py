@@ -4,7 +4,6 @@ duplicates within one file, and ERP export habits (a bill's header on its first 
 import math
 
 import pandas as pd
-import pytest
 from click.testing import CliRunner
 
 from helpers import write_book

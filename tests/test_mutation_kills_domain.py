@@ -125,7 +125,7 @@ def test_action_flags_thresholds_and_boolean_result():
         "NetRevenue":        [-5.0, 0.0],
     }, index=["X", "Y"])
     flags = action_flags(frame, "Overdue90Plus")
-    assert (flags.dtypes == bool).all()
+    assert all(dtype == np.dtype(bool) for dtype in flags.dtypes)
     # The flag names are the action keys the words catalogues translate (action.churn_alert ...).
     assert list(flags.columns) == ["loss_making", "overdue_oldest", "over_limit", "churn_alert", "cadence_breached",
                                    "follow_up_overdue", "revenue_decline", "low_satisfaction", "wallet_headroom"]
@@ -139,7 +139,7 @@ def test_action_flags_without_optional_tables():
     flags = action_flags(pd.DataFrame({"NetProfit": [-1.0, 2.0]}, index=["X", "Y"]), None)
     assert flags.loss_making.tolist() == [True, False]
     assert not flags.drop(columns="loss_making").to_numpy().any()
-    assert (flags.dtypes == bool).all() and list(flags.index) == ["X", "Y"]
+    assert all(dtype == np.dtype(bool) for dtype in flags.dtypes) and list(flags.index) == ["X", "Y"]
 
 
 # ----- frames (shared helpers) -------------------------------------------------------------

@@ -163,7 +163,7 @@ def test_hostile_files_fail_fast_with_one_line(tmp_path):
         start = time.perf_counter()
         result = runner.invoke(main, ["build", str(case / "f.xlsx"), "-o", str(case / "out.xlsx")])
         elapsed = time.perf_counter() - start
-        errors = [l for l in result.output.splitlines() if l.startswith("error:")]
+        errors = [line for line in result.output.splitlines() if line.startswith("error:")]
         assert result.exit_code == 2, (name, result.output)
         assert len(errors) == 1 and "Traceback" not in result.output, (name, result.output)
         assert elapsed < 10 and not (case / "out.xlsx").exists(), name

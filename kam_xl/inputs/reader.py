@@ -52,7 +52,6 @@ from kam_xl.inputs.ledger import (
     finish,
     new_ledger,
     note_dropped,
-    row_keys,
 )
 from kam_xl.inputs.names import CONTRACT, MAP, Names, Origin, default_names, preset_scores, without_detected
 from kam_xl.inputs.params import PARAMETER_ZH, Params, parameters_from_table

@@ -182,7 +182,6 @@ HEADERS = {
     "Message": "说明",
     "Location": "位置",
     "Control": "核对项目",
-    "Unit": "单位",
     "SourceTotal": "源数据合计",
     "ReportTotal": "汇总表合计",
     "Difference": "差异",

@@ -29,7 +29,8 @@ BUGS=[
 ]
 tests = sys.argv[1:] or ["tests/test_oracles.py","tests/test_fitted_path.py"]
 for name, f, old, new in BUGS:
-    path=f"{W}/{f}"; src=open(path).read()
+    path = f"{W}/{f}"
+    src = open(path).read()
     assert src.count(old)==1, (name, src.count(old))
     open(path,"w").write(src.replace(old,new))
     try:
