@@ -59,3 +59,11 @@ def write_book(path, sheets: dict[str, list[list]]):
             sheet.append(row)
     book.save(path)
     return path
+
+
+def customers_table(ids: list[str]) -> pd.DataFrame:
+    """A Customers table of these IDs with every contract column, as the reader hands it over."""
+    from kam_xl.inputs.reader import inputs_from_frames
+    return inputs_from_frames({"Customers": pd.DataFrame({"CustomerID": ids}),
+                               "Sales": pd.DataFrame({"Date": ["2026-01-01"], "CustomerID": [ids[0]],
+                                                      "NetRevenue": [1]})})["Customers"]

@@ -1,5 +1,5 @@
 """A ten-customer book in which every output column has a hand-derived value
-(tests/test_oracles.py holds the arithmetic). Data start on the prior
+(tests/test_every_column_by_hand.py holds the arithmetic). Data start on the prior
 period's first day, so prior-period figures are covered.
 
 Period 2025-07-01 .. 2026-06-30 (365 days), AsOfDate 2026-06-30; prior period

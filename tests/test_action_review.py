@@ -6,6 +6,7 @@ import pytest
 from kam_xl.app.build import build_file
 from kam_xl.authoring.template import write_template
 from kam_xl.render.results_reader import read_previous, read_results
+import numpy as np
 
 
 def month_book(path, currency="CNY", customers=("X", "Y"), more=None):
@@ -189,3 +190,36 @@ def test_shares_in_the_review_read_as_percentages(tmp_path, contacted_review, la
     assert "%" in utilization[8].number_format and "%" in utilization[9].number_format
     assert "%" not in dso[8].number_format and "%" not in contact[9].number_format
     assert set(review["Metric"]) >= {"CreditUtilization", "DSO", "DaysSinceContact"}
+
+
+def test_action_review_every_column_by_hand():
+    """action_review on hand-made summaries: X (loss-making and a visit due) improved its margin, not its
+    contacts; Y (no actions) moved from B to A, so it is listed without a measure; Z (no actions, nothing
+    moved) is not; W (churn alert) bought twice since; V left the book (its measures unknown now)."""
+    from kam_xl.domain.review import action_review
+    previous = pd.DataFrame({
+        "ABCTier": ["A", "B", "C", "A", "B"], "PortfolioQuadrant": ["Strategic", "Develop", "Streamline",
+                                                                     "Maintain", "Develop"],
+        "Actions": [["loss_making", "cadence_breached"], [], [], ["churn_alert"], ["over_limit"]],
+        "NetMarginPct": [-0.1, 0.2, 0.1, 0.3, 0.1], "DaysSinceContact": [40.0, 5.0, 5.0, 3.0, 8.0],
+        "CreditUtilization": [0.5, 0.5, 0.5, 0.5, 1.2],
+    }, index=pd.Index(["X", "Y", "Z", "W", "V"], name="CustomerID"))
+    current = pd.DataFrame({
+        "ABCTier": ["A", "A", "C", "A"], "PortfolioQuadrant": ["Develop", "Develop", "Streamline", "Maintain"],
+        "NetMarginPct": [0.05, 0.2, 0.1, 0.3], "DaysSinceContact": [55.0, 5.0, 5.0, 3.0],
+        "PurchasesSince": [1.0, 0.0, 0.0, 2.0],
+    }, index=pd.Index(["X", "Y", "Z", "W"], name="CustomerID"))
+    table = action_review(previous, current, "Overdue90Plus")
+    assert table.columns.tolist() == ["CustomerID", "PreviousTier", "Tier", "PreviousQuadrant", "Quadrant",
+                                      "PreviousActions", "Metric", "Before", "Now", "Improved"]
+    rows = [tuple(None if (isinstance(v, float) and np.isnan(v)) else v for v in row)
+            for row in table.itertuples(index=False)]
+    assert rows == [
+        ("X", "A", "A", "Strategic", "Develop", "loss_making,cadence_breached", "NetMarginPct", -0.1, 0.05, True),
+        ("X", "A", "A", "Strategic", "Develop", "loss_making,cadence_breached", "DaysSinceContact", 40.0, 55.0,
+         False),
+        ("Y", "B", "A", "Develop", "Develop", "", None, None, None, None),
+        ("W", "A", "A", "Maintain", "Maintain", "churn_alert", "PurchasesSince", None, 2.0, True),
+        ("V", "B", None, "Develop", None, "over_limit", "CreditUtilization", 1.2, None, None),
+    ]
+    assert table["Before"].dtype == table["Now"].dtype == np.float64            # numbers, written as numbers

@@ -141,3 +141,9 @@ def test_an_aging_basis_that_is_not_understood_is_named():
     inputs = inputs_from_frames(book)
     assert "must be DueDate or InvoiceDate" in " ".join(inputs.dq.frame("en")["Message"])
     assert inputs.params.aging_basis == "DueDate"
+
+
+def test_follow_up_levels_are_reached_on_their_day():
+    from kam_xl.domain.receivables import follow_up_level
+    days = pd.Series([-5, 0, 1, 14, 15, 89, 90, 400])
+    assert follow_up_level(days, (1, 15, 30, 60, 90)).tolist() == [0, 0, 1, 1, 2, 4, 5, 5]

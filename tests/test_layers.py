@@ -99,8 +99,6 @@ EXCEPTIONS: dict[tuple, str] = {
         "the ReadMe sheet's name; with the 86 lines of Chinese help text, to move to the catalogue (deliverable 3)",
     ("language", "kam_xl.authoring.template", "_write_parameters", 'language == "zh-CN"', 1):
         "the Parameters sheet's headers and help texts, written in the template in both languages (deliverable 3)",
-    ("language", "kam_xl.inputs.params", "_convert", 'match != "en"', 1):
-        "reading the Language value: its spellings (zh, 中文, cn) to a language code",
     ("language", "kam_xl.render.localize", "localized", 'language != "en"', 2):
         "English keeps the contract's values (Attainment, levels, quadrants) where a catalogue would word them",
     ("language", "kam_xl.render.localize", "about_value", 'language != "en"', 1):

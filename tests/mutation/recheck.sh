@@ -5,7 +5,7 @@
 #   recheck.sh RUN_DIR TESTS...               the mutants the run left surviving or untested
 #   recheck.sh RUN_DIR --all MODULE TESTS...  every mutant of kam_xl.domain.MODULE (a whole-module screen
 #                                             with fast direct tests; what survives goes to a mutmut run)
-# Usage: tests/mutation/recheck.sh build/mutation/domain tests/test_mutation_kills_domain.py [more tests]
+# Usage: tests/mutation/recheck.sh build/mutation/domain tests/test_receivables.py [more tests]
 set -u
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 run_dir=$(cd "$1" && pwd); shift

@@ -1,5 +1,6 @@
-"""Direct checks added where mutation testing (`make mutation`, docs/TESTING.md) showed a changed
-line in the models run that no other test noticed. Every expected value is worked out by hand in the
+"""The BG/NBD and Gamma-Gamma equations term by term (likelihoods, P(alive), expected purchases, the fits);
+many were added where mutation testing (`make mutation`, docs/TESTING.md) showed a changed line in the
+models run that no other test noticed. Every expected value is worked out by hand in the
 comment beside it."""
 import math
 

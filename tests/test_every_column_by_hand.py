@@ -1,6 +1,6 @@
 """Every column of every output table against hand arithmetic (tests/oracle_book.py).
 
-Each expected value is derived here from DESIGN.md section 3, not from the
+Each expected value is derived here from the definitions in docs/DEFINITIONS.md, not from the
 code's output: money with pytest.approx(abs=0.01), counts, tiers, scores and
 flags exactly. Period 2025-07-01 .. 2026-06-30 = 365 days, so FinancingCost =
 AverageAR x 0.06 and annualising is x 1.
