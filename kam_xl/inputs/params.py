@@ -13,7 +13,7 @@ from kam_xl.contract import file_parameters, normalize_name
 from kam_xl.inputs.parsing import parse_date, parse_number, parse_period
 from kam_xl.inputs.safe_io import InputError
 from kam_xl.quality import ERROR, INFO, DataQuality
-from kam_xl.words import CATALOGUES, catalogue, message, word
+from kam_xl.words import CATALOGUES, catalogue, language_spellings, message, word
 
 DEFAULT_POTENTIAL_WEIGHTS = {"CLV": 0.4, "Growth": 0.2, "Industry": 0.15, "Wallet": 0.15, "Alive": 0.1}
 DEFAULT_CADENCE = {"A": 30, "B": 60, "C": 90}
@@ -29,7 +29,6 @@ CHOICES = {
     "aging_basis": (AGING_BASES, {"到期日": "DueDate", "开票日期": "InvoiceDate", "开票日": "InvoiceDate"}),
     "provision_in_net_profit": ((), {**dict.fromkeys(_YES, True), **dict.fromkeys(_NO, False)}),
 }
-LANGUAGES = tuple(CATALOGUES)
 # The collection steps FollowUpLevels sets the days of (word keys followup.<step> in kam_xl.words).
 FOLLOW_UP_STEPS = ("reminder", "call", "manager", "stop_deliveries", "legal")   # a language is a words catalogue
 
@@ -389,10 +388,10 @@ def _convert(field_name: str, value: object) -> object:
             raise ParameterError("reason.basis")
         return match
     if field_name == "language":
-        match = {normalize_name(x): x for x in LANGUAGES + ("zh", "中文", "cn")}.get(normalize_name(text))
+        match = {normalize_name(s): code for s, code in language_spellings().items()}.get(normalize_name(text))
         if match is None:
             raise ParameterError("reason.language")
-        return "zh-CN" if match != "en" else "en"
+        return match
     if field_name == "reporting_currency":
         if not re.fullmatch(r"[A-Za-z]{3}", text):
             raise ParameterError("reason.currency")

@@ -18,6 +18,12 @@ def catalogue(language: str | None) -> ModuleType:
     return CATALOGUES.get(language or "en", en)
 
 
+def language_spellings() -> dict[str, str]:
+    """Every spelling of a language the Language parameter takes -> its code: each catalogue's code and its
+    SPELLINGS (zh, 中文, cn -> zh-CN)."""
+    return {spelling: code for code, words in CATALOGUES.items() for spelling in (code, *words.SPELLINGS)}
+
+
 def header(name: str, language: str = "en") -> str:
     """Display header of an output column in ``language``."""
     words = catalogue(language)

@@ -14,6 +14,8 @@ DATE_FORMAT = "yyyy-mm-dd"
 MONTH_FORMAT = "yyyy-mm"
 # Charts show money in thousands.
 MONEY_AXIS_UNITS = "thousands"
+# Other ways the Language parameter may name this language (besides its code, en).
+SPELLINGS: tuple[str, ...] = ()
 # Headers, sheets, KPIs and metrics read as their canonical names.
 HEADERS: dict[str, str] = {}
 SHEETS: dict[str, str] = {}

@@ -16,6 +16,8 @@ DATE_FORMAT = 'yyyy"年"m"月"d"日"'
 MONTH_FORMAT = 'yyyy"年"m"月"'
 # Charts show money in 万 (ten thousands).
 MONEY_AXIS_UNITS = "ten_thousands"
+# Other ways the Language parameter may name this language (besides its code, zh-CN).
+SPELLINGS = ("zh", "中文", "cn")
 # Output column headers (canonical name -> display).
 HEADERS = {
     "CustomerID": "客户编号",
