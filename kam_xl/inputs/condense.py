@@ -69,45 +69,64 @@ def condense_sales(batches: Iterable, schema, columns: dict[str, int], known_ids
     ``columns`` maps contract columns to the file's columns (their
     positions, as the reader maps the headers); the first line
     is row ``first_row``. None when the file's column types leave no line
-    plain for certain (a text Date or NetRevenue column, numbers as text)."""
+    plain for certain (a text Date or NetRevenue column, numbers as text).
+
+    Both steps are the ibis expressions of :func:`plain_test` and
+    :func:`condensed_rows`, run by an embedded DuckDB: the test batch by
+    batch, the sums over the stream of plain lines."""
     import duckdb
+    import ibis
     import pyarrow as pa
 
     if not _summable(schema, columns, currency_ignored):
         return None
-    known = pa.array(sorted(set(known_ids)), pa.string())
-    projected = _projected_schema()
+    projected = _projected_schema(columns, currency_ignored)
+    lines = ibis.table(ibis.Schema.from_pyarrow(projected), name="batch_lines")
+    known = ibis.table({"CustomerID": "string"}, name="known_ids")
+    test_sql = ibis.to_sql(lines.select(plain=plain_test(lines, known.CustomerID, set(columns), currency_ignored)),
+                           dialect="duckdb")
     kept: list = []
     kept_rows: list[np.ndarray] = []
     state = {"row": first_row, "currency": False}
 
-    def plain_batches() -> Iterator:
+    def plain_batches(tester) -> Iterator:
         for batch in batches:
             rows = np.arange(state["row"], state["row"] + batch.num_rows, dtype="int64")
             state["row"] += batch.num_rows
-            day = pa.compute.cast(batch.column(columns["Date"]), pa.date32())   # a time of day floored, as read
-            plain = _plain(batch, day, columns, known, currency_ignored)
-            mask = plain.to_numpy(zero_copy_only=False)
-            other = batch.filter(pa.compute.invert(plain))
-            if other.num_rows:
+            every = _projected(batch, rows, columns, projected)
+            tester.register("batch_lines", every)
+            mask = tester.sql(test_sql).to_arrow_table().column("plain").to_numpy(zero_copy_only=False)
+            tester.unregister("batch_lines")
+            if not mask.all():
+                other = batch.filter(pa.array(~mask))
                 kept.append(other)
                 kept_rows.append(rows[~mask])
                 if "Currency" in columns and not currency_ignored:
                     state["currency"] |= other.column(columns["Currency"]).null_count < other.num_rows
-            yield _projected(batch.filter(plain), day.filter(plain), rows[mask], columns, projected)
+            yield every.filter(pa.array(mask)).drop_columns([c for c in ("Currency",) if c in every.schema.names])
 
-    reader = pa.RecordBatchReader.from_batches(projected, plain_batches())
-    with duckdb.connect() as db:
+    plain_schema = pa.schema([f for f in projected if f.name != "Currency"])
+    with duckdb.connect() as db, duckdb.connect() as tester:
+        tester.execute("SET threads = 1")
+        tester.register("known_ids", pa.table({"CustomerID": pa.array(sorted(set(known_ids)), pa.string())}))
         db.execute(f"SET memory_limit = '{DUCKDB_MEMORY}'")
         db.execute("SET threads = 1")   # sums added in file order: the same figures on every run
-        db.register("plain_lines", reader)
-        sums = db.sql(_SUM_QUERY).to_arrow_table()
+        db.register("plain_lines", pa.RecordBatchReader.from_batches(plain_schema, plain_batches(tester)))
+        backend = ibis.duckdb.from_connection(db)
+        sums = backend.to_pyarrow(condensed_rows(backend.table("plain_lines"), precise=True))
     if state["currency"] or pa.compute.any(sums.column("repeated")).as_py():
         # a line repeating another of its document in every column is said line by line (reading it whole)
         return None
     lines = pa.Table.from_batches(kept, schema=schema) if kept else schema.empty_table()
     rows = np.concatenate(kept_rows) if kept_rows else np.empty(0, dtype="int64")
-    return Condensed(lines, rows, _typed_sums(sums), int(pa.compute.sum(sums.column("lines")).as_py() or 0),
+    return condensed_of(lines, rows, sums)
+
+
+def condensed_of(lines, rows: np.ndarray, sums) -> Condensed:
+    """The Condensed of the lines kept (an Arrow table, their row numbers) and the summed rows (an Arrow
+    table of :func:`condensed_rows`)."""
+    import pyarrow as pa
+    return Condensed(lines, rows, typed_sums(sums), int(pa.compute.sum(sums.column("lines")).as_py() or 0),
                      sums.column("lines").to_numpy(zero_copy_only=False).astype("int64"))
 
 
@@ -133,89 +152,98 @@ def _summable(schema, columns: dict[str, int], currency_ignored: bool) -> bool:
         all(t.is_null(kind[n]) or text(n) for n in texts)
 
 
-def _plain(batch, day, columns: dict[str, int], known, currency_ignored: bool):
-    """The plain lines of ``batch`` (a boolean Arrow array, never null); ``day``: its Dates as days."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    def col(name: str):
-        return batch.column(columns[name])
+def plain_test(lines, known, present: set[str], currency_ignored: bool):
+    """Whether each line of ``lines`` (an ibis table of :func:`_projected_schema`'s columns) is plain (see the
+    module), never null: ``known`` is the column of the Customers' IDs, ``present`` the contract columns the
+    source has (an absent column is not tested). One expression for DuckDB, PostgreSQL and Spark."""
+    import ibis
 
     def finite(values):   # and below MAX_MAGNITUDE in size: a larger figure is reported line by line
-        values = pc.cast(values, pa.float64())
-        return pc.and_kleene(pc.and_kleene(pc.is_valid(values), pc.is_finite(values)),
-                             pc.less(pc.abs(values), MAX_MAGNITUDE))
+        values = values.cast("float64")
+        return values.notnull() & ~values.isnan() & ~values.isinf() & (values.abs() < MAX_MAGNITUDE)
 
     def blank_or(values, test):
-        return pc.or_kleene(pc.is_null(values), test(values)) if values.null_count < len(values) else \
-            pa.array(np.ones(len(values), dtype=bool))
+        return values.isnull() | test(values)
 
-    plain = pc.and_kleene(pc.is_in(pc.cast(col("CustomerID"), pa.string()), value_set=known), pc.is_valid(day))
-    plain = pc.and_kleene(plain, pc.and_kleene(pc.greater_equal(day, pa.scalar(pd.Timestamp(FIRST_DAY).date())),
-                                               pc.less_equal(day, pa.scalar(pd.Timestamp(LAST_DAY).date()))))
-    plain = pc.and_kleene(plain, finite(col("NetRevenue")))
-    if "COGS" in columns:
-        plain = pc.and_kleene(plain, finite(col("COGS")))
+    plain = lines.CustomerID.isin(known) & lines.Day.notnull() & \
+        lines.Day.between(ibis.date(FIRST_DAY), ibis.date(LAST_DAY)) & finite(lines.NetRevenue)
+    if "COGS" in present:
+        plain &= finite(lines.COGS)
     for name in ("Quantity", "GrossAmount"):
-        if name in columns:
-            plain = pc.and_kleene(plain, blank_or(col(name), finite))
-    if "TaxRate" in columns:
-        rate = pc.cast(col("TaxRate"), pa.float64())
-        plain = pc.and_kleene(plain, blank_or(rate, lambda v: pc.and_kleene(
-            finite(v), pc.and_kleene(pc.greater_equal(v, 0.0), pc.less_equal(v, 100.0)))))
-    if "DocumentNo" in columns:
-        plain = pc.and_kleene(plain, blank_or(col("DocumentNo"), lambda v: pc.match_substring_regex(
-            pc.cast(v, pa.string()), PRINTABLE)))
-    if "Currency" in columns and not currency_ignored:
-        plain = pc.and_kleene(plain, pc.is_null(col("Currency")))
-    return pc.fill_null(plain, False)
+        if name in present:
+            plain &= blank_or(lines[name], finite)
+    if "TaxRate" in present:
+        plain &= blank_or(lines.TaxRate, lambda v: finite(v) & (v >= 0.0) & (v <= 100.0))
+    if "DocumentNo" in present:
+        plain &= blank_or(lines.DocumentNo, lambda v: v.re_search(PRINTABLE))
+    if "Currency" in present and not currency_ignored:
+        plain &= lines.Currency.isnull()
+    return plain.fill_null(False)
 
 
-def _projected_schema():
+def condensed_rows(plain, precise: bool):
+    """The plain lines (an ibis table of :func:`_projected_schema`'s columns) summed per CustomerID, day,
+    DocumentNo and sign of NetRevenue: the row number of the first line, the sums of the amounts (blank when a
+    line's is), Product and TaxRate when every line agrees (else blank), the number of lines, and whether a
+    line repeats another of its document in every column. ``precise``: compensated (Kahan) sums, DuckDB's
+    fsum, in the order the lines come (the file path: the figures of the lines read one by one, to the last
+    bit); elsewhere the backend's own sum (to the cent)."""
+    total = _fsum if precise else (lambda values: values.sum())
+
+    def agreed(values):
+        return (values.count() == plain.count()) & (values.min() == values.max())
+
+    def complete(values):
+        return (values.count() == plain.count()).ifelse(total(values), None)
+
+    repeats = plain.count() > _line_values(plain).nunique()
+    return plain.group_by(CustomerID=plain.CustomerID, Date=plain.Day, DocumentNo=plain.DocumentNo,
+                          positive=plain.NetRevenue > 0).aggregate(
+        _row=plain._row.min(), Product=agreed(plain.Product).ifelse(plain.Product.min(), None),
+        Quantity=complete(plain.Quantity), NetRevenue=total(plain.NetRevenue), COGS=complete(plain.COGS),
+        GrossAmount=complete(plain.GrossAmount), TaxRate=agreed(plain.TaxRate).ifelse(plain.TaxRate.min(), None),
+        lines=plain.count(), repeated=plain.DocumentNo.notnull().any() & repeats)
+
+
+def _line_values(plain):
+    """A line's own values, those a repeated line shares with another of its document."""
+    import ibis
+    return ibis.struct({name: plain[name] for name in ("Product", *SUMMED, "TaxRate")})
+
+
+def _fsum(values):
+    import ibis
+
+    @ibis.udf.agg.builtin(name="fsum")
+    def fsum(x: float) -> float:   # DuckDB's compensated sum
+        ...
+    return fsum(values)
+
+
+def _projected_schema(columns: dict[str, int] | None = None, currency_ignored: bool = True):
+    """The columns the plain test and the sums read, Currency only when the lines' currencies count."""
     import pyarrow as pa
+    currency = [("Currency", pa.string())] if columns and "Currency" in columns and not currency_ignored else []
     return pa.schema([("_row", pa.int64()), ("CustomerID", pa.string()), ("Day", pa.date32()),
                       ("DocumentNo", pa.string()), ("Product", pa.string()), ("TaxRate", pa.float64()),
-                      *((name, pa.float64()) for name in SUMMED)])
+                      *((name, pa.float64()) for name in SUMMED), *currency])
 
 
-def _projected(batch, day, rows: np.ndarray, columns: dict[str, int], schema):
-    """The plain lines of a batch (``day``: their Dates as days) in the
-    columns of ``schema`` (:func:`_projected_schema`; absent ones blank)."""
+def _projected(batch, rows: np.ndarray, columns: dict[str, int], schema):
+    """The lines of a batch in the columns of ``schema`` (:func:`_projected_schema`; absent ones blank); Day is
+    the Date floored to its day, as the reader types it."""
     import pyarrow as pa
     arrays = [pa.array(rows, pa.int64())]
     for field in list(schema)[1:]:
-        if field.name == "Day":
-            arrays.append(day)
-        elif field.name in columns:
-            arrays.append(pa.compute.cast(batch.column(columns[field.name]), field.type))
+        name = "Date" if field.name == "Day" else field.name
+        if name in columns:
+            arrays.append(pa.compute.cast(batch.column(columns[name]), field.type))
         else:
             arrays.append(pa.nulls(batch.num_rows, field.type))
     return pa.RecordBatch.from_arrays(arrays, schema=schema)
 
 
-def _agreed(column: str) -> str:
-    """A column's value when every line of the group has the same one, else blank."""
-    return f"CASE WHEN count({column}) = count(*) AND min({column}) = max({column}) THEN min({column}) END"
-
-
-def _complete_sum(column: str) -> str:
-    """The sum, blank when any line's value is blank."""
-    return f"CASE WHEN count({column}) = count(*) THEN fsum({column}) END"
-
-
-_SUM_QUERY = f"""
-SELECT min(_row) AS _row, Day AS Date, CustomerID, DocumentNo, {_agreed("Product")} AS Product,
-       {_complete_sum("Quantity")} AS Quantity, fsum(NetRevenue) AS NetRevenue,
-       {_complete_sum("COGS")} AS COGS, {_complete_sum("GrossAmount")} AS GrossAmount,
-       {_agreed("TaxRate")} AS TaxRate, count(*) AS lines,
-       DocumentNo IS NOT NULL AND count(*) > count(DISTINCT (Product, Quantity, NetRevenue, COGS, GrossAmount,
-                                                             TaxRate)) AS repeated
-FROM plain_lines
-GROUP BY CustomerID, Day, DocumentNo, NetRevenue > 0
-"""
-
-
-def _typed_sums(sums) -> pd.DataFrame:
+def typed_sums(sums) -> pd.DataFrame:
     """The summed rows as the reader types Sales (datetime64[ns] dates, text
     as pandas strings, amounts as float64); the reader puts them in the order
     of their first lines, among the lines read one by one."""
