@@ -154,8 +154,9 @@ def small_book() -> dict[str, pd.DataFrame]:
         (D("2025-12-01"), "B2", "Visit", "Li", 5, "great", None),
     ], columns=["Date", "CustomerID", "Channel", "Owner", "Satisfaction", "Feedback", "NextFollowUp"])
     outlook = pd.DataFrame({"Industry": ["Retail", "Steel"], "GrowthOutlook": [0.05, -0.02]})
-    # DataStart: the records are complete from 2025-07-01, so the prior period (the six calendar months 2025-07-01 .. 2025-12-31)
-    # is compared even though the first sale is in October (tests/test_trust.py checks the case without it).
+    # DataStart: the records are complete from 2025-07-01, so the prior period (the six calendar months
+    # 2025-07-01 .. 2025-12-31) is compared even though the first sale is in October (tests/test_trust.py
+    # checks the case without it).
     parameters = pd.DataFrame({"Parameter": ["AsOfDate", "PeriodStart", "DataStart"],
                                "Value": ["2026-06-30", "2026-01-01", "2025-07-01"]})
     return {"Customers": customers, "Sales": sales, "Invoices": invoices, "Payments": payments,

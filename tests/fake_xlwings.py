@@ -39,7 +39,10 @@ class FakeRange:
         self._put(data, self.sheet.formulas)
 
     def _put(self, data, store):
-        rows = data if isinstance(data, list) and data and isinstance(data[0], list) else [[data]] if not isinstance(data, list) else [data]
+        if not isinstance(data, list):
+            rows = [[data]]
+        else:
+            rows = data if data and isinstance(data[0], list) else [data]
         for i, row in enumerate(rows):
             for j, v in enumerate(row):
                 store[(self.r1 + i, self.c1 + j)] = v
@@ -138,7 +141,8 @@ class FakeBook:
                 for c in row:
                     if c.value is not None:
                         value = c.value
-                        sheet.cells[(c.row, c.column)] = float(value) if isinstance(value, int) and not isinstance(value, bool) else value
+                        whole = isinstance(value, int) and not isinstance(value, bool)
+                        sheet.cells[(c.row, c.column)] = float(value) if whole else value
             for name, ref in ws.tables.items():
                 c1, r1, c2, r2 = range_boundaries(ref)
                 sheet.tables.append(FakeTable(name, FakeRange(sheet, (r1, c1), (r2, c2))))

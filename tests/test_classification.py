@@ -35,7 +35,8 @@ def test_rfm_documents_returns_and_recency():
     out = rfm(sales, pd.Index(["A", "B", "C"]), D("2026-06-30"), D("2026-01-01"), D("2026-06-30"), 2)
     # Recency: A 0 days; B 2025-12-20 -> 2026-06-30 = 11 + 181 = 192; C none
     assert out.Recency.tolist()[:2] == [0.0, 192.0] and np.isnan(out.Recency["C"])
-    assert out.Frequency.to_dict() == {"A": 2, "B": 0, "C": 0} and out.Frequency.dtype == np.int64   # D1 and the 06-30 document
+    # A: D1 and the 06-30 document
+    assert out.Frequency.to_dict() == {"A": 2, "B": 0, "C": 0} and out.Frequency.dtype == np.int64
     assert out.Monetary.to_dict() == {"A": 90.0, "B": 0.0, "C": 0.0}      # 100 - 20 + 50 - 50 + 10
     # n = 3. R keys 0, -192, -inf -> ranks 3, 2, 1 -> 5, 4, 2; F 2, 0, 0 -> ranks 3, 2, 2 -> 5, 4, 4; M likewise
     assert out.RScore.to_dict() == {"A": 5, "B": 4, "C": 2}

@@ -112,9 +112,10 @@ def _book_with_later_items():
 
 def test_not_due_split_and_aging_by_invoice_date():
     """By due date (the default): A1's INV3 565 falls due in 10 days (DueIn0_30), C3's INV5 in 46 days
-    (DueAfter30), its INV6 and INV7 are 1-30 and 31-60 days overdue, D4's unused credit of 100 stays negative in NotDue and DueAfter30. By invoice date: A1's
-    INV3 is 20 days old (Age0_30) and INV2's 934 107 days (Age90Plus); B2's INV4 750 176 days; C3's INV5 5,
-    INV6 60 and INV7 71 days; D4's credit in the youngest. OverdueShare and CreditRisk count from the due date under both."""
+    (DueAfter30), its INV6 and INV7 are 1-30 and 31-60 days overdue, D4's unused credit of 100 stays negative in
+    NotDue and DueAfter30. By invoice date: A1's INV3 is 20 days old (Age0_30) and INV2's 934 107 days
+    (Age90Plus); B2's INV4 750 176 days; C3's INV5 5, INV6 60 and INV7 71 days; D4's credit in the youngest.
+    OverdueShare and CreditRisk count from the due date under both."""
     inputs = _book_with_later_items()
     by_due = analyze(inputs)["Receivables"].set_index("CustomerID")
     assert list(by_due.columns[3:11]) == ["NotDue", "DueIn0_30", "DueAfter30", "Overdue1_30", "Overdue31_60",

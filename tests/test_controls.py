@@ -72,9 +72,10 @@ def test_a_planted_break_is_a_break_an_error_and_exit_1(monkeypatch):
 
 
 def test_a_difference_beyond_half_a_minor_unit_breaks():
-    table = ctl.controls_table([ctl.Control("a", "Sales", 100.0, 100.005), ctl.Control("b", "Sales", 100.0, 100.006),
-                                ctl.Control("c", "Sales", 10, 11, "count"), ctl.Control("d", "Sales", 5.0, float("nan")),
-                                ctl.Control("e", "Sales", 7.0, 7.004)], decimals=2)
+    table = ctl.controls_table([
+        ctl.Control("a", "Sales", 100.0, 100.005), ctl.Control("b", "Sales", 100.0, 100.006),
+        ctl.Control("c", "Sales", 10, 11, "count"), ctl.Control("d", "Sales", 5.0, float("nan")),
+        ctl.Control("e", "Sales", 7.0, 7.004)], decimals=2)
     # 100.005 rounds to 100.0 or 100.01 by binary representation; the difference is checked after rounding
     assert table["Status"].tolist()[1:] == ["Break", "Break", "NotChecked", "OK"]
     assert table["Difference"].tolist()[1:3] == [-0.01, -1.0]

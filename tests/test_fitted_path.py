@@ -188,7 +188,8 @@ def test_churn_alerts_from_palive_and_tiers(fitted):
     sales, results = fitted
     s = summary(sales)
     bg, _ = parameters(results)
-    revenue = sales[(sales["Date"] >= "1997-01-01") & (sales["Date"] <= AS_OF)].groupby("CustomerID")["NetRevenue"].sum()
+    in_period = (sales["Date"] >= "1997-01-01") & (sales["Date"] <= AS_OF)
+    revenue = sales[in_period].groupby("CustomerID")["NetRevenue"].sum()
     revenue = revenue.reindex(results["Classification"]["CustomerID"]).fillna(0.0)
     order = sorted(revenue.index, key=lambda c: (-revenue[c], c))
     positive = revenue.clip(lower=0)

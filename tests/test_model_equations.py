@@ -77,7 +77,8 @@ def test_gamma_gamma_order_value_and_likelihood():
         return math.exp(gammaln(p * x + q) - gammaln(p * x) - gammaln(q)) * g ** q * m ** (p * x - 1) \
             * x ** (p * x) / (g + m * x) ** (p * x + q)
     want = math.log(f(40.0, 3)) + math.log(f(12.5, 1))
-    assert gamma_gamma.log_likelihood((p, q, g), np.array([3.0, 1.0]), np.array([40.0, 12.5])) == pytest.approx(want, rel=1e-10)
+    got = gamma_gamma.log_likelihood((p, q, g), np.array([3.0, 1.0]), np.array([40.0, 12.5]))
+    assert got == pytest.approx(want, rel=1e-10)
 
 
 def test_fit_gamma_gamma_uses_only_repeat_buyers_with_positive_means():

@@ -127,7 +127,8 @@ def test_validate_shows_the_period_and_refresh_takes_it(runner, tmp_path, book_p
 @pytest.mark.parametrize("command", ["build", "validate", "refresh"])
 def test_a_period_not_understood_is_refused_naming_it(runner, tmp_path, book_path, command):
     book = shutil.copy(book_path, tmp_path / "Book.xlsx")
-    args = [command, str(book), "--period", "2026-13"] + (["-o", str(tmp_path / "s.xlsx")] if command == "build" else [])
+    output = ["-o", str(tmp_path / "s.xlsx")] if command == "build" else []
+    args = [command, str(book), "--period", "2026-13", *output]
     result = runner.invoke(main, args)
     assert result.exit_code == 2, result.output
     line = one_error_line(result)
@@ -144,7 +145,8 @@ def test_period_and_as_of_together_are_refused(runner, tmp_path, book_path):
     assert result.exit_code == 2 and not (tmp_path / "s.xlsx").exists()
     line = one_error_line(result)
     assert "--period 2026-03" in line and "--as-of 2026-04-15" in line and "give one of them" in line
-    (tmp_path / "kam.toml").write_text(f'inputs = ["{book_path.as_posix()}"]\nperiod = "2026-03"\nas_of = "2026-03-31"\n')
+    (tmp_path / "kam.toml").write_text(
+        f'inputs = ["{book_path.as_posix()}"]\nperiod = "2026-03"\nas_of = "2026-03-31"\n')
     both = runner.invoke(main, ["build", "--config", str(tmp_path / "kam.toml")])
     assert both.exit_code == 2 and "period and as_of" in one_error_line(both)
 

@@ -34,7 +34,8 @@ def test_gross_profit_window_rounding_and_unknown_cost():
     # A: NetRevenue 150.004 -> 150.00, COGS 90.001 -> 90.00, GP 60, margin 60/150 = 0.4
     assert out.loc["A"].tolist() == pytest.approx([150.0, 90.0, 60.0, 0.4], abs=1e-9)
     # B: NetRevenue 25; COGS and GP empty, margin empty
-    assert out.loc["B", "NetRevenue"] == 25.0 and out.loc[["B"], ["COGS", "GrossProfit", "GrossMarginPct"]].isna().all().all()
+    assert out.loc["B", "NetRevenue"] == 25.0
+    assert out.loc[["B"], ["COGS", "GrossProfit", "GrossMarginPct"]].isna().all().all()
     # C: nothing -> 0, 0, 0, margin empty (NetRevenue 0)
     assert out.loc["C"].tolist()[:3] == [0.0, 0.0, 0.0] and np.isnan(out.loc["C", "GrossMarginPct"])
     three = gross_profit(sales, ids, D("2026-01-01"), D("2026-06-30"), decimals=3)
@@ -112,7 +113,8 @@ def test_whale_curve_shares_and_non_positive_total():
     assert out.CumulativeProfitShare.tolist() == pytest.approx([0.8, 1.1, 1.0])
     losing = whale_curve(pd.DataFrame({"NetProfit": [-5.0, 5.0], "ProfitRank": [2, 1]}, index=["A", "B"]))
     assert losing.CumulativeProfitShare.isna().all()                   # total 0: no shares
-    empty = whale_curve(pd.DataFrame({"NetProfit": pd.Series([], dtype="float64"), "ProfitRank": pd.Series([], dtype="float64")}))
+    nothing = pd.Series([], dtype="float64")
+    empty = whale_curve(pd.DataFrame({"NetProfit": nothing, "ProfitRank": nothing}))
     assert len(empty) == 0
     one = whale_curve(pd.DataFrame({"NetProfit": [0.5], "ProfitRank": [1]}, index=["A"]))
     assert one.CumulativeCustomerShare.tolist() == [1.0]              # 1 of 1

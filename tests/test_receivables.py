@@ -64,7 +64,8 @@ def test_balance_as_of_both_ends_and_rounding():
     ids = pd.Index(["A", "B", "C"])
     invoices = pd.DataFrame({"CustomerID": ["A", "A"], "InvoiceDate": [D("2026-03-31"), D("2026-04-01")],
                              "Amount": [100.004, 50.0]})
-    payments = pd.DataFrame({"CustomerID": ["A", "A", "B"], "PaymentDate": [D("2026-03-31"), D("2026-04-01"), D("2026-01-01")],
+    payments = pd.DataFrame({"CustomerID": ["A", "A", "B"],
+                             "PaymentDate": [D("2026-03-31"), D("2026-04-01"), D("2026-01-01")],
                              "Amount": [30.0, 20.0, 10.0]})
     out = balance_as_of(invoices, payments, D("2026-03-31"), ids)
     # A: 100.004 - 30 = 70.004 -> 70.00 (items dated ON the date count); B: paid 10 unbilled -> -10; C: 0
@@ -139,7 +140,8 @@ def test_countback_dso_month_by_month_by_hand():
     from kam_xl.domain.receivables import countback_dso
     invoices = pd.DataFrame({"InvoiceDate": [D("2026-06-10"), D("2026-05-31"), D("2026-05-01"), D("2026-04-15"),
                                              D("2026-06-01")],
-                             "CustomerID": ["C1", "C1", "C1", "C1", "C3"], "Amount": [100.0, 100.0, 50.0, 200.0, 100.0]})
+                             "CustomerID": ["C1", "C1", "C1", "C1", "C3"],
+                             "Amount": [100.0, 100.0, 50.0, 200.0, 100.0]})
     closing = pd.Series({"C1": 300.0, "C2": 0.0, "C3": 1000.0, "C4": np.nan})
     got = countback_dso(closing, invoices, D("2026-06-30"), D("2026-04-01"), pd.Index(["C1", "C2", "C3", "C4"]))
     assert got["C1"] == pytest.approx(68.5) and got["C2"] == 0.0 and np.isnan(got["C3"]) and np.isnan(got["C4"])

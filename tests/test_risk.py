@@ -81,6 +81,7 @@ def test_group_exposure_by_hand():
     many = pd.Index([f"C{i:02d}" for i in range(40)][::-1], name="CustomerID")
     revenue = [float((i % 3) * 100) for i in range(40)]
     wide = group_exposure(pd.Series(many, index=many), pd.Series(dtype=object),
-                          pd.DataFrame({"NetRevenue": revenue, "GrossProfit": revenue, "NetProfit": revenue}, index=many),
+                          pd.DataFrame({"NetRevenue": revenue, "GrossProfit": revenue, "NetProfit": revenue},
+                                       index=many),
                           None, pd.Series(dtype=float), ["Overdue1_30"], 2)
     assert wide["ParentID"].tolist() == [many[i] for i in sorted(range(40), key=lambda i: -revenue[i])]

@@ -53,7 +53,8 @@ def test_total_stays_empty_when_a_part_is_unknown():
 
 def test_in_window_includes_both_ends():
     from kam_xl.domain.frames import in_window
-    frame = pd.DataFrame({"Date": [D("2025-12-31"), D("2026-01-01"), D("2026-06-30"), D("2026-07-01")], "n": [1, 2, 3, 4]})
+    frame = pd.DataFrame({"Date": [D("2025-12-31"), D("2026-01-01"), D("2026-06-30"), D("2026-07-01")],
+                          "n": [1, 2, 3, 4]})
     assert in_window(frame, "Date", D("2026-01-01"), D("2026-06-30")).n.tolist() == [2, 3]
 
 

@@ -53,12 +53,13 @@ def test_cost_to_serve_and_missing_rate_warning(results):
     assert row(results, "Profitability", "B2").CostToServe == 2 * 10                 # unknown activity costs 0 ...
     dq = results["DataQuality"]
     warned = dq[(dq.Severity == "Warning") & (dq.Table == "Activities")]
-    assert len(warned) == 1 and warned.iloc[0].Value == "Unknown activity" and warned.iloc[0].Row == 7  # ... with a warning
+    # ... with a warning
+    assert len(warned) == 1 and warned.iloc[0].Value == "Unknown activity" and warned.iloc[0].Row == 7
 
 
 def test_financing_cost_net_profit_and_rank(results):
     a = row(results, "Profitability", "A1")
-    assert a.FinancingCost == 28.25                                      # 949.5 x 0.06 x 181 / 365 = 28.2509, to the cent
+    assert a.FinancingCost == 28.25                    # 949.5 x 0.06 x 181 / 365 = 28.2509, to the cent
     assert a.NetProfit == approx(1220 - 280 - 28.25)
     b = row(results, "Profitability", "B2")
     assert b.FinancingCost == 11.16                                      # 375 x 0.06 x 181 / 365 = 11.1575
@@ -110,7 +111,8 @@ def test_lines_without_a_document_number_count_one_document_per_day():
     from kam_xl.domain.classification import rfm
     D = pd.Timestamp
     sales = pd.DataFrame({"Date": [D("2026-02-01"), D("2026-02-01"), D("2026-02-03"), D("2026-02-03")],
-                          "CustomerID": ["A", "A", "A", "A"], "DocumentNo": pd.Series([None, None, None, "X9"], dtype="str"),
+                          "CustomerID": ["A", "A", "A", "A"],
+                          "DocumentNo": pd.Series([None, None, None, "X9"], dtype="str"),
                           "NetRevenue": [10.0, 5.0, 7.0, 1.0]})
     out = rfm(sales, pd.Index(["A"], name="CustomerID"), D("2026-02-10"), D("2026-01-01"), D("2026-02-10"), 2).loc["A"]
     # 02-01 (two lines, one document), 02-03 without a number, and X9: three documents

@@ -29,7 +29,8 @@ for line in out.splitlines():
     if status in ("survived", "no tests", "timeout", "suspicious"):
         survivors.append(f"{name}: {status}")
 
-print("| module | mutants | killed | equivalent (justified) | not killed | not run | score (killed / (mutants - equivalent)) |")
+print("| module | mutants | killed | equivalent (justified) | not killed | not run "
+      "| score (killed / (mutants - equivalent)) |")
 print("|---|---:|---:|---:|---:|---:|---:|")
 total = collections.Counter()
 for module in sorted(counts):
@@ -49,7 +50,8 @@ n = sum(total.values())
 effective = n - total["equivalent"] - total["not checked"]
 print(f"| **all** | {n} | {total['killed'] + total['timeout']} | {total['equivalent']} | "
       f"{effective - total['killed'] - total['timeout']} | {total['not checked']} | "
-      + ("incomplete |" if total["not checked"] else f"{100.0 * (total['killed'] + total['timeout']) / max(effective, 1):.1f} % |"))
+      + ("incomplete |" if total["not checked"]
+         else f"{100.0 * (total['killed'] + total['timeout']) / max(effective, 1):.1f} % |"))
 if survivors:
     print("\nNot killed:")
     print("\n".join(survivors))
