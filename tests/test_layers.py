@@ -83,26 +83,6 @@ CODE_LIKE = re.compile(r"^[a-z]{2,3}([-_]([A-Z]{2}|[A-Z][a-z]{3}))?$")   # ja, d
 EXCEPTIONS: dict[tuple, str] = {
     ("io", "kam_xl.analysis", "clock: dt.datetime.now", 1):
         "About's RunTime, the moment of the run; would move to the shell that calls analyze",
-    ("language", "kam_xl.app.cli", "demo", 'lang == "zh-CN"', 1):
-        "the demo files' _zh suffix; a catalogue's file suffix would replace it (issue 31, deliverable 3)",
-    ("language", "kam_xl.app.cli", "_sources_table", 'language == "zh-CN"', 1):
-        "validate shows a column's Chinese alias (the contract's .zh) beside its name in Chinese",
-    ("language", "kam_xl.authoring.demo", "generate", 'language == "zh-CN"', 1):
-        "the demo's industries in Chinese (INDUSTRIES' Chinese names), to move to the catalogue with deliverable 3",
-    ("language", "kam_xl.authoring.demo", "_customers", 'language == "zh-CN"', 3):
-        "the demo's industries, sizes and regions in Chinese (three lines), to move to the catalogue",
-    ("language", "kam_xl.authoring.template", "sheet_name", 'language == "zh-CN"', 1):
-        "the template's sheet names are the contract's Chinese aliases (.zh) in Chinese",
-    ("language", "kam_xl.authoring.template", "column_header", 'language == "zh-CN"', 1):
-        "the template's headers are the contract's Chinese aliases (.zh) in Chinese",
-    ("language", "kam_xl.authoring.template", "write_template", 'language != "zh-CN"', 1):
-        "the ReadMe sheet's name; with the 86 lines of Chinese help text, to move to the catalogue (deliverable 3)",
-    ("language", "kam_xl.authoring.template", "_write_parameters", 'language == "zh-CN"', 1):
-        "the Parameters sheet's headers and help texts, written in the template in both languages (deliverable 3)",
-    ("language", "kam_xl.render.localize", "localized", 'language != "en"', 2):
-        "English keeps the contract's values (Attainment, levels, quadrants) where a catalogue would word them",
-    ("language", "kam_xl.render.localize", "about_value", 'language != "en"', 1):
-        "English keeps TRUE / FALSE as typed in About",
 }
 
 

@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from kam_xl import __version__
-from kam_xl.words import CATALOGUES
+from kam_xl.words import CATALOGUES, catalogue
 from kam_xl.inputs.safe_io import InputError
 
 LANGUAGES = tuple(CATALOGUES)
@@ -70,7 +70,8 @@ def _extracts(sales_file: Path | None, invoices_file: Path | None, payments_file
 
 
 period_option = click.option(
-    "--period", default=None, help="The period in one: a month (2026-03), a quarter (2026Q1), a year (2026) or a range (2026-01..2026-03); sets PeriodStart, PeriodEnd and AsOfDate = its last day. Not with --as-of.")
+    "--period", default=None, help="The period in one: a month (2026-03), a quarter (2026Q1), a year (2026) or a "
+    "range (2026-01..2026-03); sets PeriodStart, PeriodEnd and AsOfDate = its last day. Not with --as-of.")
 
 
 def _fail(message: str) -> None:
@@ -125,8 +126,7 @@ def demo(out_dir: Path, customers: int, seed: int, lines_per_customer: float, la
     from kam_xl.app.build import build_file
     from kam_xl.authoring import demo as demo_data
     from kam_xl.authoring.template import write_template
-    suffix = "_zh" if lang == "zh-CN" else ""
-    source = out_dir / f"KAM_Demo{suffix}.xlsx"
+    source = out_dir / f"KAM_Demo{catalogue(lang).FILE_SUFFIX}.xlsx"
     tables = demo_data.generate(customers=customers, seed=seed, lines_per_customer=lines_per_customer, language=lang)
     write_template(source, tables, language=lang)
     out.print(f"demo input:   {source.resolve()}  ({len(tables['Sales']):,} sales lines)")
@@ -155,7 +155,7 @@ def _quality_table(frame, language: str) -> Table:
 def _sources_table(inputs, language: str) -> Table:
     """Lineage: for each contract column read, the sheet and header it came from."""
     from kam_xl.contract import TABLES
-    from kam_xl.words import table_label, ui
+    from kam_xl.words import in_language, table_label, ui
     table = Table(title=ui("validate.sources", language), header_style="bold")
     for name in ("Table", "Column", "Sheet", "Header"):
         table.add_column(ui(f"validate.{name.lower()}", language))
@@ -166,8 +166,9 @@ def _sources_table(inputs, language: str) -> Table:
         if name == "Sales" and "NetRevenue" not in source.headers and "GrossAmount" in source.headers:
             rate = source.header("TaxRate") or "VATRate"
             rows.insert(0, ("NetRevenue", f"= {source.header('GrossAmount')} ÷ (1 + {rate})"))
-        for column, text in rows:
-            shown = f"{column} ({TABLES[name].column(column).zh})" if language == "zh-CN" else column
+        for column, text in rows:   # in Chinese, its Chinese alias beside the column's name
+            alias = in_language(column, TABLES[name].column(column).zh, language)
+            shown = column if alias == column else f"{column} ({alias})"
             table.add_row(table_label(name, language), shown, escape(source.sheet), escape(text))
     return table
 
@@ -253,8 +254,8 @@ def validate(input_path: Path, lang: str | None, password: str | None, period: s
 @map_option
 @source_option
 def build(inputs: tuple[Path, ...], config: Path | None, output: Path | None, out_dir: Path | None,
-          split_by: str | None, lang: str | None, pdf: bool, pdf_all: bool, pack: bool, previous: Path | None, jobs: int,
-          as_of: str | None, period: str | None,
+          split_by: str | None, lang: str | None, pdf: bool, pdf_all: bool, pack: bool, previous: Path | None,
+          jobs: int, as_of: str | None, period: str | None,
           password: str | None, encrypt: bool, anonymize: bool, protect: bool, sales_file: Path | None,
           invoices_file: Path | None, payments_file: Path | None, preset: str | None, column_map: Path | None,
           sources: tuple[Path, ...]) -> None:
@@ -282,6 +283,28 @@ def build(inputs: tuple[Path, ...], config: Path | None, output: Path | None, ou
         parameters = settings.get("parameters", {})
         if preset is not None and preset not in _presets():
             _fail(f"{config}: preset {preset!r} is not one of {', '.join(_presets())}")
+    _refuse_conflicts(inputs, output, split_by, pack, previous)
+    encrypt_password = None
+    if encrypt:
+        encrypt_password = os.environ.get("KAM_XL_OUTPUT_PASSWORD") or click.prompt(
+            "Password for the summaries", hide_input=True, confirmation_prompt=True, err=True)
+    refused = _refused_at_once(inputs, password, column_map)
+    if refused:
+        _report(refused)
+    from kam_xl.app.build import BuildOptions
+    from kam_xl.inputs.anonymize import load_key
+    pdf = pdf or pdf_all
+    options = BuildOptions(as_of=as_of, period=period, output=output, out_dir=out_dir, language=lang,
+                           split_by=split_by, pdf=pdf, pdf_all_sheets=pdf_all, pack=pack, password=password,
+                           params=parameters or None,
+                           anonymize_key=load_key() if anonymize else None, encrypt_password=encrypt_password,
+                           protect=protect, jobs=jobs, preset=preset, column_map=column_map, sources=tuple(sources),
+                           previous=previous, external=_extracts(sales_file, invoices_file, payments_file))
+    _report(_build_all(list(inputs), options))
+
+
+def _refuse_conflicts(inputs, output: Path | None, split_by: str | None, pack: bool, previous: Path | None) -> None:
+    """Options that cannot go together, or a pack without LibreOffice: refused before anything is read."""
     if not inputs:
         _fail("give an input workbook, or --config kam.toml")
     if pack and split_by:
@@ -291,36 +314,23 @@ def build(inputs: tuple[Path, ...], config: Path | None, output: Path | None, ou
         if soffice() is None:
             _fail("--pack needs LibreOffice (soffice) on the PATH; install it, e.g. 'apt-get install "
                   "libreoffice-calc', or leave out --pack")
-    encrypt_password = None
-    if encrypt:
-        encrypt_password = os.environ.get("KAM_XL_OUTPUT_PASSWORD") or click.prompt(
-            "Password for the summaries", hide_input=True, confirmation_prompt=True, err=True)
     if output and len(inputs) > 1:
         _fail("-o/--output takes one input; use --out-dir for several")
     if output and split_by:
         _fail("--split-by writes several files; use --out-dir")
     if previous and len(inputs) > 1:
         _fail("--previous is the summary of one input's last period; give one input")
-    refused = _refused_at_once(inputs, password, column_map)
-    if refused:
-        _report(refused)
-    from kam_xl.app.build import BuildOptions, build_many
-    from kam_xl.inputs.anonymize import load_key
-    pdf = pdf or pdf_all
-    options = BuildOptions(as_of=as_of, period=period, output=output, out_dir=out_dir, language=lang, split_by=split_by, pdf=pdf,
-                           pdf_all_sheets=pdf_all, pack=pack, password=password, params=parameters or None,
-                           anonymize_key=load_key() if anonymize else None, encrypt_password=encrypt_password,
-                           protect=protect, jobs=jobs, preset=preset, column_map=column_map, sources=tuple(sources),
-                           previous=previous, external=_extracts(sales_file, invoices_file, payments_file))
-    sources = list(inputs)
+
+
+def _build_all(sources: list[Path], options) -> list:
+    """Build every input, with a progress bar on a terminal when there are several."""
+    from kam_xl.app.build import build_many
     if err.is_terminal and len(sources) > 1:
         from rich.progress import Progress
         with Progress(console=err, transient=True) as bar:
             task = bar.add_task("building", total=len(sources))
-            outcomes = build_many(sources, options, progress=lambda _: bar.advance(task))
-    else:
-        outcomes = build_many(sources, options)
-    _report(outcomes)
+            return build_many(sources, options, progress=lambda _: bar.advance(task))
+    return build_many(sources, options)
 
 
 def _refused_at_once(inputs, password: str | None, column_map: Path | None) -> list | None:

@@ -196,7 +196,8 @@ def _interpreter(machine: Machine, interpreter: str) -> Check:
     interpreter = interpreter or "python"   # what xlwings starts when nothing is set
     if ("\\" in interpreter or "/" in interpreter) and not machine.exists(Path(interpreter)):
         return Check(name, False, f"{interpreter} does not exist", fix)
-    code, output = machine.run([interpreter, "-c", f"import kam_udfs, kam_xl; print('{VERSION_MARK}' + kam_xl.__version__)"])
+    code, output = machine.run([interpreter, "-c",
+                                f"import kam_udfs, kam_xl; print('{VERSION_MARK}' + kam_xl.__version__)"])
     marked = [line.split(VERSION_MARK, 1)[1].strip() for line in output.splitlines() if VERSION_MARK in line]
     if code != 0 or not marked:
         last = output.splitlines()[-1] if output else f"exit code {code}"

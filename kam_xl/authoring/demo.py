@@ -13,15 +13,17 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from kam_xl.words import demo_name
+
 AS_OF = pd.Timestamp("2026-10-31")
 HISTORY_MONTHS = 24
 # The first day of the history: every record of the book is from this day on.
 DATA_START = (AS_OF.to_period("M") - HISTORY_MONTHS + 1).to_timestamp()
-INDUSTRIES = {"Manufacturing": ("制造业", 0.05), "Retail": ("零售", 0.03), "Healthcare": ("医疗健康", 0.09),
-              "Automotive": ("汽车", -0.02), "Electronics": ("电子", 0.07), "Construction": ("建筑", -0.04),
-              "Logistics": ("物流", 0.04), "Food & Beverage": ("食品饮料", 0.06)}
-REGIONS = {"East": "华东", "North": "华北", "South": "华南", "West": "西部", "Central": "华中"}
-SIZES = {"Large": "大型", "Medium": "中型", "Small": "小型"}
+# Industries and their yearly growth outlook. Industries, regions and sizes are named in the book's language
+# (the catalogues' DEMO_NAMES).
+INDUSTRIES = {"Manufacturing": 0.05, "Retail": 0.03, "Healthcare": 0.09, "Automotive": -0.02, "Electronics": 0.07,
+              "Construction": -0.04, "Logistics": 0.04, "Food & Beverage": 0.06}
+REGIONS = ["East", "North", "South", "West", "Central"]
 MANAGERS = ["Li Na", "Wang Wei", "Zhang Min", "Liu Yang", "Chen Jie", "Zhao Lei"]
 PRODUCTS = ["Valve V-100", "Pump P-220", "Sensor S-35", "Controller C-9", "Filter F-12", "Motor M-400",
             "Cable K-7", "Panel D-50"]
@@ -75,8 +77,8 @@ def generate(customers: int = 120, seed: int = 7, lines_per_customer: float = 80
     activities, visits = _activities(rng, p, docs)
     contacts = _contacts(rng, p, visits, seed)
     rates = pd.DataFrame({"Activity": list(ACTIVITY_RATES), "Rate": list(ACTIVITY_RATES.values())})
-    outlook = pd.DataFrame({"Industry": [v[0] if language == "zh-CN" else k for k, v in INDUSTRIES.items()],
-                            "GrowthOutlook": [v[1] for v in INDUSTRIES.values()]})
+    outlook = pd.DataFrame({"Industry": [demo_name(industry, language) for industry in INDUSTRIES],
+                            "GrowthOutlook": list(INDUSTRIES.values())})
     # DataStart: the book is complete from its first month (nothing was owed before it), so the prior period,
     # which starts on that same day, is compared: the Dashboard's prior net contribution, net margin and DSO.
     parameters = pd.DataFrame({"Parameter": ["AsOfDate", "ReportingCurrency", "Language", "DataStart"],
@@ -279,9 +281,9 @@ def _customers(rng, p: _Profiles, language: str) -> pd.DataFrame:
             parent[list(members)] = p.ids[head]
     return pd.DataFrame({
         "CustomerID": p.ids, "CustomerName": p.names,
-        "Industry": [INDUSTRIES[i][0] if language == "zh-CN" else i for i in p.industry],
-        "Size": [SIZES[s] if language == "zh-CN" else s for s in p.size],
-        "Region": [REGIONS[r] if language == "zh-CN" else r for r in rng.choice(list(REGIONS), n)],
+        "Industry": [demo_name(i, language) for i in p.industry],
+        "Size": [demo_name(s, language) for s in p.size],
+        "Region": [demo_name(r, language) for r in rng.choice(REGIONS, n)],
         "AccountManager": np.array(MANAGERS)[np.arange(n) % len(MANAGERS)],
         "CreditLimit": np.round(annual * rng.uniform(0.12, 0.3, n) * 1.13, -3),
         "PaymentTermsDays": p.terms.astype(float),

@@ -30,56 +30,13 @@ def localized(results: Results) -> Results:
     KPIs), all in ``results.params.language``."""
     p = results.params
     language = p.language
-    days = p.aging_buckets[-1]
     tables: dict[str, pd.DataFrame] = {}
     summary = sentences(results.facts, p.reporting_currency, language)
     for name, frame in results.tables.items():
         if name == "Controls":   # worded below, after DataQuality
             continue
-        if name == "Strategy":
-            frame = frame.assign(
-                RecommendedStrategy=frame["RecommendedStrategy"].map(
-                    lambda q: text(f"strategy.{q}", language) if isinstance(q, str) else None),
-                Actions=frame["Actions"].map(lambda keys: actions_text(keys, days, language)))
-        elif name == "OpenItems":   # the step each level calls for, in words
-            frame = frame.assign(NextStep=frame["FollowUpLevel"].map(
-                lambda level: text(f"followup.{FOLLOW_UP_STEPS[level - 1]}", language) if level > 0 else
-                text("followup.not_due", language)))
-        elif name == "ExpectedReceipts":   # the weeks (W01, 第1周) and the two rows past the weeks and months
-            frame = frame.assign(Bucket=frame["Bucket"].map(
-                lambda b: text(f"forecast.{b}", language, days=days) if b in ("Later", "Doubtful") else
-                text("week", language, n=int(b[1:])) if WEEK.fullmatch(str(b)) else b),
-                Granularity=frame["Granularity"].map(lambda g: text(f"granularity.{g}", language)))
-        elif name == "Classification":   # RFM segments by the names the language gives them
-            frame = frame.assign(RFMSegment=frame["RFMSegment"].map(
-                lambda segment: text(f"rfm.{segment}", language) if isinstance(segment, str) else segment))
-        elif name == "ModelParameters":   # parameters and units that are words; the symbols (r, alpha ...) stay
-            frame = frame.assign(**{c: frame[c].map(lambda v: model_term(v, language) if isinstance(v, str) else v)
-                                    for c in ("Model", "Parameter", "Unit")})
-        elif name == "About":   # items by the language's names, and the values that are keys in words
-            frame = frame.assign(Item=frame["Item"].map(lambda item: about_label(item, language)),
-                                 Value=[about_value(item, value, language)
-                                        for item, value in zip(frame["Item"], frame["Value"])])
-        elif name == "Provision":
-            frame = frame.assign(Method=frame["Method"].map(lambda m: text(f"provision.{m}", language)))
-        elif name == "ProvisionBands":   # the default policy's bands have names in each language
-            frame = frame.assign(Band=frame["Band"].map(lambda band: header(band, language)))
-        elif name == "Attainment" and language != "en":   # English keeps the contract's values
-            frame = frame.assign(**{c: frame[c].map(lambda v, c=c: text(f"attainment.{v}", language))
-                                    for c in ("Level", "Window", "Measure")})
-        elif name == "ActionReview":   # last period's actions and the measures in words
-            frame = frame.assign(
-                PreviousActions=frame["PreviousActions"].map(lambda keys: actions_text(keys, days, language)),
-                Metric=frame["Metric"].map(lambda m: header(m, language) if isinstance(m, str) else m))
-        elif name == "Segments":
-            frame = frame.assign(Segment=frame["Segment"].fillna(text("blank", language)),
-                                 Dimension=frame["Dimension"].map(lambda d: dimension_label(d, language)))
-        elif name == "TrendSummary":   # dimensions in words; a blank segment labelled as in Trend
-            frame = frame.assign(Dimension=frame["Dimension"].map(lambda d: dimension_label(d, language)),
-                                 Segment=frame["Segment"].fillna(text("blank", language)))
-        elif name == "Trend":   # labelled so the monthly totals can sum by them (SUMIFS skips no blank)
-            frame = frame.assign(**{d: frame[d].fillna(text("blank", language)) for d in DIMENSIONS})
-        if language != "en":   # levels, quadrants and yes/no flags in words (English keeps keys and TRUE/FALSE)
+        frame = table_in_words(name, frame, language, p.aging_buckets[-1])
+        if catalogue(language).VALUES_IN_WORDS:   # levels, quadrants and yes/no flags in words
             frame = frame.assign(**{column: frame[column].map(lambda v, k=key: text(f"{k}.{v}", language)
                                                               if isinstance(v, (str, bool)) else v)
                                     for column, key in WORDED_VALUES.items() if column in frame})
@@ -90,6 +47,52 @@ def localized(results: Results) -> Results:
                 tables["Controls"] = controls_text(results.tables["Controls"], p.reporting_currency, language)
         tables[name] = frame
     return dataclasses.replace(results, tables=tables, commentary=summary)
+
+
+def table_in_words(name: str, frame: pd.DataFrame, language: str, days: int) -> pd.DataFrame:
+    """The keys of one output table in the words of ``language`` (``days``: the oldest aging bucket's, which
+    an action and the forecast's last rows name)."""
+    if name == "Strategy":
+        return frame.assign(
+            RecommendedStrategy=frame["RecommendedStrategy"].map(
+                lambda q: text(f"strategy.{q}", language) if isinstance(q, str) else None),
+            Actions=frame["Actions"].map(lambda keys: actions_text(keys, days, language)))
+    if name == "OpenItems":   # the step each level calls for, in words
+        return frame.assign(NextStep=frame["FollowUpLevel"].map(
+            lambda level: text(f"followup.{FOLLOW_UP_STEPS[level - 1]}", language) if level > 0 else
+            text("followup.not_due", language)))
+    if name == "ExpectedReceipts":   # the weeks (W01, 第1周) and the two rows past the weeks and months
+        return frame.assign(Bucket=frame["Bucket"].map(
+            lambda b: text(f"forecast.{b}", language, days=days) if b in ("Later", "Doubtful") else
+            text("week", language, n=int(b[1:])) if WEEK.fullmatch(str(b)) else b),
+            Granularity=frame["Granularity"].map(lambda g: text(f"granularity.{g}", language)))
+    if name == "Classification":   # RFM segments by the names the language gives them
+        return frame.assign(RFMSegment=frame["RFMSegment"].map(
+            lambda segment: text(f"rfm.{segment}", language) if isinstance(segment, str) else segment))
+    if name == "ModelParameters":   # parameters and units that are words; the symbols (r, alpha ...) stay
+        return frame.assign(**{c: frame[c].map(lambda v: model_term(v, language) if isinstance(v, str) else v)
+                               for c in ("Model", "Parameter", "Unit")})
+    if name == "About":   # items by the language's names, and the values that are keys in words
+        return frame.assign(Item=frame["Item"].map(lambda item: about_label(item, language)),
+                            Value=[about_value(item, value, language)
+                                   for item, value in zip(frame["Item"], frame["Value"])])
+    if name == "Provision":
+        return frame.assign(Method=frame["Method"].map(lambda m: text(f"provision.{m}", language)))
+    if name == "ProvisionBands":   # the default policy's bands have names in each language
+        return frame.assign(Band=frame["Band"].map(lambda band: header(band, language)))
+    if name == "Attainment" and catalogue(language).VALUES_IN_WORDS:   # else the contract's values
+        return frame.assign(**{c: frame[c].map(lambda v, c=c: text(f"attainment.{v}", language))
+                               for c in ("Level", "Window", "Measure")})
+    if name == "ActionReview":   # last period's actions and the measures in words
+        return frame.assign(
+            PreviousActions=frame["PreviousActions"].map(lambda keys: actions_text(keys, days, language)),
+            Metric=frame["Metric"].map(lambda m: header(m, language) if isinstance(m, str) else m))
+    if name in ("Segments", "TrendSummary"):   # dimensions in words; a blank segment labelled as in Trend
+        return frame.assign(Segment=frame["Segment"].fillna(text("blank", language)),
+                            Dimension=frame["Dimension"].map(lambda d: dimension_label(d, language)))
+    if name == "Trend":   # labelled so the monthly totals can sum by them (SUMIFS skips no blank)
+        return frame.assign(**{d: frame[d].fillna(text("blank", language)) for d in DIMENSIONS})
+    return frame
 
 
 def about_value(item: str, value: object, language: str) -> object:
@@ -103,7 +106,7 @@ def about_value(item: str, value: object, language: str) -> object:
         return header(str(value), language)
     if item == "PotentialWeights" and isinstance(value, str):   # CLV 0.4 ... -> 客户终身价值 0.4 ... (read back alike)
         return re.sub(r"[A-Za-z]+", lambda part: catalogue(language).WEIGHTS.get(part[0], part[0]), value)
-    if value in ("TRUE", "FALSE") and language != "en":   # English keeps TRUE / FALSE, as typed
+    if value in ("TRUE", "FALSE") and catalogue(language).VALUES_IN_WORDS:   # else TRUE / FALSE, as typed
         return text(f"flag.{value == 'TRUE'}", language)
     return value
 

@@ -57,6 +57,11 @@ def in_language(english: str, chinese: str, language: str = "en") -> str:
     return chinese if catalogue(language) is zh_CN else english
 
 
+def demo_name(name: str, language: str = "en") -> str:
+    """An industry, region or size of the demo book as a book in ``language`` names it (Retail, 零售)."""
+    return catalogue(language).DEMO_NAMES.get(name, name)
+
+
 def kpi_label(kpi: str, language: str = "en") -> str:
     return catalogue(language).KPIS.get(kpi, kpi)
 

@@ -16,6 +16,10 @@ MONTH_FORMAT = "yyyy-mm"
 MONEY_AXIS_UNITS = "thousands"
 # Other ways the Language parameter may name this language (besides its code, en).
 SPELLINGS: tuple[str, ...] = ()
+# The end of a file's name in this language (the demo's KAM_Demo.xlsx).
+FILE_SUFFIX = ""
+# Values that are keys (levels, quadrants, Attainment's rows, yes/no) stay the contract's keys and TRUE / FALSE.
+VALUES_IN_WORDS = False
 # Headers, sheets, KPIs and metrics read as their canonical names.
 HEADERS: dict[str, str] = {}
 SHEETS: dict[str, str] = {}
@@ -236,6 +240,121 @@ UI = {
 }
 
 # Data-quality messages; {col} is the user's own header of the column.
+# The input template's help (kam_xl.authoring.template), which writes it in every catalogue's language:
+# its ReadMe sheet line by line, the checks' messages, the Parameters sheet and the xlwings.conf notes.
+TEMPLATE = {
+    "sheet": "ReadMe",
+    "required_column": "Required",
+    "optional_column": "Optional",
+    "enter_date": "Enter a date",
+    "whole_1_5": "Whole number 1-5",
+    "not_negative": "Number >= 0",
+    "whole_days": "Whole days >= 0",
+    "not_an_industry": "Not in IndustryOutlook",
+    "parameter": "Parameter",
+    "value": "Value",
+    "description": "Description",
+    "parameter_named": "{help} ({name})",
+    "notes": "Notes",
+    "interpreter": ("Interpreter_Win: full path to pythonw.exe of the environment where kam-xl is installed, e.g. "
+                    "C:\\Users\\me\\kam\\.venv\\Scripts\\pythonw.exe"),
+    "udf_modules": "UDF Modules: kam_udfs is installed with kam-xl (pip install kam-xl)",
+    "run_main": "Run main runs main() in the .py file named like this workbook, in the same folder",
+    "readme.title": "kam-xl · Key-account accounting summary",
+    "readme.purpose_heading": "What this workbook is",
+    "readme.purpose": ("Fill the yellow input tables; kam-xl turns them into the summary: tiers, profit after "
+                       "cost-to-serve, receivables, relationship upkeep, potential, strategy and risk."),
+    "readme.use_heading": "How to use",
+    "readme.paste": ("1. Paste or type your data into the tables (headers may be English or Chinese; extra columns "
+                     "are kept)."),
+    "readme.below_table": ("   Rows typed or pasted straight under a table are read even when the table does not "
+                           "grow (LibreOffice, WPS, scripts); DataQuality names them so you can extend the table "
+                           "(Table Design > Resize Table)."),
+    "readme.blank_cells": "   Leave a cell blank when you do not know it: kam-xl never counts a blank cost as 0.",
+    "readme.parameters": "2. Check Parameters (as-of date, currency, ABC limits...). Blank values use the defaults.",
+    "readme.build": ("3. Build the summary: command line `kam-xl build THIS_FILE`, or in Excel: xlwings add-in > Run "
+                     "main."),
+    "readme.problems": ("4. Problems in the data are listed on the DataQuality sheet, in your language, with your "
+                        "sheet, cell and header (e.g. Sales!F12 NetRevenue)."),
+    "readme.colours_heading": "Colours",
+    "readme.inputs": "Yellow tabs and cells: inputs you fill",
+    "readme.outputs": "Blue tabs: outputs written by kam-xl (do not edit)",
+    "readme.information": "Grey tabs: information and settings",
+    "readme.required_heading": "Required tables",
+    "readme.required": ("Customers 客户 and Sales 销售 are required; Invoices, Payments, Activities, ActivityRates, "
+                        "Contacts and IndustryOutlook enable the receivables, cost-to-serve, relationship and "
+                        "potential analyses."),
+    "readme.fx": ("FXRates converts amounts in other currencies (Currency column); ColumnMap says which of your own "
+                  "headers feed which column (docs/IMPORT.md)."),
+    "readme.formulas_heading": "Formulas in cells",
+    "readme.formulas": ("With the xlwings add-in and `Import Functions`, formulas such as =KAM_DSO(...), "
+                        "=KAM_ABC(...) and =KAM_AGING(...) work in any cell; {examples}"),
+    "readme.examples_here": "see the {sheet} sheet.",
+    "readme.examples_elsewhere": ("`kam-xl new --calc` writes a template with an Examples sheet of worked formulas "
+                                  "(docs/EXCEL.md: Excel on Windows)."),
+}
+# Each input column's help, shown in its header's comment.
+COLUMN_HELP = {
+    "CustomerID": "Unique customer code; the key in every table",
+    "ParentID": "The group (parent company) the customer belongs to; blank = its own group",
+    "CreditLimit": "Credit limit in reporting currency, >= 0 (optional)",
+    "PaymentTermsDays": "Payment terms in days; due date = invoice date + terms",
+    "EstimatedWallet": "Customer's yearly spend in our category (optional)",
+    "DocumentNo": "Order or invoice number; distinct numbers count as orders",
+    "NetRevenue": "Revenue excl. VAT after discounts; returns negative",
+    "COGS": "Cost of goods sold for the line",
+    "DueDate": "Optional; blank = invoice date + payment terms",
+    "Amount": "Amount incl. VAT; credit notes negative",
+    "InvoiceNo": "Invoice paid; blank or unknown = unapplied receipt",
+    "DriverQuantity": "Number of driver units (orders, deliveries, visits...)",
+    "DirectCost": "Direct cost: rebates, samples, dedicated staff (optional)",
+    "Rate": "Cost per driver unit",
+    "Satisfaction": "Satisfaction score 1-5",
+    "NextFollowUp": "Next follow-up date agreed at this contact",
+    "GrowthOutlook": "Expected industry growth per year, e.g. 8% or 0.08",
+    "Industry": "Industry; pick from the IndustryOutlook table",
+    "GrossAmount": "Amount incl. VAT (价税合计); without NetRevenue, revenue = GrossAmount / (1 + TaxRate)",
+    "TaxRate": "VAT rate: 0.13, 13% or 13; blank = the VATRate parameter",
+    "Currency": "Currency of the amounts (USD, 美元...); blank = reporting currency; needs FXRates",
+    "SourceColumn": "Your header, as in your sheet or export",
+    "SourceSheet": "Your sheet holding Table (optional)",
+}
+# Each parameter's help, on the Parameters sheet.
+PARAMETER_HELP = {
+    "AsOfDate": "Balances date; blank = latest date in the data",
+    "PeriodStart": "Blank = AsOfDate minus 12 months plus one day",
+    "PeriodEnd": "Blank = AsOfDate",
+    "ReportingCurrency": "Three-letter code",
+    "ABCBasis": "NetRevenue, GrossProfit or NetProfit",
+    "ABCShareA": "Cumulative share limit of tier A",
+    "ABCShareB": "Cumulative share limit of tier B",
+    "AgingBuckets": "Overdue bucket limits in days",
+    "AgingBasis": "DueDate: buckets by days overdue; InvoiceDate: by age from the invoice date",
+    "AverageARMethod": "OpeningClosing: (opening + closing) / 2; MonthEnd: mean of the month-end balances",
+    "VATRate": "VAT rate for tax-inclusive sales lines without their own rate",
+    "FollowUpLevels": "Days overdue for: reminder, call, account manager, stop deliveries, legal",
+    "ProvisionInNetProfit": "TRUE: customer net profit after the period's bad-debt charge",
+    "TrendMonths": "Calendar months shown month by month on the Trend sheet",
+    "PurchaseModel": "BGNBD, ParetoNBD or Auto (the one with the lower AIC)",
+    "HoldoutMonths": "Months held out to check the purchase models' forecast (blank: no check)",
+    "PreviousSummary": "Last period's summary (a file beside this one): its actions are reviewed",
+    "CostOfCapital": "Yearly cost of capital for financing cost",
+    "ForecastMonths": "CLV horizon in months",
+    "DiscountRate": "Yearly discount rate for CLV",
+    "PotentialWeights": "Weights of the potential score",
+    "ContactCadenceDays": "Maximum days between contacts by tier",
+    "Language": "en or zh-CN",
+    "DataStart": ("Records are complete from this date (nothing owed before it); blank = the earliest date in each "
+                  "table"),
+    "MinCoverage": "Share of the prior period the data must cover for comparisons",
+    "SalesFile": "Optional CSV/Parquet file with the Sales lines (beside this workbook)",
+    "InvoicesFile": "Optional CSV/Parquet file with the Invoices",
+    "PaymentsFile": "Optional CSV/Parquet file with the Payments",
+}
+# The demo book's industries, regions and sizes (kam_xl.authoring.demo), as a book in this language names them.
+DEMO_NAMES: dict[str, str] = {}
+
+
 MESSAGES = {
     "control.break": "Control '{control}' ({table_name}) does not tie: source {source:,.2f}, summary {report:,.2f}; "
                      "the difference is the Value (see the Controls sheet)",
@@ -550,3 +669,13 @@ def counts(errors: int, warnings: int, notes: int) -> str:
     def plural(count: int, noun: str) -> str:
         return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
     return ", ".join((plural(errors, "error"), plural(warnings, "warning"), plural(notes, "note")))
+
+
+# A table read from a database or Spark (kam_xl.inputs.database): each failure is one line naming the table and
+# the host, never the driver's text (it may carry a password).
+UI.update({
+    "db.unreachable": "{table}: cannot connect to {host} ({where}); check the host, the port and the network",
+    "db.login": "{table}: {host} refused the login ({where}); check the user and KAM_XL_DB_PASSWORD (or .pgpass)",
+    "db.no_table": "{table}: {host} has no such table ({where}); check table, query or parquet in kam.toml",
+    "db.no_column": "{table}: no column for {column} in {where} on {host}; name it in the table's map in kam.toml",
+})

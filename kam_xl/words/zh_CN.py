@@ -18,6 +18,10 @@ MONTH_FORMAT = 'yyyy"年"m"月"'
 MONEY_AXIS_UNITS = "ten_thousands"
 # Other ways the Language parameter may name this language (besides its code, zh-CN).
 SPELLINGS = ("zh", "中文", "cn")
+# The end of a file's name in this language (the demo's KAM_Demo_zh.xlsx).
+FILE_SUFFIX = "_zh"
+# Values that are keys (levels, quadrants, Attainment's rows, yes/no) are shown in words (高, 战略客户, 是).
+VALUES_IN_WORDS = True
 # Output column headers (canonical name -> display).
 HEADERS = {
     "CustomerID": "客户编号",
@@ -528,6 +532,117 @@ UI = {
 }
 
 # Data-quality messages; {col} is the user's own header of the column.
+# The input template's help (kam_xl.authoring.template), which writes it in every catalogue's language:
+# its ReadMe sheet line by line, the checks' messages, the Parameters sheet and the xlwings.conf notes.
+TEMPLATE = {
+    "sheet": "说明",
+    "required_column": "必填",
+    "optional_column": "选填",
+    "enter_date": "请输入日期",
+    "whole_1_5": "请输入 1-5 的整数",
+    "not_negative": "请输入不小于 0 的数",
+    "whole_days": "请输入不小于 0 的整数天数",
+    "not_an_industry": "不在行业前景表中",
+    "parameter": "参数",
+    "value": "值",
+    "description": "说明",
+    "parameter_named": "{help}（{name}）",
+    "notes": "说明",
+    "interpreter": "安装 kam-xl 的 Python 路径",
+    "udf_modules": "随 kam-xl 一起安装",
+    "run_main": "Run main 运行与本工作簿同名、同目录的 .py 文件中的 main()",
+    "readme.title": "大客户管理会计汇总",
+    "readme.purpose_heading": "本工作簿用途",
+    "readme.purpose": ("填写黄色的输入表，kam-xl 生成汇总：客户分级、扣除服务成本后的利润、应收账款、客户关系维护、潜"
+                       "力、策略与风险。"),
+    "readme.use_heading": "使用步骤",
+    "readme.paste": "   把数据粘贴到各输入表（表头可用中文或英文；多余的列会保留）。",
+    "readme.below_table": ("   直接在表格下方输入或粘贴的行即使表格未自动扩展（LibreOffice、WPS、脚本写入）也会读取，"
+                           "数据质量表会列出这些行，便于调整表格范围。"),
+    "readme.blank_cells": "   不清楚的数值请留空：kam-xl 不会把空白成本当作 0。",
+    "readme.parameters": "   检查参数表（截止日、币种、ABC 分级界限等），空白即用默认值。",
+    "readme.build": "   生成汇总：命令行 `kam-xl build 本文件`，或在 Excel 中：xlwings 加载项 > Run main。",
+    "readme.problems": ("   数据问题列在 DataQuality（数据质量）表中，注明您的工作表、单元格和表头（如 销售!F12 "
+                        "销售收入）。"),
+    "readme.colours_heading": "颜色约定",
+    "readme.inputs": "黄色：需填写的输入",
+    "readme.outputs": "蓝色：kam-xl 生成的输出（请勿修改）",
+    "readme.information": "灰色：说明与设置",
+    "readme.required_heading": "必填表",
+    "readme.required": ("客户表和销售表必填；发票、收款、服务作业、作业费率、联系记录、行业前景表用于应收、服务成本、"
+                        "关系与潜力分析。"),
+    "readme.fx": "汇率表用于换算外币金额（币别列）；列映射表说明您自己的表头对应哪一列（见 docs/IMPORT.md）。",
+    "readme.formulas_heading": "单元格公式",
+    "readme.formulas": ("安装 xlwings 加载项并 Import Functions 后，可在单元格中使用 =KAM_DSO(...)、=KAM_ABC(...) "
+                        "等公式，{examples}"),
+    "readme.examples_here": "示例见“{sheet}”表。",
+    "readme.examples_elsewhere": ("用 `kam-xl new --calc` 生成的模板另有“公式示例”表，逐一示范这些公式（见 "
+                                  "docs/EXCEL.md《在 Excel 中使用公式》一节）。"),
+}
+# Each input column's help, shown in its header's comment.
+COLUMN_HELP = {
+    "CustomerID": "客户唯一编号，所有表都用它关联",
+    "ParentID": "所属集团（母公司）的客户编号或名称；空白 = 自成一个集团",
+    "CreditLimit": "信用额度（报告币种），>= 0，可不填",
+    "PaymentTermsDays": "账期天数；到期日 = 开票日 + 账期",
+    "EstimatedWallet": "客户在本品类的年采购额估计，可不填",
+    "DocumentNo": "订单或单据号；不同单据号计为不同订单",
+    "NetRevenue": "不含税销售收入（折扣后），退货为负数",
+    "COGS": "该行的销售成本",
+    "DueDate": "可不填；空白时按开票日 + 账期计算",
+    "Amount": "含税金额；红字发票为负数",
+    "InvoiceNo": "对应发票号；空白或未知视为未核销收款",
+    "DriverQuantity": "作业量（订单数、送货次数、拜访次数等）",
+    "DirectCost": "直接费用：返利、样品、专职人员等，可不填",
+    "Rate": "每单位作业的成本",
+    "Satisfaction": "满意度评分 1-5",
+    "NextFollowUp": "本次联系约定的下次跟进日期",
+    "GrowthOutlook": "行业年增速预期，如 8% 或 0.08",
+    "Industry": "行业；从行业前景表中选择",
+    "GrossAmount": "价税合计；不填销售收入时，收入 = 价税合计 ÷（1 + 税率）",
+    "TaxRate": "增值税税率：0.13、13% 或 13；空白 = 参数中的增值税税率",
+    "Currency": "金额的币别（USD、美元……）；空白 = 报告币种；需要汇率表",
+    "SourceColumn": "您的表头（与工作表或导出文件一致）",
+    "SourceSheet": "存放该表的您的工作表（可不填）",
+}
+# Each parameter's help, on the Parameters sheet.
+PARAMETER_HELP = {
+    "AsOfDate": "余额截止日；空白 = 数据中最晚日期",
+    "PeriodStart": "空白 = 截止日前推12个月加1天",
+    "PeriodEnd": "空白 = 截止日",
+    "ReportingCurrency": "三位币种代码",
+    "ABCBasis": "NetRevenue、GrossProfit 或 NetProfit",
+    "ABCShareA": "A类累计占比上限",
+    "ABCShareB": "B类累计占比上限",
+    "AgingBuckets": "逾期账龄区间（天）",
+    "AgingBasis": "DueDate：按逾期天数分段；InvoiceDate：按开票日起算的账龄分段",
+    "AverageARMethod": "OpeningClosing：(期初 + 期末) / 2；MonthEnd：各月末余额的平均",
+    "VATRate": "含税销售行未给税率时使用的增值税税率",
+    "FollowUpLevels": "逾期天数达到时：提醒、电话、客户经理、停止发货、法务",
+    "ProvisionInNetProfit": "TRUE：客户净贡献扣除本期信用减值损失",
+    "TrendMonths": "趋势表逐月列示的自然月数",
+    "PurchaseModel": "BGNBD、ParetoNBD 或 Auto（按 AIC 自动选择）",
+    "HoldoutMonths": "留作样本外检验的月数（空白：不检验）",
+    "PreviousSummary": "上期生成的汇总文件（与本文件同目录）：复核其建议措施的效果",
+    "CostOfCapital": "年资金成本率（计算资金占用成本）",
+    "ForecastMonths": "客户终身价值预测月数",
+    "DiscountRate": "客户终身价值年折现率",
+    "PotentialWeights": "潜力评分权重",
+    "ContactCadenceDays": "各等级客户最长联系间隔天数",
+    "Language": "en 或 zh-CN",
+    "DataStart": "记录自该日起完整（此前无欠款）；空白 = 各表中最早日期",
+    "MinCoverage": "上期须被数据覆盖的最低比例（用于同比环比）",
+    "SalesFile": "可选：销售明细 CSV/Parquet 文件",
+    "InvoicesFile": "可选：发票 CSV/Parquet 文件",
+    "PaymentsFile": "可选：收款 CSV/Parquet 文件",
+}
+# The demo book's industries, regions and sizes (kam_xl.authoring.demo), as a book in this language names them.
+DEMO_NAMES = {"Manufacturing": "制造业", "Retail": "零售", "Healthcare": "医疗健康", "Automotive": "汽车",
+    "Electronics": "电子", "Construction": "建筑", "Logistics": "物流", "Food & Beverage": "食品饮料", "East": "华东",
+    "North": "华北", "South": "华南", "West": "西部", "Central": "华中", "Large": "大型", "Medium": "中型",
+    "Small": "小型"}
+
+
 MESSAGES = {
     "control.break": "核对项目“{control}”（{table_name}）不符：源数据 {source:,.2f}，汇总表 {report:,.2f}；"
                      "差异见“值”列（详见“核对”表）",
@@ -807,3 +922,13 @@ RUN = {"ok": "完成", "rejected": "完成，有行被拒收", "failed": "失败
 def counts(errors: int, warnings: int, notes: int) -> str:
     """`kam-xl validate` 的最后一行。"""
     return f"错误 {errors} 条，警告 {warnings} 条，提示 {notes} 条"
+
+
+# 从数据库或 Spark 读取的表（kam_xl.inputs.database）：每种失败只说一行，写明表和主机，
+# 从不显示驱动的原文（可能含密码）。
+UI.update({
+    "db.unreachable": "{table}：无法连接 {host}（{where}）；请检查主机、端口和网络",
+    "db.login": "{table}：{host} 拒绝登录（{where}）；请检查用户名和 KAM_XL_DB_PASSWORD（或 .pgpass）",
+    "db.no_table": "{table}：{host} 上没有这张表（{where}）；请检查 kam.toml 中的 table、query 或 parquet",
+    "db.no_column": "{table}：{host} 上的 {where} 中找不到 {column} 列；请在 kam.toml 该表的 map 中指明",
+})
