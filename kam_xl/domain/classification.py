@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from kam_xl.contract import SEGMENT_DIMENSIONS
 from kam_xl.domain.frames import in_window, percentile_rank, rank_descending, ratio, round_money, totals_by
 
 # RFM segment by R score (rows 1-5) and FM score (columns 1-5): the common
@@ -119,25 +120,22 @@ def portfolio_quadrant(net_profit: pd.Series, potential_score: pd.Series) -> pd.
 
 
 def segments(customers: pd.DataFrame, profitability: pd.DataFrame, decimals: int = 2) -> pd.DataFrame:
-    """Totals by Industry, Size and Region: Customers, NetRevenue, GrossProfit,
-    NetProfit (currency; empty when a customer's figure is unknown),
-    RevenueShare = NetRevenue / total NetRevenue, GrossMarginPct = GrossProfit
-    / NetRevenue (empty when NetRevenue <= 0). Customers without a value of a
-    dimension form one segment whose Segment is empty."""
-    joined = customers.set_index("CustomerID")[["Industry", "Size", "Region"]].join(
-        profitability[["NetRevenue", "GrossProfit", "NetProfit"]])
+    """Totals by each of the contract's SEGMENT_DIMENSIONS (columns of Customers: Industry, Size, Region):
+    Customers, NetRevenue, GrossProfit, NetProfit (currency; empty when a customer's figure is unknown),
+    RevenueShare = NetRevenue / total NetRevenue, GrossMarginPct = GrossProfit / NetRevenue (empty when
+    NetRevenue <= 0). Customers without a value of a dimension form one segment whose Segment is empty."""
+    money = ["NetRevenue", "GrossProfit", "NetProfit"]
+    joined = customers.set_index("CustomerID")[list(SEGMENT_DIMENSIONS)].join(profitability[money])
     revenue = joined["NetRevenue"].sum()
     parts = []
-    for dimension in ("Industry", "Size", "Region"):
+    for dimension in SEGMENT_DIMENSIONS:
         segment = joined[dimension].rename("Segment")
         grouped = (pd.concat([joined.groupby(segment, sort=False, dropna=False).size().rename("Customers"),
-                              totals_by(joined, [segment], ["NetRevenue", "GrossProfit", "NetProfit"], sort=False)],
-                             axis=1)
+                              totals_by(joined, [segment], money, sort=False)], axis=1)
                    .sort_values("NetRevenue", ascending=False).reset_index())
         grouped.insert(0, "Dimension", dimension)
         parts.append(grouped)
     table = pd.concat(parts, ignore_index=True)
-    money = ["NetRevenue", "GrossProfit", "NetProfit"]
     table[money] = round_money(table[money], decimals)
     table["RevenueShare"] = table["NetRevenue"] / revenue if revenue > 0 else np.nan
     table["GrossMarginPct"] = ratio(table["GrossProfit"], table["NetRevenue"])

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from kam_xl.contract import OUTPUTS
 from kam_xl.domain.frames import minor_unit_decimals, percentile_rank, rank_descending, ratio, round_money
 from kam_xl.domain.models import ParetoNBDFit, fit_bgnbd, fit_gamma_gamma, fit_pareto_nbd
 from kam_xl.quality import INFO, WARNING, DataQuality
@@ -87,7 +88,8 @@ def purchase_model(x, t_x, T, choice: str, dq: DataQuality):
 
 
 MODEL_NAMES = {"BGNBD": "BG/NBD", "ParetoNBD": "Pareto/NBD"}
-# The Model column of ModelParameters: BG/NBD as published (and as earlier summaries wrote it), ParetoNBD as the contract.
+# The Model column of ModelParameters: BG/NBD as published (and as earlier summaries wrote it), ParetoNBD as
+# the contract.
 PARAMETER_MODEL = {"BGNBD": "BG/NBD", "ParetoNBD": "ParetoNBD"}
 
 
@@ -135,15 +137,12 @@ def holdout_check(sales: pd.DataFrame, customer_ids: pd.Index, as_of: pd.Timesta
         model = fit(x, t_x, T)
         predicted = model.expected_purchases(t, x, t_x, T)
         frame = pd.DataFrame({"f": frequency, "a": actual, "p": predicted}).groupby("f")
-        checks.append(pd.DataFrame({"Model": name, "CalibrationFrequency": frame.size().index,
-                                    "Customers": frame.size().to_numpy(),
-                                    "ActualPurchases": frame["a"].mean().to_numpy(),
-                                    "PredictedPurchases": frame["p"].mean().to_numpy()}))
+        checks.append(pd.DataFrame(dict(zip(OUTPUTS["ModelCheck"].names(), (
+            name, frame.size().index, frame.size().to_numpy(), frame["a"].mean().to_numpy(),
+            frame["p"].mean().to_numpy())))))
         fits.append((name, model.log_likelihood, 8.0 - 2.0 * model.log_likelihood, float(actual.sum()),
                      float(predicted.sum()), float(np.abs(actual - predicted).mean())))
-    fit_table = pd.DataFrame(fits, columns=["Model", "LogLikelihood", "AIC", "HoldoutActualTotal",
-                                            "HoldoutPredictedTotal", "HoldoutMAE"])
-    return pd.concat(checks, ignore_index=True), fit_table
+    return pd.concat(checks, ignore_index=True), pd.DataFrame(fits, columns=OUTPUTS["ModelFit"].names())
 
 
 def repeat_distribution(model, history: pd.DataFrame) -> pd.DataFrame:
@@ -157,8 +156,8 @@ def repeat_distribution(model, history: pd.DataFrame) -> pd.DataFrame:
     expected.append(len(buyers) - sum(expected))
     actual = np.minimum(buyers["Frequency"].to_numpy(), CHECK_FREQUENCIES).astype(int)
     counts = np.bincount(actual, minlength=CHECK_FREQUENCIES + 1)
-    return pd.DataFrame({"Model": model_key(model), "Frequency": np.arange(CHECK_FREQUENCIES + 1),
-                         "ActualCustomers": counts, "ExpectedCustomers": expected})
+    return pd.DataFrame(dict(zip(OUTPUTS["RepeatDistribution"].names(),
+                                 (model_key(model), np.arange(CHECK_FREQUENCIES + 1), counts, expected))))
 
 
 def model_key(model) -> str:
@@ -192,61 +191,70 @@ def lifetime_value(history: pd.DataFrame, gross_margin: pd.Series, months: int, 
     mean purchase-day value. Returns (table, ModelParameters, the ModelReport
     without its check tables, the fitted purchase model or None)."""
     buyers = history.dropna(subset=["Frequency"])
-    horizon_ends = np.arange(1, months + 1) * DAYS_PER_MONTH
     x, t_x, T = (buyers[c].to_numpy() for c in ("Frequency", "RecencyDays", "AgeDays"))
-    out = pd.DataFrame(index=history.index, columns=["PAlive", "ExpectedPurchases", "ExpectedOrderValue", "CLV"], dtype="float64")
-    parameters: list[tuple] = []
-    repeaters = int((x > 0).sum())
-    bg, reason, aic = None, "too_few", {}
-    if len(buyers) >= MIN_CUSTOMERS and repeaters >= MIN_REPEAT_BUYERS:
-        bg, reason, aic = purchase_model(x, t_x, np.maximum(T, t_x), model_choice, dq)
-    else:
-        dq.add(WARNING, "Potential", "potential.bgnbd_skipped", buyers=len(buyers), repeaters=repeaters,
-               min_buyers=MIN_CUSTOMERS, min_repeaters=MIN_REPEAT_BUYERS)
+    out = pd.DataFrame(index=history.index, columns=["PAlive", "ExpectedPurchases", "ExpectedOrderValue", "CLV"],
+                       dtype="float64")
+    bg, reason, aic, cumulative, parameters = _expected_purchases(x, t_x, T, months, model_choice, dq)
     if bg is not None:
-        cumulative = np.column_stack([bg.expected_purchases(t, x, t_x, T) for t in horizon_ends])
         out.loc[buyers.index, "PAlive"] = bg.p_alive(x, t_x, T)
-        parameters += _model_parameters(bg)
-    else:
-        rate = (x + 1.0) / np.maximum(T, 1.0)
-        cumulative = rate[:, None] * horizon_ends[None, :]
-        parameters.append(("RunRate", "Method", np.nan, "(Frequency + 1) / AgeDays per day"))
     unforecast = ~np.isfinite(cumulative[:, -1])
     if unforecast.any():   # never a blank forecast without a word
         dq.add(WARNING, "Potential", "potential.forecast_not_finite", count=int(unforecast.sum()),
                cid=str(buyers.index[unforecast][0]))
     monthly = np.diff(np.column_stack([np.zeros(len(buyers)), cumulative]), axis=1)
     out.loc[buyers.index, "ExpectedPurchases"] = cumulative[:, -1]
-
-    gg = None
-    mean_value = buyers["RepeatMeanValue"].to_numpy()
-    if repeaters >= MIN_REPEAT_BUYERS:
-        gg = fit_gamma_gamma(x, mean_value)
-        if not gg.converged or gg.q <= 1:
-            dq.add(WARNING, "Potential", "potential.gg_failed")
-            gg = None
-    if gg is not None:
-        # Gamma-Gamma assumes order value independent of frequency: check it on the repeat buyers.
-        correlation = float(np.corrcoef(x[x > 0], mean_value[x > 0])[0, 1])
-        parameters.append(("Gamma-Gamma", "FrequencyValueCorrelation", correlation, "Pearson r"))
-        if abs(correlation) > MAX_VALUE_CORRELATION:
-            dq.add(WARNING, "Potential", "potential.gg_correlated", r=f"{correlation:.2f}",
-                   limit=f"{MAX_VALUE_CORRELATION:g}")
-        out.loc[buyers.index, "ExpectedOrderValue"] = gg.expected_order_value(x, np.where(x > 0, mean_value, 0.0))
-        parameters += [("Gamma-Gamma", "p", gg.p, "shape"), ("Gamma-Gamma", "q", gg.q, "shape"),
-                       ("Gamma-Gamma", "gamma", gg.gamma, "currency"),
-                       ("Gamma-Gamma", "LogLikelihood", gg.log_likelihood, "nats"),
-                       ("Gamma-Gamma", "Customers", gg.customers, "count")]
-    else:
-        out.loc[buyers.index, "ExpectedOrderValue"] = buyers["MeanValue"].to_numpy()
+    order_value, value_parameters = _order_values(buyers, x, dq)
+    out.loc[buyers.index, "ExpectedOrderValue"] = order_value
     margin = gross_margin.reindex(buyers.index).to_numpy()
     factors = monthly_discount_factors(months, discount_rate)
     out.loc[buyers.index, "CLV"] = (monthly @ factors) * out.loc[buyers.index, "ExpectedOrderValue"].to_numpy() * margin
     if np.isnan(margin).any():
         dq.add(INFO, "Potential", "potential.clv_no_margin", count=int(np.isnan(margin).sum()))
-    models = pd.DataFrame(parameters, columns=["Model", "Parameter", "Value", "Unit"])
+    models = pd.DataFrame(parameters + value_parameters, columns=OUTPUTS["ModelParameters"].names())
     models.loc[len(models)] = ("Horizon", "ForecastDays", months * DAYS_PER_MONTH, "days")
     return out, models, ModelReport(None if bg is None else model_key(bg), reason, None, aic, {}), bg
+
+
+def _expected_purchases(x, t_x, T, months: int, model_choice: str, dq: DataQuality):
+    """(the fitted purchase model or None, why, AIC per model, each buyer's cumulative expected purchases at
+    the end of each month of the horizon, its ModelParameters rows): the model when at least MIN_CUSTOMERS
+    bought and MIN_REPEAT_BUYERS repeated and it converges, else the run rate (Frequency + 1) / max(AgeDays, 1)
+    purchases per day."""
+    horizon_ends = np.arange(1, months + 1) * DAYS_PER_MONTH
+    repeaters = int((x > 0).sum())
+    bg, reason, aic = None, "too_few", {}
+    if len(x) >= MIN_CUSTOMERS and repeaters >= MIN_REPEAT_BUYERS:
+        bg, reason, aic = purchase_model(x, t_x, np.maximum(T, t_x), model_choice, dq)
+    else:
+        dq.add(WARNING, "Potential", "potential.bgnbd_skipped", buyers=len(x), repeaters=repeaters,
+               min_buyers=MIN_CUSTOMERS, min_repeaters=MIN_REPEAT_BUYERS)
+    if bg is not None:
+        cumulative = np.column_stack([bg.expected_purchases(t, x, t_x, T) for t in horizon_ends])
+        return bg, reason, aic, cumulative, _model_parameters(bg)
+    rate = (x + 1.0) / np.maximum(T, 1.0)
+    return (None, reason, aic, rate[:, None] * horizon_ends[None, :],
+            [("RunRate", "Method", np.nan, "(Frequency + 1) / AgeDays per day")])
+
+
+def _order_values(buyers: pd.DataFrame, x: np.ndarray, dq: DataQuality) -> tuple[np.ndarray, list[tuple]]:
+    """(each buyer's ExpectedOrderValue, the Gamma-Gamma ModelParameters rows): Gamma-Gamma's conditional
+    expectation when at least MIN_REPEAT_BUYERS repeated and it fits (q > 1), its independence of order value
+    and frequency checked on the repeat buyers (Pearson r); else the buyer's mean purchase-day value."""
+    mean_value = buyers["RepeatMeanValue"].to_numpy()
+    gg = fit_gamma_gamma(x, mean_value) if (x > 0).sum() >= MIN_REPEAT_BUYERS else None
+    if gg is not None and (not gg.converged or gg.q <= 1):
+        dq.add(WARNING, "Potential", "potential.gg_failed")
+        gg = None
+    if gg is None:
+        return buyers["MeanValue"].to_numpy(), []
+    correlation = float(np.corrcoef(x[x > 0], mean_value[x > 0])[0, 1])
+    if abs(correlation) > MAX_VALUE_CORRELATION:
+        dq.add(WARNING, "Potential", "potential.gg_correlated", r=f"{correlation:.2f}",
+               limit=f"{MAX_VALUE_CORRELATION:g}")
+    rows = [("FrequencyValueCorrelation", correlation, "Pearson r"), ("p", gg.p, "shape"), ("q", gg.q, "shape"),
+            ("gamma", gg.gamma, "currency"), ("LogLikelihood", gg.log_likelihood, "nats"),
+            ("Customers", gg.customers, "count")]
+    return gg.expected_order_value(x, np.where(x > 0, mean_value, 0.0)), [("Gamma-Gamma", *row) for row in rows]
 
 
 def wallet_headroom(wallet: pd.Series, net_revenue: pd.Series, period_days: int) -> pd.Series:

@@ -6,11 +6,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from kam_xl.contract import MONEY, OUTPUTS, TREND_DIMENSIONS
 from kam_xl.domain.frames import ratio, round_money, totals_by
 
-# The money summed per month; the ratios are rebuilt from the sums.
-TREND_MONEY = ["NetRevenue", "GrossProfit", "NetProfit", "Collections", "CreditSales", "ClosingAR", "AverageAR"]
-DIMENSIONS = ("ABCTier", "Industry", "AccountManager")
+# The money summed per month (Trend's money columns); the ratios are rebuilt from the sums.
+TREND_MONEY = [c.name for c in OUTPUTS["Trend"].columns if c.kind == MONEY]
+DIMENSIONS = TREND_DIMENSIONS   # the monthly totals are by these columns of Classification
 
 
 def trend_months(as_of: pd.Timestamp, months: int) -> pd.DataFrame:
@@ -99,8 +100,8 @@ def customer_trend(sales: pd.DataFrame, activity_costs: pd.DataFrame | None, inv
 
 def trend_summary(trend: pd.DataFrame, groups: pd.DataFrame, decimals: int) -> pd.DataFrame:
     """The monthly totals of the portfolio (Dimension Total) and of each
-    ABCTier, Industry and AccountManager (``groups``: CustomerID and those
-    columns): the sums of TREND_MONEY (empty when any customer's figure is
+    of DIMENSIONS, ABCTier, Industry and AccountManager (``groups``: CustomerID
+    and those columns): the sums of TREND_MONEY (empty when any customer's figure is
     unknown), GrossMarginPct = GrossProfit / NetRevenue, DSO = Days x
     AverageAR / CreditSales, NetRevenueMoM = NetRevenue / the month before's
     - 1 and NetRevenueYoY = NetRevenue / the same month a year before - 1

@@ -2,11 +2,12 @@
 are live formulas. Pure description: the XlsxWriter writer (headless build)
 and the xlwings macro render the same plan, so the two cannot drift.
 
-Formula templates name canonical columns: ``{GrossProfit}`` is this row's
-cell of that column, ``{col:NetRevenue}`` the whole column, ``{PeriodDays}``
-a defined name. They are rendered with the display headers, so structured
-references stay right in a Chinese workbook too. Only functions that Excel
-2016+, WPS and LibreOffice 7.4 all compute are used.
+What each column is (its kind, formula, total, highlight and width) is the
+contract's (kam_xl.contract.outputs); this module places the tables on their
+sheets, fills the formulas' slots from the parameters and sizes the columns.
+Formulas are rendered with the display headers, so structured references stay
+right in a Chinese workbook too. Only functions that Excel 2016+, WPS and
+LibreOffice 7.4 all compute are used.
 """
 from __future__ import annotations
 
@@ -19,21 +20,23 @@ import pandas as pd
 
 from kam_xl.analysis import Results
 from kam_xl.inputs.params import Params
-from kam_xl.contract import COLUMN_KINDS, KPI_KINDS, METRIC_KINDS, TABLES, age_bucket_names, bucket_names, shown_buckets
+from kam_xl.contract import (
+    COLUMN_KINDS,
+    MONEY,
+    OUTPUTS,
+    TABLES,
+    TREND_DIMENSIONS,
+    OutputColumn,
+    age_bucket_names,
+    aging_runs,
+    bucket_names,
+    output_column,
+)
 from kam_xl.domain.frames import minor_unit_decimals, round_money
 from kam_xl.render.model_page import model_lines
 from kam_xl.render.xlsx import TAB_INFO, TAB_OUTPUT
-from kam_xl.domain.trend import DIMENSIONS, TREND_MONEY
 from kam_xl.words import (canonical_header, catalogue, dimension_label, header, kpi_label, metric_label,
                           sheet_title, text, ui)
-
-# Text that wraps in its column (on screen and on paper) rather than running on or being cut off.
-WRAPPED = {"RecommendedStrategy", "Actions", "PreviousActions", "LatestFeedback", "Message", "NextStep", "Note",
-           "Control"}
-TEXT_WIDTHS = {"CustomerName": 30, "RecommendedStrategy": 48, "Actions": 60, "PreviousActions": 50,
-               "LatestFeedback": 34, "Message": 70, "Location": 28, "Value": 24, "Commentary": 120, "Segment": 20, "Item": 22, "Metric": 30,
-               "KPI": 24, "Name": 30, "Period": 24,   # Attainment's customer or manager, "2026-01-01 – 2026-10-31"
-               "Control": 36, "Note": 60, "GroupName": 30}
 
 MONEY_WIDTH = 16
 
@@ -70,44 +73,41 @@ def fit_page_width(table: TablePlan, budget: float = PRINTABLE_WIDTH * 100 / MIN
             c.width = math.floor(c.width - (c.width - MIN_WRAPPED_WIDTH) * share)
 
 
-def _formulas(p: Params, receivables: bool = True) -> dict[str, dict[str, str]]:
-    """Live formulas of derived columns. A blank input stays blank (a cell
-    holding "" would compute as 0 in a plain subtraction): COGS unknown ->
-    GrossProfit empty; with receivables analysed, FinancingCost unknown ->
-    NetProfit empty (without, it counts as 0, as in the core), and so is a
-    BadDebtCharge unknown. OverdueShare is live only where the overdue
-    buckets are shown (AgingBasis DueDate)."""
+def formula_slots(p: Params, receivables: bool = True, language: str = "en") -> dict[str, str | None]:
+    """What the contract's formula slots ({@name}) read in this book. A blank input stays blank (a cell holding
+    "" would compute as 0 in a plain subtraction): COGS unknown -> GrossProfit empty; with receivables analysed,
+    FinancingCost unknown -> NetProfit empty (without, it counts as 0, as in the core), and so is a BadDebtCharge
+    unknown. OverdueShare is live only where the overdue buckets are shown (AgingBasis DueDate). A monthly total
+    sums the Trend rows of its month and segment (a dimension's criterion is "<>", any, unless the row is of
+    that dimension)."""
     names = bucket_names(p.aging_buckets)
     by_due_date = p.aging_basis == "DueDate"
-    shown = names if by_due_date else age_bucket_names(p.aging_buckets)
-    all_buckets = "+".join(f"{{{n}}}" for n in shown)
-    overdue = "+".join(f"{{{n}}}" for n in names[1:])
-    known = ["{GrossProfit}", *(["{FinancingCost}"] if receivables else []),
-             *(["{BadDebtCharge}"] if receivables and p.provision_in_net_profit else [])]
-    net_known = f"AND({','.join(f'ISNUMBER({k})' for k in known)})" if len(known) > 1 else "ISNUMBER({GrossProfit})"
-    bad_debt = "-{BadDebtCharge}" if receivables and p.provision_in_net_profit else ""
-    receivables_formulas = {
-        "OpenBalance": all_buckets,
-        **({"OverdueShare": f'IF({{OpenBalance}}>0,({overdue})/{{OpenBalance}},"")'} if by_due_date else {}),
-        "ARTurnover": 'IF({AverageAR}>0,{CreditSales}/{AverageAR},"")',
-        "DSO": 'IF(ISNUMBER({ARTurnover}),IF({ARTurnover}>0,{PeriodDays}/{ARTurnover},""),"")',
-    }
+    bad_debt = receivables and p.provision_in_net_profit
+    known = [f"ISNUMBER({{{k}}})" for k in ("GrossProfit", *(["FinancingCost"] if receivables else []),
+                                            *(["BadDebtCharge"] if bad_debt else []))]
     return {
-        "Profitability": {
-            "GrossProfit": 'IF(ISNUMBER({COGS}),{NetRevenue}-{COGS},"")',
-            "GrossMarginPct": 'IF(AND(ISNUMBER({GrossProfit}),{NetRevenue}>0),{GrossProfit}/{NetRevenue},"")',
-            "NetProfit": f'IF({net_known},{{GrossProfit}}-{{CostToServe}}-{{FinancingCost}}{bad_debt},"")',
-            "NetMarginPct": 'IF(AND(ISNUMBER({NetProfit}),{NetRevenue}>0),{NetProfit}/{NetRevenue},"")',
-        },
-        "Receivables": receivables_formulas,
-        "Segments": {
-            "RevenueShare": 'IF(SUMIFS({col:NetRevenue},{col:Dimension},{Dimension})>0,'
-                            '{NetRevenue}/SUMIFS({col:NetRevenue},{col:Dimension},{Dimension}),"")',
-            "GrossMarginPct": 'IF(AND(ISNUMBER({GrossProfit}),{NetRevenue}>0),{GrossProfit}/{NetRevenue},"")',
-        },
-        "KPIs": {"Change": 'IF(AND(ISNUMBER({ThisPeriod}),ISNUMBER({PriorPeriod})),{ThisPeriod}-{PriorPeriod},"")',
-                 "YoYChange": 'IF(AND(ISNUMBER({ThisPeriod}),ISNUMBER({LastYear})),{ThisPeriod}-{LastYear},"")'},
+        "aging": "+".join(f"{{{n}}}" for n in (names if by_due_date else age_bucket_names(p.aging_buckets))),
+        "overdue": "+".join(f"{{{n}}}" for n in names[1:]) if by_due_date else None,
+        "net_known": f"AND({','.join(known)})" if len(known) > 1 else known[0],
+        "bad_debt": "-{BadDebtCharge}" if bad_debt else "",
+        "trend_rows": "{Trend:Month},{Month}," + ",".join(
+            f'{{Trend:{d}}},IF({{Dimension}}="{dimension_label(d, language)}",{{Segment}},"<>")'
+            for d in TREND_DIMENSIONS),
     }
+
+
+def _formulas(p: Params, receivables: bool = True, language: str = "en") -> dict[str, dict[str, str]]:
+    """The live formula of each derived column (OutputColumn.formula), its slots filled for this book; a
+    formula whose slot has no value here is left out (the column holds values)."""
+    slots = formula_slots(p, receivables, language)
+    formulas: dict[str, dict[str, str]] = {}
+    for table in OUTPUTS.values():
+        for column in table.columns:
+            needed = re.findall(r"\{@(\w+)\}", column.formula or "")
+            if column.formula and all(slots[s] is not None for s in needed):
+                formulas.setdefault(table.name, {})[column.name] = re.sub(
+                    r"\{@(\w+)\}", lambda m: slots[m.group(1)], column.formula)
+    return formulas
 
 
 # Above this many customer-months the monthly totals are values: thousands of SUMIFS over as many rows
@@ -123,26 +123,6 @@ def sumifs_alike(values: pd.Series) -> bool:
     return not texts.str.contains(r"[*?~]").any() and texts.str.casefold().nunique() == len(texts)
 
 
-def _trend_formulas(language: str) -> dict[str, str]:
-    """The monthly totals as SUMIFS over the Trend table: the month's rows of
-    the row's segment (a dimension's criterion is "<>", any, unless the row is
-    of that dimension); empty when any of those rows is."""
-    rows = "{Trend:Month},{Month}," + ",".join(
-        f'{{Trend:{d}}},IF({{Dimension}}="{dimension_label(d, language)}",{{Segment}},"<>")' for d in DIMENSIONS)
-    sums = {m: f'IF(COUNTIFS({rows})=COUNTIFS({rows},{{Trend:{m}}},"<>"),SUMIFS({{Trend:{m}}},{rows}),"")'
-            for m in TREND_MONEY}
-    return {**sums,
-            "GrossMarginPct": 'IF(AND(ISNUMBER({GrossProfit}),N({NetRevenue})>0),{GrossProfit}/{NetRevenue},"")',
-            "DSO": 'IF(AND(ISNUMBER({AverageAR}),N({CreditSales})>0),{Days}*{AverageAR}/{CreditSales},"")'}
-
-
-# Totals shown in the row above a table's header: SUBTOTAL sums, so they follow filters.
-TOTAL_COLUMNS = {
-    "Profitability": ["NetRevenue", "COGS", "GrossProfit", "CostToServe", "FinancingCost", "BadDebtCharge",
-                      "NetProfit"],
-    "Receivables": None,  # every money column, set from the buckets
-    "Provision": None,    # every money column, with one per age band
-}
 DEFINED_NAMES = {"PeriodDays": ("About", "PeriodDays")}
 
 
@@ -212,19 +192,21 @@ def _escape(name: str) -> str:
     return re.sub(r"([\[\]#'])", r"'\1", name)
 
 
-def _column(name: str, values: pd.Series, language: str, formula: str | None) -> ColumnPlan:
+def _column(spec: OutputColumn | None, name: str, values: pd.Series, language: str,
+            formula: str | None) -> ColumnPlan:
+    """A column as its spec reads (a column the contract does not name: text or a plain number by its values)."""
     textual = values.dtype == object or pd.api.types.is_string_dtype(values.dtype)   # pandas 3 keeps text as str
-    kind = COLUMN_KINDS.get(name, "text" if textual else "number")
+    kind = spec.kind if spec is not None and spec.kind else "text" if textual else "number"
     if values.dtype == bool:
         kind = "bool"
     display = header(name, language)
     if kind == "text":
-        width = TEXT_WIDTHS.get(name, 16)
+        width = spec.width if spec is not None and spec.width else 16
     else:
         width = {"money": MONEY_WIDTH, "date": 13, "pct": 11, "bool": 12}.get(kind, 11)
     width = max(width, _header_width(display, language))
     return ColumnPlan(name, display, kind, values.reset_index(drop=True), formula, width,
-                      wrap=kind == "text" and name in WRAPPED)
+                      wrap=kind == "text" and spec is not None and spec.wrap)
 
 
 def _header_width(display: str, language: str) -> float:
@@ -232,10 +214,18 @@ def _header_width(display: str, language: str) -> float:
     return min(len(display) * catalogue(language).CHAR_WIDTH + 2, 40)
 
 
+def _specs(name: str, columns, runs: dict[str, list[str]] | None) -> dict[str, OutputColumn]:
+    """The contract's columns of table ``name`` as written with ``columns`` (parameter-named runs from ``runs``);
+    a column it does not list reads as the contract reads that name elsewhere (the pack's extracts)."""
+    listed = {c.name: c for c in OUTPUTS[name].expand(runs, optional=columns)} if name in OUTPUTS else {}
+    return {c: listed.get(c) or output_column(c) for c in columns}
+
+
 def table_plan(name: str, frame: pd.DataFrame, row: int, col: int, language: str,
-               formulas: dict[str, str] | None = None) -> TablePlan:
+               formulas: dict[str, str] | None = None, runs: dict[str, list[str]] | None = None) -> TablePlan:
     formulas = formulas or {}
-    columns = [_column(c, frame[c], language, formulas.get(c)) for c in frame.columns]
+    specs = _specs(name, list(frame.columns), runs)
+    columns = [_column(specs[c], c, frame[c], language, formulas.get(c)) for c in frame.columns]
     return TablePlan(name, row, col, columns, language=language)
 
 
@@ -246,79 +236,75 @@ KPI_ANCHOR = (3, 17)  # the KPIs table on the Dashboard, right of the printed pa
 
 
 def plan(results: Results, language: str | None = None) -> list[SheetPlan]:
-    """The sheets of the summary workbook (Dashboard first, then the tables)."""
+    """The sheets of the summary workbook (Dashboard first, then the tables): a sheet whose first table was
+    not computed says which input table it needs, or is left out (Trend, Controls)."""
     language = language or results.params.language
-    p = results.params
-    formulas = _formulas(p, "Receivables" in results.tables)
-    subtitle = ui("subtitle", language, period=p.span, as_of=p.as_of_date.date(), currency=p.reporting_currency)
-    if results.audience:   # a split workbook says whose it is
-        subtitle += f" · {results.audience}"
-
-    def sheet(name: str, tables: list[tuple[str, pd.DataFrame]], row: int = HEADER_ROW, **kwargs) -> SheetPlan:
-        """The first table at the top; each further table below the one before it (from column A), so that
-        on paper the key columns repeated at the left of every page are those of the table printed beside them."""
-        plans = []
-        for table, frame in tables:
-            t = table_plan(table, frame, row, 0, language, formulas.get(table))
-            plans.append(t)
-            row += max(len(frame), 1) + SIDE_TABLE_GAP + CHART_ROWS.get(table, 0)
-        return SheetPlan(name, sheet_title(name, language), subtitle, plans, **kwargs)
-
     t = results.tables
+    formulas = _formulas(results.params, "Receivables" in t, language)
+    if "Trend" in t and not (len(t["Trend"]) <= LIVE_TREND_ROWS
+                             and all(sumifs_alike(t["Trend"][d]) for d in TREND_DIMENSIONS)):
+        del formulas["TrendSummary"]
+    subtitle = _subtitle(results, language)
+    runs = _runs(results)
+
+    def sheet(name: str, tables: list[str], missing: str | None = None, **kwargs) -> SheetPlan | None:
+        if tables[0] not in t:
+            return _skipped(name, missing, language, subtitle) if missing else None
+        frames = [(n, _labelled(n, t[n], language)) for n in tables if n in t]
+        return _stacked(name, frames, language, subtitle, formulas, runs, **kwargs)
+
     sheets = [
-        sheet("Classification", [("Classification", t["Classification"]), ("Segments", t["Segments"])], freeze=(3, 2)),
-        sheet("Profitability", [("Profitability", t["Profitability"]), ("WhaleCurve", t["WhaleCurve"])],
+        sheet("Classification", ["Classification", "Segments"], freeze=(3, 2)),
+        sheet("Profitability", ["Profitability", "WhaleCurve"], freeze=(3, 2)),
+        sheet("Trend", ["TrendSummary", "Trend"], freeze=(3, 3), printed=1),
+        sheet("Attainment", ["Attainment"], "Targets", freeze=(3, 3)),
+        sheet("ActionReview", ["ActionReview"], freeze=(3, 2)) or SheetPlan(
+            "ActionReview", sheet_title("ActionReview", language), subtitle, [],
+            notes=[ui("review.refused" if results.dq.has("PreviousSummary") else "review.none", language)]),
+        sheet("Receivables", ["Receivables", "ExpectedReceipts", "ReceivablesByCurrency"], "Invoices",
               freeze=(3, 2)),
-    ]
-    if "Trend" in t:
-        if len(t["Trend"]) <= LIVE_TREND_ROWS and all(sumifs_alike(t["Trend"][d]) for d in DIMENSIONS):
-            formulas["TrendSummary"] = _trend_formulas(language)
-        sheets.append(sheet("Trend", [("TrendSummary", t["TrendSummary"]), ("Trend", t["Trend"])], freeze=(3, 3),
-                            printed=1))
-    if "Attainment" in t:
-        sheets.append(sheet("Attainment", [("Attainment", t["Attainment"])], freeze=(3, 3)))
-    else:
-        sheets.append(_skipped("Attainment", "Targets", language, subtitle))
-    if "ActionReview" in t:
-        sheets.append(sheet("ActionReview", [("ActionReview", t["ActionReview"])], freeze=(3, 2)))
-    else:
-        sheets.append(SheetPlan("ActionReview", sheet_title("ActionReview", language), subtitle, [],
-                                notes=[ui("review.refused" if results.dq.has("PreviousSummary") else "review.none",
-                                          language)]))
-    if "Receivables" in t:
-        sheets.append(sheet("Receivables", [("Receivables", t["Receivables"]),
-                                            *[(name, t[name]) for name in ("ExpectedReceipts", "ReceivablesByCurrency")
-                                              if name in t]], freeze=(3, 2)))
-    else:
-        sheets.append(_skipped("Receivables", "Invoices", language, subtitle))
-    if "OpenItems" in t:
-        sheets.append(sheet("Collections", [("OpenItems", t["OpenItems"])], freeze=(3, 2)))
-    else:
-        sheets.append(_skipped("Collections", "Invoices", language, subtitle))
-    if "Provision" in t:
-        sheets.append(sheet("Provision", [("Provision", t["Provision"]), ("ProvisionBands", t["ProvisionBands"])]))
-    else:
-        sheets.append(_skipped("Provision", "Invoices", language, subtitle))
-    if "Relationship" in t:
-        sheets.append(sheet("Relationship", [("Relationship", t["Relationship"])]))
-    else:
-        sheets.append(_skipped("Relationship", "Contacts", language, subtitle))
-    sheets += [
-        sheet("Potential", [("Potential", t["Potential"]), ("ModelParameters", t["ModelParameters"])]),
+        sheet("Collections", ["OpenItems"], "Invoices", freeze=(3, 2)),
+        sheet("Provision", ["Provision", "ProvisionBands"], "Invoices"),
+        sheet("Relationship", ["Relationship"], "Contacts"),
+        sheet("Potential", ["Potential", "ModelParameters"]),
         _model_sheet(results, language, subtitle),
-        sheet("Strategy", [("Strategy", t["Strategy"])], freeze=(3, 2)),
-        sheet("Risk", [("RiskSummary", _labelled(t["RiskSummary"], "Metric", metric_label, language)),
-                       *([("Groups", t["Groups"])] if "Groups" in t else [])], freeze=(3, 2)),   # ParentID and GroupName repeat on Groups' pages
-        sheet("DataQuality", [("DataQuality", t["DataQuality"])], tab_color=TAB_INFO, freeze=(3, 0)),
-        *([sheet("Controls", [("Controls", t["Controls"])], tab_color=TAB_INFO, freeze=(3, 1))]
-          if "Controls" in t else []),
-        sheet("About", [("About", results.tables["About"])], tab_color=TAB_INFO, freeze=(3, 0)),
+        sheet("Strategy", ["Strategy"], freeze=(3, 2)),
+        sheet("Risk", ["RiskSummary", "Groups"], freeze=(3, 2)),   # ParentID and GroupName repeat on Groups' pages
+        sheet("DataQuality", ["DataQuality"], tab_color=TAB_INFO, freeze=(3, 0)),
+        sheet("Controls", ["Controls"], tab_color=TAB_INFO, freeze=(3, 1)),
+        sheet("About", ["About"], tab_color=TAB_INFO, freeze=(3, 0)),
     ]
+    sheets = [s for s in sheets if s is not None]
     for s in sheets:
         for table in s.tables:
-            _decorate(table, results, language)
+            _decorate(table, results, language, runs)
             fit_page_width(table)
     return sheets
+
+
+def _subtitle(results: Results, language: str) -> str:
+    """The period, AsOfDate and currency under each sheet's title; a split workbook also says whose it is."""
+    p = results.params
+    subtitle = ui("subtitle", language, period=p.span, as_of=p.as_of_date.date(), currency=p.reporting_currency)
+    return f"{subtitle} · {results.audience}" if results.audience else subtitle
+
+
+def _runs(results: Results) -> dict[str, list[str]]:
+    """The columns the parameters name (OutputColumn.named_by): the aging buckets and the provision's age bands."""
+    p = results.params
+    policy = results.figures.provision_policy if results.figures is not None else None
+    return {**aging_runs(p.aging_buckets, p.aging_basis), "AgeBands": [] if policy is None else list(policy["Band"])}
+
+
+def _stacked(name: str, tables: list[tuple[str, pd.DataFrame]], language: str, subtitle: str,
+             formulas: dict[str, dict[str, str]], runs: dict[str, list[str]], **kwargs) -> SheetPlan:
+    """The first table at the top; each further table below the one before it (from column A), so that
+    on paper the key columns repeated at the left of every page are those of the table printed beside them."""
+    plans, row = [], HEADER_ROW
+    for table, frame in tables:
+        plans.append(table_plan(table, frame, row, 0, language, formulas.get(table), runs))
+        row += max(len(frame), 1) + SIDE_TABLE_GAP + CHART_ROWS.get(table, 0)
+    return SheetPlan(name, sheet_title(name, language), subtitle, plans, **kwargs)
 
 
 def _model_sheet(results: Results, language: str, subtitle: str) -> SheetPlan:
@@ -353,15 +339,22 @@ def controls_line(results: Results, language: str) -> tuple[str, bool]:
 
 
 def kpi_plan(results: Results, language: str, row: int, col: int) -> TablePlan:
-    frame = _labelled(results.tables["KPIs"], "KPI", kpi_label, language)
-    table = table_plan("KPIs", frame, row, col, language, _formulas(results.params)["KPIs"])
-    table.row_kinds = [KPI_KINDS[k] for k in results.tables["KPIs"]["KPI"]]
+    table = table_plan("KPIs", _labelled("KPIs", results.tables["KPIs"], language), row, col, language,
+                       _formulas(results.params)["KPIs"])
+    table.row_kinds = _row_kinds("KPIs", results)
     return table
 
 
-def _labelled(frame: pd.DataFrame, column: str, label, language: str) -> pd.DataFrame:
-    """Measure tables (KPIs, RiskSummary): the measure names in the workbook's language."""
-    return frame.assign(**{column: frame[column].map(lambda k: label(k, language))})
+# Tables of measures (OutputTable.measures): each measure's name in the workbook's language.
+MEASURE_LABELS = {"KPIs": kpi_label, "RiskSummary": metric_label}
+
+
+def _labelled(name: str, frame: pd.DataFrame, language: str) -> pd.DataFrame:
+    """A table of measures with the measure names in the workbook's language; any other table as it is."""
+    if name not in MEASURE_LABELS:
+        return frame
+    column = next(c.name for c in OUTPUTS[name].columns if c.holds == "measure")
+    return frame.assign(**{column: frame[column].map(lambda k: MEASURE_LABELS[name](k, language))})
 
 
 def _skipped(name: str, missing: str, language: str, subtitle: str) -> SheetPlan:
@@ -369,50 +362,38 @@ def _skipped(name: str, missing: str, language: str, subtitle: str) -> SheetPlan
     return SheetPlan(name, sheet_title(name, language), subtitle, [], notes=[note])
 
 
-def _money_columns(table: TablePlan) -> list[str]:
-    return [c.name for c in table.columns if c.kind == "money"]
+def _row_kinds(name: str, results: Results) -> list[str] | None:
+    """How each row's figures read where a table's rows are different measures: KPIs and RiskSummary by
+    measure; ActionReview's Before and Now as the column the row reviews (a share as %, money...);
+    Controls' money in the currency and lines as whole numbers. None for the other tables."""
+    p, frame, spec = results.params, results.tables[name], OUTPUTS.get(name)
+    if spec is not None and spec.measures:
+        return [spec.measures[m] for m in frame[next(c.name for c in spec.columns if c.holds == "measure")]]
+    if spec is not None and any(c.holds == "column" for c in spec.columns):
+        kinds = {**COLUMN_KINDS, **dict.fromkeys(bucket_names(p.aging_buckets), MONEY)}
+        held = frame[next(c.name for c in spec.columns if c.holds == "column")]
+        return [kinds.get(canonical_header(m) if isinstance(m, str) else None, "number") for m in held]
+    if name == "Controls":
+        return ["money" if unit == p.reporting_currency else "int" for unit in frame["Unit"]]
+    return None
 
 
-def _decorate(table: TablePlan, results: Results, language: str) -> None:
-    """Totals above the header and the conditional highlights of each table."""
-    p = results.params
-    names = bucket_names(p.aging_buckets)
-    shown = shown_buckets(p.aging_buckets, p.aging_basis)
-    band_money = {"Receivables": shown, "Provision": list(results.figures.provision_policy["Band"])
-                  if results.figures is not None and results.figures.provision_policy is not None else []}
-    for column in table.columns:   # aging buckets and age bands: named by parameters, money all the same
-        if column.name in band_money.get(table.name, []):
-            column.kind, column.width = "money", max(column.width, MONEY_WIDTH)
-    if table.name == "RiskSummary":
-        table.row_kinds = [METRIC_KINDS[m] for m in results.tables["RiskSummary"]["Metric"]]
-    if table.name == "ActionReview":   # Before and Now as the measure of each row reads: a share as %, money...
-        table.row_kinds = ["money" if m in names else COLUMN_KINDS.get(m, "number")
-                           for m in results.tables["ActionReview"]["Metric"].map(
-                               lambda m: canonical_header(m) if isinstance(m, str) else None)]
-    if table.name == "Controls":   # money in the currency, lines as whole numbers
-        table.row_kinds = ["money" if unit == p.reporting_currency else "int"
-                           for unit in results.tables["Controls"]["Unit"]]
-    if table.name in TOTAL_COLUMNS:
-        present = {c.name for c in table.columns}
-        wanted = [c for c in TOTAL_COLUMNS[table.name] or _money_columns(table) if c in present]
+def _decorate(table: TablePlan, results: Results, language: str, runs: dict[str, list[str]]) -> None:
+    """The row kinds, the totals above the header and the conditional highlights of each table, as the
+    contract's columns say."""
+    specs = _specs(table.name, [c.name for c in table.columns], runs)
+    row_kinds = _row_kinds(table.name, results)
+    if row_kinds is not None:
+        table.row_kinds = row_kinds
+    if table.name in OUTPUTS and any(c.total for c in OUTPUTS[table.name].columns):
         table.totals_label = ui("totals", language)
-        for name in wanted:
+    decimals = minor_unit_decimals(results.params.reporting_currency)
+    for column in table.columns:
+        spec = specs[column.name]
+        if spec is not None and spec.total:
             # Blank when any shown row is blank: a sum of the known rows would pass for the whole.
-            values = table.column(name).values.to_numpy(dtype=float)
+            name, values = column.name, column.values.to_numpy(dtype=float)
             table.totals[name] = (f'IF(SUBTOTAL(102,{{col:{name}}})=SUBTOTAL(103,{{col:CustomerID}}),'
-                                  f'SUBTOTAL(109,{{col:{name}}}),"")',
-                                  float(round_money(values.sum(), minor_unit_decimals(results.params.reporting_currency))))
-    rules = {
-        "Classification": [("ABCTier", "tier")],
-        "Profitability": [("GrossProfit", "negative"), ("NetProfit", "negative"), ("NetMarginPct", "negative")],
-        "Receivables": [*[(n, "heat") for n in (names[1:] if p.aging_basis == "DueDate" else shown[1:])],
-                        ("CreditRisk", "risk"), ("CreditUtilization", "over_one")],
-        "Relationship": [("DaysSinceContact", "overdue_contact")],
-        "Potential": [("PotentialScore", "bar"), ("PAlive", "low_alive")],
-        "Strategy": [("PortfolioQuadrant", "quadrant")],
-        "DataQuality": [("Severity", "severity")],
-        "Controls": [("Status", "status")],
-        "OpenItems": [("DaysOverdue", "heat")],
-        "Attainment": [("Variance", "negative")],
-    }.get(table.name, [])
-    table.highlight = [{"column": c, "rule": r} for c, r in rules if any(col.name == c for col in table.columns)]
+                                  f'SUBTOTAL(109,{{col:{name}}}),"")', float(round_money(values.sum(), decimals)))
+        if spec is not None and spec.highlight:
+            table.highlight.append({"column": column.name, "rule": spec.highlight})

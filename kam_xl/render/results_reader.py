@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import python_calamine
 
-from kam_xl.contract import OUTPUT_TABLES, bucket_names
+from kam_xl.contract import OUTPUT_TABLES, OUTPUTS, bucket_names
 from kam_xl.domain.review import REVIEW_MEASURES
 from kam_xl.inputs.parsing import parse_date
 from kam_xl.inputs.safe_io import InputError
@@ -24,14 +24,19 @@ def read_results(path: str | Path) -> dict[str, pd.DataFrame]:
                 continue
             table = book.get_table_by_name(name)
             frame = pd.DataFrame(table.to_python(), columns=[canonical_header(c) for c in table.columns])
-            frame = frame.replace("", None)
-            if name in ("KPIs", "RiskSummary"):
-                key = "KPI" if name == "KPIs" else "Metric"
-                frame[key] = frame[key].map(canonical_label)
-            if name == "ActionReview":   # the measures reviewed, as their columns are named
-                frame["Metric"] = frame["Metric"].map(lambda m: canonical_header(m) if isinstance(m, str) else m)
-            tables[name] = frame
+            tables[name] = _canonical_cells(name, frame.replace("", None))
     return tables
+
+
+def _canonical_cells(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """The cells that hold names as canonical: a measure's (KPIs, RiskSummary) and an output column's
+    (ActionReview's measures reviewed), whatever the summary's language."""
+    for column in OUTPUTS[name].columns:
+        if column.holds == "measure":
+            frame[column.name] = frame[column.name].map(canonical_label)
+        elif column.holds == "column":
+            frame[column.name] = frame[column.name].map(lambda m: canonical_header(m) if isinstance(m, str) else m)
+    return frame
 
 
 @dataclass
