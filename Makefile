@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -e ".[test,postgres,spark]"
 	# Test data only: the CDNOW sample ships in the lifetimes package (not imported).
 	$(BIN)/python -m pip install --quiet --no-deps "lifetimes==0.11.3"
 	touch $(STAMP)

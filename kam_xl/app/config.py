@@ -15,7 +15,15 @@ pack = true                                 # optional: the management pack, <su
 
 [parameters]                                # override the workbook's Parameters
 CostOfCapital = 0.05
+
+[tables.Sales]                              # optional: a table read from a database or Spark instead
+url = "postgresql://reader@erp-copy:5432/ledgers"   # no password here: KAM_XL_DB_PASSWORD or .pgpass
+table = "sales_lines"                       # or query = "SELECT ...", or parquet = "sales/" (Spark, DuckDB)
+preset = "kingdee"                          # optional, as for files; map = { NetRevenue = "amount_lc" }
 ```
+
+``tables`` gives each named contract table as a kam_xl.inputs.database.DatabaseTable
+(docs/IMPORT.md); the workbook's own sheet of that table, if any, is not read.
 
 Paths are relative to the file's folder. Options typed on the command line
 win over the file. ``period`` sets PeriodStart, PeriodEnd and AsOfDate (the
@@ -33,7 +41,7 @@ PATHS = {"inputs", "sources"}
 PATH = {"map", "output", "out_dir", "previous"}
 TEXT = {"preset", "lang", "split_by", "as_of", "period"}
 FLAGS = {"pdf", "pdf_all", "pack", "protect"}
-KNOWN = PATHS | PATH | TEXT | FLAGS | {"jobs", "parameters"}
+KNOWN = PATHS | PATH | TEXT | FLAGS | {"jobs", "parameters", "tables"}
 
 
 def load_config(path: Path) -> dict:
@@ -72,8 +80,21 @@ def load_config(path: Path) -> dict:
             if not isinstance(value, int) or not 1 <= value <= 64:
                 raise InputError(f"{path}: jobs must be a whole number from 1 to 64")
             settings[key] = value
+        elif key == "tables":
+            settings[key] = _tables(path, value, data.get("lang") if isinstance(data.get("lang"), str) else "en")
         else:   # parameters
             if not isinstance(value, dict):
                 raise InputError(f"{path}: [parameters] must be a table of Parameter = value")
             settings[key] = {str(k): v for k, v in value.items()}
     return settings
+
+
+def _tables(path: Path, value: object, language: str) -> dict:
+    """The ``[tables.<Table>]`` sections: contract table -> DatabaseTable."""
+    from kam_xl.inputs.database import table_settings
+    if not isinstance(value, dict):
+        raise InputError(f"{path}: tables must be sections [tables.Sales], [tables.Customers] ...")
+    try:
+        return {name: table_settings(name, section, path.parent, language) for name, section in value.items()}
+    except InputError as exc:
+        raise InputError(f"{path}: {exc}") from None

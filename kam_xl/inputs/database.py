@@ -1,0 +1,281 @@
+"""Contract tables read from a database or a Spark cluster (kam.toml's ``[tables.<Table>]``).
+
+```toml
+[tables.Sales]
+url = "postgresql://reader@erp-copy.example.com:5432/ledgers"   # no password: KAM_XL_DB_PASSWORD or .pgpass
+table = "sales_lines"          # or: query = "SELECT ... FROM ..."   or (Spark, DuckDB): parquet = "sales/"
+preset = "kingdee"             # optional: the ERP's column names, as for a file
+map = { CustomerID = "cust_code", NetRevenue = "amount_lc" }   # optional: contract column = source column
+```
+
+Every source is reached through ibis (one expression language over DuckDB, PostgreSQL, SQL Server, MySQL,
+Oracle, Spark and more), so the condense step is written once (kam_xl.inputs.condense) and runs where the
+lines are. A table is handed to the reader as an Arrow table, the way a Parquet file is: the same header
+mapping, typing, checks and ledger follow. Sales is condensed in the source: only the summed rows and the
+lines that are not plain travel.
+
+The password is never in a file: the URL names the user, the password comes from KAM_XL_DB_PASSWORD or the
+driver's own mechanism (.pgpass, a DSN, integrated login). A URL that carries one is refused. Every
+failure is one line naming the table and the host, in the user's language, never the driver's traceback.
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import numpy as np
+
+from kam_xl.contract import TABLES
+from kam_xl.inputs.safe_io import InputError
+
+PASSWORD_VARIABLE = "KAM_XL_DB_PASSWORD"
+SPARK_MASTER = re.compile(r"^(spark://|sc://|local(\[[0-9*]+\])?$|yarn$|k8s://)")
+SCHEMES = {"postgresql": "postgres", "postgres": "postgres", "mssql": "mssql", "sqlserver": "mssql",
+           "mysql": "mysql", "oracle": "oracle", "duckdb": "duckdb"}
+FIRST_ROW = 2   # a source's first line is numbered as a sheet's first row under its header
+CONNECT_SECONDS = 10
+
+
+@dataclass(frozen=True)
+class DatabaseTable:
+    """One contract table read from a database: where, which rows, and how its columns are named."""
+
+    table: str                          # the contract table (Sales, Customers ...)
+    url: str                            # the source, without a password
+    name: str | None = None             # the source's table (schema.table)
+    query: str | None = None            # or a query
+    parquet: Path | None = None         # or a Parquet dataset (a folder of partitions) read by Spark or DuckDB
+    preset: str | None = None
+    columns: dict[str, str] = field(default_factory=dict)   # contract column -> the source's column
+    language: str = "en"
+
+    @property
+    def host(self) -> str:
+        """Where the table lives, for messages: host[:port] (or the Spark master)."""
+        if SPARK_MASTER.match(self.url):
+            return self.url
+        parts = urlsplit(self.url)
+        return parts.hostname + (f":{parts.port}" if parts.port else "") if parts.hostname else self.url
+
+    @property
+    def label(self) -> str:
+        """The table as messages and About name it: the URL without password, and the table."""
+        what = self.name or (self.parquet.name if self.parquet else "query")
+        return f"{safe_url(self.url)} {what}"
+
+
+def table_settings(table: str, value: object, folder: Path, language: str = "en") -> DatabaseTable:
+    """A ``[tables.<table>]`` section of kam.toml as a DatabaseTable (an InputError naming what is wrong)."""
+    where = f"[tables.{table}]"
+    if table not in TABLES or table == "ColumnMap":
+        raise InputError(f"{where}: {table} is not a table of the contract ({', '.join(TABLES)})")
+    if not isinstance(value, dict):
+        raise InputError(f"{where}: give url and table (or query) under it")
+    unknown = sorted(set(value) - {"url", "table", "query", "parquet", "preset", "map"})
+    if unknown:
+        raise InputError(f"{where}: unknown setting(s) {', '.join(unknown)}; known: map, parquet, preset, query, "
+                         "table, url")
+    if not all(isinstance(value.get(k, ""), str) for k in ("url", "table", "query", "parquet", "preset")):
+        raise InputError(f"{where}: url, table, query, parquet and preset are text")
+    url = value.get("url", "")
+    if not url:
+        raise InputError(f"{where}: url is missing")
+    if _password(url):
+        raise InputError(f"{where}: the url carries a password; remove it and set {PASSWORD_VARIABLE} (or use "
+                         "the driver's own mechanism: .pgpass, a DSN)")
+    given = [k for k in ("table", "query", "parquet") if value.get(k)]
+    if len(given) != 1:
+        raise InputError(f"{where}: give one of table, query or parquet")
+    columns = value.get("map", {})
+    if not isinstance(columns, dict) or not all(isinstance(v, str) for v in columns.values()):
+        raise InputError(f"{where}: map is a table of ContractColumn = \"source column\"")
+    spec = TABLES[table]
+    wrong = sorted(set(columns) - {c.name for c in spec.columns})
+    if wrong:
+        raise InputError(f"{where}: map names {', '.join(wrong)}, not columns of {table}")
+    if not SPARK_MASTER.match(url) and urlsplit(url).scheme.split("+")[0] not in SCHEMES:
+        raise InputError(f"{where}: url must start with one of {', '.join(sorted(SCHEMES))}:// or name a Spark "
+                         "master (spark://, sc://, local[2])")
+    return DatabaseTable(table, url, value.get("table"), value.get("query"),
+                         folder / value["parquet"] if value.get("parquet") else None, value.get("preset"),
+                         dict(columns), language)
+
+
+def safe_url(url: str) -> str:
+    """The URL without its password (user@host stays)."""
+    if SPARK_MASTER.match(url):
+        return url
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.rsplit("@", 1)[1]
+    return parts._replace(netloc=f"{parts.username}@{netloc}").geturl()
+
+
+def _password(url: str) -> str | None:
+    return None if SPARK_MASTER.match(url) else urlsplit(url).password
+
+
+class _Failed(Exception):
+    """A source failure, by its words key (db.*)."""
+
+    def __init__(self, key: str, **values):
+        super().__init__(key)
+        self.key, self.values = key, values
+
+
+def failure(source: DatabaseTable, key: str, **values) -> InputError:
+    """The one line a failure says, in the user's language: the table, the host, what went wrong."""
+    from kam_xl.words import catalogue
+    words = catalogue(source.language).UI
+    return InputError(words[key].format(table=source.table, host=source.host, where=source.label, **values))
+
+
+def _classified(exc: BaseException) -> str:
+    """The words key of a driver's exception (its text is read, never shown: it may carry a password)."""
+    text = str(exc).lower()
+    if type(exc).__name__ in ("TableNotFound", "UndefinedTable", "AnalysisException"):
+        return "db.no_table"
+    if "password" in text or "authentication" in text or "login failed" in text or "access denied" in text:
+        return "db.login"
+    if "does not exist" in text and ("relation" in text or "table" in text) or "not found" in text and \
+            "table" in text or "table_or_view_not_found" in text or "path does not exist" in text:
+        return "db.no_table"
+    return "db.unreachable"
+
+
+_CONNECTIONS: dict[tuple, object] = {}
+
+
+def connect(source: DatabaseTable):
+    """The ibis backend of ``source`` (one per URL and password in a process: the tables of one database share
+    it)."""
+    key = (source.url, os.environ.get(PASSWORD_VARIABLE))
+    if key in _CONNECTIONS:
+        return _CONNECTIONS[key]
+    import ibis
+    if SPARK_MASTER.match(source.url):
+        backend = ibis.pyspark.connect(spark_session(source.url))
+    elif source.url.startswith("duckdb://"):
+        backend = ibis.duckdb.connect(source.url.removeprefix("duckdb://") or ":memory:")
+    else:
+        parts = urlsplit(source.url)
+        kind = SCHEMES[parts.scheme.split("+")[0]]
+        options = {"host": parts.hostname, "user": unquote(parts.username) if parts.username else None,
+                   "password": os.environ.get(PASSWORD_VARIABLE) or None,
+                   "database": parts.path.lstrip("/") or None}
+        if parts.port:
+            options["port"] = parts.port
+        if kind == "postgres":
+            options["connect_timeout"] = CONNECT_SECONDS
+        backend = getattr(ibis, kind).connect(**{k: v for k, v in options.items() if v is not None})
+    _CONNECTIONS[key] = backend
+    return backend
+
+
+def spark_session(master: str):
+    """The Spark session of a master: ``sc://`` (Spark Connect), ``spark://``, ``local[n]``, yarn, k8s://."""
+    from pyspark.sql import SparkSession
+    builder = SparkSession.builder.appName("kam-xl")
+    builder = builder.remote(master) if master.startswith("sc://") else builder.master(master)
+    return builder.config("spark.sql.session.timeZone", "UTC").config("spark.ui.enabled", "false").getOrCreate()
+
+
+def lines(source: DatabaseTable):
+    """The source's rows as an ibis table, its columns named as the contract names them (see :func:`_mapping`)."""
+    table = _source_table(source)
+    return _renamed(table, _mapping(source, list(table.columns)))
+
+
+def _source_table(source: DatabaseTable):
+    """The source's rows as the source names its columns."""
+    try:
+        backend = connect(source)
+        if source.parquet is not None:
+            return backend.read_parquet(str(source.parquet))
+        if source.query is not None:
+            return backend.sql(source.query)
+        schema, _, name = source.name.rpartition(".")
+        return backend.table(name, database=schema or None)
+    except Exception as exc:  # noqa: BLE001 - a driver's failure of any kind is one line, never its text
+        raise failure(source, _classified(exc)) from None
+
+
+def _mapping(source: DatabaseTable, header: list[str]) -> dict[str, str]:
+    """Contract column -> the source's column: the map's, then the preset's (and the contract's own names and
+    synonyms, as for a file); a mapped or required column the source lacks is a failure naming it."""
+    from kam_xl.inputs.names import default_names
+    from kam_xl.inputs.headers import map_headers
+    spec = TABLES[source.table]
+    missing = [f"{column} ({name})" for column, name in source.columns.items() if name not in header]
+    if missing:
+        raise failure(source, "db.no_column", column=missing[0])
+    mapped, _ = map_headers(spec, header, default_names(source.preset))
+    found = {column: header[position] for column, position in mapped.items()} | source.columns
+    absent = [c.name for c in spec.columns if c.required and c.name not in found]
+    if absent:
+        raise failure(source, "db.no_column", column=absent[0])
+    return found
+
+
+def _renamed(table, mapping: dict[str, str]):
+    """``table`` with the mapped columns under their contract names (a column the contract names that the map
+    puts elsewhere is left out: it would be read twice)."""
+    renames = {column: name for column, name in mapping.items() if name != column}
+    clashing = [c for c in renames if c in table.columns and c not in mapping.values()]
+    table = table.drop(*clashing) if clashing else table
+    return table.rename(renames) if renames else table
+
+
+def read_table(source: DatabaseTable):
+    """Every row of the source as an Arrow table (the reader types it as it types a Parquet file)."""
+    table = lines(source)
+    try:
+        return table.to_pyarrow()
+    except Exception as exc:  # noqa: BLE001 - see lines()
+        raise failure(source, _classified(exc)) from None
+
+
+def condense_table(source: DatabaseTable, known_ids):
+    """A Sales source condensed where it lives (kam_xl.inputs.condense): the lines that are not plain and
+    the sums of the plain ones, as kam_xl.inputs.condense.Condensed; None when the source's types leave no
+    line plain for certain or when the lines must be read one by one (a currency, a repeated line, a bill's
+    line without its customer). Only the summed rows and the other lines leave the source."""
+    import ibis
+    from kam_xl.inputs.condense import _projected_schema, _summable, condensed_of, condensed_rows, plain_test
+    from kam_xl.inputs.headers import local_header
+    raw = _source_table(source)
+    mapping = _mapping(source, list(raw.columns))
+    table, local = _renamed(raw, mapping), local_header(mapping.get("NetRevenue", ""))
+    schema = table.schema().to_pyarrow()
+    columns = {name: position for position, name in enumerate(schema.names)}
+    if not _summable(schema, columns, local):
+        return None
+    backend = connect(source)
+    numbered = table.mutate(_row=ibis.row_number() + FIRST_ROW, Day=table.Date.cast("date"))
+    known = ibis.memtable({"CustomerID": sorted(set(map(str, known_ids)))})
+    test = plain_test(numbered, known.CustomerID, set(columns), local)
+    plain = numbered.filter(test)
+    try:
+        sums = backend.to_pyarrow(condensed_rows(plain.select(**_canonical(plain, _projected_schema())),
+                                                 precise=backend.name == "duckdb").order_by("_row"))
+        others = backend.to_pyarrow(numbered.filter(~test).drop("Day").order_by("_row"))
+    except Exception as exc:  # noqa: BLE001 - see lines()
+        raise failure(source, _classified(exc)) from None
+    rows = others.column("_row").to_numpy(zero_copy_only=False).astype("int64")
+    others = others.drop_columns(["_row"])
+    if sums.num_rows and np.asarray(sums.column("repeated"), dtype=bool).any() or \
+            "Currency" in columns and not local and others.column("Currency").null_count < len(others) \
+            or "DocumentNo" in columns and others.column("CustomerID").null_count:
+        return None
+    return condensed_of(others, rows, sums.drop_columns(["positive"]))
+
+
+def _canonical(table, schema) -> dict:
+    """The columns of ``schema`` (kam_xl.inputs.condense) from ``table``; an absent column is blank."""
+    import ibis
+    return {f.name: table[f.name].cast(ibis.dtype(f.type)) if f.name in table.columns else
+            ibis.null(ibis.dtype(f.type)) for f in schema}

@@ -1,0 +1,143 @@
+"""Tables read from a real PostgreSQL (tests/pg_server.py): the same figures as the same book read from a
+workbook, the condense step run in the database, and each failure one line naming the table and the host."""
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+from conftest import small_book
+
+import pg_server
+from kam_xl.inputs import database
+from kam_xl.inputs.condense import condense_sales
+from kam_xl.inputs.database import DatabaseTable, condense_table, read_table, safe_url, table_settings
+from kam_xl.inputs.safe_io import InputError
+
+LEDGER_TABLES = ("Customers", "Sales", "Invoices", "Payments")
+
+
+@pytest.fixture(scope="session")
+def pg():
+    """One server for the session, the small book's Customers, Sales, Invoices and Payments loaded as typed
+    tables (dates as date, amounts as double precision), and a Kingdee view over Sales."""
+    import ibis
+    server = pg_server.start()
+    try:
+        con = ibis.postgres.connect(host="127.0.0.1", port=server.port, user=pg_server.USER,
+                                    password=pg_server.PASSWORD, database=pg_server.DATABASE)
+        for name, frame in small_book().items():
+            if name in LEDGER_TABLES:
+                con.create_table(name.lower(), _typed(frame))
+        con.raw_sql('CREATE VIEW t_sal_outstock AS SELECT "DocumentNo" AS "单据编号", "Date" AS "日期", '
+                    '"CustomerID" AS "客户编码", "NetRevenue" AS "金额(本位币)", "COGS" AS "总成本" FROM sales')
+        con.disconnect()
+        yield server
+    finally:
+        pg_server.stop(server)
+
+
+@pytest.fixture
+def password(monkeypatch):
+    monkeypatch.setenv(database.PASSWORD_VARIABLE, pg_server.PASSWORD)
+
+
+def _typed(frame: pd.DataFrame) -> pa.Table:
+    """A book's table as a database holds it: dates as dates, numbers as double precision, text as text."""
+    columns = {}
+    for name, values in frame.items():
+        if pd.api.types.is_datetime64_any_dtype(values):
+            columns[name] = pa.array(values.dt.date, pa.date32(), from_pandas=True)
+        elif pd.api.types.is_numeric_dtype(values):
+            columns[name] = pa.array(values.astype("float64"), pa.float64(), from_pandas=True)
+        else:
+            columns[name] = pa.array(values.astype(object).where(values.notna(), None), pa.string())
+    return pa.table(columns)
+
+
+def source(server, contract: str, **settings) -> DatabaseTable:
+    return table_settings(contract, {"url": server.url, "table": contract.lower(), **settings}, server.folder)
+
+
+def test_a_table_is_read_with_its_rows_and_types(pg, password):
+    read = read_table(source(pg, "Sales")).to_pandas()
+    book = small_book()["Sales"]
+    assert list(read.columns) == list(book.columns)
+    assert read["NetRevenue"].tolist() == [2000, 1000, 2000, -200, 500, 700, 300, -300]
+    assert read["DocumentNo"].tolist() == book["DocumentNo"].tolist()
+    assert pd.to_datetime(read["Date"]).tolist() == book["Date"].tolist()
+
+
+def test_the_kingdee_preset_names_a_views_columns(pg, password):
+    """t_sal_outstock's captions (单据编号, 日期, 客户编码, 金额(本位币), 总成本) read as the contract's columns."""
+    read = read_table(source(pg, "Sales", table="t_sal_outstock", preset="kingdee")).to_pandas()
+    assert {"DocumentNo", "Date", "CustomerID", "NetRevenue", "COGS"} <= set(read.columns)
+    assert read["COGS"].sum() == 1000 + 600 + 1100 - 120 + 450 + 500 + 200 - 200
+
+
+def test_condensed_in_the_database_as_in_duckdb(pg, password, tmp_path):
+    """The plain test and the sums run in PostgreSQL give the rows DuckDB gives for the same lines in a file:
+    A1's two lines of 2026-03-15 (S2) and B2's ... are each their own document, so rows are per document; a
+    line of an unknown customer (D4 is left out of the known IDs) is kept as read, with its row."""
+    known = ["A1", "B2", "C3"]
+    in_pg = condense_table(source(pg, "Sales"), known)
+    lines = pa.Table.from_pandas(small_book()["Sales"], preserve_index=False)
+    columns = {name: i for i, name in enumerate(lines.column_names)}
+    in_duckdb = condense_sales(iter(lines.to_batches()), lines.schema, columns, known, 2, False)
+    assert in_pg.rows.tolist() == in_duckdb.rows.tolist() == [8, 9]   # D4's two lines: rows 8 and 9
+    assert in_pg.condensed_lines == in_duckdb.condensed_lines == 6
+    pd.testing.assert_frame_equal(in_pg.sums, in_duckdb.sums)
+    assert in_pg.sums["NetRevenue"].sum() == 2000 + 1000 + 2000 - 200 + 500 + 700
+
+
+def test_the_url_never_shows_a_password():
+    assert safe_url("postgresql://kam:secret@db.example.com:5432/ledgers") == \
+        "postgresql://kam@db.example.com:5432/ledgers"
+    with pytest.raises(InputError, match="KAM_XL_DB_PASSWORD") as refused:
+        table_settings("Sales", {"url": "postgresql://kam:secret@db:5432/x", "table": "s"}, None)
+    assert "secret" not in str(refused.value)
+
+
+@pytest.mark.parametrize("language, words", [("en", "refused the login"), ("zh-CN", "拒绝登录")])
+def test_a_wrong_password_is_one_line(pg, monkeypatch, language, words):
+    monkeypatch.setenv(database.PASSWORD_VARIABLE, "not-the-password")
+    wrong = table_settings("Payments", {"url": pg.url, "table": "payments"}, None, language)
+    message = _failure(lambda: read_table(wrong))
+    assert words in message and "Payments" in message and f"127.0.0.1:{pg.port}" in message
+
+
+def test_an_unreachable_host_is_one_line(password):
+    closed = pg_server._free_port()   # nothing listens there
+    gone = table_settings("Invoices", {"url": f"postgresql://kam@127.0.0.1:{closed}/ledgers", "table": "x"}, None)
+    message = _failure(lambda: read_table(gone))
+    assert message.startswith("Invoices: cannot connect to 127.0.0.1:") and str(closed) in message
+
+
+def test_a_missing_table_is_one_line(pg, password):
+    message = _failure(lambda: read_table(source(pg, "Sales", table="sales_2031")))
+    assert message.startswith(f"Sales: 127.0.0.1:{pg.port} has no such table") and "sales_2031" in message
+
+
+def test_a_column_the_map_cannot_find_is_one_line(pg, password):
+    message = _failure(lambda: read_table(source(pg, "Sales", map={"NetRevenue": "amount_lc"})))
+    assert message.startswith("Sales: no column for NetRevenue (amount_lc)") and f"127.0.0.1:{pg.port}" in message
+    message = _failure(lambda: read_table(source(pg, "Invoices", table="payments")))   # no InvoiceDate
+    assert message.startswith("Invoices: no column for InvoiceDate")
+
+
+def _failure(action) -> str:
+    """The one line a failure says; never the password, never a traceback."""
+    with pytest.raises(InputError) as failed:
+        action()
+    message = str(failed.value)
+    assert "\n" not in message and pg_server.PASSWORD not in message and "not-the-password" not in message
+    assert failed.value.__cause__ is None and (failed.value.__context__ is None or failed.value.__suppress_context__)
+    return message
+
+
+def test_settings_say_what_is_wrong(tmp_path):
+    with pytest.raises(InputError, match="one of table, query or parquet"):
+        table_settings("Sales", {"url": "postgresql://kam@db/x", "table": "a", "query": "SELECT 1"}, tmp_path)
+    with pytest.raises(InputError, match="not a table of the contract"):
+        table_settings("Orders", {"url": "postgresql://kam@db/x", "table": "a"}, tmp_path)
+    with pytest.raises(InputError, match="not columns of Sales"):
+        table_settings("Sales", {"url": "postgresql://kam@db/x", "table": "a", "map": {"Amount": "x"}}, tmp_path)
+    assert np.isfinite(1.0)
