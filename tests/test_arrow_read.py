@@ -18,7 +18,7 @@ from test_reader import messy_chinese_workbook
 from kam_xl import read_workbook
 from kam_xl.authoring import demo
 from kam_xl.authoring.template import write_template
-from kam_xl.inputs import reader
+from kam_xl.inputs import threads
 
 ROWS = 1_200   # beyond fastexcel's default type sample of 1,000 rows
 
@@ -26,18 +26,18 @@ ROWS = 1_200   # beyond fastexcel's default type sample of 1,000 rows
 def read_both_ways(path, monkeypatch) -> tuple:
     """(inputs, tables read as typed columns); asserts the two readings agree."""
     typed = []
-    real = reader._arrow_grid
+    real = threads.arrow_grid
 
     def spy(*args):
         grid = real(*args)
         if grid is not None:
             typed.append(grid.table)
         return grid
-    monkeypatch.setattr(reader, "_arrow_grid", spy)
+    monkeypatch.setattr(threads, "arrow_grid", spy)
     fast = read_workbook(path)
-    monkeypatch.setattr(reader, "ARROW_READ", False)
+    monkeypatch.setattr(threads, "ARROW_READ", False)
     slow = read_workbook(path)
-    monkeypatch.setattr(reader, "ARROW_READ", True)
+    monkeypatch.setattr(threads, "ARROW_READ", True)
     assert sorted(fast.tables) == sorted(slow.tables)
     for name in slow.tables:
         pd.testing.assert_frame_equal(fast.tables[name], slow.tables[name], obj=name)

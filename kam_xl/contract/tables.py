@@ -23,6 +23,8 @@ class Column:
     whole: bool = False            # counts of whole units (days)
     effect: str | None = None      # word key: what cannot be computed when the column is absent
     blank_key: str | None = None   # message key logged for each blank cell (figures built on it stay empty)
+    fallback: str | None = None    # message key (a Warning) for an unreadable cell a fallback replaces
+    gross_first: bool = False      # a tax-inclusive header (价税合计) wins over a plain one (金额, net in lists)
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,16 @@ class TableSpec:
     columns: tuple[Column, ...]
     required: bool = False
     key: str | None = "CustomerID"
+    # How the reader treats the table (kam_xl.inputs), said here rather than in lists of table names:
+    settings: bool = False          # the tool's settings: no ColumnMap row, sheet claim or read-as note names it
+    say_absent: bool = True         # an absent optional table is said (Info); not when a default stands in
+    say_empty: bool = True          # an empty table is said (Info); not when the analysis says what it skips
+    amounts: tuple[str, ...] = ()   # an amount table's amounts, in order of the ledger's choice (inputs.ledger)
+    document: str | None = None     # the document's number: a bill's lines share it, two sources never
+    bill_fields: tuple[str, ...] = ()   # a bill's header fields, filled down on its continuation lines
+    bill_date: str | None = None    # the date that, with the key, starts a bill's line
+    typical_rows: int = 0           # relative row count, to share the reading threads evenly
+    condense: bool = False          # a large extract file of it is condensed as it is read (inputs.condense)
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -68,29 +80,34 @@ TABLES: dict[str, TableSpec] = {t.name: t for t in (
         Column("GrossAmount", "价税合计", NUMBER),
         Column("TaxRate", "税率", NUMBER, minimum=0, maximum=100),   # 0.13, 13 % or 13 (percent)
         Column("Currency", "币别", TEXT),   # of the amounts; blank = the reporting currency (FXRates convert)
-    ), required=True),
+    ), required=True, amounts=("NetRevenue", "GrossAmount", "COGS"), document="DocumentNo",
+        bill_fields=("DocumentNo", "CustomerID", "Date", "Currency"), bill_date="Date", typical_rows=10,
+        condense=True),
     TableSpec("Invoices", "发票", (
         Column("InvoiceNo", "发票号", ID, True),
         _CID,
         Column("InvoiceDate", "开票日期", DATE, True),
-        Column("DueDate", "到期日", DATE),
-        Column("Amount", "金额", NUMBER, True),
+        Column("DueDate", "到期日", DATE, fallback="due_date.fallback"),
+        Column("Amount", "金额", NUMBER, True, gross_first=True),
         Column("Currency", "币别", TEXT),
-    )),
+    ), say_empty=False, amounts=("Amount",), document="InvoiceNo",
+        bill_fields=("InvoiceNo", "CustomerID", "InvoiceDate", "DueDate", "Currency"), bill_date="InvoiceDate",
+        typical_rows=3),
     TableSpec("Payments", "收款", (
         Column("InvoiceNo", "发票号", ID),
         _CID,
         Column("PaymentDate", "收款日期", DATE, True),
-        Column("Amount", "金额", NUMBER, True),
+        Column("Amount", "金额", NUMBER, True, gross_first=True),
         Column("Currency", "币别", TEXT),
-    )),
+    ), amounts=("Amount",), bill_fields=("CustomerID", "PaymentDate", "Currency"), bill_date="PaymentDate",
+        typical_rows=2),
     TableSpec("Activities", "服务作业", (
         Column("Date", "日期", DATE, True),
         _CID,
         Column("Activity", "作业", TEXT, True),
         Column("DriverQuantity", "作业量", NUMBER, minimum=0, effect="effect.driver"),
         Column("DirectCost", "直接费用", NUMBER, effect="effect.direct_cost"),
-    )),
+    ), typical_rows=4),
     TableSpec("ActivityRates", "作业费率", (
         Column("Activity", "作业", TEXT, True),
         Column("Rate", "单位成本", NUMBER, True, minimum=0),
@@ -103,7 +120,7 @@ TABLES: dict[str, TableSpec] = {t.name: t for t in (
         Column("Satisfaction", "满意度", NUMBER, minimum=1, maximum=5, effect="effect.satisfaction"),
         Column("Feedback", "反馈", TEXT),
         Column("NextFollowUp", "下次跟进日期", DATE),
-    )),
+    ), say_empty=False, typical_rows=1),
     TableSpec("IndustryOutlook", "行业前景", (
         Column("Industry", "行业", TEXT, True),
         Column("GrowthOutlook", "行业增速", NUMBER, True),
@@ -118,7 +135,7 @@ TABLES: dict[str, TableSpec] = {t.name: t for t in (
         Column("Rate", "计提比例", NUMBER, True, allow_blank=True, minimum=0, maximum=1),
         Column("CustomerID", "客户编号", ID),
         Column("Amount", "单项计提金额", NUMBER, minimum=0),
-    ), key=None),
+    ), key=None, say_absent=False, say_empty=False),
     # Targets (目标): per customer or account manager, per month, quarter, year or date range.
     TableSpec("Targets", "目标", (
         Column("CustomerID", "客户编号", ID),
@@ -127,24 +144,24 @@ TABLES: dict[str, TableSpec] = {t.name: t for t in (
         Column("Revenue", "收入目标", NUMBER),
         Column("GrossProfit", "毛利目标", NUMBER),
         Column("Collections", "回款目标", NUMBER),
-    ), key=None),
+    ), key=None, say_absent=False, say_empty=False),
     # Exchange rates: units of the reporting currency per unit of Currency, from Date until the next rate.
     TableSpec("FXRates", "汇率", (
         Column("Date", "日期", DATE, True),
         Column("Currency", "币别", TEXT, True),
         Column("Rate", "汇率", NUMBER, True, minimum=0),
-    ), key="Currency"),
+    ), key="Currency", say_absent=False, say_empty=False),
     TableSpec("Parameters", "参数", (
         Column("Parameter", "参数", TEXT, True),
         Column("Value", "值", TEXT, True, allow_blank=True),
-    ), key="Parameter"),
+    ), key="Parameter", settings=True, say_absent=False),
     # Which of the user's sheets and headers feed which contract table and column (docs/IMPORT.md).
     TableSpec("ColumnMap", "列映射", (
         Column("Table", "表", TEXT, True),
         Column("SourceSheet", "来源工作表", TEXT),
         Column("SourceColumn", "来源列", TEXT),
         Column("Column", "列", TEXT),
-    ), key="Table"),
+    ), key="Table", settings=True, say_absent=False, say_empty=False),
 )}
 
 INPUT_TABLES = tuple(TABLES)

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-AMOUNT_TABLES = ("Sales", "Invoices", "Payments")
 REJECTED_COLUMNS = ["_row", "amount", "reason"]
 
 

@@ -1,0 +1,179 @@
+"""What a damaged or hostile workbook does to the cell reader, said plainly;
+and the error cells (#N/A, #DIV/0! ...) that calamine reads as blanks, found by
+scanning the sheet XML for ``t="e"`` cells.
+
+calamine raises several types for a damaged part and may stop with a Rust
+panic (a BaseException) on a value it cannot take, such as a huge number in a
+date cell: :func:`reading` turns either into :class:`Unreadable`, which
+:meth:`ErrorCells.unreadable` words as the InputError the user reads, naming
+the part and, for a panic, the cells that stop the reader. The workbook's own
+XML is parsed with defusedxml (unsafe XML is refused up front); the size and
+zip checks are kam_xl.inputs.safe_io's.
+"""
+from __future__ import annotations
+
+import contextlib
+import re
+import zipfile
+from pathlib import Path, PurePosixPath
+from types import SimpleNamespace
+
+from defusedxml import DefusedXmlException, ElementTree
+
+from kam_xl.inputs.arrow_tables import table_parts
+from kam_xl.inputs.parsing import ERROR_VALUES
+from kam_xl.inputs.safe_io import InputError, is_xls
+
+
+class Unreadable(Exception):
+    """calamine failed on a part: where, the sheet if known, and why; ``panic``:
+    the reader stopped (a Rust panic) rather than reported a damaged part."""
+
+    def __init__(self, where: str, sheet: str | None, reason: str, panic: bool = False):
+        super().__init__(where)
+        self.where, self.sheet, self.reason, self.panic = where, sheet, reason, panic
+
+
+def is_panic(exc: BaseException) -> bool:
+    """A Rust panic inside calamine or fastexcel (pyo3_runtime.PanicException:
+    a BaseException, not an Exception, one class of that name per extension),
+    e.g. 'TimeDelta::milliseconds out of bounds' for -1e308 in a date cell."""
+    return type(exc).__name__ == "PanicException"
+
+
+@contextlib.contextmanager
+def reading(where: str, sheet: str | None = None):
+    """Yields a place whose ``sheet`` the body may set once it knows it (an Excel Table's)."""
+    place = SimpleNamespace(sheet=sheet)
+    try:
+        yield place
+    except Exception as exc:  # calamine raises XmlError, CalamineError, ValueError... for a damaged part
+        raise Unreadable(where, place.sheet, f"{type(exc).__name__}: {exc}") from None
+    except BaseException as exc:
+        if not is_panic(exc):
+            raise
+        raise Unreadable(where, place.sheet, f"the reader stopped: {exc}", panic=True) from None
+
+
+class ErrorCells:
+    """Error cells (t="e") per sheet, found by scanning the sheet XML bytes."""
+
+    _CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})(\d+)"[^>]*?\bt="e"[^>]*>'
+                       rb'(?:<f\b[^>]*/>|<f\b[^>]*>.*?</f>)?<v>([^<]*)</v>', re.S)
+    _CELL_T_FIRST = re.compile(rb'<c\b[^>]*?\bt="e"[^>]*?\br="([A-Z]{1,3})(\d+)"[^>]*>'
+                               rb'(?:<f\b[^>]*/>|<f\b[^>]*>.*?</f>)?<v>([^<]*)</v>', re.S)
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._parts: dict[str, str] | None = None
+        self._sheet_parts()   # here, not in the reading threads (and unsafe XML is refused up front)
+
+    def _sheet_parts(self) -> dict[str, str]:
+        if self._parts is None and is_xls(self.path):   # a .xls has no parts: calamine reads its error cells
+            self._parts = {}
+        if self._parts is None:
+            ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+                  "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+                  "p": "http://schemas.openxmlformats.org/package/2006/relationships"}
+            try:
+                with zipfile.ZipFile(self.path) as archive:
+                    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+                    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+            except (DefusedXmlException, ElementTree.ParseError, KeyError) as exc:
+                raise InputError(f"{self.path}: unsafe or broken workbook XML ({type(exc).__name__}); "
+                                 "refused") from None
+            targets = {r.get("Id"): r.get("Target") for r in rels.findall("p:Relationship", ns)}
+            self._parts = {}
+            for sheet in workbook.findall("m:sheets/m:sheet", ns):
+                target = targets.get(sheet.get(f"{{{ns['r']}}}id"), "")
+                part = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+                self._parts[sheet.get("name")] = part
+        return self._parts
+
+    def tables(self) -> dict:
+        """The workbook's Excel Tables by name (kam_xl.inputs.arrow_tables.TablePart); {} when their parts
+        cannot be read (then calamine reads the tables, or says what is damaged)."""
+        try:
+            with zipfile.ZipFile(self.path) as archive:
+                return table_parts(archive, self._sheet_parts())
+        except Exception:  # noqa: BLE001 - damaged parts: the cell-by-cell reading says what is wrong
+            return {}
+
+    _DIMENSION = re.compile(rb'<dimension\s+ref="[A-Z]{1,3}\d+(?::[A-Z]{1,3}(\d+))?"')
+
+    def unreadable(self, failure: Unreadable) -> InputError:
+        part = self._sheet_parts().get(failure.sheet) if failure.sheet else None
+        where = f"{failure.where} ({part})" if part else failure.where
+        if failure.panic:
+            if failure.sheet and not failure.where.startswith("sheet "):
+                where += f" on sheet '{failure.sheet}'"
+            far = self.far_numbers(failure.sheet) if failure.sheet else []
+            if far:
+                cells = ", ".join(f"{ref} holds {value}" for ref, value in far[:3]) + (" ..." if len(far) > 3 else "")
+                return InputError(f"{self.path}: {where} cannot be read: cell {cells}, a number no date can be "
+                                  f"(the reader stopped on it in a date-formatted cell); correct it and run again")
+            return InputError(f"{self.path}: {where} cannot be read ({failure.reason}); a cell holds a value the "
+                              "reader cannot take (such as a huge number formatted as a date)")
+        return InputError(f"{self.path}: {where} cannot be read ({failure.reason}); the file is damaged")
+
+    # A number of this size in a date-formatted cell stops the readers (days as i64 milliseconds overflow).
+    _FAR_NUMBER = 1e11
+    _NUMBER_CELL = re.compile(rb'<c\b([^>]*?)\br="([A-Z]{1,3}\d+)"([^>]*)>(?:<f\b[^>]*/>|<f\b[^>]*>.*?</f>)?'
+                              rb'<v>([-+0-9.Ee]+)</v>', re.S)
+
+    def far_numbers(self, sheet: str) -> list[tuple[str, str]]:
+        """(cell, value) of the numbers of MAX_MAGNITUDE-like size (|v| >= 1e11) in a sheet's XML."""
+        try:
+            data = self.sheet_xml(sheet)
+        except Exception:  # noqa: BLE001 - only a better message is lost
+            return []
+        found = []
+        for before, ref, after, value in self._NUMBER_CELL.findall(data):
+            if b' t="' in before + after and b' t="n"' not in before + after:
+                continue
+            try:
+                number = float(value)
+            except ValueError:
+                continue
+            if abs(number) >= self._FAR_NUMBER:
+                found.append((ref.decode(), value.decode()))
+        return found
+
+    def last_row(self, sheet: str) -> int | None:
+        """The last used worksheet row from the sheet's ``<dimension>`` (at the
+        start of its XML, so only a few kilobytes are inflated); None when the
+        sheet does not say."""
+        part = self._sheet_parts().get(sheet)
+        if part is None:
+            return None
+        with zipfile.ZipFile(self.path) as archive, archive.open(part) as member:
+            head = member.read(4096)
+        match = self._DIMENSION.search(head)
+        if match is None:
+            return None
+        return int(match[1]) if match[1] else 1
+
+    def for_sheet(self, sheet: str) -> dict[tuple[int, int], str]:
+        return self.errors_in(self.sheet_xml(sheet))
+
+    def sheet_xml(self, sheet: str) -> bytes:
+        """The sheet's XML (b"" when the workbook does not list it)."""
+        part = self._sheet_parts().get(sheet)
+        if part is None:
+            return b""
+        with zipfile.ZipFile(self.path) as archive:
+            return archive.read(part)
+
+    def errors_in(self, data: bytes) -> dict[tuple[int, int], str]:
+        """{(worksheet row, 0-based column): error value} of a sheet's XML."""
+        if b't="e"' not in data:
+            return {}
+        found = {}
+        for pattern in (self._CELL, self._CELL_T_FIRST):
+            for letters, row, value in pattern.findall(data):
+                col = 0
+                for ch in letters.decode():
+                    col = col * 26 + ord(ch) - 64
+                text = value.decode("utf-8", "replace")
+                found[(int(row), col - 1)] = text if text.upper() in ERROR_VALUES else "#VALUE!"
+        return found

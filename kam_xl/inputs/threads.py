@@ -1,0 +1,146 @@
+"""The reading threads of a workbook, and the fast way in for clean Excel Tables.
+
+calamine releases the GIL while it parses a table, so READ_THREADS threads
+read the tables at once, each with its own workbook, and hand them over in a
+queue while the calling thread types those already read. A clean Excel Table
+comes as typed columns (kam_xl.inputs.arrow_tables: :func:`arrow_grid`);
+every other table as its cells (kam_xl.inputs.workbook), its sheet scanned for
+error cells when it has blanks (kam_xl.inputs.error_cells).
+"""
+from __future__ import annotations
+
+import os
+import queue
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pandas as pd
+
+from kam_xl.contract import TABLES, TableSpec
+from kam_xl.inputs.arrow_tables import ArrowTables, blank_text_as_empty, hides_text
+from kam_xl.inputs.error_cells import ErrorCells, Unreadable, is_panic
+from kam_xl.inputs.external import external_grid
+from kam_xl.inputs.grids import Grid
+from kam_xl.inputs.headers import names_required
+from kam_xl.inputs.names import Names
+from kam_xl.inputs.workbook import excel_table, find_grid, open_workbook
+
+
+# calamine releases the GIL while it parses a table, so two threads read two tables at once.
+READ_THREADS = min(2, os.cpu_count() or 1)
+# Clean Excel Tables are read as typed columns (kam_xl.inputs.arrow_tables); off, every table is read cell by cell.
+ARROW_READ = True
+
+
+def _lanes(names: list[str], threads: int) -> list[list[str]]:
+    """Tables split over ``threads`` lanes, largest first (TableSpec.typical_rows) onto the lightest lane."""
+    lanes: list[list[str]] = [[] for _ in range(threads)]
+    loads = [0] * threads
+    for name in sorted(names, key=lambda n: -TABLES[n].typical_rows):
+        lane = loads.index(min(loads))
+        lanes[lane].append(name)
+        loads[lane] += TABLES[name].typical_rows
+    return [lane for lane in lanes if lane]
+
+
+def workbook_grids(path: Path, files: dict[str, Path], threads: int, names: Names, condense_from: int | None):
+    """Yield ``(spec, grid, error cells)`` for every table as soon as it is read.
+
+    Each reading thread opens its own calamine workbook and works through its
+    lane of tables while this thread types the tables already read. A table
+    given outside the workbook (``files``) is read from there (see
+    kam_xl.inputs.external, and ``condense_from``)."""
+    error_cells = ErrorCells(path)
+    excel_tables = error_cells.tables() if ARROW_READ else {}
+    ready: queue.Queue = queue.Queue()
+    stop = threading.Event()
+
+    def read(book, arrow: ArrowTables | None, spec: TableSpec):
+        if spec.name in files:
+            return spec, external_grid(spec, files[spec.name], names, condense_from), {}
+        if arrow is not None:
+            try:
+                typed = arrow_grid(arrow, book, spec, names, error_cells)
+            except BaseException as exc:  # noqa: BLE001 - a shortcut only: anything odd (a panic too) is read
+                if not isinstance(exc, Exception) and not is_panic(exc):   # (or reported) cell by cell
+                    raise
+                typed = None
+            if typed is not None:
+                return spec, typed, {}
+        try:
+            found = find_grid(book, spec, names, error_cells.last_row)
+        except Unreadable as exc:
+            raise error_cells.unreadable(exc) from None
+        # calamine reads an error cell as '', so a table without '' has none and its sheet needs no scan.
+        scan = found is not None and any("" in row for row in found.rows)
+        return spec, found, error_cells.for_sheet(found.sheet) if scan else {}
+
+    def read_lane(names: list[str]) -> None:
+        try:
+            book = open_workbook(path)
+            arrow = open_arrow_tables(path, excel_tables)
+            try:
+                for name in names:
+                    if stop.is_set():
+                        return
+                    ready.put(read(book, arrow, TABLES[name]))
+            finally:
+                book.close()
+        except BaseException as exc:  # handed to the consuming thread, which raises it
+            ready.put(exc)
+
+    wanted = [name for name in TABLES if name != "ColumnMap"]   # the map was read first
+    lanes = _lanes(wanted, threads)
+    with ThreadPoolExecutor(max_workers=len(lanes)) as pool:
+        for lane in lanes:
+            pool.submit(read_lane, lane)
+        try:
+            for _ in wanted:
+                item = ready.get()
+                if isinstance(item, BaseException):
+                    raise item
+                yield item
+        finally:
+            stop.set()
+
+
+def open_arrow_tables(path: Path, parts: dict) -> ArrowTables | None:
+    """A thread's typed reader of the workbook's Excel Tables (``parts``,
+    see ErrorCells.tables); None without any or when fastexcel cannot open it."""
+    if not parts:
+        return None
+    try:
+        return ArrowTables(path, parts)
+    except BaseException as exc:  # noqa: BLE001 - whatever fastexcel cannot open, calamine reads (or reports)
+        if not isinstance(exc, Exception) and not is_panic(exc):
+            raise
+        return None
+
+
+def arrow_grid(arrow: ArrowTables, book, spec: TableSpec, names: Names, error_cells: ErrorCells) -> Grid | None:
+    """The table as typed columns when it is an Excel Table that needs no
+    cell-by-cell look (see kam_xl.inputs.arrow_tables), found as
+    :func:`find_grid` finds it; None: read it cell by cell."""
+    name = excel_table(book, spec, names)
+    part = arrow.parts.get(name) if name is not None else None
+    if part is None or not names_required(spec, part.columns, names):
+        return None
+    used = error_cells.last_row(part.sheet)
+    if used is None or used > part.last_row:   # rows typed under the table are read with it, cell by cell
+        return None
+    frame = arrow.frame(part)
+    if frame is None:
+        return None
+    blank = frame.isna().any()
+    if blank.any():   # a blank may be an error cell, or text read as a blank in a number or date column
+        xml = error_cells.sheet_xml(part.sheet)
+        typed = [c for c in frame.columns[blank] if not pd.api.types.is_string_dtype(frame[c].dtype)]
+        if typed and hides_text(xml, part, typed):
+            return None
+        last_col = part.first_col + len(part.columns) - 1
+        if any(part.first_row <= row <= part.last_row and part.first_col <= col <= last_col
+               for row, col in error_cells.errors_in(xml)):
+            return None
+    return Grid(list(part.columns), blank_text_as_empty(frame), part.first_row, part.first_col, part.sheet, "table",
+                table=name)
