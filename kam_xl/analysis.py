@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
@@ -57,7 +56,6 @@ from kam_xl.domain.receivables import (
     bad_debt_allowance,
     chase_list,
     expected_receipts,
-    provision_policy,
     receivables,
 )
 from kam_xl.domain.relationship import relationship
@@ -66,7 +64,8 @@ from kam_xl.domain.strategy import churn_risk, strategy
 from kam_xl.domain.review import action_review, purchases_since, review_facts
 from kam_xl.domain.summary import attainment_kpis, commentary_facts, kpi_table, period_kpis, target_facts
 from kam_xl.inputs.params import DataDates, Params, data_dates, with_overrides
-from kam_xl.inputs.parsing import currency_codes, parse_period
+from kam_xl.inputs.parsing import currency_codes
+from kam_xl.inputs.policies import provision_policy, targets_table, with_specific_provisions
 from kam_xl.inputs.ledger import row_keys
 from kam_xl.inputs.reader import Inputs
 from kam_xl.inputs.safe_io import InputError
@@ -309,25 +308,6 @@ def _in_reporting_currency(inputs: Inputs, p: Params, dq: DataQuality) -> tuple[
     return dataclasses.replace(inputs, tables=tables), closing
 
 
-def _with_specific_provisions(customers: pd.DataFrame, specific: pd.DataFrame, dq: DataQuality) -> pd.DataFrame:
-    """Customers with the specific provisions (单项计提) of ProvisionRates: a
-    customer listed there takes its Rate or Amount instead of those in
-    Customers (a Warning when Customers said something else)."""
-    if specific.empty:
-        return customers
-    info = customers.set_index("CustomerID")
-    listed = info.index.isin(specific.index)
-    columns = ["SpecificProvisionRate", "SpecificProvisionAmount"]
-    before = info.loc[listed, columns]
-    after = specific.reindex(before.index)[columns]
-    differs = (before.notna() & ~np.isclose(before.fillna(0.0), after.fillna(0.0))).any(axis=1)
-    for cid in differs[differs].index:
-        dq.add(WARNING, "ProvisionRates", "provision.specific_replaces", int(specific.at[cid, "_row"]), "CustomerID",
-               cid, customers=", ".join(f"{c} {v:g}" for c, v in before.loc[cid].dropna().items()))
-    info.loc[listed, columns] = after.to_numpy()
-    return info.reset_index()
-
-
 def _allowances(inputs: Inputs, customers: pd.DataFrame, bands: pd.DataFrame, decimals: int):
     """The bad-debt allowance as of a date (see :func:`bad_debt_allowance`),
     each date worked out once: the period's charges and the Provision table
@@ -395,54 +375,13 @@ def _trend(inputs: Inputs, p: Params, ids: pd.Index, sales: History, invoices: H
 
 def _targets(inputs: Inputs, p: Params, customers: pd.DataFrame, sales: History,
              dq: DataQuality) -> pd.DataFrame | None:
-    """Attainment of the Targets table, its rows checked first: a period that
-    is not understood, a row without CustomerID or AccountManager, an account
-    manager no customer has, or a row without any target are named and not
-    used, as is a target whose period overlaps an earlier one of the same key
-    and measure; targets that run past the period or
-    the year to date are not counted there (an Info). A row with both keys is
-    the customer's target."""
+    """Attainment of the Targets table's usable rows (see :func:`kam_xl.inputs.policies.targets_table`), each
+    window counted where the sales, or the receipts for Collections, cover it."""
     targets = inputs.get("Targets")
     if targets is None or targets.empty:
         return None
-    periods = targets["Period"].map(functools.cache(parse_period))   # a month's text repeats for every key
     managers = customers.set_index("CustomerID")["AccountManager"]
-    known = {str(m).strip().casefold(): m for m in managers.dropna().unique()}
-    manager = targets["AccountManager"].map(lambda m: known.get(str(m).strip().casefold()) if pd.notna(m) else None)
-    checks = [
-        ("targets.period", "Period", periods.isna()),
-        ("targets.no_key", "CustomerID", targets["CustomerID"].isna() & targets["AccountManager"].isna()),
-        ("targets.unknown_manager", "AccountManager",
-         targets["CustomerID"].isna() & targets["AccountManager"].notna() & manager.isna()),
-        ("targets.empty", "Revenue", targets[list(MEASURES)].isna().all(axis=1)),
-    ]
-    usable = pd.Series(True, index=targets.index)
-    for key, column, bad in checks:
-        for index in bad[bad & usable].index:
-            dq.add(ERROR, "Targets", key, int(targets.at[index, "_row"]), column, targets.at[index, column])
-        usable &= ~bad
-    table = pd.DataFrame({
-        "Level": np.where(targets["CustomerID"].notna(), "Customer", "AccountManager"),
-        "Key": targets["CustomerID"].where(targets["CustomerID"].notna(), manager),
-        "Start": periods.map(lambda x: x[0] if x else pd.NaT), "End": periods.map(lambda x: x[1] if x else pd.NaT),
-        **{m: targets[m] for m in MEASURES}}, index=targets.index)
-    table = table[usable]
-    for measure in MEASURES:   # a key's periods for one measure must not overlap, or a sale counts twice
-        kept: dict = {}
-        rows = table.loc[table[measure].notna(), ["Level", "Key", "Start", "End"]]
-        for index, level, key, start, end in rows[_overlapping_keys(rows)].itertuples():
-            if any(start <= e and s <= end for s, e in kept.get((level, key), [])):
-                dq.add(ERROR, "Targets", "targets.overlap", int(targets.at[index, "_row"]), "Period",
-                       targets.at[index, "Period"], measure=f"~measure.{measure}")
-                table.loc[index, measure] = np.nan
-            else:
-                kept.setdefault((level, key), []).append((start, end))
-    year_start = pd.Timestamp(p.period_end.year, 1, 1)
-    past = ((table["Start"] < p.period_start) & (table["End"] >= p.period_start)) | \
-        ((table["Start"] <= p.period_end) & (table["End"] > p.period_end)) | \
-        ((table["Start"] < year_start) & (table["End"] >= year_start))
-    if past.any():
-        dq.add(INFO, "Targets", "targets.partial", rows=int(past.sum()))
+    table = targets_table(targets, managers, MEASURES, p.period_start, p.period_end, dq)
     receipts = inputs.get("Payments")
     collections = history(receipts["PaymentDate"] if receipts is not None else None, p.data_start)
 
@@ -450,15 +389,6 @@ def _targets(inputs: Inputs, p: Params, customers: pd.DataFrame, sales: History,
         return (collections if measure == "Collections" else sales).share_of(start, end) >= p.min_coverage
     return attainment(table, inputs["Sales"], receipts, managers, customers.set_index("CustomerID")["CustomerName"],
                       p.period_start, p.period_end, covered, minor_unit_decimals(p.reporting_currency))
-
-
-def _overlapping_keys(rows: pd.DataFrame) -> pd.Series:
-    """The rows (Level, Key, Start, End) of the keys with two periods that share a day: a period overlaps an
-    earlier-starting one of its key when it starts on or before the latest end among them."""
-    ordered = rows.sort_values(["Level", "Key", "Start"], kind="stable")
-    key = ordered.groupby(["Level", "Key"], sort=False).ngroup()
-    overlaps = ordered["Start"] <= ordered["End"].groupby(key).cummax().groupby(key).shift()
-    return key.isin(key[overlaps]).reindex(rows.index)
 
 
 def _review(previous, p: Params, customers: pd.Index, current: pd.DataFrame, sales: pd.DataFrame,
@@ -510,7 +440,7 @@ def analyze(inputs: Inputs, params: dict | Params | None = None, previous=None) 
     bands = allowance_on = None
     if invoices is not None:
         bands, specific = provision_policy(inputs.get("ProvisionRates"), dq)
-        customers = _with_specific_provisions(customers, specific, dq)
+        customers = with_specific_provisions(customers, specific, dq)
         allowance_on = _allowances(inputs, customers, bands, minor_unit_decimals(p.reporting_currency))
     ids = pd.Index(customers["CustomerID"], name="CustomerID")
 

@@ -67,6 +67,28 @@ def test_rows_that_cannot_be_used_are_named():
         ["Error", 10, "Period"], ["Error", 9, "AccountManager"]]
 
 
+def test_the_core_receives_only_the_usable_targets_typed():
+    """inputs.policies.targets_table: the Targets rows as the core takes them. Of the nine rows typed, 'Mar'
+    (row 10) is no period and Zhao (row 9) manages no customer: named in that order and left out; 'li ' is the
+    manager Li as Customers spells it; each period is its first and last day; K2's April target is kept (it is
+    only outside this quarter)."""
+    from kam_xl.inputs.policies import targets_table
+    from kam_xl.quality import DataQuality
+    D = pd.Timestamp
+    typed = TARGETS.set_axis(["CustomerID", "AccountManager", "Period", "Revenue", "GrossProfit", "Collections"],
+                             axis=1).assign(_row=range(2, 11))
+    dq = DataQuality()
+    table = targets_table(typed, pd.Series(["Li", "Li", "Wang"], index=["K1", "K2", "K3"]),
+                          ("Revenue", "GrossProfit", "Collections"), D("2026-01-01"), D("2026-03-31"), dq)
+    assert [(r["key"], r["Row"]) for r in dq.records] == [("targets.period", 10), ("targets.unknown_manager", 9)]
+    assert table[["Level", "Key"]].values.tolist() == [["Customer", "K1"]] * 4 + [
+        ["AccountManager", "Li"], ["AccountManager", "Wang"], ["Customer", "K2"]]
+    assert table["Start"].tolist() == [D("2026-01-01"), D("2026-02-01"), D("2026-03-01")] + [D("2026-01-01")] * 3 + [
+        D("2026-04-01")]
+    assert table["End"].tolist() == [D("2026-01-31"), D("2026-02-28")] + [D("2026-03-31")] * 4 + [D("2026-04-30")]
+    assert table["Revenue"].tolist()[:3] == [1000, 1000, 1000] and table["Collections"].tolist()[3] == 3000
+
+
 def test_overlapping_targets_of_one_key_are_not_counted_twice():
     targets = pd.concat([TARGETS.iloc[:3], pd.DataFrame({"客户编号": ["K1"], "期间": ["2026Q1"], "收入目标": [9999]})],
                         ignore_index=True)
@@ -76,14 +98,15 @@ def test_overlapping_targets_of_one_key_are_not_counted_twice():
     errors = results["DataQuality"].query("Table == 'Targets' and Severity == 'Error'")
     assert errors["Row"].tolist() == [5] and "This revenue target's period overlaps" in errors["Message"].iloc[0]
     chinese = analyze(book(targets), {"Language": "zh-CN"})["DataQuality"].query("Table == '目标'")
-    assert chinese["Message"].tolist() == ["该销售收入目标的期间与同一客户或客户经理之前的目标重叠：未使用"]   # the measure too
+    # the measure is named too
+    assert chinese["Message"].tolist() == ["该销售收入目标的期间与同一客户或客户经理之前的目标重叠：未使用"]
 
 
 def test_keys_with_periods_that_share_a_day():
     """Only keys with two periods sharing a day are checked row by row: periods that touch on one day
     (to 1 February, from 1 February), the same month twice, a later row starting earlier than a row above
     it; not months that follow each other, nor the same month for another key or level."""
-    from kam_xl.analysis import _overlapping_keys
+    from kam_xl.inputs.policies import overlapping_keys
     D = pd.Timestamp
     rows = pd.DataFrame([
         ("Customer", "A", D("2026-01-01"), D("2026-02-01")), ("Customer", "A", D("2026-02-01"), D("2026-02-28")),
@@ -93,9 +116,9 @@ def test_keys_with_periods_that_share_a_day():
         ("AccountManager", "A", D("2026-01-01"), D("2026-01-31")), ("Customer", "E", D("2026-01-01"), D("2026-01-31")),
         ("Customer", "G", D("2026-03-01"), D("2026-03-31")), ("Customer", "G", D("2026-01-01"), D("2026-01-31")),
     ], columns=["Level", "Key", "Start", "End"], index=range(10, 22))
-    assert _overlapping_keys(rows).tolist() == [True, True, False, False, True, True, True, True, False, False,
-                                                False, False]
-    assert _overlapping_keys(rows).index.tolist() == list(range(10, 22))
+    assert overlapping_keys(rows).tolist() == [True, True, False, False, True, True, True, True, False, False,
+                                               False, False]
+    assert overlapping_keys(rows).index.tolist() == list(range(10, 22))
 
 
 def test_commentary_and_each_managers_own_attainment():

@@ -10,7 +10,7 @@ import pandas as pd
 
 from kam_xl.contract import age_bucket_names, bucket_names, not_due_split
 from kam_xl.domain.frames import in_window, per_customer, ratio, round_money
-from kam_xl.quality import ERROR, INFO, WARNING, DataQuality
+from kam_xl.quality import INFO, DataQuality
 
 
 def average_ar(opening_ar, closing_ar):
@@ -79,7 +79,8 @@ def ar_turnover(credit_sales: pd.Series, average: pd.Series) -> pd.Series:
 
 def days_sales_outstanding(period_days, turnover: pd.Series) -> pd.Series:
     """DSO = period days / ARTurnover (days; empty when the turnover is <= 0 or empty)."""
-    days = pd.Series(period_days, index=turnover.index, dtype="float64") if not isinstance(period_days, pd.Series) else period_days
+    days = period_days if isinstance(period_days, pd.Series) else pd.Series(period_days, index=turnover.index,
+                                                                            dtype="float64")
     return ratio(days, turnover)
 
 
@@ -102,11 +103,13 @@ def due_dates(invoices: pd.DataFrame, customers: pd.DataFrame, dq: DataQuality |
 DOCUMENT = "_document"   # one integer per (CustomerID, InvoiceNo) pair, see with_document_keys
 
 
-def with_document_keys(invoices: pd.DataFrame, payments: pd.DataFrame | None) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+def with_document_keys(invoices: pd.DataFrame,
+                       payments: pd.DataFrame | None) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """Both tables with a DOCUMENT column: one integer per distinct
     (CustomerID, InvoiceNo) pair across the two, -1 where InvoiceNo is blank.
     Payments then match invoices on one number instead of two text columns."""
-    parts = [invoices[["CustomerID", "InvoiceNo"]]] + ([payments[["CustomerID", "InvoiceNo"]]] if payments is not None else [])
+    parts = [invoices[["CustomerID", "InvoiceNo"]]] + (
+        [payments[["CustomerID", "InvoiceNo"]]] if payments is not None else [])
     both = pd.concat(parts, ignore_index=True)
     customer, _ = pd.factorize(both["CustomerID"])
     number, numbers = pd.factorize(both["InvoiceNo"])
@@ -137,7 +140,8 @@ def balance_as_of(invoices: pd.DataFrame, payments: pd.DataFrame | None, date: p
     billed = invoices.loc[invoices["InvoiceDate"] <= date].groupby("CustomerID")["Amount"].sum()
     paid = (payments.loc[payments["PaymentDate"] <= date].groupby("CustomerID")["Amount"].sum()
             if payments is not None else pd.Series(dtype="float64"))
-    return round_money(per_customer(billed, customer_ids).sub(per_customer(paid, customer_ids), fill_value=0.0), decimals)
+    return round_money(per_customer(billed, customer_ids).sub(per_customer(paid, customer_ids), fill_value=0.0),
+                       decimals)
 
 
 def open_items(invoices: pd.DataFrame, applied: pd.DataFrame, as_of: pd.Timestamp, decimals: int = 2) -> pd.DataFrame:
@@ -315,104 +319,16 @@ def receivables(invoices: pd.DataFrame, payments: pd.DataFrame | None, customers
     table["DSOCountback"] = countback_dso(closing, invoices, end, invoices["InvoiceDate"].min(), customer_ids,
                                           decimals=decimals)
     received = in_window(applied, "PaymentDate", start, end)
-    matched = received.merge(invoices.drop_duplicates(DOCUMENT)[[DOCUMENT, "InvoiceDate", "DueDate"]], on=DOCUMENT, how="left")
-    table["AvgDaysToPay"] = weighted_days(matched, (matched["PaymentDate"] - matched["InvoiceDate"]).dt.days, customer_ids)
-    table["AvgDaysLate"] = weighted_days(matched, (matched["PaymentDate"] - matched["DueDate"]).dt.days.clip(lower=0), customer_ids)
-    table["CreditUtilization"] = ratio(table["OpenBalance"], customers.set_index("CustomerID")["CreditLimit"].reindex(customer_ids))
+    matched = received.merge(invoices.drop_duplicates(DOCUMENT)[[DOCUMENT, "InvoiceDate", "DueDate"]], on=DOCUMENT,
+                             how="left")
+    table["AvgDaysToPay"] = weighted_days(matched, (matched["PaymentDate"] - matched["InvoiceDate"]).dt.days,
+                                          customer_ids)
+    table["AvgDaysLate"] = weighted_days(matched, (matched["PaymentDate"] - matched["DueDate"]).dt.days.clip(lower=0),
+                                         customer_ids)
+    limits = customers.set_index("CustomerID")["CreditLimit"].reindex(customer_ids)
+    table["CreditUtilization"] = ratio(table["OpenBalance"], limits)
     table["CreditRisk"] = credit_risk(table, names)
     return table
-
-
-# Bad-debt provision by age when no ProvisionRates table is given: a common Chinese policy
-# (账龄组合: within 1 year 5 %, 1-2 years 10 %, 2-3 years 30 %, over 3 years 100 %).
-DEFAULT_PROVISION_RATES = pd.DataFrame({"Band": ["0-1y", "1-2y", "2-3y", "3y+"],
-                                        "FromDays": [0.0, 366.0, 731.0, 1096.0],
-                                        "ToDays": [365.0, 730.0, 1095.0, np.nan], "Rate": [0.05, 0.10, 0.30, 1.0]})
-# Provision columns a band label may not take (the band's column would hide them).
-_PROVISION_FIGURES = {"CustomerID", "GrossReceivable", "Allowance", "NetReceivable", "CreditBalance", "Method",
-                      "PriorAllowance", "Charge"}
-
-
-def provision_policy(rates: pd.DataFrame | None, dq: DataQuality | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(age bands, specific provisions) of a ProvisionRates table.
-
-    Rows without a CustomerID are age bands: a band covers ages FromDays ..
-    ToDays (days, both included); a blank ToDays is read from the next band's
-    FromDays - 1, and the band left without one has no upper limit. Bands are
-    ordered and read by ToDays, so a FromDays that does not follow the band
-    before is a Warning (the band covers from the day after the one before).
-    A blank Band is named by its days ("366-730", "1096+"). Rows with a
-    CustomerID are that customer's specific provision (单项计提): Rate
-    (fraction) or Amount (currency; wins over Rate). Rows that cannot be used
-    (no rate; a second band without limit; a customer twice) are Errors.
-    Without any band the documented default policy is used (Info).
-    Bands: Band, FromDays, ToDays, Rate; specific: index CustomerID,
-    SpecificProvisionRate, SpecificProvisionAmount (and _row, the table row)."""
-    def log(severity, key, frame, mask, column, **values):
-        if dq is None:
-            return
-        for index in frame.index[mask]:
-            row = int(frame.at[index, "_row"]) if "_row" in frame else None
-            value = frame.at[index, column]
-            value = None if value is None or pd.isna(value) else _days(value) if isinstance(value, float) else value
-            dq.add(severity, "ProvisionRates", key, row, column, value,
-                   **{k: (v(frame.loc[index]) if callable(v) else v) for k, v in values.items()})
-
-    empty = pd.DataFrame({"SpecificProvisionRate": pd.Series(dtype="float64"),
-                          "SpecificProvisionAmount": pd.Series(dtype="float64")},
-                         index=pd.Index([], dtype=object, name="CustomerID"))
-    if rates is None:
-        rates = DEFAULT_PROVISION_RATES.iloc[:0].assign(CustomerID=None, Amount=np.nan)
-    specific_rows = rates["CustomerID"].notna() if "CustomerID" in rates else pd.Series(False, index=rates.index)
-    specific = rates[specific_rows]
-    unusable = specific["Rate"].isna() & specific["Amount"].isna()
-    log(ERROR, "provision.specific_blank", specific, unusable, "Rate")
-    twice = specific["CustomerID"].duplicated() & ~unusable
-    log(ERROR, "provision.specific_twice", specific, twice, "CustomerID")
-    specific = specific[~unusable & ~twice]
-    specific = pd.DataFrame({"SpecificProvisionRate": specific["Rate"].where(specific["Amount"].isna()).to_numpy(),
-                             "SpecificProvisionAmount": specific["Amount"].to_numpy(),
-                             "_row": specific["_row"].to_numpy() if "_row" in specific else None},
-                            index=pd.Index(specific["CustomerID"], name="CustomerID")) if len(specific) else empty
-
-    bands = rates[~specific_rows]
-    no_rate = bands["Rate"].isna()
-    log(ERROR, "provision.rate_blank", bands, no_rate, "Rate")
-    bands = bands[~no_rate]
-    if bands.empty:
-        if dq is not None:
-            dq.add(INFO, "ProvisionRates", "provision.default")
-        return DEFAULT_PROVISION_RATES.copy(), specific
-    bands = bands.assign(FromDays=bands.get("FromDays", np.nan), ToDays=bands.get("ToDays", np.nan))
-    by_start = bands.sort_values("FromDays", kind="stable")
-    next_start = by_start["FromDays"].shift(-1) - 1
-    bands["ToDays"] = bands["ToDays"].fillna(next_start.reindex(bands.index).where(by_start["FromDays"].notna()))
-    bands = bands.sort_values(["ToDays", "FromDays"], na_position="last", kind="stable")
-    open_ended = bands["ToDays"].isna()
-    extra_open = open_ended & open_ended.cumsum().gt(1)
-    log(ERROR, "provision.two_open_bands", bands, extra_open, "ToDays")
-    bands = bands[~extra_open]
-    implied = (bands["ToDays"].shift(1) + 1).fillna(0.0)
-    off = bands["FromDays"].notna() & (bands["FromDays"] != implied)
-    log(WARNING, "provision.band_edge", bands, off, "FromDays",
-        previous=lambda r: _days(implied[r.name] - 1), start=lambda r: _days(implied[r.name]))
-    bands = bands.assign(FromDays=implied)
-    named = bands["FromDays"].map(_days) + np.where(
-        bands["ToDays"].isna(), "+", "-" + bands["ToDays"].map(lambda d: "" if pd.isna(d) else _days(d)))
-    label = bands["Band"].where(bands["Band"].notna(), named) if "Band" in bands else named
-    clash = label.duplicated() | label.isin(_PROVISION_FIGURES)
-    log(WARNING, "provision.band_renamed", bands.assign(Band=label), clash, "Band",
-        name=lambda r: f"{label[r.name]} {named[r.name]}")
-    bands = bands.assign(Band=label.where(~clash, label + " " + named))
-    if dq is not None and bands["ToDays"].notna().all():
-        dq.add(WARNING, "ProvisionRates", "provision.no_open_band", None, "ToDays", None,
-               last=_days(bands["ToDays"].max()))
-    return bands[["Band", "FromDays", "ToDays", "Rate"]].reset_index(drop=True), specific
-
-
-def _days(value: float) -> str:
-    """A number of days as typed: 365, 1000000 or 30.5 (never 1e+06)."""
-    return f"{value:.15g}"
 
 
 def provision_band(age_days: pd.Series, rates: pd.DataFrame) -> pd.Series:
@@ -427,7 +343,7 @@ def bad_debt_allowance(invoices: pd.DataFrame, payments: pd.DataFrame | None, cu
     """(per customer, per customer and band). The receivable still open on
     AsOfDate after credits (see :func:`outstanding_invoices`) is aged from
     the invoice date (账龄 counts from recognition) into the age ``bands`` of
-    :func:`provision_policy`; allowance = open amount × the band's rate
+    :func:`kam_xl.inputs.policies.provision_policy`; allowance = open amount × the band's rate
     (fraction), rounded per band. A customer's SpecificProvisionAmount
     (单项计提, currency, at most its gross receivable), else its
     SpecificProvisionRate × its gross receivable, replaces the bands. Per
@@ -457,7 +373,8 @@ def bad_debt_allowance(invoices: pd.DataFrame, payments: pd.DataFrame | None, cu
     table = pd.DataFrame({"GrossReceivable": round_money(gross, decimals)}, index=ids)
     columns = by_band.set_index(["CustomerID", "band"])["GrossReceivable"].unstack()   # one row per pair already
     for position, name in enumerate(bands["Band"]):
-        table[name] = (columns[position].reindex(ids) if position in columns else pd.Series(np.nan, index=ids)).fillna(0.0)
+        in_band = columns[position].reindex(ids) if position in columns else pd.Series(np.nan, index=ids)
+        table[name] = in_band.fillna(0.0)
     table["Allowance"] = allowance
     table["NetReceivable"] = round_money(table["GrossReceivable"] - table["Allowance"], decimals)
     table["CreditBalance"] = -round_money(credit_left(debit, credit, ids), decimals) + 0.0
