@@ -1,24 +1,44 @@
-"""docs/CONTRACT.md lists exactly the output columns the summary is written with."""
+"""docs/CONTRACT.md lists the output tables and columns of the contract (kam_xl.contract.OUTPUTS), and the
+summary is written with exactly those columns."""
 import re
 
 import pandas as pd
 from pathlib import Path
 
 from kam_xl import analyze
+from kam_xl.contract import OUTPUTS, aging_runs
+from kam_xl.domain.receivables import DEFAULT_PROVISION_RATES
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "CONTRACT.md"
 HOLDOUT_TABLES = ("ModelFit", "ModelCheck", "RepeatDistribution")
 
 
-def documented_columns() -> dict[str, list[str]]:
+def documented_block() -> list[str]:
     text = DOC.read_text(encoding="utf-8")
     block = text.split("<!-- columns:")[1].split("<!-- end columns -->")[0]
+    return [line for line in block.splitlines()[1:] if line.strip()]
+
+
+def documented_columns() -> dict[str, list[str]]:
     found = {}
-    for line in block.splitlines():
-        match = re.match(r"- \*\*(\w+)\*\*(?: \([^)]*\))?: (.+)$", line)
+    for line in documented_block():
+        match = re.match(r"- \*\*(\w+)\*\*(?: \(.*\))?: (.+)$", line)
         if match:
             found[match[1]] = [c.strip() for c in match[2].split(",")]
     return found
+
+
+def contract_lines() -> list[str]:
+    """Each output table as the doc lists it: its name, when it is written, its columns with the default
+    parameters (AgingBuckets 30,60,90 by due date; the default provision policy's age bands)."""
+    runs = {**aging_runs((30, 60, 90)), "AgeBands": list(DEFAULT_PROVISION_RATES["Band"])}
+    return [f"- **{t.name}**{f' ({t.about})' if t.about else ''}: {', '.join(t.names(runs))}"
+            for t in OUTPUTS.values()]
+
+
+def test_the_doc_lists_every_table_and_column_of_the_contract():
+    assert documented_block() == contract_lines(), (
+        "docs/CONTRACT.md's column list is not the contract's; the lines should read:\n" + "\n".join(contract_lines()))
 
 
 def test_every_output_table_and_column_is_documented(tmp_path):

@@ -160,7 +160,8 @@ OUTPUTS: dict[str, OutputTable] = {t.name: t for t in (
         OutputColumn("RevenueShare", PCT, formula='IF(SUMIFS({col:NetRevenue},{col:Dimension},{Dimension})>0,'
                      '{NetRevenue}/SUMIFS({col:NetRevenue},{col:Dimension},{Dimension}),"")'),
         OutputColumn("GrossMarginPct", PCT, formula=_MARGIN)),
-        about=f"one row per dimension ({', '.join(SEGMENT_DIMENSIONS)}) and value"),
+        about="one row per dimension and value; Dimension "
+              f"{', '.join(SEGMENT_DIMENSIONS[:-1])} or {SEGMENT_DIMENSIONS[-1]}"),
     OutputTable("Profitability", (
         _CID, _NAME, OutputColumn("ParentID"), OutputColumn("NetRevenue", MONEY, total=True),
         OutputColumn("COGS", MONEY, total=True),
