@@ -443,84 +443,111 @@ def analyze(inputs: Inputs, params: dict | Params | None = None, previous=None) 
         customers = with_specific_provisions(customers, specific, dq)
         allowance_on = _allowances(inputs, customers, bands, minor_unit_decimals(p.reporting_currency))
     ids = pd.Index(customers["CustomerID"], name="CustomerID")
-
     sales_history = history(inputs["Sales"]["Date"], p.data_start)
     invoice_history = history(invoices["InvoiceDate"] if invoices is not None else None, p.data_start)
-    profit, ar, abc = _this_period(inputs, p, customers, sales_history, invoice_history, dq, allowance_on)
-    prior_profit, prior_ar, prior_tiers = _compared_period(inputs, p, p.prior(), customers, sales_history,
-                                                           invoice_history, dq, allowance_on)
-    prior, a_year_ago = p.prior(), p.last_year()
-    if (prior.period_start, prior.period_end) == (a_year_ago.period_start, a_year_ago.period_end):
-        last_year = (prior_profit, prior_ar, prior_tiers)   # a twelve-month report: the same period
-    else:
-        last_year = _compared_period(inputs, p, a_year_ago, customers, sales_history, invoice_history, dq,
-                                     allowance_on, last_year=True)
+    (profit, ar, abc), prior, last_year = _three_periods(inputs, p, customers, sales_history, invoice_history, dq,
+                                                         allowance_on)
     order = abc.index
-    tiers = abc["ABCTier"]
-
     info = customers.set_index("CustomerID")
-    groups = info["ParentID"].fillna(pd.Series(info.index, index=info.index))   # no group: its own
-    classification = info[CUSTOMER_COLUMNS].assign(ParentID=groups).reindex(order).join(abc)
-    classification = classification.join(rfm(inputs["Sales"], ids, p.as_of_date, p.period_start, p.period_end,
-                                                   minor_unit_decimals(p.reporting_currency)))
-
+    classification = _classification(inputs, p, info, abc)
     pot, models, model_report = potential(inputs["Sales"], customers, profit["GrossMarginPct"], profit["NetRevenue"],
-                            prior_profit["NetRevenue"], inputs.get("IndustryOutlook"), p, dq)
+                                          prior[0]["NetRevenue"], inputs.get("IndustryOutlook"), p, dq)
     classification["PortfolioQuadrant"] = portfolio_quadrant(profit["NetProfit"], pot["PotentialScore"]).reindex(order)
-
-    profit_order = profit.reindex(order)
-    joined = profit_order.join(classification[["ABCTier", "PortfolioQuadrant"]]).join(pot)
-    if ar is not None:
-        joined = joined.join(ar.drop(columns=[c for c in ar.columns if c in joined]))
-    contacts = inputs.get("Contacts")
-    rel = None
-    if contacts is not None:
-        rel = relationship(contacts, tiers, p.contact_cadence_days, p.as_of_date, p.period_start, p.period_end)
-        joined = joined.join(rel)
+    joined, rel = _joined(inputs, p, profit.reindex(order), classification, pot, ar)
     oldest = bucket_names(p.aging_buckets)[-1] if ar is not None else None
     plan = strategy(joined, oldest)
     for name in ("Invoices", "Contacts"):
         if inputs.get(name) is None:
             dq.add(INFO, name, "analysis.no_invoices" if name == "Invoices" else "analysis.no_contacts")
-    chase = None
-    if invoices is not None:
-        chase = chase_list(invoices, inputs.get("Payments"), customers, p.as_of_date, p.follow_up_levels,
-                           rel["LastContact"] if rel is not None else None, minor_unit_decimals(p.reporting_currency))
-    provision = provision_rows = forecast = None
-    if invoices is not None:
-        # the same dates of the prior period: calendar months back for a calendar report, else its days
-        shift = pd.DateOffset(months=p.calendar_months) if p.calendar_months else p.as_of_date - p.prior().as_of_date
-        forecast = expected_receipts(chase, ar["AvgDaysLate"], p.as_of_date, inputs.get("Payments"), shift,
-                                     p.aging_buckets[-1], minor_unit_decimals(p.reporting_currency))
-        provision, provision_rows = _provision(p, allowance_on, invoice_history)
-    by_currency = None
-    if closing is not None and invoices is not None:
-        by_currency = balances_by_currency(invoices, inputs.get("Payments"), p.as_of_date, closing,
-                                           minor_unit_decimals(p.reporting_currency))
+    collection = _collection(inputs, p, customers, ar, rel, closing, allowance_on, invoice_history)
     trend, trend_shown = _trend(inputs, p, ids, sales_history, invoice_history, dq)
     review = None
     if previous is not None:
         measures = joined.assign(Oldest=joined[oldest] if oldest else np.nan)
         review = _review(previous, p, ids, measures, inputs["Sales"], oldest, dq)
-    figures = CustomerFigures(info=info.reindex(order), classification=classification, profit=profit_order,
-                              receivables=ar, relationship=rel, potential=pot, strategy=plan,
-                              receivables_by_currency=by_currency, open_items=chase, provision=provision,
-                              provision_bands=provision_rows, provision_policy=bands, expected_receipts=forecast,
-                              trend=trend, trend_shown=trend_shown,
+    figures = CustomerFigures(info=info.reindex(order), classification=classification, profit=profit.reindex(order),
+                              receivables=ar, relationship=rel, potential=pot, strategy=plan, **collection,
+                              provision_policy=bands, trend=trend, trend_shown=trend_shown,
                               attainment=_targets(inputs, p, customers, sales_history, dq), review=review,
-                              prior_profit=prior_profit, prior_receivables=prior_ar,
-                              prior_tiers=prior_tiers, last_year=last_year, models=models,
-                              model_report=model_report, sources=inputs,
+                              prior_profit=prior[0], prior_receivables=prior[1], prior_tiers=prior[2],
+                              last_year=last_year, models=models, model_report=model_report, sources=inputs,
                               ledger_controls=_ledger_controls(as_read, inputs, p))
-    about = {"Tool": "kam-xl", "Version": __version__, "RunTime": dt.datetime.now().isoformat(timespec="seconds"),
-             "InputFile": str(inputs.source.name) if inputs.source else "",
-             "InputSHA256": inputs.source_sha256 or ""}
-    results = assemble(figures, p, dq, about)
-    for row in results.tables["Controls"].itertuples(index=False):   # a summary that does not tie says so
+    results = assemble(figures, p, dq, _about(inputs))
+    _say_breaks(results.tables["Controls"], dq)
+    return results
+
+
+def _three_periods(inputs: Inputs, p: Params, customers: pd.DataFrame, sales: History, invoices: History,
+                   dq: DataQuality, allowance_on):
+    """(profit, receivables, ABC tiers) of this period, (profit, receivables, tiers) of the prior period and of
+    the same period a year earlier (for a twelve-month report, the prior period itself)."""
+    this = _this_period(inputs, p, customers, sales, invoices, dq, allowance_on)
+    prior = _compared_period(inputs, p, p.prior(), customers, sales, invoices, dq, allowance_on)
+    a_year_ago = p.last_year()
+    if (p.prior().period_start, p.prior().period_end) == (a_year_ago.period_start, a_year_ago.period_end):
+        return this, prior, prior
+    return this, prior, _compared_period(inputs, p, a_year_ago, customers, sales, invoices, dq, allowance_on,
+                                         last_year=True)
+
+
+def _classification(inputs: Inputs, p: Params, info: pd.DataFrame, abc: pd.DataFrame) -> pd.DataFrame:
+    """Who each customer is (its group: its ParentID, else itself), its ABC tier and its RFM scores, in ABC
+    order."""
+    groups = info["ParentID"].fillna(pd.Series(info.index, index=info.index))   # no group: its own
+    classification = info[CUSTOMER_COLUMNS].assign(ParentID=groups).reindex(abc.index).join(abc)
+    return classification.join(rfm(inputs["Sales"], pd.Index(info.index, name="CustomerID"), p.as_of_date,
+                                   p.period_start, p.period_end, minor_unit_decimals(p.reporting_currency)))
+
+
+def _joined(inputs: Inputs, p: Params, profit: pd.DataFrame, classification: pd.DataFrame, pot: pd.DataFrame,
+            ar: pd.DataFrame | None) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """Every per-customer measure the strategy reads (profit, tier, quadrant, potential, receivables and the
+    relationship), and the relationship table (None without Contacts)."""
+    joined = profit.join(classification[["ABCTier", "PortfolioQuadrant"]]).join(pot)
+    if ar is not None:
+        joined = joined.join(ar.drop(columns=[c for c in ar.columns if c in joined]))
+    contacts = inputs.get("Contacts")
+    if contacts is None:
+        return joined, None
+    rel = relationship(contacts, classification["ABCTier"], p.contact_cadence_days, p.as_of_date, p.period_start,
+                       p.period_end)
+    return joined.join(rel), rel
+
+
+def _collection(inputs: Inputs, p: Params, customers: pd.DataFrame, ar: pd.DataFrame | None,
+                rel: pd.DataFrame | None, closing: pd.Series | None, allowance_on, invoices: History) -> dict:
+    """With Invoices: the open items to chase, the expected receipts, the provision and its bands, and (when an
+    amount was in another currency) the balances by currency; each None without Invoices."""
+    found = dict.fromkeys(("open_items", "expected_receipts", "provision", "provision_bands",
+                           "receivables_by_currency"))
+    if inputs.get("Invoices") is None:
+        return found
+    decimals = minor_unit_decimals(p.reporting_currency)
+    chase = chase_list(inputs["Invoices"], inputs.get("Payments"), customers, p.as_of_date, p.follow_up_levels,
+                       rel["LastContact"] if rel is not None else None, decimals)
+    # the same dates of the prior period: calendar months back for a calendar report, else its days
+    shift = pd.DateOffset(months=p.calendar_months) if p.calendar_months else p.as_of_date - p.prior().as_of_date
+    found.update(open_items=chase, expected_receipts=expected_receipts(
+        chase, ar["AvgDaysLate"], p.as_of_date, inputs.get("Payments"), shift, p.aging_buckets[-1], decimals))
+    found["provision"], found["provision_bands"] = _provision(p, allowance_on, invoices)
+    if closing is not None:
+        found["receivables_by_currency"] = balances_by_currency(inputs["Invoices"], inputs.get("Payments"),
+                                                                p.as_of_date, closing, decimals)
+    return found
+
+
+def _about(inputs: Inputs) -> dict:
+    """About's run facts: the tool, its version, the moment of the run and the input file with its SHA-256."""
+    return {"Tool": "kam-xl", "Version": __version__, "RunTime": dt.datetime.now().isoformat(timespec="seconds"),
+            "InputFile": str(inputs.source.name) if inputs.source else "", "InputSHA256": inputs.source_sha256 or ""}
+
+
+def _say_breaks(controls: pd.DataFrame, dq: DataQuality) -> None:
+    """A summary that does not tie to its ledgers says so: an Error for each control that breaks."""
+    for row in controls.itertuples(index=False):
         if row.Status == ctl.BREAK:
             dq.add(ERROR, "Controls", "control.break", None, None, row.Difference, control=f"~control.{row.Control}",
                    table_name=row.Table, source=row.SourceTotal, report=row.ReportTotal)
-    return results
 
 
 # The amount each ledger control sums, by table (Sales: the net amount, else the gross one it was derived from).
@@ -595,8 +622,7 @@ def assemble(figures: CustomerFigures, p: Params, dq: DataQuality, about: dict,
     summed over the customers kept. Tiers, ranks and scores stay those of the
     whole book."""
     f = figures
-    keep = f.info.index if customer_ids is None else f.info.index[f.info.index.isin(list(customer_ids))]
-    order = keep
+    order = f.info.index if customer_ids is None else f.info.index[f.info.index.isin(list(customer_ids))]
 
     def cut(frame):
         return None if frame is None else frame.reindex(order)
@@ -610,23 +636,7 @@ def assemble(figures: CustomerFigures, p: Params, dq: DataQuality, about: dict,
     group = f.classification[["CustomerName", "ParentID"]]
     tables["Profitability"] = _out(profit.join(group), order, profitability_columns("BadDebtCharge" in profit))
     tables["WhaleCurve"] = whale_curve(profit)
-    if ar is not None:
-        tables["Receivables"] = _out(ar.join(group), order, receivables_columns(p.aging_buckets, p.aging_basis))
-    if f.expected_receipts is not None and customer_ids is None:   # a portfolio forecast, not split
-        tables["ExpectedReceipts"] = f.expected_receipts[EXPECTED_RECEIPTS_COLUMNS]
-    if f.open_items is not None:
-        chase = f.open_items
-        tables["OpenItems"] = chase[chase["CustomerID"].isin(order)].reset_index(drop=True).assign(NextStep=None)[
-            OPEN_ITEMS_COLUMNS]
-    if f.provision is not None:
-        tables["Provision"] = _out(f.provision, order, provision_columns(list(f.provision_policy["Band"])))
-        bands = f.provision_bands
-        tables["ProvisionBands"] = bands[bands["CustomerID"].isin(order)].reset_index(drop=True)[
-            PROVISION_BANDS_COLUMNS]
-    if f.receivables_by_currency is not None:
-        by_currency = f.receivables_by_currency
-        tables["ReceivablesByCurrency"] = by_currency[by_currency["CustomerID"].isin(order)].reset_index(drop=True)[
-            RECEIVABLES_BY_CURRENCY_COLUMNS]
+    tables.update(_receivable_tables(f, order, p, ar, group, portfolio=customer_ids is None))
     if f.relationship is not None:
         tables["Relationship"] = _out(f.relationship, order, RELATIONSHIP_COLUMNS)
     if f.trend is not None:
@@ -636,41 +646,14 @@ def assemble(figures: CustomerFigures, p: Params, dq: DataQuality, about: dict,
         tables["ActionReview"] = kept.assign(CustomerName=kept["CustomerID"].map(f.info["CustomerName"])) \
             .reset_index(drop=True)[ACTION_REVIEW_COLUMNS]
     if f.attainment is not None:
-        met = f.attainment
-        # a manager's row only where all the manager's customers are in this book (it sums them all)
-        managers = f.info["AccountManager"]
-        whole = {m for m, ids in managers.groupby(managers).groups.items() if pd.Index(ids).isin(order).all()}
-        mine = ((met["Level"] == "Customer") & met["Key"].isin(order)) | \
-            ((met["Level"] == "AccountManager") & met["Key"].isin(whole))
-        tables["Attainment"] = met[mine].reset_index(drop=True)[ATTAINMENT_COLUMNS]
+        tables["Attainment"] = _attainment_rows(f, order)
     tables["Potential"] = _out(pot, order, POTENTIAL_COLUMNS)
     tables["ModelParameters"] = f.models
     if f.model_report is not None:   # the models' own checks: no customer's figures in them
         tables.update(f.model_report.tables)
     tables["Strategy"] = _out(f.strategy.join(group[["CustomerName"]]), order, STRATEGY_COLUMNS)
-    buckets = bucket_names(p.aging_buckets)
-    churn = churn_risk(tiers, pot["PAlive"])
-    groups = group_exposure(f.classification["ParentID"].reindex(order), f.info["CustomerName"], profit, ar,
-                            f.info["CreditLimit"], buckets[1:], decimals)
-    tables["RiskSummary"] = risk_summary(profit["NetRevenue"], profit["NetProfit"],
-                                         ar[buckets[-1]] if ar is not None else None,
-                                         ar["CreditUtilization"] if ar is not None else None, churn, decimals,
-                                         groups.set_index("ParentID")["NetRevenue"])
-    if f.info["ParentID"].reindex(order).notna().any():   # without ParentIDs every group is one customer
-        tables["Groups"] = groups[groups_columns(p.aging_buckets)]
-    prior_profit = f.prior_profit.reindex(order)
-    prior_ar = f.prior_receivables.reindex(order) if f.prior_receivables is not None else None
-    this_kpis = period_kpis(profit, ar, tiers, p.period_days, decimals)
-    prior_kpis = period_kpis(prior_profit, prior_ar, f.prior_tiers.reindex(order), p.prior().period_days, decimals)
-    last_profit, last_ar, last_tiers = f.last_year
-    last_year_kpis = period_kpis(last_profit.reindex(order), last_ar.reindex(order) if last_ar is not None else None,
-                                 last_tiers.reindex(order), p.last_year().period_days, decimals)
-    tables["KPIs"] = kpi_table(this_kpis, prior_kpis, last_year_kpis)
-    if "Attainment" in tables:
-        attained = attainment_kpis(tables["Attainment"])
-        tables["KPIs"] = pd.concat([tables["KPIs"], pd.DataFrame({"KPI": list(attained),
-                                                                   "ThisPeriod": list(attained.values())})],
-                                   ignore_index=True)
+    tables.update(_risk_tables(f, order, p, profit, ar, churn_risk(tiers, pot["PAlive"]), decimals))
+    tables["KPIs"] = _kpis(f, order, p, profit, ar, tables.get("Attainment"), decimals)
     facts = commentary_facts(tables["KPIs"], tables["RiskSummary"], profit, f.info["CustomerName"],
                              model_fitted=bool(f.potential["PAlive"].notna().any()),
                              targets=target_facts(tables["Attainment"], tiers) if "Attainment" in tables else None,
@@ -683,6 +666,73 @@ def assemble(figures: CustomerFigures, p: Params, dq: DataQuality, about: dict,
         tables["Controls"] = ctl.controls_table(checks, decimals)
     return Results(tables=tables, params=p, facts=facts, dq=dq, about=about, figures=figures,
                    private=customer_ids is not None)
+
+
+def _receivable_tables(f: CustomerFigures, order: pd.Index, p: Params, ar: pd.DataFrame | None,
+                       group: pd.DataFrame, portfolio: bool) -> dict[str, pd.DataFrame]:
+    """Receivables, the expected receipts (a portfolio forecast: not in a workbook of some customers only), the
+    open items, the provision and its bands and the balances by currency, for the customers kept, as there are."""
+    tables = {}
+    if ar is not None:
+        tables["Receivables"] = _out(ar.join(group), order, receivables_columns(p.aging_buckets, p.aging_basis))
+    if f.expected_receipts is not None and portfolio:
+        tables["ExpectedReceipts"] = f.expected_receipts[EXPECTED_RECEIPTS_COLUMNS]
+    if f.open_items is not None:
+        tables["OpenItems"] = _rows_of(f.open_items.assign(NextStep=None), order, OPEN_ITEMS_COLUMNS)
+    if f.provision is not None:
+        tables["Provision"] = _out(f.provision, order, provision_columns(list(f.provision_policy["Band"])))
+        tables["ProvisionBands"] = _rows_of(f.provision_bands, order, PROVISION_BANDS_COLUMNS)
+    if f.receivables_by_currency is not None:
+        tables["ReceivablesByCurrency"] = _rows_of(f.receivables_by_currency, order, RECEIVABLES_BY_CURRENCY_COLUMNS)
+    return tables
+
+
+def _rows_of(frame: pd.DataFrame, order: pd.Index, columns: list[str]) -> pd.DataFrame:
+    """The rows of the customers kept (a table with a CustomerID column), in their order, contract columns only."""
+    return frame[frame["CustomerID"].isin(order)].reset_index(drop=True)[columns]
+
+
+def _attainment_rows(f: CustomerFigures, order: pd.Index) -> pd.DataFrame:
+    """Attainment of the customers kept; a manager's row only where all the manager's customers are kept (it
+    sums them all)."""
+    met, managers = f.attainment, f.info["AccountManager"]
+    whole = {m for m, ids in managers.groupby(managers).groups.items() if pd.Index(ids).isin(order).all()}
+    mine = ((met["Level"] == "Customer") & met["Key"].isin(order)) | \
+        ((met["Level"] == "AccountManager") & met["Key"].isin(whole))
+    return met[mine].reset_index(drop=True)[ATTAINMENT_COLUMNS]
+
+
+def _risk_tables(f: CustomerFigures, order: pd.Index, p: Params, profit: pd.DataFrame, ar: pd.DataFrame | None,
+                 churn: pd.Series, decimals: int) -> dict[str, pd.DataFrame]:
+    """RiskSummary of the customers kept, and Groups when any customer belongs to a group (without ParentIDs
+    every group is one customer)."""
+    buckets = bucket_names(p.aging_buckets)
+    groups = group_exposure(f.classification["ParentID"].reindex(order), f.info["CustomerName"], profit, ar,
+                            f.info["CreditLimit"], buckets[1:], decimals)
+    tables = {"RiskSummary": risk_summary(profit["NetRevenue"], profit["NetProfit"],
+                                          ar[buckets[-1]] if ar is not None else None,
+                                          ar["CreditUtilization"] if ar is not None else None, churn, decimals,
+                                          groups.set_index("ParentID")["NetRevenue"])}
+    if f.info["ParentID"].reindex(order).notna().any():
+        tables["Groups"] = groups[groups_columns(p.aging_buckets)]
+    return tables
+
+
+def _kpis(f: CustomerFigures, order: pd.Index, p: Params, profit: pd.DataFrame, ar: pd.DataFrame | None,
+          attainment: pd.DataFrame | None, decimals: int) -> pd.DataFrame:
+    """The KPI table of the customers kept: this period, the prior period and the same period last year, then
+    the attainment KPIs (this period only) when there are targets."""
+    def of(period_profit, period_ar, period_tiers, period: Params) -> dict:
+        return period_kpis(period_profit.reindex(order), period_ar.reindex(order) if period_ar is not None else None,
+                           period_tiers.reindex(order), period.period_days, decimals)
+    this = period_kpis(profit, ar, f.classification["ABCTier"].reindex(order), p.period_days, decimals)
+    table = kpi_table(this, of(f.prior_profit, f.prior_receivables, f.prior_tiers, p.prior()),
+                      of(*f.last_year, p.last_year()))
+    if attainment is None:
+        return table
+    attained = attainment_kpis(attainment)
+    return pd.concat([table, pd.DataFrame({"KPI": list(attained), "ThisPeriod": list(attained.values())})],
+                     ignore_index=True)
 
 
 def _trend_tables(f: CustomerFigures, order: pd.Index, decimals: int) -> tuple[pd.DataFrame, pd.DataFrame]:
