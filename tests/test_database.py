@@ -73,19 +73,24 @@ def test_the_kingdee_preset_names_a_views_columns(pg, password):
     assert read["COGS"].sum() == 1000 + 600 + 1100 - 120 + 450 + 500 + 200 - 200
 
 
-def test_condensed_in_the_database_as_in_duckdb(pg, password, tmp_path):
-    """The plain test and the sums run in PostgreSQL give the rows DuckDB gives for the same lines in a file:
-    A1's two lines of 2026-03-15 (S2) and B2's ... are each their own document, so rows are per document; a
-    line of an unknown customer (D4 is left out of the known IDs) is kept as read, with its row."""
+def test_condensed_in_the_database_as_in_duckdb(pg, password):
+    """The plain test and the sums run in PostgreSQL give the sums DuckDB gives for the same lines in a file;
+    D4 is left out of the known IDs, so its two lines are kept as read. A table has no order of its own: its
+    rows are numbered by Date (then customer, document, amount), so D4's lines of 2026-04-01 and 2026-04-05
+    are rows 7 and 8 (in the file, 8 and 9: its 7th and 8th lines)."""
     known = ["A1", "B2", "C3"]
     in_pg = condense_table(source(pg, "Sales"), known)
     lines = pa.Table.from_pandas(small_book()["Sales"], preserve_index=False)
     columns = {name: i for i, name in enumerate(lines.column_names)}
     in_duckdb = condense_sales(iter(lines.to_batches()), lines.schema, columns, known, 2, False)
-    assert in_pg.rows.tolist() == in_duckdb.rows.tolist() == [8, 9]   # D4's two lines: rows 8 and 9
+    assert in_pg.rows.tolist() == [7, 8] and in_duckdb.rows.tolist() == [8, 9]
+    assert in_pg.lines.column("DocumentNo").to_pylist() == ["S5", "R2"]
     assert in_pg.condensed_lines == in_duckdb.condensed_lines == 6
-    pd.testing.assert_frame_equal(in_pg.sums, in_duckdb.sums)
+    by_key = ["Date", "CustomerID", "DocumentNo", "NetRevenue"]
+    pd.testing.assert_frame_equal(in_pg.sums.drop(columns="_row").sort_values(by_key, ignore_index=True),
+                                  in_duckdb.sums.drop(columns="_row").sort_values(by_key, ignore_index=True))
     assert in_pg.sums["NetRevenue"].sum() == 2000 + 1000 + 2000 - 200 + 500 + 700
+    assert in_pg.sums["_row"].tolist() == [2, 3, 4, 5, 6, 9]
 
 
 def test_the_url_never_shows_a_password():
@@ -141,3 +146,64 @@ def test_settings_say_what_is_wrong(tmp_path):
     with pytest.raises(InputError, match="not columns of Sales"):
         table_settings("Sales", {"url": "postgresql://kam@db/x", "table": "a", "map": {"Amount": "x"}}, tmp_path)
     assert np.isfinite(1.0)
+
+
+def _ledger_sources(server) -> dict:
+    return {name: source(server, name) for name in LEDGER_TABLES}
+
+
+@pytest.fixture(scope="module")
+def both_ways(pg, tmp_path_factory):
+    """(inputs, results) of the small book read from a workbook, and with its Customers, Sales, Invoices and
+    Payments read from PostgreSQL (the rest from the same workbook)."""
+    import os
+
+    from kam_xl import analyze, read_workbook
+    from kam_xl.authoring.template import write_template
+    book = write_template(tmp_path_factory.mktemp("book") / "book.xlsx", small_book())
+    os.environ[database.PASSWORD_VARIABLE] = pg_server.PASSWORD
+    try:
+        from_db = read_workbook(book, external=_ledger_sources(pg))
+    finally:
+        del os.environ[database.PASSWORD_VARIABLE]
+    from_book = read_workbook(book)
+    return (from_db, analyze(from_db)), (from_book, analyze(from_book))
+
+
+def test_every_figure_equals_the_workbooks(both_ways):
+    """Every output table, cell by cell, to the cent (amounts summed in PostgreSQL, not by pandas)."""
+    (inputs, results), (inputs_book, results_book) = both_ways
+    assert inputs.fatal == inputs_book.fatal == []
+    for name in set(results_book.tables) - {"About", "DataQuality"}:
+        pd.testing.assert_frame_equal(_cents(results[name]), _cents(results_book[name]), obj=name,
+                                      check_dtype=False)
+    # the hand-checked figures of tests/test_small_book.py
+    revenue = results["Profitability"].set_index("CustomerID")["NetRevenue"]
+    assert revenue["A1"] == pytest.approx(1000 + 2000 - 200) and revenue["B2"] == pytest.approx(500 + 700)
+
+
+def test_data_quality_and_the_ledgers_equal_the_workbooks(both_ways):
+    """The same findings (the condensed Sales says so in one more Info line), and the Controls' ledger rows:
+    lines read = used + rejected, in rows and amount, for Sales, Invoices and Payments."""
+    (inputs, results), (inputs_book, results_book) = both_ways
+    said = [r for r in inputs.dq.records if r["key"] == "source.condensed"]
+    assert len(said) == 1 and said[0]["values"]["plain"] == 8 and said[0]["values"]["others"] == 0
+    assert pg_server.PASSWORD not in str(said)
+    assert [_finding(r) for r in inputs.dq.records if r["key"] != "source.condensed"] == \
+        [_finding(r) for r in inputs_book.dq.records]
+    for name in ("Sales", "Invoices", "Payments"):
+        db, book = inputs.ledgers[name], inputs_book.ledgers[name]
+        assert (db.read_rows, db.used_rows, len(db.rejected)) == (book.read_rows, book.used_rows, len(book.rejected))
+        assert db.read_amount == pytest.approx(book.read_amount, abs=0.005)
+    controls = results["Controls"].drop(columns=[c for c in results["Controls"] if "Note" in c], errors="ignore")
+    book_controls = results_book["Controls"].drop(columns=[c for c in results_book["Controls"] if "Note" in c],
+                                                  errors="ignore")
+    pd.testing.assert_frame_equal(_cents(controls), _cents(book_controls), check_dtype=False)
+
+
+def _finding(record: dict) -> tuple:
+    return record["Severity"], record["Table"], record["Column"], record["key"]
+
+
+def _cents(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.apply(lambda c: c.round(2) if pd.api.types.is_float_dtype(c) else c).reset_index(drop=True)

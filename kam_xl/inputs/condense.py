@@ -183,7 +183,7 @@ def plain_test(lines, known, present: set[str], currency_ignored: bool):
 
 def condensed_rows(plain, precise: bool):
     """The plain lines (an ibis table of :func:`_projected_schema`'s columns) summed per CustomerID, day,
-    DocumentNo and sign of NetRevenue: the row number of the first line, the sums of the amounts (blank when a
+    DocumentNo and sign of NetRevenue: the row number of the first line (when the lines have one), the sums of the amounts (blank when a
     line's is), Product and TaxRate when every line agrees (else blank), the number of lines, and whether a
     line repeats another of its document in every column. ``precise``: compensated (Kahan) sums, DuckDB's
     fsum, in the order the lines come (the file path: the figures of the lines read one by one, to the last
@@ -199,7 +199,7 @@ def condensed_rows(plain, precise: bool):
     repeats = plain.count() > _line_values(plain).nunique()
     return plain.group_by(CustomerID=plain.CustomerID, Date=plain.Day, DocumentNo=plain.DocumentNo,
                           positive=plain.NetRevenue > 0).aggregate(
-        _row=plain._row.min(), Product=agreed(plain.Product).ifelse(plain.Product.min(), None),
+        **({"_row": plain._row.min()} if "_row" in plain.columns else {}), Product=agreed(plain.Product).ifelse(plain.Product.min(), None),
         Quantity=complete(plain.Quantity), NetRevenue=total(plain.NetRevenue), COGS=complete(plain.COGS),
         GrossAmount=complete(plain.GrossAmount), TaxRate=agreed(plain.TaxRate).ifelse(plain.TaxRate.min(), None),
         lines=plain.count(), repeated=plain.DocumentNo.notnull().any() & repeats)

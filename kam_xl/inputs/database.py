@@ -243,7 +243,9 @@ def condense_table(source: DatabaseTable, known_ids):
     """A Sales source condensed where it lives (kam_xl.inputs.condense): the lines that are not plain and
     the sums of the plain ones, as kam_xl.inputs.condense.Condensed; None when the source's types leave no
     line plain for certain or when the lines must be read one by one (a currency, a repeated line, a bill's
-    line without its customer). Only the summed rows and the other lines leave the source."""
+    line without its customer). Only the summed rows and the other lines leave the source; they are
+    numbered here (:func:`_numbered`), so the source is never asked to number its lines (on a cluster that
+    would be one task over every line)."""
     import ibis
     from kam_xl.inputs.condense import _projected_schema, _summable, condensed_of, condensed_rows, plain_test
     from kam_xl.inputs.headers import local_header
@@ -255,23 +257,47 @@ def condense_table(source: DatabaseTable, known_ids):
     if not _summable(schema, columns, local):
         return None
     backend = connect(source)
-    numbered = table.mutate(_row=ibis.row_number() + FIRST_ROW, Day=table.Date.cast("date"))
+    lines_ = table.mutate(Day=table.Date.cast("date"))
     known = ibis.memtable({"CustomerID": sorted(set(map(str, known_ids)))})
-    test = plain_test(numbered, known.CustomerID, set(columns), local)
-    plain = numbered.filter(test)
+    test = plain_test(lines_, known.CustomerID, set(columns), local)
+    plain = lines_.filter(test)
+    summed = [f for f in _projected_schema() if f.name != "_row"]
     try:
-        sums = backend.to_pyarrow(condensed_rows(plain.select(**_canonical(plain, _projected_schema())),
-                                                 precise=backend.name == "duckdb").order_by("_row"))
-        others = backend.to_pyarrow(numbered.filter(~test).drop("Day").order_by("_row"))
+        sums = backend.to_pyarrow(condensed_rows(plain.select(**_canonical(plain, summed)),
+                                                 precise=backend.name == "duckdb"))
+        others = backend.to_pyarrow(lines_.filter(~test).drop("Day"))
     except Exception as exc:  # noqa: BLE001 - see lines()
         raise failure(source, _classified(exc)) from None
-    rows = others.column("_row").to_numpy(zero_copy_only=False).astype("int64")
-    others = others.drop_columns(["_row"])
     if sums.num_rows and np.asarray(sums.column("repeated"), dtype=bool).any() or \
             "Currency" in columns and not local and others.column("Currency").null_count < len(others) \
             or "DocumentNo" in columns and others.column("CustomerID").null_count:
         return None
-    return condensed_of(others, rows, sums.drop_columns(["positive"]))
+    sums, others, rows = _numbered(sums.drop_columns(["positive"]), others)
+    return condensed_of(others, rows, sums)
+
+
+def _numbered(sums, others):
+    """Row numbers for a source's summed rows and other lines, from FIRST_ROW in the order of Date,
+    CustomerID, DocumentNo and NetRevenue (a table has no order of its own): (sums with _row, the other
+    lines in that order, their rows)."""
+    import pandas as pd
+    import pyarrow as pa
+    keys = ["Date", "CustomerID", "DocumentNo", "NetRevenue"]
+
+    def key_frame(table, kind: str) -> pd.DataFrame:
+        present = {k: table.column(k).to_pandas() if k in table.column_names else None for k in keys}
+        frame = pd.DataFrame({k: v if v is not None else pd.Series([None] * len(table), dtype=object)
+                              for k, v in present.items()})
+        frame["Date"] = pd.to_datetime(frame["Date"], errors="coerce").dt.normalize()
+        return frame.assign(kind=kind, position=np.arange(len(table)))
+
+    order = pd.concat([key_frame(sums, "sum"), key_frame(others, "line")], ignore_index=True)
+    order = order.sort_values(keys, kind="stable", na_position="last").reset_index(drop=True)
+    order["_row"] = np.arange(FIRST_ROW, FIRST_ROW + len(order), dtype="int64")
+    summed, lines_ = order[order["kind"] == "sum"], order[order["kind"] == "line"]
+    sums = sums.take(pa.array(summed["position"].to_numpy())).append_column(
+        "_row", pa.array(summed["_row"].to_numpy(), pa.int64()))
+    return sums, others.take(pa.array(lines_["position"].to_numpy())), lines_["_row"].to_numpy()
 
 
 def _canonical(table, schema) -> dict:
@@ -279,3 +305,27 @@ def _canonical(table, schema) -> dict:
     import ibis
     return {f.name: table[f.name].cast(ibis.dtype(f.type)) if f.name in table.columns else
             ibis.null(ibis.dtype(f.type)) for f in schema}
+
+
+def database_grid(spec, source: DatabaseTable):
+    """The source's rows as the reader's Grid (kam_xl.inputs.grids.frame_grid): typed, checked and reported
+    as an extract file's rows are, named in messages by the URL without password and the table."""
+    from kam_xl.inputs.files import frame_of
+    from kam_xl.inputs.grids import frame_grid
+    return frame_grid(frame_of(read_table(source)), source.label)
+
+
+def condensed_database_grid(spec, source: DatabaseTable, customers):
+    """A Sales source condensed where it lives, as the reader's Grid (the lines that are not plain, their
+    row numbers and the sums), or read whole (see :func:`condense_table`; ``customers``: the typed Customers,
+    None when the book has none)."""
+    from kam_xl.inputs.files import frame_of
+    from kam_xl.inputs.grids import Grid
+    condensed = None
+    if customers is not None:
+        condensed = condense_table(source, customers["CustomerID"].dropna().astype(str))
+    if condensed is None:
+        return database_grid(spec, source)
+    frame = frame_of(condensed.lines)
+    return Grid(list(frame.columns), frame, FIRST_ROW, 0, source.label, "file", row_numbers=condensed.rows,
+                condensed=condensed)
