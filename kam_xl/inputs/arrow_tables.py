@@ -17,7 +17,7 @@ what the cell-by-cell reading would make:
 - its dates lie in 1900-2199 (outside, the reader reports the cell with its
   value as calamine gives it; a time of day reads as a date in 1899);
 - it holds no error cell (fastexcel reads #N/A as a blank, as calamine does;
-  the reader's scan of the sheet XML finds them, see reader._ErrorCells);
+  the reader's scan of the sheet XML finds them, see error_cells.ErrorCells);
 - no number or date column holding blanks holds text either: fastexcel reads
   the texts 'N/A', 'NA', 'null', 'None' and '#N/A' there as blanks and 'nan'
   as NaN, where the cell-by-cell reading reports them (:func:`hides_text`).

@@ -495,7 +495,8 @@ def option_overrides(parameters: Mapping | None, as_of: object = None, period: o
     for name, value in changes.items():
         field_name = _FIELD_BY_KEY.get(normalize_name(name))
         blank = field_name in DATE_FIELDS and isinstance(value, str) and not value.strip()
-        if field_name is not None and not blank and isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        plain = isinstance(value, (str, int, float)) and not isinstance(value, bool)
+        if field_name is not None and not blank and plain:
             _checked(field_name, value, language)
     if as_of is not None and period is not None:
         raise ParameterRefusal.of("option.period_and_as_of", language, period=period, as_of=as_of)

@@ -355,7 +355,8 @@ def matches_words(raw: pd.Series, words: frozenset[str], kinds: Kinds | None = N
 
 
 _MONTH = re.compile(r"(\d{4})\s*(?:[-/.年]\s*(\d{1,2})\s*月?|(\d{2}))(?:[-/.]0?1(?:\s+00:00(?::00)?)?)?")
-_QUARTER = re.compile(r"(?:(\d{4})\s*(?:年\s*第?\s*([1-4])\s*季度?|[-\s]?\s*[Qq]\s*([1-4]))|[Qq]([1-4])\s*[-\s]?\s*(\d{4}))")
+_QUARTER = re.compile(r"(?:(\d{4})\s*(?:年\s*第?\s*([1-4])\s*季度?|[-\s]?\s*[Qq]\s*([1-4]))"
+                      r"|[Qq]([1-4])\s*[-\s]?\s*(\d{4}))")
 _YEAR = re.compile(r"(\d{4})\s*年?(?:度)?")
 _RANGE = re.compile(r"\s*(?:\.\.|–|—|~|～|至|到|\bto\b)\s*")
 
