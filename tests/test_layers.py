@@ -30,7 +30,7 @@ PACKAGE = ROOT / "kam_xl"
 SHELLS = {"udfs": ROOT / "udfs", "bench": ROOT / "bench"}   # above the package: its declarations and benchmarks
 
 BELOW_RENDER = {"contract", "quality", "words", "inputs", "domain", "analysis"}
-EVERYTHING = BELOW_RENDER | {"render", "excel", "authoring", "app", "kam_xl", "xlwings_app"}
+EVERYTHING = BELOW_RENDER | {"render", "excel", "authoring", "app", "kam_xl"}
 # layer -> the layers it may import (besides itself). "kam_xl" is the package root, whose public API
 # (kam_xl.read_workbook, analyze, write_workbook) loads inputs, render and analysis: importing a name from it
 # is importing those, so no layer at or below render may. "__version__" (the package root's version string,
@@ -45,9 +45,10 @@ ALLOWED = {
     "render": BELOW_RENDER,
     "excel": BELOW_RENDER | {"render", "kam_xl"},
     "authoring": BELOW_RENDER | {"render", "excel", "kam_xl"},
-    "app": EVERYTHING - {"xlwings_app"},
-    "kam_xl": {"inputs", "analysis", "render"},   # the package's public API (its _EXPORTS, loaded on first use)
-    "xlwings_app": {"excel"},   # the old home of refresh_book, imported by older workbooks' KAM_Summary.py
+    "app": EVERYTHING,
+    # the package's public API (its _EXPORTS, loaded on first use) and the modules that moved under their old
+    # names (its _MOVED: kam_xl.xlwings_app, imported by older workbooks' KAM_Summary.py, is kam_xl.excel.xlwings_app)
+    "kam_xl": {"inputs", "analysis", "render", "excel"},
     # The shells above the package. udfs only declares kam_xl.excel's functions for xlwings and LibreOffice
     # Calc (kam_udfs, kam_udfs_legacy, kam_calc, kam_calc_build); bench measures the whole program.
     "udfs": {"excel", "udfs"},
@@ -175,10 +176,11 @@ def functions_of(tree: ast.AST) -> dict[ast.AST, str]:
     return owner
 
 
-def root_exports() -> dict[str, str]:
-    """The package root's public names and the modules they are loaded from (kam_xl/__init__.py's _EXPORTS)."""
+def root_exports(table: str = "_EXPORTS") -> dict[str, str]:
+    """The package root's public names and the modules they are loaded from (kam_xl/__init__.py's _EXPORTS);
+    with ``table="_MOVED"``, the old names of moved modules and the modules they are."""
     for node in ast.parse((PACKAGE / "__init__.py").read_text(encoding="utf-8")).body:
-        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "_EXPORTS" for t in node.targets):
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == table for t in node.targets):
             return ast.literal_eval(node.value)
     return {}
 
@@ -214,6 +216,7 @@ def imports(src: Source, modules: set[str]) -> list[Import]:
             found.append(at(node.args[0].value))
     if src.name == "kam_xl":
         found += [Import(src, 0, module, None, "__getattr__") for module in set(root_exports().values())]
+        found += [Import(src, 0, module, None, "_MovedModules") for module in set(root_exports("_MOVED").values())]
     return found
 
 
