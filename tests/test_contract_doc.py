@@ -7,7 +7,7 @@ from pathlib import Path
 
 from kam_xl import analyze
 from kam_xl.contract import OUTPUTS, aging_runs
-from kam_xl.domain.receivables import DEFAULT_PROVISION_RATES
+from kam_xl.inputs.policies import DEFAULT_PROVISION_RATES
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "CONTRACT.md"
 HOLDOUT_TABLES = ("ModelFit", "ModelCheck", "RepeatDistribution")
