@@ -69,9 +69,16 @@ def test_macro_module_calls_refresh(tmp_path):
 
 
 def test_workbooks_made_before_the_layers_still_find_the_refresh_macro():
-    from kam_xl.excel.xlwings_app import refresh_book
-    from kam_xl.xlwings_app import refresh_book as old_home   # what an older KAM_Summary.py imports
-    assert old_home is refresh_book
+    """An older KAM_Summary.py imports kam_xl.xlwings_app first thing, in a fresh Python: that name is the one
+    refresh macro module, kam_xl.excel.xlwings_app, not a copy of it."""
+    import subprocess
+    import sys
+    script = ("from kam_xl.xlwings_app import refresh_book\n"
+              "import sys, kam_xl.excel.xlwings_app as macro\n"
+              "assert refresh_book is macro.refresh_book and sys.modules['kam_xl.xlwings_app'] is macro\n"
+              "assert macro.__spec__.name == 'kam_xl.excel.xlwings_app'\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
 
 
 def test_macro_formats_each_row_of_a_measure_table_as_its_measure():
