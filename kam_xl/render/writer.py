@@ -19,6 +19,7 @@ from kam_xl.analysis import Results
 from kam_xl.domain.potential import MODEL_NAMES
 from kam_xl.contract import ATTAINMENT_KPIS, KPI_KINDS, RATIO_KPIS, age_bucket_names, bucket_names
 from kam_xl.inputs.safe_io import atomic_output
+from kam_xl.render import columnar
 from kam_xl.render.layout import (
     KPI_ANCHOR,
     MIN_PRINT_SCALE,
@@ -40,8 +41,6 @@ from kam_xl.render.xlsx import (
     cell,
     is_missing,
     new_workbook,
-    write_column,
-    write_value,
 )
 from kam_xl.words import canonical_item, catalogue, chart_label, dimension_label, header, sheet_title, text, tile_label, ui
 
@@ -139,13 +138,18 @@ def _fit_wrapped_rows(sheet, table: TablePlan) -> None:
     """Rows tall enough for their wrapped text: a spreadsheet written by a
     program keeps the default height, and its second line would print over
     the next row."""
-    wrapped = [c for c in table.columns if c.wrap]
-    if not wrapped:
-        return
-    for i in range(table.rows):
-        needed = max(text_lines(c.values.iloc[i], c.width) for c in wrapped)
+    for i, needed in enumerate(_row_lines(table)):
         if needed > 1:
             sheet.set_row(table.row + 1 + i, LINE_HEIGHT * needed)
+
+
+def _row_lines(table: TablePlan) -> list[int]:
+    """Lines each row of a table takes: its wrapped columns' most (1 without wrapped text)."""
+    lines = [1] * table.rows
+    for column in table.columns:
+        if column.wrap:
+            lines = [max(n, text_lines(v, column.width)) for n, v in zip(lines, column.values.tolist())]
+    return lines
 
 
 def _write_lines(sheet, formats: Formats, sheet_plan: SheetPlan) -> None:
@@ -166,7 +170,7 @@ def text_lines(text: object, width: float) -> int:
     """Lines a wrapped text takes in a column ``width`` characters wide (CJK characters count double)."""
     if not isinstance(text, str) or not text:
         return 1
-    wide = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    wide = len(text) if text.isascii() else sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
     return max(1, math.ceil(wide / max(width - 1, 1)))
 
 
@@ -210,8 +214,7 @@ ROW_HEIGHT = 15   # points: a row's default height
 
 def _height(table: TablePlan) -> float:
     """Points a table takes from the top of the sheet at 100 %: title rows, header, rows (wrapped ones taller)."""
-    wrapped = [c for c in table.columns if c.wrap]
-    rows = sum(max([text_lines(c.values.iloc[i], c.width) for c in wrapped], default=1) for i in range(table.rows))
+    rows = sum(_row_lines(table))
     return (table.row + 1) * ROW_HEIGHT + max(rows * LINE_HEIGHT, table.rows * ROW_HEIGHT)
 
 
@@ -222,35 +225,21 @@ def page_text(text: str) -> str:
 
 def render_table(sheet, formats: Formats, table: TablePlan) -> None:
     """Values by column kind, formulas with cached values, totals above the
-    header, the Excel Table itself and its highlights."""
+    header, the Excel Table itself and its highlights. The body is written a
+    column at a time (render/columnar.py); the rest through XlsxWriter."""
     first = table.row + 1
     top = {"valign": "top"} if any(c.wrap for c in table.columns) else {}   # rows of wrapped text read from the top
+    body = []
     for offset, column in enumerate(table.columns):
         col = table.col + offset
         sheet.set_column(col, col, column.width)
         formula = table.render(column.formula) if column.formula else None
-        style = {"bg_color": CALC_FILL, **top} if formula else {"text_wrap": True, **top} if column.wrap else top
-        per_row = bool(table.row_kinds) and column.kind not in ("text", "pct", "bool")
-        values = column.values
-        if not formula and not per_row and isinstance(values.dtype, np.dtype) and values.dtype.kind in "fiubM":
-            # numbers, dates and flags (NumPy types, so no pd.NA): one format, write_column's tight loops
-            write_column(sheet, first, col, values,
-                         formats.get(column.kind if column.kind not in ("text", "bool") else "general", **top))
-        else:
-            by_kind: dict[str, object] = {}
-            for i, value in enumerate(values.tolist()):
-                kind = table.row_kinds[i] if per_row else column.kind
-                kind = "text" if kind == "text" or (kind == "number" and isinstance(value, str)) else kind
-                if kind not in by_kind:
-                    by_kind[kind] = formats.get(kind if kind not in ("text", "bool") else "general", **style)
-                if formula:
-                    sheet.write_formula(first + i, col, formula, by_kind[kind], "" if is_missing(value) else _cached(value))
-                else:
-                    write_value(sheet, first + i, col, value, by_kind[kind])
+        body.append(_body_column(sheet, formats, table, column, formula, top))
         if column.name in table.totals:
             total_formula, total_value = table.totals[column.name]
             sheet.write_formula(table.row - 1, col, table.render(total_formula),
                                 formats.get(column.kind, bold=True, top=1), "" if is_missing(total_value) else total_value)
+    columnar.add_body(sheet, first, table.col, body)
     _fit_wrapped_rows(sheet, table)
     if table.totals:
         sheet.write_string(table.row - 1, table.col, table.totals_label, formats.get(bold=True, top=1))
@@ -259,6 +248,44 @@ def render_table(sheet, formats: Formats, table: TablePlan) -> None:
         "columns": [{"header": c.header, "header_format": formats.header()} for c in table.columns],
     })
     _highlight(sheet, formats, table)
+
+
+def _body_column(sheet, formats: Formats, table: TablePlan, column, formula: str | None, top: dict) -> columnar.Column:
+    """One column of a table's body. Numbers, dates and flags (NumPy types, so no pd.NA) take one format;
+    so do text and formulas over numbers; otherwise each value takes the format of its kind (a measure
+    table's row kind; text in a number column is text)."""
+    style = {"bg_color": CALC_FILL, **top} if formula else {"text_wrap": True, **top} if column.wrap else top
+    per_row = bool(table.row_kinds) and column.kind not in ("text", "pct", "bool")
+    values = column.values
+    numpy = isinstance(values.dtype, np.dtype) and values.dtype.kind in "fiubM"
+    if not per_row and not formula and numpy:
+        fmt = formats.get(_format_kind(column.kind), **top)
+        if values.dtype.kind != "M" or columnar.plain_dates(values):
+            return columnar.typed(values, fmt)
+        return columnar.general(sheet, values.tolist(), [fmt], [0] * len(values))
+    made = None
+    if not per_row and formula and numpy and values.dtype.kind in "fiu":
+        made = columnar.formulas(sheet, formula, values, formats.get(_format_kind(column.kind), **style))
+    elif not per_row and not formula and column.kind == "text":
+        made = columnar.texts(sheet, values, formats.get("general", **style))
+    if made is not None:
+        return made
+    items = values.tolist()
+    kinds: dict[str, int] = {}
+    styles = []
+    for i, value in enumerate(items):
+        kind = table.row_kinds[i] if per_row else column.kind
+        kind = "text" if kind == "text" or (kind == "number" and isinstance(value, str)) else kind
+        styles.append(kinds.setdefault(kind, len(kinds)))
+    fmts = [formats.get(_format_kind(kind), **style) for kind in kinds]
+    if formula:
+        items = ["" if is_missing(value) else _cached(value) for value in items]
+    return columnar.general(sheet, items, fmts, styles, formula)
+
+
+def _format_kind(kind: str) -> str:
+    """The number format a column kind takes: text and flags show as typed (General)."""
+    return kind if kind not in ("text", "bool") else "general"
 
 
 def _cached(value):

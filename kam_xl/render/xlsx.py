@@ -7,9 +7,11 @@ import math
 import numpy as np
 import pandas as pd
 import xlsxwriter
-from xlsxwriter.utility import xl_rowcol_to_cell
+from xlsxwriter.exceptions import OverlappingRange
+from xlsxwriter.utility import xl_range, xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
+from kam_xl.render import columnar
 from kam_xl.words import catalogue
 
 # Text stays text: no string from the data ever becomes a formula, number or link.
@@ -48,6 +50,61 @@ class FormulaCacheWorksheet(Worksheet):
         if isinstance(value, (float, np.floating)) and not math.isfinite(value):
             value = ""   # no cached result: the spreadsheet program computes it on opening
         return super()._write_formula(row, col, formula, cell_format, value)
+
+    # A table body added by columnar.add_body: its first cell in each row stands for the row's cells, written
+    # as one piece of XML; its last cell is only there so that the row's span is right.
+    def _write_cell(self, row, col, cell):
+        kind = cell.__class__
+        if kind is columnar.BodyRow:
+            self.fh.write(cell.body.row_xml(row))
+        elif kind is not columnar.BodyEnd:
+            super()._write_cell(row, col, cell)
+
+    def add_table(self, first_row, first_col, last_row, last_col, options=None):
+        """XlsxWriter's add_table with its overlap check made once per table, not once per cell (2M cells:
+        2 s and a dictionary of 2M entries): XlsxWriter is handed the header and first row, then the table's
+        ranges are set to the whole table. A table with a totals row, data or column formulas (XlsxWriter
+        writes those cells itself) is added the ordinary way."""
+        options = options or {}
+        whole = (first_row, first_col, last_row, last_col)
+        for other in self.__dict__.setdefault("_table_areas", []) + [tuple(m[:4]) for m in self.merge]:
+            if _overlap(whole, other):
+                raise OverlappingRange(f"Table range '{xl_range(*whole)}' overlaps '{xl_range(*other)}'.")
+        self._table_areas.append(whole)
+        written = {"total_row", "data"} & options.keys() or any("formula" in c for c in options.get("columns", []))
+        if written or last_row <= first_row + 1:
+            return super().add_table(*whole, options)
+        done = super().add_table(first_row, first_col, first_row + 1, last_col, options)
+        if done == 0:
+            self._check_dimensions(last_row, last_col, True, True)
+            table = self.tables[-1]
+            table["range"] = table["a_range"] = xl_range(*whole)
+            if table.get("autofilter"):
+                table["autofilter"] = table["a_range"]
+        return done
+
+    @property
+    def bodies(self) -> list:
+        return self.__dict__.setdefault("_bodies", [])
+
+    def _get_range_data(self, row_start, col_start, row_end, col_end):
+        """A chart's cached data, body cells included (XlsxWriter reads its own cells only)."""
+        if not any(body.overlaps(row_start, col_start, row_end, col_end) for body in self.bodies):
+            return super()._get_range_data(row_start, col_start, row_end, col_end)
+        data = []
+        for row in range(row_start, row_end + 1):
+            if row not in self.table:
+                data.append(None)
+                continue
+            for col in range(col_start, col_end + 1):
+                body = next((b for b in self.bodies if b.holds(row, col)), None)
+                data += body.chart_value(self, row, col) if body else super()._get_range_data(row, col, row, col)
+        return data
+
+
+def _overlap(a: tuple, b: tuple) -> bool:
+    """Whether two (first row, first col, last row, last col) areas share a cell."""
+    return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
 
 
 def new_workbook(path, **options) -> xlsxwriter.Workbook:
