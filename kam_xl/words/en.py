@@ -137,8 +137,8 @@ TEXT = {
     "control_part.later": "{rows:,} after it ({amount:,.2f})",
     "control_part.applied": "{rows:,} applied to an invoice ({amount:,.2f})",
     "control_part.unapplied": "{rows:,} unapplied ({amount:,.2f})",
-    "control_note.lines": "Lines read = {parts} + {rejected_rows:,} rejected ({rejected_amount:,.2f}; see DataQuality). "
-                          "Amounts as typed, before any currency conversion.",
+    "control_note.lines": "Lines read = {parts} + {rejected_rows:,} rejected ({rejected_amount:,.2f}; "
+                          "see DataQuality). Amounts as typed, before any currency conversion.",
     "control_note.sales.net_revenue": "The period's {lines:,} sales lines, summed per customer and rounded to the "
                                       "cent = Profitability's NetRevenue total over {customers:,} customers.",
     "control_note.sales.gross_profit": "NetRevenue − COGS of the period's lines = Profitability's GrossProfit total "
@@ -184,7 +184,8 @@ UI = {
     "compared.months": "Prior = the {months} calendar months before ({prior}); last year = {last_year}",
     "compared.days": "Prior = the {days} days just before ({prior}); last year = {last_year}",
     "skipped": "No {missing} table in the input: this analysis was skipped.",
-    "review.none": "No previous summary given: build with --previous LAST_SUMMARY.xlsx (or set the PreviousSummary parameter) to see whether last period's actions worked.",
+    "review.none": ("No previous summary given: build with --previous LAST_SUMMARY.xlsx (or set the PreviousSummary "
+                    "parameter) to see whether last period's actions worked."),
     "review.refused": "The previous summary cannot be compared with this one (see DataQuality).",
     "pack.title": "Management pack",
     "pack.charts": "The period in charts",
@@ -207,7 +208,8 @@ UI = {
     "pack.verdict_open": "Not judged",
     "pack.forecast": "Forecast check",
     "pack.quality": "Data quality and Controls",
-    "pack.dq_counts": "Data quality: {errors} errors, {warnings} warnings, {info} notes (all on the DataQuality sheet of the summary).",
+    "pack.dq_counts": ("Data quality: {errors} errors, {warnings} warnings, {info} notes (all on the DataQuality "
+                       "sheet of the summary)."),
     "totals": "Total",
     "validate.title": "Data quality",
     "validate.sources": "Where each column came from",
@@ -215,21 +217,45 @@ UI = {
     "validate.clean": "No data-quality problems found",
     "validate.period": "Period {start} – {end}, AsOfDate {as_of}",
     "model.parameter": "Purchases are forecast with the {model} model, as the PurchaseModel parameter asks.",
-    "model.holdout": "Purchases are forecast with the {model} model: it forecast the {months} holdout months more closely than {other} (mean error {mae:.3f} purchases per customer, against {other_mae:.3f}).",
-    "model.aic": "Purchases are forecast with the {model} model: it fits the purchase history better than {other} (AIC {aic:,.1f} against {other_aic:,.1f}; lower is better). Set HoldoutMonths to choose on forecast accuracy instead.",
-    "model.only": "Purchases are forecast with the {model} model, the only one that could be fitted to these data ({other} did not converge, see DataQuality).",
-    "model.failed": "No purchase model could be fitted to these data: ExpectedPurchases use each customer's run rate, (Frequency + 1) / AgeDays, and PAlive is blank (see DataQuality).",
-    "model.too_few": "Too few customers to fit a purchase model (at least {buyers} buyers and {repeaters} repeat buyers are needed): ExpectedPurchases use each customer's run rate, (Frequency + 1) / AgeDays, and PAlive is blank.",
-    "model.holdout_result": "Check: fitted on the purchases up to {end}, {model} forecast {predicted:,.0f} purchases for the {months} months to {as_of}; the customers made {actual:,.0f} (forecast {gap}).",
-    "model.no_holdout": "The forecast has not been checked: set the HoldoutMonths parameter (for example 6) to compare it with what customers did in the last months.",
-    "model.bgnbd": "While active, a customer buys on {rate:.2f} days a month on average (r / alpha = {r:.3f} / {alpha:.1f} days); after each purchase {drop:.0%} of customers stop buying, on average (a / (a + b), a = {a:.3f}, b = {b:.3f}).",
-    "model.paretonbd": "While active, a customer buys on {rate:.2f} days a month on average (r / alpha = {r:.3f} / {alpha:.1f} days); customers drop out at {drop:.1%} a month on average, however often they buy (s / beta = {s:.3f} / {beta:.1f} days).",
-    "model.gamma_gamma": "A repeat purchase is worth {value:,.0f} on average (Gamma-Gamma: p gamma / (q - 1), p = {p:.2f}, q = {q:.2f}, gamma = {gamma:,.1f}); a customer's own average counts for more the more often they bought.",
-    "model.independent": "Order value and purchase frequency correlate at r = {r:.2f}, within ±{limit:g}: Gamma-Gamma's assumption that they are independent holds.",
-    "model.correlated": "Order value and purchase frequency correlate at r = {r:.2f}, beyond ±{limit:g}: Gamma-Gamma assumes they are independent, so read ExpectedOrderValue and CLV with care.",
-    "model.read.palive": "How to read it: PAlive is the chance that a customer still buys from us, judged from how often and how recently they bought; ExpectedPurchases counts the purchase days expected in the next {months} months; CLV is what they bring in gross margin, discounted.",
-    "model.read.check": "Forecast check (ModelCheck and its chart): customers grouped by their repeat purchases before the holdout; where a model's line lies close to what the customers did, its forecast can be trusted for customers like them.",
-    "model.read.distribution": "Repeat purchases (RepeatDistribution and its chart): how many customers bought again 0, 1, 2 ... times (7 = 7 or more) and how many the model expects; a model that misses this shape should not be trusted.",
+    "model.holdout": ("Purchases are forecast with the {model} model: it forecast the {months} holdout months more "
+                      "closely than {other} (mean error {mae:.3f} purchases per customer, against {other_mae:.3f})."),
+    "model.aic": ("Purchases are forecast with the {model} model: it fits the purchase history better than {other} "
+                  "(AIC {aic:,.1f} against {other_aic:,.1f}; lower is better). Set HoldoutMonths to choose on "
+                  "forecast accuracy instead."),
+    "model.only": ("Purchases are forecast with the {model} model, the only one that could be fitted to these data "
+                   "({other} did not converge, see DataQuality)."),
+    "model.failed": ("No purchase model could be fitted to these data: ExpectedPurchases use each customer's run "
+                     "rate, (Frequency + 1) / AgeDays, and PAlive is blank (see DataQuality)."),
+    "model.too_few": ("Too few customers to fit a purchase model (at least {buyers} buyers and {repeaters} repeat "
+                      "buyers are needed): ExpectedPurchases use each customer's run rate, (Frequency + 1) / "
+                      "AgeDays, and PAlive is blank."),
+    "model.holdout_result": ("Check: fitted on the purchases up to {end}, {model} forecast {predicted:,.0f} "
+                             "purchases for the {months} months to {as_of}; the customers made {actual:,.0f} "
+                             "(forecast {gap})."),
+    "model.no_holdout": ("The forecast has not been checked: set the HoldoutMonths parameter (for example 6) to "
+                         "compare it with what customers did in the last months."),
+    "model.bgnbd": ("While active, a customer buys on {rate:.2f} days a month on average (r / alpha = {r:.3f} / "
+                    "{alpha:.1f} days); after each purchase {drop:.0%} of customers stop buying, on average (a / (a "
+                    "+ b), a = {a:.3f}, b = {b:.3f})."),
+    "model.paretonbd": ("While active, a customer buys on {rate:.2f} days a month on average (r / alpha = {r:.3f} / "
+                        "{alpha:.1f} days); customers drop out at {drop:.1%} a month on average, however often they "
+                        "buy (s / beta = {s:.3f} / {beta:.1f} days)."),
+    "model.gamma_gamma": ("A repeat purchase is worth {value:,.0f} on average (Gamma-Gamma: p gamma / (q - 1), p = "
+                          "{p:.2f}, q = {q:.2f}, gamma = {gamma:,.1f}); a customer's own average counts for more the "
+                          "more often they bought."),
+    "model.independent": ("Order value and purchase frequency correlate at r = {r:.2f}, within ±{limit:g}: "
+                          "Gamma-Gamma's assumption that they are independent holds."),
+    "model.correlated": ("Order value and purchase frequency correlate at r = {r:.2f}, beyond ±{limit:g}: "
+                         "Gamma-Gamma assumes they are independent, so read ExpectedOrderValue and CLV with care."),
+    "model.read.palive": ("How to read it: PAlive is the chance that a customer still buys from us, judged from how "
+                          "often and how recently they bought; ExpectedPurchases counts the purchase days expected "
+                          "in the next {months} months; CLV is what they bring in gross margin, discounted."),
+    "model.read.check": ("Forecast check (ModelCheck and its chart): customers grouped by their repeat purchases "
+                         "before the holdout; where a model's line lies close to what the customers did, its "
+                         "forecast can be trusted for customers like them."),
+    "model.read.distribution": ("Repeat purchases (RepeatDistribution and its chart): how many customers bought "
+                                "again 0, 1, 2 ... times (7 = 7 or more) and how many the model expects; a model "
+                                "that misses this shape should not be trusted."),
     "chart.model_check": "Forecast check: purchases in the holdout per customer",
     "chart.model_check_axis": "Repeat purchases before the holdout (7 = 7 or more)",
     "chart.repeat_distribution": "Customers by repeat purchases",
@@ -366,7 +392,8 @@ MESSAGES = {
     "table.rows_below": "Rows {first}-{last} below the Excel Table '{name}' were read as part of it; extend the "
     "table to include them (Excel: Table Design > Resize Table)",
     "table.title_rows": "Row(s) {rows} above the header ({header_row}) skipped as a title",
-    "key.matched_by_name": "{rows} row(s) name the customer instead of giving its ID (first: this one, '{cid}'); matched by Customers' CustomerName",
+    "key.matched_by_name": ("{rows} row(s) name the customer instead of giving its ID (first: this one, '{cid}'); "
+                            "matched by Customers' CustomerName"),
     "cell.foreign_currency": "Amount in {currency} by its sign, not in the reporting currency {reporting}; it is not "
     "converted or added to any {reporting} total ({effect}). Give the amount in {reporting}, or convert it first",
     "source.duplicate_document": "The same document is in {first_file} (row {first_row}): exported twice? This "
@@ -382,15 +409,19 @@ MESSAGES = {
     "not used to convert them",
     "provision.default": "No ProvisionRates table: the default policy is used (within 1 year 5 %, 1-2 years 10 %, "
     "2-3 years 30 %, over 3 years 100 %, aged from the invoice date)",
-    "provision.no_open_band": "No band without an upper limit: receivables older than {last} days are provided for at the last band's rate; add a band with a blank ToDays for them",
+    "provision.no_open_band": ("No band without an upper limit: receivables older than {last} days are provided for "
+                               "at the last band's rate; add a band with a blank ToDays for them"),
     "provision.rate_blank": "An age band without a Rate: the band is not used",
     "provision.two_open_bands": "A second band without an upper limit (ToDays): only the first is used",
-    "provision.band_edge": "FromDays does not follow the band before, which ends at {previous} days: bands are read by ToDays, so this one covers ages from {start} days",
+    "provision.band_edge": ("FromDays does not follow the band before, which ends at {previous} days: bands are read "
+                            "by ToDays, so this one covers ages from {start} days"),
     "provision.band_renamed": "Band name used twice or taken by a Provision column: this band is shown as '{name}'",
     "provision.specific_blank": "A customer row without Rate or Amount: no specific provision is made for it",
     "provision.specific_twice": "The customer's specific provision is given twice: the first row is used",
-    "provision.specific_replaces": "The customer's specific provision here replaces the different one in Customers ({customers})",
-    "currency.document_amount": "'{header}' is in the document's currency while '{local}' is local (本位币): it is left empty rather than summed unconverted; export its local-currency column too",
+    "provision.specific_replaces": ("The customer's specific provision here replaces the different one in Customers "
+                                    "({customers})"),
+    "currency.document_amount": ("'{header}' is in the document's currency while '{local}' is local (本位币): it is "
+                                 "left empty rather than summed unconverted; export its local-currency column too"),
     "key.parent_matched": "ParentID read as the customer '{cid}' (spelled differently, or by its name)",
     "key.parent_unknown": "ParentID is not a customer's ID: the group keeps the name as typed",
     "names.read_as": "Sheet '{sheet}': headers read as kam-xl columns: {pairs}",
@@ -474,32 +505,48 @@ MESSAGES = {
     "{count} row(s) (first shown)",
     "invoice.no_terms": "{count} invoice(s) have neither DueDate nor customer PaymentTermsDays; treated as due on "
     "the invoice date (first row shown)",
-    "potential.gg_correlated": "Repeat purchases and their mean value are correlated (Pearson r {r}, above {limit}): Gamma-Gamma assumes they are independent, so read ExpectedOrderValue and CLV with care",
-    "potential.no_holdout": "No holdout check: the data up to {months} months before AsOfDate hold too few buying or repeat customers",
-    "potential.model_by_holdout": "Purchase model chosen by the holdout check (lower mean absolute error is better): {model} ({mae})",
-    "potential.model_failed": "The {model} fit did not converge; it is not used (run-rate estimate when no model is left)",
+    "potential.gg_correlated": ("Repeat purchases and their mean value are correlated (Pearson r {r}, above "
+                                "{limit}): Gamma-Gamma assumes they are independent, so read ExpectedOrderValue and "
+                                "CLV with care"),
+    "potential.no_holdout": ("No holdout check: the data up to {months} months before AsOfDate hold too few buying "
+                             "or repeat customers"),
+    "potential.model_by_holdout": ("Purchase model chosen by the holdout check (lower mean absolute error is "
+                                   "better): {model} ({mae})"),
+    "potential.model_failed": ("The {model} fit did not converge; it is not used (run-rate estimate when no model is "
+                               "left)"),
     "potential.model_chosen": "Purchase model chosen by AIC (lower is better): {model} ({aic})",
     "potential.bgnbd_skipped": "BG/NBD not fitted: {buyers} buying customers, {repeaters} repeat buyers (needs "
     "{min_buyers} and {min_repeaters}); run-rate estimate used, PAlive left empty",
     "potential.gg_failed": "Gamma-Gamma fit did not converge; customers' own mean order value used",
-    "potential.forecast_not_finite": "The purchase model gave no finite forecast for {count} customer(s) (first: {cid}): their ExpectedPurchases and CLV are left empty",
+    "potential.forecast_not_finite": ("The purchase model gave no finite forecast for {count} customer(s) (first: "
+                                      "{cid}): their ExpectedPurchases and CLV are left empty"),
     "potential.clv_no_margin": "CLV left empty for {count} customer(s) without a gross margin in the period (no "
     "positive NetRevenue, or COGS missing)",
     "industry.no_outlook": "No GrowthOutlook for industry: {industries}; left empty",
-    "trend.short": "The trend shows {months} of the {wanted} months asked for (TrendMonths): the sales cover the months from {first} only",
-    "previous.buckets": "The previous summary's oldest overdue bucket is {theirs}, this one's {ours}: that measure is not compared",
+    "trend.short": ("The trend shows {months} of the {wanted} months asked for (TrendMonths): the sales cover the "
+                    "months from {first} only"),
+    "previous.buckets": ("The previous summary's oldest overdue bucket is {theirs}, this one's {ours}: that measure "
+                         "is not compared"),
     "previous.currency": "The previous summary is in {theirs}, this one in {ours}: its actions are not reviewed",
-    "previous.not_earlier": "The previous summary is as of {theirs}, not before this one ({ours}): its actions are not reviewed",
-    "previous.other_customers": "The previous summary has none of these customers: it is another book, and its actions are not reviewed",
-    "previous.unknown_actions": "{count} action(s) in the previous summary are not kam-xl's wording (edited by hand?) and are not reviewed",
-    "targets.period": "The period is not understood: write a month (2026-03), a quarter (2026Q1), a year (2026) or two dates (2026-01-01 .. 2026-03-31); the row is not used",
+    "previous.not_earlier": ("The previous summary is as of {theirs}, not before this one ({ours}): its actions are "
+                             "not reviewed"),
+    "previous.other_customers": ("The previous summary has none of these customers: it is another book, and its "
+                                 "actions are not reviewed"),
+    "previous.unknown_actions": ("{count} action(s) in the previous summary are not kam-xl's wording (edited by "
+                                 "hand?) and are not reviewed"),
+    "targets.period": ("The period is not understood: write a month (2026-03), a quarter (2026Q1), a year (2026) or "
+                       "two dates (2026-01-01 .. 2026-03-31); the row is not used"),
     "targets.no_key": "A target needs a CustomerID or an AccountManager; the row is not used",
     "targets.unknown_manager": "No customer has this AccountManager; the row is not used",
     "targets.empty": "No Revenue, GrossProfit or Collections target on the row; it is not used",
-    "targets.overlap": "This {measure} target's period overlaps an earlier one of the same customer or manager: it is not used",
-    "targets.partial": "{rows} target row(s) run past this period or the year to date: they are not counted there, only where they fit whole",
+    "targets.overlap": ("This {measure} target's period overlaps an earlier one of the same customer or manager: it "
+                        "is not used"),
+    "targets.partial": ("{rows} target row(s) run past this period or the year to date: they are not counted there, "
+                        "only where they fit whole"),
     "table.empty": "The table has no rows: the analyses that need it are skipped, as if it were absent",
-    "table.sales_empty": "Sales has no rows: every figure taken from it (revenue, gross profit, purchases, potential) is 0 or empty, not a result. Fill the Sales table, or name the file that holds the lines (SalesFile)",
+    "table.sales_empty": ("Sales has no rows: every figure taken from it (revenue, gross profit, purchases, "
+                          "potential) is 0 or empty, not a result. Fill the Sales table, or name the file that holds "
+                          "the lines (SalesFile)"),
     "coverage.prior": "The data cover {share} of {which} {start} - {end} ({table_name} from {first}); "
     "below {minimum}: {effect} left empty. Set the DataStart parameter if your records are "
     "complete from an earlier date",
@@ -577,7 +624,8 @@ WORDS = {
     "reason.not_understood": "not understood",
     "reason.fraction": "must be a fraction between 0 and 1, e.g. 0.8 or 80%",
     "reason.months": "must be a whole number of months from 1 to 120",
-    "reason.follow_up_levels": "must be five increasing whole days, e.g. 1,15,30,60,90 (reminder, call, account manager, stop deliveries, legal)",
+    "reason.follow_up_levels": ("must be five increasing whole days, e.g. 1,15,30,60,90 (reminder, call, account "
+                                "manager, stop deliveries, legal)"),
     "reason.aging_basis": "must be DueDate or InvoiceDate",
     "reason.provision_in_net_profit": "must be TRUE or FALSE (yes or no)",
     "reason.purchase_model": "must be BGNBD, ParetoNBD or Auto",
@@ -615,7 +663,8 @@ def _customers(count: float, singular: str, plural: str) -> str:
 def _margin(f: dict, pct) -> str:
     trend = "" if f["points"] is None else \
         f", {abs(f['points']):.1f} points {'higher' if f['points'] >= 0 else 'lower'} than before"
-    net = "" if f["net_margin"] is None else f"; after cost-to-serve and financing, net margin was {pct(f['net_margin'])}"
+    net = "" if f["net_margin"] is None else (
+        f"; after cost-to-serve and financing, net margin was {pct(f['net_margin'])}")
     return f"Gross margin was {pct(f['gross_margin'])}{trend}{net}."
 
 
@@ -641,7 +690,8 @@ SENTENCES = {
     "concentration": lambda f, m, p: f"Concentration: the largest customer brings {p(f['top1'])} of revenue, the top "
                                      f"five {p(f['top5'])} (HHI {f['hhi']:,.0f}).",
     "loss_makers": lambda f, m, p: f"{_customers(f['customers'], 'loses', 'lose')} money after cost-to-serve, "
-                                   f"{m(f['total'])} in total; the largest loss is {f['worst']} ({m(f['worst_loss'])}).",
+                                   f"{m(f['total'])} in total; the largest loss is {f['worst']} "
+                                   f"({m(f['worst_loss'])}).",
     "no_loss_makers": lambda f, m, p: "No customer loses money after cost-to-serve.",
     "receivables": lambda f, m, p: f"Receivables stand at {m(f['closing'])} with DSO of {days(f['dso'])} days; "
                                    f"{p(f['overdue'])} is overdue and {m(f['oldest'])} is in the oldest bucket.",

@@ -259,7 +259,8 @@ def chart_label(name: str) -> str:
 # Input tables by their Chinese names (the template's sheet names); the previous summary a review reads.
 TABLE_NAMES = {
     "Customers": "客户", "Sales": "销售", "Invoices": "发票", "Payments": "收款", "Activities": "服务作业",
-    "ActivityRates": "作业费率", "Contacts": "联系记录", "IndustryOutlook": "行业前景", "ProvisionRates": "坏账计提比例",
+    "ActivityRates": "作业费率", "Contacts": "联系记录", "IndustryOutlook": "行业前景",
+    "ProvisionRates": "坏账计提比例",
     "Targets": "目标", "FXRates": "汇率", "Parameters": "参数", "ColumnMap": "列映射", "PreviousSummary": "上期汇总",
 }
 
@@ -275,7 +276,8 @@ PARAMETERS = {
     "TrendMonths": "趋势月数", "PreviousSummary": "上期汇总", "PurchaseModel": "购买模型", "HoldoutMonths": "检验月数",
 }
 # The parts of PotentialWeights as a Chinese user writes them (the Parameters table reads either name).
-WEIGHTS = {"CLV": "客户终身价值", "Growth": "收入增长", "Industry": "行业增速", "Wallet": "可争取采购额", "Alive": "活跃概率"}
+WEIGHTS = {"CLV": "客户终身价值", "Growth": "收入增长", "Industry": "行业增速", "Wallet": "可争取采购额",
+           "Alive": "活跃概率"}
 # About's other items: the run, the period.
 ABOUT = {
     "Tool": "工具", "Version": "版本", "RunTime": "运行时间", "InputFile": "输入文件", "InputSHA256": "输入文件SHA-256",
@@ -436,7 +438,8 @@ TEXT = {
     "control_part.unapplied": "未核销 {rows:,} 行（{amount:,.2f}）",
     "control_note.lines": "读取行数 = {parts} + 拒收 {rejected_rows:,} 行（{rejected_amount:,.2f}，见“数据质量”）。"
                           "金额按原表填写，未折算币种。",
-    "control_note.sales.net_revenue": "本期 {lines:,} 行销售明细按客户合计并四舍五入到分 = 客户盈利表 {customers:,} 个客户的销售收入合计。",
+    "control_note.sales.net_revenue": ("本期 {lines:,} 行销售明细按客户合计并四舍五入到分 = 客户盈利表 {customers:,} "
+                                       "个客户的销售收入合计。"),
     "control_note.sales.gross_profit": "本期明细的销售收入 − 销售成本 = 客户盈利表毛利合计"
                                        "（{uncosted_customers:,} 个客户有未填成本的明细，两边均不计其毛利）。",
     "control_note.receivables.ledger": "截止日累计开票（{invoiced:,.2f}）− 截止日累计收款（{received:,.2f}）"
@@ -445,7 +448,8 @@ TEXT = {
     "control_note.provision.base": "应收账款余额合计 = 坏账准备表应收账款余额（{gross:,.2f}）+ 贷方余额"
                                    "（{credit:,.2f}：多收或多开红字的客户，贷方余额不计提坏账）。",
     "control_note.export.totals": "导出文件自带的合计行（第 {row} 行，{column}）= 其上各明细行之和。",
-    "control_note.fx.converted": "{currencies} 共 {lines:,} 行：折算金额合计 = Σ 原币金额 × 适用汇率，逐行四舍五入入账。",
+    "control_note.fx.converted": ("{currencies} 共 {lines:,} 行：折算金额合计 = Σ 原币金额 × "
+                                  "适用汇率，逐行四舍五入入账。"),
 }
 
 # The workbook's own furniture: titles, labels, chart titles.
@@ -476,7 +480,8 @@ UI = {
     "compared.months": "上期 = 之前的 {months} 个自然月（{prior}）；上年同期 = {last_year}",
     "compared.days": "上期 = 紧邻之前的 {days} 天（{prior}）；上年同期 = {last_year}",
     "skipped": "未提供{missing_name}表（{missing}），本分析已跳过。",
-    "review.none": "未提供上期汇总：生成时加 --previous 上期汇总.xlsx（或设置参数“上期汇总”）即可查看上期建议措施的效果。",
+    "review.none": ("未提供上期汇总：生成时加 --previous 上期汇总.xlsx（或设置参数“上期汇总”）即可查看上期建议措施的"
+                    "效果。"),
     "review.refused": "上期汇总无法与本期比较（见数据质量表）。",
     "pack.title": "管理层报告",
     "pack.charts": "本期图表",
@@ -507,21 +512,35 @@ UI = {
     "validate.clean": "未发现数据质量问题",
     "validate.period": "期间 {start} 至 {end}，截止日期 {as_of}",
     "model.parameter": "购买次数按 {model} 模型预测（参数“购买模型”所选）。",
-    "model.holdout": "购买次数按 {model} 模型预测：在 {months} 个月的检验期内，它比 {other} 预测得更准（每位客户平均误差 {mae:.3f} 次，对方 {other_mae:.3f} 次）。",
-    "model.aic": "购买次数按 {model} 模型预测：它对购买历史的拟合优于 {other}（AIC {aic:,.1f}，对方 {other_aic:,.1f}，越小越好）。如需按预测准确度选择，请设置参数“检验月数”。",
+    "model.holdout": ("购买次数按 {model} 模型预测：在 {months} 个月的检验期内，它比 {other} "
+                      "预测得更准（每位客户平均误差 {mae:.3f} 次，对方 {other_mae:.3f} 次）。"),
+    "model.aic": ("购买次数按 {model} 模型预测：它对购买历史的拟合优于 {other}（AIC {aic:,.1f}，对方 "
+                  "{other_aic:,.1f}，越小越好）。如需按预测准确度选择，请设置参数“检验月数”。"),
     "model.only": "购买次数按 {model} 模型预测：这是唯一能用这些数据拟合的模型（{other} 未收敛，见数据质量表）。",
-    "model.failed": "无法用这些数据拟合购买模型：预计购买次数按每位客户的平均节奏 (购买频次 + 1) / 客户年龄天数 估算，存活概率留空（见数据质量表）。",
-    "model.too_few": "客户太少，无法拟合购买模型（至少需要 {buyers} 位有购买的客户和 {repeaters} 位复购客户）：预计购买次数按每位客户的平均节奏 (购买频次 + 1) / 客户年龄天数 估算，存活概率留空。",
-    "model.holdout_result": "检验：用截至 {end} 的购买拟合，{model} 预测截至 {as_of} 的 {months} 个月内共购买 {predicted:,.0f} 次；客户实际购买 {actual:,.0f} 次（预测偏差 {gap}）。",
+    "model.failed": ("无法用这些数据拟合购买模型：预计购买次数按每位客户的平均节奏 (购买频次 + 1) / 客户年龄天数 "
+                     "估算，存活概率留空（见数据质量表）。"),
+    "model.too_few": ("客户太少，无法拟合购买模型（至少需要 {buyers} 位有购买的客户和 {repeaters} "
+                      "位复购客户）：预计购买次数按每位客户的平均节奏 (购买频次 + 1) / 客户年龄天数 "
+                      "估算，存活概率留空。"),
+    "model.holdout_result": ("检验：用截至 {end} 的购买拟合，{model} 预测截至 {as_of} 的 {months} 个月内共购买 "
+                             "{predicted:,.0f} 次；客户实际购买 {actual:,.0f} 次（预测偏差 {gap}）。"),
     "model.no_holdout": "预测尚未检验：设置参数“检验月数”（例如 6），即可与客户最近几个月的实际购买对比。",
-    "model.bgnbd": "客户在活跃期内平均每月有 {rate:.2f} 天购买（r / alpha = {r:.3f} / {alpha:.1f} 天）；每次购买后平均有 {drop:.0%} 的客户不再购买（a / (a + b)，a = {a:.3f}，b = {b:.3f}）。",
-    "model.paretonbd": "客户在活跃期内平均每月有 {rate:.2f} 天购买（r / alpha = {r:.3f} / {alpha:.1f} 天）；无论购买多频繁，客户平均每月流失 {drop:.1%}（s / beta = {s:.3f} / {beta:.1f} 天）。",
-    "model.gamma_gamma": "一次复购平均价值 {value:,.0f}（Gamma-Gamma：p gamma / (q - 1)，p = {p:.2f}，q = {q:.2f}，gamma = {gamma:,.1f}）；客户购买次数越多，其自身平均单价的权重越大。",
-    "model.independent": "订单价值与购买频次的相关系数 r = {r:.2f}，在 ±{limit:g} 以内：符合 Gamma-Gamma 模型二者相互独立的假设。",
-    "model.correlated": "订单价值与购买频次的相关系数 r = {r:.2f}，超出 ±{limit:g}：Gamma-Gamma 模型假设二者相互独立，预计订单价值和客户终身价值需谨慎解读。",
-    "model.read.palive": "如何解读：存活概率是客户仍在向我们购买的可能性，依据其购买的频次和最近一次购买的时间判断；预计购买次数是未来 {months} 个月预计的购买天数；客户终身价值是这些购买折现后带来的毛利。",
-    "model.read.check": "预测检验（预测检验表及其图）：按检验期前的复购次数将客户分组；模型的曲线越接近客户的实际购买，其对同类客户的预测越可信。",
-    "model.read.distribution": "复购次数分布（复购次数分布表及其图）：实际复购 0、1、2 …… 次（7 表示 7 次及以上）的客户数与模型预计的客户数；模型若与这一分布相差甚远，则不宜采信。",
+    "model.bgnbd": ("客户在活跃期内平均每月有 {rate:.2f} 天购买（r / alpha = {r:.3f} / {alpha:.1f} "
+                    "天）；每次购买后平均有 {drop:.0%} 的客户不再购买（a / (a + b)，a = {a:.3f}，b = {b:.3f}）。"),
+    "model.paretonbd": ("客户在活跃期内平均每月有 {rate:.2f} 天购买（r / alpha = {r:.3f} / {alpha:.1f} "
+                        "天）；无论购买多频繁，客户平均每月流失 {drop:.1%}（s / beta = {s:.3f} / {beta:.1f} 天）。"),
+    "model.gamma_gamma": ("一次复购平均价值 {value:,.0f}（Gamma-Gamma：p gamma / (q - 1)，p = {p:.2f}，q = "
+                          "{q:.2f}，gamma = {gamma:,.1f}）；客户购买次数越多，其自身平均单价的权重越大。"),
+    "model.independent": ("订单价值与购买频次的相关系数 r = {r:.2f}，在 ±{limit:g} 以内：符合 Gamma-Gamma "
+                          "模型二者相互独立的假设。"),
+    "model.correlated": ("订单价值与购买频次的相关系数 r = {r:.2f}，超出 ±{limit:g}：Gamma-Gamma "
+                         "模型假设二者相互独立，预计订单价值和客户终身价值需谨慎解读。"),
+    "model.read.palive": ("如何解读：存活概率是客户仍在向我们购买的可能性，依据其购买的频次和最近一次购买的时间判断；"
+                          "预计购买次数是未来 {months} 个月预计的购买天数；客户终身价值是这些购买折现后带来的毛利。"),
+    "model.read.check": ("预测检验（预测检验表及其图）：按检验期前的复购次数将客户分组；模型的曲线越接近客户的实际购"
+                         "买，其对同类客户的预测越可信。"),
+    "model.read.distribution": ("复购次数分布（复购次数分布表及其图）：实际复购 0、1、2 …… 次（7 表示 7 "
+                                "次及以上）的客户数与模型预计的客户数；模型若与这一分布相差甚远，则不宜采信。"),
     "chart.model_check": "预测检验：检验期内每位客户的购买次数",
     "chart.model_check_axis": "检验期前的复购次数（7 = 7 次及以上）",
     "chart.repeat_distribution": "按复购次数的客户分布",
@@ -650,29 +669,35 @@ MESSAGES = {
     "table.optional_missing": "没有 {names} 表；需要它的分析已跳过",
     "table.columns_missing": "{table_name}（工作表“{sheet}”）缺少必需的列 {names}；找到的表头：{found}；该表未使用。"
     "请修改表头，或在列映射（ColumnMap）中指明对应的列（见 docs/IMPORT.md）",
-    "table.rows_below": "Excel 表格“{name}”下方的第 {first}-{last} 行已作为表格数据读取；请将表格范围扩展到这些行（Excel：表设计 > 调整表格大小）",
+    "table.rows_below": ("Excel 表格“{name}”下方的第 {first}-{last} 行已作为表格数据读取；请将表格范围扩展到这些行（E"
+                         "xcel：表设计 > 调整表格大小）"),
     "table.title_rows": "表头（第 {header_row} 行）上方的第 {rows} 行视为标题，已跳过",
-    "key.matched_by_name": "{rows} 行填写的是客户名称而不是客户编号（第一个即本行，对应 '{cid}'）；已按客户表的客户名称匹配",
-    "cell.foreign_currency": "按符号判断该金额为 {currency}，不是报告币种 {reporting}；不会换算，也不计入任何 {reporting} 合计"
-    "（{effect}）。请填写 {reporting} 金额，或先行换算",
+    "key.matched_by_name": ("{rows} 行填写的是客户名称而不是客户编号（第一个即本行，对应 "
+                            "'{cid}'）；已按客户表的客户名称匹配"),
+    "cell.foreign_currency": "按符号判断该金额为 {currency}，不是报告币种 {reporting}；不会换算，"
+    "也不计入任何 {reporting} 合计（{effect}）。请填写 {reporting} 金额，或先行换算",
     "source.duplicate_document": "同一单据已在 {first_file}（第 {first_row} 行）出现：是否重复导出？本行未使用",
     "source.parameters_ignored": "多个文件都有参数表：使用 {first} 中的参数",
-    "source.condensed": "{file}：{plain} 行规范明细（客户在客户表中、有日期、金额齐全、无币别）在读取时按客户、日期、单据及收入正负"
-    "汇总为 {rows} 行；其余 {others} 行逐行读取。各项数字与逐行计算相同",
+    "source.condensed": "{file}：{plain} 行规范明细（客户在客户表中、有日期、金额齐全、无币别）"
+    "在读取时按客户、日期、单据及收入正负汇总为 {rows} 行；其余 {others} 行逐行读取。各项数字与逐行计算相同",
     "currency.unknown": "无法识别币别“{code}”（请填写 USD 等代码或“美元”）；该行未使用",
     "currency.no_rate": "汇率表中没有 {code} 在 {date} 或之前的汇率；该行未使用（绝不按未换算金额合计）",
     "currency.converted": "{lines} 行 {currencies} 金额已按{basis}换算为 {reporting}（汇率表）",
     "currency.local_amounts": "金额（“{header}”）为本位币金额：不按币别列换算",
-    "provision.default": "未提供坏账计提比例表：使用默认政策（1年以内 5%、1-2年 10%、2-3年 30%、3年以上 100%，按开票日计算账龄）",
-    "provision.no_open_band": "没有不设上限的账龄区间：超过 {last} 天的应收按最后一个区间的比例计提；请增加一个截至天数为空的区间",
+    "provision.default": ("未提供坏账计提比例表：使用默认政策（1年以内 5%、1-2年 10%、2-3年 30%、3年以上 "
+                          "100%，按开票日计算账龄）"),
+    "provision.no_open_band": ("没有不设上限的账龄区间：超过 {last} 天的应收按最后一个区间的比例计提；请增加一个截至"
+                               "天数为空的区间"),
     "provision.rate_blank": "账龄区间没有计提比例：该区间未使用",
     "provision.two_open_bands": "出现第二个不设上限（截至天数为空）的区间：只使用第一个",
-    "provision.band_edge": "起始天数与上一区间不衔接（上一区间截至 {previous} 天）：区间按截至天数划分，本区间从 {start} 天起",
+    "provision.band_edge": ("起始天数与上一区间不衔接（上一区间截至 {previous} 天）：区间按截至天数划分，本区间从 "
+                            "{start} 天起"),
     "provision.band_renamed": "账龄区间名称重复或与坏账准备表的列名相同：该区间显示为“{name}”",
     "provision.specific_blank": "客户行既无计提比例也无计提金额：未对该客户单项计提",
     "provision.specific_twice": "该客户的单项计提出现两次：使用第一行",
     "provision.specific_replaces": "此处的单项计提取代客户表中不同的设置（{customers}）",
-    "currency.document_amount": "“{header}”为原币金额，而“{local}”为本位币金额：该列留空，不按未换算金额合计；请一并导出其本位币列",
+    "currency.document_amount": ("“{header}”为原币金额，而“{local}”为本位币金额：该列留空，不按未换算金额合计；请一并"
+                                 "导出其本位币列"),
     "key.parent_matched": "集团按客户“{cid}”读取（写法不同或填写的是名称）",
     "key.parent_unknown": "集团不是任何客户的编号：按所填写的名称作为集团",
     "names.read_as": "工作表“{sheet}”中以下表头按 kam-xl 列读取：{pairs}",
@@ -682,8 +707,8 @@ MESSAGES = {
     "map.unknown_table": "列映射：没有这个表；可用的表：{known}。该行未使用",
     "map.unknown_column": "列映射：{target} 没有这个列；其列为：{known}。该行未使用",
     "map.incomplete": "列映射：请同时填写来源列和列（或只填来源工作表以指定工作表）。该行未使用",
-    "vat.net_derived": "销售收入按不含税金额由含税的“{gross}”推算，共 {lines} 行：其中 {stated} 行 ÷（1 + “{rate_header}”），"
-    "{defaulted} 行无税率，÷（1 + 增值税税率参数 {rate}）",
+    "vat.net_derived": "销售收入按不含税金额由含税的“{gross}”推算，共 {lines} 行："
+    "其中 {stated} 行 ÷（1 + “{rate_header}”），{defaulted} 行无税率，÷（1 + 增值税税率参数 {rate}）",
     "vat.gross_blank": "价税合计为空且没有销售收入列：无收入可用。该行未使用",
     "column.optional_missing": "没有 {names} 列：{effect}",
     "column.all_blank": "{names} 列全部为空：{effect}",
@@ -708,14 +733,16 @@ MESSAGES = {
     "row.totals_skipped": "导出自带的合计行：已跳过（金额等于上方各行之和）",
     "row.totals_differ": "合计行：{col} {stated} 不等于上方各行之和（{lines}，差额 {difference}）；该行已跳过，"
     "但可能缺少明细行或导出后被改动，请核对",
-    "row.bill_filled": "{lines} 行没有{fields}，属于其上方的单据（导出时单据头只写在每张单据的第一行）：已按该单据第一行补全"
-    "（第一处：第 {first} 行）",
-    "dup.invoice_row": "与{sheet}第 {first} 行的发票相同（发票号、客户、日期、金额 {amount} 均一致）：是否重复粘贴？本行不重复计入",
-    "dup.invoice_customers": "该发票号也用于客户“{first_cid}”（{sheet}第 {first} 行），本行客户为“{cid}”：按发票号核销的收款"
-    "无法区分。两行均已使用，请更正发票号",
+    "row.bill_filled": "{lines} 行没有{fields}，属于其上方的单据（导出时单据头只写在每张单据的第一行）："
+    "已按该单据第一行补全（第一处：第 {first} 行）",
+    "dup.invoice_row": ("与{sheet}第 {first} 行的发票相同（发票号、客户、日期、金额 {amount} "
+                        "均一致）：是否重复粘贴？本行不重复计入"),
+    "dup.invoice_customers": "该发票号也用于客户“{first_cid}”（{sheet}第 {first} 行），本行客户为“{cid}”："
+    "按发票号核销的收款无法区分。两行均已使用，请更正发票号",
     "dup.payment_row": "与{sheet}第 {first} 行的收款相同（客户、日期、发票号、金额 {amount} 均一致）：是否重复录入？"
     "两行均已使用（同一天两笔相同的收款也可能属实）",
-    "dup.sales_line": "与{sheet}第 {first} 行为同一单据的相同明细（各列一致，金额 {amount}）：是否重复录入？两行均已使用",
+    "dup.sales_line": ("与{sheet}第 {first} 行为同一单据的相同明细（各列一致，金额 "
+                       "{amount}）：是否重复录入？两行均已使用"),
     "dup.more": "另有 {count} 处{finding}未逐条列出（已列出前 {shown} 处）",
     "dup.document_reused": "该单据号也用于{sheet}第 {first} 行（客户“{first_cid}”，{first_date}）；此处为客户“{cid}”，"
     "{date}，金额 {amount}。均已使用",
@@ -743,15 +770,17 @@ MESSAGES = {
     "analysis.no_contacts": "没有联系记录表：客户关系分析已跳过",
     "activity.no_rate": "作业“{name}”在作业费率表中没有单位成本；其作业量成本在 {count} 行中按 0 计（显示第一行）",
     "invoice.no_terms": "{count} 张发票既无到期日也无客户账期天数；按开票日当日到期处理（显示第一行）",
-    "potential.gg_correlated": "复购次数与平均客单价相关（皮尔逊 r = {r}，超过 {limit}）：Gamma-Gamma 模型假定二者独立，预计客单价和客户终身价值请谨慎使用",
+    "potential.gg_correlated": ("复购次数与平均客单价相关（皮尔逊 r = {r}，超过 {limit}）：Gamma-Gamma "
+                                "模型假定二者独立，预计客单价和客户终身价值请谨慎使用"),
     "potential.no_holdout": "未做样本外检验：截止日前 {months} 个月的数据中有购买或复购的客户太少",
     "potential.model_by_holdout": "按样本外检验（平均绝对误差越小越好）选用购买模型：{model}（{mae}）",
     "potential.model_failed": "{model} 模型拟合未收敛，未使用（无可用模型时按历史频率估算）",
     "potential.model_chosen": "按 AIC（越小越好）选用购买模型：{model}（{aic}）",
-    "potential.bgnbd_skipped": "BG/NBD 模型未拟合：有购买的客户 {buyers} 家，复购客户 {repeaters} 家（至少需要 {min_buyers} 和 "
-    "{min_repeaters} 家）；改用平均购买频率估算，活跃概率留空",
+    "potential.bgnbd_skipped": "BG/NBD 模型未拟合：有购买的客户 {buyers} 家，复购客户 {repeaters} 家"
+    "（至少需要 {min_buyers} 和 {min_repeaters} 家）；改用平均购买频率估算，活跃概率留空",
     "potential.gg_failed": "Gamma-Gamma 模型拟合未收敛；改用客户自身的平均单次金额",
-    "potential.forecast_not_finite": "购买模型未能为 {count} 家客户（首个：{cid}）给出有限的预测值：其预期购买次数和客户终身价值留空",
+    "potential.forecast_not_finite": ("购买模型未能为 {count} 家客户（首个：{cid}）给出有限的预测值：其预期购买次数和"
+                                      "客户终身价值留空"),
     "potential.clv_no_margin": "{count} 家客户本期没有毛利率（无正的销售收入或缺少销售成本），客户终身价值留空",
     "industry.no_outlook": "以下行业没有行业增速：{industries}；留空",
     "trend.short": "趋势表只列示 {wanted} 个月（趋势月数）中的 {months} 个月：销售数据仅覆盖 {first} 起的月份",
@@ -760,17 +789,20 @@ MESSAGES = {
     "previous.not_earlier": "上期汇总截止日为 {theirs}，并不早于本期（{ours}）：不复核其建议措施",
     "previous.other_customers": "上期汇总中没有本期的任何客户：应为其他账套，不复核其建议措施",
     "previous.unknown_actions": "上期汇总中有 {count} 条措施不是 kam-xl 的原文（可能被手工修改），未复核",
-    "targets.period": "期间无法识别：请填写月份（2026-03）、季度（2026Q1）、年份（2026）或起止日期（2026-01-01 .. 2026-03-31）；该行未使用",
+    "targets.period": ("期间无法识别：请填写月份（2026-03）、季度（2026Q1）、年份（2026）或起止日期（2026-01-01 .. "
+                       "2026-03-31）；该行未使用"),
     "targets.no_key": "目标需要客户编号或客户经理；该行未使用",
     "targets.unknown_manager": "没有客户属于该客户经理；该行未使用",
     "targets.empty": "该行没有收入、毛利或回款目标；未使用",
     "targets.overlap": "该{measure}目标的期间与同一客户或客户经理之前的目标重叠：未使用",
     "targets.partial": "{rows} 行目标的期间超出本期或本年累计：不计入该区间，只计入完整包含它的区间",
     "table.empty": "该表没有数据行：需要它的分析已跳过（视同未提供）",
-    "table.sales_empty": "销售表没有数据行：取自该表的数字（销售收入、毛利、购买次数、潜力）均为 0 或空白，并非实际结果。请填写销售表，或用参数“销售文件”指定明细文件",
+    "table.sales_empty": ("销售表没有数据行：取自该表的数字（销售收入、毛利、购买次数、潜力）均为 0 "
+                          "或空白，并非实际结果。请填写销售表，或用参数“销售文件”指定明细文件"),
     "coverage.prior": "数据仅覆盖{which}（{start} 至 {end}）的 {share}（{table_name}自 {first} 起）；低于 "
     "{minimum}：{effect}留空。如记录自更早日期起即完整，请设置参数“数据起始日期”",
-    "coverage.this": "数据仅覆盖本期（{start} 至 {end}）的 {share}（{table_name}自 {first} 起）：本期收入、赊销和回款仅为已覆盖天数的金额",
+    "coverage.this": ("数据仅覆盖本期（{start} 至 {end}）的 {share}（{table_name}自 {first} "
+                      "起）：本期收入、赊销和回款仅为已覆盖天数的金额"),
     "coverage.prior_declared": "数据仅覆盖{which}（{start} 至 {end}）的 {share}（{table_name}自数据起始日期 {first} "
     "起）；低于 {minimum}：{effect}留空",
     "coverage.opening_ar_declared": "数据起始日期为 {first}，{period}期初（{start}）的应收余额不在数据中：{period}的"
@@ -833,7 +865,8 @@ WORDS = {
     "effect.prior_ar_balances": "上期应收余额（期末余额、账龄、逾期占比）、赊销额、应收账款平均余额、应收账款周转率、"
     "应收账款周转天数、资金占用成本和客户净贡献",
     "effect.last_year_revenue": "上年同期收入、利润及据此计算的同比变动",
-    "effect.last_year_ar": "上年同期赊销额、应收账款平均余额、应收账款周转率、应收账款周转天数、资金占用成本和客户净贡献",
+    "effect.last_year_ar": ("上年同期赊销额、应收账款平均余额、应收账款周转率、应收账款周转天数、资金占用成本和客户净"
+                            "贡献"),
     "effect.last_year_ar_balances": "上年同期应收余额（期末余额、账龄、逾期占比）、赊销额、应收账款平均余额、"
     "应收账款周转率、应收账款周转天数、资金占用成本和客户净贡献",
     "reason.not_understood": "无法识别",
@@ -892,16 +925,18 @@ SENTENCES = {
                                       f"{f['some']}家部分改善，{f['none']}家未改善"
                                       + (f"，{f['unknown']}家暂无法判断。" if f["unknown"] else "。"),
     "targets": lambda f, m, p: f"销售收入目标达成率{p(f['attainment'])}"
-                               + (f"；{int(f['below'])}家A类客户达成率低于{p(f['threshold'])}。" if f["below"] else "。"),
+                               + (f"；{int(f['below'])}家A类客户达成率低于{p(f['threshold'])}。"
+                                  if f["below"] else "。"),
     "margin": lambda f, m, p: _margin(f, p),
-    "profit.not_totalled": lambda f, m, p: f"有{f['customers']}家客户缺少销售成本，毛利和客户净贡献不予汇总（见数据质量表）。",
+    "profit.not_totalled": lambda f, m, p: f"有{f['customers']}家客户缺少销售成本，"
+                                           "毛利和客户净贡献不予汇总（见数据质量表）。",
     "concentration": lambda f, m, p: f"客户集中度：第一大客户占收入{p(f['top1'])}，前五大占{p(f['top5'])}，"
                                      f"HHI为{f['hhi']:,.0f}。",
-    "loss_makers": lambda f, m, p: f"{f['customers']}家客户扣除服务成本和资金占用成本后亏损，合计{m(f['total'])}；亏损最多的是"
-                                   f"{f['worst']}（{m(f['worst_loss'])}）。",
+    "loss_makers": lambda f, m, p: f"{f['customers']}家客户扣除服务成本和资金占用成本后亏损，"
+                                   f"合计{m(f['total'])}；亏损最多的是{f['worst']}（{m(f['worst_loss'])}）。",
     "no_loss_makers": lambda f, m, p: "扣除服务成本和资金占用成本后没有亏损客户。",
-    "receivables": lambda f, m, p: f"期末应收账款{m(f['closing'])}，应收账款周转天数{days(f['dso'])}天，逾期占比{p(f['overdue'])}，"
-                                   f"最长逾期区间余额{m(f['oldest'])}。",
+    "receivables": lambda f, m, p: f"期末应收账款{m(f['closing'])}，应收账款周转天数{days(f['dso'])}天，"
+                                   f"逾期占比{p(f['overdue'])}，最长逾期区间余额{m(f['oldest'])}。",
     "over_limit": lambda f, m, p: f"{f['customers']:.0f}家客户超出信用额度。",
     "churn": lambda f, m, p: f"{f['customers']:.0f}家A/B类客户活跃概率低于50%，需要关注流失风险。",
     "tiers": lambda f, m, p: f"本期A类客户{f['a']:.0f}家、B类{f['b']:.0f}家、C类{f['c']:.0f}家。",
