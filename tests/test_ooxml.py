@@ -15,6 +15,8 @@ import shutil
 import zipfile
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 import python_calamine
 from openpyxl.utils import range_boundaries
@@ -24,6 +26,8 @@ from kam_xl.app.build import build_file, refresh_file
 from kam_xl.authoring import demo
 from kam_xl.authoring.template import write_template
 from kam_xl.inputs.crypto import decrypted_copy
+from kam_xl.render import columnar
+from kam_xl.render.xlsx import add_sheet, new_workbook
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "workbook" / "KAM_Summary.xlsm"
 VALIDATOR = OpenXmlValidator()
@@ -152,7 +156,41 @@ def test_the_validators_catch_planted_errors(summary, tmp_path):
 
 
 KINDS = ["template", "template zh-CN", "committed template", "demo input", "summary", "summary zh-CN",
-         "split summaries", "encrypted summary", "protected summary", "refreshed workbook"]
+         "split summaries", "encrypted summary", "protected summary", "refreshed workbook", "columnar bodies"]
+
+
+def test_summary_tables_are_written_by_the_columnar_path(demo_input, tmp_path, monkeypatch):
+    """The summaries validated here have their table bodies from render/columnar.py (the write path of issue
+    32), every table's: the schema checks below are checks of that path."""
+    bodies = []
+    real = columnar.add_body
+    monkeypatch.setattr(columnar, "add_body", lambda sheet, *args: bodies.append(sheet.name) or real(sheet, *args))
+    outcome = build_file(demo_input, output=tmp_path / "Columnar.xlsx")
+    with zipfile.ZipFile(outcome.outputs[0]) as archive:
+        tables = [n for n in archive.namelist() if re.match(r"xl/tables/table\d+\.xml$", n)]
+    assert len(bodies) == len(tables) > 20
+
+
+def _columnar_bodies(path: Path) -> Path:
+    """Every kind of cell the columnar path writes: numbers, blanks, text, dates with times, flags, formulas
+    with number, empty, text, error and flag cached values, rows of different formats, under an Excel Table."""
+    book = new_workbook(path)
+    sheet = add_sheet(book, "Bodies")
+    money, pct = book.add_format({"num_format": "#,##0.00"}), book.add_format({"num_format": "0.0%"})
+    text, when = book.add_format({"bold": True}), book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+    formula = "=IF(ISNUMBER(Bodies[[#This Row],[Amount]]),Bodies[[#This Row],[Amount]]*2,\"\")"
+    columnar.add_body(sheet, 1, 0, [
+        columnar.typed(pd.Series([1.5, np.nan, 1e20, -2.0, 0.1]), money),
+        columnar.texts(sheet, pd.Series(["A & B", None, "<x>", "中文", "A & B"], dtype=object), text),
+        columnar.typed(pd.Series(pd.to_datetime(["2026-01-31 10:30", None, "2000-02-29", "2026-03-01", "2099-12-31"],
+                                                format="ISO8601")), when),
+        columnar.typed(pd.Series([True, False, True, False, True]), text),
+        columnar.general(sheet, [3.0, "", "n/a", "#N/A", True], [money], [0] * 5, formula),
+        columnar.general(sheet, [0.25, 1200.0, "text", None, 7], [pct, money], [0, 1, 1, 0, 1])])
+    sheet.add_table(0, 0, 5, 5, {"name": "Bodies", "columns": [{"header": h} for h in
+                                                               ("Amount", "Name", "When", "Flag", "Twice", "Measure")]})
+    book.close()
+    return path
 
 
 @pytest.mark.slow(4)
@@ -180,6 +218,8 @@ def test_every_kind_of_workbook_validates(kind, demo_input, summary, tmp_path, c
             files = [shutil.copy(plain, tmp_path / "Unlocked.xlsx")]
     elif kind == "protected summary":
         files = build_file(demo_input, output=tmp_path / "Protected.xlsx", protect=True).outputs
+    elif kind == "columnar bodies":
+        files = [_columnar_bodies(tmp_path / "Columnar.xlsx")]
     else:
         book = Path(shutil.copy(demo_input, tmp_path / "Book.xlsm"))
         assert refresh_file(book).exit_code == 0
