@@ -115,7 +115,8 @@ def _profiles(rng, n: int) -> _Profiles:
     # Pareto-shaped yearly revenue (alpha 1.16 gives roughly 80/20).
     annual = np.sort((rng.pareto(1.16, n) + 1.0) * 150_000.0)[::-1]
     annual = np.minimum(annual, annual[0]) * rng.uniform(0.9, 1.1, n)
-    size = np.where(annual > np.quantile(annual, 0.85), "Large", np.where(annual > np.quantile(annual, 0.5), "Medium", "Small"))
+    size = np.where(annual > np.quantile(annual, 0.85), "Large",
+                    np.where(annual > np.quantile(annual, 0.5), "Medium", "Small"))
     names = [f"{rng.choice(_NAME_A)}{rng.choice(_NAME_B)} {_SUFFIX[ind]} Co., Ltd." for ind in industry]
     terms = rng.choice([30, 45, 60, 90], n, p=[0.4, 0.2, 0.3, 0.1])
     behaviour = rng.choice(["prompt", "normal", "slow", "very_slow"], n, p=[0.35, 0.4, 0.18, 0.07])
@@ -149,7 +150,8 @@ def _sales(rng, p: _Profiles, lines_per_customer: float) -> pd.DataFrame:
     owner, month_offset = owner[keep], month_offset[keep]
     month_start = pd.PeriodIndex([months + int(m) for m in range(HISTORY_MONTHS)]).to_timestamp()
     days_in = month_start.days_in_month.to_numpy()
-    order_date = month_start.to_numpy()[month_offset] + (rng.random(len(owner)) * days_in[month_offset]).astype("timedelta64[D]")
+    order_date = month_start.to_numpy()[month_offset] + (
+        rng.random(len(owner)) * days_in[month_offset]).astype("timedelta64[D]")
     order_date = np.minimum(order_date, AS_OF.to_datetime64())
     trend = (1 + growth[owner]) ** ((month_offset - HISTORY_MONTHS) / 12.0)
     order_value = annual[owner] * 2.2 / 12.0 / np.maximum(orders_per_year[owner] / 12.0, 1e-9) / 2.2 * trend
@@ -165,9 +167,9 @@ def _sales(rng, p: _Profiles, lines_per_customer: float) -> pd.DataFrame:
     unit_price = rng.choice([45.0, 120.0, 380.0, 990.0], len(line_order))
     quantity = np.maximum(np.round(revenue / unit_price), 1)
     cogs = np.round(revenue * (1 - margin[owner[line_order]] * rng.uniform(0.85, 1.15, len(line_order))), 2)
-    sales = pd.DataFrame({"Date": pd.to_datetime(order_date[line_order]).normalize(), "CustomerID": ids[owner[line_order]],
-                          "DocumentNo": order_no[line_order], "Product": product, "Quantity": quantity,
-                          "NetRevenue": revenue, "COGS": cogs})
+    sales = pd.DataFrame({"Date": pd.to_datetime(order_date[line_order]).normalize(),
+                          "CustomerID": ids[owner[line_order]], "DocumentNo": order_no[line_order], "Product": product,
+                          "Quantity": quantity, "NetRevenue": revenue, "COGS": cogs})
     # Returns: about 2% of lines come back 5-40 days later as credit documents.
     returned = rng.random(len(sales)) < 0.02
     returns = sales[returned].copy()
@@ -187,7 +189,8 @@ def _sales(rng, p: _Profiles, lines_per_customer: float) -> pd.DataFrame:
 def _invoices(rng, p: _Profiles, sales: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """One invoice per document (incl. VAT 13 %), credit notes for returns; 30 % carry a due date."""
     n, terms, ids = len(p.ids), p.terms, p.ids
-    docs = sales.groupby("DocumentNo", sort=False).agg(CustomerID=("CustomerID", "first"), InvoiceDate=("Date", "first"),
+    docs = sales.groupby("DocumentNo", sort=False).agg(CustomerID=("CustomerID", "first"),
+                                                       InvoiceDate=("Date", "first"),
                                                        NetRevenue=("NetRevenue", "sum")).reset_index()
     cust_index = pd.Series(np.arange(n), index=ids)
     ci = cust_index[docs["CustomerID"]].to_numpy()
@@ -195,7 +198,8 @@ def _invoices(rng, p: _Profiles, sales: pd.DataFrame) -> tuple[pd.DataFrame, pd.
                              "InvoiceDate": docs["InvoiceDate"], "DueDate": pd.NaT,
                              "Amount": np.round(docs["NetRevenue"] * 1.13, 2)})
     explicit_due = rng.random(len(invoices)) < 0.3
-    invoices.loc[explicit_due, "DueDate"] = invoices.loc[explicit_due, "InvoiceDate"] + pd.to_timedelta(terms[ci[explicit_due]], unit="D")
+    invoices.loc[explicit_due, "DueDate"] = invoices.loc[explicit_due, "InvoiceDate"] + pd.to_timedelta(
+        terms[ci[explicit_due]], unit="D")
     return invoices, docs
 
 
@@ -233,10 +237,12 @@ def _activities(rng, p: _Profiles, docs: pd.DataFrame) -> tuple[pd.DataFrame, pd
     oc = cust_index[order_frame["CustomerID"]].to_numpy()
     handling = pd.DataFrame({"Date": order_frame["InvoiceDate"], "CustomerID": order_frame["CustomerID"],
                              "Activity": "Order handling", "DriverQuantity": 1.0, "DirectCost": np.nan})
-    deliveries = handling.assign(Activity="Delivery", DriverQuantity=np.where(heavy_service[oc], rng.integers(3, 7, len(oc)), rng.integers(1, 3, len(oc))).astype(float))
+    deliveries = handling.assign(Activity="Delivery", DriverQuantity=np.where(
+        heavy_service[oc], rng.integers(3, 7, len(oc)), rng.integers(1, 3, len(oc))).astype(float))
     visit_months = np.repeat(np.arange(n), HISTORY_MONTHS)
     visit_offset = np.tile(np.arange(HISTORY_MONTHS), n)
-    visit_keep = rng.random(len(visit_months)) < np.where(size[visit_months] == "Large", 0.8, np.where(size[visit_months] == "Medium", 0.35, 0.1))
+    visit_keep = rng.random(len(visit_months)) < np.where(size[visit_months] == "Large", 0.8,
+                                                          np.where(size[visit_months] == "Medium", 0.35, 0.1))
     visit_keep &= (visit_offset >= start_month[visit_months]) & (visit_offset < churn_month[visit_months])
     vm, vo = visit_months[visit_keep], visit_offset[visit_keep]
     visit_dates = month_start.to_numpy()[vo] + rng.integers(0, 28, len(vm)).astype("timedelta64[D]")
@@ -255,7 +261,8 @@ def _contacts(rng, p: _Profiles, visits: pd.DataFrame, seed: int) -> pd.DataFram
     """Contacts from visits plus calls; satisfaction lower for heavy-service and very slow payers."""
     heavy_service, behaviour, cust_index = p.heavy_service, p.behaviour, p.index
     contact_rows = visits.sample(frac=0.9, random_state=seed)
-    calls = contact_rows.sample(frac=0.5, random_state=seed + 1).assign(Date=lambda f: f["Date"] + pd.to_timedelta(10, unit="D"))
+    calls = contact_rows.sample(frac=0.5, random_state=seed + 1).assign(
+        Date=lambda f: f["Date"] + pd.to_timedelta(10, unit="D"))
     contacts = pd.concat([contact_rows.assign(Channel="Visit"), calls.assign(Channel="Phone")])
     contacts = contacts[contacts["Date"] <= AS_OF]
     cc = cust_index[contacts["CustomerID"]].to_numpy()

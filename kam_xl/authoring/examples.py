@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from kam_xl.excel import functions
+from kam_xl.authoring.template import in_all_languages
 from kam_xl.excel.cells import CALC_ADDIN
 from kam_xl.render.xlsx import INPUT_FILL, TAB_INFO, Formats, cell
 from kam_xl.words import ui
@@ -13,17 +14,22 @@ from kam_xl.words import ui
 HEADERS = ["CustomerID", "NetRevenue", "COGS", "CreditSales", "OpeningAR", "ClosingAR", "DueDate", "OpenAmount",
            "RecencyDays", "Frequency", "Monetary", "LastMinusFirstDays", "AgeDays"]
 ROWS = [
-    ["C001", 520000.0, 380000.0, 590000.0, 80000.0, 95000.0, dt.datetime(2026, 7, 15), 95000.0, 3.0, 24.0, 520000.0, 700.0, 710.0],
-    ["C002", 310000.0, 250000.0, 350000.0, 60000.0, 41000.0, dt.datetime(2026, 6, 10), 41000.0, 12.0, 15.0, 310000.0, 650.0, 680.0],
-    ["C003", 96000.0, 70000.0, 108000.0, 9000.0, 30000.0, dt.datetime(2026, 4, 20), 30000.0, 45.0, 6.0, 96000.0, 400.0, 500.0],
-    ["C004", 45000.0, 41000.0, 50000.0, 12000.0, 15000.0, dt.datetime(2026, 2, 28), 15000.0, 150.0, 3.0, 45000.0, 200.0, 420.0],
+    ["C001", 520000.0, 380000.0, 590000.0, 80000.0, 95000.0,
+     dt.datetime(2026, 7, 15), 95000.0, 3.0, 24.0, 520000.0, 700.0, 710.0],
+    ["C002", 310000.0, 250000.0, 350000.0, 60000.0, 41000.0,
+     dt.datetime(2026, 6, 10), 41000.0, 12.0, 15.0, 310000.0, 650.0, 680.0],
+    ["C003", 96000.0, 70000.0, 108000.0, 9000.0, 30000.0,
+     dt.datetime(2026, 4, 20), 30000.0, 45.0, 6.0, 96000.0, 400.0, 500.0],
+    ["C004", 45000.0, 41000.0, 50000.0, 12000.0, 15000.0,
+     dt.datetime(2026, 2, 28), 15000.0, 150.0, 3.0, 45000.0, 200.0, 420.0],
     ["C005", 12000.0, 9000.0, 13500.0, 0.0, 0.0, None, 0.0, 220.0, 1.0, 12000.0, 30.0, 300.0],
     ["C006", 0.0, 0.0, 0.0, 0.0, 0.0, None, 0.0, None, 0.0, 0.0, 0.0, 90.0],
 ]
 INPUTS = [("AsOfDate", dt.datetime(2026, 6, 30)), ("PeriodDays", 365.0), ("ABCShareA", 0.8), ("ABCShareB", 0.95),
           ("r", 0.243), ("alpha (days)", 30.9), ("a", 0.793), ("b", 2.426), ("HorizonDays", 365.25)]
 TABLE_EXAMPLES = [
-    "=KAM_PROFITABILITY(Sales[#All], Activities[#All], ActivityRates[#All], Customers[#All], Invoices[#All], Payments[#All], Parameters[#All])",
+    "=KAM_PROFITABILITY(Sales[#All], Activities[#All], ActivityRates[#All], Customers[#All], Invoices[#All], "
+    "Payments[#All], Parameters[#All])",
     "=KAM_RECEIVABLES(Invoices[#All], Payments[#All], Customers[#All], Parameters[#All])",
     "=KAM_CLASSIFICATION(Customers[#All], Sales[#All], Parameters[#All])",
     '=KAM_TABLE("RiskSummary", Customers[#All], Sales[#All], Invoices[#All], Payments[#All])',
@@ -40,11 +46,8 @@ def write_examples(book, formats: Formats, language: str, calc: bool = False) ->
     file (Excel stores an xlwings function by its bare name, KAM_ABC)."""
     sheet = book.add_worksheet(ui("sheet.examples", language))
     sheet.set_tab_color(TAB_INFO)
-    sheet.write_string(0, 0, "kam-xl cell formulas · 单元格公式示例", formats.title())
-    sheet.write_string(1, 0, ("Yellow cells are example inputs; the formulas are live once kam-xl addin install "
-                              "--libreoffice is done · 黄色为示例输入；安装 LibreOffice 加载项后公式即时计算") if calc else
-                       ("Yellow cells are example inputs; the formulas are live once xlwings > Import Functions "
-                        "is done (results shown here were computed by kam-xl) · 黄色为示例输入；完成 xlwings 导入函数后公式即时计算"),
+    sheet.write_string(0, 0, in_all_languages("examples.title"), formats.title())
+    sheet.write_string(1, 0, in_all_languages("examples.live_calc" if calc else "examples.live_xlwings"),
                        formats.get(italic=True))
     top = 3
     rng, ref = _write_inputs(sheet, formats, top)
@@ -52,8 +55,7 @@ def write_examples(book, formats: Formats, language: str, calc: bool = False) ->
     row = _write_formulas(sheet, formats, [(label, prefix + formula, result)
                                            for label, formula, result in _examples(rng, ref)],
                           top + len(ROWS) + 3)
-    sheet.write_string(row + 1, 0, "Whole-table functions (type them once your input tables are filled) · 整表函数：",
-                       formats.get(bold=True))
+    sheet.write_string(row + 1, 0, in_all_languages("examples.whole_table"), formats.get(bold=True))
     for i, text in enumerate(TABLE_EXAMPLES):
         sheet.write_string(row + 2 + i, 0, text)
     sheet.set_column(0, 0, 30)
@@ -89,7 +91,8 @@ def _write_inputs(sheet, formats: Formats, top: int) -> tuple[dict[str, str], di
     for i, (name, value) in enumerate(INPUTS):
         sheet.write_string(top + i, inputs_col, name, formats.get(bold=True))
         fmt = date if isinstance(value, dt.datetime) else formats.get("general", bg_color=INPUT_FILL)
-        (sheet.write_datetime if isinstance(value, dt.datetime) else sheet.write_number)(top + i, inputs_col + 1, value, fmt)
+        write = sheet.write_datetime if isinstance(value, dt.datetime) else sheet.write_number
+        write(top + i, inputs_col + 1, value, fmt)
         ref[name] = cell(top + i, inputs_col + 1, absolute=True)
     return rng, ref
 
@@ -104,21 +107,25 @@ def _examples(rng: dict[str, str], ref: dict[str, str]) -> list[tuple[str, str, 
     bg = (f"{rng['Frequency']},{rng['LastMinusFirstDays']},{rng['AgeDays']}",
           (column["Frequency"], column["LastMinusFirstDays"], column["AgeDays"]))
     return [
-        ("ABC tier · ABC 分级", f"KAM_ABC({rng['NetRevenue']},{ref['ABCShareA']},{ref['ABCShareB']})",
+        (in_all_languages("examples.abc"), f"KAM_ABC({rng['NetRevenue']},{ref['ABCShareA']},{ref['ABCShareB']})",
          functions.abc_tiers_of(column["NetRevenue"], values["ABCShareA"], values["ABCShareB"])),
-        ("Gross margin · 毛利率", f"KAM_GROSSMARGIN({rng['NetRevenue']},{rng['COGS']})",
+        (in_all_languages("examples.gross_margin"), f"KAM_GROSSMARGIN({rng['NetRevenue']},{rng['COGS']})",
          functions.gross_margin(column["NetRevenue"], column["COGS"])),
-        ("AR turnover · 应收账款周转率", f"KAM_ARTURNOVER({rng['CreditSales']},{rng['OpeningAR']},{rng['ClosingAR']})",
+        (in_all_languages("examples.ar_turnover"),
+         f"KAM_ARTURNOVER({rng['CreditSales']},{rng['OpeningAR']},{rng['ClosingAR']})",
          functions.receivables_turnover(column["CreditSales"], column["OpeningAR"], column["ClosingAR"])),
-        ("DSO · 应收账款周转天数", f"KAM_DSO({rng['CreditSales']},{rng['OpeningAR']},{rng['ClosingAR']},{ref['PeriodDays']})",
-         functions.days_sales_outstanding_of(column["CreditSales"], column["OpeningAR"], column["ClosingAR"], values["PeriodDays"])),
-        ("RFM scores R, F, M · RFM 评分", f"KAM_RFM({rng['RecencyDays']},{rng['Frequency']},{rng['Monetary']})",
+        (in_all_languages("examples.dso"),
+         f"KAM_DSO({rng['CreditSales']},{rng['OpeningAR']},{rng['ClosingAR']},{ref['PeriodDays']})",
+         functions.days_sales_outstanding_of(column["CreditSales"], column["OpeningAR"], column["ClosingAR"],
+                                             values["PeriodDays"])),
+        (in_all_languages("examples.rfm"), f"KAM_RFM({rng['RecencyDays']},{rng['Frequency']},{rng['Monetary']})",
          functions.rfm_scores(column["RecencyDays"], column["Frequency"], column["Monetary"])),
-        ("P(alive) · 活跃概率", f"KAM_PALIVE({bg[0]},{params})", functions.p_alive(*bg[1], params_value)),
-        ("Expected purchases · 预计购买次数", f"KAM_EXPECTED_PURCHASES({bg[0]},{params},{ref['HorizonDays']})",
+        (in_all_languages("examples.palive"), f"KAM_PALIVE({bg[0]},{params})", functions.p_alive(*bg[1], params_value)),
+        (in_all_languages("examples.expected_purchases"),
+         f"KAM_EXPECTED_PURCHASES({bg[0]},{params},{ref['HorizonDays']})",
          functions.expected_purchases(*bg[1], params_value, values["HorizonDays"])),
-        ("HHI · 赫芬达尔指数", f"KAM_HHI({rng['NetRevenue']})", [[functions.hhi(column["NetRevenue"])]]),
-        ("Aging NotDue, 1-30, 31-60, 61-90, 90+ · 账龄", f"KAM_AGING({rng['DueDate']},{rng['OpenAmount']},{ref['AsOfDate']})",
+        (in_all_languages("examples.hhi"), f"KAM_HHI({rng['NetRevenue']})", [[functions.hhi(column["NetRevenue"])]]),
+        (in_all_languages("examples.aging"), f"KAM_AGING({rng['DueDate']},{rng['OpenAmount']},{ref['AsOfDate']})",
          functions.aging_of(column["DueDate"], column["OpenAmount"], values["AsOfDate"])),
     ]
 
@@ -126,7 +133,8 @@ def _examples(rng: dict[str, str], ref: dict[str, str]) -> list[tuple[str, str, 
 def _write_formulas(sheet, formats: Formats, examples: list, row: int) -> int:
     """Each example as its formula text and as a live dynamic-array formula
     with every cell of its result cached; returns the next free row."""
-    sheet.write_row(row, 0, ["Function · 函数", "Formula · 公式", "Result (spills) · 结果"], formats.header())
+    sheet.write_row(row, 0, [in_all_languages(f"examples.{key}") for key in ("function", "formula", "result")],
+                    formats.header())
     row += 1
     for label, formula, result in examples:
         if isinstance(result, str):  # pragma: no cover - the example data are valid

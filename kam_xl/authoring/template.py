@@ -49,6 +49,11 @@ def every_language(words_of) -> list[str]:
     return [words_of(words) for words in CATALOGUES.values()]
 
 
+def in_all_languages(key: str) -> str:
+    """A TEMPLATE text of the catalogues in every language, on one line (Required · 必填)."""
+    return BILINGUAL.join(every_language(lambda words: words.TEMPLATE[key]))
+
+
 def readme_lines(examples: str | None = None) -> list[tuple[str, str | None]]:
     """The ReadMe sheet's lines (text, style); ``examples``: the name of the Examples sheet when the workbook has
     one (the formulas' line points to it, else to how to get it)."""
@@ -170,32 +175,28 @@ def _write_input_table(book, formats: Formats, table: str, frame: pd.DataFrame |
 def _column_comment(column) -> str:
     """A header's comment: the column's name in each language, required or optional, and its help."""
     names = dict.fromkeys(in_language(column.name, column.zh, code) for code in CATALOGUES)
-    required = "required_column" if column.required else "optional_column"
-    return "\n".join([BILINGUAL.join(names), BILINGUAL.join(every_language(lambda words: words.TEMPLATE[required])),
+    required = in_all_languages("required_column" if column.required else "optional_column")
+    return "\n".join([BILINGUAL.join(names), required,
                       *every_language(lambda words: words.COLUMN_HELP.get(column.name, ""))]).strip()
-
-
-def _check_message(key: str) -> str:
-    return BILINGUAL.join(every_language(lambda words: words.TEMPLATE[key]))
 
 
 def _validate(sheet, col: int, column, rows: int) -> None:
     last = max(rows, 1) + DATA_VALIDATION_ROWS
     if column.kind == DATE:
         rule = {"validate": "date", "criteria": "between", "minimum": dt.date(1900, 1, 1),
-                "maximum": dt.date(2199, 12, 31), "error_message": _check_message("enter_date")}
+                "maximum": dt.date(2199, 12, 31), "error_message": in_all_languages("enter_date")}
     elif column.name == "Satisfaction":
         rule = {"validate": "integer", "criteria": "between", "minimum": 1, "maximum": 5,
-                "error_message": _check_message("whole_1_5")}
+                "error_message": in_all_languages("whole_1_5")}
     elif column.name in ("CreditLimit", "EstimatedWallet", "DirectCost", "Rate", "DriverQuantity"):
         rule = {"validate": "decimal", "criteria": ">=", "value": 0,
-                "error_message": _check_message("not_negative")}
+                "error_message": in_all_languages("not_negative")}
     elif column.name == "PaymentTermsDays":
         rule = {"validate": "integer", "criteria": ">=", "value": 0,
-                "error_message": _check_message("whole_days")}
+                "error_message": in_all_languages("whole_days")}
     elif column.name == "Industry" and column.kind == "text":
         rule = {"validate": "list", "source": "=INDIRECT(\"IndustryOutlook[Industry]\")", "error_type": "warning",
-                "error_message": _check_message("not_an_industry")}
+                "error_message": in_all_languages("not_an_industry")}
     else:
         return
     sheet.data_validation(1, col, last, col, {**rule, "ignore_blank": True, "error_title": "kam-xl"})
@@ -246,9 +247,7 @@ def _write_xlwings_conf(sheet) -> None:
             sheet.write_boolean(row, 1, value)
         else:
             sheet.write_string(row, 1, value)
-    notes = [BILINGUAL.join(every_language(lambda words: words.TEMPLATE["notes"])) + ":",
-             *(BILINGUAL.join(every_language(lambda words, key=key: words.TEMPLATE[key]))
-               for key in ("interpreter", "udf_modules", "run_main"))]
+    notes = [in_all_languages("notes") + ":", *map(in_all_languages, ("interpreter", "udf_modules", "run_main"))]
     for offset, note in enumerate(notes):
         sheet.write_string(len(settings) + 2 + offset, 0, note)
     sheet.set_column(0, 0, 22)

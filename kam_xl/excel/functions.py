@@ -136,7 +136,8 @@ def expected_purchases(frequency, recency_days, age_days, model_params, days: fl
     """Expected purchases of each customer in the next `days` days (the model's conditional expectation)."""
     fit = _fit(model_params)
     horizon = cells.positive(days, "days", 365.25)
-    return cells.column_of(pd.Series(np.asarray(fit.expected_purchases(horizon, *_history(frequency, recency_days, age_days)))))
+    expected = fit.expected_purchases(horizon, *_history(frequency, recency_days, age_days))
+    return cells.column_of(pd.Series(np.asarray(expected)))
 
 
 def profitability_table(sales, activities=None, activity_rates=None, customers=None, invoices=None, payments=None,

@@ -318,6 +318,24 @@ TEMPLATE = {
     "readme.examples_here": "see the {sheet} sheet.",
     "readme.examples_elsewhere": ("`kam-xl new --calc` writes a template with an Examples sheet of worked formulas "
                                   "(docs/EXCEL.md: Excel on Windows)."),
+    "examples.title": "kam-xl cell formulas",
+    "examples.live_calc": ("Yellow cells are example inputs; the formulas are live once kam-xl addin install "
+                           "--libreoffice is done"),
+    "examples.live_xlwings": ("Yellow cells are example inputs; the formulas are live once xlwings > Import "
+                              "Functions is done (results shown here were computed by kam-xl)"),
+    "examples.whole_table": "Whole-table functions (type them once your input tables are filled)",
+    "examples.function": "Function",
+    "examples.formula": "Formula",
+    "examples.result": "Result (spills)",
+    "examples.abc": "ABC tier",
+    "examples.gross_margin": "Gross margin",
+    "examples.ar_turnover": "AR turnover",
+    "examples.dso": "DSO",
+    "examples.rfm": "RFM scores R, F, M",
+    "examples.palive": "P(alive)",
+    "examples.expected_purchases": "Expected purchases",
+    "examples.hhi": "HHI",
+    "examples.aging": "Aging NotDue, 1-30, 31-60, 61-90, 90+",
 }
 # Each input column's help, shown in its header's comment.
 COLUMN_HELP = {

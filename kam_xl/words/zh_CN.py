@@ -597,6 +597,22 @@ TEMPLATE = {
     "readme.examples_here": "示例见“{sheet}”表。",
     "readme.examples_elsewhere": ("用 `kam-xl new --calc` 生成的模板另有“公式示例”表，逐一示范这些公式（见 "
                                   "docs/EXCEL.md《在 Excel 中使用公式》一节）。"),
+    "examples.title": "单元格公式示例",
+    "examples.live_calc": "黄色为示例输入；安装 LibreOffice 加载项后公式即时计算",
+    "examples.live_xlwings": "黄色为示例输入；完成 xlwings 导入函数后公式即时计算",
+    "examples.whole_table": "整表函数：",
+    "examples.function": "函数",
+    "examples.formula": "公式",
+    "examples.result": "结果",
+    "examples.abc": "ABC 分级",
+    "examples.gross_margin": "毛利率",
+    "examples.ar_turnover": "应收账款周转率",
+    "examples.dso": "应收账款周转天数",
+    "examples.rfm": "RFM 评分",
+    "examples.palive": "活跃概率",
+    "examples.expected_purchases": "预计购买次数",
+    "examples.hhi": "赫芬达尔指数",
+    "examples.aging": "账龄",
 }
 # Each input column's help, shown in its header's comment.
 COLUMN_HELP = {
