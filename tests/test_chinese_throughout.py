@@ -120,7 +120,8 @@ def test_the_chinese_words_chosen(chinese):
     segments = set(tables["Classification"]["RFMSegment"])
     assert segments <= {"重要价值客户", "重要保持客户", "重要挽留客户", "重要发展客户", "一般价值客户", "一般发展客户",
                         "一般保持客户", "一般挽留客户", "沉睡客户", "新客户", "无购买客户"}
-    assert {"重要价值客户", "重要保持客户", "一般挽留客户", "沉睡客户"} <= segments   # Champions, Loyal, At Risk, Hibernating
+    # Champions, Loyal, At Risk, Hibernating
+    assert {"重要价值客户", "重要保持客户", "一般挽留客户", "沉睡客户"} <= segments
     units = set(tables["ModelParameters"]["Unit"])
     assert {"形状参数", "天", "奈特"} <= units
 
@@ -180,8 +181,8 @@ def test_about_s_chinese_values_read_back_as_parameters():
     from kam_xl.quality import DataQuality
     dq = DataQuality()
     table = pd.DataFrame({"Parameter": ["潜力权重", "账龄起算日", "平均应收计算方法", "坏账计入客户净贡献", "购买模型"],
-                          "Value": ["客户终身价值 0.5, 收入增长 0.1, 行业增速 0.1, 可争取采购额 0.2, 活跃概率 0.1", "到期日",
-                                    "期初期末", "否", "BG/NBD"], "_row": [2, 3, 4, 5, 6]})
+                          "Value": ["客户终身价值 0.5, 收入增长 0.1, 行业增速 0.1, 可争取采购额 0.2, 活跃概率 0.1",
+                                    "到期日", "期初期末", "否", "BG/NBD"], "_row": [2, 3, 4, 5, 6]})
     params = parameters_from_table(table, dq)
     assert not dq.records
     assert params.potential_weights == {"CLV": 0.5, "Growth": 0.1, "Industry": 0.1, "Wallet": 0.2, "Alive": 0.1}

@@ -65,11 +65,12 @@ ALL_FILES = [PYTHONW, r"C:\Users\li\AppData\Roaming\Microsoft\Excel\XLSTART\xlwi
 def test_a_windows_machine_set_up_right_passes_every_check():
     machine = FakeWindows(GOOD, ALL_FILES)
     found = checks(machine, BOOK)
-    assert [c.name for c in found] == ["Python", "module kam_udfs", "xlwings package", "UDF Modules (xlwings.conf sheet)",
-                                       "Python Excel starts (Interpreter_Win)", "xlwings Excel add-in",
-                                       "access to the VBA project", "refresh macro file"]
+    assert [c.name for c in found] == ["Python", "module kam_udfs", "xlwings package",
+                                       "UDF Modules (xlwings.conf sheet)", "Python Excel starts (Interpreter_Win)",
+                                       "xlwings Excel add-in", "access to the VBA project", "refresh macro file"]
     assert all(c.ok for c in found), [c.line() for c in found if not c.ok]
-    assert machine.commands == [[PYTHONW, "-c", "import kam_udfs, kam_xl; print('kam-xl-version=' + kam_xl.__version__)"]]
+    assert machine.commands == [[PYTHONW, "-c",
+                                 "import kam_udfs, kam_xl; print('kam-xl-version=' + kam_xl.__version__)"]]
 
 
 def test_the_python_from_the_users_xlwings_conf_and_a_warning_on_stderr():
@@ -113,7 +114,8 @@ def test_the_command_on_this_machine(tmp_path):
     add-in; exit 0/1."""
     result = CliRunner().invoke(main, ["doctor", str(TEMPLATE)])
     lines = result.output.splitlines()
-    assert [line.split(":")[0] for line in lines][:4] == ["ok    Python", "ok    module kam_udfs", "ok    xlwings package",
+    assert [line.split(":")[0] for line in lines][:4] == ["ok    Python", "ok    module kam_udfs",
+                                                          "ok    xlwings package",
                                                           "ok    UDF Modules (xlwings.conf sheet)"]
     assert result.exit_code == (0 if all(line.startswith("ok") for line in lines) else 1)
     if "LibreOffice (PDF export, recalculation)" in result.output and lines[4].startswith("ok"):

@@ -51,7 +51,8 @@ ZH_FUNCTIONS = {
     "KAM_TABLE": "按名称返回 kam-xl 的任一输出表",
 }
 ZH_ARGUMENTS = {
-    "values": "金额列", "share_a": "A 类累计占比上限", "share_b": "B 类累计占比上限", "customer_ids": "客户编码列（可选）",
+    "values": "金额列", "share_a": "A 类累计占比上限", "share_b": "B 类累计占比上限",
+    "customer_ids": "客户编码列（可选）",
     "revenue": "销售收入列", "cogs": "销售成本列", "credit_sales": "赊销收入", "opening_ar": "期初应收账款",
     "closing_ar": "期末应收账款", "period_days": "期间天数", "due_dates": "到期日列", "open_amounts": "未收金额列",
     "as_of": "截止日期", "buckets": "账龄分段天数，如 \"30,60,90\"", "amounts": "应收金额列", "ages": "账龄天数列",
@@ -80,8 +81,10 @@ def uno_name(argument: str) -> str:
 def idl() -> str:
     """The UNO interface of the add-in: every argument ``any`` (a value, or a range as rows), every result
     rows of values (one value is one row of one)."""
-    methods = "\n".join(f"        sequence< sequence< any > > {name}({', '.join(f'[in] any {uno_name(a)}' for a in arguments)});"
-                        for name, arguments in functions().items())
+    def method(name: str, arguments: list[str]) -> str:
+        declared = ", ".join(f"[in] any {uno_name(a)}" for a in arguments)
+        return f"        sequence< sequence< any > > {name}({declared});"
+    methods = "\n".join(method(name, arguments) for name, arguments in functions().items())
     return ("#include <com/sun/star/uno/XInterface.idl>\n\n"
             "module org { module kamxl {\n"
             "    interface XKamXL : com::sun::star::uno::XInterface\n    {\n"
@@ -127,13 +130,15 @@ def configuration() -> str:
             f'<node oor:name="AddInFunctions">{"".join(nodes)}</node></node></node></oor:component-data>\n')
 
 
-MANIFEST = """<?xml version="1.0" encoding="UTF-8"?>
-<manifest:manifest xmlns:manifest="http://openoffice.org/2001/manifest">
- <manifest:file-entry manifest:full-path="XKamXL.rdb" manifest:media-type="application/vnd.sun.star.uno-typelibrary;type=RDB"/>
- <manifest:file-entry manifest:full-path="kam_calc.py" manifest:media-type="application/vnd.sun.star.uno-component;type=Python"/>
- <manifest:file-entry manifest:full-path="CalcAddIns.xcu" manifest:media-type="application/vnd.sun.star.configuration-data"/>
-</manifest:manifest>
-"""
+# The extension's parts and their media types.
+PARTS = {"XKamXL.rdb": "application/vnd.sun.star.uno-typelibrary;type=RDB",
+         "kam_calc.py": "application/vnd.sun.star.uno-component;type=Python",
+         "CalcAddIns.xcu": "application/vnd.sun.star.configuration-data"}
+MANIFEST = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<manifest:manifest xmlns:manifest="http://openoffice.org/2001/manifest">\n'
+            + "".join(f' <manifest:file-entry manifest:full-path="{part}" manifest:media-type="{kind}"/>\n'
+                      for part, kind in PARTS.items())
+            + "</manifest:manifest>\n")
 
 
 def description() -> str:

@@ -223,7 +223,7 @@ def KAM_PALIVE(frequency, recency_days, age_days, model_params):
     age_days: days from the first purchase to the as-of date
     model_params: the 4 cells r, alpha, a, b of KAM_BGNBD_FIT, or the 5 cells ParetoNBD, r, alpha, s, beta of KAM_PARETO_FIT
     Example: =KAM_PALIVE(Potential[Frequency], Potential[RecencyDays], Potential[AgeDays], M2:P2)
-    """
+    """  # noqa: E501 (the wizard's help: one argument a line, as argument_help reads it)
     return functions.p_alive(frequency, recency_days, age_days, model_params)
 
 
@@ -249,7 +249,7 @@ def KAM_PROFITABILITY(sales, activities=None, activity_rates=None, customers=Non
     Pass tables with their headers (Table[#All]); all but Sales are optional.
     sales, activities, activity_rates, customers, invoices, payments, parameters: the input tables with headers
     Example: =KAM_PROFITABILITY(Sales[#All], Activities[#All], ActivityRates[#All], Customers[#All], Invoices[#All], Payments[#All], Parameters[#All])
-    """
+    """  # noqa: E501 (the wizard's help: one argument a line, as argument_help reads it)
     return functions.profitability_table(sales, activities, activity_rates, customers, invoices, payments, parameters)
 
 
@@ -283,6 +283,6 @@ def KAM_TABLE(table_name: str, customers, sales, invoices=None, payments=None, a
     table_name: the output table's name, in quotes
     customers, sales, invoices, payments, activities, activity_rates, contacts, industry_outlook, parameters: the input tables with headers (Table[#All]); all but Customers and Sales optional
     Example: =KAM_TABLE("RiskSummary", Customers[#All], Sales[#All], Invoices[#All], Payments[#All])
-    """
+    """  # noqa: E501 (the wizard's help: one argument a line, as argument_help reads it)
     return functions.output_table(table_name, customers, sales, invoices, payments, activities, activity_rates,
                                   contacts, industry_outlook, parameters)
