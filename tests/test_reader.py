@@ -201,3 +201,20 @@ def test_parse_date(raw, expected):
 def test_parse_date_rejects(raw):
     values, bad = parse_date(pd.Series([raw], dtype=object))
     assert bad.iloc[0] and pd.isna(values.iloc[0])
+
+
+def test_which_absent_and_empty_tables_are_said_follows_the_table_specs():
+    """TableSpec.say_absent and say_empty, written out by hand: an absent Contacts or Payments is said, an
+    absent FXRates, ProvisionRates, Targets or Parameters is not (a default or the analysis stands in); an
+    empty Activities is said, an empty Invoices is not (the analysis says what its absence skips)."""
+    from kam_xl.inputs.reader import inputs_from_frames
+    inputs = inputs_from_frames({
+        "Customers": pd.DataFrame({"CustomerID": ["C1"]}),
+        "Sales": pd.DataFrame({"Date": ["2026-03-05"], "CustomerID": ["C1"], "NetRevenue": [100.0]}),
+        "Activities": pd.DataFrame(columns=["Date", "CustomerID", "Activity"]),
+        "Invoices": pd.DataFrame(columns=["InvoiceNo", "CustomerID", "InvoiceDate", "Amount"]),
+    })
+    said = lambda key: sorted(r["Table"] for r in inputs.dq.records if r["key"] == key)  # noqa: E731
+    assert said("table.optional_missing") == ["ActivityRates", "Contacts", "IndustryOutlook", "Payments"]
+    assert said("table.empty") == ["Activities"]
+    assert "Activities" not in inputs.tables and "Invoices" not in inputs.tables
