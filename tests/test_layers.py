@@ -50,8 +50,9 @@ ALLOWED = {
     # names (its _MOVED: kam_xl.xlwings_app, imported by older workbooks' KAM_Summary.py, is kam_xl.excel.xlwings_app)
     "kam_xl": {"inputs", "analysis", "render", "excel"},
     # The shells above the package. udfs only declares kam_xl.excel's functions for xlwings and LibreOffice
-    # Calc (kam_udfs, kam_udfs_legacy, kam_calc, kam_calc_build); bench measures the whole program.
-    "udfs": {"excel", "udfs"},
+    # Calc (kam_udfs, kam_udfs_legacy, kam_calc, kam_calc_build), with their help in the catalogues' languages
+    # (words); bench measures the whole program.
+    "udfs": {"excel", "udfs", "words"},
     "bench": EVERYTHING | {"udfs"},
 }
 VERSION = "kam_xl.__version__"

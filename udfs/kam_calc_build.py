@@ -25,48 +25,12 @@ import kam_udfs
 import kam_xl.excel
 from kam_xl import __version__
 from kam_xl.excel.cells import CALC_ADDIN
+from kam_xl.words import CATALOGUES
 
 HERE = Path(__file__).resolve().parent
 TYPE_LIBRARY = Path(kam_xl.excel.__file__).resolve().parent / "XKamXL.rdb"   # package data, compiled by SDK
 IMPLEMENTATION = CALC_ADDIN
 IDENTIFIER = "org.kamxl.calc"   # the extension's, for unopkg
-# The Chinese help of each function and argument (English comes from the docstrings).
-ZH_FUNCTIONS = {
-    "KAM_ABC": "按价值把客户分为 A/B/C 类（ABC 分级）",
-    "KAM_GROSSMARGIN": "毛利率 = (收入 - 成本) / 收入",
-    "KAM_ARTURNOVER": "应收账款周转率 = 赊销收入 / 平均应收账款",
-    "KAM_DSO": "应收账款周转天数 = 期间天数 / 周转率",
-    "KAM_AGING": "按逾期天数划分的应收账款账龄（一行）",
-    "KAM_PROVISION": "每笔应收账款的坏账准备 = 金额 × 所属账龄段计提比例",
-    "KAM_EXPECTED_RECEIPT_DATE": "预计收款日 = 到期日 + 客户平均逾期天数",
-    "KAM_RFM": "RFM 评分（R、F、M 各 1-5 分）",
-    "KAM_HHI": "赫芬达尔指数（收入集中度，0-10,000）",
-    "KAM_BGNBD_FIT": "拟合 BG/NBD 购买模型：r, alpha（天）, a, b",
-    "KAM_PARETO_FIT": "拟合 Pareto/NBD 购买模型：ParetoNBD, r, alpha（天）, s, beta（天）",
-    "KAM_PALIVE": "客户仍活跃的概率（BG/NBD 或 Pareto/NBD）",
-    "KAM_EXPECTED_PURCHASES": "未来若干天预计购买次数",
-    "KAM_PROFITABILITY": "客户盈利表（由整张输入表计算）",
-    "KAM_RECEIVABLES": "应收账款表（由整张输入表计算）",
-    "KAM_CLASSIFICATION": "客户分类表（由整张输入表计算）",
-    "KAM_TABLE": "按名称返回 kam-xl 的任一输出表",
-}
-ZH_ARGUMENTS = {
-    "values": "金额列", "share_a": "A 类累计占比上限", "share_b": "B 类累计占比上限",
-    "customer_ids": "客户编码列（可选）",
-    "revenue": "销售收入列", "cogs": "销售成本列", "credit_sales": "赊销收入", "opening_ar": "期初应收账款",
-    "closing_ar": "期末应收账款", "period_days": "期间天数", "due_dates": "到期日列", "open_amounts": "未收金额列",
-    "as_of": "截止日期", "buckets": "账龄分段天数，如 \"30,60,90\"", "amounts": "应收金额列", "ages": "账龄天数列",
-    "bands": "各账龄段天数上限", "rates": "各账龄段计提比例", "avg_days_late": "平均逾期天数",
-    "recency_days": "天数（KAM_RFM：距最近一次购买；模型函数：首次至最近一次购买）", "frequency": "购买次数",
-    "monetary": "收入",
-    "age_days": "首次购买至截止日的天数", "model_params": "模型参数（KAM_BGNBD_FIT 或 KAM_PARETO_FIT 的结果）",
-    "days": "预测天数", "table_name": "输出表名称", "sales": "销售表（含表头）", "activities": "服务作业表（含表头）",
-    "activity_rates": "作业费率表（含表头）", "customers": "客户表（含表头）", "invoices": "发票表（含表头）",
-    "payments": "收款表（含表头）", "parameters": "参数表（含表头）", "contacts": "联系记录表（含表头）",
-    "industry_outlook": "行业前景表（含表头）",
-}
-
-
 def functions() -> dict[str, list[str]]:
     """{function name: its arguments}, in the order Excel declares them."""
     return {name: list(inspect.signature(body).parameters) for name, (body, _) in kam_udfs.DECLARED.items()}
@@ -105,21 +69,26 @@ def compile_type_library(target: Path = TYPE_LIBRARY) -> Path:
 
 
 def configuration() -> str:
-    """CalcAddIns.xcu: each function's name, description and arguments as Calc's Function Wizard shows them."""
-    def text(prop: str, en: str, zh: str | None) -> str:
-        values = f'<value xml:lang="en-US">{escape(en)}</value>' + (f'<value xml:lang="zh-CN">{escape(zh)}</value>'
-                                                                    if zh else "")
+    """CalcAddIns.xcu: each function's name, description and arguments as Calc's Function Wizard shows them: in
+    English from the docstrings (as xlwings shows them), and in each catalogue's language that has the functions'
+    help (its FUNCTION_HELP and ARGUMENT_HELP)."""
+    translated = {code: words for code, words in CATALOGUES.items() if words.FUNCTION_HELP}
+
+    def text(prop: str, english: str, translations: dict[str, str | None]) -> str:
+        values = f'<value xml:lang="en-US">{escape(english)}</value>' + "".join(
+            f'<value xml:lang="{code}">{escape(said)}</value>' for code, said in translations.items() if said)
         return f'<prop oor:name="{prop}">{values}</prop>'
     nodes = []
     for name, (body, _) in kam_udfs.DECLARED.items():
         help_text = kam_udfs.argument_help(body)
         summary = (body.__doc__ or name).strip().splitlines()[0]
         parameters = "".join(
-            f'<node oor:name="{uno_name(a)}" oor:op="replace">{text("DisplayName", a, None)}'
-            f'{text("Description", help_text.get(a, a), ZH_ARGUMENTS.get(a))}</node>'
-            for a in inspect.signature(body).parameters)
-        nodes.append(f'<node oor:name="{name}" oor:op="replace">{text("DisplayName", name, name)}'
-                     f'{text("Description", summary, ZH_FUNCTIONS.get(name))}'
+            f'<node oor:name="{uno_name(a)}" oor:op="replace">{text("DisplayName", a, {})}'
+            f'{text("Description", help_text.get(a, a), {c: w.ARGUMENT_HELP.get(a) for c, w in translated.items()})}'
+            '</node>' for a in inspect.signature(body).parameters)
+        nodes.append(f'<node oor:name="{name}" oor:op="replace">'
+                     f'{text("DisplayName", name, dict.fromkeys(translated, name))}'
+                     f'{text("Description", summary, {c: w.FUNCTION_HELP.get(name) for c, w in translated.items()})}'
                      f'<prop oor:name="Category"><value>Add-In</value></prop>'
                      f'<prop oor:name="CompatibilityName"><value xml:lang="en-US">{name}</value></prop>'
                      f'<node oor:name="Parameters">{parameters}</node></node>')
@@ -142,12 +111,15 @@ MANIFEST = ('<?xml version="1.0" encoding="UTF-8"?>\n'
 
 
 def description() -> str:
+    """description.xml: the extension's identifier, version and name in each catalogue's language."""
+    names = "".join(f'<name lang="{code}">{escape(words.UI["addin.name"])}</name>'
+                    for code, words in CATALOGUES.items())
     return ('<?xml version="1.0" encoding="UTF-8"?>\n'
             '<description xmlns="http://openoffice.org/extensions/description/2006" '
             'xmlns:xlink="http://www.w3.org/1999/xlink">'
             f'<identifier value="{IDENTIFIER}"/>'
             f'<version value="{__version__}"/>'
-            '<display-name><name lang="en">kam-xl functions</name><name lang="zh-CN">kam-xl 函数</name></display-name>'
+            f'<display-name>{names}</display-name>'
             '</description>\n')
 
 

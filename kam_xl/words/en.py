@@ -158,6 +158,7 @@ TEXT = {
 
 # The workbook's own furniture: titles, labels, chart titles.
 UI = {
+    "addin.name": "kam-xl functions",
     "sheet.examples": "Examples",
     "examples.see_readme": "",
     "points": "pts",
@@ -398,6 +399,11 @@ PARAMETER_HELP = {
 # The demo book's industries, regions and sizes (kam_xl.authoring.demo), as a book in this language names them.
 DEMO_NAMES: dict[str, str] = {}
 
+
+# The Calc add-in's help of each KAM_ function and argument (udfs/kam_calc_build.py). English is the
+# functions' docstrings, which xlwings shows in Excel too; another language gives its words here.
+FUNCTION_HELP: dict[str, str] = {}
+ARGUMENT_HELP: dict[str, str] = {}
 
 MESSAGES = {
     "control.break": "Control '{control}' ({table_name}) does not tie: source {source:,.2f}, summary {report:,.2f}; "

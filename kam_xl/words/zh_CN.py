@@ -454,6 +454,7 @@ TEXT = {
 
 # The workbook's own furniture: titles, labels, chart titles.
 UI = {
+    "addin.name": "kam-xl 函数",
     "sheet.examples": "公式示例",
     "examples.see_readme": "函数说明见 docs/EXCEL.md《在 Excel 中使用公式》一节。",
     "points": "个百分点",
@@ -677,6 +678,42 @@ DEMO_NAMES = {"Manufacturing": "制造业", "Retail": "零售", "Healthcare": "�
     "North": "华北", "South": "华南", "West": "西部", "Central": "华中", "Large": "大型", "Medium": "中型",
     "Small": "小型"}
 
+
+# The Calc add-in's help of each KAM_ function and argument (udfs/kam_calc_build.py).
+FUNCTION_HELP = {
+    "KAM_ABC": "按价值把客户分为 A/B/C 类（ABC 分级）",
+    "KAM_GROSSMARGIN": "毛利率 = (收入 - 成本) / 收入",
+    "KAM_ARTURNOVER": "应收账款周转率 = 赊销收入 / 平均应收账款",
+    "KAM_DSO": "应收账款周转天数 = 期间天数 / 周转率",
+    "KAM_AGING": "按逾期天数划分的应收账款账龄（一行）",
+    "KAM_PROVISION": "每笔应收账款的坏账准备 = 金额 × 所属账龄段计提比例",
+    "KAM_EXPECTED_RECEIPT_DATE": "预计收款日 = 到期日 + 客户平均逾期天数",
+    "KAM_RFM": "RFM 评分（R、F、M 各 1-5 分）",
+    "KAM_HHI": "赫芬达尔指数（收入集中度，0-10,000）",
+    "KAM_BGNBD_FIT": "拟合 BG/NBD 购买模型：r, alpha（天）, a, b",
+    "KAM_PARETO_FIT": "拟合 Pareto/NBD 购买模型：ParetoNBD, r, alpha（天）, s, beta（天）",
+    "KAM_PALIVE": "客户仍活跃的概率（BG/NBD 或 Pareto/NBD）",
+    "KAM_EXPECTED_PURCHASES": "未来若干天预计购买次数",
+    "KAM_PROFITABILITY": "客户盈利表（由整张输入表计算）",
+    "KAM_RECEIVABLES": "应收账款表（由整张输入表计算）",
+    "KAM_CLASSIFICATION": "客户分类表（由整张输入表计算）",
+    "KAM_TABLE": "按名称返回 kam-xl 的任一输出表",
+}
+ARGUMENT_HELP = {
+    "values": "金额列", "share_a": "A 类累计占比上限", "share_b": "B 类累计占比上限",
+    "customer_ids": "客户编码列（可选）",
+    "revenue": "销售收入列", "cogs": "销售成本列", "credit_sales": "赊销收入", "opening_ar": "期初应收账款",
+    "closing_ar": "期末应收账款", "period_days": "期间天数", "due_dates": "到期日列", "open_amounts": "未收金额列",
+    "as_of": "截止日期", "buckets": "账龄分段天数，如 \"30,60,90\"", "amounts": "应收金额列", "ages": "账龄天数列",
+    "bands": "各账龄段天数上限", "rates": "各账龄段计提比例", "avg_days_late": "平均逾期天数",
+    "recency_days": "天数（KAM_RFM：距最近一次购买；模型函数：首次至最近一次购买）", "frequency": "购买次数",
+    "monetary": "收入",
+    "age_days": "首次购买至截止日的天数", "model_params": "模型参数（KAM_BGNBD_FIT 或 KAM_PARETO_FIT 的结果）",
+    "days": "预测天数", "table_name": "输出表名称", "sales": "销售表（含表头）", "activities": "服务作业表（含表头）",
+    "activity_rates": "作业费率表（含表头）", "customers": "客户表（含表头）", "invoices": "发票表（含表头）",
+    "payments": "收款表（含表头）", "parameters": "参数表（含表头）", "contacts": "联系记录表（含表头）",
+    "industry_outlook": "行业前景表（含表头）",
+}
 
 MESSAGES = {
     "control.break": "核对项目“{control}”（{table_name}）不符：源数据 {source:,.2f}，汇总表 {report:,.2f}；"
