@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from kam_xl.analysis import Results
+from kam_xl.contract import TABLES
 from kam_xl.inputs.parsing import ERROR_VALUES, parse_date, parse_number
 from kam_xl.inputs.reader import inputs_from_frames
 from kam_xl.render.localize import analyze
@@ -166,9 +167,10 @@ def _analyze_tables(tables: dict[str, object], params: dict | None) -> Results:
     frames = {name: frame_of(values, name) for name, values in tables.items() if values is not None}
     if "Customers" not in frames:
         ids: list = []
+        key = TABLES["Customers"].column("CustomerID")
         for frame in frames.values():
             for column in frame.columns:
-                if column.replace(" ", "").lower() in ("customerid", "客户编号"):
+                if column.replace(" ", "").lower() in (key.name.lower(), key.zh):
                     ids += [v for v in frame[column].tolist() if v not in (None, "")]
         frames["Customers"] = pd.DataFrame({"CustomerID": list(dict.fromkeys(ids))})
     if "Sales" not in frames:
