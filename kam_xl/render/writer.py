@@ -57,17 +57,18 @@ QUADRANT_COLOURS = {"Strategic": "#2E7D32", "Develop": "#1565C0", "Maintain": "#
 
 
 def write_workbook(results: Results, path: str | Path, language: str | None = None,
-                   vba_from: str | Path | None = None, protect: bool = False) -> Path:
+                   vba_from: str | Path | None = None, protect: bool = False, scratch: bool = False) -> Path:
     """Write the summary to ``path`` atomically (an existing file is replaced
     only when the new one is complete). ``.xlsm`` needs ``vba_from``: a macro
-    workbook whose VBA project is copied byte for byte."""
+    workbook whose VBA project is copied byte for byte. ``scratch``: the parts
+    stored uncompressed, for a workbook only read back (refresh's splice)."""
     path = Path(path)
     language = language or results.params.language
     vba = _vba_project(vba_from) if path.suffix.lower() == ".xlsm" else None
     if path.suffix.lower() == ".xlsm" and vba is None:
         raise ValueError("an .xlsm summary needs an .xlsm input whose macros it keeps")
     with atomic_output(path) as temp:
-        book = new_workbook(temp)
+        book = new_workbook(temp, stored=scratch)
         if vba is not None:
             book.add_vba_project(io.BytesIO(vba), is_stream=True)
             book.set_vba_name("ThisWorkbook")

@@ -3,6 +3,9 @@ DataFrame as an Excel Table. Used by the template and the summary writer."""
 from __future__ import annotations
 
 import math
+import sys
+import zipfile
+from unittest import mock
 
 import numpy as np
 import pandas as pd
@@ -137,8 +140,25 @@ def _overlap(a: tuple, b: tuple) -> bool:
     return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
 
 
-def new_workbook(path, **options) -> xlsxwriter.Workbook:
-    return xlsxwriter.Workbook(str(path), {**WORKBOOK_OPTIONS, **options})
+def new_workbook(path, stored: bool = False, **options) -> xlsxwriter.Workbook:
+    """A workbook with kam-xl's options; ``stored``: its parts kept uncompressed (a scratch workbook that
+    splice reads once: deflating 90 MB of sheets to inflate them again costs seconds)."""
+    return (StoredWorkbook if stored else xlsxwriter.Workbook)(str(path), {**WORKBOOK_OPTIONS, **options})
+
+
+class _StoredZip(zipfile.ZipFile):
+    def __init__(self, file, mode="r", compression=zipfile.ZIP_STORED, allowZip64=True, **options):
+        super().__init__(file, mode, zipfile.ZIP_STORED, allowZip64, **options)
+
+
+class StoredWorkbook(xlsxwriter.Workbook):
+    """A workbook whose package stores its parts. XlsxWriter opens its zip with ZIP_DEFLATED and no option;
+    while this workbook is stored (one thread) its module's ZipFile stores instead."""
+
+    def _store_workbook(self):
+        module = sys.modules[xlsxwriter.Workbook.__module__]
+        with mock.patch.object(module, "ZipFile", _StoredZip):
+            super()._store_workbook()
 
 
 def add_sheet(book: xlsxwriter.Workbook, name: str):
