@@ -6,7 +6,6 @@ where it is computed.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
@@ -419,13 +418,14 @@ def _review(previous, p: Params, customers: pd.Index, current: pd.DataFrame, sal
     return action_review(known, current, oldest or "Oldest")
 
 
-def analyze(inputs: Inputs, params: dict | Params | None = None, previous=None) -> Results:
+def analyze(inputs: Inputs, params: dict | Params | None = None, previous=None, run_time: str = "") -> Results:
     """Every output table of the contract (docs/CONTRACT.md section 2) from validated inputs.
 
     ``params`` overrides the workbook's Parameters (a dict of canonical names,
     e.g. ``{"AsOfDate": "2026-06-30"}``, or a full :class:`Params`);
     ``previous``: last period's summary as read by
-    :func:`kam_xl.render.results_reader.read_previous`, whose actions are reviewed."""
+    :func:`kam_xl.render.results_reader.read_previous`, whose actions are reviewed;
+    ``run_time``: the moment of the run for About (the core reads no clock)."""
     if inputs.fatal:
         raise InputError("; ".join(inputs.fatal))
     dq = inputs.dq.copy()
@@ -472,7 +472,7 @@ def analyze(inputs: Inputs, params: dict | Params | None = None, previous=None) 
                               prior_profit=prior[0], prior_receivables=prior[1], prior_tiers=prior[2],
                               last_year=last_year, models=models, model_report=model_report, sources=inputs,
                               ledger_controls=_ledger_controls(as_read, inputs, p))
-    results = assemble(figures, p, dq, _about(inputs))
+    results = assemble(figures, p, dq, _about(inputs, run_time))
     _say_breaks(results.tables["Controls"], dq)
     return results
 
@@ -536,9 +536,9 @@ def _collection(inputs: Inputs, p: Params, customers: pd.DataFrame, ar: pd.DataF
     return found
 
 
-def _about(inputs: Inputs) -> dict:
+def _about(inputs: Inputs, run_time: str) -> dict:
     """About's run facts: the tool, its version, the moment of the run and the input file with its SHA-256."""
-    return {"Tool": "kam-xl", "Version": __version__, "RunTime": dt.datetime.now().isoformat(timespec="seconds"),
+    return {"Tool": "kam-xl", "Version": __version__, "RunTime": run_time,
             "InputFile": str(inputs.source.name) if inputs.source else "", "InputSHA256": inputs.source_sha256 or ""}
 
 

@@ -82,10 +82,7 @@ CODE_LIKE = re.compile(r"^[a-z]{2,3}([-_]([A-Z]{2}|[A-Z][a-z]{3}))?$")   # ja, d
 # What is still there, with the reason. Remove an entry when its line goes; the tests fail until you do.
 # ("import", importing module, imported module) | ("io", module, what, how many times)
 # | ("language", module, function, the branch's source, how many times in that function)
-EXCEPTIONS: dict[tuple, str] = {
-    ("io", "kam_xl.analysis", "clock: dt.datetime.now", 1):
-        "About's RunTime, the moment of the run; would move to the shell that calls analyze",
-}
+EXCEPTIONS: dict[tuple, str] = {}
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ here are the ones the package exports and every edge uses."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
 
 import pandas as pd
@@ -138,8 +139,9 @@ def actions_text(keys: str, oldest_bucket_days: int, language: str) -> str:
 
 def analyze(inputs, params=None, previous=None) -> Results:
     """Every output table (see :func:`kam_xl.analysis.analyze`) in the words of
-    the summary's language."""
-    return localized(analysis.analyze(inputs, params, previous))
+    the summary's language; About's RunTime is now."""
+    run_time = dt.datetime.now().isoformat(timespec="seconds")
+    return localized(analysis.analyze(inputs, params, previous, run_time=run_time))
 
 
 def restrict(results: Results, customer_ids, audience: str | None = None) -> Results:
