@@ -168,14 +168,27 @@ def merge_styles(user: str, generated: str) -> tuple[str, dict]:
     return merged, {"xf": len(user_xfs), "dxf": len(user_dxfs)}
 
 
-_SHARED_CELL = re.compile(r'<c r="([A-Z]+\d+)"((?: s="\d+")?) t="s"><v>(\d+)</v></c>')
+# One pass over a generated sheet: its shared-string cells, then its style and differential-format indices.
+_SHEET_REFS = re.compile(r'<c r="([A-Z]+\d+)"(?: s="(\d+)")? t="s"><v>(\d+)</v></c>| (s|style)="(\d+)"|dxfId="(\d+)"')
 
 
-def _inline_strings(sheet: str, strings: list[str]) -> str:
-    def inline(match):
-        text = strings[int(match[3])]
-        return f'<c r="{match[1]}"{match[2]} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
-    return _SHARED_CELL.sub(inline, sheet)
+def _carry_sheet(sheet: str, strings: list[str], offsets: dict) -> str:
+    """A generated sheet as it goes into the user's package: shared strings inline (the user's sharedStrings
+    stay as they are), cell and column styles (s, style) and conditional formats (dxfId) moved past the
+    user's own. One regular-expression pass; each distinct attribute's replacement made once."""
+    made: dict[str, str] = {}
+
+    def carry(match):
+        if match[1]:
+            style = f' s="{int(match[2]) + offsets["xf"]}"' if match[2] else ""
+            return (f'<c r="{match[1]}"{style} t="inlineStr"><is><t xml:space="preserve">{strings[int(match[3])]}'
+                    "</t></is></c>")
+        found = made.get(match[0])
+        if found is None:
+            found = made[match[0]] = (f' {match[4]}="{int(match[5]) + offsets["xf"]}"' if match[4] else
+                                      f'dxfId="{int(match[6]) + offsets["dxf"]}"')
+        return found
+    return _SHEET_REFS.sub(carry, sheet)
 
 
 def _shared_strings(package: _Package) -> list[str]:
@@ -245,7 +258,8 @@ def _generated_parts(user: _Package, gen: _Package, gen_sheets: list, names: set
     used_table_names = {_table_tag(user.text(n)).get("name") for n in kept_tables}
     next_table_id = max([0] + [int(_table_tag(user.text(n))["id"]) for n in kept_tables]) + 1
     strings = _shared_strings(gen)
-    gen_types = dict(re.findall(r'<Override PartName="/([^"]+)" ContentType="([^"]+)"/>', gen.text("[Content_Types].xml")))
+    gen_types = dict(re.findall(r'<Override PartName="/([^"]+)" ContentType="([^"]+)"/>',
+                                gen.text("[Content_Types].xml")))
     renamed: dict[str, str] = {}
     for _, part in gen_sheets:
         for dependent in [part] + [d for d in _dependents(gen, part) if not d.endswith(".rels")]:
@@ -255,11 +269,7 @@ def _generated_parts(user: _Package, gen: _Package, gen_sheets: list, names: set
     for old, new in renamed.items():
         data = gen.text(old)
         if old.startswith("xl/worksheets/"):
-            data = _inline_strings(data, strings)
-            data = re.sub(r' s="(\d+)"', lambda m: f' s="{int(m[1]) + offsets["xf"]}"', data)
-            data = re.sub(r' style="(\d+)"', lambda m: f' style="{int(m[1]) + offsets["xf"]}"', data)
-            data = re.sub(r'dxfId="(\d+)"', lambda m: f'dxfId="{int(m[1]) + offsets["dxf"]}"', data)
-            data = data.replace(' tabSelected="1"', "")
+            data = _carry_sheet(data, strings, offsets).replace(' tabSelected="1"', "")
         if old.startswith("xl/tables/"):
             name = _table_tag(data)["name"]
             if name in used_table_names:
@@ -319,7 +329,8 @@ def _defined_names(workbook: str, gen_workbook: str, user_sheets: list, gen_shee
             sheet = [a["name"] for a, _ in user_sheets][int(attrs["localSheetId"])]
             if sheet not in new_order[:kept_count]:
                 continue
-            attrs_text = attrs_text.replace(f'localSheetId="{attrs["localSheetId"]}"', f'localSheetId="{new_order.index(sheet)}"')
+            attrs_text = attrs_text.replace(f'localSheetId="{attrs["localSheetId"]}"',
+                                            f'localSheetId="{new_order.index(sheet)}"')
         if any(re.search(rf"(^|[^\w])'?{re.escape(a['name'])}'?!", unescape(body)) for a, _ in removed):
             continue
         defined.append(f"<definedName{attrs_text}>{body}</definedName>")
@@ -328,7 +339,8 @@ def _defined_names(workbook: str, gen_workbook: str, user_sheets: list, gen_shee
         attrs = _attrs(attrs_text)
         if "localSheetId" in attrs:
             sheet = gen_order[int(attrs["localSheetId"])]
-            attrs_text = attrs_text.replace(f'localSheetId="{attrs["localSheetId"]}"', f'localSheetId="{new_order.index(sheet)}"')
+            attrs_text = attrs_text.replace(f'localSheetId="{attrs["localSheetId"]}"',
+                                            f'localSheetId="{new_order.index(sheet)}"')
         defined.append(f"<definedName{attrs_text}>{body}</definedName>")
     block = "<definedNames>" + "".join(defined) + "</definedNames>" if defined else ""
     if re.search(r"<definedNames>.*?</definedNames>|<definedNames/>", workbook, re.S):
