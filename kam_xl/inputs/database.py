@@ -181,7 +181,9 @@ def spark_session(master: str):
     from pyspark.sql import SparkSession
     builder = SparkSession.builder.appName("kam-xl")
     builder = builder.remote(master) if master.startswith("sc://") else builder.master(master)
-    return builder.config("spark.sql.session.timeZone", "UTC").config("spark.ui.enabled", "false").getOrCreate()
+    if master.startswith("local"):   # one machine: a few shuffle partitions, not a cluster's 200
+        builder = builder.config("spark.sql.shuffle.partitions", "4").config("spark.ui.enabled", "false")
+    return builder.config("spark.sql.session.timeZone", "UTC").getOrCreate()
 
 
 def lines(source: DatabaseTable):

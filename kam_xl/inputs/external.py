@@ -23,14 +23,20 @@ import pandas as pd
 
 from kam_xl.contract import TableSpec
 from kam_xl.inputs.condensed_files import condensed_grid
+from kam_xl.inputs.database import DatabaseTable, condensed_database_grid, database_grid
 from kam_xl.inputs.files import file_grid
 from kam_xl.inputs.grids import Grid, LargeFile
 from kam_xl.inputs.names import Names
 
 
-def external_grid(spec: TableSpec, given: Path, names: Names, condense_from: int | None) -> Grid | LargeFile:
+def external_grid(spec: TableSpec, given: Path | DatabaseTable, names: Names,
+                  condense_from: int | None) -> Grid | LargeFile:
     """The table ``given`` outside the workbook; a LargeFile when it may be
-    condensed and its file has ``condense_from`` bytes or more (None: never)."""
+    condensed and its file has ``condense_from`` bytes or more (None: never).
+    A database table (kam_xl.inputs.database) that may be condensed always is,
+    in the database, once Customers is typed."""
+    if isinstance(given, DatabaseTable):
+        return LargeFile(given) if condense_from is not None and spec.condense else database_grid(spec, given)
     if condense_from is not None and spec.condense and given.exists() and given.stat().st_size >= condense_from:
         return LargeFile(given)
     return file_grid(given, spec, names)
@@ -38,4 +44,6 @@ def external_grid(spec: TableSpec, given: Path, names: Names, condense_from: int
 
 def large_grid(spec: TableSpec, large: LargeFile, names: Names, customers: pd.DataFrame | None) -> Grid:
     """A large table, condensed as it is read (``customers``: the typed Customers, if any)."""
+    if isinstance(large.path, DatabaseTable):
+        return condensed_database_grid(spec, large.path, customers)
     return condensed_grid(large.path, spec, names, customers)

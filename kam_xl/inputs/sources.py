@@ -34,6 +34,7 @@ import pandas as pd
 from kam_xl.contract import TABLES, TableSpec, normalize_name
 from kam_xl.inputs.column_map import with_map
 from kam_xl.inputs.condensed_files import with_sums
+from kam_xl.inputs.database import DatabaseTable
 from kam_xl.inputs.error_cells import ErrorCells, Unreadable
 from kam_xl.inputs.external import large_grid
 from kam_xl.inputs.files import EXTRACT_SUFFIXES, file_grid, file_header
@@ -76,7 +77,8 @@ def _workbook_part(path: Path, names: Names, map_dq: DataQuality, external, thre
     try:
         if map_sheet:
             names = with_map(find_grid(book, TABLES["ColumnMap"], names), names, map_dq)
-        files = {name: Path(file) for name, file in (external or {}).items()}
+        files = {name: file if isinstance(file, DatabaseTable) else Path(file)   # a database table as it is
+                 for name, file in (external or {}).items()}
         files.update({name: path.parent / file for name, file in parameter_files(book, names).items()
                       if name not in files})
         sheets = list(book.sheet_names)
