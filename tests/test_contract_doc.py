@@ -99,3 +99,31 @@ def test_groups_sum_their_members_by_hand():
     risk = results["RiskSummary"].set_index("Metric")["Value"]
     # Customers: shares 0.7 and 0.3 -> HHI 4900 + 900 = 5800; groups: A1 holds all revenue -> 10000.
     assert risk["HHI"] == 5800 and risk["GroupHHI"] == 10000 and risk["GroupTop1Share"] == 1.0
+
+
+def test_a_column_reads_the_same_in_every_table():
+    """A name means one thing: wherever a column of that name stands, it reads (kind, width, wrapping) the
+    same, so COLUMN_KINDS and a table outside the contract (the pack's extracts) can go by the name."""
+    seen = {}
+    for table in OUTPUTS.values():
+        for column in table.columns:
+            if column.named_by is None:
+                looks = (column.kind, column.width, column.wrap)
+                assert seen.setdefault(column.name, (table.name, looks))[1] == looks, (table.name, column.name)
+
+
+def test_the_columns_a_parameter_names():
+    """AgingBuckets 15,45: by due date NotDue, its split at 15 days, then the overdue buckets; by invoice date
+    the ages, the first not yet late; Groups carry the oldest bucket (by due date in both)."""
+    from kam_xl.contract import groups_columns, profitability_columns, provision_columns, receivables_columns
+    due = receivables_columns((15, 45))
+    assert due[3:10] == ["OpenBalance", "NotDue", "DueIn0_15", "DueAfter15", "Overdue1_15", "Overdue16_45",
+                         "Overdue45Plus"]
+    assert receivables_columns((15, 45), "InvoiceDate")[3:8] == ["OpenBalance", "Age0_15", "Age16_45", "Age45Plus",
+                                                                 "OverdueShare"]
+    assert [c.name for c in OUTPUTS["Receivables"].expand(aging_runs((15, 45), "InvoiceDate"))
+            if c.highlight == "heat"] == ["Age16_45", "Age45Plus"]
+    assert groups_columns((15, 45))[-3:] == ["Overdue45Plus", "CreditLimit", "CreditUtilization"]
+    assert provision_columns(["0-1y", "1y+"])[1:5] == ["GrossReceivable", "0-1y", "1y+", "Allowance"]
+    assert profitability_columns(True)[8:11] == ["FinancingCost", "BadDebtCharge", "NetProfit"]
+    assert "BadDebtCharge" not in profitability_columns(False)
