@@ -102,3 +102,53 @@ def test_the_demo_says_its_records_are_complete_so_the_prior_boxes_are_filled(tm
     assert all(isinstance(value, float) for value in (rows[6][9], rows[6][13], rows[12][5]))
     messages = read_results(summary)["DataQuality"]["Message"]
     assert not messages.str.contains("Set the DataStart parameter", na=False).any()
+
+
+def test_a_third_language_is_one_catalogue_file(monkeypatch, tmp_path):
+    """A catalogue with the English one's names, registered in kam_xl.words.CATALOGUES, is all a third language
+    needs: the Language parameter takes its code and its spellings, and the template is written with its sheet
+    names, its help beside the English and the Chinese (each line of the ReadMe, each header's comment, each cell
+    check) and its Parameters sheet. No module outside kam_xl/words/ names a language."""
+    import types
+
+    import pandas as pd
+
+    from kam_xl.inputs.params import parameters_from_table
+    from kam_xl.quality import DataQuality
+    from kam_xl.words import CATALOGUES, en
+    third = types.ModuleType("kam_xl.words.xx")
+    vars(third).update({name: value for name, value in vars(en).items() if not name.startswith("__")})
+    third.SPELLINGS = ("third",)
+    third.TEMPLATE = {key: f"XX {text}" for key, text in en.TEMPLATE.items()}
+    third.COLUMN_HELP = {"CustomerID": "XX the customer's code"}
+    third.PARAMETER_HELP = {"AsOfDate": "XX balances date"}
+    monkeypatch.setitem(CATALOGUES, "xx", third)
+
+    dq = DataQuality()
+    table = pd.DataFrame({"Parameter": ["Language"], "Value": ["Third"], "_row": [2]})
+    assert parameters_from_table(table, dq).language == "xx" and not dq.records
+
+    book = openpyxl.load_workbook(write_template(tmp_path / "third.xlsx", language="xx"))
+    readme = [row[0] for row in book["XX ReadMe"].iter_rows(values_only=True)]
+    assert readme[0] == ("kam-xl · Key-account accounting summary 大客户管理会计汇总 "
+                         "XX kam-xl · Key-account accounting summary")
+    assert readme[3:6] == [en.TEMPLATE["readme.purpose"], CATALOGUES["zh-CN"].TEMPLATE["readme.purpose"],
+                           "XX " + en.TEMPLATE["readme.purpose"]]
+    comment = book["Customers"]["A1"].comment.text
+    assert comment.splitlines() == ["CustomerID · 客户编号", "Required · 必填 · XX Required",
+                                    en.COLUMN_HELP["CustomerID"], CATALOGUES["zh-CN"].COLUMN_HELP["CustomerID"],
+                                    "XX the customer's code"]
+    parameters = book["Parameters"]
+    assert [c.value for c in parameters[1]] == ["XX Parameter", "XX Value", "XX Description"]
+    assert [row for row in parameters.iter_rows(values_only=True) if row[0] == "AsOfDate"][0][2] == "XX balances date"
+    checks = {v.error for v in book["Sales"].data_validations.dataValidation}
+    assert "Enter a date · 请输入日期 · XX Enter a date" in checks
+
+    # and the summary is written in it (here the English words the catalogue copied), the About sheet saying so
+    from kam_xl import analyze
+    from kam_xl.authoring.demo import generate
+    from kam_xl.inputs.reader import inputs_from_frames
+    results = analyze(inputs_from_frames(generate(customers=30, language="xx")))
+    assert results.params.language == "xx" and results["Commentary"]["Commentary"].str.len().gt(0).all()
+    about = results["About"].set_index("Item")["Value"]
+    assert about["Language"] == "xx" and about["ReportingCurrency"] == "CNY"

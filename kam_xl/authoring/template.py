@@ -28,20 +28,20 @@ QUICKSTART = "quickstart_standalone.xlsm"
 DATA_VALIDATION_ROWS = 5000
 UDF_MODULE = "kam_udfs"
 
+# Between a text's languages on one line (Required · 必填).
+BETWEEN_LANGUAGES = " · "
 # The ReadMe sheet: (TEMPLATE key "readme.<key>", style, how) per line; its words are written in every language of
 # the catalogues, each on its own line (how None) or joined on one line by ``how``. None: an empty line.
 README = [
     ("title", "title", " "), None,
-    ("purpose_heading", "heading", " · "), ("purpose", None, None), None,
-    ("use_heading", "heading", " · "), ("paste", None, None), ("below_table", None, None), ("blank_cells", None, None),
-    ("parameters", None, None), ("build", None, None), ("problems", None, None), None,
-    ("colours_heading", "heading", " · "), ("inputs", "input", " · "), ("outputs", "output", " · "),
-    ("information", "info", " · "), None,
-    ("required_heading", "heading", " · "), ("required", None, None), ("fx", None, None), None,
-    ("formulas_heading", "heading", " · "), ("formulas", None, None),
+    ("purpose_heading", "heading", BETWEEN_LANGUAGES), ("purpose", None, None), None,
+    ("use_heading", "heading", BETWEEN_LANGUAGES), ("paste", None, None), ("below_table", None, None),
+    ("blank_cells", None, None), ("parameters", None, None), ("build", None, None), ("problems", None, None), None,
+    ("colours_heading", "heading", BETWEEN_LANGUAGES), ("inputs", "input", BETWEEN_LANGUAGES),
+    ("outputs", "output", BETWEEN_LANGUAGES), ("information", "info", BETWEEN_LANGUAGES), None,
+    ("required_heading", "heading", BETWEEN_LANGUAGES), ("required", None, None), ("fx", None, None), None,
+    ("formulas_heading", "heading", BETWEEN_LANGUAGES), ("formulas", None, None),
 ]
-# A cell check's message and an xlwings.conf note name their words in every language on one line.
-BILINGUAL = " · "
 
 
 def every_language(words_of) -> list[str]:
@@ -51,7 +51,7 @@ def every_language(words_of) -> list[str]:
 
 def in_all_languages(key: str) -> str:
     """A TEMPLATE text of the catalogues in every language, on one line (Required · 必填)."""
-    return BILINGUAL.join(every_language(lambda words: words.TEMPLATE[key]))
+    return BETWEEN_LANGUAGES.join(every_language(lambda words: words.TEMPLATE[key]))
 
 
 def readme_lines(examples: str | None = None) -> list[tuple[str, str | None]]:
@@ -65,8 +65,7 @@ def readme_lines(examples: str | None = None) -> list[tuple[str, str | None]]:
             continue
         key, style, how = entry
         texts = every_language(lambda words: words.TEMPLATE[f"readme.{key}"].format(
-            examples=words.TEMPLATE[where].format(sheet=examples)) if key == "formulas" else
-            words.TEMPLATE[f"readme.{key}"])
+            examples=words.TEMPLATE[where].format(sheet=examples)))   # the formulas' line says where they are
         lines += [(how.join(texts), style)] if how else [(text, style) for text in texts]
     return lines
 
@@ -176,7 +175,7 @@ def _column_comment(column) -> str:
     """A header's comment: the column's name in each language, required or optional, and its help."""
     names = dict.fromkeys(in_language(column.name, column.zh, code) for code in CATALOGUES)
     required = in_all_languages("required_column" if column.required else "optional_column")
-    return "\n".join([BILINGUAL.join(names), required,
+    return "\n".join([BETWEEN_LANGUAGES.join(names), required,
                       *every_language(lambda words: words.COLUMN_HELP.get(column.name, ""))]).strip()
 
 
