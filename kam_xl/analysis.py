@@ -746,9 +746,10 @@ def _trend_tables(f: CustomerFigures, order: pd.Index, decimals: int) -> tuple[p
             trend[trend["Month"].isin(shown)].reset_index(drop=True)[TREND_COLUMNS])
 
 
-def restrict(results: Results, customer_ids, audience: str | None = None) -> Results:
-    """The summary of a subset of customers (e.g. one account manager's) from
-    an analysed book, without analysing again; ``audience`` says whose it is."""
+def for_customers(results: Results, customer_ids, audience: str | None = None) -> Results:
+    """The output tables of a subset of customers (e.g. one account manager's)
+    from an analysed book, without analysing again; ``audience`` says whose it
+    is. The public :func:`kam_xl.render.localize.restrict` words them."""
     return dataclasses.replace(assemble(results.figures, results.params, results.dq, results.about, customer_ids),
                                audience=audience)
 

@@ -145,5 +145,5 @@ def analyze(inputs, params=None, previous=None) -> Results:
 
 
 def restrict(results: Results, customer_ids, audience: str | None = None) -> Results:
-    """The summary of some customers only (see :func:`kam_xl.analysis.restrict`)."""
-    return localized(analysis.restrict(results, customer_ids, audience))
+    """The summary of some customers only (see :func:`kam_xl.analysis.for_customers`)."""
+    return localized(analysis.for_customers(results, customer_ids, audience))
