@@ -48,41 +48,84 @@ def action_review(previous: pd.DataFrame, current: pd.DataFrame, oldest: str) ->
     since, whatever the days. ``oldest`` names the
     oldest aging bucket. Columns: CustomerID, PreviousTier, Tier,
     PreviousQuadrant, Quadrant, PreviousActions, Metric, Before, Now, Improved."""
-    rows = []
-    for cid, before in previous.iterrows():
-        now = current.loc[cid] if cid in current.index else pd.Series(dtype=object)
-        base = (cid, before.get("ABCTier"), now.get("ABCTier"), before.get("PortfolioQuadrant"),
-                now.get("PortfolioQuadrant"), ",".join(before["Actions"]))
-        targeted: dict[str, int] = {}
-        for action in before["Actions"]:
-            for metric, direction in ACTION_METRICS.get(action, ()):
-                targeted.setdefault(metric, direction)
-        for metric, direction in targeted.items():
-            then = np.nan if metric == "PurchasesSince" else before.get(metric, np.nan)
-            value = now.get(metric, np.nan)
-            if metric == "PurchasesSince":
-                improved = value > 0 if pd.notna(value) else None
-            elif metric in BLANK_IS_WORST and pd.isna(then) and pd.notna(value):
-                improved = True   # none then (never contacted), some now
-            elif pd.isna(then) or pd.isna(value):
-                improved = None
-            else:
-                improved = bool((value - then) * direction > 0)
-            rows.append((*base, oldest if metric == "Oldest" else metric, then, value, improved))
-        moved = _differ(base[1], base[2]) or _differ(base[3], base[4])
-        if not targeted and moved and cid in current.index:
-            rows.append((*base, None, np.nan, np.nan, None))
-    columns = ["CustomerID", "PreviousTier", "Tier", "PreviousQuadrant", "Quadrant", "PreviousActions", "Metric",
-               "Before", "Now", "Improved"]
-    table = pd.DataFrame(rows, columns=columns)
+    targeted = _targeted(previous)
+    position = current.index.get_indexer(previous.index)   # -1: the customer left the book
+    base = pd.DataFrame({
+        "CustomerID": previous.index, "PreviousTier": _column(previous, "ABCTier"),
+        "Tier": _now(current, "ABCTier", position), "PreviousQuadrant": _column(previous, "PortfolioQuadrant"),
+        "Quadrant": _now(current, "PortfolioQuadrant", position),
+        "PreviousActions": previous["Actions"].map(",".join).to_numpy(dtype=object)}, dtype=object)
+    rows = targeted["Customer"].to_numpy()
+    metrics = targeted["Metric"].to_numpy(dtype=object)
+    then = _lookup(previous, np.arange(len(previous))[rows], metrics)
+    then[metrics == "PurchasesSince"] = np.nan
+    value = _lookup(current, position[rows], metrics)
+    measured = base.iloc[rows].assign(Metric=np.where(metrics == "Oldest", oldest, metrics), Before=then, Now=value,
+                                      Improved=_improved(metrics, targeted["Direction"].to_numpy(), then, value))
+    moved = _changed(base["PreviousTier"], base["Tier"]) | _changed(base["PreviousQuadrant"], base["Quadrant"])
+    alone = moved & (position >= 0) & ~np.isin(np.arange(len(previous)), rows)
+    unmeasured = base[alone].assign(Metric=None, Before=np.nan, Now=np.nan, Improved=None)
+    order = np.concatenate([rows, np.flatnonzero(alone)])
+    parts = [part for part in (measured, unmeasured) if len(part)] or [measured]   # an empty part re-types columns
+    table = pd.concat(parts).iloc[np.argsort(order, kind="stable")]
+    table = pd.DataFrame(table.to_numpy(dtype=object).tolist(), columns=table.columns)   # each column's type inferred
     table[["Before", "Now"]] = table[["Before", "Now"]].astype("float64")
     table["Improved"] = table["Improved"].astype(object)
     return table
 
 
-def _differ(before, now) -> bool:
-    """Whether a tier or quadrant changed (blank then and now is no change)."""
-    return not (before == now or (pd.isna(before) and pd.isna(now)))
+def _targeted(previous: pd.DataFrame) -> pd.DataFrame:
+    """Customer (its position in ``previous``), Metric, Direction: each measure a customer's actions target,
+    in the order of its actions (a measure targeted twice once, the first action's direction)."""
+    listed = previous["Actions"].reset_index(drop=True).explode()
+    listed = listed[listed.notna()]
+    pairs = pd.DataFrame({"Customer": listed.index.to_numpy(), "Action": listed.to_numpy()})
+    catalogue = pd.DataFrame([(action, metric, direction) for action, targets in ACTION_METRICS.items()
+                              for metric, direction in targets], columns=["Action", "Metric", "Direction"])
+    found = pairs.reset_index().merge(catalogue.reset_index(names="k"), on="Action", how="inner")
+    found = found.sort_values(["Customer", "index", "k"], kind="stable")   # the actions' order, then their measures'
+    return found.drop_duplicates(["Customer", "Metric"]).reset_index(drop=True)
+
+
+def _column(frame: pd.DataFrame, name: str) -> np.ndarray:
+    """A column as objects (None when the frame has no such column)."""
+    return frame[name].to_numpy(dtype=object) if name in frame else np.full(len(frame), None, dtype=object)
+
+
+def _now(current: pd.DataFrame, name: str, position: np.ndarray) -> np.ndarray:
+    """``name`` of each previous customer now (None for a customer no longer in the book)."""
+    values = _column(current, name)
+    return np.where(position >= 0, values[np.clip(position, 0, None)] if len(values) else None, None)
+
+
+def _lookup(frame: pd.DataFrame, rows: np.ndarray, metrics: np.ndarray) -> np.ndarray:
+    """frame[metric] at each row (NaN for row -1 or a measure the frame does not have)."""
+    out = np.full(len(rows), np.nan)
+    for metric in set(metrics):   # one per measure, seven at most
+        pick = (metrics == metric) & (rows >= 0)
+        if metric in frame and pick.any():
+            out[pick] = pd.to_numeric(frame[metric], errors="coerce").to_numpy(dtype="float64")[rows[pick]]
+    return out
+
+
+def _improved(metrics: np.ndarray, direction: np.ndarray, then: np.ndarray, value: np.ndarray) -> np.ndarray:
+    """True, False or None (unknown) per measure, by the rules of :func:`action_review`."""
+    known_then, known_now = ~np.isnan(then), ~np.isnan(value)
+    with np.errstate(invalid="ignore"):
+        better = (value - then) * direction > 0
+    out = np.full(len(metrics), None, dtype=object)
+    both = known_then & known_now
+    out[both] = better[both].tolist()
+    out[np.isin(metrics, BLANK_IS_WORST) & ~known_then & known_now] = True   # none then (never contacted), some now
+    since = (metrics == "PurchasesSince") & known_now
+    out[since] = list(value[since] > 0)   # NumPy flags, as before (review_facts counts `is True`: see the report)
+    out[(metrics == "PurchasesSince") & ~known_now] = None
+    return out
+
+
+def _changed(before: pd.Series, now: pd.Series) -> np.ndarray:
+    """Whether each tier or quadrant changed (blank then and now is no change)."""
+    return ((before != now) & ~(before.isna() & now.isna())).to_numpy(dtype=bool)
 
 
 def review_facts(review: pd.DataFrame) -> dict:
