@@ -1,6 +1,5 @@
 """Tables read from a real PostgreSQL (tests/pg_server.py): the same figures as the same book read from a
 workbook, the condense step run in the database, and each failure one line naming the table and the host."""
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
@@ -145,7 +144,6 @@ def test_settings_say_what_is_wrong(tmp_path):
         table_settings("Orders", {"url": "postgresql://kam@db/x", "table": "a"}, tmp_path)
     with pytest.raises(InputError, match="not columns of Sales"):
         table_settings("Sales", {"url": "postgresql://kam@db/x", "table": "a", "map": {"Amount": "x"}}, tmp_path)
-    assert np.isfinite(1.0)
 
 
 def _ledger_sources(server) -> dict:
@@ -207,3 +205,82 @@ def _finding(record: dict) -> tuple:
 
 def _cents(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.apply(lambda c: c.round(2) if pd.api.types.is_float_dtype(c) else c).reset_index(drop=True)
+
+
+def _kam_toml(folder, server):
+    """A kam.toml: the small book's workbook, its Customers, Sales, Invoices and Payments in PostgreSQL."""
+    from kam_xl.authoring.template import write_template
+    write_template(folder / "book.xlsx", small_book())
+    tables = "".join(f'\n[tables.{name}]\nurl = "{server.url}"\ntable = "{name.lower()}"\n' for name in LEDGER_TABLES)
+    (folder / "kam.toml").write_text(f'inputs = ["book.xlsx"]\nout_dir = "summaries"\n{tables}', encoding="utf-8")
+    return folder / "kam.toml"
+
+
+def _password_nowhere(folder, *texts) -> None:
+    """The password is in no file under ``folder`` (the summaries' zip members unpacked) and in no text."""
+    import zipfile
+    secret = pg_server.PASSWORD.encode()
+    for path in folder.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            assert secret not in data, path
+            if zipfile.is_zipfile(path):
+                with zipfile.ZipFile(path) as book:
+                    assert not [m for m in book.namelist() if secret in book.read(m)], path
+    assert not [t for t in texts if pg_server.PASSWORD in t]
+
+
+def test_a_build_from_kam_toml_equals_the_workbooks(pg, password, tmp_path, capsys):
+    """kam.toml with Customers, Sales, Invoices and Payments in PostgreSQL builds the workbook's summary
+    figures; the password is in no file written and no message."""
+    from kam_xl.app.build import build_file
+    from kam_xl.app.config import load_config
+    from kam_xl.render.results_reader import read_results
+    settings = load_config(_kam_toml(tmp_path, pg))
+    assert set(settings["tables"]) == set(LEDGER_TABLES)
+    from_db = build_file(settings["inputs"][0], out_dir=tmp_path / "summaries", external=settings["tables"])
+    from_book = build_file(settings["inputs"][0], out_dir=tmp_path / "book_only")
+    assert from_db.exit_code == from_book.exit_code == 0, from_db.message
+    db, book = read_results(from_db.outputs[0]), read_results(from_book.outputs[0])   # every table, by name
+    for name in ("Profitability", "Classification", "Receivables", "KPIs", "Controls"):
+        pd.testing.assert_frame_equal(_cents(db[name]), _cents(book[name]), check_dtype=False,
+                                      obj=name)
+    captured = capsys.readouterr()
+    _password_nowhere(tmp_path, from_db.message, captured.out, captured.err)
+
+
+@pytest.mark.xfail(reason="kam_xl/app/cli.py build does not yet pass kam.toml's tables (settings['tables']) to "
+                   "BuildOptions.external: a one-line change asked of its owner", strict=False)
+def test_kam_xl_build_with_tables_in_postgresql(pg, tmp_path):
+    """The command itself: `kam-xl build --config kam.toml`, the password in the environment only."""
+    import os
+    import subprocess
+    import sys
+    config = _kam_toml(tmp_path, pg)
+    environment = {**os.environ, database.PASSWORD_VARIABLE: pg_server.PASSWORD}
+    run = subprocess.run([sys.executable, "-m", "kam_xl.app.cli", "build", "--config", str(config)],
+                         capture_output=True, text=True, env=environment, timeout=300)
+    _password_nowhere(tmp_path, run.stdout, run.stderr)
+    assert run.returncode == 0, run.stderr
+    summary = tmp_path / "summaries" / "book_Summary.xlsx"
+    from kam_xl.render.results_reader import read_results
+    revenue = read_results(summary)["Profitability"].set_index("CustomerID")["NetRevenue"]
+    assert revenue["A1"] == pytest.approx(1000 + 2000 - 200)
+    findings = read_results(summary)["DataQuality"].apply(lambda row: " ".join(map(str, row)), axis=1)
+    said = [text for text in findings if "were summed" in text]
+    assert said and pg.url in said[0]   # the URL without password names where Sales came from
+
+
+@pytest.mark.xfail(reason="as above: kam_xl/app/cli.py does not yet pass kam.toml's tables on", strict=False)
+def test_a_wrong_password_from_kam_toml_is_one_line_and_exit_2(pg, tmp_path):
+    """`kam-xl build --config` with the wrong password: one line on stderr naming the table and the host."""
+    import os
+    import subprocess
+    import sys
+    config = _kam_toml(tmp_path, pg)
+    environment = {**os.environ, database.PASSWORD_VARIABLE: "not-the-password"}
+    run = subprocess.run([sys.executable, "-m", "kam_xl.app.cli", "build", "--config", str(config)],
+                         capture_output=True, text=True, env=environment, timeout=300)
+    assert "Traceback" not in run.stderr and "not-the-password" not in run.stdout + run.stderr
+    said = [line for line in run.stderr.splitlines() if "refused the login" in line]
+    assert run.returncode == 2 and len(said) == 1 and f"127.0.0.1:{pg.port}" in said[0] and "Customers" in said[0]

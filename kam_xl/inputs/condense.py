@@ -183,11 +183,11 @@ def plain_test(lines, known, present: set[str], currency_ignored: bool):
 
 def condensed_rows(plain, precise: bool):
     """The plain lines (an ibis table of :func:`_projected_schema`'s columns) summed per CustomerID, day,
-    DocumentNo and sign of NetRevenue: the row number of the first line (when the lines have one), the sums of the amounts (blank when a
-    line's is), Product and TaxRate when every line agrees (else blank), the number of lines, and whether a
-    line repeats another of its document in every column. ``precise``: compensated (Kahan) sums, DuckDB's
-    fsum, in the order the lines come (the file path: the figures of the lines read one by one, to the last
-    bit); elsewhere the backend's own sum (to the cent)."""
+    DocumentNo and sign of NetRevenue: the row number of the first line (when the lines have one), the
+    sums of the amounts (blank when a line's is), Product and TaxRate when every line agrees (else blank),
+    the number of lines, and whether a line repeats another of its document in every column.
+    ``precise``: compensated (Kahan) sums, DuckDB's fsum, in the order the lines come (the file path: the
+    figures of the lines read one by one, to the last bit); elsewhere the backend's own sum (to the cent)."""
     total = _fsum if precise else (lambda values: values.sum())
 
     def agreed(values):
@@ -197,9 +197,10 @@ def condensed_rows(plain, precise: bool):
         return (values.count() == plain.count()).ifelse(total(values), None)
 
     repeats = plain.count() > _line_values(plain).nunique()
+    first = {"_row": plain._row.min()} if "_row" in plain.columns else {}
     return plain.group_by(CustomerID=plain.CustomerID, Date=plain.Day, DocumentNo=plain.DocumentNo,
                           positive=plain.NetRevenue > 0).aggregate(
-        **({"_row": plain._row.min()} if "_row" in plain.columns else {}), Product=agreed(plain.Product).ifelse(plain.Product.min(), None),
+        **first, Product=agreed(plain.Product).ifelse(plain.Product.min(), None),
         Quantity=complete(plain.Quantity), NetRevenue=total(plain.NetRevenue), COGS=complete(plain.COGS),
         GrossAmount=complete(plain.GrossAmount), TaxRate=agreed(plain.TaxRate).ifelse(plain.TaxRate.min(), None),
         lines=plain.count(), repeated=plain.DocumentNo.notnull().any() & repeats)

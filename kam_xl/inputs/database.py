@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -148,6 +149,9 @@ def _classified(exc: BaseException) -> str:
 
 
 _CONNECTIONS: dict[tuple, object] = {}
+# The reader reads tables in several threads; a connection serves one query at a time (psycopg, Spark's
+# py4j gateway), so a process asks its sources one query after another.
+_ONE_AT_A_TIME = threading.RLock()
 
 
 def connect(source: DatabaseTable):
@@ -234,11 +238,12 @@ def _renamed(table, mapping: dict[str, str]):
 
 def read_table(source: DatabaseTable):
     """Every row of the source as an Arrow table (the reader types it as it types a Parquet file)."""
-    table = lines(source)
-    try:
-        return table.to_pyarrow()
-    except Exception as exc:  # noqa: BLE001 - see lines()
-        raise failure(source, _classified(exc)) from None
+    with _ONE_AT_A_TIME:
+        table = lines(source)
+        try:
+            return table.to_pyarrow()
+        except Exception as exc:  # noqa: BLE001 - see lines()
+            raise failure(source, _classified(exc)) from None
 
 
 def condense_table(source: DatabaseTable, known_ids):
@@ -248,6 +253,12 @@ def condense_table(source: DatabaseTable, known_ids):
     line without its customer). Only the summed rows and the other lines leave the source; they are
     numbered here (:func:`_numbered`), so the source is never asked to number its lines (on a cluster that
     would be one task over every line)."""
+    with _ONE_AT_A_TIME:
+        return _condensed(source, known_ids)
+
+
+def _condensed(source: DatabaseTable, known_ids):
+    """See :func:`condense_table`."""
     import ibis
     from kam_xl.inputs.condense import _projected_schema, _summable, condensed_of, condensed_rows, plain_test
     from kam_xl.inputs.headers import local_header
