@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from kam_xl import __version__
-from kam_xl.words import CATALOGUES, catalogue
+from kam_xl.words import CATALOGUES, catalogue, ui
 from kam_xl.inputs.safe_io import InputError
 
 LANGUAGES = tuple(CATALOGUES)
@@ -74,8 +74,8 @@ period_option = click.option(
     "range (2026-01..2026-03); sets PeriodStart, PeriodEnd and AsOfDate = its last day. Not with --as-of.")
 
 
-def _fail(message: str) -> None:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
+def _fail(message: str, language: str | None = None) -> None:
+    err.print(f"[bold red]{catalogue(language).RUN['error']}[/] {message}", highlight=False)
     sys.exit(2)
 
 
@@ -101,15 +101,14 @@ def new(path: Path, lang: str, force: bool, preset: str | None, calc: bool) -> N
     from kam_xl.authoring.template import write_template
     from kam_xl.excel.macro import write_macro_module
     if path.exists() and not force:
-        _fail(f"{path} exists; use --force to replace it")
+        _fail(ui("cli.exists", lang, path=path), lang)
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
-        _fail("the template must be an .xlsx or .xlsm file")
+        _fail(ui("cli.template_suffix", lang), lang)
     write_template(path, language=lang, preset=preset,
                    examples=functools.partial(write_examples, calc=True) if calc else None)
-    out.print(f"template: {path}")
+    out.print(ui("cli.template", lang, path=path))
     if path.suffix.lower() == ".xlsm":
-        module = write_macro_module(path)
-        out.print(f"refresh macro module: {module}")
+        out.print(ui("cli.macro_module", lang, path=write_macro_module(path)))
 
 
 @main.command()
@@ -129,19 +128,19 @@ def demo(out_dir: Path, customers: int, seed: int, lines_per_customer: float, la
     source = out_dir / f"KAM_Demo{catalogue(lang).FILE_SUFFIX}.xlsx"
     tables = demo_data.generate(customers=customers, seed=seed, lines_per_customer=lines_per_customer, language=lang)
     write_template(source, tables, language=lang)
-    out.print(f"demo input:   {source.resolve()}  ({len(tables['Sales']):,} sales lines)")
+    out.print(ui("cli.demo_input", lang, path=source.resolve(), lines=len(tables["Sales"])))
     if no_build:
         return
     outcome = build_file(source, out_dir=out_dir)
     if outcome.exit_code == 2:
-        _fail(outcome.message)
-    out.print(f"demo summary: {outcome.outputs[0].resolve()}")
+        _fail(outcome.message, lang)
+    out.print(ui("cli.demo_summary", lang, path=outcome.outputs[0].resolve()))
 
 
 def _quality_table(frame, language: str) -> Table:
     import pandas as pd
 
-    from kam_xl.words import header, text, ui
+    from kam_xl.words import header, text
     table = Table(title=ui("validate.title", language), show_lines=False, header_style="bold")
     for column in frame.columns:
         table.add_column(header(column, language), overflow="fold", no_wrap=column in ("Severity", "Row"))
@@ -155,7 +154,7 @@ def _quality_table(frame, language: str) -> Table:
 def _sources_table(inputs, language: str) -> Table:
     """Lineage: for each contract column read, the sheet and header it came from."""
     from kam_xl.contract import TABLES
-    from kam_xl.words import in_language, table_label, ui
+    from kam_xl.words import in_language, table_label
     table = Table(title=ui("validate.sources", language), header_style="bold")
     for name in ("Table", "Column", "Sheet", "Header"):
         table.add_column(ui(f"validate.{name.lower()}", language))
@@ -195,7 +194,6 @@ def validate(input_path: Path, lang: str | None, password: str | None, period: s
     if refused:
         _fail(refused[0].message)
     from kam_xl.inputs.reader import read_workbook
-    from kam_xl.words import catalogue, ui
     try:
         inputs = read_workbook(input_path, password=password, language=lang, preset=preset, column_map=column_map,
                                sources=sources, external=_extracts(sales_file, invoices_file, payments_file))
@@ -282,8 +280,8 @@ def build(inputs: tuple[Path, ...], config: Path | None, output: Path | None, ou
         pack = pack or settings.get("pack", False)
         parameters = settings.get("parameters", {})
         if preset is not None and preset not in _presets():
-            _fail(f"{config}: preset {preset!r} is not one of {', '.join(_presets())}")
-    _refuse_conflicts(inputs, output, split_by, pack, previous)
+            _fail(ui("cli.preset", lang, config=config, preset=preset, presets=", ".join(_presets())), lang)
+    _refuse_conflicts(inputs, output, split_by, pack, previous, lang)
     encrypt_password = None
     if encrypt:
         encrypt_password = os.environ.get("KAM_XL_OUTPUT_PASSWORD") or click.prompt(
@@ -303,23 +301,24 @@ def build(inputs: tuple[Path, ...], config: Path | None, output: Path | None, ou
     _report(_build_all(list(inputs), options))
 
 
-def _refuse_conflicts(inputs, output: Path | None, split_by: str | None, pack: bool, previous: Path | None) -> None:
-    """Options that cannot go together, or a pack without LibreOffice: refused before anything is read."""
+def _refuse_conflicts(inputs, output: Path | None, split_by: str | None, pack: bool, previous: Path | None,
+                      language: str | None) -> None:
+    """Options that cannot go together, or a pack without LibreOffice: refused before anything is read (in the
+    language of --lang, else English)."""
     if not inputs:
-        _fail("give an input workbook, or --config kam.toml")
+        _fail(ui("cli.no_input", language), language)
     if pack and split_by:
-        _fail("--pack makes the pack of one summary; not with --split-by")
+        _fail(ui("cli.pack_split", language), language)
     if pack:
         from kam_xl.render.libreoffice import soffice
         if soffice() is None:
-            _fail("--pack needs LibreOffice (soffice) on the PATH; install it, e.g. 'apt-get install "
-                  "libreoffice-calc', or leave out --pack")
+            _fail(ui("cli.pack_libreoffice", language), language)
     if output and len(inputs) > 1:
-        _fail("-o/--output takes one input; use --out-dir for several")
+        _fail(ui("cli.output_one", language), language)
     if output and split_by:
-        _fail("--split-by writes several files; use --out-dir")
+        _fail(ui("cli.split_output", language), language)
     if previous and len(inputs) > 1:
-        _fail("--previous is the summary of one input's last period; give one input")
+        _fail(ui("cli.previous_one", language), language)
 
 
 def _build_all(sources: list[Path], options) -> list:
@@ -358,7 +357,6 @@ def _refused_at_once(inputs, password: str | None, column_map: Path | None) -> l
 
 def _report(outcomes) -> None:
     """One line per input on stdout, the failures' messages on stderr; exits with the worst exit code."""
-    from kam_xl.words import catalogue
 
     def said(outcome) -> dict:   # in the summary's language (English for a file refused before it is read)
         return catalogue(getattr(outcome, "language", None)).RUN
@@ -445,7 +443,6 @@ def refresh(workbook: Path, lang: str | None, password: str | None, period: str 
     except InputError as exc:
         _fail(str(exc))
     from kam_xl.app.build import refresh_file
-    from kam_xl.words import catalogue
     outcome = refresh_file(workbook, language=lang, password=password, period=period)
     if outcome.exit_code == 2:
         _fail(outcome.message)

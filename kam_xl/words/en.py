@@ -158,6 +158,21 @@ TEXT = {
 
 # The workbook's own furniture: titles, labels, chart titles.
 UI = {
+    # The command line's own messages (kam-xl new, demo, build).
+    "cli.exists": "{path} exists; use --force to replace it",
+    "cli.template_suffix": "the template must be an .xlsx or .xlsm file",
+    "cli.template": "template: {path}",
+    "cli.macro_module": "refresh macro module: {path}",
+    "cli.demo_input": "demo input:   {path}  ({lines:,} sales lines)",
+    "cli.demo_summary": "demo summary: {path}",
+    "cli.preset": "{config}: preset {preset!r} is not one of {presets}",
+    "cli.no_input": "give an input workbook, or --config kam.toml",
+    "cli.pack_split": "--pack makes the pack of one summary; not with --split-by",
+    "cli.pack_libreoffice": ("--pack needs LibreOffice (soffice) on the PATH; install it, e.g. 'apt-get install "
+                             "libreoffice-calc', or leave out --pack"),
+    "cli.output_one": "-o/--output takes one input; use --out-dir for several",
+    "cli.split_output": "--split-by writes several files; use --out-dir",
+    "cli.previous_one": "--previous is the summary of one input's last period; give one input",
     "addin.name": "kam-xl functions",
     "sheet.examples": "Examples",
     "examples.see_readme": "",

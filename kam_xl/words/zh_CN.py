@@ -454,6 +454,21 @@ TEXT = {
 
 # The workbook's own furniture: titles, labels, chart titles.
 UI = {
+    # The command line's own messages (kam-xl new, demo, build).
+    "cli.exists": "{path} 已存在；加 --force 替换它",
+    "cli.template_suffix": "模板须为 .xlsx 或 .xlsm 文件",
+    "cli.template": "模板：{path}",
+    "cli.macro_module": "刷新宏模块：{path}",
+    "cli.demo_input": "示例输入：{path}（{lines:,} 行销售明细）",
+    "cli.demo_summary": "示例汇总：{path}",
+    "cli.preset": "{config}：预设 {preset!r} 不是 {presets} 之一",
+    "cli.no_input": "请给出输入工作簿，或 --config kam.toml",
+    "cli.pack_split": "--pack 为一份汇总生成管理报告包，不能与 --split-by 同用",
+    "cli.pack_libreoffice": ("--pack 需要 PATH 中有 LibreOffice（soffice）：请安装（如 'apt-get install "
+                             "libreoffice-calc'），或去掉 --pack"),
+    "cli.output_one": "-o/--output 只接受一个输入；多个输入请用 --out-dir",
+    "cli.split_output": "--split-by 会写出多个文件；请用 --out-dir",
+    "cli.previous_one": "--previous 是某一个输入上期的汇总；请只给一个输入",
     "addin.name": "kam-xl 函数",
     "sheet.examples": "公式示例",
     "examples.see_readme": "函数说明见 docs/EXCEL.md《在 Excel 中使用公式》一节。",
