@@ -134,13 +134,13 @@ def arrow_grid(arrow: ArrowTables, book, spec: TableSpec, names: Names, error_ce
         return None
     blank = frame.isna().any()
     if blank.any():   # a blank may be an error cell, or text read as a blank in a number or date column
-        xml = error_cells.sheet_xml(part.sheet)
         typed = [c for c in frame.columns[blank] if not pd.api.types.is_string_dtype(frame[c].dtype)]
-        if typed and hides_text(xml, part, typed):
-            return None
         last_col = part.first_col + len(part.columns) - 1
-        if any(part.first_row <= row <= part.last_row and part.first_col <= col <= last_col
-               for row, col in error_cells.errors_in(xml)):
-            return None
+        for xml in error_cells.sheet_chunks(part.sheet):   # a piece of the sheet's XML at a time (its peak)
+            if typed and hides_text(xml, part, typed):
+                return None
+            if any(part.first_row <= row <= part.last_row and part.first_col <= col <= last_col
+                   for row, col in error_cells.errors_in(xml)):
+                return None
     return Grid(list(part.columns), blank_text_as_empty(frame), part.first_row, part.first_col, part.sheet, "table",
                 table=name)
