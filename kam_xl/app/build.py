@@ -27,7 +27,7 @@ from kam_xl.render.pack import write_pack_workbook
 from kam_xl.render.results_reader import read_previous
 from kam_xl.render.splice import SpliceError, splice
 from kam_xl.render.writer import write_workbook
-from kam_xl.words import CATALOGUES, header, sheet_title, ui
+from kam_xl.words import CATALOGUES, catalogue, header, sheet_title, ui
 
 
 @dataclass
@@ -123,8 +123,7 @@ def build_file(source: str | Path, options: BuildOptions | None = None, **change
         outcome.exit_code = results.exit_code
         errors, warnings = results.dq.count("Error"), results.dq.count("Warning")
         outcome.language = results.params.language
-        outcome.message = CATALOGUES[outcome.language or "en"].built(len(results.tables["Classification"]), errors,
-                                                                     warnings)
+        outcome.message = catalogue(outcome.language).built(len(results.tables["Classification"]), errors, warnings)
     except InputError as exc:
         outcome.exit_code, outcome.message = 2, str(exc)
     except (OSError, ValueError, KeyError) as exc:
@@ -236,7 +235,7 @@ def refresh_file(workbook: str | Path, language: str | None = None, password: st
                 splice(workbook, generated, temp, output_sheet_names())
         outcome.outputs = [workbook, backup]
         outcome.exit_code = results.exit_code
-        words = CATALOGUES[results.params.language or "en"]
+        words = catalogue(results.params.language)
         outcome.language = results.params.language
         outcome.message = words.built(len(results.tables["Classification"]), results.dq.count("Error"),
                                       results.dq.count("Warning")) + words.RUN["backup"].format(name=backup.name)
