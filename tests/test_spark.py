@@ -2,6 +2,8 @@
 dataset condensed by Spark gives what DuckDB gives for the same lines, and a book whose Sales is on Spark
 gives the workbook's figures. One Spark session for the module; Java 17 from Debian (.ci/run)."""
 import shutil
+import sys
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -12,9 +14,10 @@ import pg_server
 from kam_xl.inputs import database
 from kam_xl.inputs.database import condense_table, table_settings
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+from sources import KNOWN, generate_lines  # noqa: E402 - the benchmark's lines (bench/sources.py)
+
 LINES = 10_000_000
-CUSTOMERS = 2000    # C0 .. C1999; C1990 .. C1999 are left out of Customers: their lines are kept as read
-LINES_PER_DOCUMENT = 20
 
 
 @pytest.fixture(scope="module")
@@ -29,31 +32,13 @@ def spark():
         del database._CONNECTIONS[key]
 
 
-def _generated(folder, lines: int) -> None:
-    """``lines`` sales lines, 20 to a document (one customer, one day), partitioned by month as a warehouse
-    keeps them: amounts in cents from -20.00 to 1,979.99, COGS 60 % of the amount, every line its own
-    product (so no line repeats another of its document)."""
-    import duckdb
-    with duckdb.connect() as db:
-        db.execute(f"""COPY (
-          SELECT 'C' || (hash(i // {LINES_PER_DOCUMENT}) % {CUSTOMERS}) AS CustomerID,
-                 DATE '2025-01-01' + CAST(hash(i // {LINES_PER_DOCUMENT} + 7) % 730 AS INTEGER) AS Date,
-                 'D' || (i // {LINES_PER_DOCUMENT}) AS DocumentNo, 'P' || (i % {LINES_PER_DOCUMENT}) AS Product,
-                 CAST(1 + hash(i) % 20 AS DOUBLE) AS Quantity,
-                 (CAST(hash(i + 1) % 200000 AS BIGINT) - 2000) / 100.0 AS NetRevenue,
-                 round((CAST(hash(i + 1) % 200000 AS BIGINT) - 2000) / 100.0 * 0.6, 2) AS COGS,
-                 strftime(DATE '2025-01-01' + CAST(hash(i // {LINES_PER_DOCUMENT} + 7) % 730 AS INTEGER),
-                          '%Y-%m') AS month
-          FROM range({lines}) t(i)) TO '{folder}' (FORMAT parquet, PARTITION_BY (month))""")
-
-
 def _by_hand(folder) -> tuple[float, int, int]:
     """The known customers' NetRevenue, their lines and the others' lines, summed by pyarrow on its own."""
     import pyarrow.compute as pc
     import pyarrow.dataset as ds
     table = ds.dataset(folder, format="parquet", partitioning="hive").to_table(columns=["CustomerID", "NetRevenue"])
     number = pc.cast(pc.utf8_slice_codeunits(table.column("CustomerID"), 1), "int64")
-    known = pc.less(number, CUSTOMERS - 10)
+    known = pc.less(number, KNOWN)
     revenue = pc.sum(pc.filter(table.column("NetRevenue"), known)).as_py()
     return revenue, pc.sum(pc.cast(known, "int64")).as_py(), table.num_rows - pc.sum(pc.cast(known, "int64")).as_py()
 
@@ -61,8 +46,8 @@ def _by_hand(folder) -> tuple[float, int, int]:
 @pytest.mark.slow(150)
 def test_ten_million_lines_condensed_by_spark_equal_duckdb(spark, tmp_path):
     folder = tmp_path / "sales_lines"
-    _generated(folder, LINES)
-    known = [f"C{i}" for i in range(CUSTOMERS - 10)]
+    generate_lines(folder, LINES)   # 20 lines to a document; C1990 .. C1999 are not customers: kept as read
+    known = [f"C{i}" for i in range(KNOWN)]
     on_spark = condense_table(table_settings("Sales", {"url": "local[2]", "parquet": str(folder)}, tmp_path), known)
     in_duckdb = condense_table(table_settings("Sales", {"url": "duckdb://", "parquet": str(folder)}, tmp_path), known)
     revenue, plain, others = _by_hand(folder)
