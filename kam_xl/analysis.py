@@ -1,4 +1,4 @@
-"""``analyze(inputs) -> Results``: every output table of the contract.
+"""``compute(inputs) -> Results``: every output table of the contract.
 
 This module only wires the domain modules together; each figure is defined
 where it is computed.
@@ -418,7 +418,7 @@ def _review(previous, p: Params, customers: pd.Index, current: pd.DataFrame, sal
     return action_review(known, current, oldest or "Oldest")
 
 
-def analyze(inputs: Inputs, params: dict | Params | None = None, previous=None, run_time: str = "") -> Results:
+def compute(inputs: Inputs, params: dict | Params | None = None, previous=None, run_time: str = "") -> Results:
     """Every output table of the contract (docs/CONTRACT.md section 2) from validated inputs.
 
     ``params`` overrides the workbook's Parameters (a dict of canonical names,

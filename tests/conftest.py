@@ -66,15 +66,15 @@ def _every_summary_ties(request, monkeypatch):
         yield
         return
     breaks = []
-    analyze = kam_xl.analysis.analyze
+    compute = kam_xl.analysis.compute
 
     def checked(*args, **kwargs):
-        results = analyze(*args, **kwargs)
+        results = compute(*args, **kwargs)
         controls = results.tables.get("Controls")
         if controls is not None:
             breaks.extend(controls[controls["Status"] == "Break"].to_dict("records"))
         return results
-    monkeypatch.setattr(kam_xl.analysis, "analyze", checked)
+    monkeypatch.setattr(kam_xl.analysis, "compute", checked)
     yield
     assert not breaks, f"a summary of this test does not tie to its ledgers: {breaks}"
 

@@ -5,19 +5,15 @@ import pandas as pd
 from helpers import customers_table
 
 from kam_xl import analyze
-from kam_xl.domain.receivables import (
-    DEFAULT_PROVISION_RATES,
-    bad_debt_allowance,
-    provision_policy,
-    receivables,
-)
+from kam_xl.domain.receivables import bad_debt_allowance, receivables
+from kam_xl.inputs.policies import DEFAULT_PROVISION_RATES, provision_policy
 from kam_xl.inputs.reader import inputs_from_frames
 
 D = pd.Timestamp
 
 
 def test_provision_policy_messages_name_the_row_column_value_and_figures():
-    from kam_xl.domain.receivables import provision_policy
+    from kam_xl.inputs.policies import provision_policy
     from kam_xl.quality import DataQuality
     rates = pd.DataFrame({"Band": ["0-1y", "0-1y", np.nan, np.nan], "FromDays": [0.0, 300.0, 731.0, np.nan],
                           "ToDays": [365.0, 730.0, 1095.0, np.nan], "Rate": [0.05, 0.2, 0.5, 0.8],
@@ -42,7 +38,8 @@ def test_provision_policy_messages_name_the_row_column_value_and_figures():
 
 
 def test_month_end_average_and_band_sums_to_the_cent():
-    from kam_xl.domain.receivables import bad_debt_allowance, provision_policy
+    from kam_xl.domain.receivables import bad_debt_allowance
+    from kam_xl.inputs.policies import provision_policy
     customers = pd.DataFrame({"CustomerID": ["C1"], "PaymentTermsDays": [30.0], "CreditLimit": [np.nan],
                               "SpecificProvisionRate": [np.nan], "SpecificProvisionAmount": [np.nan]})
     invoices = pd.DataFrame({"InvoiceNo": ["I1", "I2", "I3"], "CustomerID": ["C1"] * 3,
@@ -59,7 +56,7 @@ def test_month_end_average_and_band_sums_to_the_cent():
 
 
 def test_provision_policy_blank_values_are_quoted_as_blank_and_long_limits_in_full():
-    from kam_xl.domain.receivables import provision_policy
+    from kam_xl.inputs.policies import provision_policy
     from kam_xl.quality import DataQuality
     rates = pd.DataFrame({"Band": [np.nan, np.nan, "x"], "FromDays": [0.0, 366.0, np.nan],
                           "ToDays": [365.0, 1_000_000.0, np.nan], "Rate": [0.05, 0.5, np.nan],

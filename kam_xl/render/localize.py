@@ -138,10 +138,10 @@ def actions_text(keys: str, oldest_bucket_days: int, language: str) -> str:
 
 
 def analyze(inputs, params=None, previous=None) -> Results:
-    """Every output table (see :func:`kam_xl.analysis.analyze`) in the words of
+    """Every output table (see :func:`kam_xl.analysis.compute`) in the words of
     the summary's language; About's RunTime is now."""
     run_time = dt.datetime.now().isoformat(timespec="seconds")
-    return localized(analysis.analyze(inputs, params, previous, run_time=run_time))
+    return localized(analysis.compute(inputs, params, previous, run_time=run_time))
 
 
 def restrict(results: Results, customer_ids, audience: str | None = None) -> Results:
