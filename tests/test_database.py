@@ -284,3 +284,21 @@ def test_a_wrong_password_from_kam_toml_is_one_line_and_exit_2(pg, tmp_path):
     assert "Traceback" not in run.stderr and "not-the-password" not in run.stdout + run.stderr
     said = [line for line in run.stderr.splitlines() if "refused the login" in line]
     assert run.returncode == 2 and len(said) == 1 and f"127.0.0.1:{pg.port}" in said[0] and "Customers" in said[0]
+
+
+def test_a_backend_that_cannot_say_the_plain_test_reads_sales_whole(tmp_path, monkeypatch):
+    """ibis 12 cannot compile a regular expression for SQL Server (the DocumentNo test): then nothing is
+    condensed there and the lines are read whole, never a failure or a wrong sum. Shown on DuckDB with its
+    compiler made to refuse as SQL Server's does."""
+    from ibis.common.exceptions import OperationNotDefinedError
+    small_book()["Sales"].to_parquet(tmp_path / "sales.parquet")
+    sales = table_settings("Sales", {"url": "duckdb://", "parquet": "sales.parquet"}, tmp_path)
+    assert condense_table(sales, ["A1", "B2", "D4"]).condensed_lines == 8
+    backend = database.connect(sales)
+
+    def refuse(*args, **kwargs):
+        raise OperationNotDefinedError("Compilation rule for 'RegexSearch' operation is not defined")
+    monkeypatch.setattr(backend, "compile", refuse)
+    assert condense_table(sales, ["A1", "B2", "D4"]) is None
+    monkeypatch.undo()   # the reader then reads the table whole (kam_xl.inputs.database.condensed_database_grid)
+    assert read_table(sales).num_rows == 8
