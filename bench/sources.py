@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import tempfile
@@ -52,12 +51,16 @@ def measure(url: str, where: str, password: str | None) -> dict:
     started = time.perf_counter()
     condensed = database.condense_table(source, [f"C{i}" for i in range(KNOWN)])
     seconds = time.perf_counter() - started
-    python = int(open("/proc/self/status").read().split("VmHWM:")[1].split()[0]) / 1024
-    if database.SPARK_MASTER.match(url):
-        database.spark_session(url).stop()   # the JVM ends; its peak is then this process's children's
-    jvm = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    python, jvm = _peak("self"), 0.0
+    if database.SPARK_MASTER.match(url):   # the JVM py4j started beside this process
+        jvm = _peak(database.spark_session(url).sparkContext._gateway.proc.pid)
     return {"seconds": seconds, "python_mib": python, "jvm_mib": jvm, "lines": condensed.condensed_lines +
             len(condensed.rows), "transferred": len(condensed.sums) + len(condensed.rows)}
+
+
+def _peak(process) -> float:
+    """A process's peak resident memory (VmHWM), MiB."""
+    return int(open(f"/proc/{process}/status").read().split("VmHWM:")[1].split()[0]) / 1024
 
 
 def _run(url: str, where: str, password: str | None = None) -> dict:

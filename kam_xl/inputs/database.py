@@ -171,7 +171,10 @@ def connect(source: DatabaseTable):
     if SPARK_MASTER.match(source.url):
         backend = ibis.pyspark.connect(spark_session(source.url))
     elif source.url.startswith("duckdb://"):
+        from kam_xl.inputs.condense import DUCKDB_MEMORY
         backend = ibis.duckdb.connect(source.url.removeprefix("duckdb://") or ":memory:")
+        # as for a file: bounded memory (it spills beyond), one thread so every run sums in the same order
+        backend.raw_sql(f"SET memory_limit = '{DUCKDB_MEMORY}'; SET threads = 1")
     else:
         parts = urlsplit(source.url)
         kind = SCHEMES[parts.scheme.split("+")[0]]
