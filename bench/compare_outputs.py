@@ -87,7 +87,8 @@ def _sheet_facts(ws) -> dict:
                             t.totalsRowCount) for t in ws.tables.values()},
         "conditional": sorted((str(r.sqref), [(x.type, x.formula, x.operator, x.dxfId) for x in r.rules])
                               for r in ws.conditional_formatting),
-        "validations": sorted((str(v.sqref), v.type, v.formula1, v.formula2) for v in ws.data_validations.dataValidation),
+        "validations": sorted((str(v.sqref), v.type, v.formula1, v.formula2)
+                              for v in ws.data_validations.dataValidation),
         "print": (ws.print_area, ws.print_title_rows, ws.print_title_cols, ws.page_setup.orientation,
                   ws.page_setup.fitToWidth, ws.page_setup.fitToHeight, ws.page_setup.paperSize,
                   ws.sheet_properties.pageSetUpPr and ws.sheet_properties.pageSetUpPr.fitToPage),

@@ -25,10 +25,12 @@ def test_parquet_and_csv_give_the_workbook_figures(tmp_path, demo_tables):
 
 
 def test_bad_csv_rows_point_at_file_lines_and_ids_keep_zeros(tmp_path, demo_tables):
-    customers = demo_tables["Customers"].assign(CustomerID=["00" + c[1:] for c in demo_tables["Customers"]["CustomerID"]])
+    ids = demo_tables["Customers"]["CustomerID"]
+    customers = demo_tables["Customers"].assign(CustomerID=["00" + c[1:] for c in ids])
     book = write_template(tmp_path / "book.xlsx", {"Customers": customers})
     (tmp_path / "sales.csv").write_text(
-        "Date,CustomerID,NetRevenue,COGS\n2026-01-02,0000001,100,60\nnot a date,0000001,5,1\n2026-01-03,0000002,#N/A,1\n",
+        "Date,CustomerID,NetRevenue,COGS\n2026-01-02,0000001,100,60\nnot a date,0000001,5,1\n"
+        "2026-01-03,0000002,#N/A,1\n",
         encoding="utf-8")
     inputs = read_workbook(book, external={"Sales": tmp_path / "sales.csv"})
     assert inputs["Sales"]["CustomerID"].tolist() == ["0000001"]

@@ -205,8 +205,9 @@ def test_implausible_amounts_and_far_dates_are_errors_naming_the_cell(good, tmp_
     book.save(path)
     inputs = read_workbook(path)
     found = {(r.Table, r.Row, r.Column): r.Message for r in inputs.dq.frame().query("Severity == 'Error'").itertuples()}
+    # tables and columns in Chinese
     chinese = {(r.Table, r.Row, r.Column): r.Message
-               for r in inputs.dq.frame("zh-CN").query("Severity == '错误'").itertuples()}   # tables, columns in Chinese
+               for r in inputs.dq.frame("zh-CN").query("Severity == '错误'").itertuples()}
     huge = "Amount: 10^15 or more in size, beyond any plausible figure (a typing or export mistake); row not used"
     far = "a date outside 1900-01-01 – 2199-12-31 (or a number that is no date in that range)"
     assert found == {
@@ -218,8 +219,10 @@ def test_implausible_amounts_and_far_dates_are_errors_naming_the_cell(good, tmp_
             ("Customers", 2, "CreditLimit")]}
     assert "not a date kam-xl understands" in found[("Sales", 3, "Date")]
     assert "CreditLimit not understood" in found[("Customers", 2, "CreditLimit")]
-    assert chinese[("收款", 2, "金额")] == "Amount：数值绝对值达到 10^15 或以上，远超任何合理金额（疑为录入或导出错误）；该行未使用"
-    assert chinese[("联系记录", 4, "日期")] == "Date：日期不在 1900-01-01 至 2199-12-31 之间（或该数字不是此范围内的日期）；该行未使用"
+    assert chinese[("收款", 2, "金额")] == ("Amount：数值绝对值达到 10^15 或以上，远超任何合理金额"
+                                           "（疑为录入或导出错误）；该行未使用")
+    assert chinese[("联系记录", 4, "日期")] == ("Date：日期不在 1900-01-01 至 2199-12-31 之间"
+                                              "（或该数字不是此范围内的日期）；该行未使用")
     assert len(inputs["Payments"]) == 5 and len(inputs["Contacts"]) == 2
     assert inputs["Invoices"]["Amount"].max() == 9.99e14 and inputs["Customers"]["CreditLimit"].isna().tolist()[0]
 

@@ -184,7 +184,8 @@ def test_a_column_map_in_the_workbook(tmp_path):
 def test_a_column_map_file_in_gbk_and_validate_shows_where_each_column_came_from(tmp_path):
     book = _own_headers_book(tmp_path / "own.xlsx", False)
     map_file = tmp_path / "map.csv"
-    lines = ["Table,SourceSheet,SourceColumn,Column"] + [",".join("" if v is None else v for v in row) for row in MAP_ROWS]
+    lines = ["Table,SourceSheet,SourceColumn,Column", *(",".join("" if v is None else v for v in row)
+                                                         for row in MAP_ROWS)]
     map_file.write_bytes("\r\n".join(lines).encode("gbk"))          # as Chinese Excel saves CSV
     _check_mapped(read_workbook(book, column_map=map_file))
     result = CliRunner().invoke(main, ["validate", str(book), "--map", str(map_file), "--lang", "en"])
@@ -478,7 +479,8 @@ def test_review_findings_stay_fixed(tmp_path):
     main_file = write_book(tmp_path / "m.xlsx", {
         "客户": [["客户编码", "客户名称"], ["K1", "甲"]],
         "Sheet1": [["单据编号", "业务日期", "客户编码", "不含税金额"], ["D1", "2026-03-01", "K1", 100]]})
-    crm = write_book(tmp_path / "crm.xlsx", {"Sheet1": [["跟进时间", "客户编码", "跟进方式"], ["2026-03-02", "K1", "电话"]]})
+    crm = write_book(tmp_path / "crm.xlsx",
+                     {"Sheet1": [["跟进时间", "客户编码", "跟进方式"], ["2026-03-02", "K1", "电话"]]})
     (tmp_path / "销售.csv").write_text("单据编号,业务日期,客户编码,价税合计,税率(%)\nD2,2026-03-05,K1,226,13\n",
                                      encoding="utf-8")
     inputs = read_workbook(main_file, sources=[crm, tmp_path / "销售.csv"])

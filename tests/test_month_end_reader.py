@@ -232,8 +232,9 @@ def test_a_sales_line_repeated_in_a_document_and_a_document_number_reused_are_wa
     [reused] = records(inputs, "dup.document_reused")
     assert (reused["Severity"], reused["Row"], reused["Value"]) == ("Warning", 5, "D1")
     # K2's lines under D1: 120 + 80 = 200
-    assert inputs.dq.message(reused, "en") == ("This DocumentNo is also used on Sales row 2 (customer 'K1', "
-                                               "2026-06-01); here customer 'K2', 2026-06-02, amount 200.00. Both are used")
+    assert inputs.dq.message(reused, "en") == (
+        "This DocumentNo is also used on Sales row 2 (customer 'K1', 2026-06-01); here customer 'K2', 2026-06-02, "
+        "amount 200.00. Both are used")
     assert len(inputs["Sales"]) == 7 and inputs["Sales"]["NetRevenue"].sum() == 1200.0
     assert inputs.dq.exit_code() == 0
 
@@ -278,7 +279,8 @@ def test_a_kingdee_list_with_the_bill_header_on_its_first_line_only_is_read_whol
     assert sales["NetRevenue"].sum() == 56125.0
     assert sales.groupby("CustomerID")["NetRevenue"].sum().to_dict() == revenue
     # row 3 is the second line of XSCKD0000 (K1, 2026-03-01); row 252 does not exist, row 251 is XSCKD0119's 2nd
-    assert sales.loc[1, ["DocumentNo", "CustomerID", "Date"]].tolist() == ["XSCKD0000", "K1", pd.Timestamp("2026-03-01")]
+    second_line = sales.loc[1, ["DocumentNo", "CustomerID", "Date"]].tolist()
+    assert second_line == ["XSCKD0000", "K1", pd.Timestamp("2026-03-01")]
     assert sales.iloc[-1][["DocumentNo", "CustomerID"]].tolist() == ["XSCKD0119", "K2"]
     [filled] = records(inputs, "row.bill_filled")
     assert (filled["Severity"], filled["Table"], filled["Row"]) == ("Info", "Sales", 3)

@@ -64,7 +64,7 @@ def test_messy_workbook_values(messy):
     assert customers.loc["C001", "_row"] == 3
     sales = inputs["Sales"]
     assert sales["_row"].tolist() == [2, 3, 5]
-    assert sales["Date"].tolist() == [pd.Timestamp("2026-03-05"), pd.Timestamp("2026-03-06"), pd.Timestamp("2026-03-08")]
+    assert sales["Date"].tolist() == [pd.Timestamp(d) for d in ("2026-03-05", "2026-03-06", "2026-03-08")]
     assert sales["NetRevenue"].tolist() == [1234.5, 1500.0, 2000.0]
     assert sales["COGS"].iloc[0] == 1000 and pd.isna(sales["COGS"].iloc[1]) and sales["COGS"].iloc[2] == 1500
     invoices = inputs["Invoices"]
@@ -122,14 +122,16 @@ def test_error_cells_in_an_excel_table_are_reported(tmp_path):
     book = xlsxwriter.Workbook(path)
     book.add_worksheet("Customers").write_column(0, 0, ["CustomerID", "A"])
     sales = book.add_worksheet("Sales")
-    sales.add_table(0, 0, 3, 2, {"name": "Sales", "columns": [{"header": h} for h in ("Date", "CustomerID", "NetRevenue")],
+    headers = [{"header": h} for h in ("Date", "CustomerID", "NetRevenue")]
+    sales.add_table(0, 0, 3, 2, {"name": "Sales", "columns": headers,
                                  "data": [["2026-01-02", "A", 10], ["2026-01-03", "A", None], ["2026-01-04", "A", 5]]})
     sales.write_formula(2, 2, "=1/0", None, "#DIV/0!")
     sales.write_formula(3, 0, "=NA()", None, "#N/A")
     book.close()
     inputs = read_workbook(path)
     assert inputs["Sales"]["NetRevenue"].tolist() == [10]
-    found = sorted(inputs.dq.frame().query("Table == 'Sales' and Severity == 'Error'")[["Row", "Column", "Value"]].values.tolist())
+    errors = inputs.dq.frame().query("Table == 'Sales' and Severity == 'Error'")
+    found = sorted(errors[["Row", "Column", "Value"]].values.tolist())
     assert found == [[3, "NetRevenue", "#DIV/0!"], [4, "Date", "#N/A"]]
 
 

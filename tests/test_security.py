@@ -185,7 +185,8 @@ def test_a_million_empty_formatted_rows_is_read_in_bounded_memory(tmp_path):
         assert "Sales" in workbook
     # VmHWM, the peak of this process image: ru_maxrss would carry the pytest parent's size across exec.
     script = (f"import re, kam_xl; i = kam_xl.read_workbook({str(tmp_path / 'wide.xlsx')!r}); "
-              "print(len(i['Sales']), int(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read())[1]) // 1024)")
+              "peak = int(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read())[1]) // 1024; "
+              "print(len(i['Sales']), peak)")
     start = time.perf_counter()
     rows, peak_mb = map(int, subprocess.check_output([sys.executable, "-c", script], text=True).split())
     assert rows == 8 and peak_mb < 1500 and time.perf_counter() - start < 60
@@ -372,7 +373,8 @@ def _rejected_rows_analysis_property(book):
                        min_size=8, max_size=8), rows=st.integers(1, 12))
 def _any_cell_mix_property(values, rows):
     customers = pd.DataFrame({"CustomerID": ["C1", " C1", "C2", None], "CreditLimit": values[:4]})
-    sales = pd.DataFrame([{"Date": values[4], "CustomerID": values[5], "NetRevenue": values[6], "COGS": values[7]}] * rows)
+    line = {"Date": values[4], "CustomerID": values[5], "NetRevenue": values[6], "COGS": values[7]}
+    sales = pd.DataFrame([line] * rows)
     inputs = inputs_from_frames({"Customers": customers, "Sales": sales})
     records = inputs.dq.frame()
     for row in records[records.Severity == "Error"].Row.dropna():

@@ -116,8 +116,8 @@ def test_renamed_cost_column_leaves_gross_profit_empty_and_names_the_header(runn
     dq = tables["DataQuality"]
     found = dq[dq["Column"] == "销售成本"].iloc[0]   # a Chinese summary: the column and severity in Chinese
     assert found["Severity"] == "警告" and found["Value"] == "成本"
-    assert found["Message"] == ("没有 'COGS' / '销售成本' 列：毛利、毛利率、客户净贡献和客户终身价值留空（不会按零成本计算）。"
-                                "表头“成本”是否就是这一列？请改名为 'COGS' / '销售成本' 以便使用")
+    assert found["Message"] == ("没有 'COGS' / '销售成本' 列：毛利、毛利率、客户净贡献和客户终身价值留空"
+                                "（不会按零成本计算）。表头“成本”是否就是这一列？请改名为 'COGS' / '销售成本' 以便使用")
     kpis = tables["KPIs"].set_index("KPI")
     assert pd.isna(kpis.loc["GrossProfit", "ThisPeriod"]) and pd.isna(kpis.loc["GrossMarginPct", "ThisPeriod"])
 
@@ -350,7 +350,8 @@ def test_negative_limits_and_terms_are_errors_not_figures():
 
 def test_full_width_and_case_ids_are_matched_with_a_warning_or_suggested():
     inputs = minimal_book({"CustomerID": ["KH004", "KH003", "AB100", "ab100"]},
-                          {"Date": [D("2026-01-10")] * 5, "CustomerID": ["ＫＨ００４", "kh003", "Ab100", "KH030", "KH004"],
+                          {"Date": [D("2026-01-10")] * 5,
+                           "CustomerID": ["ＫＨ００４", "kh003", "Ab100", "KH030", "KH004"],
                            "NetRevenue": [10.0] * 5, "COGS": [5.0] * 5})
     assert inputs["Sales"]["CustomerID"].tolist() == ["KH004", "KH003", "KH004"]
     dq = inputs.dq.frame()
