@@ -270,7 +270,7 @@ def condense_table(source: DatabaseTable, known_ids):
 def _condensed(source: DatabaseTable, known_ids):
     """See :func:`condense_table`."""
     import ibis
-    from kam_xl.inputs.condense import _projected_schema, _summable, condensed_of, condensed_rows, plain_test
+    from kam_xl.inputs.condense import _summable, condensed_of, plain_test
     from kam_xl.inputs.headers import local_header
     raw = _source_table(source)
     mapping = _mapping(source, list(raw.columns))
@@ -282,23 +282,61 @@ def _condensed(source: DatabaseTable, known_ids):
     backend = connect(source)
     lines_ = table.mutate(Day=table.Date.cast("date"))
     known = ibis.memtable({"CustomerID": sorted(set(map(str, known_ids)))})
-    test = plain_test(lines_, known.CustomerID, set(columns), local)
-    plain = lines_.filter(test)
-    summed = [f for f in _projected_schema() if f.name != "_row"]
-    sums_query = condensed_rows(plain.select(**_canonical(plain, summed)), precise=backend.name == "duckdb")
-    others_query = lines_.filter(~test).drop("Day")
-    if not _compiles(backend, sums_query, others_query):
+    # Without regular expressions (SQL Server), a DocumentNo is tested here, on the summed rows' documents.
+    here = "DocumentNo" in columns and not says_regex(backend)
+    test = plain_test(lines_, known.CustomerID, set(columns) - ({"DocumentNo"} if here else set()), local)
+    fetched = _fetched(source, backend, lines_, test, here)
+    if fetched is None:
         return None
-    try:
-        sums, others = backend.to_pyarrow(sums_query), backend.to_pyarrow(others_query)
-    except Exception as exc:  # noqa: BLE001 - see lines()
-        raise failure(source, _classified(exc)) from None
+    sums, others = fetched
     if sums.num_rows and np.asarray(sums.column("repeated"), dtype=bool).any() or \
             "Currency" in columns and not local and others.column("Currency").null_count < len(others) \
             or "DocumentNo" in columns and others.column("CustomerID").null_count:
         return None
     sums, others, rows = _numbered(sums.drop_columns(["positive"]), others)
     return condensed_of(others, rows, sums)
+
+
+def says_regex(backend) -> bool:
+    """Whether the backend's SQL has regular expressions (ibis 12: not SQL Server's)."""
+    import ibis
+    probe = ibis.table({"DocumentNo": "string"}, name="probe")
+    return _compiles(backend, probe.select(plain=probe.DocumentNo.re_search("x")))
+
+
+def says_rows(backend) -> bool:
+    """Whether the backend counts distinct rows of values (ibis 12: not SQL Server's, not MySQL's)."""
+    import ibis
+    probe = ibis.table({"Product": "string", "COGS": "float64"}, name="probe")
+    return _compiles(backend, probe.aggregate(n=ibis.struct({"a": probe.Product, "b": probe.COGS}).nunique()))
+
+
+def _fetched(source: DatabaseTable, backend, lines_, test, documents_here: bool):
+    """(the summed rows, the other lines) as Arrow tables, or None when the backend cannot say the queries.
+    ``documents_here``: the test left DocumentNo out; a summed row whose document is not plain ASCII is
+    taken back, its lines fetched as others."""
+    import pyarrow as pa
+    from kam_xl.inputs.condense import PRINTABLE, _projected_schema, condensed_rows
+    plain = lines_.filter(test)
+    summed = [f for f in _projected_schema() if f.name != "_row"]
+    sums_query = condensed_rows(plain.select(**_canonical(plain, summed)), precise=backend.name == "duckdb",
+                                rows_of_values=says_rows(backend))
+    others_query = lines_.filter(~test).drop("Day")
+    if not _compiles(backend, sums_query, others_query):
+        return None
+    try:
+        sums, others = backend.to_pyarrow(sums_query), backend.to_pyarrow(others_query)
+        if documents_here:
+            documents = set(sums.column("DocumentNo").drop_null().to_pylist())
+            odd = sorted(d for d in documents if not re.fullmatch(PRINTABLE, d))
+            if odd:
+                sums = sums.filter(pa.compute.invert(pa.compute.is_in(sums.column("DocumentNo"),
+                                                                      pa.array(odd, pa.string()))))
+                more = backend.to_pyarrow(plain.filter(plain.DocumentNo.isin(odd)).drop("Day"))
+                others = pa.concat_tables([others, more.cast(others.schema)])
+    except Exception as exc:  # noqa: BLE001 - see lines()
+        raise failure(source, _classified(exc)) from None
+    return sums, others
 
 
 def _compiles(backend, *queries) -> bool:
