@@ -329,3 +329,21 @@ def test_without_regular_expressions_documents_are_tested_on_the_sums(pg, passwo
     assert here.rows.tolist() == in_sql.rows.tolist()
     pd.testing.assert_frame_equal(here.sums, in_sql.sums)
     assert here.condensed_lines == 8
+
+
+def test_kam_toml_tables_are_checked_when_the_file_is_read(tmp_path):
+    """[tables.<Table>] in kam.toml: a URL with a password or an unknown setting is refused with one line
+    naming the file (the password not repeated); a dataset path is relative to kam.toml."""
+    from kam_xl.app.config import load_config
+    config = tmp_path / "kam.toml"
+    config.write_text('inputs = ["b.xlsx"]\nlang = "zh-CN"\n[tables.Sales]\nurl = "local[2]"\nparquet = "lines"\n',
+                      encoding="utf-8")
+    sales = load_config(config)["tables"]["Sales"]
+    assert (sales.parquet, sales.language, sales.host) == (tmp_path / "lines", "zh-CN", "local[2]")
+    config.write_text('[tables.Sales]\nurl = "postgresql://kam:hunter2@db:5432/x"\ntable = "s"\n', encoding="utf-8")
+    with pytest.raises(InputError, match="KAM_XL_DB_PASSWORD") as refused:
+        load_config(config)
+    assert str(refused.value).startswith(str(config)) and "hunter2" not in str(refused.value)
+    config.write_text('[tables.Sales]\nurl = "postgresql://kam@db/x"\ntable = "s"\nschema = "x"\n', encoding="utf-8")
+    with pytest.raises(InputError, match="unknown setting"):
+        load_config(config)
