@@ -10,7 +10,8 @@ from pathlib import Path
 _RECALC_ALWAYS = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
  xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load">\
+<prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
 </oor:items>
 """
 
@@ -35,4 +36,5 @@ def convert(files: list[Path], target: str, out_dir: Path, recalculate: bool = F
         command = [binary, "--headless", "--norestore", f"-env:UserInstallation={Path(profile).as_uri()}",
                    "--convert-to", target, "--outdir", str(out_dir), *map(str, files)]
         subprocess.run(command, capture_output=True, timeout=timeout, check=False)
-    return [out_dir / f"{Path(f).stem}.{extension}" for f in files if (out_dir / f"{Path(f).stem}.{extension}").exists()]
+    made = [out_dir / f"{Path(f).stem}.{extension}" for f in files]
+    return [path for path in made if path.exists()]

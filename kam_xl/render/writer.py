@@ -42,7 +42,17 @@ from kam_xl.render.xlsx import (
     is_missing,
     new_workbook,
 )
-from kam_xl.words import canonical_item, catalogue, chart_label, dimension_label, header, sheet_title, text, tile_label, ui
+from kam_xl.words import (
+    canonical_item,
+    catalogue,
+    chart_label,
+    dimension_label,
+    header,
+    sheet_title,
+    text,
+    tile_label,
+    ui,
+)
 
 TABLE_STYLE = "Table Style Light 9"
 DASHBOARD_WIDTH = 16          # columns A..P make the printed page
@@ -188,7 +198,8 @@ def _page_setup(sheet, sheet_plan: SheetPlan) -> None:
         return
     tables = sheet_plan.tables[:sheet_plan.printed]
     width = sum(_column_widths(tables).values())
-    scale = min(1.0, PRINTABLE_WIDTH / width) if width * MIN_PRINT_SCALE / 100 <= PRINTABLE_WIDTH else MIN_PRINT_SCALE / 100
+    fits = width * MIN_PRINT_SCALE / 100 <= PRINTABLE_WIDTH
+    scale = min(1.0, PRINTABLE_WIDTH / width) if fits else MIN_PRINT_SCALE / 100
     # The first table's header repeats on its pages; when that table fits on one page it is not repeated, so
     # that the pages of the tables below it show their own header alone (a page of text and charts: none).
     if not sheet_plan.lines and (len(tables) == 1 or _height(tables[0]) * scale > PRINTABLE_HEIGHT):
@@ -238,8 +249,9 @@ def render_table(sheet, formats: Formats, table: TablePlan) -> None:
         body.append(_body_column(sheet, formats, table, column, formula, top))
         if column.name in table.totals:
             total_formula, total_value = table.totals[column.name]
-            sheet.write_formula(table.row - 1, col, table.render(total_formula),
-                                formats.get(column.kind, bold=True, top=1), "" if is_missing(total_value) else total_value)
+            total_style = formats.get(column.kind, bold=True, top=1)
+            sheet.write_formula(table.row - 1, col, table.render(total_formula), total_style,
+                                "" if is_missing(total_value) else total_value)
     columnar.add_body(sheet, first, table.col, body)
     _fit_wrapped_rows(sheet, table)
     if table.totals:
@@ -317,7 +329,8 @@ def _highlight(sheet, formats: Formats, table: TablePlan) -> None:
         kind = rule["rule"]
         if kind in ("tier", "risk", "severity", "quadrant", "status"):
             for shown, fmt in fills.items():
-                sheet.conditional_format(*area, {"type": "cell", "criteria": "==", "value": f'"{shown}"', "format": fmt})
+                sheet.conditional_format(*area, {"type": "cell", "criteria": "==", "value": f'"{shown}"',
+                                                 "format": fmt})
         elif kind == "negative":
             sheet.conditional_format(*area, {"type": "cell", "criteria": "<", "value": 0, "format": red})
         elif kind == "heat":
@@ -330,7 +343,8 @@ def _highlight(sheet, formats: Formats, table: TablePlan) -> None:
             # to PDF a sheet where a conditional format matches boolean cells.
             cadence = table.position("CadenceDays")
             sheet.conditional_format(*area, {"type": "formula", "format": red, "criteria":
-                                             f"=AND(ISNUMBER({cell(first, col)}),{cell(first, col)}>{cell(first, cadence)})"})
+                                             f"=AND(ISNUMBER({cell(first, col)}),"
+                                             f"{cell(first, col)}>{cell(first, cadence)})"})
         elif kind == "bar":
             sheet.conditional_format(*area, {"type": "data_bar", "bar_color": "#5B9BD5", "min_type": "num",
                                              "min_value": 0, "max_type": "num", "max_value": 100})
@@ -697,7 +711,8 @@ def _trend_charts(sheets: list[SheetPlan], chart_data: dict, language: str, mone
                  "plotarea": {"layout": {"x": 0.16, "y": 0.14, "width": 0.68, "height": 0.5}},
                  # A margin that hardly moves must not read "27% 27% 27%": from zero, to a tenth of a percent.
                  "combine": {"chart": {"type": "line"},
-                             "y2_axis": _from_zero({"num_format": "0.0%"}, ts.column("GrossMarginPct").values.iloc[:months]),
+                             "y2_axis": _from_zero({"num_format": "0.0%"},
+                                                   ts.column("GrossMarginPct").values.iloc[:months]),
                              "series": [{"name": chart_label("GrossMarginPct", language), "categories": categories,
                                          "values": _cells(ts_sheet, ts, "GrossMarginPct", 1, months),
                                          "y2_axis": True, "line": {"color": "#C00000", "width": 2}}]}}
@@ -718,7 +733,8 @@ def _trend_charts(sheets: list[SheetPlan], chart_data: dict, language: str, mone
                            "values": [data, row + 1, 1 + j, row + n_months, 1 + j],
                            "line": {"color": colours[j % len(colours)], "width": 1.75}} for j in range(n_accounts)],
                "x_axis": date_axis, "y_axis": {**money_axis, "min": 0},   # a customer's monthly revenue: from zero
-               "plotarea": {"layout": {"x": 0.15, "y": 0.14, "width": 0.76, "height": 0.52}},   # room for the last month
+               # room for the last month
+               "plotarea": {"layout": {"x": 0.15, "y": 0.14, "width": 0.76, "height": 0.52}},
                "legend": {"position": "bottom", "font": {"size": 8}}}
     return portfolio, top, dso
 
@@ -756,7 +772,8 @@ def _whale(sheets: list[SheetPlan], language: str) -> dict | None:
                         "categories": _cells(wc_sheet, wc, "CumulativeCustomerShare", 1, wc.rows),
                         "values": _cells(wc_sheet, wc, "CumulativeProfitShare", 1, wc.rows),
                         "line": {"color": "#2E7D32", "width": 2.25}}],
-            "x_axis": {"name": chart_label("CumulativeCustomerShare", language), "num_format": "0%", "min": 0, "max": 1},
+            "x_axis": {"name": chart_label("CumulativeCustomerShare", language), "num_format": "0%", "min": 0,
+                       "max": 1},
             "y_axis": {"name": chart_label("CumulativeProfitShare", language), "num_format": "0%", "min": 0,
                        "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}},
             "plotarea": {"layout": {"x": 0.16, "y": 0.16, "width": 0.74, "height": 0.62}},   # "100%" whole at the right
@@ -773,7 +790,8 @@ def _receipts(sheets: list[SheetPlan], language: str, money_axis: dict) -> dict 
     return {"chart": {"type": "column"}, "title": ui("chart.receipts", language),
             "series": [{"name": chart_label("Expected", language), "categories": categories,
                         "values": _cells(er_sheet, er, "Expected", 1, weeks), "fill": {"color": "#5B9BD5"}, "gap": 40}],
-            "y_axis": _from_zero(money_axis, er.column("Expected").values.iloc[:weeks]), "legend": {"position": "bottom"},
+            "y_axis": _from_zero(money_axis, er.column("Expected").values.iloc[:weeks]),
+            "legend": {"position": "bottom"},
             "combine": {"chart": {"type": "line"},
                         "series": [{"name": chart_label("PriorActual", language), "categories": categories,
                                     "values": _cells(er_sheet, er, "PriorActual", 1, weeks),
