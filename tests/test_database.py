@@ -57,7 +57,9 @@ def source(server, contract: str, **settings) -> DatabaseTable:
 
 
 def test_a_table_is_read_with_its_rows_and_types(pg, password):
-    read = read_table(source(pg, "Sales")).to_pandas()
+    """(The URL's query passes the driver's own settings on: here libpq's application_name.)"""
+    sales = table_settings("Sales", {"url": pg.url + "?application_name=kam-xl", "table": "sales"}, pg.folder)
+    read = read_table(sales).to_pandas()
     book = small_book()["Sales"]
     assert list(read.columns) == list(book.columns)
     assert read["NetRevenue"].tolist() == [2000, 1000, 2000, -200, 500, 700, 300, -300]
@@ -98,6 +100,8 @@ def test_the_url_never_shows_a_password():
     with pytest.raises(InputError, match="KAM_XL_DB_PASSWORD") as refused:
         table_settings("Sales", {"url": "postgresql://kam:secret@db:5432/x", "table": "s"}, None)
     assert "secret" not in str(refused.value)
+    with pytest.raises(InputError, match="KAM_XL_DB_PASSWORD"):
+        table_settings("Sales", {"url": "mssql://kam@db:1433/x?driver=FreeTDS&PWD=secret", "table": "s"}, None)
 
 
 @pytest.mark.parametrize("language, words", [("en", "refused the login"), ("zh-CN", "拒绝登录")])

@@ -25,7 +25,7 @@ import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 import numpy as np
 
@@ -124,7 +124,12 @@ def safe_url(url: str) -> str:
 
 
 def _password(url: str) -> str | None:
-    return None if SPARK_MASTER.match(url) else urlsplit(url).password
+    """A password the URL carries, before the host or among the driver's settings after ``?``."""
+    if SPARK_MASTER.match(url):
+        return None
+    parts = urlsplit(url)
+    given = [value for key, value in parse_qsl(parts.query) if key.lower() in ("password", "pwd", "passwd")]
+    return parts.password or (given[0] if given else None)
 
 
 class _Failed(Exception):
@@ -185,6 +190,8 @@ def connect(source: DatabaseTable):
             options["port"] = parts.port
         if kind == "postgres":
             options["connect_timeout"] = CONNECT_SECONDS
+        # the driver's own settings, e.g. ?driver=ODBC Driver 18 for SQL Server, ?service_name=ORCLPDB1
+        options.update(parse_qsl(parts.query))
         backend = getattr(ibis, kind).connect(**{k: v for k, v in options.items() if v is not None})
     _CONNECTIONS[key] = backend
     return backend
