@@ -537,9 +537,14 @@ def _collection(inputs: Inputs, p: Params, customers: pd.DataFrame, ar: pd.DataF
 
 
 def _about(inputs: Inputs, run_time: str) -> dict:
-    """About's run facts: the tool, its version, the moment of the run and the input file with its SHA-256."""
-    return {"Tool": "kam-xl", "Version": __version__, "RunTime": run_time,
-            "InputFile": str(inputs.source.name) if inputs.source else "", "InputSHA256": inputs.source_sha256 or ""}
+    """About's run facts: the tool, its version, the moment of the run, the input file with its SHA-256 and,
+    when some tables came from a database or Spark, where each did (its URL without password, and table)."""
+    about = {"Tool": "kam-xl", "Version": __version__, "RunTime": run_time,
+             "InputFile": str(inputs.source.name) if inputs.source else "", "InputSHA256": inputs.source_sha256 or ""}
+    remote = [f"{name}: {source.sheet}" for name, source in inputs.dq.sources.items() if source.database]
+    if remote:
+        about["DatabaseTables"] = "; ".join(remote)
+    return about
 
 
 def _say_breaks(controls: pd.DataFrame, dq: DataQuality) -> None:

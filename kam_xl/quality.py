@@ -30,6 +30,7 @@ class TableSource:
     sheet: str
     first_col: int = 0
     headers: dict[str, tuple[int, str]] = field(default_factory=dict)
+    database: bool = False   # the table came from a database or Spark: ``sheet`` is its URL (no password) and table
 
     def header(self, column: str | None) -> str | None:
         return self.headers[column][1] if column in self.headers else None

@@ -258,7 +258,7 @@ def build(inputs: tuple[Path, ...], config: Path | None, output: Path | None, ou
           invoices_file: Path | None, payments_file: Path | None, preset: str | None, column_map: Path | None,
           sources: tuple[Path, ...]) -> None:
     """Read, validate, analyse and write summary workbook(s). Inputs are never modified."""
-    parameters = {}
+    parameters, tables = {}, {}
     if config is not None:
         from kam_xl.app.config import load_config
         try:
@@ -279,6 +279,7 @@ def build(inputs: tuple[Path, ...], config: Path | None, output: Path | None, ou
         jobs = jobs if jobs != 1 else settings.get("jobs", 1)
         pack = pack or settings.get("pack", False)
         parameters = settings.get("parameters", {})
+        tables = settings.get("tables", {})   # [tables.X]: a contract table read from a database or Spark
         if preset is not None and preset not in _presets():
             _fail(ui("cli.preset", lang, config=config, preset=preset, presets=", ".join(_presets())), lang)
     _refuse_conflicts(inputs, output, split_by, pack, previous, lang)
@@ -297,7 +298,8 @@ def build(inputs: tuple[Path, ...], config: Path | None, output: Path | None, ou
                            params=parameters or None,
                            anonymize_key=load_key() if anonymize else None, encrypt_password=encrypt_password,
                            protect=protect, jobs=jobs, preset=preset, column_map=column_map, sources=tuple(sources),
-                           previous=previous, external=_extracts(sales_file, invoices_file, payments_file))
+                           previous=previous,
+                           external={**tables, **_extracts(sales_file, invoices_file, payments_file)})
     _report(_build_all(list(inputs), options))
 
 

@@ -394,7 +394,7 @@ def database_grid(spec, source: DatabaseTable):
     as an extract file's rows are, named in messages by the URL without password and the table."""
     from kam_xl.inputs.files import frame_of
     from kam_xl.inputs.grids import frame_grid
-    return frame_grid(frame_of(read_table(source)), source.label)
+    return frame_grid(frame_of(read_table(source)), source.label, "database")
 
 
 def condensed_database_grid(spec, source: DatabaseTable, customers):
@@ -409,5 +409,5 @@ def condensed_database_grid(spec, source: DatabaseTable, customers):
     if condensed is None:
         return database_grid(spec, source)
     frame = frame_of(condensed.lines)
-    return Grid(list(frame.columns), frame, FIRST_ROW, 0, source.label, "file", row_numbers=condensed.rows,
+    return Grid(list(frame.columns), frame, FIRST_ROW, 0, source.label, "database", row_numbers=condensed.rows,
                 condensed=condensed)

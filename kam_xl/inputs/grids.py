@@ -28,7 +28,7 @@ class Grid:
     first_row: int      # worksheet row number of rows[0]
     first_col: int      # 0-based column of header[0]
     sheet: str
-    source: str         # 'table', 'sheet', 'range', 'frame' or 'file', for messages
+    source: str         # 'table', 'sheet', 'range', 'frame', 'file' or 'database' (About names the latter)
     below: tuple[int, int] | None = None   # worksheet rows read from under an Excel Table
     table: str | None = None               # the Excel Table's name
     row_numbers: np.ndarray | None = None  # a file's rows when ``rows`` holds only some of its lines
@@ -45,11 +45,11 @@ class LargeFile:
 SOURCE = "Source"   # the extra column naming each row's file when tables come from several sources
 
 
-def frame_grid(frame: pd.DataFrame, label: str) -> Grid:
+def frame_grid(frame: pd.DataFrame, label: str, source: str = "file") -> Grid:
     """A table handed over whole as a typed frame (an extract file's, a
     database query's), its rows numbered as a sheet's with the header in row 1;
-    ``label`` names it in messages (the file's name)."""
-    return Grid(list(frame.columns), frame, 2, 0, label, "file")
+    ``label`` names it in messages (the file's name, a database's URL and table)."""
+    return Grid(list(frame.columns), frame, 2, 0, label, source)
 
 
 def header_and_rows(cells: list[list]) -> tuple[list, list[list], int]:

@@ -51,7 +51,8 @@ def typed_frame(spec: TableSpec, grid: Grid, errors: dict, dq: DataQuality, name
     raw = _raw_frame(grid, width)
     mapped, extra = map_headers(spec, header, names)
     dq.sources[spec.name] = TableSource(grid.sheet, grid.first_col,
-                                        {name: (position, header[position]) for name, position in mapped.items()})
+                                        {name: (position, header[position]) for name, position in mapped.items()},
+                                        database=grid.source == "database")
     missing = missing_required(spec, mapped)
     if missing:
         dq.add(ERROR, spec.name, "table.columns_missing", grid.first_row - 1, table_name=spec.name, sheet=grid.sheet,

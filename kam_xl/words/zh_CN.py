@@ -281,6 +281,7 @@ WEIGHTS = {"CLV": "客户终身价值", "Growth": "收入增长", "Industry": "�
 # About's other items: the run, the period.
 ABOUT = {
     "Tool": "工具", "Version": "版本", "RunTime": "运行时间", "InputFile": "输入文件", "InputSHA256": "输入文件SHA-256",
+    "DatabaseTables": "数据库表",
     "Customers": "客户数", "PeriodDays": "期间天数", "Comparison": "比较期间", "PriorPeriod": "上期",
     "LastYearPeriod": "上年同期",
 }
