@@ -132,10 +132,12 @@ def review_facts(review: pd.DataFrame) -> dict:
     """How many customers given actions improved on every measure targeted,
     on some, on none, and how many cannot be judged (a measure unknown)."""
     acted = review[review["Metric"].notna()]
-    by_customer = acted.groupby("CustomerID")["Improved"]
-    known = by_customer.apply(lambda v: v.notna().all())
-    improved = by_customer.apply(lambda v: int(sum(x is True for x in v)))
-    counts = by_customer.size()
+    customer = acted["CustomerID"]
+    known = acted["Improved"].notna().groupby(customer).all()
+    # `is True`, as counted so far: a PurchasesSince row's flag is NumPy's True and is not counted (kept as it was)
+    improved = pd.Series([x is True for x in acted["Improved"].tolist()], index=acted.index,
+                         dtype="int64").groupby(customer).sum()
+    counts = customer.groupby(customer).size()
     judged = improved[known]
     return {"customers": int(len(counts)), "all": int((judged == counts[known]).sum()),
             "some": int(((judged > 0) & (judged < counts[known])).sum()), "none": int((judged == 0).sum()),
