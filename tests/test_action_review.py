@@ -223,3 +223,22 @@ def test_action_review_every_column_by_hand():
         ("V", "B", None, "Develop", None, "over_limit", "CreditUtilization", 1.2, None, None),
     ]
     assert table["Before"].dtype == table["Now"].dtype == np.float64            # numbers, written as numbers
+
+
+def test_a_churn_alert_customer_who_bought_again_counts_as_improved():
+    """W had a churn alert and bought twice since: its one measure improved, so the review counts it under
+    'all'; X improved its margin but not its contacts ('some'); U, also alerted, bought nothing ('none')."""
+    from kam_xl.domain.review import action_review, review_facts
+    previous = pd.DataFrame({
+        "ABCTier": ["A", "A", "B"], "PortfolioQuadrant": ["Strategic", "Maintain", "Develop"],
+        "Actions": [["loss_making", "cadence_breached"], ["churn_alert"], ["churn_alert"]],
+        "NetMarginPct": [-0.1, 0.3, 0.2], "DaysSinceContact": [40.0, 3.0, 9.0],
+    }, index=pd.Index(["X", "W", "U"], name="CustomerID"))
+    current = pd.DataFrame({
+        "ABCTier": ["A", "A", "B"], "PortfolioQuadrant": ["Develop", "Maintain", "Develop"],
+        "NetMarginPct": [0.05, 0.3, 0.2], "DaysSinceContact": [55.0, 3.0, 9.0],
+        "PurchasesSince": [1.0, 2.0, 0.0],
+    }, index=pd.Index(["X", "W", "U"], name="CustomerID"))
+    review = action_review(previous, current, "Overdue90Plus")
+    assert review.set_index("CustomerID").loc["W", "Improved"] is True
+    assert review_facts(review) == {"customers": 3, "all": 1, "some": 1, "none": 1, "unknown": 0}

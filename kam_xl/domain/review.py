@@ -118,7 +118,7 @@ def _improved(metrics: np.ndarray, direction: np.ndarray, then: np.ndarray, valu
     out[both] = better[both].tolist()
     out[np.isin(metrics, BLANK_IS_WORST) & ~known_then & known_now] = True   # none then (never contacted), some now
     since = (metrics == "PurchasesSince") & known_now
-    out[since] = list(value[since] > 0)   # NumPy flags, as before (review_facts counts `is True`: see the report)
+    out[since] = (value[since] > 0).tolist()   # Python flags, as every other measure's (review_facts counts them)
     out[(metrics == "PurchasesSince") & ~known_now] = None
     return out
 
@@ -134,7 +134,6 @@ def review_facts(review: pd.DataFrame) -> dict:
     acted = review[review["Metric"].notna()]
     customer = acted["CustomerID"]
     known = acted["Improved"].notna().groupby(customer).all()
-    # `is True`, as counted so far: a PurchasesSince row's flag is NumPy's True and is not counted (kept as it was)
     improved = pd.Series([x is True for x in acted["Improved"].tolist()], index=acted.index,
                          dtype="int64").groupby(customer).sum()
     counts = customer.groupby(customer).size()
