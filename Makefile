@@ -47,6 +47,7 @@ mutation: $(STAMP)
 	done
 
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet "rustpy-xlsxwriter>=0.8"   # the write floor (pyproject's [bench] extra)
 	$(BIN)/python bench/run.py
 
 template: $(STAMP)

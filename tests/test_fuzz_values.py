@@ -15,7 +15,9 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import openpyxl
+import pandas as pd
 import pytest
 import python_calamine
 from click.testing import CliRunner
@@ -126,11 +128,20 @@ def _opens(path: Path) -> None:
             book.get_sheet_by_name(name).to_python()
 
 
+def _watch_infinities(write, values_at: int, handed: list):
+    """``write`` (a columnar body writer) that first notes any infinity among the values it is handed."""
+    def watching(*args, **kwargs):
+        numbers = pd.to_numeric(pd.Series(list(args[values_at]), dtype=object), errors="coerce")
+        handed.extend((write.__name__, v) for v in numbers[np.isinf(numbers.astype("float64"))].tolist())
+        return write(*args, **kwargs)
+    return watching
+
+
 @pytest.mark.slow(16)
 @pytest.mark.parametrize("part", range(PARTS))
 def test_damaged_values_exit_cleanly_and_write_no_infinity(good, tmp_path, monkeypatch, part):
     from kam_xl.app.cli import main
-    from kam_xl.render import xlsx
+    from kam_xl.render import columnar, xlsx
     handed = []   # non-finite numbers the core handed to the writer (its guard blanks them; none should come)
     real = xlsx.FormulaCacheWorksheet._write_number
 
@@ -139,6 +150,9 @@ def test_damaged_values_exit_cleanly_and_write_no_infinity(good, tmp_path, monke
             handed.append((self.name, row, col, number))
         return real(self, row, col, number, cell_format)
     monkeypatch.setattr(xlsx.FormulaCacheWorksheet, "_write_number", watching)
+    # A table body goes to the columnar writer as whole columns, where NaN is a blank cell: an infinity is not.
+    for name, values_at in (("typed", 0), ("formulas", 2), ("general", 1)):
+        monkeypatch.setattr(columnar, name, _watch_infinities(getattr(columnar, name), values_at, handed))
 
     runner, outcomes = CliRunner(), Counter()
     for case in plan()[part::PARTS]:

@@ -230,7 +230,8 @@ def refresh_file(workbook: str | Path, language: str | None = None, password: st
         with atomic_output(backup) as temp:
             shutil.copyfile(workbook, temp)
         with tempfile.TemporaryDirectory(prefix="kam-xl-refresh-") as scratch:
-            generated = write_workbook(results, Path(scratch) / "outputs.xlsx")
+            # stored, not deflated: its parts are only spliced into the user's book
+            generated = write_workbook(results, Path(scratch) / "outputs.xlsx", scratch=True)
             with atomic_output(workbook) as temp:
                 splice(workbook, generated, temp, output_sheet_names())
         outcome.outputs = [workbook, backup]
