@@ -48,8 +48,12 @@ MIN_WRAPPED_WIDTH = 24   # a wrapped text column is not made narrower than this 
 
 
 def text_width(value: object) -> int:
-    """Character widths of a text as printed (CJK characters count double)."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in value) if isinstance(value, str) else 0
+    """Character widths of a text as printed (CJK characters count double; no ASCII character is wide)."""
+    if not isinstance(value, str):
+        return 0
+    if value.isascii():
+        return len(value)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in value)
 
 
 def fit_page_width(table: TablePlan, budget: float = PRINTABLE_WIDTH * 100 / MIN_PRINT_SCALE) -> None:
@@ -62,7 +66,7 @@ def fit_page_width(table: TablePlan, budget: float = PRINTABLE_WIDTH * 100 / MIN
         return
     for c in table.columns:
         if c.kind == "text" and not c.wrap and len(c.values):
-            longest = max(text_width(v) for v in c.values.tolist()) + 2
+            longest = max(map(text_width, set(c.values.tolist()))) + 2   # each distinct value once
             c.width = min(c.width, max(longest, _header_width(c.header, table.language)))
     wrapped = [c for c in table.columns if c.wrap and c.width > MIN_WRAPPED_WIDTH]
     over = width() - budget
