@@ -18,7 +18,14 @@ from pathlib import Path
 
 import pytest
 
-BIN = Path(os.environ.get("KAM_XL_PG_BIN", "/usr/lib/postgresql/15/bin"))
+def _newest_server() -> Path:
+    """Debian's server binaries (not on PATH): /usr/lib/postgresql/<version>/bin, the newest version installed."""
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parent.parent.name)
+                   if p.parent.parent.name.isdigit() else 0)
+    return found[-1].parent if found else Path("/usr/lib/postgresql/15/bin")
+
+
+BIN = Path(os.environ["KAM_XL_PG_BIN"]) if os.environ.get("KAM_XL_PG_BIN") else _newest_server()
 USER = "kam"               # the role the tests read as (password authentication, as a finance team's reader)
 PASSWORD = "pg-S3cret-kam-42"   # planted so the tests can look for it in every file and message
 DATABASE = "ledgers"
@@ -47,9 +54,9 @@ class Server:
 
 
 def missing(reason: str) -> None:
-    """Skip locally; fail in CI, where the server must be there."""
+    """Skip locally; fail in CI, where the component (PostgreSQL, Java, pyspark) must be there."""
     if os.environ.get("CI"):
-        pytest.fail(f"PostgreSQL is needed in CI: {reason}")
+        pytest.fail(f"needed in CI, where .ci/run installs it: {reason}")
     pytest.skip(reason)
 
 

@@ -24,7 +24,10 @@ LINES = 10_000_000
 def spark():
     if shutil.which("java") is None:
         pg_server.missing("Java not found (apt-get install openjdk-17-jre-headless)")
-    pytest.importorskip("pyspark")
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        pg_server.missing("pyspark not installed (pip install 'kam-xl[spark]'; make installs it)")
     session = database.spark_session("local[2]")
     yield session
     session.stop()
