@@ -276,6 +276,9 @@ def _parse_column(column, cells: pd.Series, kinds: Kinds, currency: str = "CNY",
     """(values, bad, error_text) for one input column; error text is never a
     value, nor is an amount marked with a currency other than ``currency``
     (unless it is the one ``row_currency`` gives for its row)."""
+    typed = _typed_values(column.kind, cells)
+    if typed is not None:   # a column the file already typed (Arrow, Parquet): no text to look at
+        return typed
     error_text = is_error_text(cells, kinds)
     if column.kind == NUMBER:
         values, bad = parse_number(cells, kinds)
@@ -296,6 +299,25 @@ def _parse_column(column, cells: pd.Series, kinds: Kinds, currency: str = "CNY",
             values = values.astype("str")
         bad = pd.Series(False, index=cells.index)
     return values, bad & ~error_text, error_text
+
+
+def _typed_values(kind: str, cells: pd.Series):
+    """(values, bad, error_text) as :func:`_parse_column` makes them of a float64 column read as a number
+    column or a datetime64 column read as a date column, without its text passes (such a column holds no
+    text): infinite numbers and dates outside MIN_DATE..MAX_DATE are bad; None for any other column."""
+    if kind == NUMBER and cells.dtype == "float64":
+        numbers = cells.to_numpy()
+        finite = np.isfinite(numbers)
+        values = pd.Series(np.where(finite, numbers, np.nan), index=cells.index, dtype="float64")
+        bad = pd.Series(~finite & ~np.isnan(numbers), index=cells.index)
+    elif kind == DATE and pd.api.types.is_datetime64_dtype(cells.dtype):   # tz-naive only
+        values = cells.where((cells >= MIN_DATE) & (cells <= MAX_DATE)).astype("datetime64[ns]")
+        values = values.where((values >= MIN_DATE) & (values <= MAX_DATE)).dt.normalize().rename(None)
+        bad = cells.notna() & values.isna()
+        bad.name = None
+    else:
+        return None
+    return values, bad, pd.Series(False, index=cells.index)
 
 
 def _empty(kind: str, index: pd.Index) -> pd.Series:
