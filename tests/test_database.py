@@ -352,3 +352,36 @@ def test_kam_toml_tables_are_checked_when_the_file_is_read(tmp_path):
     config.write_text('[tables.Sales]\nurl = "postgresql://kam@db/x"\ntable = "s"\nschema = "x"\n', encoding="utf-8")
     with pytest.raises(InputError, match="unknown setting"):
         load_config(config)
+
+
+def test_numeric_amounts_read_as_numbers_and_sales_condenses(pg, password, tmp_path):
+    """An ERP keeps amounts as NUMERIC/DECIMAL (Arrow decimal128, pandas Decimal): Invoices and Sales with
+    NUMERIC(18,2) amounts give the workbook's figures (A1's revenue 1000 + 2000 - 200, B2's 500 + 700) and Sales
+    is still condensed in PostgreSQL (its 8 lines summed)."""
+    import ibis
+
+    from kam_xl import analyze, read_workbook
+    from kam_xl.authoring.template import write_template
+    con = ibis.postgres.connect(host="127.0.0.1", port=pg.port, user=pg_server.USER, password=pg_server.PASSWORD,
+                                database=pg_server.DATABASE)
+    for name in ("sales", "invoices"):
+        con.raw_sql(f"CREATE TABLE {name}_numeric AS SELECT * FROM {name}")
+        amounts = [c for c in con.table(name).columns if c in ("NetRevenue", "COGS", "Quantity", "GrossAmount",
+                                                                     "Amount", "AmountDue", "InvoiceAmount")]
+        for column in amounts:
+            con.raw_sql(f'ALTER TABLE {name}_numeric ALTER COLUMN "{column}" TYPE NUMERIC(18,2)')
+    con.disconnect()
+    book = write_template(tmp_path / "book.xlsx", small_book())
+    tables = {name: source(pg, name) for name in LEDGER_TABLES}
+    tables |= {"Sales": source(pg, "Sales", table="sales_numeric"),
+               "Invoices": source(pg, "Invoices", table="invoices_numeric")}
+    assert pa.types.is_decimal(read_table(tables["Sales"]).schema.field("NetRevenue").type) is False
+    from_db, from_book = read_workbook(book, external=tables), read_workbook(book)
+    assert from_db.fatal == [] and [r for r in from_db.dq.records if r["key"] == "source.condensed"][0][
+        "values"]["plain"] == 8
+    results, results_book = analyze(from_db), analyze(from_book)
+    revenue = results["Profitability"].set_index("CustomerID")["NetRevenue"]
+    assert revenue["A1"] == pytest.approx(1000 + 2000 - 200) and revenue["B2"] == pytest.approx(500 + 700)
+    for name in ("Profitability", "Receivables", "KPIs"):
+        pd.testing.assert_frame_equal(_cents(results[name]), _cents(results_book[name]), obj=name, check_dtype=False)
+    assert from_db.ledgers["Invoices"].read_amount == pytest.approx(from_book.ledgers["Invoices"].read_amount)

@@ -210,7 +210,14 @@ def spark_session(master: str):
 def lines(source: DatabaseTable):
     """The source's rows as an ibis table, its columns named as the contract names them (see :func:`_mapping`)."""
     table = _source_table(source)
-    return _renamed(table, _mapping(source, list(table.columns)))
+    return floats(_renamed(table, _mapping(source, list(table.columns))))
+
+
+def floats(table):
+    """``table`` with its DECIMAL/NUMERIC columns as float64 (an ERP's amounts: PostgreSQL NUMERIC, Kingdee's and
+    U8's decimal(28,10)), typed and summed as a file's numbers are."""
+    decimals = {name: table[name].cast("float64") for name, kind in table.schema().items() if kind.is_decimal()}
+    return table.mutate(**decimals) if decimals else table
 
 
 def _source_table(source: DatabaseTable):
@@ -281,7 +288,7 @@ def _condensed(source: DatabaseTable, known_ids):
     from kam_xl.inputs.headers import local_header
     raw = _source_table(source)
     mapping = _mapping(source, list(raw.columns))
-    table, local = _renamed(raw, mapping), local_header(mapping.get("NetRevenue", ""))
+    table, local = floats(_renamed(raw, mapping)), local_header(mapping.get("NetRevenue", ""))
     schema = table.schema().to_pyarrow()
     columns = {name: position for position, name in enumerate(schema.names)}
     if not _summable(schema, columns, local):

@@ -12,6 +12,7 @@ operations, text once per distinct value.
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import re
 import unicodedata
 
@@ -106,6 +107,7 @@ _MONTH = "(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _DATE_DAY_MONTH_NAME = re.compile(r"^\s*(\d{1,2})[-\s/.]*" + _MONTH + r"[-\s/.,]*(\d{4}|\d{2})" + _TIME, re.I)
 _DATE_MONTH_NAME_DAY = re.compile(r"^\s*" + _MONTH + r"[-\s/.]*(\d{1,2})(?:st|nd|rd|th)?[\s,]+(\d{4})" + _TIME, re.I)
 _TYPE_CODES = {float: 1, int: 1, np.float64: 1, np.int64: 1, dt.date: 2, dt.datetime: 2, pd.Timestamp: 2, str: 3,
+               decimal.Decimal: 1,   # a database's DECIMAL/NUMERIC (Arrow decimal128); a CSV never gives one
                # Neither blank nor of any kind a column takes: TRUE in an amount, a time or a duration in a date
                # (calamine reads a negative number formatted as a date as a time of day) is a bad cell.
                bool: 4, np.bool_: 4, dt.time: 4, dt.timedelta: 4, pd.Timedelta: 4}
