@@ -385,3 +385,44 @@ def test_numeric_amounts_read_as_numbers_and_sales_condenses(pg, password, tmp_p
     for name in ("Profitability", "Receivables", "KPIs"):
         pd.testing.assert_frame_equal(_cents(results[name]), _cents(results_book[name]), obj=name, check_dtype=False)
     assert from_db.ledgers["Invoices"].read_amount == pytest.approx(from_book.ledgers["Invoices"].read_amount)
+
+
+@pytest.mark.parametrize("url, parquet, said", [
+    ("sc://spark.example.com:15002/;token=SECRET", None, "token"),
+    ("sc://spark.example.com:15002;Token=SECRET", None, "Token"),
+    ("postgresql://kam@db/x?sslpassword=SECRET", None, "sslpassword"),
+    ("mssql://kam@db/x?odbc_connect=DRIVER%3DFreeTDS%3BPWD%3DSECRET", None, "PWD"),
+    ("mssql://kam@db/x?driver=FreeTDS;Pwd=SECRET", None, "Pwd"),
+    ("postgresql://kam@db/x?api_key=SECRET", None, "api_key"),
+    ("local[2]", "s3a://AKIA:SECRET@bucket/sales/", ""),
+    ("local[2]", "abfss://lines@account.dfs.core.windows.net/sales/?sv=2024&sig=SECRET", "sig"),
+])
+def test_a_url_with_a_secret_is_refused_without_repeating_it(url, parquet, said):
+    """A password, token, signature or key anywhere in the url (before the host, in its query, in Spark Connect's
+    ;settings, inside an ODBC connection string) or in a Parquet dataset's URL: refused in one line naming the
+    setting and KAM_XL_DB_PASSWORD, never the secret."""
+    settings = {"url": url, **({"parquet": parquet} if parquet else {"table": "s"})}
+    with pytest.raises(InputError, match="KAM_XL_DB_PASSWORD") as refused:
+        table_settings("Sales", settings, None)
+    message = str(refused.value)
+    assert "SECRET" not in message and "\n" not in message
+    assert f"({said})" in message if said else "(" not in message.split("KAM_XL_DB_PASSWORD")[0]
+
+
+@pytest.mark.parametrize("key", ["host", "user", "port", "dbname", "database", "Host"])
+def test_a_query_that_moves_the_connection_is_refused(key):
+    """?host= (or user, port, dbname, database) would connect elsewhere than the url (and the messages) say."""
+    with pytest.raises(InputError, match=f"\\?{key}= would connect elsewhere"):
+        table_settings("Sales", {"url": f"postgresql://kam@db:5432/x?{key}=other", "table": "s"}, None)
+
+
+def test_messages_name_scheme_user_host_port_and_path_only():
+    """label and host never show a query or Spark Connect's ;settings (whatever built the DatabaseTable)."""
+    spark = DatabaseTable("Sales", "sc://spark.example.com:15002/;token=SECRET", parquet="s3a://k:SECRET@b/sales/?x=1")
+    assert (spark.host, spark.label) == ("sc://spark.example.com:15002/",
+                                         "sc://spark.example.com:15002/ s3a://k@b/sales/")
+    pg_ = DatabaseTable("Sales", "postgresql://kam:SECRET@db.example.com:5432/ledgers?sslpassword=SECRET", "s")
+    assert (pg_.host, pg_.label) == ("db.example.com:5432", "postgresql://kam@db.example.com:5432/ledgers s")
+    assert DatabaseTable("Sales", "local[2]", parquet="lines").host == "local[2]"
+    allowed = table_settings("Sales", {"url": "sc://spark.example.com:15002/;user_id=kam", "table": "s"}, None)
+    assert allowed.label == "sc://spark.example.com:15002/ s"

@@ -55,16 +55,17 @@ class DatabaseTable:
 
     @property
     def host(self) -> str:
-        """Where the table lives, for messages: host[:port] (or the Spark master)."""
+        """Where the table lives, for messages: host[:port] (or the Spark master without its settings)."""
         if SPARK_MASTER.match(self.url):
-            return self.url
+            return safe_url(self.url)
         parts = urlsplit(self.url)
-        return parts.hostname + (f":{parts.port}" if parts.port else "") if parts.hostname else self.url
+        return parts.hostname + (f":{parts.port}" if parts.port else "") if parts.hostname else safe_url(self.url)
 
     @property
     def label(self) -> str:
-        """The table as messages and About name it: the URL without password, and the table."""
-        what = self.name or (str(self.parquet) if self.parquet else "query")
+        """The table as messages and About name it: the URL's scheme, user, host, port and path (never its
+        password, query or Spark settings), and the table."""
+        what = self.name or (safe_url(str(self.parquet)) if self.parquet else "query")
         return f"{safe_url(self.url)} {what}"
 
 
@@ -84,9 +85,7 @@ def table_settings(table: str, value: object, folder: Path, language: str = "en"
     url = value.get("url", "")
     if not url:
         raise InputError(f"{where}: url is missing")
-    if _password(url):
-        raise InputError(f"{where}: the url carries a password; remove it and set {PASSWORD_VARIABLE} (or use "
-                         "the driver's own mechanism: .pgpass, a DSN)")
+    _checked_url(where, url)
     given = [k for k in ("table", "query", "parquet") if value.get(k)]
     if len(given) != 1:
         raise InputError(f"{where}: give one of table, query or parquet")
@@ -100,6 +99,8 @@ def table_settings(table: str, value: object, folder: Path, language: str = "en"
     if not SPARK_MASTER.match(url) and urlsplit(url).scheme.split("+")[0] not in SCHEMES:
         raise InputError(f"{where}: url must start with one of {', '.join(sorted(SCHEMES))}:// or name a Spark "
                          "master (spark://, sc://, local[2])")
+    if "://" in value.get("parquet", ""):
+        _checked_url(f"{where} parquet", value["parquet"])
     return DatabaseTable(table, url, value.get("table"), value.get("query"),
                          _dataset(value.get("parquet"), folder), value.get("preset"),
                          dict(columns), language)
@@ -113,23 +114,46 @@ def _dataset(where: str | None, folder: Path) -> Path | str | None:
 
 
 def safe_url(url: str) -> str:
-    """The URL without its password (user@host stays)."""
-    if SPARK_MASTER.match(url):
+    """The URL as messages and About show it: scheme, user, host, port and path only (no password, no query,
+    no Spark Connect ``;settings``, no fragment); a Spark master such as local[2] as it is."""
+    if "://" not in url:
         return url
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.rsplit("@", 1)[1]
-    return parts._replace(netloc=f"{parts.username}@{netloc}").geturl()
+    parts = urlsplit(url.split(";", 1)[0])
+    user = f"{parts.username}@" if parts.username else ""
+    return f"{parts.scheme}://{user}{parts.netloc.rsplit('@', 1)[-1]}{parts.path}"
 
 
-def _password(url: str) -> str | None:
-    """A password the URL carries, before the host or among the driver's settings after ``?``."""
-    if SPARK_MASTER.match(url):
-        return None
-    parts = urlsplit(url)
-    given = [value for key, value in parse_qsl(parts.query) if key.lower() in ("password", "pwd", "passwd")]
-    return parts.password or (given[0] if given else None)
+SECRET_KEY = re.compile(r"pass|pwd|secret|token|sig|key", re.IGNORECASE)
+# query keys that would connect elsewhere than the URL says (the messages name the URL's host and user)
+TARGET_KEYS = {"host", "hostaddr", "user", "port", "dbname", "database"}
+
+
+def _settings(url: str) -> list[tuple[str, str]]:
+    """The driver's settings a URL carries: its query's, Spark Connect's ``;key=value`` after the path, and
+    those inside an ODBC connection string (``odbc_connect``, ``key=value;key=value``)."""
+    given = parse_qsl(urlsplit(url).query, keep_blank_values=True)
+    given += [tuple(p.split("=", 1)) if "=" in p else (p, "") for p in url.split("?")[0].split(";")[1:] if p]
+    given += [tuple(p.split("=", 1)) if "=" in p else (p, "") for _, value in list(given)
+              for p in unquote(value).split(";")[1 if "=" not in unquote(value).split(";")[0] else 0:] if p.strip()]
+    return [(key.strip(), value) for key, value in given]
+
+
+def _checked_url(where: str, url: str) -> None:
+    """Refuse, in one line that never repeats the secret, a URL with a password, token or key (before the
+    host or among its settings), or with a query setting that moves the connection elsewhere."""
+    if SPARK_MASTER.match(url) and "://" not in url:
+        return
+    parts = urlsplit(url.split(";", 1)[0])
+    secret = [key for key, _ in _settings(url) if SECRET_KEY.search(key)]
+    if parts.password is not None or secret:
+        said = f" ({secret[0]})" if secret and re.fullmatch(r"\w{1,32}", secret[0]) else ""
+        raise InputError(f"{where}: the url carries a password, token or key{said}; remove it and set "
+                         f"{PASSWORD_VARIABLE} (or use the driver's or the cluster's own mechanism: .pgpass, a DSN, "
+                         "a credentials file)")
+    target = [key for key, _ in parse_qsl(urlsplit(url).query, keep_blank_values=True) if key.lower() in TARGET_KEYS]
+    if target:
+        raise InputError(f"{where}: the url's ?{target[0]}= would connect elsewhere than the url names; give the "
+                         "host, port, user and database in the url itself")
 
 
 class _Failed(Exception):
