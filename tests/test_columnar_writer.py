@@ -202,3 +202,40 @@ def test_dates_before_march_1900_are_not_typed(stamp):
     """Excel's 29 February 1900 and time-only values: those dates go value by value through XlsxWriter."""
     assert not columnar.plain_dates(pd.Series(pd.to_datetime([stamp, "2026-01-01"], format="ISO8601")))
     assert columnar.plain_dates(pd.Series(pd.to_datetime([datetime(2026, 1, 1), None])))
+
+
+def test_written_for_the_xlsxwriter_it_was_proved_against():
+    """The columnar XML is XlsxWriter 3.3's, byte for byte; pyproject pins that series."""
+    import xlsxwriter
+    assert xlsxwriter.__version__.startswith("3.3.")
+
+
+def test_a_control_character_in_a_cached_text_is_escaped_both_ways(tmp_path):
+    """'a\\x01b' as a formula's cached text: XML 1.0 cannot hold \\x01, so both paths write Excel's escape
+    _x0001_ (a raw one made the sheet not well-formed: the summary would not open)."""
+    from xml.etree import ElementTree
+
+    def cells(book, sheet):
+        sheet.write_formula(1, 0, FORMULA, book.add_format({"bold": True}), "a\x01b")
+
+    def columns(book, sheet):
+        bold = book.add_format({"bold": True})
+        columnar.add_body(sheet, 1, 0, [columnar.general(sheet, ["a\x01b"], [bold], [0], FORMULA)])
+
+    sheet = _same(tmp_path, cells, columns)["xl/worksheets/sheet1.xml"]
+    ElementTree.fromstring(sheet)   # well-formed
+    assert b"<v>a_x0001_b</v>" in sheet
+
+
+def test_a_body_is_refused_over_cells_already_written_or_past_the_last_row(tmp_path):
+    book = new_workbook(tmp_path / "b.xlsx")
+    sheet = add_sheet(book, "Data")
+    sheet.write_number(3, 1, 5.0)
+    plain = book.add_format({"num_format": "0.00"})
+    column = columnar.typed(pd.Series([1.0, 2.0, 3.0]), plain)
+    with pytest.raises(ValueError, match="row 4"):
+        columnar.add_body(sheet, 2, 0, [column, columnar.typed(pd.Series([1.0, 2.0, 3.0]), plain)])
+    with pytest.raises(ValueError, match="does not fit"):
+        columnar.add_body(sheet, 1_048_574, 0, [columnar.typed(pd.Series([1.0, 2.0, 3.0]), plain)])
+    columnar.add_body(sheet, 5, 0, [column])   # below the written cell: fine
+    book.close()

@@ -18,8 +18,7 @@ LONGEST_FUNCTION = 60
 RUFF_STILL = {
     "kam_xl/domain/frames.py": 3, "kam_xl/domain/models/bgnbd.py": 2, "kam_xl/domain/models/pareto_nbd.py": 1,
     "kam_xl/domain/profitability.py": 1, "kam_xl/domain/risk.py": 1, "kam_xl/domain/summary.py": 1,
-    "kam_xl/render/libreoffice.py": 2, "kam_xl/render/writer.py": 9, "tests/test_refresh.py": 2,
-    "tests/test_workbook.py": 2,
+    "tests/test_refresh.py": 2, "tests/test_workbook.py": 2,
 }
 
 # Functions still over LONGEST_FUNCTION lines: "path:function" -> lines.

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import _utf16_len, _utf16_truncate, re_dynamic_function
+from xlsxwriter.xmlwriter import XMLwriter
 
 CHUNK_ROWS = 8192   # rows turned into XML at a time: the text of one chunk is held, not the whole body's
 ERROR_CODES = ("#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!")
@@ -147,8 +148,12 @@ def add_body(sheet, first_row: int, first_col: int, columns: list[Column]) -> No
         column.letter = xl_col_to_name(first_col + offset)
     body = Body(first_row, first_col, columns, rows)
     last_col = first_col + len(columns) - 1
-    sheet._check_dimensions(first_row, first_col)
-    sheet._check_dimensions(first_row + rows - 1, last_col)
+    if sheet._check_dimensions(first_row, first_col) or sheet._check_dimensions(first_row + rows - 1, last_col):
+        raise ValueError(f"a table body of {rows} rows from row {first_row + 1} does not fit on sheet {sheet.name}")
+    taken = [r for r in range(first_row, first_row + rows)
+             if any(first_col <= c <= last_col for c in sheet.table.get(r, ()))]
+    if taken:   # a cell written there before would be written twice, out of order: a file Excel repairs
+        raise ValueError(f"a table body on sheet {sheet.name} would cover cells already written (row {taken[0] + 1})")
     sheet.bodies.append(body)
     marker = BodyRow(body)
     for row in range(first_row, first_row + rows):
@@ -222,7 +227,7 @@ def texts(sheet, values: pd.Series, fmt) -> Column | None:
     if not all(isinstance(v, str) for v in items):
         return None
     missing = codes < 0
-    if missing.any() and not values[missing].map(_missing).all():
+    if missing.any() and not values[missing].map(is_missing).all():
         return None   # factorize calls more things missing than a blank cell (none seen so far)
     table = sheet.str_table
     index = np.array([_shared(sheet, v) for v in items] + [-1], dtype="int64")
@@ -271,13 +276,14 @@ def general(sheet, values: list, formats: list, styles: list[int], formula: str 
     return Column(formats, np.asarray(styles, dtype="int64"), tails)
 
 
-def _missing(value: object) -> bool:
+def is_missing(value: object) -> bool:
+    """None, NaN, NaT and pd.NA (a blank cell)."""
     return value is None or value is pd.NaT or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
 def _value_tail(sheet, value: object) -> str:
     """One value as ``write_value`` writes it: blank, flag, number (non-finite: blank), date, else text."""
-    if _missing(value):
+    if is_missing(value):
         return "/>"
     if isinstance(value, (bool, np.bool_)):
         return f' t="b"><v>{1 if value else 0}</v></c>'
@@ -291,6 +297,12 @@ def _value_tail(sheet, value: object) -> str:
     return f' t="s"><v>{_shared(sheet, str(value))}</v></c>'
 
 
+def xml_text(value: str) -> str:
+    """A cached text with its control characters as Excel's _xHHHH_ escapes (as shared strings carry them):
+    XML 1.0 cannot hold them, and a summary that is not well-formed does not open."""
+    return XMLwriter._escape_control_characters(value)
+
+
 def _formula_tail(text: str, value: object) -> str:
     """A formula cell's cached value as XlsxWriter writes it: a flag (t="b"), text (t="str", an error code
     t="e"), empty, or anything else as Python prints it."""
@@ -300,6 +312,6 @@ def _formula_tail(text: str, value: object) -> str:
         return f' t="b"><f>{text}</f><v>{1 if value else 0}</v></c>'
     if isinstance(value, str):
         kind = "" if value == "" else ' t="e"' if value in ERROR_CODES else ' t="str"'
-        escaped = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        escaped = xml_text(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         return f"{kind}><f>{text}</f><v>{escaped}</v></c>"
     return f"><f>{text}</f><v>{value}</v></c>"

@@ -52,6 +52,8 @@ class FormulaCacheWorksheet(Worksheet):
     def _write_formula(self, row, col, formula, cell_format=None, value=0):
         if isinstance(value, (float, np.floating)) and not math.isfinite(value):
             value = ""   # no cached result: the spreadsheet program computes it on opening
+        elif isinstance(value, str):
+            value = columnar.xml_text(value)
         return super()._write_formula(row, col, formula, cell_format, value)
 
     # XlsxWriter looks at every column of every row, twice (spans, then cells): 60,000 rows of a 15-column
@@ -205,9 +207,7 @@ class Formats:
         return self.get("general", bold=True, font_size=14, font_color=HEADER_FILL)
 
 
-def is_missing(value: object) -> bool:
-    """None, NaN, NaT and pd.NA (a blank cell)."""
-    return value is None or value is pd.NaT or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+is_missing = columnar.is_missing
 
 
 def write_value(sheet, row: int, col: int, value: object, fmt=None) -> None:
