@@ -426,3 +426,42 @@ def test_messages_name_scheme_user_host_port_and_path_only():
     assert DatabaseTable("Sales", "local[2]", parquet="lines").host == "local[2]"
     allowed = table_settings("Sales", {"url": "sc://spark.example.com:15002/;user_id=kam", "table": "s"}, None)
     assert allowed.label == "sc://spark.example.com:15002/ s"
+
+
+def test_a_summed_customer_must_be_exactly_a_known_id():
+    """'a1', 'A1 ' and 'Ａ１' are not 'A1' (a collation without case, trailing spaces or width would say they are)."""
+    sums = pa.table({"CustomerID": ["A1", "B2", "A1"]})
+    assert database.only_known(sums, ["A1", "B2", "C3"])
+    assert database.only_known(sums.slice(0, 0), ["A1"])
+    for odd in ("a1", "A1 ", "Ａ１", None):
+        assert not database.only_known(pa.table({"CustomerID": pa.array(["B2", odd], pa.string())}), ["A1", "B2"])
+
+
+def test_a_case_blind_collation_reads_sales_whole(pg, password):
+    """PostgreSQL with a case-insensitive (ICU, nondeterministic) collation on CustomerID, as SQL Server's and
+    MySQL's defaults are: 'a1' passes isin(['A1', ...]) there and would be summed as a customer; the summed IDs are
+    checked against the known ones, so Sales is read whole instead (every line then checked by the reader)."""
+    import ibis
+    con = ibis.postgres.connect(host="127.0.0.1", port=pg.port, user=pg_server.USER, password=pg_server.PASSWORD,
+                                database=pg_server.DATABASE)
+    con.raw_sql("CREATE COLLATION IF NOT EXISTS blind (provider = icu, locale = 'und-u-ks-level2', "
+                "deterministic = false)")
+    con.raw_sql('CREATE TABLE sales_blind AS SELECT * FROM sales')
+    con.raw_sql('ALTER TABLE sales_blind ALTER COLUMN "CustomerID" TYPE text COLLATE blind')
+    con.raw_sql('''UPDATE sales_blind SET "CustomerID" = 'a1' WHERE "DocumentNo" = 'S1' ''')
+    con.disconnect()
+    blind = source(pg, "Sales", table="sales_blind")
+    assert read_table(blind).column("CustomerID").to_pylist().count("a1") >= 1
+    assert condense_table(blind, ["A1", "B2", "C3"]) is None
+    assert condense_table(source(pg, "Sales"), ["A1", "B2", "C3"]) is not None   # the same lines, exact collation
+
+
+def test_sql_server_and_mysql_never_condense_in_the_source(tmp_path, monkeypatch):
+    """Their default collations ignore case and trailing spaces: Sales is read whole there (shown on DuckDB
+    counted among them)."""
+    small_book()["Sales"].to_parquet(tmp_path / "sales.parquet")
+    sales = table_settings("Sales", {"url": "duckdb://", "parquet": "sales.parquet"}, tmp_path)
+    assert condense_table(sales, ["A1", "B2", "D4"]).condensed_lines == 8
+    assert {"mssql", "mysql"} <= database.CASE_BLIND
+    monkeypatch.setattr(database, "CASE_BLIND", {"duckdb"})
+    assert condense_table(sales, ["A1", "B2", "D4"]) is None

@@ -38,6 +38,9 @@ SCHEMES = {"postgresql": "postgres", "postgres": "postgres", "mssql": "mssql", "
            "mysql": "mysql", "oracle": "oracle", "duckdb": "duckdb"}
 FIRST_ROW = 2   # a source's first line is numbered as a sheet's first row under its header
 CONNECT_SECONDS = 10
+# Backends whose default collations compare text without case and trailing spaces (SQL Server, MySQL): the plain
+# test's isin and the sums' group_by would take 'a1' and 'A1 ' for 'A1', so Sales is read whole there.
+CASE_BLIND = {"mssql", "mysql"}
 
 
 @dataclass(frozen=True)
@@ -318,8 +321,11 @@ def _condensed(source: DatabaseTable, known_ids):
     if not _summable(schema, columns, local):
         return None
     backend = connect(source)
+    if backend.name in CASE_BLIND:
+        return None
+    ids = sorted(set(map(str, known_ids)))
     lines_ = table.mutate(Day=table.Date.cast("date"))
-    known = ibis.memtable({"CustomerID": sorted(set(map(str, known_ids)))})
+    known = ibis.memtable({"CustomerID": ids})
     # Without regular expressions (SQL Server), a DocumentNo is tested here, on the summed rows' documents.
     here = "DocumentNo" in columns and not says_regex(backend)
     test = plain_test(lines_, known.CustomerID, set(columns) - ({"DocumentNo"} if here else set()), local)
@@ -327,12 +333,26 @@ def _condensed(source: DatabaseTable, known_ids):
     if fetched is None:
         return None
     sums, others = fetched
+    if not only_known(sums, ids):
+        return None
     if sums.num_rows and np.asarray(sums.column("repeated"), dtype=bool).any() or \
             "Currency" in columns and not local and others.column("Currency").null_count < len(others) \
             or "DocumentNo" in columns and others.column("CustomerID").null_count:
         return None
     sums, others, rows = _numbered(sums.drop_columns(["positive"]), others)
     return condensed_of(others, rows, sums)
+
+
+def only_known(sums, ids) -> bool:
+    """Whether every summed row's CustomerID is, exactly, one of the known IDs: a collation that compares
+    without case, width or trailing spaces would have let 'a1', 'A1 ' or 'Ａ１' pass the plain test and be summed
+    with 'A1' (then Sales is read whole, each line checked by the reader)."""
+    import pyarrow as pa
+    customers = sums.column("CustomerID")
+    if not len(customers):
+        return True
+    found = pa.compute.is_in(customers, value_set=pa.array(list(ids), pa.string()))
+    return customers.null_count == 0 and bool(pa.compute.all(found).as_py())
 
 
 def says_regex(backend) -> bool:
