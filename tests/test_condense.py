@@ -156,3 +156,28 @@ def test_a_csv_whose_later_lines_do_not_fit_the_first_block_is_read_whole(tmp_pa
     _assert_same(condensed, whole, expect_condensed=False)
     assert [r["Row"] for r in whole[0].dq.records if r["Column"] == "COGS" and r["Severity"] == "Error"] == \
         [len(sales) + 1]
+
+
+def test_the_document_test_has_no_anchor_and_refuses_a_final_newline():
+    """A DocumentNo is plain when not empty and all printable ASCII without space. Said without ^ and $, which
+    Spark (Java) and ICU read differently ($ also before a final newline: 'S1\\n' would pass there); in DuckDB
+    'S1\\n', '', 'S 1' and '单1' are not plain, 'S1' and 'SO-1/2' are, and a blank one is."""
+    import ibis
+
+    from kam_xl.inputs.condense import _projected_schema, plain_test
+    documents = ["S1", "SO-1/2", "S1\n", "", "S 1", "单1", None]
+    import pyarrow as pa
+    n = len(documents)
+    lines = ibis.memtable(pa.table({"CustomerID": ["A1"] * n, "Day": pa.array([pd.Timestamp("2026-01-10").date()] * n),
+                                    "DocumentNo": pa.array(documents, pa.string()), "NetRevenue": [1.0] * n}))
+    test = plain_test(lines, ibis.memtable({"CustomerID": ["A1"]}).CustomerID, {"DocumentNo"}, True)
+    plain = ibis.duckdb.connect().to_pyarrow(lines.select(plain=test)).column("plain").to_pylist()
+    assert plain == [True, True, False, False, False, False, True]
+    schema = ibis.Schema.from_pyarrow(_projected_schema())
+    table = ibis.table(schema, name="lines")
+    known = ibis.table({"CustomerID": "string"}, name="known")
+    assert ibis.pyspark   # (loads the backend's options, which its compiler reads)
+    for dialect in ("pyspark", "postgres", "duckdb", "oracle"):
+        sql = ibis.to_sql(table.select(plain=plain_test(table, known.CustomerID, {"DocumentNo"}, True)),
+                          dialect=dialect)
+        assert "$'" not in sql and "'^" not in sql, dialect

@@ -374,7 +374,7 @@ def _fetched(source: DatabaseTable, backend, lines_, test, documents_here: bool)
     ``documents_here``: the test left DocumentNo out; a summed row whose document is not plain ASCII is
     taken back, its lines fetched as others."""
     import pyarrow as pa
-    from kam_xl.inputs.condense import PRINTABLE, _projected_schema, condensed_rows
+    from kam_xl.inputs.condense import NOT_PRINTABLE, _projected_schema, condensed_rows
     plain = lines_.filter(test)
     summed = [f for f in _projected_schema() if f.name != "_row"]
     sums_query = condensed_rows(plain.select(**_canonical(plain, summed)), precise=backend.name == "duckdb",
@@ -386,7 +386,7 @@ def _fetched(source: DatabaseTable, backend, lines_, test, documents_here: bool)
         sums, others = backend.to_pyarrow(sums_query), backend.to_pyarrow(others_query)
         if documents_here:
             documents = set(sums.column("DocumentNo").drop_null().to_pylist())
-            odd = sorted(d for d in documents if not re.fullmatch(PRINTABLE, d))
+            odd = sorted(d for d in documents if not d or re.search(NOT_PRINTABLE, d))
             if odd:
                 sums = sums.filter(pa.compute.invert(pa.compute.is_in(sums.column("DocumentNo"),
                                                                       pa.array(odd, pa.string()))))
