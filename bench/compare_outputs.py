@@ -35,9 +35,10 @@ LINES = {"1M": (5_000, 200.0)}  # customers, lines per customer (about 56 x this
 def run(tree: Path, *args: str) -> None:
     """`kam-xl ARGS` with TREE's kam_xl first on the path; exit 1 (a book with data errors) is a result too."""
     code = f"import sys; sys.path.insert(0, {str(tree)!r}); from kam_xl.app.cli import main; main()"
-    done = subprocess.run([sys.executable, "-c", code, *args], stdout=subprocess.DEVNULL)
-    if done.returncode not in (0, 1):
-        raise SystemExit(f"kam-xl {' '.join(args)} failed with exit {done.returncode} ({tree})")
+    done = subprocess.run([sys.executable, "-c", code, *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                          text=True)
+    if done.returncode not in (0, 1) or "Traceback" in done.stderr:   # a crash exits 1 too
+        raise SystemExit(f"kam-xl {' '.join(args)} failed with exit {done.returncode} ({tree}):\n{done.stderr}")
 
 
 def make_inputs(tree: Path, folder: Path, sizes: list[str]) -> list[Path]:

@@ -369,6 +369,25 @@ def find_table(sheets: list[SheetPlan], table_name: str) -> tuple[SheetPlan, Tab
     return None, None
 
 
+def _aging_by_risk_block(sheet, formats: Formats, p, receivables: pd.DataFrame, language: str, row: int) -> tuple:
+    """Each aging bucket's balance by credit risk level, live SUMIFS over Receivables with cached values;
+    returns (row, number of buckets, levels) for the chart."""
+    buckets = bucket_names(p.aging_buckets) if p.aging_basis == "DueDate" else age_bucket_names(p.aging_buckets)
+    levels = [text(f"risk.{level}", language) for level in RISK_LEVELS]   # as Receivables shows them
+    sheet.write_string(row, 0, header("CreditRisk", language), formats.header())
+    for j, level in enumerate(levels):
+        sheet.write_string(row, 1 + j, level, formats.header())
+    for i, bucket in enumerate(buckets):
+        r = row + 1 + i
+        sheet.write_string(r, 0, chart_label(bucket, language))
+        for j, level in enumerate(levels):
+            value = float(receivables.loc[receivables["CreditRisk"] == level, bucket].sum())
+            formula = (f"=SUMIFS(Receivables[{header(bucket, language)}],"
+                       f"Receivables[{header('CreditRisk', language)}],{cell(row, 1 + j, absolute=True)})")
+            sheet.write_formula(r, 1 + j, formula, formats.get("money"), value)
+    return row, len(buckets), levels
+
+
 def chart_data_sheet(book, formats: Formats, results: Results, language: str) -> dict:
     """A small sheet of chart series: aging by credit risk (live SUMIFS with
     cached values) and profit/potential points grouped by quadrant."""
@@ -381,22 +400,8 @@ def chart_data_sheet(book, formats: Formats, results: Results, language: str) ->
     receivables = results.tables.get("Receivables")
     row = 2
     if receivables is not None:
-        p = results.params
-        buckets = bucket_names(p.aging_buckets) if p.aging_basis == "DueDate" else age_bucket_names(p.aging_buckets)
-        levels = [text(f"risk.{level}", language) for level in RISK_LEVELS]   # as Receivables shows them
-        sheet.write_string(row, 0, header("CreditRisk", language), formats.header())
-        for j, level in enumerate(levels):
-            sheet.write_string(row, 1 + j, level, formats.header())
-        for i, bucket in enumerate(buckets):
-            r = row + 1 + i
-            sheet.write_string(r, 0, chart_label(bucket, language))
-            for j, level in enumerate(levels):
-                value = float(receivables.loc[receivables["CreditRisk"] == level, bucket].sum())
-                formula = (f"=SUMIFS(Receivables[{header(bucket, language)}],"
-                           f"Receivables[{header('CreditRisk', language)}],{cell(row, 1 + j, absolute=True)})")
-                sheet.write_formula(r, 1 + j, formula, formats.get("money"), value)
-        info["aging"] = (row, len(buckets), levels)
-        row += len(buckets) + 3
+        info["aging"] = _aging_by_risk_block(sheet, formats, results.params, receivables, language, row)
+        row += info["aging"][1] + 3
     potential = results.tables["Potential"].set_index("CustomerID")["PotentialScore"]
     profit = results.tables["Profitability"].set_index("CustomerID")["NetProfit"]
     shown = {text(f"quadrant.{q}", language): q for q in QUADRANT_COLOURS}
@@ -477,6 +482,41 @@ def _dashboard(book, sheet, formats: Formats, results: Results, sheets: list[She
     sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
 
 
+def _kpi_tile(sheet, formats: Formats, results: Results, kpis, kpi: str, corner: tuple[int, int],
+              language: str) -> None:
+    """One KPI tile (label, this period's figure, the prior period's and the change) at ``corner``, each figure
+    a formula on the KPIs table with its cached value."""
+    keys = results.tables["KPIs"]["KPI"].tolist()
+    this_col, prior_col, change_col = (kpis.position(c) for c in ("ThisPeriod", "PriorPeriod", "Change"))
+    i = keys.index(kpi)
+    kpi_row = kpis.row + 1 + i
+    top, left = corner
+    kind = KPI_KINDS[kpi]
+    # A white edge between tiles, so one tile's figure never runs into the next one's label.
+    box = {"bg_color": "#F2F2F2", "right": 5, "right_color": "#FFFFFF"}
+    shown = "money_whole" if kind == "money" else kind   # a tile reads in whole units
+    figures = results.tables["KPIs"].iloc[i]
+    sheet.merge_range(top, left, top, left + 3, tile_label(kpi, language),
+                      formats.get(bold=True, font_color="#1F4E78", indent=1, **box))
+    big = formats.get(shown, font_size=20, bold=True, align="center", valign="vcenter", **box)
+    _merged_formula(sheet, (top + 1, left, top + 2, left + 3), cell(kpi_row, this_col, absolute=True),
+                    big, figures["ThisPeriod"])
+    small = formats.get(font_color="#595959", indent=1, **box)
+    sheet.write_string(top + 3, left, ui("dashboard.prior", language), small)
+    _merged_formula(sheet, (top + 3, left + 1, top + 3, left + 3), cell(kpi_row, prior_col, absolute=True),
+                    formats.get(shown, font_color="#595959", align="right", **box), figures["PriorPeriod"])
+    sheet.write_string(top + 4, left, ui("dashboard.change", language), small)
+    change_area = (top + 4, left + 1, top + 4, left + 3)
+    change = cell(kpi_row, change_col, absolute=True)
+    if kpi in RATIO_KPIS:   # a ratio moves by percentage points, not by a percentage of itself
+        _merged_formula(sheet, change_area, f"{change}*100",
+                        _arrow_format(formats, "points", box, ui("points", language)),
+                        figures["Change"] * 100 if pd.notna(figures["Change"]) else None)
+    else:
+        _merged_formula(sheet, change_area, change, _arrow_format(formats, kind, box), figures["Change"])
+    _colour_change(sheet, formats, change_area, kpi in RISE_IS_BAD)
+
+
 def dashboard_head(sheet, formats: Formats, results: Results, sheets: list[SheetPlan], language: str,
                    column_width: float = 10.5) -> int:
     """The Dashboard's title, Controls line, KPI tiles (over the KPIs table right of the page) and the
@@ -497,36 +537,9 @@ def dashboard_head(sheet, formats: Formats, results: Results, sheets: list[Sheet
     kpis = kpi_plan(results, language, *KPI_ANCHOR)
     render_table(sheet, formats, kpis)
     keys = results.tables["KPIs"]["KPI"].tolist()
-    this_col, prior_col, change_col = (kpis.position(c) for c in ("ThisPeriod", "PriorPeriod", "Change"))
     tiles = TILE_KPIS + [k for k in ATTAINMENT_KPIS if k in keys]   # a third row with targets
     for k, kpi in enumerate(tiles):
-        i = keys.index(kpi)
-        kpi_row = kpis.row + 1 + i
-        top, left = 3 + (k // 4) * 6, (k % 4) * 4
-        kind = KPI_KINDS[kpi]
-        # A white edge between tiles, so one tile's figure never runs into the next one's label.
-        box = {"bg_color": "#F2F2F2", "right": 5, "right_color": "#FFFFFF"}
-        shown = "money_whole" if kind == "money" else kind   # a tile reads in whole units
-        figures = results.tables["KPIs"].iloc[i]
-        sheet.merge_range(top, left, top, left + 3, tile_label(kpi, language),
-                          formats.get(bold=True, font_color="#1F4E78", indent=1, **box))
-        big = formats.get(shown, font_size=20, bold=True, align="center", valign="vcenter", **box)
-        _merged_formula(sheet, (top + 1, left, top + 2, left + 3), cell(kpi_row, this_col, absolute=True),
-                        big, figures["ThisPeriod"])
-        small = formats.get(font_color="#595959", indent=1, **box)
-        sheet.write_string(top + 3, left, ui("dashboard.prior", language), small)
-        _merged_formula(sheet, (top + 3, left + 1, top + 3, left + 3), cell(kpi_row, prior_col, absolute=True),
-                        formats.get(shown, font_color="#595959", align="right", **box), figures["PriorPeriod"])
-        sheet.write_string(top + 4, left, ui("dashboard.change", language), small)
-        change_area = (top + 4, left + 1, top + 4, left + 3)
-        change = cell(kpi_row, change_col, absolute=True)
-        if kpi in RATIO_KPIS:   # a ratio moves by percentage points, not by a percentage of itself
-            _merged_formula(sheet, change_area, f"{change}*100",
-                            _arrow_format(formats, "points", box, ui("points", language)),
-                            figures["Change"] * 100 if pd.notna(figures["Change"]) else None)
-        else:
-            _merged_formula(sheet, change_area, change, _arrow_format(formats, kind, box), figures["Change"])
-        _colour_change(sheet, formats, change_area, kpi in RISE_IS_BAD)
+        _kpi_tile(sheet, formats, results, kpis, kpi, (3 + (k // 4) * 6, (k % 4) * 4), language)
 
     comment_top = 3 + 6 * -(-len(tiles) // 4)
     sheet.write_string(comment_top, 0, ui("dashboard.summary", language),
