@@ -465,3 +465,43 @@ def test_sql_server_and_mysql_never_condense_in_the_source(tmp_path, monkeypatch
     assert {"mssql", "mysql"} <= database.CASE_BLIND
     monkeypatch.setattr(database, "CASE_BLIND", {"duckdb"})
     assert condense_table(sales, ["A1", "B2", "D4"]) is None
+
+
+def test_the_connection_cache_holds_no_password_and_forgets_a_dead_connection(pg, password, monkeypatch):
+    """Connections are kept per URL and the password's SHA-256 (not the password); a query that fails as a lost
+    connection drops its connection, so the next one connects anew; disconnect_all closes them all."""
+    import hashlib
+    payments = source(pg, "Payments")
+    assert read_table(payments).num_rows == 7
+    key = (pg.url, hashlib.sha256(pg_server.PASSWORD.encode()).hexdigest())
+    assert key in database._CONNECTIONS
+    assert not [k for k in database._CONNECTIONS if pg_server.PASSWORD in k]
+    backend = database._CONNECTIONS[key]
+
+    def lost(*args, **kwargs):
+        raise ConnectionError("server closed the connection unexpectedly")
+    monkeypatch.setattr(backend, "to_pyarrow", lost)
+    assert "cannot connect" in _failure(lambda: read_table(payments))
+    assert key not in database._CONNECTIONS
+    assert read_table(payments).num_rows == 7 and database._CONNECTIONS[key] is not backend
+    database.disconnect_all()
+    assert database._CONNECTIONS == {}
+
+
+def test_a_duckdb_file_is_read_only_relative_to_kam_toml_and_must_exist(tmp_path, monkeypatch):
+    """duckdb://ledgers.duckdb is kam.toml's folder's file (whatever the working folder), opened read-only; a file
+    that is not there is refused in one line (DuckDB would create an empty one)."""
+    import duckdb
+    with duckdb.connect(str(tmp_path / "ledgers.duckdb")) as db:
+        db.register("lines", small_book()["Sales"])
+        db.execute("CREATE TABLE sales AS SELECT * FROM lines")
+    monkeypatch.chdir(tmp_path.parent)
+    sales = table_settings("Sales", {"url": "duckdb://ledgers.duckdb", "table": "sales"}, tmp_path)
+    assert sales.url == f"duckdb://{tmp_path / 'ledgers.duckdb'}"
+    assert read_table(sales).column("NetRevenue").to_pylist() == [2000, 1000, 2000, -200, 500, 700, 300, -300]
+    with pytest.raises(Exception, match="(?i)read.only"):
+        database.connect(sales).raw_sql("CREATE TABLE written (a INTEGER)")
+    with pytest.raises(InputError, match="no DuckDB database file") as refused:
+        table_settings("Sales", {"url": "duckdb://missing.duckdb", "table": "sales"}, tmp_path)
+    assert "\n" not in str(refused.value) and not (tmp_path / "missing.duckdb").exists()
+    database.disconnect_all()

@@ -20,6 +20,7 @@ failure is one line naming the table and the host, in the user's language, never
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import threading
@@ -99,6 +100,8 @@ def table_settings(table: str, value: object, folder: Path, language: str = "en"
     wrong = sorted(set(columns) - {c.name for c in spec.columns})
     if wrong:
         raise InputError(f"{where}: map names {', '.join(wrong)}, not columns of {table}")
+    if url.startswith("duckdb://"):
+        url = _duckdb_url(where, url, folder)
     if not SPARK_MASTER.match(url) and urlsplit(url).scheme.split("+")[0] not in SCHEMES:
         raise InputError(f"{where}: url must start with one of {', '.join(sorted(SCHEMES))}:// or name a Spark "
                          "master (spark://, sc://, local[2])")
@@ -107,6 +110,18 @@ def table_settings(table: str, value: object, folder: Path, language: str = "en"
     return DatabaseTable(table, url, value.get("table"), value.get("query"),
                          _dataset(value.get("parquet"), folder), value.get("preset"),
                          dict(columns), language)
+
+
+def _duckdb_url(where: str, url: str, folder: Path | None) -> str:
+    """A ``duckdb://<file>`` URL with its file relative to kam.toml's folder (as a parquet dataset is); a file
+    that is not there is refused (DuckDB would create an empty one)."""
+    path = url.removeprefix("duckdb://")
+    if path in ("", ":memory:"):
+        return url
+    file = Path(path) if Path(path).is_absolute() or folder is None else Path(folder) / path
+    if not file.is_file():
+        raise InputError(f"{where}: no DuckDB database file {file}; check url in kam.toml")
+    return f"duckdb://{file}"
 
 
 def _dataset(where: str | None, folder: Path) -> Path | str | None:
@@ -196,7 +211,7 @@ _ONE_AT_A_TIME = threading.RLock()
 def connect(source: DatabaseTable):
     """The ibis backend of ``source`` (one per URL and password in a process: the tables of one database share
     it)."""
-    key = (source.url, os.environ.get(PASSWORD_VARIABLE))
+    key = _key(source)
     if key in _CONNECTIONS:
         return _CONNECTIONS[key]
     import ibis
@@ -204,7 +219,10 @@ def connect(source: DatabaseTable):
         backend = ibis.pyspark.connect(spark_session(source.url))
     elif source.url.startswith("duckdb://"):
         from kam_xl.inputs.condense import DUCKDB_MEMORY
-        backend = ibis.duckdb.connect(source.url.removeprefix("duckdb://") or ":memory:")
+        path = source.url.removeprefix("duckdb://")
+        # a database file is only read (as a ledger copy should be); without one, DuckDB reads a parquet dataset
+        backend = ibis.duckdb.connect(path, read_only=True) if path not in ("", ":memory:") else \
+            ibis.duckdb.connect(":memory:")
         # as for a file: bounded memory (it spills beyond), one thread so every run sums in the same order
         backend.raw_sql(f"SET memory_limit = '{DUCKDB_MEMORY}'; SET threads = 1")
     else:
@@ -222,6 +240,32 @@ def connect(source: DatabaseTable):
         backend = getattr(ibis, kind).connect(**{k: v for k, v in options.items() if v is not None})
     _CONNECTIONS[key] = backend
     return backend
+
+
+def _key(source: DatabaseTable) -> tuple:
+    """The cache key of a source's connection: its URL and the SHA-256 of the password (never the password)."""
+    password = os.environ.get(PASSWORD_VARIABLE)
+    return source.url, hashlib.sha256(password.encode()).hexdigest() if password else None
+
+
+def _failed(source: DatabaseTable, exc: BaseException) -> InputError:
+    """The one line of a driver's failure; a connection that failed is forgotten (the next query opens a new one
+    rather than reuse one a restart or a network cut has closed)."""
+    key = _classified(exc)
+    if key == "db.unreachable":
+        _CONNECTIONS.pop(_key(source), None)
+    return failure(source, key)
+
+
+def disconnect_all() -> None:
+    """Close every connection this process opened (at the end of a build; a failure to close is no failure)."""
+    with _ONE_AT_A_TIME:
+        for backend in _CONNECTIONS.values():
+            try:
+                backend.disconnect()
+            except Exception:  # noqa: BLE001, S112 - closing is best effort
+                continue
+        _CONNECTIONS.clear()
 
 
 def spark_session(master: str):
@@ -258,7 +302,7 @@ def _source_table(source: DatabaseTable):
         schema, _, name = source.name.rpartition(".")
         return backend.table(name, database=schema or None)
     except Exception as exc:  # noqa: BLE001 - a driver's failure of any kind is one line, never its text
-        raise failure(source, _classified(exc)) from None
+        raise _failed(source, exc) from None
 
 
 def _mapping(source: DatabaseTable, header: list[str]) -> dict[str, str]:
@@ -294,7 +338,7 @@ def read_table(source: DatabaseTable):
         try:
             return table.to_pyarrow()
         except Exception as exc:  # noqa: BLE001 - see lines()
-            raise failure(source, _classified(exc)) from None
+            raise _failed(source, exc) from None
 
 
 def condense_table(source: DatabaseTable, known_ids):
@@ -393,7 +437,7 @@ def _fetched(source: DatabaseTable, backend, lines_, test, documents_here: bool)
                 more = backend.to_pyarrow(plain.filter(plain.DocumentNo.isin(odd)).drop("Day"))
                 others = pa.concat_tables([others, more.cast(others.schema)])
     except Exception as exc:  # noqa: BLE001 - see lines()
-        raise failure(source, _classified(exc)) from None
+        raise _failed(source, exc) from None
     return sums, others
 
 
