@@ -92,14 +92,15 @@ def test_copy_compressed_keeps_bytes_and_drops_data_descriptors(tmp_path):
         assert all(info.flag_bits & 0x08 for info in source.infolist())          # the source has descriptors
         for info in source.infolist():
             copy_compressed(source, info, out)
-        out.writestr("added.xml", b"<new/>")                                       # and ordinary writes still work after
+        out.writestr("added.xml", b"<new/>")   # and ordinary writes still work after
     with zipfile.ZipFile(copied) as result, zipfile.ZipFile(source_path) as source:
         assert result.testzip() is None
         assert result.namelist() == [*contents, "added.xml"]
         for name, data in contents.items():
             info, original = result.getinfo(name), source.getinfo(name)
             assert result.read(name) == data
-            assert (info.CRC, info.compress_size, info.compress_type) == (original.CRC, original.compress_size, original.compress_type)
+            assert ((info.CRC, info.compress_size, info.compress_type)
+                    == (original.CRC, original.compress_size, original.compress_type))
             assert not info.flag_bits & 0x08
 
 

@@ -98,7 +98,8 @@ def test_split_holds_only_that_managers_customers(built):
 
 
 def _grid(path, sheet):
-    return python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    book = python_calamine.CalamineWorkbook.from_path(str(path))
+    return book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
 
 
 @pytest.mark.slow(10)
@@ -119,7 +120,8 @@ def test_libreoffice_recalculation_matches(built, tmp_path):
             before, after = _grid(source, ws.title), _grid(result, ws.title)
             for r, c in formulas:
                 assert same(before[r][c] if before[r][c] != "" else None, after[r][c], rel=1e-7), \
-                    f"{source.name}!{ws.title} row {r + 1} col {c + 1}: wrote {before[r][c]!r}, LibreOffice {after[r][c]!r}"
+                    (f"{source.name}!{ws.title} row {r + 1} col {c + 1}: wrote {before[r][c]!r}, "
+                     f"LibreOffice {after[r][c]!r}")
                 checked += 1
     assert checked > 1000
     print(f"LibreOffice recalculated {checked} formula cells in 3 workbooks; all equal to the written values")

@@ -8,8 +8,14 @@ import pandas as pd
 def ratio(numerator, denominator) -> pd.Series:
     """numerator / denominator, empty (NaN) where the denominator is <= 0 or
     missing, or where the quotient is beyond a float (a denominator of 1e-320)."""
-    numerator = pd.Series(numerator, dtype="float64") if not isinstance(numerator, pd.Series) else numerator.astype("float64")
-    denominator = denominator.astype("float64") if isinstance(denominator, pd.Series) else pd.Series(denominator, index=numerator.index, dtype="float64")
+    if isinstance(numerator, pd.Series):
+        numerator = numerator.astype("float64")
+    else:
+        numerator = pd.Series(numerator, dtype="float64")
+    if isinstance(denominator, pd.Series):
+        denominator = denominator.astype("float64")
+    else:
+        denominator = pd.Series(denominator, index=numerator.index, dtype="float64")
     with np.errstate(over="ignore"):
         quotient = (numerator / denominator.where(denominator > 0)).astype("float64")
     return quotient.where(np.isfinite(quotient))
@@ -70,7 +76,8 @@ def percentile_rank(values: pd.Series) -> pd.Series:
 
 def rank_descending(values: pd.Series) -> pd.Series:
     """1 = largest; ties broken by CustomerID (the index) ascending; NaN last."""
-    order = pd.DataFrame({"v": values, "id": values.index}).sort_values(["v", "id"], ascending=[False, True], na_position="last")
+    order = pd.DataFrame({"v": values, "id": values.index}).sort_values(["v", "id"], ascending=[False, True],
+                                                                        na_position="last")
     ranks = pd.Series(np.arange(1, len(order) + 1), index=order.index)
     return ranks.reindex(values.index).astype("int64")
 

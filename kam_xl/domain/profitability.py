@@ -106,5 +106,6 @@ def whale_curve(profit: pd.DataFrame) -> pd.DataFrame:
         "ProfitRank": ordered["ProfitRank"].to_numpy(),
         "CustomerID": ordered.index.to_numpy(),
         "CumulativeCustomerShare": np.arange(1, len(ordered) + 1) / max(len(ordered), 1),
-        "CumulativeProfitShare": (ordered["NetProfit"].cumsum() / total_profit).to_numpy() if total_profit > 0 else np.nan,
+        "CumulativeProfitShare": ((ordered["NetProfit"].cumsum() / total_profit).to_numpy() if total_profit > 0
+                                  else np.nan),
     })

@@ -146,7 +146,8 @@ def commentary_facts(kpis: pd.DataFrame, risk: pd.DataFrame, profit: pd.DataFram
         if len(losers):
             worst = losers.index[0]
             facts.append(("loss_makers", {"customers": len(losers), "total": losers["NetProfit"].sum(),
-                                          "worst": names.get(worst) or worst, "worst_loss": losers["NetProfit"].iloc[0]}))
+                                          "worst": names.get(worst) or worst,
+                                          "worst_loss": losers["NetProfit"].iloc[0]}))
         else:
             facts.append(("no_loss_makers", {}))
     if pd.notna(this["ClosingAR"]):

@@ -56,7 +56,8 @@ class BetaGeoFit:
         r, alpha, a, b = self.r, self.alpha, self.a, self.b
         t = np.asarray(t, dtype=float)
         z = t / (alpha + t)
-        return (a + b - 1.0) / (a - 1.0) * (1.0 - np.power(alpha / (alpha + t), r) * special.hyp2f1(r, b, a + b - 1.0, z))
+        hypergeometric = special.hyp2f1(r, b, a + b - 1.0, z)
+        return (a + b - 1.0) / (a - 1.0) * (1.0 - np.power(alpha / (alpha + t), r) * hypergeometric)
 
     def count_probability(self, n: int, t) -> np.ndarray:
         """P(X(t) = n): the chance of exactly n repeat purchases in (0, t] (FHL 2005 eq. 8),
@@ -93,7 +94,8 @@ def log_likelihood(params, x, t_x, T, weights=None) -> float:
     a2 = special.gammaln(a + b) + special.gammaln(b + x) - special.gammaln(b) - special.gammaln(a + b + x)
     a3 = -(r + x) * np.log(alpha + T)
     with np.errstate(divide="ignore", invalid="ignore"):
-        a4 = np.where(x > 0, np.log(a) - np.log(np.maximum(b + x - 1.0, 1e-300)) - (r + x) * np.log(alpha + t_x), -np.inf)
+        a4 = np.where(x > 0, np.log(a) - np.log(np.maximum(b + x - 1.0, 1e-300)) - (r + x) * np.log(alpha + t_x),
+                      -np.inf)
     terms = a1 + a2 + np.logaddexp(a3, a4)
     return float(np.sum(terms if weights is None else weights * terms))
 

@@ -70,7 +70,8 @@ class ParetoNBDFit:
         t = np.asarray(t, dtype=float)
         c = r + s + n + 1.0
         head = np.exp(special.gammaln(r + n) - special.gammaln(r) - special.gammaln(n + 1.0)
-                      + r * np.log(alpha / (alpha + t)) + _times_log(n, t / (alpha + t)) + s * np.log(beta / (beta + t)))
+                      + r * np.log(alpha / (alpha + t)) + _times_log(n, t / (alpha + t))
+                      + s * np.log(beta / (beta + t)))
         if alpha >= beta:
             big, second = alpha, s + 1.0
             b1 = np.power(beta / alpha, s) * special.hyp2f1(r + s, second, c, (alpha - beta) / alpha)
