@@ -505,3 +505,46 @@ def test_a_duckdb_file_is_read_only_relative_to_kam_toml_and_must_exist(tmp_path
         table_settings("Sales", {"url": "duckdb://missing.duckdb", "table": "sales"}, tmp_path)
     assert "\n" not in str(refused.value) and not (tmp_path / "missing.duckdb").exists()
     database.disconnect_all()
+
+
+@pytest.mark.parametrize("language, words", [("en", "the query on"), ("zh-CN", "上的查询失败")])
+def test_a_failing_query_says_so(pg, password, language, words):
+    """A query the database refuses (a column it lacks): 'the query failed', the table and the host, not 'cannot
+    connect' and not the driver's text."""
+    bad = table_settings("Payments", {"url": pg.url, "query": "SELECT no_such_column FROM payments"}, None, language)
+    message = _failure(lambda: read_table(bad))
+    assert words in message and "Payments" in message and f"127.0.0.1:{pg.port}" in message
+    assert "no_such_column" not in message
+
+
+@pytest.mark.parametrize("language, words", [("en", "does not let the user read it"), ("zh-CN", "不允许该用户读取")])
+def test_a_table_the_user_may_not_read_is_one_line(pg, password, language, words):
+    """A table the reader's role has no SELECT on: a permission failure, not 'cannot connect'."""
+    pg.psql("CREATE TABLE IF NOT EXISTS public.salaries AS SELECT * FROM payments")   # the superuser's, no grant
+    closed = table_settings("Payments", {"url": pg.url, "table": "salaries"}, None, language)
+    message = _failure(lambda: read_table(closed))
+    assert words in message and "Payments" in message and f"127.0.0.1:{pg.port}" in message
+
+
+def test_a_condense_query_failing_at_execution_reads_sales_whole(pg, password, monkeypatch):
+    """The condense queries compile but fail when run for another reason than the connection (here: as a
+    statement the server cancels for its result size): Sales is read whole instead; a lost connection there is
+    still a failure."""
+    sales = source(pg, "Sales")
+    backend = database.connect(sales)
+    real = backend.to_pyarrow
+
+    class ProgramLimitExceeded(Exception):
+        pass
+
+    def refuse(*args, **kwargs):
+        raise ProgramLimitExceeded("ERROR: aggregate result exceeds the limit")
+    monkeypatch.setattr(backend, "to_pyarrow", refuse)
+    assert condense_table(sales, ["A1", "B2", "C3"]) is None
+    monkeypatch.setattr(backend, "to_pyarrow", real)
+    assert read_table(sales).num_rows == 8
+
+    def lost(*args, **kwargs):
+        raise ConnectionError("server closed the connection unexpectedly")
+    monkeypatch.setattr(backend, "to_pyarrow", lost)
+    assert "cannot connect" in _failure(lambda: condense_table(sales, ["A1", "B2", "C3"]))

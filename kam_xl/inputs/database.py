@@ -189,17 +189,30 @@ def failure(source: DatabaseTable, key: str, **values) -> InputError:
     return InputError(words[key].format(table=source.table, host=source.host, where=source.label, **values))
 
 
+CONNECTION_ERRORS = ("OperationalError", "InterfaceError", "ConnectionError", "ConnectionRefusedError",
+                     "TimeoutError", "OSError", "Py4JNetworkError", "SparkConnectGrpcException")
+CONNECTION_WORDS = ("connect", "connection", "timeout", "timed out", "unavailable", "network", "could not translate",
+                    "refused", "closed", "broken pipe", "host")
+
+
 def _classified(exc: BaseException) -> str:
-    """The words key of a driver's exception (its text is read, never shown: it may carry a password)."""
-    text = str(exc).lower()
-    if type(exc).__name__ in ("TableNotFound", "UndefinedTable", "AnalysisException"):
+    """The words key of a driver's exception (its text is read, never shown: it may carry a password): the
+    login, a permission, a missing table, the connection, or else the query itself (its SQL, a column, a type)."""
+    text, kind = str(exc).lower(), type(exc).__name__
+    if kind in ("TableNotFound", "UndefinedTable", "AnalysisException"):
         return "db.no_table"
     if "password" in text or "authentication" in text or "login failed" in text or "access denied" in text:
         return "db.login"
+    if kind == "InsufficientPrivilege" or "permission denied" in text or "permission was denied" in text or \
+            "insufficient privilege" in text:
+        return "db.permission"
     if "does not exist" in text and ("relation" in text or "table" in text) or "not found" in text and \
-            "table" in text or "table_or_view_not_found" in text or "path does not exist" in text:
+            "table" in text or "table_or_view_not_found" in text or "path does not exist" in text or \
+            "no files found" in text:
         return "db.no_table"
-    return "db.unreachable"
+    if kind in CONNECTION_ERRORS or any(word in text for word in CONNECTION_WORDS):
+        return "db.unreachable"
+    return "db.query"
 
 
 _CONNECTIONS: dict[tuple, object] = {}
@@ -437,6 +450,8 @@ def _fetched(source: DatabaseTable, backend, lines_, test, documents_here: bool)
                 more = backend.to_pyarrow(plain.filter(plain.DocumentNo.isin(odd)).drop("Day"))
                 others = pa.concat_tables([others, more.cast(others.schema)])
     except Exception as exc:  # noqa: BLE001 - see lines()
+        if _classified(exc) == "db.query":
+            return None   # the condense queries failed where reading the lines may not: Sales is read whole
         raise _failed(source, exc) from None
     return sums, others
 

@@ -767,4 +767,6 @@ UI.update({
     "db.login": "{table}: {host} refused the login ({where}); check the user and KAM_XL_DB_PASSWORD (or .pgpass)",
     "db.no_table": "{table}: {host} has no such table ({where}); check table, query or parquet in kam.toml",
     "db.no_column": "{table}: no column for {column} in {where} on {host}; name it in the table's map in kam.toml",
+    "db.query": "{table}: the query on {host} failed ({where}); check table, query and map in kam.toml",
+    "db.permission": "{table}: {host} does not let the user read it ({where}); ask for SELECT on the table",
 })

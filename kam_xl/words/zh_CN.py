@@ -1035,4 +1035,6 @@ UI.update({
     "db.login": "{table}：{host} 拒绝登录（{where}）；请检查用户名和 KAM_XL_DB_PASSWORD（或 .pgpass）",
     "db.no_table": "{table}：{host} 上没有这张表（{where}）；请检查 kam.toml 中的 table、query 或 parquet",
     "db.no_column": "{table}：{host} 上的 {where} 中找不到 {column} 列；请在 kam.toml 该表的 map 中指明",
+    "db.query": "{table}：{host} 上的查询失败（{where}）；请检查 kam.toml 中的 table、query 和 map",
+    "db.permission": "{table}：{host} 不允许该用户读取（{where}）；请申请该表的 SELECT 权限",
 })
