@@ -158,16 +158,12 @@ def _ledger_sources(server) -> dict:
 def both_ways(pg, tmp_path_factory):
     """(inputs, results) of the small book read from a workbook, and with its Customers, Sales, Invoices and
     Payments read from PostgreSQL (the rest from the same workbook)."""
-    import os
-
     from kam_xl import analyze, read_workbook
     from kam_xl.authoring.template import write_template
     book = write_template(tmp_path_factory.mktemp("book") / "book.xlsx", small_book())
-    os.environ[database.PASSWORD_VARIABLE] = pg_server.PASSWORD
-    try:
+    with pytest.MonkeyPatch.context() as patch:   # (the module's fixture outlives a test's monkeypatch)
+        patch.setenv(database.PASSWORD_VARIABLE, pg_server.PASSWORD)
         from_db = read_workbook(book, external=_ledger_sources(pg))
-    finally:
-        del os.environ[database.PASSWORD_VARIABLE]
     from_book = read_workbook(book)
     return (from_db, analyze(from_db)), (from_book, analyze(from_book))
 
