@@ -372,6 +372,12 @@ def test_numeric_amounts_read_as_numbers_and_sales_condenses(pg, password, tmp_p
     tables |= {"Sales": source(pg, "Sales", table="sales_numeric"),
                "Invoices": source(pg, "Invoices", table="invoices_numeric")}
     assert pa.types.is_decimal(read_table(tables["Sales"]).schema.field("NetRevenue").type) is False
+    pg.psql('CREATE OR REPLACE VIEW codes AS SELECT CAST(1001 AS NUMERIC(10,0)) AS "CustomerID", '
+            'CAST(12.50 AS NUMERIC(28,10)) AS "CreditLimit"; GRANT SELECT ON codes TO kam')
+    codes = table_settings("Customers", {"url": pg.url, "table": "codes"}, None)
+    read = read_table(codes)
+    assert read.to_pylist() == [{"CustomerID": 1001, "CreditLimit": 12.5}]
+    assert [str(t) for t in read.schema.types] == ["int64", "double"]   # a code without decimals, an amount
     from_db, from_book = read_workbook(book, external=tables), read_workbook(book)
     assert from_db.fatal == [] and [r for r in from_db.dq.records if r["key"] == "source.condensed"][0][
         "values"]["plain"] == 8
@@ -505,12 +511,14 @@ def test_a_duckdb_file_is_read_only_relative_to_kam_toml_and_must_exist(tmp_path
 
 @pytest.mark.parametrize("language, words", [("en", "the query on"), ("zh-CN", "上的查询失败")])
 def test_a_failing_query_says_so(pg, password, language, words):
-    """A query the database refuses (a column it lacks): 'the query failed', the table and the host, not 'cannot
-    connect' and not the driver's text."""
-    bad = table_settings("Payments", {"url": pg.url, "query": "SELECT no_such_column FROM payments"}, None, language)
+    """A query the database refuses when it runs (a view dividing by zero): 'the query failed', the table and the
+    host, not 'cannot connect' and not the driver's text."""
+    pg.psql('CREATE OR REPLACE VIEW payments_broken AS SELECT "InvoiceNo", "CustomerID", "PaymentDate", '
+            '"Amount" / 0 AS "Amount" FROM payments; GRANT SELECT ON payments_broken TO kam')
+    bad = table_settings("Payments", {"url": pg.url, "table": "payments_broken"}, None, language)
     message = _failure(lambda: read_table(bad))
     assert words in message and "Payments" in message and f"127.0.0.1:{pg.port}" in message
-    assert "no_such_column" not in message
+    assert "division" not in message
 
 
 @pytest.mark.parametrize("language, words", [("en", "does not let the user read it"), ("zh-CN", "不允许该用户读取")])

@@ -299,8 +299,11 @@ def lines(source: DatabaseTable):
 
 def floats(table):
     """``table`` with its DECIMAL/NUMERIC columns as float64 (an ERP's amounts: PostgreSQL NUMERIC, Kingdee's and
-    U8's decimal(28,10)), typed and summed as a file's numbers are."""
-    decimals = {name: table[name].cast("float64") for name, kind in table.schema().items() if kind.is_decimal()}
+    U8's decimal(28,10)), typed and summed as a file's numbers are; one without decimals and of at most 18 digits
+    (a numeric code, NUMERIC(10,0)) as int64, as a file's whole numbers are."""
+    def number(kind) -> str:
+        return "int64" if kind.scale == 0 and kind.precision is not None and kind.precision <= 18 else "float64"
+    decimals = {name: table[name].cast(number(kind)) for name, kind in table.schema().items() if kind.is_decimal()}
     return table.mutate(**decimals) if decimals else table
 
 
