@@ -552,3 +552,14 @@ def test_a_condense_query_failing_at_execution_reads_sales_whole(pg, password, m
         raise ConnectionError("server closed the connection unexpectedly")
     monkeypatch.setattr(backend, "to_pyarrow", lost)
     assert "cannot connect" in _failure(lambda: condense_table(sales, ["A1", "B2", "C3"]))
+
+
+def test_a_query_source_reads_what_its_select_says(pg, password):
+    """`query =` instead of `table =`: the small book's Payments of customer A1 only, by a SELECT. A1's receipts
+    are the rows of payments whose CustomerID is 'A1' (the book's own rows, counted from the frame)."""
+    expected = small_book()["Payments"].query("CustomerID == 'A1'")
+    chosen = table_settings("Payments", {"url": pg.url, "query": "SELECT * FROM payments WHERE \"CustomerID\" = 'A1'"},
+                            pg.folder)
+    got = read_table(chosen).to_pandas()
+    assert len(got) == len(expected) > 0
+    assert sorted(got["Amount"].tolist()) == sorted(expected["Amount"].astype(float).tolist())
