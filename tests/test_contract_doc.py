@@ -127,3 +127,25 @@ def test_the_columns_a_parameter_names():
     assert provision_columns(["0-1y", "1y+"])[1:5] == ["GrossReceivable", "0-1y", "1y+", "Allowance"]
     assert profitability_columns(True)[8:11] == ["FinancingCost", "BadDebtCharge", "NetProfit"]
     assert "BadDebtCharge" not in profitability_columns(False)
+
+
+def test_the_groups_oldest_bucket_reads_as_money_as_in_receivables(tmp_path):
+    """Groups' Overdue90Plus (B2's 750 in A1's group) is written in the money format Receivables uses for the
+    same column, not as a plain number."""
+    import openpyxl
+    from conftest import small_book
+
+    from kam_xl.inputs.reader import inputs_from_frames
+    from kam_xl.render.writer import write_workbook
+    book = small_book()
+    book["Customers"]["ParentID"] = [None, "A1", None, "C3"]
+    path = write_workbook(analyze(inputs_from_frames(book)), tmp_path / "groups.xlsx")
+    formats = {}
+    for sheet in openpyxl.load_workbook(path).worksheets:
+        for name, ref in sheet.tables.items():
+            if name in ("Groups", "Receivables"):
+                area = sheet[ref]
+                column = [c.value for c in area[0]].index("Overdue90Plus")
+                formats[name] = {row[column].number_format for row in area[1:] if row[column].value is not None}
+    assert formats["Groups"] == formats["Receivables"] and len(formats["Groups"]) == 1
+    assert "0.00" in next(iter(formats["Groups"]))

@@ -275,13 +275,13 @@ OUTPUTS: dict[str, OutputTable] = {t.name: t for t in (
         OutputColumn("CurrentEffortShare", PCT), OutputColumn("SuggestedEffortShare", PCT))),
     OutputTable("RiskSummary", (OutputColumn("Metric", width=30, holds="measure"), OutputColumn("Value", width=24)),
                 about="one row per metric", measures=METRIC_KINDS),
-    # Customer groups (集团客户): the customers sharing a ParentID, one exposure. The oldest bucket reads as a
-    # plain number here (as summaries have always shown it), as money in Receivables.
+    # Customer groups (集团客户): the customers sharing a ParentID, one exposure. The oldest bucket is money, as
+    # in Receivables (summaries before 2026-12-07 showed it as a plain number).
     OutputTable("Groups", (
         OutputColumn("ParentID"), OutputColumn("GroupName", width=30), OutputColumn("Customers", INT),
         *(OutputColumn(c, MONEY) for c in ("NetRevenue", "GrossProfit", "NetProfit")),
         OutputColumn("RevenueShare", PCT), OutputColumn("OpenBalance", MONEY), OutputColumn("OverdueBalance", MONEY),
-        OutputColumn("OldestBucket", named_by="AgingBuckets"), OutputColumn("CreditLimit", MONEY),
+        OutputColumn("OldestBucket", MONEY, named_by="AgingBuckets"), OutputColumn("CreditLimit", MONEY),
         OutputColumn("CreditUtilization", PCT)),
         about="when any customer has a ParentID; on the Risk sheet; the oldest bucket's name follows AgingBuckets"),
     OutputTable("KPIs", (
