@@ -164,7 +164,7 @@ def test_the_document_test_has_no_anchor_and_refuses_a_final_newline():
     'S1\\n', '', 'S 1' and '单1' are not plain, 'S1' and 'SO-1/2' are, and a blank one is."""
     import ibis
 
-    from kam_xl.inputs.condense import _projected_schema, plain_test
+    from kam_xl.inputs.condense import projected_schema, plain_test
     documents = ["S1", "SO-1/2", "S1\n", "", "S 1", "单1", None]
     import pyarrow as pa
     n = len(documents)
@@ -173,7 +173,7 @@ def test_the_document_test_has_no_anchor_and_refuses_a_final_newline():
     test = plain_test(lines, ibis.memtable({"CustomerID": ["A1"]}).CustomerID, {"DocumentNo"}, True)
     plain = ibis.duckdb.connect().to_pyarrow(lines.select(plain=test)).column("plain").to_pylist()
     assert plain == [True, True, False, False, False, False, True]
-    schema = ibis.Schema.from_pyarrow(_projected_schema())
+    schema = ibis.Schema.from_pyarrow(projected_schema())
     table = ibis.table(schema, name="lines")
     known = ibis.table({"CustomerID": "string"}, name="known")
     assert ibis.pyspark   # (loads the backend's options, which its compiler reads)

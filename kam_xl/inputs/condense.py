@@ -80,9 +80,9 @@ def condense_sales(batches: Iterable, schema, columns: dict[str, int], known_ids
     import ibis
     import pyarrow as pa
 
-    if not _summable(schema, columns, currency_ignored):
+    if not summable(schema, columns, currency_ignored):
         return None
-    projected = _projected_schema(columns, currency_ignored)
+    projected = projected_schema(columns, currency_ignored)
     lines = ibis.table(ibis.Schema.from_pyarrow(projected), name="batch_lines")
     known = ibis.table({"CustomerID": "string"}, name="known_ids")
     test_sql = ibis.to_sql(lines.select(plain=plain_test(lines, known.CustomerID, set(columns), currency_ignored)),
@@ -132,7 +132,7 @@ def condensed_of(lines, rows: np.ndarray, sums) -> Condensed:
                      sums.column("lines").to_numpy(zero_copy_only=False).astype("int64"))
 
 
-def _summable(schema, columns: dict[str, int], currency_ignored: bool) -> bool:
+def summable(schema, columns: dict[str, int], currency_ignored: bool) -> bool:
     """Whether the file's types let any line be plain: a date or time-stamp
     Date, numeric amounts, text IDs (a column of another type is read cell by
     cell, line by line, as before). A column of blanks only is of any kind."""
@@ -155,7 +155,7 @@ def _summable(schema, columns: dict[str, int], currency_ignored: bool) -> bool:
 
 
 def plain_test(lines, known, present: set[str], currency_ignored: bool):
-    """Whether each line of ``lines`` (an ibis table of :func:`_projected_schema`'s columns) is plain (see the
+    """Whether each line of ``lines`` (an ibis table of :func:`projected_schema`'s columns) is plain (see the
     module), never null: ``known`` is the column of the Customers' IDs, ``present`` the contract columns the
     source has (an absent column is not tested). One expression for DuckDB, PostgreSQL and Spark."""
     import ibis
@@ -185,7 +185,7 @@ def plain_test(lines, known, present: set[str], currency_ignored: bool):
 
 
 def condensed_rows(plain, precise: bool, rows_of_values: bool = True):
-    """The plain lines (an ibis table of :func:`_projected_schema`'s columns) summed per CustomerID, day,
+    """The plain lines (an ibis table of :func:`projected_schema`'s columns) summed per CustomerID, day,
     DocumentNo and sign of NetRevenue: the row number of the first line (when the lines have one), the
     sums of the amounts (blank when a line's is), Product and TaxRate when every line agrees (else blank),
     the number of lines, and whether a line repeats another of its document in every column.
@@ -230,7 +230,7 @@ def _fsum(values):
     return fsum(values)
 
 
-def _projected_schema(columns: dict[str, int] | None = None, currency_ignored: bool = True):
+def projected_schema(columns: dict[str, int] | None = None, currency_ignored: bool = True):
     """The columns the plain test and the sums read, Currency only when the lines' currencies count."""
     import pyarrow as pa
     currency = [("Currency", pa.string())] if columns and "Currency" in columns and not currency_ignored else []
@@ -240,7 +240,7 @@ def _projected_schema(columns: dict[str, int] | None = None, currency_ignored: b
 
 
 def _projected(batch, rows: np.ndarray, columns: dict[str, int], schema):
-    """The lines of a batch in the columns of ``schema`` (:func:`_projected_schema`; absent ones blank); Day is
+    """The lines of a batch in the columns of ``schema`` (:func:`projected_schema`; absent ones blank); Day is
     the Date floored to its day, as the reader types it."""
     import pyarrow as pa
     arrays = [pa.array(rows, pa.int64())]

@@ -371,14 +371,14 @@ def condense_table(source: DatabaseTable, known_ids):
 def _condensed(source: DatabaseTable, known_ids):
     """See :func:`condense_table`."""
     import ibis
-    from kam_xl.inputs.condense import _summable, condensed_of, plain_test
+    from kam_xl.inputs.condense import summable, condensed_of, plain_test
     from kam_xl.inputs.headers import local_header
     raw = _source_table(source)
     mapping = _mapping(source, list(raw.columns))
     table, local = floats(_renamed(raw, mapping)), local_header(mapping.get("NetRevenue", ""))
     schema = table.schema().to_pyarrow()
     columns = {name: position for position, name in enumerate(schema.names)}
-    if not _summable(schema, columns, local):
+    if not summable(schema, columns, local):
         return None
     backend = connect(source)
     if backend.name in CASE_BLIND:
@@ -434,9 +434,9 @@ def _fetched(source: DatabaseTable, backend, lines_, test, documents_here: bool)
     ``documents_here``: the test left DocumentNo out; a summed row whose document is not plain ASCII is
     taken back, its lines fetched as others."""
     import pyarrow as pa
-    from kam_xl.inputs.condense import NOT_PRINTABLE, _projected_schema, condensed_rows
+    from kam_xl.inputs.condense import NOT_PRINTABLE, projected_schema, condensed_rows
     plain = lines_.filter(test)
-    summed = [f for f in _projected_schema() if f.name != "_row"]
+    summed = [f for f in projected_schema() if f.name != "_row"]
     sums_query = condensed_rows(plain.select(**_canonical(plain, summed)), precise=backend.name == "duckdb",
                                 rows_of_values=says_rows(backend))
     others_query = lines_.filter(~test).drop("Day")
