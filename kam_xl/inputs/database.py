@@ -174,14 +174,6 @@ def _checked_url(where: str, url: str) -> None:
                          "host, port, user and database in the url itself")
 
 
-class _Failed(Exception):
-    """A source failure, by its words key (db.*)."""
-
-    def __init__(self, key: str, **values):
-        super().__init__(key)
-        self.key, self.values = key, values
-
-
 def failure(source: DatabaseTable, key: str, **values) -> InputError:
     """The one line a failure says, in the user's language: the table, the host, what went wrong."""
     from kam_xl.words import catalogue
