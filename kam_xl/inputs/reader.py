@@ -27,7 +27,6 @@ import pandas as pd
 from kam_xl.contract import TABLES, TableSpec, normalize_name
 from kam_xl.inputs.column_map import with_map, with_map_file
 from kam_xl.inputs.combine import Inputs, finish_inputs
-from kam_xl.inputs.error_cells import ErrorCells as _ErrorCells  # noqa: F401 - the reader's name for it, kept
 from kam_xl.inputs.grids import Grid, header_and_rows  # noqa: F401 - header_and_rows: for the xlwings macro
 from kam_xl.inputs.names import Names, default_names, without_detected
 from kam_xl.inputs.safe_io import sha256
