@@ -1,6 +1,8 @@
 """What a damaged or hostile workbook does to the cell reader, said plainly;
-and the error cells (#N/A, #DIV/0! ...) that calamine reads as blanks, found by
-scanning the sheet XML for ``t="e"`` cells.
+and the cells calamine reads as blanks that are not: error cells (#N/A,
+#DIV/0! ...), found by scanning the sheet XML for ``t="e"`` cells, and
+formulas saved without a calculated value (openpyxl, and so pandas, writes a
+text that starts with "=" as such a formula), found as ``<f>`` with no value.
 
 calamine raises several types for a damaged part and may stop with a Rust
 panic (a BaseException) on a value it cannot take, such as a huge number in a
@@ -13,6 +15,7 @@ zip checks are kam_xl.inputs.safe_io's.
 from __future__ import annotations
 
 import contextlib
+import html
 import re
 import zipfile
 from pathlib import Path, PurePosixPath
@@ -21,7 +24,7 @@ from types import SimpleNamespace
 from defusedxml import DefusedXmlException, ElementTree
 
 from kam_xl.inputs.arrow_tables import table_parts
-from kam_xl.inputs.parsing import ERROR_VALUES
+from kam_xl.inputs.parsing import ERROR_VALUES, UNCALCULATED
 from kam_xl.inputs.safe_io import InputError, is_xls
 
 
@@ -178,16 +181,35 @@ class ErrorCells:
             if rest:
                 yield rest
 
-    def errors_in(self, data: bytes) -> dict[tuple[int, int], str]:
-        """{(worksheet row, 0-based column): error value} of a sheet's XML."""
-        if b't="e"' not in data:
-            return {}
-        found = {}
-        for pattern in (self._CELL, self._CELL_T_FIRST):
-            for letters, row, value in pattern.findall(data):
-                col = 0
-                for ch in letters.decode():
-                    col = col * 26 + ord(ch) - 64
-                text = value.decode("utf-8", "replace")
-                found[(int(row), col - 1)] = text if text.upper() in ERROR_VALUES else "#VALUE!"
+    # A formula whose value was never calculated: <f> and then no <v>, or an empty one. An empty value is a
+    # calculated empty text only in a t="str" cell (Excel's way of storing a formula's "").
+    _UNCALCULATED = re.compile(rb'<c\b([^>]*)>(?:<f\b[^>]*/>|<f\b[^>]*>([^<]*)</f>)(?:<v>\s*</v>|<v\s*/>)?</c>', re.S)
+    _UNCALCULATED_HINT = re.compile(rb'</f>(?:<v>\s*</v>|<v\s*/>)?</c>|<f\b[^>]*/>(?:<v>\s*</v>|<v\s*/>)?</c>')
+    _REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
+
+    @classmethod
+    def errors_in(cls, data: bytes) -> dict[tuple[int, int], str]:
+        """{(worksheet row, 0-based column): error value} of a sheet's XML; a
+        formula without a value is UNCALCULATED followed by its formula."""
+        found: dict[tuple[int, int], str] = {}
+        if b't="e"' in data:
+            for pattern in (cls._CELL, cls._CELL_T_FIRST):
+                for letters, row, value in pattern.findall(data):
+                    text = value.decode("utf-8", "replace")
+                    found[(int(row), _column(letters))] = text if text.upper() in ERROR_VALUES else "#VALUE!"
+        if cls._UNCALCULATED_HINT.search(data):
+            for attributes, formula in cls._UNCALCULATED.findall(data):
+                ref = cls._REF.search(attributes)
+                if ref is None or re.search(rb'\bt="(?:str|inlineStr)"', attributes):
+                    continue
+                text = html.unescape(formula.decode("utf-8", "replace"))
+                found.setdefault((int(ref[2]), _column(ref[1])), f"{UNCALCULATED}={text}")
         return found
+
+
+def _column(letters: bytes) -> int:
+    """The 0-based column of a cell reference's letters (b"A" is 0)."""
+    col = 0
+    for ch in letters.decode():
+        col = col * 26 + ord(ch) - 64
+    return col - 1

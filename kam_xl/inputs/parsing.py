@@ -24,6 +24,11 @@ ERROR_VALUES = frozenset({
     "#GETTING_DATA", "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!",
 })
 
+# Put before a formula's text, the cell of a formula saved without its value (kam_xl.inputs.error_cells):
+# its value is unknown, so it is treated as an error value, never as a blank. No cell read from a workbook
+# begins with NUL (XML cannot hold one).
+UNCALCULATED = "\x00"
+
 # Earliest and latest dates accepted in an accounting book.
 MIN_DATE = pd.Timestamp("1900-01-01")
 MAX_DATE = pd.Timestamp("2199-12-31")
@@ -182,11 +187,12 @@ class Kinds:
 
 
 def is_error_text(raw: pd.Series, kinds: Kinds | None = None) -> pd.Series:
-    """Cells holding an Excel error value as text (e.g. '#N/A')."""
+    """Cells holding an Excel error value as text (e.g. '#N/A'), or a formula without its value (UNCALCULATED)."""
     kinds = kinds or Kinds(raw)
     result = pd.Series(False, index=raw.index)
-    if len(kinds.text_rows) and kinds.on_strings(lambda u: u.str.startswith("#")).any():   # every error has '#'
-        result[kinds.text_rows] = kinds.on_strings(lambda u: u.str.upper().isin(ERROR_VALUES)).astype(bool)
+    if len(kinds.text_rows) and kinds.on_strings(lambda u: u.str.startswith(("#", UNCALCULATED))).any():
+        result[kinds.text_rows] = kinds.on_strings(
+            lambda u: u.str.upper().isin(ERROR_VALUES) | u.str.startswith(UNCALCULATED)).astype(bool)
     return result
 
 

@@ -23,6 +23,7 @@ from kam_xl.inputs.parsing import (
     MAX_DATE,
     MAX_MAGNITUDE,
     MIN_DATE,
+    UNCALCULATED,
     Kinds,
     ambiguous_dates,
     currency_codes,
@@ -84,7 +85,7 @@ def typed_frame(spec: TableSpec, grid: Grid, errors: dict, dq: DataQuality, name
     if key:
         rejected |= _keyless_rows(spec, bills, totals, key_blank & ~totals & ~blank_rows, raw[mapped[key]], dq)
     for name, position in extra.items():
-        frame[name] = parse_text(raw[position], kinds[position]).astype("str")
+        frame[name] = _extra_column(spec, name, raw[position], kinds[position], dq)
     if bills is not None and books is not None:
         books["ledger"] = read_ledger(spec, bills, frame, raw, mapped, blank_rows, rejected, dq.records[first_record:],
                                       names.currency)
@@ -190,8 +191,7 @@ def _log_bad_cells(spec: TableSpec, column, cells: pd.Series, problem: pd.Series
     errors = error_text[rows]
     effect = "~row not used" if column.required else "~cell not used"
     if errors.any():
-        dq.add_rows(ERROR, spec.name, pd.Series(rows[errors.to_numpy()]), column.name, cells[rows[errors.to_numpy()]],
-                    "cell.required_error" if column.required else "cell.optional_error")
+        _log_error_cells(spec, column.name, column.required, cells[rows[errors.to_numpy()]], dq)
     invalid = rows[~errors.to_numpy()]
     if column.kind == NUMBER and len(invalid):
         foreign = foreign_currency(cells[invalid], None, currency)
@@ -218,6 +218,28 @@ def _log_bad_cells(spec: TableSpec, column, cells: pd.Series, problem: pd.Series
                     kind="~" + column.kind)
     else:
         dq.add_rows(ERROR, spec.name, pd.Series(invalid), column.name, cells[invalid], "cell.optional_invalid")
+
+
+def _log_error_cells(spec: TableSpec, column: str, required: bool, cells: pd.Series, dq: DataQuality) -> None:
+    """One record per error value, and per formula saved without its value
+    (shown as its formula: UNCALCULATED marks it, see kam_xl.inputs.error_cells)."""
+    uncalculated = cells.astype("str").str.startswith(UNCALCULATED).to_numpy()
+    errors = cells[~uncalculated]
+    dq.add_rows(ERROR, spec.name, pd.Series(errors.index), column, errors,
+                "cell.required_error" if required else "cell.optional_error")
+    formulas = cells[uncalculated].str[len(UNCALCULATED):]
+    dq.add_rows(ERROR, spec.name, pd.Series(formulas.index), column, formulas,
+                "cell.required_uncalculated" if required else "cell.optional_uncalculated")
+
+
+def _extra_column(spec: TableSpec, header: str, cells: pd.Series, kinds: Kinds, dq: DataQuality) -> pd.Series:
+    """A column outside the contract, carried as text; a formula saved without its value is left blank and said."""
+    values = parse_text(cells, kinds).astype("str")
+    uncalculated = is_error_text(cells, kinds) & values.str.startswith(UNCALCULATED).fillna(False)
+    if uncalculated.any():
+        _log_error_cells(spec, header, False, cells[uncalculated], dq)
+        values = values.where(~uncalculated, None)
+    return values
 
 
 def _out_of_range(column, values: pd.Series) -> pd.Series:

@@ -484,6 +484,12 @@ MESSAGES = {
     "cell.required_blank": "{col} is blank; row not used",
     "cell.optional_invalid": "{col} not understood; cell not used",
     "cell.optional_error": "{col}: error value; cell not used",
+    "cell.required_uncalculated": "{col}: a formula saved without its value (the file was written by a program "
+    "that does not calculate, such as a script; a text typed with a leading = is saved so); open and save the file "
+    "in Excel, WPS or LibreOffice, or type the value itself; row not used",
+    "cell.optional_uncalculated": "{col}: a formula saved without its value (the file was written by a program "
+    "that does not calculate, such as a script; a text typed with a leading = is saved so); open and save the file "
+    "in Excel, WPS or LibreOffice, or type the value itself; cell not used",
     "cell.date_formats": "{col}: not a date kam-xl understands ({formats}); {effect}",
     "cell.date_out_of_range": "{col}: a date outside {first} – {last} (or a number that is no date in that range); "
                               "{effect}",

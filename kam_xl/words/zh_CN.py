@@ -787,6 +787,12 @@ MESSAGES = {
     "cell.required_blank": "{col}为空；该行未使用",
     "cell.optional_invalid": "{col}无法识别；该单元格未使用",
     "cell.optional_error": "{col}：单元格为错误值；该单元格未使用",
+    "cell.required_uncalculated": "{col}：公式没有计算结果"
+    "（文件由不计算公式的程序保存，例如脚本；以 = 开头的文字也会被存成公式）；"
+    "请用 Excel、WPS 或 LibreOffice 打开并保存该文件，或直接输入数值；该行未使用",
+    "cell.optional_uncalculated": "{col}：公式没有计算结果"
+    "（文件由不计算公式的程序保存，例如脚本；以 = 开头的文字也会被存成公式）；"
+    "请用 Excel、WPS 或 LibreOffice 打开并保存该文件，或直接输入数值；该单元格未使用",
     "cell.date_formats": "{col}：无法识别的日期（可用格式：{formats}）；{effect}",
     "cell.date_out_of_range": "{col}：日期不在 {first} 至 {last} 之间（或该数字不是此范围内的日期）；{effect}",
     "cell.implausible_number": "{col}：数值绝对值达到 {bound} 或以上，远超任何合理金额（疑为录入或导出错误）；{effect}",
