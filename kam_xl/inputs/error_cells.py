@@ -197,7 +197,7 @@ class ErrorCells:
                 for letters, row, value in pattern.findall(data):
                     text = value.decode("utf-8", "replace")
                     found[(int(row), _column(letters))] = text if text.upper() in ERROR_VALUES else "#VALUE!"
-        if cls._UNCALCULATED_HINT.search(data):
+        if b"<f" in data and cls._UNCALCULATED_HINT.search(data):   # a sheet of typed values has no <f> at all
             for attributes, formula in cls._UNCALCULATED.findall(data):
                 ref = cls._REF.search(attributes)
                 if ref is None or re.search(rb'\bt="(?:str|inlineStr)"', attributes):
