@@ -9,6 +9,7 @@ sheet, row and header, with the formula shown, in English and Chinese.
 """
 from __future__ import annotations
 
+import re
 import zipfile
 
 import openpyxl
@@ -116,3 +117,32 @@ def test_the_scan_finds_only_cells_without_a_value():
     found = ErrorCells.errors_in(xml)
     assert found == {(1, 1): '\x00=Y&"贸"', (1, 3): "\x00=Z", (1, 4): "\x00=W", (1, 5): "\x00=",
                      (1, 6): "#DIV/0!"}
+
+
+def test_the_safety_count_tells_the_reader_which_large_sheets_need_no_scan(tmp_path, monkeypatch):
+    # The safety check inflates a large sheet's XML anyway (safe_io); what it learns there (an error cell, a
+    # formula) spares the reader a second pass. Counted in blocks of 7 bytes, every tag and t="e" is still seen.
+    from kam_xl.inputs import safe_io
+    monkeypatch.setattr(safe_io, "SCANNED_FROM", 0)
+    monkeypatch.setattr(safe_io, "SCANNED_RATIO", 0)
+    monkeypatch.setattr(safe_io, "_BLOCK", 7)
+    book = xlsxwriter.Workbook(tmp_path / "errors.xlsx")
+    book.add_worksheet("Customers").write_column(0, 0, ["CustomerID", "A"])
+    sales = book.add_worksheet("Sales")
+    sales.add_table(0, 0, 3, 3, {"name": "Sales", "columns": [{"header": h} for h in
+                                                             ("Date", "CustomerID", "NetRevenue", "Currency")],
+                                 "data": [["2026-01-02", "A", 10], ["2026-01-03", "A", 7], ["2026-01-04", "A", 5]]})
+    sales.write_formula(2, 3, "=NA()", None, "#N/A")   # in a column otherwise blank: read by fastexcel as a blank
+    book.close()
+    clean = write_book(tmp_path / "clean.xlsx", {"Customers": [["CustomerID"], ["A"]],
+                                                 "Sales": [["Date", "CustomerID", "NetRevenue"], ["2026-01-02", "A", 1]]})
+    inputs = read_workbook(tmp_path / "errors.xlsx")
+    errors = inputs.dq.frame().query("Severity == 'Error'")
+    assert errors[["Row", "Column", "Value"]].values.tolist() == [[3, "Currency", "#N/A"]]
+    facts = safe_io.scanned_part(tmp_path / "errors.xlsx", "xl/worksheets/sheet2.xml")
+    with zipfile.ZipFile(tmp_path / "errors.xlsx") as archive:   # the same counted over the whole XML at once
+        xml = archive.read("xl/worksheets/sheet2.xml").decode()
+    cells, values = len(re.findall(r"<c[\s/>]", xml)), len(re.findall(r"<(?:v|is|f)[\s/>]", xml))
+    assert facts == (cells, values, 1, True) and cells == 4 + 3 * 3 + 1
+    read_workbook(clean)
+    assert ErrorCells(clean).holds_none("Sales") and not ErrorCells(tmp_path / "errors.xlsx").holds_none("Sales")

@@ -25,7 +25,7 @@ from defusedxml import DefusedXmlException, ElementTree
 
 from kam_xl.inputs.arrow_tables import table_parts
 from kam_xl.inputs.parsing import ERROR_VALUES, UNCALCULATED
-from kam_xl.inputs.safe_io import InputError, is_xls
+from kam_xl.inputs.safe_io import InputError, is_xls, scanned_part
 
 
 class Unreadable(Exception):
@@ -156,7 +156,16 @@ class ErrorCells:
             return None
         return int(match[1]) if match[1] else 1
 
+    def holds_none(self, sheet: str) -> bool:
+        """Whether the sheet is known to hold no error cell and no formula: the safety check counted its XML
+        (kam_xl.inputs.safe_io.scanned_part, a large sheet) and found neither, so it need not be scanned again."""
+        part = self._sheet_parts().get(sheet)
+        facts = scanned_part(self.path, part) if part is not None else None
+        return facts is not None and not facts.error_cells and not facts.formulas
+
     def for_sheet(self, sheet: str) -> dict[tuple[int, int], str]:
+        if self.holds_none(sheet):
+            return {}
         return {cell: value for chunk in self.sheet_chunks(sheet) for cell, value in self.errors_in(chunk).items()}
 
     CHUNK = 8 << 20   # bytes of sheet XML inflated at a time

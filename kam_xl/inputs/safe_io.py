@@ -9,6 +9,7 @@ import tempfile
 import zipfile
 import zlib
 from pathlib import Path
+from typing import NamedTuple
 
 # Limits checked on the zip directory before any parser sees a part (--allow-large lifts them).
 # A full Excel sheet of data (1,048,576 rows) is about 300 MB of XML and packs 5 to 15 to 1, so
@@ -35,6 +36,33 @@ class InputError(Exception):
 # analysis (a hostile file is answered at once) and the reader checks it again: a file passed and unchanged since
 # is not scanned twice (about 1 s for a book of a million lines).
 _PASSED: set[tuple] = set()
+# What the count of a scanned sheet part (see _check_sizes) learnt on the way, by the file's identity and the
+# part: the reader asks it (scanned_part) rather than inflate the same hundreds of MB of XML again.
+_SCANNED: dict[tuple, dict[str, "PartFacts"]] = {}
+
+
+class PartFacts(NamedTuple):
+    """A worksheet part's cells, the cells with a value or formula, its formulas, and whether any cell holds
+    an error value (t="e")."""
+    cells: int
+    values: int
+    formulas: int
+    error_cells: bool
+
+
+def _identity(path: Path) -> tuple | None:
+    try:
+        stat = path.stat()
+        return str(path.resolve()), stat.st_size, stat.st_mtime_ns
+    except OSError:
+        return None
+
+
+def scanned_part(path: Path, part: str) -> PartFacts | None:
+    """The facts of a sheet part the safety check counted, while the file is unchanged; None when it did not
+    count that part (small or ordinary parts, --allow-large)."""
+    identity = _identity(path)
+    return _SCANNED.get(identity, {}).get(part) if identity is not None else None
 
 
 def check_workbook_file(path: Path, allow_large: bool | None = None) -> None:
@@ -47,11 +75,8 @@ def check_workbook_file(path: Path, allow_large: bool | None = None) -> None:
     MAX_UNCOMPRESSED_BYTES (it is not packed, so its size is what is read)."""
     if allow_large is None:
         allow_large = os.environ.get(ALLOW_LARGE_VARIABLE, "") not in ("", "0")
-    try:
-        stat = path.stat()
-        passed = (str(path.resolve()), stat.st_size, stat.st_mtime_ns, allow_large)
-    except OSError:
-        passed = None
+    identity = _identity(path)
+    passed = (*identity, allow_large) if identity is not None else None
     if passed is not None and passed in _PASSED:
         return
     _refuse_insane(path, allow_large)
@@ -168,27 +193,38 @@ def _check_sizes(path: Path, archive: zipfile.ZipFile, members: list[zipfile.Zip
             raise InputError(f"{path}: part {member.filename} unpacks to {_mb(member.file_size)} MB from "
                              f"{_mb(member.compress_size)} MB ({ratio:,.0f} to 1); {_TOO_LARGE}")
         if (member.file_size > SCANNED_FROM and ratio > SCANNED_RATIO
-                and member.filename.startswith("xl/worksheets/")):
-            cells, values = _count_cells(archive, member)
-            if not cells or values / cells < MIN_VALUE_SHARE:   # no cells at all in 100 MB is no sheet of data
+                and member.filename.startswith("xl/worksheets/") and "/_rels/" not in member.filename):
+            facts = _part_facts(archive, member)
+            if not facts.cells or facts.values / facts.cells < MIN_VALUE_SHARE:   # no cells in 100 MB is no data
                 raise InputError(f"{path}: part {member.filename} unpacks to {_mb(member.file_size)} MB of "
-                                 f"{cells:,} cells, of which {values:,} hold a value; {_TOO_LARGE}")
+                                 f"{facts.cells:,} cells, of which {facts.values:,} hold a value; {_TOO_LARGE}")
+            identity = _identity(path)
+            if identity is not None:
+                _SCANNED.setdefault(identity, {})[member.filename] = facts
 
 
+_BLOCK = 1 << 20   # bytes of a part's XML inflated at a time by the count
 # A cell tag (<c) or a value's (<v, <is, <f), in one pass: no two such tags overlap.
 _TAG = re.compile(rb"<(c|v|is|f)[\s/>]")
 
 
-def _count_cells(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> tuple[int, int]:
-    """(cells, cells with a value or formula) of a worksheet part, read in
-    1 MB blocks (a tag cut at a block edge is missed; the share is what counts)."""
-    cells = tags = 0
+def _part_facts(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> PartFacts:
+    """The PartFacts of a worksheet part, read in about 1 MB blocks, each cut after its last '>' so that no
+    tag, and no attribute such as t="e", is split between two blocks."""
+    cells = tags = formulas = 0
+    error_cells = False
+    rest = b""
     with archive.open(member) as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            found = _TAG.findall(block)
+        for block in iter(lambda: stream.read(_BLOCK), b""):
+            data = rest + block
+            cut = data.rfind(b">") + 1
+            data, rest = data[:cut], data[cut:]
+            found = _TAG.findall(data)
             cells += found.count(b"c")
+            formulas += found.count(b"f")
             tags += len(found)
-    return cells, tags - cells
+            error_cells = error_cells or b't="e"' in data
+    return PartFacts(cells, tags - cells, formulas, error_cells)
 
 
 def _check_no_doctype(path: Path, archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> None:

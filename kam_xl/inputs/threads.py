@@ -136,7 +136,8 @@ def arrow_grid(arrow: ArrowTables, book, spec: TableSpec, names: Names, error_ce
     if blank.any():   # a blank may be an error cell, or text read as a blank in a number or date column
         typed = [c for c in frame.columns[blank] if not pd.api.types.is_string_dtype(frame[c].dtype)]
         last_col = part.first_col + len(part.columns) - 1
-        for xml in error_cells.sheet_chunks(part.sheet):   # a piece of the sheet's XML at a time (its peak)
+        chunks = error_cells.sheet_chunks(part.sheet) if typed or not error_cells.holds_none(part.sheet) else ()
+        for xml in chunks:   # a piece of the sheet's XML at a time (its peak)
             if typed and hides_text(xml, part, typed):
                 return None
             if any(part.first_row <= row <= part.last_row and part.first_col <= col <= last_col
