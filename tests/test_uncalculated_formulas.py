@@ -134,8 +134,8 @@ def test_the_safety_count_tells_the_reader_which_large_sheets_need_no_scan(tmp_p
                                  "data": [["2026-01-02", "A", 10], ["2026-01-03", "A", 7], ["2026-01-04", "A", 5]]})
     sales.write_formula(2, 3, "=NA()", None, "#N/A")   # in a column otherwise blank: read by fastexcel as a blank
     book.close()
-    clean = write_book(tmp_path / "clean.xlsx", {"Customers": [["CustomerID"], ["A"]],
-                                                 "Sales": [["Date", "CustomerID", "NetRevenue"], ["2026-01-02", "A", 1]]})
+    clean = write_book(tmp_path / "clean.xlsx", {
+        "Customers": [["CustomerID"], ["A"]], "Sales": [["Date", "CustomerID", "NetRevenue"], ["2026-01-02", "A", 1]]})
     inputs = read_workbook(tmp_path / "errors.xlsx")
     errors = inputs.dq.frame().query("Severity == 'Error'")
     assert errors[["Row", "Column", "Value"]].values.tolist() == [[3, "Currency", "#N/A"]]
