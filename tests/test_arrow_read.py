@@ -192,3 +192,70 @@ def test_the_1904_date_system(tmp_path, monkeypatch):
     inputs, typed = read_both_ways(path, monkeypatch)
     assert "Sales" in typed
     assert inputs["Sales"]["Date"].iloc[0] == pd.Timestamp("2026-01-01")
+
+
+def _xlsxwriter_book(path, put_text):
+    """Customers and Sales as Excel Tables written by XlsxWriter (shared strings, as Excel saves), COGS with
+    blanks; ``put_text(book, sheet, row, col)`` writes a text into COGS of one line."""
+    import xlsxwriter
+    book = xlsxwriter.Workbook(path)
+    customers = book.add_worksheet("Customers")
+    customers.add_table(0, 0, 2, 1, {"name": "Customers", "columns": [{"header": "CustomerID"},
+                                                                       {"header": "CustomerName"}],
+                                     "data": [["C001", "Alpha"], ["C002", "Beta"]]})
+    rows = [[f"2026-01-{1 + i % 28:02d}", "C001" if i % 2 else "C002", f"D{i:05d}", 100.0 + i,
+             None if i % 7 == 0 else 60.0 + i] for i in range(ROWS)]
+    sales = book.add_worksheet("Sales")
+    sales.add_table(0, 0, ROWS, 4, {"name": "Sales", "data": rows, "columns": [
+        {"header": h} for h in ("Date", "CustomerID", "DocumentNo", "NetRevenue", "COGS")]})
+    if put_text is not None:
+        put_text(book, sales, 1_111, 4)
+    book.close()
+    return path
+
+
+@pytest.mark.parametrize("how", ["shared string", "rich text spelling it", "formula text", "no such text"])
+def test_a_text_read_as_a_blank_is_found_however_the_file_holds_it(tmp_path, monkeypatch, how):
+    # The reader looks for such texts cell by cell only when the file may hold one (ErrorCells.text_may_hide):
+    # the shared strings hold one of them or may spell one, or the sheet holds its own texts.
+    def put(book, sheet, row, col):
+        bold = book.add_format({"bold": True})
+        if how == "shared string":
+            sheet.write_string(row, col, "N/A")
+        elif how == "rich text spelling it":
+            sheet.write_rich_string(row, col, bold, "N", "/A")
+        elif how == "formula text":
+            sheet.write_formula(row, col, '="nu"&"ll"', None, "null")
+    path = _xlsxwriter_book(tmp_path / "hidden.xlsx", put if how != "no such text" else None)
+    inputs, typed = read_both_ways(path, monkeypatch)
+    assert ("Sales" in typed) == (how == "no such text")
+    if how != "no such text":
+        assert inputs.dq.frame().query("Column == 'COGS' and Row == 1112 and Severity == 'Error'").shape[0] == 1
+
+
+def test_fastexcel_reads_exactly_these_texts_as_blanks(tmp_path):
+    """ErrorCells._HIDDEN_TEXTS is the list fastexcel (0.21) treats as missing in a number column; a near miss
+    makes it refuse the column (then the table is read cell by cell). Should fastexcel change, this fails."""
+    import fastexcel
+    import xlsxwriter
+    from html import unescape
+
+    from kam_xl.inputs.error_cells import ErrorCells
+    hidden = {unescape(t) for t in ErrorCells._HIDDEN_TEXTS}
+    near = ["na", "NONE", "none", " N/A", "N/A ", "-", "nil", "NaT", "#NULL!", "Null", "NAN", "inf", "n.a.", "无"]
+    read_as_blank = set()
+    for i, text in enumerate(sorted(hidden) + near):
+        path = tmp_path / f"t{i}.xlsx"
+        book = xlsxwriter.Workbook(path)
+        sheet = book.add_worksheet("S")
+        sheet.add_table(0, 0, 3, 0, {"name": "T", "columns": [{"header": "a"}], "data": [[1.0], [2.0], [3.0]]})
+        sheet.write_string(2, 0, text)
+        book.close()
+        try:
+            column = fastexcel.read_excel(str(path)).load_table("T", dtype_coercion="strict",
+                                                                schema_sample_rows=None).to_pandas()["a"]
+        except Exception:  # noqa: BLE001 - refused: not read as a blank
+            continue
+        if column.dtype == "float64" and pd.isna(column[1]):
+            read_as_blank.add(text)
+    assert read_as_blank == hidden

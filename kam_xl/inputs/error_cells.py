@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import html
 import re
+import threading
 import zipfile
 from pathlib import Path, PurePosixPath
 from types import SimpleNamespace
@@ -69,7 +70,39 @@ class ErrorCells:
     def __init__(self, path: Path):
         self.path = path
         self._parts: dict[str, str] | None = None
+        self._shared_may_hide: bool | None = None
+        self._lock = threading.Lock()   # the reading threads share this object
         self._sheet_parts()   # here, not in the reading threads (and unsafe XML is refused up front)
+
+    # The texts fastexcel reads as a blank (or NaN) in a number or date column instead of refusing the column
+    # (pandas' default missing-value texts; tests/test_arrow_read.py pins them), as they stand in the XML.
+    _HIDDEN_TEXTS = ("#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN", "&lt;NA&gt;",
+                     "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null")
+    _HIDDEN_SHARED = re.compile(b">(?:" + b"|".join(re.escape(t.encode()) for t in _HIDDEN_TEXTS) + b")</t>")
+
+    def text_may_hide(self, xml: bytes) -> bool:
+        """Whether a piece of sheet XML may hold a cell whose text fastexcel reads as a blank in a number or
+        date column: a shared string that is one of those texts (or may spell one: rich text runs, character
+        references), or a text kept in the sheet itself (an inline string, a formula's text). When not, no
+        typed column of the piece can hide text and :func:`kam_xl.inputs.arrow_tables.hides_text` need not look."""
+        if self._shared_may_hide is None:
+            with self._lock:
+                if self._shared_may_hide is None:
+                    self._shared_may_hide = self._shared_strings_may_hide()
+        return self._shared_may_hide or b'"inlineStr"' in xml or b't="str"' in xml
+
+    def _shared_strings_may_hide(self) -> bool:
+        try:
+            with zipfile.ZipFile(self.path) as archive:
+                names = [n for n in archive.namelist() if n.lower().endswith("sharedstrings.xml")]
+                if names not in ([], ["xl/sharedStrings.xml"]):   # a table named elsewhere: unsure, look at every cell
+                    return True
+                strings = archive.read(names[0]) if names else b""
+        except Exception:  # noqa: BLE001 - unsure: look at every cell
+            return True
+        if b"<r>" in strings or b"&#" in strings:
+            return True
+        return self._HIDDEN_SHARED.search(strings) is not None
 
     def _sheet_parts(self) -> dict[str, str]:
         if self._parts is None and is_xls(self.path):   # a .xls has no parts: calamine reads its error cells

@@ -138,7 +138,7 @@ def arrow_grid(arrow: ArrowTables, book, spec: TableSpec, names: Names, error_ce
         last_col = part.first_col + len(part.columns) - 1
         chunks = error_cells.sheet_chunks(part.sheet) if typed or not error_cells.holds_none(part.sheet) else ()
         for xml in chunks:   # a piece of the sheet's XML at a time (its peak)
-            if typed and hides_text(xml, part, typed):
+            if typed and error_cells.text_may_hide(xml) and hides_text(xml, part, typed):
                 return None
             if any(part.first_row <= row <= part.last_row and part.first_col <= col <= last_col
                    for row, col in error_cells.errors_in(xml)):
