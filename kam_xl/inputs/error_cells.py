@@ -76,8 +76,8 @@ class ErrorCells:
 
     # The texts fastexcel reads as a blank (or NaN) in a number or date column instead of refusing the column
     # (pandas' default missing-value texts; tests/test_arrow_read.py pins them), as they stand in the XML.
-    _HIDDEN_TEXTS = ("#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN", "&lt;NA&gt;",
-                     "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null")
+    _HIDDEN_TEXTS = ("#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
+                     "&lt;NA&gt;", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null")
     _HIDDEN_SHARED = re.compile(b">(?:" + b"|".join(re.escape(t.encode()) for t in _HIDDEN_TEXTS) + b")</t>")
 
     def text_may_hide(self, xml: bytes) -> bool:
