@@ -52,9 +52,12 @@ from kam_xl.domain.profitability import (
 from kam_xl.domain.targets import MEASURES, attainment
 from kam_xl.domain.trend import DIMENSIONS, customer_trend, trend_months, trend_summary
 from kam_xl.domain.receivables import (
+    OpenPosition,
     bad_debt_allowance,
     chase_list,
     expected_receipts,
+    keyed_ledger,
+    position_as_of,
     receivables,
 )
 from kam_xl.domain.relationship import relationship
@@ -150,9 +153,10 @@ def latest_date(inputs: Inputs) -> DataDates:
 
 
 def _period(inputs: Inputs, params: Params, customers: pd.DataFrame, dq: DataQuality | None,
-            opening_known: bool = True, allowance_on=None):
+            opening_known: bool = True, allowance_on=None, positions: dict[pd.Timestamp, OpenPosition] | None = None):
     """Profitability, receivables and ABC tiers for one period (NetProfit
-    after the bad-debt charge when ProvisionInNetProfit is set)."""
+    after the bad-debt charge when ProvisionInNetProfit is set); ``positions``:
+    the open positions already worked out, by date (see :func:`_open_positions`)."""
     ids = pd.Index(customers["CustomerID"], name="CustomerID")
     start, end, as_of = params.period_start, params.period_end, params.as_of_date
     decimals = minor_unit_decimals(params.reporting_currency)
@@ -162,7 +166,8 @@ def _period(inputs: Inputs, params: Params, customers: pd.DataFrame, dq: DataQua
     ar = None
     if invoices is not None:
         ar = receivables(invoices, inputs.get("Payments"), customers, as_of, start, end, params.aging_buckets, dq,
-                         opening_known, decimals, params.average_ar_method, params.aging_basis)
+                         opening_known, decimals, params.average_ar_method, params.aging_basis,
+                         (positions or {}).get(as_of))
         finance = financing_cost(ar["AverageAR"], params.cost_of_capital, params.period_days, decimals)
     else:
         finance = pd.Series(float("nan"), index=ids)
@@ -178,13 +183,13 @@ def _period(inputs: Inputs, params: Params, customers: pd.DataFrame, dq: DataQua
 
 
 def _this_period(inputs: Inputs, p: Params, customers: pd.DataFrame, sales: History, invoices: History,
-                 dq: DataQuality, allowance_on):
+                 dq: DataQuality, allowance_on, positions: dict | None = None):
     """This period's figures. The period is the user's choice: where the data
     cover only part of it the figures are kept and DataQuality says so; an
     opening balance before the invoices begin leaves what needs it empty.
     A PeriodStart taken from where a short ledger begins is said too."""
     opening_known = invoices.balance_known(p.period_start - pd.Timedelta(days=1))
-    figures = _period(inputs, p, customers, dq, opening_known, allowance_on)
+    figures = _period(inputs, p, customers, dq, opening_known, allowance_on, positions)
     if p.records_begin is not None:
         whole = p.period_start.day == 1 and p.period_start != p.records_begin
         dq.add(INFO, "Parameters", "period.from_data", None, "PeriodStart", p.period_start.date(),
@@ -202,13 +207,14 @@ def _this_period(inputs: Inputs, p: Params, customers: pd.DataFrame, sales: Hist
 
 
 def _compared_period(inputs: Inputs, p: Params, compared: Params, customers: pd.DataFrame, sales: History,
-                     invoices: History, dq: DataQuality, allowance_on, last_year: bool = False):
+                     invoices: History, dq: DataQuality, allowance_on, last_year: bool = False,
+                     positions: dict | None = None):
     """The figures of a period compared with this one (the prior period, or
     the same period last year), left empty where the data do not cover it
     (DataQuality says which figures of which period and why: a Warning for
     the prior period, an Info for last year, which young books never have)."""
     opening_known = invoices.balance_known(compared.period_start - pd.Timedelta(days=1))
-    profit, ar, abc = _period(inputs, compared, customers, None, opening_known, allowance_on)
+    profit, ar, abc = _period(inputs, compared, customers, None, opening_known, allowance_on, positions)
     tiers = abc["ABCTier"]
     severity = INFO if last_year else WARNING
     which = "~the same period last year" if last_year else "~the prior period"
@@ -307,16 +313,32 @@ def _in_reporting_currency(inputs: Inputs, p: Params, dq: DataQuality) -> tuple[
     return dataclasses.replace(inputs, tables=tables), closing
 
 
-def _allowances(inputs: Inputs, customers: pd.DataFrame, bands: pd.DataFrame, decimals: int):
+def _open_positions(inputs: Inputs, customers: pd.DataFrame, p: Params) -> dict[pd.Timestamp, OpenPosition]:
+    """The open position of the invoices and payments (see :func:`kam_xl.domain.receivables.position_as_of`) on
+    each date the run looks at: AsOfDate of this period and of the periods compared, and with ProvisionInNetProfit
+    the day before each PeriodStart. One keyed ledger serves them all, and the receivables, the chase list and the
+    allowance of one date share its position."""
+    ledger = keyed_ledger(inputs["Invoices"], inputs.get("Payments"), customers)
+    periods = (p, p.prior(), p.last_year())
+    dates = {period.as_of_date for period in periods}
+    if p.provision_in_net_profit:
+        dates |= {period.period_start - pd.Timedelta(days=1) for period in periods}
+    decimals = minor_unit_decimals(p.reporting_currency)
+    return {date: position_as_of(ledger, date, decimals) for date in dates}
+
+
+def _allowances(inputs: Inputs, customers: pd.DataFrame, bands: pd.DataFrame, decimals: int,
+                positions: dict[pd.Timestamp, OpenPosition] | None = None):
     """The bad-debt allowance as of a date (see :func:`bad_debt_allowance`),
     each date worked out once: the period's charges and the Provision table
-    ask for the same dates (this AsOfDate, the day before PeriodStart...)."""
+    ask for the same dates (this AsOfDate, the day before PeriodStart...);
+    from the open position of that date in ``positions`` when there is one."""
     computed: dict = {}
 
     def on(date: pd.Timestamp) -> tuple[pd.DataFrame, pd.DataFrame]:
         if date not in computed:
             computed[date] = bad_debt_allowance(inputs["Invoices"], inputs.get("Payments"), customers, date, bands,
-                                                decimals)
+                                                decimals, (positions or {}).get(date))
         return computed[date]
     return on
 
@@ -437,16 +459,17 @@ def compute(inputs: Inputs, params: dict | Params | None = None, previous=None, 
     if customers.empty:
         raise InputError("The Customers table has no usable rows")
     invoices = inputs.get("Invoices")
-    bands = allowance_on = None
+    bands = allowance_on = positions = None
     if invoices is not None:
         bands, specific = provision_policy(inputs.get("ProvisionRates"), dq)
         customers = with_specific_provisions(customers, specific, dq)
-        allowance_on = _allowances(inputs, customers, bands, minor_unit_decimals(p.reporting_currency))
+        positions = _open_positions(inputs, customers, p)
+        allowance_on = _allowances(inputs, customers, bands, minor_unit_decimals(p.reporting_currency), positions)
     ids = pd.Index(customers["CustomerID"], name="CustomerID")
     sales_history = history(inputs["Sales"]["Date"], p.data_start)
     invoice_history = history(invoices["InvoiceDate"] if invoices is not None else None, p.data_start)
     (profit, ar, abc), prior, last_year = _three_periods(inputs, p, customers, sales_history, invoice_history, dq,
-                                                         allowance_on)
+                                                         allowance_on, positions)
     order = abc.index
     info = customers.set_index("CustomerID")
     classification = _classification(inputs, p, info, abc)
@@ -459,7 +482,7 @@ def compute(inputs: Inputs, params: dict | Params | None = None, previous=None, 
     for name in ("Invoices", "Contacts"):
         if inputs.get(name) is None:
             dq.add(INFO, name, "analysis.no_invoices" if name == "Invoices" else "analysis.no_contacts")
-    collection = _collection(inputs, p, customers, ar, rel, closing, allowance_on, invoice_history)
+    collection = _collection(inputs, p, customers, ar, rel, closing, allowance_on, invoice_history, positions)
     trend, trend_shown = _trend(inputs, p, ids, sales_history, invoice_history, dq)
     review = None
     if previous is not None:
@@ -478,16 +501,16 @@ def compute(inputs: Inputs, params: dict | Params | None = None, previous=None, 
 
 
 def _three_periods(inputs: Inputs, p: Params, customers: pd.DataFrame, sales: History, invoices: History,
-                   dq: DataQuality, allowance_on):
+                   dq: DataQuality, allowance_on, positions: dict | None = None):
     """(profit, receivables, ABC tiers) of this period, (profit, receivables, tiers) of the prior period and of
     the same period a year earlier (for a twelve-month report, the prior period itself)."""
-    this = _this_period(inputs, p, customers, sales, invoices, dq, allowance_on)
-    prior = _compared_period(inputs, p, p.prior(), customers, sales, invoices, dq, allowance_on)
+    this = _this_period(inputs, p, customers, sales, invoices, dq, allowance_on, positions)
+    prior = _compared_period(inputs, p, p.prior(), customers, sales, invoices, dq, allowance_on, positions=positions)
     a_year_ago = p.last_year()
     if (p.prior().period_start, p.prior().period_end) == (a_year_ago.period_start, a_year_ago.period_end):
         return this, prior, prior
     return this, prior, _compared_period(inputs, p, a_year_ago, customers, sales, invoices, dq, allowance_on,
-                                         last_year=True)
+                                         last_year=True, positions=positions)
 
 
 def _classification(inputs: Inputs, p: Params, info: pd.DataFrame, abc: pd.DataFrame) -> pd.DataFrame:
@@ -515,7 +538,8 @@ def _joined(inputs: Inputs, p: Params, profit: pd.DataFrame, classification: pd.
 
 
 def _collection(inputs: Inputs, p: Params, customers: pd.DataFrame, ar: pd.DataFrame | None,
-                rel: pd.DataFrame | None, closing: pd.Series | None, allowance_on, invoices: History) -> dict:
+                rel: pd.DataFrame | None, closing: pd.Series | None, allowance_on, invoices: History,
+                positions: dict | None = None) -> dict:
     """With Invoices: the open items to chase, the expected receipts, the provision and its bands, and (when an
     amount was in another currency) the balances by currency; each None without Invoices."""
     found = dict.fromkeys(("open_items", "expected_receipts", "provision", "provision_bands",
@@ -524,7 +548,7 @@ def _collection(inputs: Inputs, p: Params, customers: pd.DataFrame, ar: pd.DataF
         return found
     decimals = minor_unit_decimals(p.reporting_currency)
     chase = chase_list(inputs["Invoices"], inputs.get("Payments"), customers, p.as_of_date, p.follow_up_levels,
-                       rel["LastContact"] if rel is not None else None, decimals)
+                       rel["LastContact"] if rel is not None else None, decimals, (positions or {}).get(p.as_of_date))
     # the same dates of the prior period: calendar months back for a calendar report, else its days
     shift = pd.DateOffset(months=p.calendar_months) if p.calendar_months else p.as_of_date - p.prior().as_of_date
     found.update(open_items=chase, expected_receipts=expected_receipts(

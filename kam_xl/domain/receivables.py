@@ -5,6 +5,8 @@ flows (credit sales, payments) are over the period.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -91,13 +93,23 @@ def aging_bucket(days_overdue: pd.Series, buckets: tuple[int, ...]) -> pd.Series
 
 def due_dates(invoices: pd.DataFrame, customers: pd.DataFrame, dq: DataQuality | None = None) -> pd.Series:
     """DueDate, else InvoiceDate + the customer's PaymentTermsDays, else InvoiceDate."""
+    due, missing_terms = _due_dates(invoices, customers)
+    _note_missing_terms(invoices, missing_terms, dq)
+    return due
+
+
+def _due_dates(invoices: pd.DataFrame, customers: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """(due dates as :func:`due_dates`, the invoices with neither a DueDate nor the customer's terms)."""
     terms = invoices["CustomerID"].map(customers.set_index("CustomerID")["PaymentTermsDays"]).astype("float64")
     fallback = invoices["InvoiceDate"] + pd.to_timedelta(terms.fillna(0.0), unit="D")
-    missing_terms = invoices["DueDate"].isna() & terms.isna()
+    return invoices["DueDate"].fillna(fallback), invoices["DueDate"].isna() & terms.isna()
+
+
+def _note_missing_terms(invoices: pd.DataFrame, missing_terms: pd.Series, dq: DataQuality | None) -> None:
+    """An Info naming the first invoice due on its own date for want of a DueDate and terms, and how many are."""
     if dq is not None and missing_terms.any():
         dq.add(INFO, "Invoices", "invoice.no_terms", int(invoices.loc[missing_terms, "_row"].iloc[0]), "DueDate",
                count=int(missing_terms.sum()))
-    return invoices["DueDate"].fillna(fallback)
 
 
 DOCUMENT = "_document"   # one integer per (CustomerID, InvoiceNo) pair, see with_document_keys
@@ -181,7 +193,7 @@ def credit_left(debit: pd.DataFrame, credit: pd.Series, customer_ids: pd.Index) 
 
 def aging(items: pd.DataFrame, unapplied_credit: pd.Series, as_of: pd.Timestamp,
           buckets: tuple[int, ...], customer_ids: pd.Index, decimals: int = 2,
-          basis: str = "DueDate") -> pd.DataFrame:
+          basis: str = "DueDate", outstanding: tuple[pd.DataFrame, pd.Series] | None = None) -> pd.DataFrame:
     """Open balances by age (currency). By due date: days overdue =
     AsOfDate - DueDate, NotDue when <= 0 and one column per AgingBuckets
     limit; NotDue is also split into DueIn0_<first limit> (due within that
@@ -193,9 +205,10 @@ def aging(items: pd.DataFrame, unapplied_credit: pd.Series, as_of: pd.Timestamp,
     against the customer's oldest open invoices first (by DueDate, then
     InvoiceDate). A credit larger than all open invoices stays as a negative
     amount in NotDue (and DueAfter<first>), or in the youngest age, so the
-    buckets always add up to OpenBalance.
+    buckets always add up to OpenBalance. ``outstanding``: :func:`outstanding_invoices` of these items, when
+    already worked out.
     """
-    debit, credit = outstanding_invoices(items, unapplied_credit, as_of)
+    debit, credit = outstanding if outstanding is not None else outstanding_invoices(items, unapplied_credit, as_of)
     leftover = credit_left(debit, credit, customer_ids)
 
     def by_bucket(bucket: pd.Series, names: list[str], credit_column: str) -> pd.DataFrame:
@@ -225,6 +238,18 @@ def weighted_days(payments: pd.DataFrame, days: pd.Series, customer_ids: pd.Inde
     return ratio(sums["wd"], sums["w"])
 
 
+def days_to_pay(applied: pd.DataFrame, invoices: pd.DataFrame, start, end,
+                customer_ids: pd.Index) -> tuple[pd.Series, pd.Series]:
+    """(AvgDaysToPay, AvgDaysLate) per customer (days): amount-weighted over the applied payments received in
+    [start, end], from their invoice's InvoiceDate and DueDate, late days floored at 0 (both tables with
+    DOCUMENT keys)."""
+    received = in_window(applied, "PaymentDate", start, end)
+    matched = received.merge(invoices.drop_duplicates(DOCUMENT)[[DOCUMENT, "InvoiceDate", "DueDate"]], on=DOCUMENT,
+                             how="left")
+    return (weighted_days(matched, (matched["PaymentDate"] - matched["InvoiceDate"]).dt.days, customer_ids),
+            weighted_days(matched, (matched["PaymentDate"] - matched["DueDate"]).dt.days.clip(lower=0), customer_ids))
+
+
 def credit_risk(table: pd.DataFrame, names: list[str]) -> pd.Series:
     """High when anything is in the oldest bucket or utilisation > 1; Medium
     when anything is overdue by more than the first bucket; else Low."""
@@ -234,15 +259,58 @@ def credit_risk(table: pd.DataFrame, names: list[str]) -> pd.Series:
     return pd.Series(np.select([oldest | over_limit, beyond_first], ["High", "Medium"], "Low"), index=table.index)
 
 
-def open_position(invoices: pd.DataFrame, payments: pd.DataFrame | None, customers: pd.DataFrame, as_of,
-                  dq: DataQuality | None = None, decimals: int = 2):
-    """(invoices with due dates and document keys, payments with keys,
-    applied payments, unapplied receipts to date per customer, open items as
-    of AsOfDate): the common start of the receivables figures."""
-    invoices, payments = with_document_keys(invoices.assign(DueDate=due_dates(invoices, customers, dq)), payments)
+@dataclass(frozen=True, eq=False)
+class KeyedLedger:
+    """The invoices with their due dates and DOCUMENT keys, the payments with keys, split into applied and
+    unapplied (see :func:`keyed_ledger`): what the open position on any date starts from."""
+
+    invoices: pd.DataFrame
+    payments: pd.DataFrame | None
+    applied: pd.DataFrame
+    unapplied: pd.DataFrame
+    missing_terms: pd.Series   # per invoice: neither a DueDate nor the customer's PaymentTermsDays
+
+
+def keyed_ledger(invoices: pd.DataFrame, payments: pd.DataFrame | None, customers: pd.DataFrame) -> KeyedLedger:
+    """Invoices with DueDate (see :func:`due_dates`) and DOCUMENT keys, payments with keys, and the payments
+    split into applied and unapplied (:func:`split_payments`). Independent of the as-of date, so one run
+    works it out once for every date it looks at."""
+    due, missing_terms = _due_dates(invoices, customers)
+    invoices, payments = with_document_keys(invoices.assign(DueDate=due), payments)
     applied, unapplied = split_payments(invoices, payments)
+    return KeyedLedger(invoices, payments, applied, unapplied, missing_terms)
+
+
+@dataclass(frozen=True, eq=False)
+class OpenPosition:
+    """The receivable as of one date (see :func:`position_as_of`): the common start of the receivables
+    figures, the chase list and the bad-debt allowance of that date."""
+
+    as_of: pd.Timestamp
+    ledger: KeyedLedger
+    unapplied_to_date: pd.Series   # per customer, receipts not applied to an invoice, dated <= as_of (currency)
+    items: pd.DataFrame            # :func:`open_items` as of as_of
+    debit: pd.DataFrame            # the open invoices after credits (:func:`outstanding_invoices`)
+    credit: pd.Series              # per customer, the credits set against them (currency)
+
+
+def position_as_of(ledger: KeyedLedger, as_of, decimals: int = 2) -> OpenPosition:
+    """The open position of ``ledger`` as of AsOfDate: unapplied receipts to date per customer, open items
+    (:func:`open_items`) and the open invoices after credits (:func:`outstanding_invoices`)."""
+    unapplied = ledger.unapplied
     unapplied_to_date = unapplied[unapplied["PaymentDate"] <= as_of].groupby("CustomerID")["Amount"].sum()
-    return invoices, payments, applied, unapplied_to_date, open_items(invoices, applied, as_of, decimals)
+    items = open_items(ledger.invoices, ledger.applied, as_of, decimals)
+    debit, credit = outstanding_invoices(items, unapplied_to_date, as_of)
+    return OpenPosition(as_of, ledger, unapplied_to_date, items, debit, credit)
+
+
+def open_position(invoices: pd.DataFrame, payments: pd.DataFrame | None, customers: pd.DataFrame, as_of,
+                  dq: DataQuality | None = None, decimals: int = 2) -> OpenPosition:
+    """The open position as of AsOfDate (:func:`position_as_of`) worked out from the tables; ``dq`` is told
+    of invoices without a DueDate or terms."""
+    ledger = keyed_ledger(invoices, payments, customers)
+    _note_missing_terms(ledger.invoices, ledger.missing_terms, dq)
+    return position_as_of(ledger, as_of, decimals)
 
 
 def follow_up_level(days_overdue: pd.Series, levels: tuple[int, ...]) -> pd.Series:
@@ -253,16 +321,18 @@ def follow_up_level(days_overdue: pd.Series, levels: tuple[int, ...]) -> pd.Seri
 
 
 def chase_list(invoices: pd.DataFrame, payments: pd.DataFrame | None, customers: pd.DataFrame, as_of,
-               levels: tuple[int, ...], last_contact: pd.Series | None, decimals: int = 2) -> pd.DataFrame:
+               levels: tuple[int, ...], last_contact: pd.Series | None, decimals: int = 2,
+               position: OpenPosition | None = None) -> pd.DataFrame:
     """The open items as collection works them (催收清单): one row per invoice
     still open on AsOfDate after the customer's credits (see
     :func:`outstanding_invoices`), with the customer's account manager, the
     days overdue, FollowUpLevel (see :func:`follow_up_level`) and the last
     contact on or before AsOfDate; Owner is the customer's AccountManager. Sorted by level, then days overdue, then
-    amount, highest first."""
-    _, _, _, unapplied_to_date, items = open_position(invoices, payments, customers, as_of, None, decimals)
-    debit, _ = outstanding_invoices(items, unapplied_to_date, as_of)
-    debit = debit[debit["Outstanding"] > 0.005]
+    amount, highest first. ``position``: the open position of these invoices and payments as of AsOfDate
+    (:func:`open_position`), when already worked out."""
+    position = position if position is not None else open_position(invoices, payments, customers, as_of, None,
+                                                                    decimals)
+    debit = position.debit[position.debit["Outstanding"] > 0.005]
     info = customers.set_index("CustomerID")
     table = pd.DataFrame({
         "CustomerID": debit["CustomerID"], "CustomerName": debit["CustomerID"].map(info["CustomerName"]),
@@ -279,7 +349,8 @@ def chase_list(invoices: pd.DataFrame, payments: pd.DataFrame | None, customers:
 def receivables(invoices: pd.DataFrame, payments: pd.DataFrame | None, customers: pd.DataFrame,
                 as_of, start, end, buckets: tuple[int, ...], dq: DataQuality | None = None,
                 opening_known: bool = True, decimals: int = 2,
-                average_method: str = "OpeningClosing", aging_basis: str = "DueDate") -> pd.DataFrame:
+                average_method: str = "OpeningClosing", aging_basis: str = "DueDate",
+                position: OpenPosition | None = None) -> pd.DataFrame:
     """Per customer: OpenBalance and its aging buckets (days overdue, and with
     ``aging_basis`` InvoiceDate also the ages from the invoice date; see
     :func:`aging`) as of AsOfDate,
@@ -292,14 +363,21 @@ def receivables(invoices: pd.DataFrame, payments: pd.DataFrame | None, customers
     late days floored at 0), CreditUtilization = OpenBalance / CreditLimit,
     CreditRisk. Money is rounded to the minor unit (``decimals``) per open
     item and per customer. With ``opening_known`` False (the invoices do not
-    reach back before PeriodStart) AverageAR, ARTurnover and DSO are empty."""
+    reach back before PeriodStart) AverageAR, ARTurnover and DSO are empty. ``position``: the open position
+    of these invoices and payments as of AsOfDate (:func:`open_position`), when already worked out."""
     customer_ids = pd.Index(customers["CustomerID"], name="CustomerID")
-    invoices, payments, applied, unapplied_to_date, items = open_position(invoices, payments, customers, as_of, dq,
-                                                                          decimals)
+    if position is None:
+        position = open_position(invoices, payments, customers, as_of, dq, decimals)
+    else:
+        _note_missing_terms(position.ledger.invoices, position.ledger.missing_terms, dq)
+    ledger, unapplied_to_date, items = position.ledger, position.unapplied_to_date, position.items
+    invoices, payments, applied = ledger.invoices, ledger.payments, ledger.applied
     names = bucket_names(buckets)
-    table = aging(items, unapplied_to_date, as_of, buckets, customer_ids, decimals)
+    outstanding = (position.debit, position.credit)
+    table = aging(items, unapplied_to_date, as_of, buckets, customer_ids, decimals, outstanding=outstanding)
     if aging_basis == "InvoiceDate":   # overdue measures still count from the due date
-        table = table.join(aging(items, unapplied_to_date, as_of, buckets, customer_ids, decimals, "InvoiceDate"))
+        table = table.join(aging(items, unapplied_to_date, as_of, buckets, customer_ids, decimals, "InvoiceDate",
+                                 outstanding))
     table.insert(0, "OpenBalance", round_money(per_customer(items.groupby("CustomerID")["Open"].sum(), customer_ids)
                                                - per_customer(unapplied_to_date, customer_ids), decimals))
     table["OverdueShare"] = ratio(table[names[1:]].sum(axis=1), table["OpenBalance"])
@@ -318,13 +396,7 @@ def receivables(invoices: pd.DataFrame, payments: pd.DataFrame | None, customers
     table["DSO"] = days_sales_outstanding(float((end - start).days + 1), table["ARTurnover"])
     table["DSOCountback"] = countback_dso(closing, invoices, end, invoices["InvoiceDate"].min(), customer_ids,
                                           decimals=decimals)
-    received = in_window(applied, "PaymentDate", start, end)
-    matched = received.merge(invoices.drop_duplicates(DOCUMENT)[[DOCUMENT, "InvoiceDate", "DueDate"]], on=DOCUMENT,
-                             how="left")
-    table["AvgDaysToPay"] = weighted_days(matched, (matched["PaymentDate"] - matched["InvoiceDate"]).dt.days,
-                                          customer_ids)
-    table["AvgDaysLate"] = weighted_days(matched, (matched["PaymentDate"] - matched["DueDate"]).dt.days.clip(lower=0),
-                                         customer_ids)
+    table["AvgDaysToPay"], table["AvgDaysLate"] = days_to_pay(applied, invoices, start, end, customer_ids)
     limits = customers.set_index("CustomerID")["CreditLimit"].reindex(customer_ids)
     table["CreditUtilization"] = ratio(table["OpenBalance"], limits)
     table["CreditRisk"] = credit_risk(table, names)
@@ -339,7 +411,8 @@ def provision_band(age_days: pd.Series, rates: pd.DataFrame) -> pd.Series:
 
 
 def bad_debt_allowance(invoices: pd.DataFrame, payments: pd.DataFrame | None, customers: pd.DataFrame, as_of,
-                       bands: pd.DataFrame, decimals: int = 2) -> tuple[pd.DataFrame, pd.DataFrame]:
+                       bands: pd.DataFrame, decimals: int = 2,
+                       position: OpenPosition | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(per customer, per customer and band). The receivable still open on
     AsOfDate after credits (see :func:`outstanding_invoices`) is aged from
     the invoice date (账龄 counts from recognition) into the age ``bands`` of
@@ -352,10 +425,12 @@ def bad_debt_allowance(invoices: pd.DataFrame, payments: pd.DataFrame | None, cu
     (currency, <= 0: the credit left after all its open invoices, on which no
     allowance is made; GrossReceivable + CreditBalance = OpenBalance), Method
     ('Specific' or 'Aging'); per band: Band, FromDays, ToDays, Rate,
-    GrossReceivable, Allowance (empty for a customer provided for specifically)."""
+    GrossReceivable, Allowance (empty for a customer provided for specifically). ``position``: the open
+    position of these invoices and payments as of AsOfDate (:func:`open_position`), when already worked out."""
     ids = pd.Index(customers["CustomerID"], name="CustomerID")
-    _, _, _, unapplied_to_date, items = open_position(invoices, payments, customers, as_of, None, decimals)
-    debit, credit = outstanding_invoices(items, unapplied_to_date, as_of)
+    position = position if position is not None else open_position(invoices, payments, customers, as_of, None,
+                                                                    decimals)
+    debit, credit = position.debit, position.credit
     # An age beyond a policy's last limit is in its last band (the analysis warns of a policy without an open end).
     band = provision_band((as_of - debit["InvoiceDate"]).dt.days, bands).clip(upper=len(bands) - 1)
     by_band = (pd.DataFrame({"CustomerID": debit["CustomerID"], "band": band, "GrossReceivable": debit["Outstanding"]})
