@@ -239,7 +239,9 @@ class ErrorCells:
                 for letters, row, value in pattern.findall(data):
                     text = value.decode("utf-8", "replace")
                     found[(int(row), _column(letters))] = text if text.upper() in ERROR_VALUES else "#VALUE!"
-        if b"<f" in data and cls._UNCALCULATED_HINT.search(data):   # a sheet of typed values has no <f> at all
+        # A sheet of typed values has no <f>; its rows seldom hold an "f" at all, which a single-byte search
+        # (memchr) tells several times faster than a search for "<f".
+        if b"f" in data and b"<f" in data and cls._UNCALCULATED_HINT.search(data):
             for attributes, formula in cls._UNCALCULATED.findall(data):
                 ref = cls._REF.search(attributes)
                 if ref is None or re.search(rb'\bt="(?:str|inlineStr)"', attributes):

@@ -83,15 +83,15 @@ def _workbook_part(path: Path, names: Names, map_dq: DataQuality, external, thre
                       if name not in files})
         sheets = list(book.sheet_names)
         names = claim_sheets(book, names, set(files))
+        grids = workbook_grids(path, files, threads or READ_THREADS, names, condense_from, book)
+        try:
+            return type_part(grids, path, sheets, names, map_dq)
+        finally:
+            grids.close()   # stops the reading threads at once if typing failed
     except Unreadable as exc:
         raise ErrorCells(path).unreadable(exc) from None
     finally:
         book.close()
-    grids = workbook_grids(path, files, threads or READ_THREADS, names, condense_from)
-    try:
-        return type_part(grids, path, sheets, names, map_dq)
-    finally:
-        grids.close()   # stops the reading threads at once if typing failed
 
 
 def _file_part(path: Path, names: Names) -> Part:

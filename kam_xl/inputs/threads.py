@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kam_xl.contract import TABLES, TableSpec
+from kam_xl.contract import TABLES, TableSpec, normalize_name
 from kam_xl.inputs.arrow_tables import ArrowTables, blank_text_as_empty, hides_text
 from kam_xl.inputs.error_cells import ErrorCells, Unreadable, is_panic
 from kam_xl.inputs.external import external_grid
@@ -44,47 +44,53 @@ def _lanes(names: list[str], threads: int) -> list[list[str]]:
     return [lane for lane in lanes if lane]
 
 
-def workbook_grids(path: Path, files: dict[str, Path], threads: int, names: Names, condense_from: int | None):
+class _LaneBook:
+    """A reading thread's calamine workbook, taken when a table first needs it: opening one parses the
+    shared strings (tens of MB in a large book), and a book of clean Excel Tables is read by fastexcel
+    alone. The caller's open workbook (in ``spare``) is borrowed before a new one is opened."""
+
+    def __init__(self, path: Path, spare: queue.SimpleQueue):
+        self.path, self.spare, self.book, self.own = path, spare, None, False
+
+    def get(self):
+        if self.book is None:
+            try:
+                self.book = self.spare.get_nowait()
+            except queue.Empty:
+                self.book, self.own = open_workbook(self.path), True
+        return self.book
+
+    def close(self) -> None:
+        if self.own:
+            self.book.close()
+
+
+def workbook_grids(path: Path, files: dict[str, Path], threads: int, names: Names, condense_from: int | None,
+                   book=None):
     """Yield ``(spec, grid, error cells)`` for every table as soon as it is read.
 
-    Each reading thread opens its own calamine workbook and works through its
-    lane of tables while this thread types the tables already read. A table
-    given outside the workbook (``files``) is read from there (see
-    kam_xl.inputs.external, and ``condense_from``)."""
+    Each reading thread works through its lane of tables, with a calamine
+    workbook when a table needs one (the first borrows the caller's ``book``,
+    which the caller closes after), while this thread types the tables
+    already read. A table given outside the workbook (``files``) is read from
+    there (see kam_xl.inputs.external, and ``condense_from``)."""
+    spare: queue.SimpleQueue = queue.SimpleQueue()
+    if book is not None:
+        spare.put(book)
     error_cells = ErrorCells(path)
     excel_tables = error_cells.tables() if ARROW_READ else {}
     ready: queue.Queue = queue.Queue()
     stop = threading.Event()
 
-    def read(book, arrow: ArrowTables | None, spec: TableSpec):
-        if spec.name in files:
-            return spec, external_grid(spec, files[spec.name], names, condense_from), {}
-        if arrow is not None:
-            try:
-                typed = arrow_grid(arrow, book, spec, names, error_cells)
-            except BaseException as exc:  # noqa: BLE001 - a shortcut only: anything odd (a panic too) is read
-                if not isinstance(exc, Exception) and not is_panic(exc):   # (or reported) cell by cell
-                    raise
-                typed = None
-            if typed is not None:
-                return spec, typed, {}
+    def read_lane(lane: list[str]) -> None:
         try:
-            found = find_grid(book, spec, names, error_cells.last_row)
-        except Unreadable as exc:
-            raise error_cells.unreadable(exc) from None
-        # calamine reads an error cell as '', so a table without '' has none and its sheet needs no scan.
-        scan = found is not None and any("" in row for row in found.rows)
-        return spec, found, error_cells.for_sheet(found.sheet) if scan else {}
-
-    def read_lane(names: list[str]) -> None:
-        try:
-            book = open_workbook(path)
+            book = _LaneBook(path, spare)
             arrow = open_arrow_tables(path, excel_tables)
             try:
-                for name in names:
+                for name in lane:
                     if stop.is_set():
                         return
-                    ready.put(read(book, arrow, TABLES[name]))
+                    ready.put(_read_table(TABLES[name], book, arrow, error_cells, files, names, condense_from))
             finally:
                 book.close()
         except BaseException as exc:  # handed to the consuming thread, which raises it
@@ -105,6 +111,29 @@ def workbook_grids(path: Path, files: dict[str, Path], threads: int, names: Name
             stop.set()
 
 
+def _read_table(spec: TableSpec, book: _LaneBook, arrow: ArrowTables | None, error_cells: ErrorCells,
+                files: dict[str, Path], names: Names, condense_from: int | None) -> tuple:
+    """``(spec, grid, error cells)`` of one table: from its file, as typed columns, or cell by cell."""
+    if spec.name in files:
+        return spec, external_grid(spec, files[spec.name], names, condense_from), {}
+    if arrow is not None:
+        try:
+            typed = arrow_grid(arrow, book, spec, names, error_cells)
+        except BaseException as exc:  # noqa: BLE001 - a shortcut only: anything odd (a panic too) is read
+            if not isinstance(exc, Exception) and not is_panic(exc):   # (or reported) cell by cell
+                raise
+            typed = None
+        if typed is not None:
+            return spec, typed, {}
+    try:
+        found = find_grid(book.get(), spec, names, error_cells.last_row)
+    except Unreadable as exc:
+        raise error_cells.unreadable(exc) from None
+    # calamine reads an error cell as '', so a table without '' has none and its sheet needs no scan.
+    scan = found is not None and any("" in row for row in found.rows)
+    return spec, found, error_cells.for_sheet(found.sheet) if scan else {}
+
+
 def open_arrow_tables(path: Path, parts: dict) -> ArrowTables | None:
     """A thread's typed reader of the workbook's Excel Tables (``parts``,
     see ErrorCells.tables); None without any or when fastexcel cannot open it."""
@@ -118,11 +147,15 @@ def open_arrow_tables(path: Path, parts: dict) -> ArrowTables | None:
         return None
 
 
-def arrow_grid(arrow: ArrowTables, book, spec: TableSpec, names: Names, error_cells: ErrorCells) -> Grid | None:
+def arrow_grid(arrow: ArrowTables, book: _LaneBook, spec: TableSpec, names: Names,
+               error_cells: ErrorCells) -> Grid | None:
     """The table as typed columns when it is an Excel Table that needs no
     cell-by-cell look (see kam_xl.inputs.arrow_tables), found as
     :func:`find_grid` finds it; None: read it cell by cell."""
-    name = excel_table(book, spec, names)
+    aliases = names.table_aliases(spec)
+    named = [name for name in arrow.parts if normalize_name(name) in aliases]
+    # One table of the name is the one find_grid finds; of several, calamine says which comes first.
+    name = named[0] if len(named) == 1 else excel_table(book.get(), spec, names) if named else None
     part = arrow.parts.get(name) if name is not None else None
     if part is None or not names_required(spec, part.columns, names):
         return None
