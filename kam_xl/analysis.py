@@ -623,7 +623,10 @@ def _line_counts(inputs: Inputs, table: str, frame: pd.DataFrame) -> pd.Series:
     ledger = inputs.ledgers.get(table)
     if ledger is None or frame.empty:
         return pd.Series(1, index=frame.index, dtype="int64")
-    counts = ledger.lines.reindex(pd.Index(row_keys(frame), tupleize_cols=False)).fillna(1)
+    # the keys of row_keys; a plain _row column becomes an index as one array, not a list of a million ints
+    keys = pd.Index(row_keys(frame), tupleize_cols=False) if "Source" in frame else \
+        pd.Index(frame["_row"].to_numpy(dtype="int64"))
+    counts = ledger.lines.reindex(keys).fillna(1)
     return pd.Series(counts.to_numpy(dtype="int64"), index=frame.index)
 
 
@@ -725,7 +728,8 @@ def _attainment_rows(f: CustomerFigures, order: pd.Index) -> pd.DataFrame:
     """Attainment of the customers kept; a manager's row only where all the manager's customers are kept (it
     sums them all)."""
     met, managers = f.attainment, f.info["AccountManager"]
-    whole = {m for m, ids in managers.groupby(managers).groups.items() if pd.Index(ids).isin(order).all()}
+    kept = pd.Series(managers.index.isin(order), index=managers.index).groupby(managers).all()
+    whole = set(kept.index[kept.to_numpy()])
     mine = ((met["Level"] == "Customer") & met["Key"].isin(order)) | \
         ((met["Level"] == "AccountManager") & met["Key"].isin(whole))
     return met[mine].reset_index(drop=True)[ATTAINMENT_COLUMNS]

@@ -83,12 +83,23 @@ def split_receipts(payments: pd.DataFrame, invoices: pd.DataFrame | None,
     if invoices is None:
         applied = pd.Series(False, index=payments.index)
     else:
-        billed = pd.MultiIndex.from_frame(invoices[["CustomerID", "InvoiceNo"]].astype(str))
-        applied = pd.Series(pd.MultiIndex.from_frame(payments[["CustomerID", "InvoiceNo"]].astype(str)).isin(billed),
-                            index=payments.index) & payments["InvoiceNo"].notna()
+        applied = pd.Series(names_an_invoice(payments, invoices), index=payments.index)
     weights = pd.Series(1, index=payments.index) if weights is None else weights
     return {"applied": (int(weights[applied].sum()), float(payments.loc[applied, "Amount"].sum())),
             "unapplied": (int(weights[~applied].sum()), float(payments.loc[~applied, "Amount"].sum()))}
+
+
+def names_an_invoice(payments: pd.DataFrame, invoices: pd.DataFrame) -> np.ndarray:
+    """Per payment: whether its (CustomerID, InvoiceNo), compared as text, is an invoice's (a blank InvoiceNo
+    names none). Each pair is one integer (the two columns factorised over both tables, a blank its own value),
+    so the look-up is of integers, not of pairs of texts."""
+    both = pd.concat([frame[["CustomerID", "InvoiceNo"]].astype(str) for frame in (invoices, payments)],
+                     ignore_index=True)
+    customer, _ = pd.factorize(both["CustomerID"], use_na_sentinel=False)
+    number, numbers = pd.factorize(both["InvoiceNo"], use_na_sentinel=False)
+    pair = pd.Series(customer.astype(np.int64) * (len(numbers) + 1) + number)
+    billed, paid = pair.iloc[:len(invoices)], pair.iloc[len(invoices):]
+    return paid.isin(billed).to_numpy() & payments["InvoiceNo"].notna().to_numpy()
 
 
 def period_sales(sales: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp, profitability: pd.DataFrame,
