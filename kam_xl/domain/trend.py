@@ -26,16 +26,45 @@ def trend_months(as_of: pd.Timestamp, months: int) -> pd.DataFrame:
     return pd.DataFrame({"Month": starts, "Through": through, "Days": (through - starts).days + 1})
 
 
-def _by_month(frame: pd.DataFrame | None, date: str, value: str, months: pd.DataFrame,
-              customer_ids: pd.Index) -> pd.DataFrame:
-    """customer x month sums of ``value`` over rows dated in each month up to its Through date."""
+def _grid(frame: pd.DataFrame, position: np.ndarray, size: int, values: list[str],
+          customer_ids: pd.Index) -> dict[str, pd.DataFrame]:
+    """customer x position (0 .. size - 1) sums of each of ``values`` over the rows of ``frame``, 0 where no
+    row (or the sum is not a number); rows of other customers are left out. Summed as a groupby on the
+    CustomerID and the position sums (each group's rows in their order, blanks skipped), but grouped on one
+    integer per pair: the customer's place in ``customer_ids`` x size + the position."""
+    columns = pd.RangeIndex(size)
+    if not customer_ids.is_unique:   # a place per customer needs each customer once
+        keys = [frame["CustomerID"], pd.Series(position, index=frame.index)]
+        sums = frame.groupby(keys)[values].sum()
+        return {v: sums[v].unstack().reindex(index=customer_ids, columns=columns).fillna(0.0) for v in values}
+    # each distinct ID looked up once (a look-up of every row's text is several times slower)
+    codes, distinct = pd.factorize(frame["CustomerID"])
+    place = np.append(customer_ids.get_indexer(distinct), -1)[codes]   # a blank ID (code -1) is no customer's
+    known = place >= 0
+    key = place[known].astype(np.int64) * size + position[known]
+    sums = frame.loc[known, values].groupby(key, sort=False).sum()
+    result = {}
+    for v in values:
+        grid = np.full(len(customer_ids) * size, np.nan)
+        grid[sums.index.to_numpy()] = sums[v].to_numpy()
+        result[v] = pd.DataFrame(grid.reshape(len(customer_ids), size), index=customer_ids, columns=columns).fillna(0.0)
+    return result
+
+
+def _by_month(frame: pd.DataFrame | None, date: str, values: list[str], months: pd.DataFrame,
+              customer_ids: pd.Index) -> dict[str, pd.DataFrame]:
+    """customer x month sums of each of ``values`` over rows dated in each month up to its Through date."""
     columns = pd.Index(months["Month"])
     if frame is None:
-        return pd.DataFrame(0.0, index=customer_ids, columns=columns)
+        return {v: pd.DataFrame(0.0, index=customer_ids, columns=columns) for v in values}
     dated = frame[(frame[date] >= months["Month"].iloc[0]) & (frame[date] <= months["Through"].iloc[-1])]
-    month = dated[date].dt.to_period("M").dt.to_timestamp()
-    sums = dated.groupby([dated["CustomerID"], month])[value].sum().unstack()
-    return sums.reindex(index=customer_ids, columns=columns).fillna(0.0)
+    # the calendar month of each date: the last month starting on or before it (the months run unbroken)
+    position = np.searchsorted(months["Month"].to_numpy(dtype="datetime64[ns]"),
+                               dated[date].to_numpy(dtype="datetime64[ns]"), side="right") - 1
+    grids = _grid(dated, position, len(months), values, customer_ids)
+    for grid in grids.values():
+        grid.columns = columns
+    return grids
 
 
 def _balances(invoices: pd.DataFrame, payments: pd.DataFrame | None, dates: pd.Series,
@@ -45,8 +74,7 @@ def _balances(invoices: pd.DataFrame, payments: pd.DataFrame | None, dates: pd.S
         if frame is None or frame.empty:
             return pd.DataFrame(0.0, index=customer_ids, columns=pd.Index(dates))
         position = np.searchsorted(dates.to_numpy(), frame[date].to_numpy(), side="left")
-        sums = frame.assign(_at=position).groupby(["CustomerID", "_at"])["Amount"].sum().unstack(fill_value=0.0)
-        sums = sums.reindex(index=customer_ids, columns=range(len(dates) + 1), fill_value=0.0).fillna(0.0)
+        sums = _grid(frame, position, len(dates) + 1, ["Amount"], customer_ids)["Amount"]
         running = sums.cumsum(axis=1).iloc[:, :len(dates)]
         running.columns = pd.Index(dates)
         return sign * running
@@ -65,12 +93,11 @@ def customer_trend(sales: pd.DataFrame, activity_costs: pd.DataFrame | None, inv
     AverageAR = (AR the day before the month + ClosingAR) / 2, and DSO = Days x
     AverageAR / CreditSales (days). Figures needing the opening balance are
     empty for months whose ``opening_known`` is False."""
-    revenue = _by_month(sales, "Date", "NetRevenue", months, customer_ids)
-    cost = _by_month(sales, "Date", "COGS", months, customer_ids)
-    cost_unknown = _by_month(sales.assign(_unknown=sales["COGS"].isna().astype(float)), "Date", "_unknown",
-                             months, customer_ids) > 0
+    lines = _by_month(sales.assign(_unknown=sales["COGS"].isna().astype(float)), "Date",
+                      ["NetRevenue", "COGS", "_unknown"], months, customer_ids)
+    revenue, cost, cost_unknown = lines["NetRevenue"], lines["COGS"], lines["_unknown"] > 0
     gross = (revenue - cost).mask(cost_unknown)
-    serve = _by_month(activity_costs, "Date", "Cost", months, customer_ids)
+    serve = _by_month(activity_costs, "Date", ["Cost"], months, customer_ids)["Cost"]
     days = pd.Series(months["Days"].to_numpy(), index=pd.Index(months["Month"]))
     figures = {"NetRevenue": revenue, "GrossProfit": gross}
     if invoices is not None:
@@ -78,9 +105,9 @@ def customer_trend(sales: pd.DataFrame, activity_costs: pd.DataFrame | None, inv
         opening = _balances(invoices, payments, months["Month"] - pd.Timedelta(days=1), customer_ids)
         closing.columns = opening.columns = pd.Index(months["Month"])
         average = ((opening + closing) / 2).loc[:, opening_known.to_numpy()].reindex(columns=closing.columns)
-        receipts = _by_month(payments, "PaymentDate", "Amount", months, customer_ids)
+        receipts = _by_month(payments, "PaymentDate", ["Amount"], months, customer_ids)["Amount"]
         figures.update(Collections=receipts if payments is not None else receipts * np.nan,
-                       CreditSales=_by_month(invoices, "InvoiceDate", "Amount", months, customer_ids),
+                       CreditSales=_by_month(invoices, "InvoiceDate", ["Amount"], months, customer_ids)["Amount"],
                        ClosingAR=closing, AverageAR=average)
         financing = average * cost_of_capital * days / 365.0
     else:
