@@ -85,11 +85,25 @@ class ErrorCells:
         date column: a shared string that is one of those texts (or may spell one: rich text runs, character
         references), or a text kept in the sheet itself (an inline string, a formula's text). When not, no
         typed column of the piece can hide text and :func:`kam_xl.inputs.arrow_tables.hides_text` need not look."""
+        return self._shared_strings_hide() or b'"inlineStr"' in xml or b't="str"' in xml
+
+    def needs_scan(self, sheet: str, typed_blanks: bool) -> bool:
+        """Whether the sheet's XML must be read for error cells and formulas without a value, and, with
+        ``typed_blanks`` (a number or date column with blanks), for texts read as blanks. Not when the safety
+        check counted the sheet (kam_xl.inputs.safe_io.scanned_part, a large sheet) and found no error cell,
+        no formula and, for texts, no inline string while the shared strings hold none of those texts."""
+        part = self._sheet_parts().get(sheet)
+        facts = scanned_part(self.path, part) if part is not None else None
+        if facts is None or facts.error_cells or facts.formulas:
+            return True
+        return typed_blanks and (facts.inline_strings or self._shared_strings_hide())
+
+    def _shared_strings_hide(self) -> bool:
         if self._shared_may_hide is None:
             with self._lock:
                 if self._shared_may_hide is None:
                     self._shared_may_hide = self._shared_strings_may_hide()
-        return self._shared_may_hide or b'"inlineStr"' in xml or b't="str"' in xml
+        return self._shared_may_hide
 
     def _shared_strings_may_hide(self) -> bool:
         try:
@@ -189,15 +203,8 @@ class ErrorCells:
             return None
         return int(match[1]) if match[1] else 1
 
-    def holds_none(self, sheet: str) -> bool:
-        """Whether the sheet is known to hold no error cell and no formula: the safety check counted its XML
-        (kam_xl.inputs.safe_io.scanned_part, a large sheet) and found neither, so it need not be scanned again."""
-        part = self._sheet_parts().get(sheet)
-        facts = scanned_part(self.path, part) if part is not None else None
-        return facts is not None and not facts.error_cells and not facts.formulas
-
     def for_sheet(self, sheet: str) -> dict[tuple[int, int], str]:
-        if self.holds_none(sheet):
+        if not self.needs_scan(sheet, typed_blanks=False):
             return {}
         return {cell: value for chunk in self.sheet_chunks(sheet) for cell, value in self.errors_in(chunk).items()}
 

@@ -43,11 +43,12 @@ _SCANNED: dict[tuple, dict[str, "PartFacts"]] = {}
 
 class PartFacts(NamedTuple):
     """A worksheet part's cells, the cells with a value or formula, its formulas, and whether any cell holds
-    an error value (t="e")."""
+    an error value (t="e") or a text of its own (an inline string)."""
     cells: int
     values: int
     formulas: int
     error_cells: bool
+    inline_strings: bool
 
 
 def _identity(path: Path) -> tuple | None:
@@ -212,7 +213,7 @@ def _part_facts(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> PartFacts:
     """The PartFacts of a worksheet part, read in about 1 MB blocks, each cut after its last '>' so that no
     tag, and no attribute such as t="e", is split between two blocks."""
     cells = tags = formulas = 0
-    error_cells = False
+    error_cells = inline_strings = False
     rest = b""
     with archive.open(member) as stream:
         for block in iter(lambda: stream.read(_BLOCK), b""):
@@ -224,7 +225,8 @@ def _part_facts(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> PartFacts:
             formulas += found.count(b"f")
             tags += len(found)
             error_cells = error_cells or b't="e"' in data
-    return PartFacts(cells, tags - cells, formulas, error_cells)
+            inline_strings = inline_strings or b'"inlineStr"' in data
+    return PartFacts(cells, tags - cells, formulas, error_cells, inline_strings)
 
 
 def _check_no_doctype(path: Path, archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> None:

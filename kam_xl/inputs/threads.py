@@ -169,7 +169,7 @@ def arrow_grid(arrow: ArrowTables, book: _LaneBook, spec: TableSpec, names: Name
     if blank.any():   # a blank may be an error cell, or text read as a blank in a number or date column
         typed = [c for c in frame.columns[blank] if not pd.api.types.is_string_dtype(frame[c].dtype)]
         last_col = part.first_col + len(part.columns) - 1
-        chunks = error_cells.sheet_chunks(part.sheet) if typed or not error_cells.holds_none(part.sheet) else ()
+        chunks = error_cells.sheet_chunks(part.sheet) if error_cells.needs_scan(part.sheet, bool(typed)) else ()
         for xml in chunks:   # a piece of the sheet's XML at a time (its peak)
             if typed and error_cells.text_may_hide(xml) and hides_text(xml, part, typed):
                 return None
