@@ -216,7 +216,7 @@ def _xlsxwriter_book(path, put_text):
 
 @pytest.mark.parametrize("how", ["shared string", "rich text spelling it", "formula text", "no such text"])
 def test_a_text_read_as_a_blank_is_found_however_the_file_holds_it(tmp_path, monkeypatch, how):
-    # The reader looks for such texts cell by cell only when the file may hold one (ErrorCells.text_may_hide):
+    # The reader looks for such texts cell by cell only when the file may hold one (ErrorCells.needs_scan):
     # the shared strings hold one of them or may spell one, or the sheet holds its own texts.
     def put(book, sheet, row, col):
         bold = book.add_format({"bold": True})
@@ -259,3 +259,25 @@ def test_fastexcel_reads_exactly_these_texts_as_blanks(tmp_path):
         if column.dtype == "float64" and pd.isna(column[1]):
             read_as_blank.add(text)
     assert read_as_blank == hidden
+
+
+@pytest.mark.parametrize("how", ["shared string", "error cell", "no such text"])
+def test_sheets_scanned_ahead_in_small_pieces_give_the_same(tmp_path, monkeypatch, how):
+    # A large sheet's XML is read ahead by a thread of its own (ErrorCells.prescan) in pieces of CHUNK bytes;
+    # with pieces of 2 KB this book's sheets are read that way, and each piece boundary cuts rows.
+    from kam_xl.inputs.error_cells import ErrorCells
+    monkeypatch.setattr(ErrorCells, "CHUNK", 2048)
+    prescanned = []
+    real = ErrorCells.prescan
+    monkeypatch.setattr(ErrorCells, "prescan", lambda self, sheets: (prescanned.extend(sheets), real(self, sheets)))
+
+    def put(book, sheet, row, col):
+        if how == "shared string":
+            sheet.write_string(row, col, "N/A")
+        elif how == "error cell":
+            sheet.write_formula(row, col, "=1/0", None, "#DIV/0!")
+    path = _xlsxwriter_book(tmp_path / "ahead.xlsx", put)
+    inputs, typed = read_both_ways(path, monkeypatch)
+    assert "Sales" in prescanned and ("Sales" in typed) == (how == "no such text")
+    assert inputs.dq.frame().query("Column == 'COGS' and Severity == 'Error'").Row.tolist() == \
+        ([] if how == "no such text" else [1112])

@@ -15,12 +15,14 @@ zip checks are kam_xl.inputs.safe_io's.
 from __future__ import annotations
 
 import contextlib
+from concurrent.futures import Future
 import html
 import re
 import threading
 import zipfile
 from pathlib import Path, PurePosixPath
 from types import SimpleNamespace
+from typing import NamedTuple
 
 from defusedxml import DefusedXmlException, ElementTree
 
@@ -59,6 +61,15 @@ def reading(where: str, sheet: str | None = None):
         raise Unreadable(where, place.sheet, f"the reader stopped: {exc}", panic=True) from None
 
 
+class SheetScan(NamedTuple):
+    """What a sheet's XML holds that its typed columns cannot say: its error cells and formulas without a
+    value (as :meth:`ErrorCells.errors_in` gives them), and whether it keeps texts of its own (inline
+    strings, formulas' texts), which may be texts read as blanks (as shared strings may:
+    :meth:`ErrorCells.shared_strings_hide`)."""
+    errors: dict
+    own_texts: bool
+
+
 class ErrorCells:
     """Error cells (t="e") per sheet, found by scanning the sheet XML bytes."""
 
@@ -72,6 +83,8 @@ class ErrorCells:
         self._parts: dict[str, str] | None = None
         self._shared_may_hide: bool | None = None
         self._lock = threading.Lock()   # the reading threads share this object
+        self._scans: dict[str, Future] = {}
+        self._stop = threading.Event()
         self._sheet_parts()   # here, not in the reading threads (and unsafe XML is refused up front)
 
     # The texts fastexcel reads as a blank (or NaN) in a number or date column instead of refusing the column
@@ -80,12 +93,51 @@ class ErrorCells:
                      "&lt;NA&gt;", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null")
     _HIDDEN_SHARED = re.compile(b">(?:" + b"|".join(re.escape(t.encode()) for t in _HIDDEN_TEXTS) + b")</t>")
 
-    def text_may_hide(self, xml: bytes) -> bool:
-        """Whether a piece of sheet XML may hold a cell whose text fastexcel reads as a blank in a number or
-        date column: a shared string that is one of those texts (or may spell one: rich text runs, character
-        references), or a text kept in the sheet itself (an inline string, a formula's text). When not, no
-        typed column of the piece can hide text and :func:`kam_xl.inputs.arrow_tables.hides_text` need not look."""
-        return self._shared_strings_hide() or b'"inlineStr"' in xml or b't="str"' in xml
+    def prescan(self, sheets: list[str]) -> None:
+        """Read these sheets' XML (SheetScan), in this order, in a thread of its own, for :meth:`scan` to
+        hand over: inflating a large sheet again takes a second or so, which a reading thread would
+        otherwise spend after its table instead of reading the next one. Only sheets larger than CHUNK are
+        read, and not those the safety check has cleared (:meth:`needs_scan`); :meth:`close` stops."""
+        sizes = self._part_sizes()
+        wanted = [s for s in dict.fromkeys(sheets) if sizes.get(self._sheet_parts().get(s), 0) > self.CHUNK]
+        self._scans = {sheet: Future() for sheet in wanted}
+        if wanted:
+            threading.Thread(target=self._scan_all, args=(wanted,), name="kam-xl sheet scan", daemon=True).start()
+
+    def _scan_all(self, sheets: list[str]) -> None:
+        for sheet in sheets:
+            future = self._scans[sheet]
+            try:
+                future.set_result(self._scan(sheet) if self.needs_scan(sheet, typed_blanks=True) else
+                                  SheetScan({}, False))
+            except BaseException as exc:  # noqa: BLE001 - raised where the scan is asked for
+                future.set_exception(exc)
+
+    def scan(self, sheet: str) -> SheetScan:
+        """The sheet's SheetScan: the prescan's, else read now."""
+        future = self._scans.get(sheet)
+        return future.result() if future is not None else self._scan(sheet)
+
+    def _scan(self, sheet: str) -> SheetScan:
+        errors: dict[tuple[int, int], str] = {}
+        own_texts = False
+        for chunk in self.sheet_chunks(sheet):
+            if self._stop.is_set():
+                break
+            errors.update(self.errors_in(chunk))
+            own_texts = own_texts or b'"inlineStr"' in chunk or b't="str"' in chunk
+        return SheetScan(errors, own_texts)
+
+    def close(self) -> None:
+        """Stop the prescan (a read that failed midway)."""
+        self._stop.set()
+
+    def _part_sizes(self) -> dict[str, int]:
+        try:
+            with zipfile.ZipFile(self.path) as archive:
+                return {member.filename: member.file_size for member in archive.infolist()}
+        except Exception:  # noqa: BLE001 - a damaged file: nothing is prescanned, the reading says what is wrong
+            return {}
 
     def needs_scan(self, sheet: str, typed_blanks: bool) -> bool:
         """Whether the sheet's XML must be read for error cells and formulas without a value, and, with
@@ -96,9 +148,11 @@ class ErrorCells:
         facts = scanned_part(self.path, part) if part is not None else None
         if facts is None or facts.error_cells or facts.formulas:
             return True
-        return typed_blanks and (facts.inline_strings or self._shared_strings_hide())
+        return typed_blanks and (facts.inline_strings or self.shared_strings_hide())
 
-    def _shared_strings_hide(self) -> bool:
+    def shared_strings_hide(self) -> bool:
+        """Whether a shared string is one of the texts fastexcel reads as a blank in a number or date column
+        (_HIDDEN_TEXTS), or may spell one (rich text runs, character references)."""
         if self._shared_may_hide is None:
             with self._lock:
                 if self._shared_may_hide is None:
@@ -204,9 +258,7 @@ class ErrorCells:
         return int(match[1]) if match[1] else 1
 
     def for_sheet(self, sheet: str) -> dict[tuple[int, int], str]:
-        if not self.needs_scan(sheet, typed_blanks=False):
-            return {}
-        return {cell: value for chunk in self.sheet_chunks(sheet) for cell, value in self.errors_in(chunk).items()}
+        return self.scan(sheet).errors if self.needs_scan(sheet, typed_blanks=False) else {}
 
     CHUNK = 8 << 20   # bytes of sheet XML inflated at a time
 

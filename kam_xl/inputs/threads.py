@@ -9,6 +9,7 @@ error cells when it has blanks (kam_xl.inputs.error_cells).
 """
 from __future__ import annotations
 
+import itertools
 import os
 import queue
 import threading
@@ -98,6 +99,9 @@ def workbook_grids(path: Path, files: dict[str, Path], threads: int, names: Name
 
     wanted = [name for name in TABLES if name != "ColumnMap"]   # the map was read first
     lanes = _lanes(wanted, threads)
+    in_order = [name for round_ in itertools.zip_longest(*lanes) for name in round_ if name is not None]
+    parts = [_named_table(excel_tables, TABLES[name], names) for name in in_order if name not in files]
+    error_cells.prescan([excel_tables[part].sheet for part in parts if part is not None])
     with ThreadPoolExecutor(max_workers=len(lanes)) as pool:
         for lane in lanes:
             pool.submit(read_lane, lane)
@@ -109,6 +113,7 @@ def workbook_grids(path: Path, files: dict[str, Path], threads: int, names: Name
                 yield item
         finally:
             stop.set()
+            error_cells.close()
 
 
 def _read_table(spec: TableSpec, book: _LaneBook, arrow: ArrowTables | None, error_cells: ErrorCells,
@@ -134,6 +139,14 @@ def _read_table(spec: TableSpec, book: _LaneBook, arrow: ArrowTables | None, err
     return spec, found, error_cells.for_sheet(found.sheet) if scan else {}
 
 
+def _named_table(parts: dict, spec: TableSpec, names: Names) -> str | None:
+    """The one Excel Table (of ``parts``, by name) named as ``spec`` may be, which is the one find_grid
+    finds; None when there is none or more than one."""
+    aliases = names.table_aliases(spec)
+    named = [name for name in parts if normalize_name(name) in aliases]
+    return named[0] if len(named) == 1 else None
+
+
 def open_arrow_tables(path: Path, parts: dict) -> ArrowTables | None:
     """A thread's typed reader of the workbook's Excel Tables (``parts``,
     see ErrorCells.tables); None without any or when fastexcel cannot open it."""
@@ -152,10 +165,9 @@ def arrow_grid(arrow: ArrowTables, book: _LaneBook, spec: TableSpec, names: Name
     """The table as typed columns when it is an Excel Table that needs no
     cell-by-cell look (see kam_xl.inputs.arrow_tables), found as
     :func:`find_grid` finds it; None: read it cell by cell."""
-    aliases = names.table_aliases(spec)
-    named = [name for name in arrow.parts if normalize_name(name) in aliases]
-    # One table of the name is the one find_grid finds; of several, calamine says which comes first.
-    name = named[0] if len(named) == 1 else excel_table(book.get(), spec, names) if named else None
+    name = _named_table(arrow.parts, spec, names)
+    if name is None and any(normalize_name(n) in names.table_aliases(spec) for n in arrow.parts):
+        name = excel_table(book.get(), spec, names)   # of several tables of the name, calamine says which is first
     part = arrow.parts.get(name) if name is not None else None
     if part is None or not names_required(spec, part.columns, names):
         return None
@@ -168,13 +180,14 @@ def arrow_grid(arrow: ArrowTables, book: _LaneBook, spec: TableSpec, names: Name
     blank = frame.isna().any()
     if blank.any():   # a blank may be an error cell, or text read as a blank in a number or date column
         typed = [c for c in frame.columns[blank] if not pd.api.types.is_string_dtype(frame[c].dtype)]
-        last_col = part.first_col + len(part.columns) - 1
-        chunks = error_cells.sheet_chunks(part.sheet) if error_cells.needs_scan(part.sheet, bool(typed)) else ()
-        for xml in chunks:   # a piece of the sheet's XML at a time (its peak)
-            if typed and error_cells.text_may_hide(xml) and hides_text(xml, part, typed):
-                return None
+        if error_cells.needs_scan(part.sheet, bool(typed)):
+            scan = error_cells.scan(part.sheet)
+            last_col = part.first_col + len(part.columns) - 1
             if any(part.first_row <= row <= part.last_row and part.first_col <= col <= last_col
-                   for row, col in error_cells.errors_in(xml)):
+                   for row, col in scan.errors):
+                return None
+            if typed and (scan.own_texts or error_cells.shared_strings_hide()) and any(
+                    hides_text(xml, part, typed) for xml in error_cells.sheet_chunks(part.sheet)):
                 return None
     return Grid(list(part.columns), blank_text_as_empty(frame), part.first_row, part.first_col, part.sheet, "table",
                 table=name)
