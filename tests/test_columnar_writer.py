@@ -239,3 +239,55 @@ def test_a_body_is_refused_over_cells_already_written_or_past_the_last_row(tmp_p
         columnar.add_body(sheet, 1_048_574, 0, [columnar.typed(pd.Series([1.0, 2.0, 3.0]), plain)])
     columnar.add_body(sheet, 5, 0, [column])   # below the written cell: fine
     book.close()
+
+
+def test_rows_of_every_kind_around_bodies(tmp_path, monkeypatch):
+    """Body rows written a block at a time beside rows written a cell at a time: a taller, a hidden and an
+    outlined row inside a block; a row with a format, a comment, a cell left of the body, and two bodies side
+    by side, each row on its own; blocks of 4 rows; a formula with '%' in it."""
+    monkeypatch.setattr(columnar, "CHUNK_ROWS", 4)
+    numbers = pd.Series([1.5, np.nan, 3.0, np.inf, 0.1 + 0.2] * 6)
+    flags = pd.Series([True, False, True] * 10)
+    beside = pd.Series(np.arange(31, dtype="float64"))
+    percent = '=TEXT(T[[#This Row],[A]],"0%")&"%"'
+
+    def rows(book, sheet):
+        sheet.set_row(3, 30)
+        sheet.set_row(4, None, book.add_format({"italic": True}))
+        sheet.set_row(5, 20, None, {"hidden": True})
+        sheet.set_row(6, None, None, {"level": 1})
+        sheet.write_comment(8, 0, "a note")
+        sheet.write_string(12, 0, "left", book.add_format({"bold": True}))
+
+    def cells(book, sheet):
+        rows(book, sheet)
+        money, flag = book.add_format({"num_format": "0.00"}), book.add_format({"bg_color": "#E2EFDA"})
+        for i, v in enumerate(numbers):
+            sheet.write_number(i + 1, 1, v, money) if math.isfinite(v) else sheet.write_blank(i + 1, 1, None, money)
+            sheet.write_boolean(i + 1, 2, bool(flags[i]), flag)
+            sheet.write_formula(i + 1, 3, percent, flag, v if math.isfinite(v) else "")
+        for i, v in enumerate(beside):
+            sheet.write_number(i + 10, 5, v, money)
+
+    def columns(book, sheet):
+        rows(book, sheet)
+        money, flag = book.add_format({"num_format": "0.00"}), book.add_format({"bg_color": "#E2EFDA"})
+        columnar.add_body(sheet, 1, 1, [columnar.typed(numbers, money), columnar.typed(flags, flag),
+                                        columnar.formulas(sheet, percent, numbers, flag)])
+        columnar.add_body(sheet, 10, 5, [columnar.typed(beside, money)])
+
+    sheet = _same(tmp_path, cells, columns)["xl/worksheets/sheet1.xml"].decode()
+    assert '<row r="4" spans="1:6" ht="30" customHeight="1">' in sheet and 'hidden="1"' in sheet
+    assert '<c r="B3" s="1"/>' in sheet and '"%"' in sheet and '<c r="F11" s="1"><v>0</v></c>' in sheet
+
+
+def test_a_cell_written_over_a_body_is_refused(tmp_path):
+    book = new_workbook(tmp_path / "over.xlsx")
+    sheet = add_sheet(book, "Data")
+    plain = book.add_format({"num_format": "0.00"})
+    columnar.add_body(sheet, 1, 0, [columnar.typed(pd.Series([1.0, 2.0, 3.0]), plain)])
+    with pytest.raises(ValueError, match="row 3"):
+        columnar.add_body(sheet, 2, 0, [columnar.typed(pd.Series([1.0]), plain)])
+    sheet.write_number(2, 0, 5.0)
+    with pytest.raises(ValueError, match="row 3"):
+        book.close()

@@ -3,10 +3,11 @@
 XlsxWriter spends about 7 us a cell: a Python call and a named tuple stored per cell, then a second pass
 that turns each tuple into XML. A table body (values with one style per column or per row kind, formulas
 with their cached values) is kept instead as its columns, and becomes sheet XML when the workbook is
-closed, a block of rows at a time, one list comprehension per column. The XML is what XlsxWriter writes for
-the same calls, byte for byte (tests/test_columnar_writer.py): the same cells, types, styles, shared strings
-and cached values. XlsxWriter still writes everything else: the rows around the body, styles, Excel Tables,
-charts, defined names, print settings, and the package itself.
+closed, a block of rows at a time: each column is a template for its cells (``<c r="B%s" s="3"><v>%.16G</v></c>``)
+and the block's rows are one %-formatting of the joined templates over the rows' numbers and values, done
+in C. The XML is what XlsxWriter writes for the same calls, byte for byte (tests/test_columnar_writer.py): the
+same cells, types, styles, shared strings and cached values. XlsxWriter still writes everything else: the
+rows around the body, styles, Excel Tables, charts, defined names, print settings, and the package itself.
 
 Shared strings are numbered when a column is added, as ``write_string`` would number them; styles get
 their index when the body is first written out, in the order XlsxWriter would meet them (row by row).
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from itertools import chain
 from xml.sax.saxutils import unescape
 
 import numpy as np
@@ -28,20 +30,32 @@ ERROR_CODES = ("#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!
 EPOCH = np.datetime64("1899-12-31T00:00:00", "us")   # XlsxWriter's epoch (Excel's day 1 is 1900-01-01)
 FIRST_PLAIN_DAY = pd.Timestamp("1900-03-01")   # from here on, no 1900 leap-year or time-only adjustment
 US_PER_DAY = 86_400_000_000
+NUMBER = "><v>%.16G</v></c>"   # a number cell after its style, as XlsxWriter's write_number formats it
+# A blank in a column of numbers is formatted as NaN ('NAN'), then made an empty cell: that text follows a
+# style attribute nowhere else (shared-string indices and flags are digits; cached texts follow </f>).
+BLANK = "><v>NAN</v></c>"
 
 
 @dataclass
 class Column:
-    """One column of a body: for each row the cell's style (an index into ``formats``) and the cell's text
-    after its style attribute (``><v>1.5</v></c>``, `` t="s"><v>7</v></c>``, ``/>``), made on demand."""
+    """One column of a body: for each row the cell's style (an index into ``formats``) and its value, which
+    ``template`` turns into the cell's text after its style attribute (``><v>1.5</v></c>``, `` t="s"><v>7</v></c>``,
+    ``/>``); NaN under :data:`NUMBER` gives :data:`BLANK`, a blank cell."""
 
     formats: list
     styles: np.ndarray | None          # per row, or None: every row has formats[0]
-    tails: object                      # callable (first, stop) -> list[str], or a list of every row's tail
+    template: str                      # one %-placeholder, for the row's value
+    values: object                     # a list or array: each row's value
     letter: str = ""
 
-    def tail(self, first: int, stop: int) -> list[str]:
-        return self.tails[first:stop] if isinstance(self.tails, list) else self.tails(first, stop)
+    def take(self, first: int, stop: int) -> list:
+        part = self.values[first:stop]
+        return part.tolist() if isinstance(part, np.ndarray) else part
+
+    def tail(self, row: int) -> str:
+        """The cell's text after its style attribute."""
+        text = self.template % (self.take(row, row + 1)[0],)
+        return "/>" if text == BLANK else text
 
     def first_uses(self) -> list[tuple[int, object]]:
         """(first row, format) of each format, in order of rows."""
@@ -50,36 +64,42 @@ class Column:
         codes, rows = np.unique(self.styles, return_index=True)
         return sorted((int(r), self.formats[int(c)]) for c, r in zip(codes, rows))
 
-    def cells(self, numbers: list[str], first: int, stop: int) -> list[str]:
-        head = f'<c r="{self.letter}'
-        tails = self.tail(first, stop)
+    def piece(self, first: int, stop: int) -> tuple[str, list[list]]:
+        """The template of the rows' cells, its placeholders: row number, (style,) value; and the
+        rows' styles and values. Only formats already numbered are asked for their index."""
+        head = f'<c r="{self.letter}%s" s="'
         if self.styles is None:
-            middle = f'" s="{self.formats[0]._get_xf_index()}"'
-            return [f"{head}{n}{middle}{t}" for n, t in zip(numbers, tails)]
-        styles = self.styles[first:stop].tolist()
-        xf = {s: self.formats[s]._get_xf_index() for s in set(styles)}   # the chunk's: each numbered at its row
-        return [f'{head}{n}" s="{xf[s]}"{t}' for n, s, t in zip(numbers, styles, tails)]
+            return f'{head}{self.formats[0]._get_xf_index()}"{self.template}', [self.take(first, stop)]
+        styles = self.styles[first:stop]
+        xf = np.zeros(len(self.formats), dtype="int64")
+        for code in np.unique(styles).tolist():
+            xf[code] = self.formats[code]._get_xf_index()
+        return f'{head}%d"{self.template}', [xf[styles].tolist(), self.take(first, stop)]
 
 
 @dataclass
 class Body:
-    """The rows ``first_row`` .. of a table body from ``first_col`` on; it writes its rows' cells as XML.
+    """The rows ``first_row`` .. of a table body from ``first_col`` on; it writes its rows as XML.
 
-    A format gets its style index at the row of its first cell, as XlsxWriter gives it, so that cells of
-    the same rows outside the body (a Dashboard's tiles beside its KPIs table) keep their order: rows are
-    made into XML in chunks that start at each such row."""
+    A format gets its style index at the row of its first cell, as XlsxWriter gives it: rows written one at
+    a time (a Dashboard's tiles beside its KPIs table) number the formats first used in them when the body's
+    cells are written, after the cells to their left; a block of rows holding only the body's cells numbers
+    those first used in it, in order of rows, before it is written."""
 
     first_row: int
     first_col: int
     columns: list[Column]
     rows: int
-    _chunk: tuple[int, int, list[str]] = (0, 0, [])
     _firsts: dict[int, list] = field(default_factory=dict)
 
     def __post_init__(self):
         uses = sorted((row, i, fmt) for i, c in enumerate(self.columns) for row, fmt in c.first_uses())
         for row, _, fmt in uses:
             self._firsts.setdefault(row, []).append(fmt)
+
+    @property
+    def stop(self) -> int:
+        return self.first_row + self.rows
 
     def overlaps(self, row_start: int, col_start: int, row_end: int, col_end: int) -> bool:
         return (row_start < self.first_row + self.rows and self.first_row <= row_end
@@ -88,25 +108,34 @@ class Body:
     def holds(self, row: int, col: int) -> bool:
         return 0 <= row - self.first_row < self.rows and 0 <= col - self.first_col < len(self.columns)
 
-    def row_xml(self, row: int) -> str:
-        offset = row - self.first_row
-        first, stop, made = self._chunk
-        if not first <= offset < stop:
-            for fmt in self._firsts.get(offset, ()):
-                fmt._get_xf_index()
-            stop = min([offset + CHUNK_ROWS, self.rows] + [r for r in self._firsts if r > offset])
-            self._chunk = first, stop, made = offset, stop, self._render(offset, stop)
-        return made[offset - first]
+    def rows_xml(self, first: int, stop: int, rests: list[str]) -> str:
+        """Sheet rows ``first`` .. ``stop - 1``, each a <row> element: ``<row r="N"`` then its ``rests``
+        (`` spans="1:9">``, as XlsxWriter writes the row's attributes) and the row's cells."""
+        return self._render(first - self.first_row, stop - self.first_row, rests)
 
-    def _render(self, first: int, stop: int) -> list[str]:
-        numbers = [str(self.first_row + r + 1) for r in range(first, stop)]
-        parts = [c.cells(numbers, first, stop) for c in self.columns]
-        return ["".join(row) for row in zip(*parts)]
+    def cells_xml(self, row: int) -> str:
+        """The body's cells of sheet row ``row``, for a row written a cell at a time."""
+        return self._render(row - self.first_row, row - self.first_row + 1, None)
+
+    def _render(self, first: int, stop: int, rests: list[str] | None) -> str:
+        """Body rows first .. stop - 1 (offsets); with ``rests``, each in its <row> element."""
+        for offset in sorted(r for r in self._firsts if first <= r < stop):
+            for fmt in self._firsts[offset]:
+                fmt._get_xf_index()
+        numbers = list(map(str, range(self.first_row + first + 1, self.first_row + stop + 1)))
+        template, args = (['<row r="%s"%s'], [numbers, rests]) if rests is not None else ([], [])
+        for column in self.columns:
+            fragment, values = column.piece(first, stop)
+            template.append(fragment)
+            args += [numbers, *values]
+        if rests is not None:
+            template.append("</row>")
+        text = ("".join(template) * (stop - first)) % tuple(chain.from_iterable(zip(*args)))
+        return text.replace('"' + BLANK, '"/>')
 
     def chart_value(self, sheet, row: int, col: int) -> list:
         """The cell as XlsxWriter's ``_get_range_data`` gives it to a chart's cache (a flag: nothing)."""
-        i = row - self.first_row
-        tail = self.columns[col - self.first_col].tail(i, i + 1)[0]
+        tail = self.columns[col - self.first_col].tail(row - self.first_row)
         if tail == "/>":
             return [""]
         value = tail[tail.rindex("<v>") + 3:tail.rindex("</v>")]
@@ -119,70 +148,35 @@ class Body:
         return [] if tail.startswith(' t="b"') else [value.replace("E", "e")]
 
 
-class BodyRow:
-    """The marker XlsxWriter keeps in a body row's first cell: the whole row's cells."""
-
-    __slots__ = ("body",)
-    format = None
-
-    def __init__(self, body: Body):
-        self.body = body
-
-
-class BodyEnd:
-    """The marker in a body row's last cell (so the row's span is right): written by the first."""
-
-    __slots__ = ()
-    format = None
-
-
-BODY_END = BodyEnd()
+def runs(bodies: list[Body], single: set[int]) -> list[tuple[int, int, Body]]:
+    """The bodies' rows written a block at a time, in order: (first row, stop, body), at most CHUNK_ROWS rows,
+    none of the ``single`` rows (written a cell at a time)."""
+    found = []
+    for body in bodies:
+        top = body.first_row
+        for cut in sorted(r for r in single if body.first_row <= r < body.stop) + [body.stop]:
+            found += [(a, min(a + CHUNK_ROWS, cut), body) for a in range(top, cut, CHUNK_ROWS)]
+            top = cut + 1
+    return sorted(found, key=lambda run: run[0])
 
 
 def add_body(sheet, first_row: int, first_col: int, columns: list[Column]) -> None:
-    """Place ``columns`` (each as long as the others) as a block of cells on ``sheet`` (a ColumnarWorksheet)."""
-    rows = min((c.styles.size if c.styles is not None else _length(c) for c in columns), default=0)
+    """Place ``columns`` (each as long as the others) as a block of cells on ``sheet`` (a FormulaCacheWorksheet,
+    which writes its bodies' rows)."""
+    rows = min((len(c.values) for c in columns), default=0)
     if not columns or not rows:
         return
     for offset, column in enumerate(columns):
         column.letter = xl_col_to_name(first_col + offset)
-    body = Body(first_row, first_col, columns, rows)
-    last_col = first_col + len(columns) - 1
-    if sheet._check_dimensions(first_row, first_col) or sheet._check_dimensions(first_row + rows - 1, last_col):
+    last_row, last_col = first_row + rows - 1, first_col + len(columns) - 1
+    if sheet._check_dimensions(first_row, first_col) or sheet._check_dimensions(last_row, last_col):
         raise ValueError(f"a table body of {rows} rows from row {first_row + 1} does not fit on sheet {sheet.name}")
-    taken = [r for r in range(first_row, first_row + rows)
-             if any(first_col <= c <= last_col for c in sheet.table.get(r, ()))]
+    taken = sorted(r for r, cells in sheet.table.items()
+                   if first_row <= r <= last_row and any(first_col <= c <= last_col for c in cells))
+    taken += [max(b.first_row, first_row) for b in sheet.bodies if b.overlaps(first_row, first_col, last_row, last_col)]
     if taken:   # a cell written there before would be written twice, out of order: a file Excel repairs
         raise ValueError(f"a table body on sheet {sheet.name} would cover cells already written (row {taken[0] + 1})")
-    sheet.bodies.append(body)
-    marker = BodyRow(body)
-    for row in range(first_row, first_row + rows):
-        cells = sheet.table[row]
-        cells[first_col] = marker
-        if last_col != first_col:
-            cells[last_col] = BODY_END
-
-
-def _length(column: Column) -> int:
-    return len(column.tails) if isinstance(column.tails, list) else column.tails.length
-
-
-class _Tails:
-    """Tails made from arrays a chunk at a time; ``make(first, stop)`` -> list[str]."""
-
-    def __init__(self, length: int, make):
-        self.length, self.make = length, make
-
-    def __call__(self, first: int, stop: int) -> list[str]:
-        return self.make(first, stop)
-
-
-def _number_tails(numbers: np.ndarray, blank: np.ndarray) -> _Tails:
-    """``><v>x</v></c>`` with XlsxWriter's %.16G, or ``/>`` (a blank with its style) where ``blank``."""
-    def make(first, stop):
-        values, empty = numbers[first:stop].tolist(), blank[first:stop].tolist()
-        return ["/>" if e else f"><v>{v:.16G}</v></c>" for v, e in zip(values, empty)]
-    return _Tails(len(numbers), make)
+    sheet.bodies.append(Body(first_row, first_col, columns, rows))
 
 
 def typed(values: pd.Series, fmt) -> Column:
@@ -190,14 +184,9 @@ def typed(values: pd.Series, fmt) -> Column:
     Excel serial days (what ``write_datetime`` writes), flags as TRUE/FALSE."""
     kind = values.dtype.kind
     if kind == "b":
-        flags = values.to_numpy()
-        return Column([fmt], None, _Tails(len(flags), lambda a, b: [
-            ' t="b"><v>1</v></c>' if f else ' t="b"><v>0</v></c>' for f in flags[a:b].tolist()]))
-    if kind == "M":
-        serial = excel_days(values)
-        return Column([fmt], None, _number_tails(serial, np.isnan(serial)))
-    numbers = values.to_numpy(dtype="float64", na_value=np.nan)
-    return Column([fmt], None, _number_tails(numbers, ~np.isfinite(numbers)))
+        return Column([fmt], None, ' t="b"><v>%d</v></c>', values.to_numpy())
+    numbers = excel_days(values) if kind == "M" else values.to_numpy(dtype="float64", na_value=np.nan)
+    return Column([fmt], None, NUMBER, np.where(np.isfinite(numbers), numbers, np.nan))
 
 
 def excel_days(values: pd.Series) -> np.ndarray:
@@ -230,16 +219,15 @@ def texts(sheet, values: pd.Series, fmt) -> Column | None:
     if missing.any() and not values[missing].map(is_missing).all():
         return None   # factorize calls more things missing than a blank cell (none seen so far)
     table = sheet.str_table
-    index = np.array([_shared(sheet, v) for v in items] + [-1], dtype="int64")
+    tails = [f' t="s"><v>{_shared(sheet, v)}</v></c>' for v in items] + ["/>"]   # code -1 (a blank): the last
     table.count += int((~missing).sum()) - len(items)   # write_string counts every string written
-    return Column([fmt], None, [f' t="s"><v>{i}</v></c>' if i >= 0 else "/>" for i in index[codes].tolist()])
+    return Column([fmt], None, "%s", np.array(tails, dtype=object)[codes])
 
 
 def _shared(sheet, text: str) -> int:
     if len(text) > sheet.xls_strmax // 2 and _utf16_len(text) > sheet.xls_strmax:
         text = _utf16_truncate(text, sheet.xls_strmax)
     return sheet.str_table._get_shared_string_index(text)
-
 
 def formulas(sheet, formula: str, values: pd.Series, fmt) -> Column | None:
     """A formula column with NumPy numbers as cached values (a blank or non-finite one is left empty, for the
@@ -248,12 +236,9 @@ def formulas(sheet, formula: str, values: pd.Series, fmt) -> Column | None:
     if text is None:
         return None
     numbers = values.to_numpy(dtype="float64", na_value=np.nan)
-    ok = np.isfinite(numbers)
-
-    def make(first, stop):
-        return [f"><f>{text}</f><v>{v!r}</v></c>" if k else f"><f>{text}</f><v></v></c>"
-                for v, k in zip(numbers[first:stop].tolist(), ok[first:stop].tolist())]
-    return Column([fmt], None, _Tails(len(numbers), make))
+    cached = numbers.astype(object)   # Python floats, which %s writes as repr() does
+    cached[~np.isfinite(numbers)] = ""
+    return Column([fmt], None, f"><f>{text.replace('%', '%%')}</f><v>%s</v></c>", cached)
 
 
 def _formula_text(sheet, formula: str) -> str | None:
@@ -273,7 +258,7 @@ def general(sheet, values: list, formats: list, styles: list[int], formula: str 
         if text is None:
             raise ValueError(f"a dynamic or array formula in a table body: {formula}")
         tails = [_formula_tail(text, v) for v in values]
-    return Column(formats, np.asarray(styles, dtype="int64"), tails)
+    return Column(formats, np.asarray(styles, dtype="int64"), "%s", tails)
 
 
 def is_missing(value: object) -> bool:

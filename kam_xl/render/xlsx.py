@@ -2,6 +2,8 @@
 DataFrame as an Excel Table. Used by the template and the summary writer."""
 from __future__ import annotations
 
+import bisect
+import io
 import math
 import sys
 import zipfile
@@ -57,43 +59,87 @@ class FormulaCacheWorksheet(Worksheet):
         return super()._write_formula(row, col, formula, cell_format, value)
 
     # XlsxWriter looks at every column of every row, twice (spans, then cells): 60,000 rows of a 15-column
-    # table are 900,000 looks each. These two look at the cells a row has, in the same order, to the same effect.
+    # table are 900,000 looks each. These look at the cells a row has, and at the table bodies
+    # (render/columnar.py) as blocks of rows, to the same effect.
     def _calculate_spans(self):
         if self.dim_rowmin is None:
             return super()._calculate_spans()
-        spans = {}
-        for block in range(self.dim_rowmin // 16, self.dim_rowmax // 16 + 1):
-            rows = range(max(block * 16, self.dim_rowmin), min(block * 16 + 16, self.dim_rowmax + 1))
-            cols = [c for r in rows for c in (*self.table.get(r, ()), *self.comments.get(r, ()))]
-            if cols:
-                spans[block] = f"{min(cols) + 1}:{max(cols) + 1}"
-        self.row_spans = spans
+        marks = [(row >> 4, col) for cells in (self.table, self.comments) for row, cols in cells.items()
+                 if self.dim_rowmin <= row <= self.dim_rowmax for col in cols]
+        marks += [(block, col) for body in self.bodies for block in range(body.first_row >> 4, (body.stop - 1 >> 4) + 1)
+                  for col in (body.first_col, body.first_col + len(body.columns) - 1)]
+        low, high = {}, {}
+        for block, col in marks:
+            low[block] = min(low.get(block, col), col)
+            high[block] = max(high.get(block, col), col)
+        self.row_spans = {block: f"{low[block] + 1}:{high[block] + 1}" for block in sorted(low)}
 
     def _write_rows(self):
+        """The rows in order: a table body's rows that hold nothing else a block at a time, as XML made by
+        the body; every other row as XlsxWriter writes it, a body's cells in it in their place."""
         if self.dim_rowmin is None:
             return super()._write_rows()
         self._calculate_spans()
-        for row in range(self.dim_rowmin, self.dim_rowmax + 1):
-            cells = self.table.get(row)
-            if not cells and row not in self.row_info and row not in self.comments:
-                continue
-            span = self.row_spans.get(row // 16)
-            if not cells:
-                self._write_empty_row(row, span, self.row_info.get(row))
-                continue
-            self._write_row(row, span, self.row_info.get(row))
-            for col in sorted(cells):
-                self._write_cell(row, col, cells[col])
-            self._xml_end_tag("row")
+        single = self._single_rows()
+        listed = sorted(row for row in {*self.table, *self.row_info, *self.comments, *single}
+                        if self.dim_rowmin <= row <= self.dim_rowmax)
+        done = self.dim_rowmin
+        for first, stop, body in columnar.runs(self.bodies, single):
+            for row in listed[bisect.bisect_left(listed, done):bisect.bisect_left(listed, first)]:
+                self._write_single_row(row)
+            self.fh.write(body.rows_xml(first, stop, self._row_rests(first, stop)))
+            done = stop
+        for row in listed[bisect.bisect_left(listed, done):]:
+            self._write_single_row(row)
 
-    # A table body added by columnar.add_body: its first cell in each row stands for the row's cells, written
-    # as one piece of XML; its last cell is only there so that the row's span is right.
-    def _write_cell(self, row, col, cell):
-        kind = cell.__class__
-        if kind is columnar.BodyRow:
-            self.fh.write(cell.body.row_xml(row))
-        elif kind is not columnar.BodyEnd:
-            super()._write_cell(row, col, cell)
+    def _single_rows(self) -> set[int]:
+        """Rows not written in a body's blocks: with cells or comments, a row format, or two bodies side by side."""
+        rows = {*self.table, *self.comments, *(row for row, info in self.row_info.items() if info.row_format)}
+        for i, one in enumerate(self.bodies):
+            for other in self.bodies[i + 1:]:
+                rows.update(range(max(one.first_row, other.first_row), min(one.stop, other.stop)))
+        return rows
+
+    def _write_single_row(self, row: int) -> None:
+        """A row as XlsxWriter writes it, cell by cell; the cells of a body in it as one piece of XML."""
+        cells = self.table.get(row) or {}
+        bodies = {body.first_col: body for body in self.bodies if body.first_row <= row < body.stop}
+        if any(body.holds(row, col) for body in bodies.values() for col in cells):
+            raise ValueError(f"a cell written over a table body on sheet {self.name} (row {row + 1})")
+        span, info = self.row_spans.get(row >> 4), self.row_info.get(row)
+        if not cells and not bodies:
+            if info is not None or row in self.comments:
+                self._write_empty_row(row, span, info)
+            return
+        self._write_row(row, span, info)
+        items = {**cells, **bodies}
+        for col in sorted(items):
+            if isinstance(items[col], columnar.Body):
+                self.fh.write(items[col].cells_xml(row))
+            else:
+                self._write_cell(row, col, items[col])
+        self._xml_end_tag("row")
+
+    def _row_rests(self, first: int, stop: int) -> list[str]:
+        """Each row's <row> tag after ``<row r="N"``, as _write_row writes it: made by it once for each kind
+        of row (its span, height, hidden, outline level; a row with a format is written on its own)."""
+        made, rests = {}, []
+        for row in range(first, stop):
+            span, info = self.row_spans.get(row >> 4), self.row_info.get(row)
+            key = span if info is None else (span, info.height, info.hidden, info.level, info.collapsed)
+            if key not in made:
+                made[key] = self._row_tag(row, span, info)[len(f'<row r="{row + 1}"'):]
+            rests.append(made[key])
+        return rests
+
+    def _row_tag(self, row, span, info) -> str:
+        """The row's start tag from XlsxWriter's _write_row, which writes it to the sheet's file only."""
+        written, self.fh = self.fh, io.StringIO()
+        try:
+            self._write_row(row, span, info)
+            return self.fh.getvalue()
+        finally:
+            self.fh = written
 
     def add_table(self, first_row, first_col, last_row, last_col, options=None):
         """XlsxWriter's add_table with its overlap check made once per table, not once per cell (2M cells:
@@ -128,12 +174,16 @@ class FormulaCacheWorksheet(Worksheet):
             return super()._get_range_data(row_start, col_start, row_end, col_end)
         data = []
         for row in range(row_start, row_end + 1):
-            if row not in self.table:
+            bodies = [body for body in self.bodies if body.first_row <= row < body.stop]
+            if row not in self.table and not bodies:
                 data.append(None)
                 continue
             for col in range(col_start, col_end + 1):
-                body = next((b for b in self.bodies if b.holds(row, col)), None)
-                data += body.chart_value(self, row, col) if body else super()._get_range_data(row, col, row, col)
+                body = next((b for b in bodies if b.holds(row, col)), None)
+                if body:
+                    data += body.chart_value(self, row, col)
+                else:   # a row with cells: an empty one is "" (XlsxWriter's None is for a row without any)
+                    data += super()._get_range_data(row, col, row, col) if row in self.table else [""]
         return data
 
 
