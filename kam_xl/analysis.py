@@ -39,7 +39,7 @@ from kam_xl.domain import controls as ctl
 from kam_xl.domain.classification import abc_tiers, portfolio_quadrant, rfm, segments
 from kam_xl.domain.coverage import History, history
 from kam_xl.domain.currency import balances_by_currency, converted, rate_on
-from kam_xl.domain.frames import minor_unit_decimals, round_money
+from kam_xl.domain.frames import first_match, minor_unit_decimals, round_money
 from kam_xl.domain.potential import ModelReport, potential
 from kam_xl.domain.profitability import (
     activity_costs,
@@ -277,14 +277,14 @@ def _in_reporting_currency(inputs: Inputs, p: Params, dq: DataQuality) -> tuple[
             if date_column is None:   # for ReceivablesByCurrency: all in the reporting currency
                 tables[table] = frame.assign(Currency=p.reporting_currency, OriginalAmount=frame[amounts[0]])
             continue
-        code = currency_codes(frame["Currency"])
+        code = _currency_codes(frame["Currency"])
         unknown = frame["Currency"].notna() & code.isna()
         if table == "Payments" and "Invoices" in tables and "Currency" in tables["Invoices"]:
-            # A receipt without its own currency is in that of the invoice it pays.
-            billed = tables["Invoices"].dropna(subset=["InvoiceNo"]).drop_duplicates(["CustomerID", "InvoiceNo"])
-            of_invoice = frame[["CustomerID", "InvoiceNo"]].merge(
-                billed[["CustomerID", "InvoiceNo", "Currency"]], on=["CustomerID", "InvoiceNo"], how="left")["Currency"]
-            code = code.fillna(pd.Series(currency_codes(of_invoice).to_numpy(), index=frame.index))
+            # A receipt without its own currency is in that of the invoice it pays (the first line listing it).
+            billed = tables["Invoices"].dropna(subset=["InvoiceNo"])
+            at = first_match(frame, billed, ["CustomerID", "InvoiceNo"])
+            of_invoice = pd.Series(billed["Currency"].array.take(at, allow_fill=True), dtype=billed["Currency"].dtype)
+            code = code.fillna(pd.Series(_currency_codes(of_invoice).to_numpy(), index=frame.index))
         code = code.fillna(p.reporting_currency)
         foreign = code != p.reporting_currency
         when = frame[date_column] if date_column else pd.Series(p.as_of_date, index=frame.index)
@@ -325,6 +325,15 @@ def _open_positions(inputs: Inputs, customers: pd.DataFrame, p: Params) -> dict[
         dates |= {period.period_start - pd.Timedelta(days=1) for period in periods}
     decimals = minor_unit_decimals(p.reporting_currency)
     return {date: position_as_of(ledger, date, decimals) for date in dates}
+
+
+def _currency_codes(values: pd.Series) -> pd.Series:
+    """:func:`kam_xl.inputs.parsing.currency_codes` of each value, worked out on the distinct values and spread
+    over the rows: the same codes, in the same dtype (a ledger repeats a handful of currencies, or none, over
+    a million lines)."""
+    codes, distinct = pd.factorize(values, use_na_sentinel=False)
+    found = currency_codes(pd.Series(distinct, dtype=values.dtype))
+    return pd.Series(found.array.take(codes), index=values.index, name=values.name, dtype=found.dtype)
 
 
 def _allowances(inputs: Inputs, customers: pd.DataFrame, bands: pd.DataFrame, decimals: int,

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from kam_xl.contract import age_bucket_names, bucket_names, not_due_split
-from kam_xl.domain.frames import in_window, per_customer, ratio, round_money
+from kam_xl.domain.frames import in_window, map_distinct_values, per_customer, ratio, round_money
 from kam_xl.quality import INFO, DataQuality
 
 
@@ -100,7 +100,8 @@ def due_dates(invoices: pd.DataFrame, customers: pd.DataFrame, dq: DataQuality |
 
 def _due_dates(invoices: pd.DataFrame, customers: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """(due dates as :func:`due_dates`, the invoices with neither a DueDate nor the customer's terms)."""
-    terms = invoices["CustomerID"].map(customers.set_index("CustomerID")["PaymentTermsDays"]).astype("float64")
+    terms = map_distinct_values(invoices["CustomerID"],
+                                customers.set_index("CustomerID")["PaymentTermsDays"]).astype("float64")
     fallback = invoices["InvoiceDate"] + pd.to_timedelta(terms.fillna(0.0), unit="D")
     return invoices["DueDate"].fillna(fallback), invoices["DueDate"].isna() & terms.isna()
 
@@ -244,10 +245,14 @@ def days_to_pay(applied: pd.DataFrame, invoices: pd.DataFrame, start, end,
     [start, end], from their invoice's InvoiceDate and DueDate, late days floored at 0 (both tables with
     DOCUMENT keys)."""
     received = in_window(applied, "PaymentDate", start, end)
-    matched = received.merge(invoices.drop_duplicates(DOCUMENT)[[DOCUMENT, "InvoiceDate", "DueDate"]], on=DOCUMENT,
-                             how="left")
-    return (weighted_days(matched, (matched["PaymentDate"] - matched["InvoiceDate"]).dt.days, customer_ids),
-            weighted_days(matched, (matched["PaymentDate"] - matched["DueDate"]).dt.days.clip(lower=0), customer_ids))
+    first = invoices[~invoices[DOCUMENT].duplicated().to_numpy()]   # a document listed twice: its first line
+    at = pd.Index(first[DOCUMENT]).get_indexer(received[DOCUMENT])   # -1, none: no date (NaT)
+
+    def of_invoice(column: str) -> pd.Series:
+        return pd.Series(first[column].array.take(at, allow_fill=True), index=received.index)
+    paid = received["PaymentDate"]
+    return (weighted_days(received, (paid - of_invoice("InvoiceDate")).dt.days, customer_ids),
+            weighted_days(received, (paid - of_invoice("DueDate")).dt.days.clip(lower=0), customer_ids))
 
 
 def credit_risk(table: pd.DataFrame, names: list[str]) -> pd.Series:
