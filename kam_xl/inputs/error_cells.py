@@ -98,8 +98,8 @@ class ErrorCells:
         hand over: inflating a large sheet again takes a second or so, which a reading thread would
         otherwise spend after its table instead of reading the next one. Only sheets larger than CHUNK are
         read, and not those the safety check has cleared (:meth:`needs_scan`); :meth:`close` stops."""
-        sizes = self._part_sizes()
-        wanted = [s for s in dict.fromkeys(sheets) if sizes.get(self._sheet_parts().get(s), 0) > self.CHUNK]
+        sizes = self.sheet_sizes()
+        wanted = [s for s in dict.fromkeys(sheets) if sizes.get(s, 0) > self.CHUNK]
         self._scans = {sheet: Future() for sheet in wanted}
         if wanted:
             threading.Thread(target=self._scan_all, args=(wanted,), name="kam-xl sheet scan", daemon=True).start()
@@ -132,12 +132,14 @@ class ErrorCells:
         """Stop the prescan (a read that failed midway)."""
         self._stop.set()
 
-    def _part_sizes(self) -> dict[str, int]:
+    def sheet_sizes(self) -> dict[str, int]:
+        """Each sheet's XML size in bytes, as the zip directory gives it (none for a damaged file)."""
         try:
             with zipfile.ZipFile(self.path) as archive:
-                return {member.filename: member.file_size for member in archive.infolist()}
-        except Exception:  # noqa: BLE001 - a damaged file: nothing is prescanned, the reading says what is wrong
+                sizes = {member.filename: member.file_size for member in archive.infolist()}
+        except Exception:  # noqa: BLE001 - a damaged file: the reading says what is wrong
             return {}
+        return {sheet: sizes[part] for sheet, part in self._sheet_parts().items() if part in sizes}
 
     def needs_scan(self, sheet: str, typed_blanks: bool) -> bool:
         """Whether the sheet's XML must be read for error cells and formulas without a value, and, with
