@@ -291,3 +291,19 @@ def test_a_cell_written_over_a_body_is_refused(tmp_path):
     sheet.write_number(2, 0, 5.0)
     with pytest.raises(ValueError, match="row 3"):
         book.close()
+
+
+def test_texts_over_excels_longest_are_cut_as_xlsxwriter_cuts_them(tmp_path):
+    """32,767 UTF-16 units at most: an emoji counts two; a text of 20,000 emoji is cut, one of 16,000 is not."""
+    names = pd.Series(["x" * 40_000, "\U0001F600" * 20_000, "\U0001F600" * 16_000, "short"], dtype=object)
+
+    def cells(book, sheet):
+        bold = book.add_format({"bold": True})
+        for i, v in enumerate(names):
+            sheet.write_string(i + 1, 0, v, bold)
+
+    def columns(book, sheet):
+        columnar.add_body(sheet, 1, 0, [columnar.texts(sheet, names, book.add_format({"bold": True}))])
+
+    strings = _same(tmp_path, cells, columns)["xl/sharedStrings.xml"].decode()
+    assert "x" * 32_767 + "<" in strings and "\U0001F600" * 16_000 + "<" in strings
