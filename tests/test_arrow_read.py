@@ -281,3 +281,30 @@ def test_sheets_scanned_ahead_in_small_pieces_give_the_same(tmp_path, monkeypatc
     assert "Sales" in prescanned and ("Sales" in typed) == (how == "no such text")
     assert inputs.dq.frame().query("Column == 'COGS' and Severity == 'Error'").Row.tolist() == \
         ([] if how == "no such text" else [1112])
+
+
+def test_several_reading_threads_read_the_same_and_never_two_large_sheets_past_the_largest(demo_workbook,
+                                                                                             monkeypatch):
+    # read_workbook(threads=N) takes the tables from one queue (threads._Tables): here every sheet of the demo
+    # counts as large, so the budget (the largest sheet's XML) decides what is parsed beside what.
+    monkeypatch.setattr(threads._Tables, "SMALL", 1)
+    seen, reading = [], set()
+    real_take, real_done = threads._Tables.take, threads._Tables.done
+
+    def take(self):
+        name = real_take(self)
+        reading.add(name)
+        seen.append((self.busy, self.limit, len(reading)))
+        return name
+
+    def done(self, name):
+        reading.discard(name)
+        real_done(self, name)
+    monkeypatch.setattr(threads._Tables, "take", take)
+    monkeypatch.setattr(threads._Tables, "done", done)
+    one, several = read_workbook(demo_workbook, threads=1), read_workbook(demo_workbook, threads=3)
+    for name in one.tables:
+        pd.testing.assert_frame_equal(one.tables[name], several.tables[name], obj=name)
+    assert one.dq.records == several.dq.records
+    assert seen and all(busy <= limit for busy, limit, _ in seen)
+    assert max(count for _, _, count in seen) >= 2   # and yet small enough tables were read two at a time

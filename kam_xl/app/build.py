@@ -13,21 +13,22 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from kam_xl.analysis import Results
+from typing import TYPE_CHECKING
+
 from kam_xl.contract import OUTPUT_SHEETS, TABLES, normalize_name
-from kam_xl.excel.cells import FORMULA_PREFIXES
 from kam_xl.inputs.anonymize import anonymize
 from kam_xl.inputs.crypto import encrypt_in_place
 from kam_xl.inputs.params import option_overrides
 from kam_xl.inputs.reader import read_workbook
 from kam_xl.inputs.safe_io import InputError, atomic_output, check_refresh_target, refuse_if_open
 from kam_xl.render import libreoffice
-from kam_xl.render.localize import analyze, restrict
-from kam_xl.render.pack import write_pack_workbook
-from kam_xl.render.results_reader import read_previous
-from kam_xl.render.splice import SpliceError, splice
-from kam_xl.render.writer import write_workbook
 from kam_xl.words import CATALOGUES, catalogue, header, sheet_title, ui
+
+if TYPE_CHECKING:
+    from kam_xl.analysis import Results
+
+# The analysis and the writers are imported where they are used, once the input is read: reading a large
+# book is the run's peak of memory, and these modules (scipy, openpyxl, XlsxWriter) hold about 50 MB of it.
 
 
 @dataclass
@@ -104,6 +105,7 @@ def build_file(source: str | Path, options: BuildOptions | None = None, **change
             inputs, mapping = anonymize(inputs, o.anonymize_key)
         overrides = {**option_overrides(o.params, o.as_of, o.period, o.language or inputs.language),
                      **({"Language": o.language} if o.language else {})}
+        from kam_xl.render.localize import analyze
         results = analyze(inputs, overrides or None, previous=_previous(source, inputs, o.previous, overrides))
         outcome.outputs += _write_summaries(source, inputs, results, o)
         if mapping is not None:
@@ -149,6 +151,7 @@ def _write_summaries(source: Path, inputs, results: Results, o: BuildOptions) ->
             return _write_parts(results, parts, vba_from, o.protect, o.jobs)
     target = Path(o.output) if o.output else summary_path(source, Path(o.out_dir) if o.out_dir else None, suffix)
     refuse_if_open(target)
+    from kam_xl.render.writer import write_workbook
     with _replacing(target):
         write_workbook(results, target, vba_from=vba_from, protect=o.protect)
     return [target]
@@ -164,6 +167,8 @@ def _start_part_writer(results: Results, vba_from: Path | None, protect: bool) -
 
 
 def _write_part(part: tuple[Path, object, str], shared: tuple = ()) -> Path:
+    from kam_xl.render.localize import restrict
+    from kam_xl.render.writer import write_workbook
     target, ids, audience = part
     results, vba_from, protect = shared or _PART_WRITER
     write_workbook(restrict(results, ids, audience), target, vba_from=vba_from, protect=protect)
@@ -182,6 +187,7 @@ def _write_parts(results: Results, parts: list, vba_from: Path | None, protect: 
 def write_private_csv(frame, path: Path) -> Path:
     """A CSV only its owner can read (pseudonym mapping); text cells that could
     be read as formulas by a spreadsheet are prefixed with an apostrophe."""
+    from kam_xl.excel.cells import FORMULA_PREFIXES
     safe = frame.map(lambda v: "'" + v if isinstance(v, str) and v[:1] in FORMULA_PREFIXES else v)
     with atomic_output(path) as temp:
         safe.to_csv(temp, index=False, encoding="utf-8-sig")
@@ -217,6 +223,9 @@ def refresh_file(workbook: str | Path, language: str | None = None, password: st
     backup is written first; input and user sheets, shared strings and the VBA
     project are carried over unchanged (see kam_xl.render.splice). ``period``:
     as --period (this refresh only; the Parameters sheet is not changed)."""
+    from kam_xl.render.localize import analyze
+    from kam_xl.render.splice import SpliceError, splice
+    from kam_xl.render.writer import write_workbook
     workbook = Path(workbook)
     outcome = Outcome(workbook)
     try:
@@ -256,6 +265,7 @@ def _previous(source: Path, inputs, given: Path | None, overrides: dict):
     path = Path(named) if given else source.parent / named
     if not path.is_file():
         raise InputError(f"{path}: the previous summary is not there")
+    from kam_xl.render.results_reader import read_previous
     return read_previous(path)
 
 
@@ -333,6 +343,7 @@ def export_pack(results: Results, pdf: Path, language: str | None = None) -> Pat
     if libreoffice.soffice() is None:
         raise InputError("--pack needs LibreOffice (soffice) on the PATH; install it, e.g. "
                          "'apt-get install libreoffice-calc', or leave out --pack")
+    from kam_xl.render.pack import write_pack_workbook
     with tempfile.TemporaryDirectory(prefix="kam-xl-pack-") as staging:
         workbook = write_pack_workbook(results, Path(staging) / f"{pdf.stem}.xlsx", language)
         produced = libreoffice.convert([workbook], "pdf", Path(staging) / "pdf")
@@ -343,4 +354,4 @@ def export_pack(results: Results, pdf: Path, language: str | None = None) -> Pat
     return pdf
 
 
-__all__ = ["Outcome", "Results", "build_file", "build_many", "export_pack", "export_pdf", "summary_path"]
+__all__ = ["Outcome", "build_file", "build_many", "export_pack", "export_pdf", "summary_path"]

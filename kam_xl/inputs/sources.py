@@ -83,15 +83,16 @@ def _workbook_part(path: Path, names: Names, map_dq: DataQuality, external, thre
                       if name not in files})
         sheets = list(book.sheet_names)
         names = claim_sheets(book, names, set(files))
-        grids = workbook_grids(path, files, threads or READ_THREADS, names, condense_from, book)
-        try:
-            return type_part(grids, path, sheets, names, map_dq)
-        finally:
-            grids.close()   # stops the reading threads at once if typing failed
-    except Unreadable as exc:
-        raise ErrorCells(path).unreadable(exc) from None
-    finally:
+    except BaseException as exc:
         book.close()
+        if isinstance(exc, Unreadable):
+            raise ErrorCells(path).unreadable(exc) from None
+        raise
+    grids = workbook_grids(path, files, threads or READ_THREADS, names, condense_from, book)   # takes the book
+    try:
+        return type_part(grids, path, sheets, names, map_dq)
+    finally:
+        grids.close()   # stops the reading threads at once if typing failed
 
 
 def _file_part(path: Path, names: Names) -> Part:
@@ -158,6 +159,7 @@ def type_part(grids, path: Path | None, sheets: list[str] | None, names: Names,
             large.append((spec, grid))
         elif spec.name != "ColumnMap" and grid is not None:
             take(spec, grid, errors)
+        del grid, errors   # the cells read are typed: not held while the next table is awaited
     for spec, file in large:   # a line is plain only for a customer of Customers, typed by now
         take(spec, large_grid(spec, file, names, part.tables.get("Customers")), {})
     return part

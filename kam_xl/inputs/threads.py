@@ -1,7 +1,7 @@
 """The reading threads of a workbook, and the fast way in for clean Excel Tables.
 
 calamine releases the GIL while it parses a table, so READ_THREADS threads
-read the tables at once, largest first and never two large ones beyond the
+may read the tables at once, the small first then the largest, and never two large ones beyond the
 largest's size (:class:`_Tables`), and hand them over in a queue while the
 calling thread types those already read. A clean Excel Table comes as typed
 columns (kam_xl.inputs.arrow_tables: :func:`arrow_grid`); every other table
@@ -10,7 +10,6 @@ error cells by a thread of its own (kam_xl.inputs.error_cells).
 """
 from __future__ import annotations
 
-import os
 import queue
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -28,8 +27,10 @@ from kam_xl.inputs.names import Names
 from kam_xl.inputs.workbook import excel_table, find_grid, open_workbook
 
 
-# calamine releases the GIL while it parses a table, so two threads read two tables at once.
-READ_THREADS = min(2, os.cpu_count() or 1)
+# One reading thread: the other core types the tables read and scans the sheets ahead (ErrorCells.prescan). On
+# the 1M-line book (2 cores) two reading threads built 0.4-1 s faster (14.5 s against 15.0-15.7 s) but peaked at
+# 1.40-1.45 GB against 1.10 GB: a second large sheet parsed beside the first. Batch workers use 1 as well.
+READ_THREADS = 1
 # Clean Excel Tables are read as typed columns (kam_xl.inputs.arrow_tables); off, every table is read cell by cell.
 ARROW_READ = True
 
@@ -43,7 +44,8 @@ class _Tables:
     SMALL = 8 << 20   # bytes of sheet XML: a table this small is read whatever else is read
 
     def __init__(self, names: list[str], sizes: dict[str, int]):
-        self.left = sorted(names, key=lambda n: (-sizes.get(n, 0), -TABLES[n].typical_rows))
+        # The small tables first (the calling thread types them while the largest is parsed), then the largest.
+        self.left = sorted(names, key=lambda n: (self.large(n, sizes), -sizes.get(n, 0), -TABLES[n].typical_rows))
         self.sizes, self.busy = sizes, 0
         self.limit = max(sizes.values(), default=0)
         self.turn = threading.Condition()
@@ -55,50 +57,59 @@ class _Tables:
                 name = next((n for n in self.left if self._fits(self.sizes.get(n, 0))), None)
                 if name is not None:
                     self.left.remove(name)
-                    self.busy += self.sizes.get(name, 0)
+                    self.busy += self._weight(name)
                     return name
                 self.turn.wait()
             return None
 
     def done(self, name: str) -> None:
         with self.turn:
-            self.busy -= self.sizes.get(name, 0)
+            self.busy -= self._weight(name)
             self.turn.notify_all()
 
+    def large(self, name: str, sizes: dict[str, int] | None = None) -> bool:
+        return (sizes if sizes is not None else self.sizes).get(name, 0) >= self.SMALL
+
+    def _weight(self, name: str) -> int:
+        """The bytes of sheet XML a table counts for: a small table's are left out."""
+        return self.sizes.get(name, 0) if self.large(name) else 0
+
     def _fits(self, size: int) -> bool:
-        return size < self.SMALL or self.busy == 0 or self.busy + size <= self.limit
+        return size < self.SMALL or self.busy + size <= self.limit
 
 
 class _LaneBook:
-    """A reading thread's calamine workbook, taken when a table first needs it: opening one parses the
-    shared strings (tens of MB in a large book), and a book of clean Excel Tables is read by fastexcel
-    alone. The caller's open workbook (in ``spare``) is borrowed before a new one is opened."""
+    """A reading thread's calamine workbook, taken when a table first needs it and let go before a large
+    table is parsed: opening one parses the shared strings (tens of MB held in a large book), and a book of
+    clean Excel Tables is read by fastexcel alone. The caller's open workbook (in ``spare``) is taken
+    before a new one is opened."""
 
     def __init__(self, path: Path, spare: queue.SimpleQueue):
-        self.path, self.spare, self.book, self.own = path, spare, None, False
+        self.path, self.spare, self.book = path, spare, None
 
     def get(self):
         if self.book is None:
             try:
                 self.book = self.spare.get_nowait()
             except queue.Empty:
-                self.book, self.own = open_workbook(self.path), True
+                self.book = open_workbook(self.path)
         return self.book
 
     def close(self) -> None:
-        if self.own:
+        if self.book is not None:
             self.book.close()
+            self.book = None
 
 
 def workbook_grids(path: Path, files: dict[str, Path], threads: int, names: Names, condense_from: int | None,
                    book=None):
     """Yield ``(spec, grid, error cells)`` for every table as soon as it is read.
 
-    Each reading thread works through its lane of tables, with a calamine
-    workbook when a table needs one (the first borrows the caller's ``book``,
-    which the caller closes after), while this thread types the tables
-    already read. A table given outside the workbook (``files``) is read from
-    there (see kam_xl.inputs.external, and ``condense_from``)."""
+    The reading threads take the tables (:class:`_Tables`), each with a
+    calamine workbook when a table needs one (the caller's open ``book`` is
+    handed over and closed here), while this thread types the tables already
+    read. A table given outside the workbook (``files``) is read from there
+    (see kam_xl.inputs.external, and ``condense_from``)."""
     spare: queue.SimpleQueue = queue.SimpleQueue()
     if book is not None:
         spare.put(book)
@@ -120,6 +131,8 @@ def workbook_grids(path: Path, files: dict[str, Path], threads: int, names: Name
             arrow = open_arrow_tables(path, excel_tables)
             try:
                 while not stop.is_set() and (name := tables.take()) is not None:
+                    if tables.large(name):
+                        book.close()
                     try:
                         ready.put(_read_table(TABLES[name], book, arrow, error_cells, files, names, condense_from))
                     finally:
@@ -139,9 +152,12 @@ def workbook_grids(path: Path, files: dict[str, Path], threads: int, names: Name
                 if isinstance(item, BaseException):
                     raise item
                 yield item
+                del item   # a large table's cells are not held while the next one is awaited
         finally:
             stop.set()
             error_cells.close()
+            while not spare.empty():
+                spare.get_nowait().close()
 
 
 def _read_table(spec: TableSpec, book: _LaneBook, arrow: ArrowTables | None, error_cells: ErrorCells,
