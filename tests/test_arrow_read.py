@@ -6,6 +6,7 @@ date below its 1,000-row type sample, error cells (read as blanks), leading-zero
 times of day, rows typed under a table, the 1904 date system, dates before March 1900 and a long
 shared-string table."""
 import datetime as dt
+import re
 
 import openpyxl
 import pandas as pd
@@ -308,3 +309,25 @@ def test_several_reading_threads_read_the_same_and_never_two_large_sheets_past_t
     assert one.dq.records == several.dq.records
     assert seen and all(busy <= limit for busy, limit, _ in seen)
     assert max(count for _, _, count in seen) >= 2   # and yet small enough tables were read two at a time
+
+
+def test_a_text_kept_in_the_sheet_is_looked_at_on_a_sheet_the_safety_check_counted(tmp_path, monkeypatch):
+    # SheetJS writes texts as t="str" cells without a formula. On a sheet the safety check counted (here every
+    # sheet, thresholds lowered), a text 'N/A' kept so in a number column must still be found, not read as blank.
+    import zipfile
+
+    from kam_xl.inputs import safe_io
+    monkeypatch.setattr(safe_io, "SCANNED_FROM", 0)
+    monkeypatch.setattr(safe_io, "SCANNED_RATIO", 0)
+    path = _xlsxwriter_book(tmp_path / "sheetjs.xlsx", None)
+    with zipfile.ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    sheet = "xl/worksheets/sheet2.xml"
+    cell = re.search(rb'<c r="E1113"[^>]*><v>[^<]*</v></c>', members[sheet])[0]
+    members[sheet] = members[sheet].replace(cell, b'<c r="E1113" t="str"><v>N/A</v></c>')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    inputs, typed = read_both_ways(path, monkeypatch)
+    assert "Sales" not in typed
+    assert inputs.dq.frame().query("Column == 'COGS' and Severity == 'Error'").Row.tolist() == [1113]

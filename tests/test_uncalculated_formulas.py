@@ -113,10 +113,19 @@ def test_the_scan_finds_only_cells_without_a_value():
     xml = (b'<row r="1"><c r="A1"><f>X</f><v>1</v></c><c r="B1"><f>Y&amp;"&#36152;"</f></c>'
            b'<c r="C1" t="str"><f>""</f><v></v></c><c r="D1"><f>Z</f><v></v></c><c r="E1" t="n"><f>W</f><v/></c>'
            b'<c r="F1"><f t="shared" si="0"/></c><c r="G1" t="e"><f>1/0</f><v>#DIV/0!</v></c>'
+           b'<c r="H1" t="str"><f>U</f></c><c r="I1">\n  <f>T</f>\n  <v></v>\n</c>'
            b'<c r="AA1" s="3"><f>V</f><v>2</v></c></row>')
     found = ErrorCells.errors_in(xml)
     assert found == {(1, 1): '\x00=Y&"贸"', (1, 3): "\x00=Z", (1, 4): "\x00=W", (1, 5): "\x00=",
-                     (1, 6): "#DIV/0!"}
+                     (1, 6): "#DIV/0!", (1, 7): "\x00=U", (1, 8): "\x00=T"}
+
+
+def test_a_last_row_of_formulas_without_values_is_not_dropped_as_empty(tmp_path):
+    path = write_book(tmp_path / "last.xlsx", {
+        "Customers": [["CustomerID"], ["C1"]],
+        "Sales": [["Date", "CustomerID", "NetRevenue"], ["2026-01-05", "C1", 10], ["=A2", "=B2", "=C2*2"]]})
+    found = [(t, r, c) for t, r, c, _, _, _ in _records(read_workbook(path))]
+    assert found == [("Sales", 3, "CustomerID"), ("Sales", 3, "Date"), ("Sales", 3, "NetRevenue")]
 
 
 def test_the_safety_count_tells_the_reader_which_large_sheets_need_no_scan(tmp_path, monkeypatch):
@@ -139,7 +148,10 @@ def test_the_safety_count_tells_the_reader_which_large_sheets_need_no_scan(tmp_p
     inputs = read_workbook(tmp_path / "errors.xlsx")
     errors = inputs.dq.frame().query("Severity == 'Error'")
     assert errors[["Row", "Column", "Value"]].values.tolist() == [[3, "Currency", "#N/A"]]
-    facts = safe_io.scanned_part(tmp_path / "errors.xlsx", "xl/worksheets/sheet2.xml")
+    with zipfile.ZipFile(tmp_path / "errors.xlsx") as archive:
+        crc = archive.getinfo("xl/worksheets/sheet2.xml").CRC
+    facts = safe_io.scanned_part(tmp_path / "errors.xlsx", "xl/worksheets/sheet2.xml", crc)
+    assert safe_io.scanned_part(tmp_path / "errors.xlsx", "xl/worksheets/sheet2.xml", crc + 1) is None
     with zipfile.ZipFile(tmp_path / "errors.xlsx") as archive:   # the same counted over the whole XML at once
         xml = archive.read("xl/worksheets/sheet2.xml").decode()
     cells, values = len(re.findall(r"<c[\s/>]", xml)), len(re.findall(r"<(?:v|is|f)[\s/>]", xml))
@@ -148,9 +160,10 @@ def test_the_safety_count_tells_the_reader_which_large_sheets_need_no_scan(tmp_p
     # openpyxl writes inline strings: a typed column with blanks there is still looked at, an error cell anyway.
     assert not ErrorCells(clean).needs_scan("Sales", False) and ErrorCells(clean).needs_scan("Sales", True)
     assert ErrorCells(tmp_path / "errors.xlsx").needs_scan("Sales", False)
-    for text in ("none", "N/A"):   # shared strings (XlsxWriter, as Excel): only "N/A" is read as a blank
+    for text in ("none", "N/A", "_x004E_/A"):   # shared strings, as Excel saves: "N/A" is read as a blank, and
+        # _x004E_ is Excel's escape of "N"
         book = xlsxwriter.Workbook(tmp_path / f"{text[0]}.xlsx")
         book.add_worksheet("Sales").write_row(0, 0, ["Date", "CustomerID", "NetRevenue", text])
         book.close()
         read_workbook(tmp_path / f"{text[0]}.xlsx")   # (no Customers: an InputError later would not matter)
-        assert ErrorCells(tmp_path / f"{text[0]}.xlsx").needs_scan("Sales", True) == (text == "N/A")
+        assert ErrorCells(tmp_path / f"{text[0]}.xlsx").needs_scan("Sales", True) == (text != "none")

@@ -223,14 +223,14 @@ def refresh_file(workbook: str | Path, language: str | None = None, password: st
     backup is written first; input and user sheets, shared strings and the VBA
     project are carried over unchanged (see kam_xl.render.splice). ``period``:
     as --period (this refresh only; the Parameters sheet is not changed)."""
-    from kam_xl.render.localize import analyze
     from kam_xl.render.splice import SpliceError, splice
-    from kam_xl.render.writer import write_workbook
     workbook = Path(workbook)
     outcome = Outcome(workbook)
     try:
         check_refresh_target(workbook)
         inputs = read_workbook(workbook, password=password, language=language)
+        from kam_xl.render.localize import analyze
+        from kam_xl.render.writer import write_workbook
         overrides = {**option_overrides(None, None, period, language or inputs.language),
                      **({"Language": language} if language else {})}
         results = analyze(inputs, overrides or None, previous=_previous(workbook, inputs, None, {}))

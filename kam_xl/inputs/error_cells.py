@@ -85,6 +85,8 @@ class ErrorCells:
         self._lock = threading.Lock()   # the reading threads share this object
         self._scans: dict[str, Future] = {}
         self._stop = threading.Event()
+        self._scanner: threading.Thread | None = None
+        self._directory: dict[str, tuple[int, int]] | None = None
         self._sheet_parts()   # here, not in the reading threads (and unsafe XML is refused up front)
 
     # The texts fastexcel reads as a blank (or NaN) in a number or date column instead of refusing the column
@@ -102,11 +104,16 @@ class ErrorCells:
         wanted = [s for s in dict.fromkeys(sheets) if sizes.get(s, 0) > self.CHUNK]
         self._scans = {sheet: Future() for sheet in wanted}
         if wanted:
-            threading.Thread(target=self._scan_all, args=(wanted,), name="kam-xl sheet scan", daemon=True).start()
+            self._scanner = threading.Thread(target=self._scan_all, args=(wanted,), name="kam-xl sheet scan",
+                                             daemon=True)
+            self._scanner.start()
 
     def _scan_all(self, sheets: list[str]) -> None:
         for sheet in sheets:
             future = self._scans[sheet]
+            if self._stop.is_set():
+                future.cancel()
+                continue
             try:
                 future.set_result(self._scan(sheet) if self.needs_scan(sheet, typed_blanks=True) else
                                   SheetScan({}, False))
@@ -129,32 +136,41 @@ class ErrorCells:
         return SheetScan(errors, own_texts)
 
     def close(self) -> None:
-        """Stop the prescan (a read that failed midway)."""
+        """Stop the prescan and wait for it: the file it reads may be a decrypted copy about to be deleted."""
         self._stop.set()
+        if self._scanner is not None:
+            self._scanner.join()
 
     def sheet_sizes(self) -> dict[str, int]:
         """Each sheet's XML size in bytes, as the zip directory gives it (none for a damaged file)."""
-        try:
-            with zipfile.ZipFile(self.path) as archive:
-                sizes = {member.filename: member.file_size for member in archive.infolist()}
-        except Exception:  # noqa: BLE001 - a damaged file: the reading says what is wrong
-            return {}
-        return {sheet: sizes[part] for sheet, part in self._sheet_parts().items() if part in sizes}
+        members = self._members()
+        return {sheet: members[part][0] for sheet, part in self._sheet_parts().items() if part in members}
+
+    def _members(self) -> dict[str, tuple[int, int]]:
+        """Each part's (size, CRC-32), as the zip directory gives them (none for a damaged file)."""
+        if self._directory is None:
+            try:
+                with zipfile.ZipFile(self.path) as archive:
+                    self._directory = {m.filename: (m.file_size, m.CRC) for m in archive.infolist()}
+            except Exception:  # noqa: BLE001 - a damaged file: the reading says what is wrong
+                self._directory = {}
+        return self._directory
 
     def needs_scan(self, sheet: str, typed_blanks: bool) -> bool:
         """Whether the sheet's XML must be read for error cells and formulas without a value, and, with
         ``typed_blanks`` (a number or date column with blanks), for texts read as blanks. Not when the safety
         check counted the sheet (kam_xl.inputs.safe_io.scanned_part, a large sheet) and found no error cell,
-        no formula and, for texts, no inline string while the shared strings hold none of those texts."""
+        no formula and, for texts, no text of its own while the shared strings hold none of those texts."""
         part = self._sheet_parts().get(sheet)
-        facts = scanned_part(self.path, part) if part is not None else None
+        member = self._members().get(part) if part is not None else None
+        facts = scanned_part(self.path, part, member[1]) if member is not None else None
         if facts is None or facts.error_cells or facts.formulas:
             return True
-        return typed_blanks and (facts.inline_strings or self.shared_strings_hide())
+        return typed_blanks and (facts.own_texts or self.shared_strings_hide())
 
     def shared_strings_hide(self) -> bool:
         """Whether a shared string is one of the texts fastexcel reads as a blank in a number or date column
-        (_HIDDEN_TEXTS), or may spell one (rich text runs, character references)."""
+        (_HIDDEN_TEXTS), or may spell one (rich text runs, character references, Excel's _xHHHH_ escapes)."""
         if self._shared_may_hide is None:
             with self._lock:
                 if self._shared_may_hide is None:
@@ -170,7 +186,7 @@ class ErrorCells:
                 strings = archive.read(names[0]) if names else b""
         except Exception:  # noqa: BLE001 - unsure: look at every cell
             return True
-        if b"<r>" in strings or b"&#" in strings:
+        if b"<r>" in strings or b"&#" in strings or b"_x" in strings:
             return True
         return self._HIDDEN_SHARED.search(strings) is not None
 
@@ -286,8 +302,8 @@ class ErrorCells:
 
     # A formula whose value was never calculated: <f> and then no <v>, or an empty one. An empty value is a
     # calculated empty text only in a t="str" cell (Excel's way of storing a formula's "").
-    _UNCALCULATED = re.compile(rb'<c\b([^>]*)>(?:<f\b[^>]*/>|<f\b[^>]*>([^<]*)</f>)(?:<v>\s*</v>|<v\s*/>)?</c>', re.S)
-    _UNCALCULATED_HINT = re.compile(rb'</f>(?:<v>\s*</v>|<v\s*/>)?</c>|<f\b[^>]*/>(?:<v>\s*</v>|<v\s*/>)?</c>')
+    _UNCALCULATED = re.compile(rb'<c\b([^>]*)>\s*(?:<f\b[^>]*/>|<f\b[^>]*>([^<]*)</f>)\s*(<v>\s*</v>|<v\s*/>)?\s*</c>')
+    _UNCALCULATED_HINT = re.compile(rb'(?:</f>|<f\b[^>]*/>)\s*(?:<v>\s*</v>|<v\s*/>)?\s*</c>')
     _REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
 
     @classmethod
@@ -303,9 +319,9 @@ class ErrorCells:
         # A sheet of typed values has no <f>; its rows seldom hold an "f" at all, which a single-byte search
         # (memchr) tells several times faster than a search for "<f".
         if b"f" in data and b"<f" in data and cls._UNCALCULATED_HINT.search(data):
-            for attributes, formula in cls._UNCALCULATED.findall(data):
+            for attributes, formula, empty_value in cls._UNCALCULATED.findall(data):
                 ref = cls._REF.search(attributes)
-                if ref is None or re.search(rb'\bt="(?:str|inlineStr)"', attributes):
+                if ref is None or (empty_value and b't="str"' in attributes):
                     continue
                 text = html.unescape(formula.decode("utf-8", "replace"))
                 found.setdefault((int(ref[2]), _column(ref[1])), f"{UNCALCULATED}={text}")

@@ -37,18 +37,19 @@ class InputError(Exception):
 # is not scanned twice (about 1 s for a book of a million lines).
 _PASSED: set[tuple] = set()
 # What the count of a scanned sheet part (see _check_sizes) learnt on the way, by the file's identity and the
-# part: the reader asks it (scanned_part) rather than inflate the same hundreds of MB of XML again.
-_SCANNED: dict[tuple, dict[str, "PartFacts"]] = {}
+# part, with the part's CRC-32 from the zip directory: the reader asks it (scanned_part) rather than inflate
+# the same hundreds of MB of XML again.
+_SCANNED: dict[tuple, dict[str, tuple[int, "PartFacts"]]] = {}
 
 
 class PartFacts(NamedTuple):
     """A worksheet part's cells, the cells with a value or formula, its formulas, and whether any cell holds
-    an error value (t="e") or a text of its own (an inline string)."""
+    an error value (t="e") or a text of its own (an inline string, or a t="str" text as SheetJS writes)."""
     cells: int
     values: int
     formulas: int
     error_cells: bool
-    inline_strings: bool
+    own_texts: bool
 
 
 def _identity(path: Path) -> tuple | None:
@@ -59,11 +60,13 @@ def _identity(path: Path) -> tuple | None:
         return None
 
 
-def scanned_part(path: Path, part: str) -> PartFacts | None:
-    """The facts of a sheet part the safety check counted, while the file is unchanged; None when it did not
-    count that part (small or ordinary parts, --allow-large)."""
+def scanned_part(path: Path, part: str, crc: int) -> PartFacts | None:
+    """The facts of a sheet part the safety check counted, while the file and the part (``crc``, its CRC-32 in
+    the zip directory the caller reads) are unchanged; None when it did not count that part (small or ordinary
+    parts, --allow-large)."""
     identity = _identity(path)
-    return _SCANNED.get(identity, {}).get(part) if identity is not None else None
+    counted, facts = _SCANNED.get(identity, {}).get(part, (None, None)) if identity is not None else (None, None)
+    return facts if counted == crc else None
 
 
 def check_workbook_file(path: Path, allow_large: bool | None = None) -> None:
@@ -201,32 +204,34 @@ def _check_sizes(path: Path, archive: zipfile.ZipFile, members: list[zipfile.Zip
                                  f"{facts.cells:,} cells, of which {facts.values:,} hold a value; {_TOO_LARGE}")
             identity = _identity(path)
             if identity is not None:
-                _SCANNED.setdefault(identity, {})[member.filename] = facts
+                _SCANNED.setdefault(identity, {})[member.filename] = (member.CRC, facts)
 
 
 _BLOCK = 1 << 20   # bytes of a part's XML inflated at a time by the count
+_CARRIED = 2 << 20   # at most this much XML without a '>' is carried into the next block
 # A cell tag (<c) or a value's (<v, <is, <f), in one pass: no two such tags overlap.
 _TAG = re.compile(rb"<(c|v|is|f)[\s/>]")
 
 
 def _part_facts(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> PartFacts:
     """The PartFacts of a worksheet part, read in about 1 MB blocks, each cut after its last '>' so that no
-    tag, and no attribute such as t="e", is split between two blocks."""
+    tag, and no attribute such as t="e", is split between two blocks (XML without any '>' is carried over up
+    to _CARRIED bytes, then counted as it is: a hostile part cannot make the carry grow)."""
     cells = tags = formulas = 0
-    error_cells = inline_strings = False
+    error_cells = own_texts = False
     rest = b""
     with archive.open(member) as stream:
         for block in iter(lambda: stream.read(_BLOCK), b""):
             data = rest + block
-            cut = data.rfind(b">") + 1
+            cut = data.rfind(b">") + 1 or (len(data) if len(data) > _CARRIED else 0)
             data, rest = data[:cut], data[cut:]
             found = _TAG.findall(data)
             cells += found.count(b"c")
             formulas += found.count(b"f")
             tags += len(found)
             error_cells = error_cells or b't="e"' in data
-            inline_strings = inline_strings or b'"inlineStr"' in data
-    return PartFacts(cells, tags - cells, formulas, error_cells, inline_strings)
+            own_texts = own_texts or b'"inlineStr"' in data or b't="str"' in data
+    return PartFacts(cells, tags - cells, formulas, error_cells, own_texts)
 
 
 def _check_no_doctype(path: Path, archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> None:

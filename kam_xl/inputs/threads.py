@@ -43,17 +43,18 @@ class _Tables:
 
     SMALL = 8 << 20   # bytes of sheet XML: a table this small is read whatever else is read
 
-    def __init__(self, names: list[str], sizes: dict[str, int]):
+    def __init__(self, names: list[str], sizes: dict[str, int], stop: threading.Event):
         # The small tables first (the calling thread types them while the largest is parsed), then the largest.
         self.left = sorted(names, key=lambda n: (self.large(n, sizes), -sizes.get(n, 0), -TABLES[n].typical_rows))
-        self.sizes, self.busy = sizes, 0
+        self.sizes, self.busy, self.stop = sizes, 0, stop
         self.limit = max(sizes.values(), default=0)
         self.turn = threading.Condition()
 
     def take(self) -> str | None:
-        """The next table that fits beside those being read (waiting until one does); None when none is left."""
+        """The next table that fits beside those being read (waiting until one does); None when none is left
+        or the reading stops."""
         with self.turn:
-            while self.left:
+            while self.left and not self.stop.is_set():
                 name = next((n for n in self.left if self._fits(self.sizes.get(n, 0))), None)
                 if name is not None:
                     self.left.remove(name)
@@ -65,6 +66,11 @@ class _Tables:
     def done(self, name: str) -> None:
         with self.turn:
             self.busy -= self._weight(name)
+            self.turn.notify_all()
+
+    def wake(self) -> None:
+        """Wake the threads waiting for a table (the reading stops)."""
+        with self.turn:
             self.turn.notify_all()
 
     def large(self, name: str, sizes: dict[str, int] | None = None) -> bool:
@@ -102,62 +108,86 @@ class _LaneBook:
 
 
 def workbook_grids(path: Path, files: dict[str, Path], threads: int, names: Names, condense_from: int | None,
-                   book=None):
-    """Yield ``(spec, grid, error cells)`` for every table as soon as it is read.
+                   book=None) -> "_Grids":
+    """``(spec, grid, error cells)`` for every table as soon as it is read.
 
     The reading threads take the tables (:class:`_Tables`), each with a
     calamine workbook when a table needs one (the caller's open ``book`` is
-    handed over and closed here), while this thread types the tables already
-    read. A table given outside the workbook (``files``) is read from there
-    (see kam_xl.inputs.external, and ``condense_from``)."""
+    handed over: closed by a thread or by :meth:`_Grids.close`), while this
+    thread types the tables already read. A table given outside the workbook
+    (``files``) is read from there (see kam_xl.inputs.external, and ``condense_from``)."""
     spare: queue.SimpleQueue = queue.SimpleQueue()
     if book is not None:
         spare.put(book)
-    error_cells = ErrorCells(path)
-    excel_tables = error_cells.tables() if ARROW_READ else {}
-    ready: queue.Queue = queue.Queue()
-    stop = threading.Event()
+    return _Grids(_read_tables(path, files, threads, names, condense_from, spare), spare)
 
-    wanted = [name for name in TABLES if name != "ColumnMap"]   # the map was read first
-    sheets = {name: excel_tables[table].sheet for name in wanted if name not in files
-              and (table := _named_table(excel_tables, TABLES[name], names)) is not None}
-    sizes = error_cells.sheet_sizes()
-    tables = _Tables(wanted, {name: sizes.get(sheet, 0) for name, sheet in sheets.items()})
-    error_cells.prescan([sheets[name] for name in tables.left if name in sheets])
 
-    def read_lane() -> None:
-        try:
-            book = _LaneBook(path, spare)
-            arrow = open_arrow_tables(path, excel_tables)
+class _Grids:
+    """The tables as they are read; :meth:`close` stops the reading (the caller's typing failed) and closes a
+    workbook handed over that no thread took, even when the reading never started."""
+
+    def __init__(self, tables, spare: queue.SimpleQueue):
+        self.tables, self.spare = tables, spare
+
+    def __iter__(self):
+        return self.tables
+
+    def close(self) -> None:
+        self.tables.close()
+        while True:
             try:
-                while not stop.is_set() and (name := tables.take()) is not None:
-                    if tables.large(name):
-                        book.close()
+                self.spare.get_nowait().close()
+            except queue.Empty:
+                return
+
+
+def _read_tables(path: Path, files: dict[str, Path], threads: int, names: Names, condense_from: int | None,
+                 spare: queue.SimpleQueue):
+    error_cells = ErrorCells(path)
+    stop = threading.Event()
+    try:
+        excel_tables = error_cells.tables() if ARROW_READ else {}
+        wanted = [name for name in TABLES if name != "ColumnMap"]   # the map was read first
+        sheets = {name: excel_tables[table].sheet for name in wanted if name not in files
+                  and (table := _named_table(excel_tables, TABLES[name], names)) is not None}
+        sizes = error_cells.sheet_sizes()
+        tables = _Tables(wanted, {name: sizes.get(sheet, 0) for name, sheet in sheets.items()}, stop)
+        error_cells.prescan([sheets[name] for name in tables.left if name in sheets])
+        ready: queue.Queue = queue.Queue()
+
+        def read_lane() -> None:
+            book = _LaneBook(path, spare)
+            try:
+                arrow = open_arrow_tables(path, excel_tables)
+                while (name := tables.take()) is not None:
                     try:
+                        if tables.large(name):
+                            book.close()
                         ready.put(_read_table(TABLES[name], book, arrow, error_cells, files, names, condense_from))
                     finally:
                         tables.done(name)
+            except BaseException as exc:  # handed to the consuming thread, which raises it
+                ready.put(exc)
             finally:
                 book.close()
-        except BaseException as exc:  # handed to the consuming thread, which raises it
-            ready.put(exc)
 
-    lanes = min(threads, len(wanted))
-    with ThreadPoolExecutor(max_workers=lanes) as pool:
-        for _ in range(lanes):
-            pool.submit(read_lane)
-        try:
-            for _ in wanted:
-                item = ready.get()
-                if isinstance(item, BaseException):
-                    raise item
-                yield item
-                del item   # a large table's cells are not held while the next one is awaited
-        finally:
-            stop.set()
-            error_cells.close()
-            while not spare.empty():
-                spare.get_nowait().close()
+        lanes = min(threads, len(wanted))
+        with ThreadPoolExecutor(max_workers=lanes) as pool:
+            for _ in range(lanes):
+                pool.submit(read_lane)
+            try:
+                for _ in wanted:
+                    item = ready.get()
+                    if isinstance(item, BaseException):
+                        raise item
+                    yield item
+                    del item   # a large table's cells are not held while the next one is awaited
+            finally:
+                stop.set()
+                tables.wake()
+    finally:
+        stop.set()
+        error_cells.close()
 
 
 def _read_table(spec: TableSpec, book: _LaneBook, arrow: ArrowTables | None, error_cells: ErrorCells,
@@ -178,9 +208,19 @@ def _read_table(spec: TableSpec, book: _LaneBook, arrow: ArrowTables | None, err
         found = find_grid(book.get(), spec, names, error_cells.last_row)
     except Unreadable as exc:
         raise error_cells.unreadable(exc) from None
-    # calamine reads an error cell as '', so a table without '' has none and its sheet needs no scan.
-    scan = found is not None and any("" in row for row in found.rows)
-    return spec, found, error_cells.for_sheet(found.sheet) if scan else {}
+    if found is None:
+        return spec, None, {}
+    # calamine reads an error cell as '', so a table without '' has none and its sheet needs no scan, unless
+    # the sheet's XML goes on past the rows read (calamine leaves out a last row of such cells only).
+    last_read = found.first_row + len(found.rows) - 1
+    used = error_cells.last_row(found.sheet)
+    scan = any("" in row for row in found.rows) or (found.source == "sheet" and used is not None and used > last_read)
+    errors = error_cells.for_sheet(found.sheet) if scan else {}
+    if found.source == "sheet" and errors:
+        width = len(found.header)
+        last = max((row for row, col in errors if found.first_col <= col < found.first_col + width), default=0)
+        found.rows = found.rows + [[""] * width for _ in range(last - last_read)]
+    return spec, found, errors
 
 
 def _named_table(parts: dict, spec: TableSpec, names: Names) -> str | None:

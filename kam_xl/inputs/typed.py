@@ -49,7 +49,7 @@ def typed_frame(spec: TableSpec, grid: Grid, errors: dict, dq: DataQuality, name
     skip_title_rows(spec, grid, dq, names)
     header = [str(h).strip() if h not in (None, "") else "" for h in grid.header]
     width = len(header)
-    raw = _raw_frame(grid, width)
+    raw = _raw_frame(grid, width, {row for row, _ in errors})
     mapped, extra = map_headers(spec, header, names)
     dq.sources[spec.name] = TableSource(grid.sheet, grid.first_col,
                                         {name: (position, header[position]) for name, position in mapped.items()},
@@ -164,12 +164,15 @@ def _typed_columns(spec: TableSpec, raw: pd.DataFrame, kinds: dict, parsed: dict
     return frame, rejected
 
 
-def _raw_frame(grid: Grid, width: int) -> pd.DataFrame:
+def _raw_frame(grid: Grid, width: int, error_rows: set[int]) -> pd.DataFrame:
     """The grid's cells as an object frame indexed by worksheet row, without
-    the formatted but empty rows at its end."""
+    the formatted but empty rows at its end (a row whose cells calamine read
+    as blanks but which holds an error cell, ``error_rows``, is not empty)."""
     if isinstance(grid.rows, list):
         end = len(grid.rows)
-        while end and all(v in ("", None) for v in grid.rows[end - 1]):
+        while end and all(v in ("", None) for v in grid.rows[end - 1]) and \
+                (grid.row_numbers[end - 1] if grid.row_numbers is not None else grid.first_row + end - 1) \
+                not in error_rows:
             end -= 1
         grid.rows = grid.rows[:end]
     if isinstance(grid.rows, pd.DataFrame):
