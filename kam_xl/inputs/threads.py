@@ -1,8 +1,8 @@
 """The reading threads of a workbook, and the fast way in for clean Excel Tables.
 
 calamine releases the GIL while it parses a table, so READ_THREADS threads
-may read the tables at once, the small first then the largest, and never two large ones beyond the
-largest's size (:class:`_Tables`), and hand them over in a queue while the
+may read the tables at once, the small first, never two large ones beyond
+the largest's size (:class:`_Tables`), and hand them over in a queue while the
 calling thread types those already read. A clean Excel Table comes as typed
 columns (kam_xl.inputs.arrow_tables: :func:`arrow_grid`); every other table
 as its cells (kam_xl.inputs.workbook). A large sheet's XML is read ahead for
@@ -36,17 +36,17 @@ ARROW_READ = True
 
 
 class _Tables:
-    """The tables still to read, taken by the reading threads largest first, never two large ones at once
-    beyond the largest's size: fastexcel holds a sheet's cells whole while it parses it, so two large sheets
-    parsed together would set the read's peak (1.3-1.4 GB for the 1M-line book, against 1.0 GB one at a
-    time), while the small tables and the sheets that fit beside each other still go two at a time."""
+    """The tables still to read, taken by the reading threads: the small first (the calling thread types them
+    while the largest is parsed), then the large by size, never two large ones at once beyond the largest's
+    size: fastexcel holds a sheet's cells whole while it parses it, so two large sheets parsed together would
+    set the read's peak (1.3-1.4 GB for the 1M-line book, against 1.0 GB one at a time), while the small
+    tables and the sheets that fit beside each other still go two at a time."""
 
     SMALL = 8 << 20   # bytes of sheet XML: a table this small is read whatever else is read
 
     def __init__(self, names: list[str], sizes: dict[str, int], stop: threading.Event):
-        # The small tables first (the calling thread types them while the largest is parsed), then the largest.
-        self.left = sorted(names, key=lambda n: (self.large(n, sizes), -sizes.get(n, 0), -TABLES[n].typical_rows))
         self.sizes, self.busy, self.stop = sizes, 0, stop
+        self.left = sorted(names, key=lambda n: (self.large(n), -sizes.get(n, 0), -TABLES[n].typical_rows))
         self.limit = max(sizes.values(), default=0)
         self.turn = threading.Condition()
 
@@ -73,8 +73,8 @@ class _Tables:
         with self.turn:
             self.turn.notify_all()
 
-    def large(self, name: str, sizes: dict[str, int] | None = None) -> bool:
-        return (sizes if sizes is not None else self.sizes).get(name, 0) >= self.SMALL
+    def large(self, name: str) -> bool:
+        return self.sizes.get(name, 0) >= self.SMALL
 
     def _weight(self, name: str) -> int:
         """The bytes of sheet XML a table counts for: a small table's are left out."""
@@ -148,8 +148,8 @@ def _read_tables(path: Path, files: dict[str, Path], threads: int, names: Names,
     try:
         excel_tables = error_cells.tables() if ARROW_READ else {}
         wanted = [name for name in TABLES if name != "ColumnMap"]   # the map was read first
-        sheets = {name: excel_tables[table].sheet for name in wanted if name not in files
-                  and (table := _named_table(excel_tables, TABLES[name], names)) is not None}
+        sheets = {name: excel_tables[named[0]].sheet for name in wanted if name not in files
+                  and len(named := _named_tables(excel_tables, TABLES[name], names)) == 1}
         sizes = error_cells.sheet_sizes()
         tables = _Tables(wanted, {name: sizes.get(sheet, 0) for name, sheet in sheets.items()}, stop)
         error_cells.prescan([sheets[name] for name in tables.left if name in sheets])
@@ -184,9 +184,8 @@ def _read_tables(path: Path, files: dict[str, Path], threads: int, names: Names,
                     del item   # a large table's cells are not held while the next one is awaited
             finally:
                 stop.set()
-                tables.wake()
+                tables.wake()   # before the pool waits for its threads
     finally:
-        stop.set()
         error_cells.close()
 
 
@@ -223,12 +222,11 @@ def _read_table(spec: TableSpec, book: _LaneBook, arrow: ArrowTables | None, err
     return spec, found, errors
 
 
-def _named_table(parts: dict, spec: TableSpec, names: Names) -> str | None:
-    """The one Excel Table (of ``parts``, by name) named as ``spec`` may be, which is the one find_grid
-    finds; None when there is none or more than one."""
+def _named_tables(parts: dict, spec: TableSpec, names: Names) -> list[str]:
+    """The Excel Tables (of ``parts``, by name) named as ``spec`` may be: when there is one, it is the one
+    find_grid finds."""
     aliases = names.table_aliases(spec)
-    named = [name for name in parts if normalize_name(name) in aliases]
-    return named[0] if len(named) == 1 else None
+    return [name for name in parts if normalize_name(name) in aliases]
 
 
 def open_arrow_tables(path: Path, parts: dict) -> ArrowTables | None:
@@ -249,9 +247,9 @@ def arrow_grid(arrow: ArrowTables, book: _LaneBook, spec: TableSpec, names: Name
     """The table as typed columns when it is an Excel Table that needs no
     cell-by-cell look (see kam_xl.inputs.arrow_tables), found as
     :func:`find_grid` finds it; None: read it cell by cell."""
-    name = _named_table(arrow.parts, spec, names)
-    if name is None and any(normalize_name(n) in names.table_aliases(spec) for n in arrow.parts):
-        name = excel_table(book.get(), spec, names)   # of several tables of the name, calamine says which is first
+    named = _named_tables(arrow.parts, spec, names)
+    # Of several tables of the name, calamine says which is first.
+    name = named[0] if len(named) == 1 else excel_table(book.get(), spec, names) if named else None
     part = arrow.parts.get(name) if name is not None else None
     if part is None or not names_required(spec, part.columns, names):
         return None

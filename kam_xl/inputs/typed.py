@@ -238,7 +238,7 @@ def _log_error_cells(spec: TableSpec, column: str, required: bool, cells: pd.Ser
 def _extra_column(spec: TableSpec, header: str, cells: pd.Series, kinds: Kinds, dq: DataQuality) -> pd.Series:
     """A column outside the contract, carried as text; a formula saved without its value is left blank and said."""
     values = parse_text(cells, kinds).astype("str")
-    uncalculated = is_error_text(cells, kinds) & values.str.startswith(UNCALCULATED).fillna(False)
+    uncalculated = values.str.startswith(UNCALCULATED).fillna(False)
     if uncalculated.any():
         _log_error_cells(spec, header, False, cells[uncalculated], dq)
         values = values.where(~uncalculated, None)
