@@ -277,14 +277,14 @@ def _in_reporting_currency(inputs: Inputs, p: Params, dq: DataQuality) -> tuple[
             if date_column is None:   # for ReceivablesByCurrency: all in the reporting currency
                 tables[table] = frame.assign(Currency=p.reporting_currency, OriginalAmount=frame[amounts[0]])
             continue
-        code = _currency_codes(frame["Currency"])
+        code = currency_codes(frame["Currency"])
         unknown = frame["Currency"].notna() & code.isna()
         if table == "Payments" and "Invoices" in tables and "Currency" in tables["Invoices"]:
             # A receipt without its own currency is in that of the invoice it pays (the first line listing it).
             billed = tables["Invoices"].dropna(subset=["InvoiceNo"])
             at = first_match(frame, billed, ["CustomerID", "InvoiceNo"])
             of_invoice = pd.Series(billed["Currency"].array.take(at, allow_fill=True), dtype=billed["Currency"].dtype)
-            code = code.fillna(pd.Series(_currency_codes(of_invoice).to_numpy(), index=frame.index))
+            code = code.fillna(pd.Series(currency_codes(of_invoice).to_numpy(), index=frame.index))
         code = code.fillna(p.reporting_currency)
         foreign = code != p.reporting_currency
         when = frame[date_column] if date_column else pd.Series(p.as_of_date, index=frame.index)
@@ -325,15 +325,6 @@ def _open_positions(inputs: Inputs, customers: pd.DataFrame, p: Params) -> dict[
         dates |= {period.period_start - pd.Timedelta(days=1) for period in periods}
     decimals = minor_unit_decimals(p.reporting_currency)
     return {date: position_as_of(ledger, date, decimals) for date in dates}
-
-
-def _currency_codes(values: pd.Series) -> pd.Series:
-    """:func:`kam_xl.inputs.parsing.currency_codes` of each value, worked out on the distinct values and spread
-    over the rows: the same codes, in the same dtype (a ledger repeats a handful of currencies, or none, over
-    a million lines)."""
-    codes, distinct = pd.factorize(values, use_na_sentinel=False)
-    found = currency_codes(pd.Series(distinct, dtype=values.dtype))
-    return pd.Series(found.array.take(codes), index=values.index, name=values.name, dtype=found.dtype)
 
 
 def _allowances(inputs: Inputs, customers: pd.DataFrame, bands: pd.DataFrame, decimals: int,

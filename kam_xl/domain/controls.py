@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from kam_xl.contract import CONTROLS_COLUMNS
-from kam_xl.domain.frames import in_window, round_money
+from kam_xl.domain.frames import first_match, in_window, round_money
 
 OK, BREAK, NOT_CHECKED = "OK", "Break", "NotChecked"
 
@@ -91,15 +91,10 @@ def split_receipts(payments: pd.DataFrame, invoices: pd.DataFrame | None,
 
 def names_an_invoice(payments: pd.DataFrame, invoices: pd.DataFrame) -> np.ndarray:
     """Per payment: whether its (CustomerID, InvoiceNo), compared as text, is an invoice's (a blank InvoiceNo
-    names none). Each pair is one integer (the two columns factorised over both tables, a blank its own value),
-    so the look-up is of integers, not of pairs of texts."""
-    both = pd.concat([frame[["CustomerID", "InvoiceNo"]].astype(str) for frame in (invoices, payments)],
-                     ignore_index=True)
-    customer, _ = pd.factorize(both["CustomerID"], use_na_sentinel=False)
-    number, numbers = pd.factorize(both["InvoiceNo"], use_na_sentinel=False)
-    pair = pd.Series(customer.astype(np.int64) * (len(numbers) + 1) + number)
-    billed, paid = pair.iloc[:len(invoices)], pair.iloc[len(invoices):]
-    return paid.isin(billed).to_numpy() & payments["InvoiceNo"].notna().to_numpy()
+    names none), looked up as :func:`kam_xl.domain.frames.first_match` looks up keys."""
+    keys = ["CustomerID", "InvoiceNo"]
+    return (first_match(payments[keys].astype(str), invoices[keys].astype(str), keys) >= 0) \
+        & payments["InvoiceNo"].notna().to_numpy()
 
 
 def period_sales(sales: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp, profitability: pd.DataFrame,

@@ -89,13 +89,6 @@ def map_distinct(values: pd.Series, function) -> pd.Series:
     return pd.Series(mapped[codes], index=values.index)   # code -1 (missing) takes the trailing None
 
 
-def map_distinct_values(values: pd.Series, mapper: pd.Series) -> pd.Series:
-    """``values.map(mapper)``, each distinct value (a blank one too) looked up once: an ID repeated over a
-    million lines is matched to ``mapper``'s index a few thousand times, not a million."""
-    codes, distinct = pd.factorize(values, use_na_sentinel=False)
-    return pd.Series(pd.Series(distinct, dtype=values.dtype).map(mapper).to_numpy()[codes], index=values.index)
-
-
 def first_match(left: pd.DataFrame, right: pd.DataFrame, keys: list[str]) -> np.ndarray:
     """For each row of ``left``, the position in ``right`` of the first row with the same ``keys`` (a blank
     matching a blank, as a merge matches them), -1 where none: a left merge with the first of each key's

@@ -42,10 +42,7 @@ def activity_costs(activities: pd.DataFrame, rates: pd.DataFrame | None,
     Date, CustomerID, Cost. An activity with no rate costs nothing for its
     drivers and is logged once as a DataQuality warning."""
     rate_by_key = {} if rates is None else dict(zip(rates["Activity"].map(normalize_name), rates["Rate"]))
-    # each distinct activity's rate looked up once, then spread over its rows (a blank activity, code -1, last)
-    codes, distinct = pd.factorize(activities["Activity"])
-    names = pd.Series([normalize_name(name) for name in distinct] + [None], dtype=object)
-    rate = pd.Series(names.map(rate_by_key).astype("float64").to_numpy()[codes], index=activities.index)
+    rate = map_distinct(activities["Activity"], lambda name: rate_by_key.get(normalize_name(name))).astype("float64")
     driven = activities["DriverQuantity"].fillna(0.0) != 0
     unrated = rate.isna() & driven
     if dq is not None and unrated.any():

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from kam_xl.contract import age_bucket_names, bucket_names, not_due_split
-from kam_xl.domain.frames import in_window, map_distinct_values, per_customer, ratio, round_money
+from kam_xl.domain.frames import in_window, map_distinct, per_customer, ratio, round_money
 from kam_xl.quality import INFO, DataQuality
 
 
@@ -100,8 +100,8 @@ def due_dates(invoices: pd.DataFrame, customers: pd.DataFrame, dq: DataQuality |
 
 def _due_dates(invoices: pd.DataFrame, customers: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """(due dates as :func:`due_dates`, the invoices with neither a DueDate nor the customer's terms)."""
-    terms = map_distinct_values(invoices["CustomerID"],
-                                customers.set_index("CustomerID")["PaymentTermsDays"]).astype("float64")
+    terms = map_distinct(invoices["CustomerID"],
+                         customers.set_index("CustomerID")["PaymentTermsDays"].to_dict().get).astype("float64")
     fallback = invoices["InvoiceDate"] + pd.to_timedelta(terms.fillna(0.0), unit="D")
     return invoices["DueDate"].fillna(fallback), invoices["DueDate"].isna() & terms.isna()
 

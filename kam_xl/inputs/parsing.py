@@ -69,10 +69,12 @@ def currency_code(text: object) -> str | None:
 
 
 def currency_codes(values: pd.Series) -> pd.Series:
-    """:func:`currency_code` of each value, worked out once per distinct value
-    (a sales table repeats a handful of currencies over millions of lines)."""
-    codes = values.map({v: currency_code(v) for v in pd.unique(values.dropna())})
-    return codes.astype("object") if codes.dtype.kind == "f" else codes   # nothing known: blanks, not NaN floats
+    """:func:`currency_code` of each value, worked out once per distinct value and spread over the rows
+    (a sales table repeats a handful of currencies, or none, over millions of lines)."""
+    positions, distinct = pd.factorize(values, use_na_sentinel=False)
+    found = pd.Series(distinct, dtype=values.dtype).map({v: currency_code(v) for v in distinct if pd.notna(v)})
+    found = found.astype("object") if found.dtype.kind == "f" else found   # nothing known: blanks, not NaN floats
+    return pd.Series(found.array.take(positions), index=values.index, name=values.name, dtype=found.dtype)
 
 
 def foreign_currency(raw: pd.Series, kinds: Kinds | None, reporting: str) -> pd.Series:
