@@ -87,6 +87,7 @@ class ErrorCells:
         self._stop = threading.Event()
         self._scanner: threading.Thread | None = None
         self._directory: dict[str, tuple[int, int]] | None = None
+        self._last_rows: dict[str, int | None] = {}
         self._sheet_parts()   # here, not in the reading threads (and unsafe XML is refused up front)
 
     # The texts fastexcel reads as a blank (or NaN) in a number or date column instead of refusing the column
@@ -102,7 +103,7 @@ class ErrorCells:
         read, and not those the safety check has cleared (:meth:`needs_scan`); :meth:`close` stops."""
         sizes = self.sheet_sizes()
         wanted = [s for s in dict.fromkeys(sheets) if sizes.get(s, 0) > self.CHUNK]
-        self._scans = {sheet: Future() for sheet in wanted}
+        self._scans.update({sheet: Future() for sheet in wanted})
         if wanted:
             self._scanner = threading.Thread(target=self._scan_all, args=(wanted,), name="kam-xl sheet scan",
                                              daemon=True)
@@ -121,9 +122,14 @@ class ErrorCells:
                 future.set_exception(exc)
 
     def scan(self, sheet: str) -> SheetScan:
-        """The sheet's SheetScan: the prescan's, else read now."""
+        """The sheet's SheetScan: the prescan's, else read now and kept (a table that falls back to the
+        cell-by-cell reading asks again)."""
         future = self._scans.get(sheet)
-        return future.result() if future is not None else self._scan(sheet)
+        if future is None:
+            future = Future()
+            future.set_result(self._scan(sheet))
+            self._scans[sheet] = future
+        return future.result()
 
     def _scan(self, sheet: str) -> SheetScan:
         errors: dict[tuple[int, int], str] = {}
@@ -265,15 +271,15 @@ class ErrorCells:
         """The last used worksheet row from the sheet's ``<dimension>`` (at the
         start of its XML, so only a few kilobytes are inflated); None when the
         sheet does not say."""
-        part = self._sheet_parts().get(sheet)
-        if part is None:
-            return None
-        with zipfile.ZipFile(self.path) as archive, archive.open(part) as member:
-            head = member.read(4096)
-        match = self._DIMENSION.search(head)
-        if match is None:
-            return None
-        return int(match[1]) if match[1] else 1
+        if sheet not in self._last_rows:   # asked for by each way a table is read
+            part = self._sheet_parts().get(sheet)
+            if part is None:
+                return None
+            with zipfile.ZipFile(self.path) as archive, archive.open(part) as member:
+                head = member.read(4096)
+            match = self._DIMENSION.search(head)
+            self._last_rows[sheet] = None if match is None else int(match[1]) if match[1] else 1
+        return self._last_rows[sheet]
 
     def for_sheet(self, sheet: str) -> dict[tuple[int, int], str]:
         return self.scan(sheet).errors if self.needs_scan(sheet, typed_blanks=False) else {}

@@ -212,8 +212,8 @@ def _read_table(spec: TableSpec, book: _LaneBook, arrow: ArrowTables | None, err
     # calamine reads an error cell as '', so a table without '' has none and its sheet needs no scan, unless
     # the sheet's XML goes on past the rows read (calamine leaves out a last row of such cells only).
     last_read = found.first_row + len(found.rows) - 1
-    used = error_cells.last_row(found.sheet)
-    scan = any("" in row for row in found.rows) or (found.source == "sheet" and used is not None and used > last_read)
+    scan = any("" in row for row in found.rows) or (found.source == "sheet"
+                                                     and (error_cells.last_row(found.sheet) or 0) > last_read)
     errors = error_cells.for_sheet(found.sheet) if scan else {}
     if found.source == "sheet" and errors:
         width = len(found.header)

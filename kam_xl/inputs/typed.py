@@ -336,8 +336,8 @@ def _typed_values(kind: str, cells: pd.Series):
         values = pd.Series(np.where(finite, numbers, np.nan), index=cells.index, dtype="float64")
         bad = pd.Series(~finite & ~np.isnan(numbers), index=cells.index)
     elif kind == DATE and pd.api.types.is_datetime64_dtype(cells.dtype):   # tz-naive only
-        values = cells.where((cells >= MIN_DATE) & (cells <= MAX_DATE)).astype("datetime64[ns]")
-        values = values.where((values >= MIN_DATE) & (values <= MAX_DATE)).dt.normalize().rename(None)
+        values = cells.where((cells >= MIN_DATE) & (cells <= MAX_DATE)).astype("datetime64[ns]").dt.normalize()
+        values = values.rename(None)
         bad = cells.notna() & values.isna()
         bad.name = None
     else:
