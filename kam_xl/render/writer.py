@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import math
-import unicodedata
 import zipfile
 from pathlib import Path
 
@@ -30,6 +29,7 @@ from kam_xl.render.layout import (
     kpi_plan,
     plan,
     sumifs_alike,
+    text_width,
 )
 from kam_xl.render.xlsx import (
     CALC_FILL,
@@ -181,8 +181,7 @@ def text_lines(text: object, width: float) -> int:
     """Lines a wrapped text takes in a column ``width`` characters wide (CJK characters count double)."""
     if not isinstance(text, str) or not text:
         return 1
-    wide = len(text) if text.isascii() else sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-    return max(1, math.ceil(wide / max(width - 1, 1)))
+    return max(1, math.ceil(text_width(text) / max(width - 1, 1)))
 
 
 def _page_setup(sheet, sheet_plan: SheetPlan) -> None:
@@ -212,7 +211,7 @@ def _page_setup(sheet, sheet_plan: SheetPlan) -> None:
                     | ({_charts_row(sheet_plan)} if sheet_plan.name == "Model" else set()))
     if breaks:
         sheet.set_h_pagebreaks(breaks)
-    if sheet_plan.lines or width * MIN_PRINT_SCALE / 100 <= PRINTABLE_WIDTH:   # text and charts: one page wide
+    if sheet_plan.lines or fits:   # text and charts: one page wide
         sheet.fit_to_pages(1, 0)
     else:
         sheet.set_print_scale(MIN_PRINT_SCALE)
